@@ -1,0 +1,17 @@
+# Finds every third-party library strata uses. All of them are Debian 12 packages listed in
+# scripts/deps.sh; nothing is downloaded during the build.
+find_package(Threads REQUIRED)
+find_package(absl REQUIRED)
+find_package(fmt REQUIRED)
+find_package(spdlog REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(Boost 1.74 REQUIRED)
+find_package(ZLIB REQUIRED)
+find_package(zstd REQUIRED)
+find_package(nlohmann_json REQUIRED)
+if(STRATA_BUILD_TESTS)
+  find_package(GTest REQUIRED)
+endif()
+if(STRATA_BUILD_BENCHMARKS AND NOT STRATA_FUZZ)
+  find_package(benchmark REQUIRED)
+endif()

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Builds strata: scripts/build.sh [release|debug|asan|fuzz] [ninja targets...]
+# Output goes to build/<kind>/; the server binary is build/<kind>/strata. Incremental.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$root/scripts/deps.sh"
+strata_install_deps
+
+kind="${1:-release}"
+shift || true
+case "$kind" in
+  release) args=(-DCMAKE_BUILD_TYPE=Release) ;;
+  debug) args=(-DCMAKE_BUILD_TYPE=Debug) ;;
+  asan) args=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTRATA_SANITIZE=ON) ;;
+  fuzz) args=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTRATA_FUZZ=ON -DCMAKE_C_COMPILER=clang
+              -DCMAKE_CXX_COMPILER=clang++) ;;
+  *) echo "usage: scripts/build.sh [release|debug|asan|fuzz] [targets...]" >&2; exit 2 ;;
+esac
+if [ -n "${CI:-}" ] || [ -n "${STRATA_WERROR:-}" ]; then
+  args+=(-DSTRATA_WERROR=ON)
+fi
+dir="$root/build/$kind"
+if [ ! -f "$dir/build.ninja" ]; then
+  cmake -S "$root" -B "$dir" -G Ninja "${args[@]}"
+fi
+jobs="${STRATA_BUILD_JOBS:-$(nproc)}"
+cmake --build "$dir" -j "$jobs" -- "$@"
