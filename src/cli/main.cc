@@ -1,0 +1,309 @@
+// The strata command line: `strata serve` runs the server, `strata write` sends line protocol to
+// a running server. Every serve flag can also be set as an environment variable STRATA_<FLAG>.
+#include <signal.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+#include <string>
+
+#include "CLI/CLI.hpp"
+#include "cli/flag_values.h"
+#include "common/logging.h"
+#include "fmt/format.h"
+#include "nlohmann/json.hpp"
+#include "server/http_client.h"
+#include "server/server.h"
+#include "strata/version.h"
+
+namespace strata::cli {
+namespace {
+
+struct ServeFlags {
+  std::string data_dir = "./data";
+  std::string http_bind = "127.0.0.1:8181";
+  int http_threads = 0;
+  std::string max_http_request_size = "10MiB";
+  std::string wal_flush_interval = "0";
+  std::string wal_max_segment_size = "64MiB";
+  std::string write_buffer_limit = "8GiB";
+  std::string partition_duration = "10m";
+  int max_databases = 10000;
+  int max_tables = 100000;
+  int max_columns_per_table = 10000;
+  std::string log_level = "info";
+};
+
+struct WriteFlags {
+  std::string host = "http://127.0.0.1:8181";
+  std::string database;
+  std::string precision = "auto";
+  std::string file;
+  bool no_partial = false;
+  bool no_sync = false;
+  std::string batch_size = "4MiB";
+};
+
+int Fail(const absl::Status& status) {
+  std::fprintf(stderr, "strata: error: %s\n", std::string(status.message()).c_str());
+  return 1;
+}
+
+int RunServe(const ServeFlags& flags) {
+  absl::Status logging = InitLogging(flags.log_level);
+  if (!logging.ok()) {
+    return Fail(logging);
+  }
+  server::ServerOptions options;
+  options.data_dir = flags.data_dir;
+  options.http_bind = flags.http_bind;
+  options.http_threads = flags.http_threads;
+  options.max_databases = flags.max_databases;
+  options.max_tables = flags.max_tables;
+  options.max_columns_per_table = flags.max_columns_per_table;
+  auto request_size = ParseByteSize(flags.max_http_request_size);
+  auto flush_interval = ParseDuration(flags.wal_flush_interval);
+  auto segment_size = ParseByteSize(flags.wal_max_segment_size);
+  auto buffer_limit = ParseByteSize(flags.write_buffer_limit);
+  auto partition = ParseDuration(flags.partition_duration);
+  for (const absl::Status& s : {request_size.status(), flush_interval.status(),
+                                segment_size.status(), buffer_limit.status(),
+                                partition.status()}) {
+    if (!s.ok()) {
+      return Fail(s);
+    }
+  }
+  if (partition->count() <= 0) {
+    return Fail(absl::InvalidArgumentError("--partition-duration must be positive"));
+  }
+  options.max_http_request_size = *request_size;
+  options.wal_flush_interval = std::chrono::duration_cast<std::chrono::microseconds>(*flush_interval);
+  options.wal_max_segment_size = *segment_size;
+  options.write_buffer_limit = *buffer_limit;
+  options.partition_duration_ns = partition->count();
+
+  // Block the stop signals in every thread; the main thread waits for them with sigwait.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  STRATA_LOG_INFO("starting strata version={} data_dir={}", kVersion, options.data_dir);
+  auto server = server::Server::Open(options);
+  if (!server.ok()) {
+    return Fail(server.status());
+  }
+  absl::Status started = (*server)->Start();
+  if (!started.ok()) {
+    return Fail(started);
+  }
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  STRATA_LOG_INFO("shutting down signal={}", signal_number == SIGINT ? "SIGINT" : "SIGTERM");
+  absl::Status stopped = (*server)->Stop();
+  if (!stopped.ok()) {
+    return Fail(stopped);
+  }
+  return 0;
+}
+
+// Sends one request body; prints per-line errors (line numbers offset by `first_line - 1`).
+// Returns the number of rejected lines, or -1 on a request-level failure.
+int64_t SendBatch(server::HttpClient& client,
+                  const WriteFlags& flags,
+                  const std::string& body,
+                  int64_t first_line) {
+  std::string target = fmt::format("/api/v3/write_lp?db={}&precision={}&accept_partial={}{}",
+                                   server::UrlEncode(flags.database),
+                                   server::UrlEncode(flags.precision),
+                                   flags.no_partial ? "false" : "true",
+                                   flags.no_sync ? "&no_sync=true" : "");
+  auto response =
+      client.Request("POST", target, body, {{"Content-Type", "text/plain; charset=utf-8"}});
+  if (!response.ok()) {
+    Fail(response.status());
+    return -1;
+  }
+  if (response->status == 204) {
+    return 0;
+  }
+  nlohmann::json parsed = nlohmann::json::parse(response->body, nullptr, false);
+  if (response->status != 400 || parsed.is_discarded() || !parsed.contains("data")) {
+    std::string message = parsed.is_discarded() || !parsed.contains("error")
+                              ? response->body
+                              : parsed["error"].get<std::string>();
+    std::fprintf(stderr, "strata: error: server answered %d: %s\n", response->status,
+                 message.c_str());
+    return -1;
+  }
+  nlohmann::json data = parsed["data"];
+  if (!data.is_array()) {
+    data = nlohmann::json::array({data});
+  }
+  for (const auto& error : data) {
+    std::fprintf(stderr,
+                 "line %lld: %s\n  %s\n",
+                 static_cast<long long>(error.value("line_number", int64_t{0}) + first_line - 1),
+                 error.value("error_message", std::string()).c_str(),
+                 error.value("original_line", std::string()).c_str());
+  }
+  return static_cast<int64_t>(data.size());
+}
+
+int RunWrite(const WriteFlags& flags) {
+  auto batch_bytes = ParseByteSize(flags.batch_size);
+  if (!batch_bytes.ok()) {
+    return Fail(batch_bytes.status());
+  }
+  std::string input;
+  if (flags.file.empty() || flags.file == "-") {
+    input.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+  } else {
+    std::ifstream file(flags.file, std::ios::binary);
+    if (!file) {
+      return Fail(absl::NotFoundError(fmt::format("cannot open '{}'", flags.file)));
+    }
+    input.assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+  }
+  auto client = server::HttpClient::Create(flags.host);
+  if (!client.ok()) {
+    return Fail(client.status());
+  }
+  // Large inputs go in several requests, split at line boundaries.
+  size_t pos = 0;
+  int64_t line = 1;
+  int64_t rejected = 0;
+  int64_t lines_total = 0;
+  bool failed = false;
+  while (pos < input.size()) {
+    size_t end = std::min(input.size(), pos + static_cast<size_t>(*batch_bytes));
+    if (end < input.size()) {
+      size_t newline = input.rfind('\n', end);
+      end = (newline == std::string::npos || newline < pos) ? input.find('\n', end) : newline;
+      end = end == std::string::npos ? input.size() : end + 1;
+    }
+    std::string body = input.substr(pos, end - pos);
+    int64_t lines = static_cast<int64_t>(std::count(body.begin(), body.end(), '\n')) +
+                    (body.empty() || body.back() == '\n' ? 0 : 1);
+    int64_t result = SendBatch(**client, flags, body, line);
+    if (result < 0) {
+      failed = true;
+      break;
+    }
+    rejected += result;
+    lines_total += lines;
+    line += lines;
+    pos = end;
+  }
+  if (failed) {
+    return 1;
+  }
+  if (rejected > 0) {
+    std::fprintf(stderr, "strata: %lld of %lld lines rejected\n", static_cast<long long>(rejected),
+                 static_cast<long long>(lines_total));
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace strata::cli
+
+int main(int argc, char** argv) {
+  using strata::cli::ServeFlags;
+  using strata::cli::WriteFlags;
+  CLI::App app{"strata: a database for metrics and logs (InfluxDB line protocol, SQL)", "strata"};
+  app.set_version_flag("--version", std::string(strata::kVersion));
+  app.require_subcommand(1);
+
+  ServeFlags serve;
+  CLI::App* serve_cmd = app.add_subcommand("serve", "Run the strata server");
+  auto env = [](const char* name) { return std::string("STRATA_") + name; };
+  serve_cmd->add_option("--data-dir", serve.data_dir, "Directory for the catalog, WAL and data")
+      ->envname(env("DATA_DIR"))
+      ->capture_default_str();
+  serve_cmd->add_option("--http-bind", serve.http_bind, "Address and port to serve HTTP on")
+      ->envname(env("HTTP_BIND"))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--http-threads", serve.http_threads,
+                   "Threads serving HTTP requests (0: max(4, 2 x cores))")
+      ->envname(env("HTTP_THREADS"))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--max-http-request-size", serve.max_http_request_size,
+                   "Largest accepted request body, before and after gzip decompression")
+      ->envname(env("MAX_HTTP_REQUEST_SIZE"))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--wal-flush-interval", serve.wal_flush_interval,
+                   "How long the WAL waits to gather more writes into one fsync (0: fsync as soon "
+                   "as the previous one ends; writes arriving meanwhile share the next)")
+      ->envname(env("WAL_FLUSH_INTERVAL"))
+      ->capture_default_str();
+  serve_cmd->add_option("--wal-max-segment-size", serve.wal_max_segment_size,
+                        "Size at which the WAL starts a new segment file")
+      ->envname(env("WAL_MAX_SEGMENT_SIZE"))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--write-buffer-limit", serve.write_buffer_limit,
+                   "Memory for buffered rows; beyond it writes get HTTP 503")
+      ->envname(env("WRITE_BUFFER_LIMIT"))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--partition-duration", serve.partition_duration,
+                   "Time window of write buffer partitions")
+      ->envname(env("PARTITION_DURATION"))
+      ->capture_default_str();
+  serve_cmd->add_option("--max-databases", serve.max_databases, "Most databases allowed")
+      ->envname(env("MAX_DATABASES"))
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  serve_cmd->add_option("--max-tables", serve.max_tables, "Most tables allowed")
+      ->envname(env("MAX_TABLES"))
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--max-columns-per-table", serve.max_columns_per_table,
+                   "Most columns (tags, fields and time) in one table")
+      ->envname(env("MAX_COLUMNS_PER_TABLE"))
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  serve_cmd->add_option("--log-level", serve.log_level,
+                        "trace, debug, info, warn, error or off")
+      ->envname(env("LOG_LEVEL"))
+      ->capture_default_str();
+
+  WriteFlags write;
+  CLI::App* write_cmd = app.add_subcommand(
+      "write", "Write line protocol from a file or standard input to a running server");
+  write_cmd->add_option("--host", write.host, "Server URL")
+      ->envname(env("HOST"))
+      ->capture_default_str();
+  write_cmd->add_option("-d,--database", write.database, "Database to write to")
+      ->envname(env("DATABASE"))
+      ->required();
+  write_cmd->add_option("--precision", write.precision, "auto, ns, us, ms or s")
+      ->capture_default_str();
+  write_cmd->add_option("-f,--file", write.file, "Line protocol file (default: standard input)");
+  write_cmd->add_flag("--no-partial", write.no_partial,
+                      "Reject a whole request if any line is invalid");
+  write_cmd->add_flag("--no-sync", write.no_sync,
+                      "Acknowledge before the WAL fsync (faster, may lose the last writes)");
+  write_cmd->add_option("--batch-size", write.batch_size, "Bytes of line protocol per request")
+      ->capture_default_str();
+
+  CLI11_PARSE(app, argc, argv);
+  if (serve_cmd->parsed()) {
+    return strata::cli::RunServe(serve);
+  }
+  if (write_cmd->parsed()) {
+    return strata::cli::RunWrite(write);
+  }
+  return 2;
+}

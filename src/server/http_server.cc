@@ -1,0 +1,307 @@
+// Boost.Beast implementation of HttpServer: one acceptor, a session object per connection, and
+// an io_context run by a fixed pool of threads. Handlers run on those threads.
+#include "server/http_server.h"
+
+#include <algorithm>
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <cctype>
+#include <optional>
+
+#include "common/logging.h"
+#include "fmt/format.h"
+#include "nlohmann/json.hpp"
+#include "server/gzip.h"
+#include "strata/version.h"
+
+namespace strata::server {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+HttpResponse JsonError(int status, std::string_view message) {
+  HttpResponse response;
+  response.status = status;
+  response.body = nlohmann::json{{"error", message}}.dump() + "\n";
+  return response;
+}
+
+namespace {
+
+// One connection: read a request, handle it, write the response, repeat while keep-alive.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, const HttpServerOptions& options, const HttpHandler& handler)
+      : stream_(std::move(socket)), options_(options), handler_(handler) {}
+
+  void Start() {
+    asio::dispatch(stream_.get_executor(),
+                   beast::bind_front_handler(&Session::ReadHeader, shared_from_this()));
+  }
+
+ private:
+  void ReadHeader() {
+    parser_.emplace();
+    parser_->header_limit(static_cast<uint32_t>(options_.max_header_bytes));
+    parser_->body_limit(options_.max_request_bytes);
+    // A keep-alive connection may idle up to idle_timeout before its next request starts.
+    stream_.expires_after(buffer_.size() > 0 ? options_.read_timeout : options_.idle_timeout);
+    http::async_read_header(stream_,
+                            buffer_,
+                            *parser_,
+                            beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
+  }
+
+  void OnHeader(beast::error_code ec, size_t) {
+    if (ec) {
+      HandleReadError(ec);
+      return;
+    }
+    const auto& header = parser_->get();
+    if (auto length = parser_->content_length();
+        length.has_value() && *length > options_.max_request_bytes) {
+      SendError(413,
+                fmt::format("request body of {} bytes exceeds the limit of {} bytes "
+                            "(--max-http-request-size)",
+                            *length,
+                            options_.max_request_bytes),
+                /*close=*/true);
+      return;
+    }
+    stream_.expires_after(options_.read_timeout);
+    auto expect = header.find(http::field::expect);
+    if (expect != header.end() && beast::iequals(expect->value(), "100-continue")) {
+      auto continue_response = std::make_shared<http::response<http::empty_body>>(
+          http::status::continue_, header.version());
+      http::async_write(stream_,
+                        *continue_response,
+                        [self = shared_from_this(), continue_response](beast::error_code wec,
+                                                                       size_t) {
+                          if (wec) {
+                            self->Close();
+                            return;
+                          }
+                          self->ReadBody();
+                        });
+      return;
+    }
+    ReadBody();
+  }
+
+  void ReadBody() {
+    http::async_read(stream_,
+                     buffer_,
+                     *parser_,
+                     beast::bind_front_handler(&Session::OnRead, shared_from_this()));
+  }
+
+  void HandleReadError(beast::error_code ec) {
+    if (ec == http::error::end_of_stream || ec == asio::error::eof ||
+        ec == asio::error::connection_reset || ec == beast::error::timeout ||
+        ec == asio::error::operation_aborted) {
+      Close();
+      return;
+    }
+    if (ec == http::error::body_limit) {
+      SendError(413,
+                fmt::format("request body exceeds the limit of {} bytes (--max-http-request-size)",
+                            options_.max_request_bytes),
+                /*close=*/true);
+      return;
+    }
+    if (ec == http::error::header_limit) {
+      SendError(431,
+                fmt::format("request headers exceed the limit of {} bytes",
+                            options_.max_header_bytes),
+                /*close=*/true);
+      return;
+    }
+    SendError(400, fmt::format("malformed HTTP request: {}", ec.message()), /*close=*/true);
+  }
+
+  void OnRead(beast::error_code ec, size_t) {
+    if (ec) {
+      HandleReadError(ec);
+      return;
+    }
+    auto message = parser_->release();
+    HttpRequest request;
+    request.method = std::string(message.method_string());
+    ParseTarget(std::string_view(message.target().data(), message.target().size()),
+                &request.path,
+                &request.query);
+    for (const auto& field : message) {
+      std::string name(field.name_string());
+      std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) {
+        return static_cast<char>(std::tolower(c));
+      });
+      request.headers.emplace(std::move(name), std::string(field.value()));
+    }
+    request.body = std::move(message.body());
+    keep_alive_ = message.keep_alive();
+    version_ = message.version();
+
+    HttpResponse response;
+    const std::string* encoding = request.Header("content-encoding");
+    bool handled = false;
+    if (encoding != nullptr && !beast::iequals(*encoding, "identity")) {
+      if (beast::iequals(*encoding, "gzip")) {
+        auto body = GunzipBounded(request.body, options_.max_request_bytes);
+        if (!body.ok()) {
+          response = JsonError(body.status().code() == absl::StatusCode::kResourceExhausted ? 413
+                                                                                            : 400,
+                               std::string(body.status().message()));
+          handled = true;
+        } else {
+          request.body = std::move(*body);
+        }
+      } else {
+        response = JsonError(415,
+                             fmt::format("unsupported Content-Encoding '{}' (supported: gzip, "
+                                         "identity)",
+                                         *encoding));
+        handled = true;
+      }
+    }
+    if (!handled) {
+      try {
+        handler_(request, &response);
+      } catch (const std::exception& e) {
+        STRATA_LOG_ERROR("HTTP handler threw path={} error={}", request.path, e.what());
+        response = JsonError(500, fmt::format("internal error: {}", e.what()));
+      }
+    }
+    Send(std::move(response), !keep_alive_);
+  }
+
+  void SendError(int status, std::string_view message, bool close) {
+    keep_alive_ = false;
+    Send(JsonError(status, message), close);
+  }
+
+  void Send(HttpResponse response, bool close) {
+    auto res = std::make_shared<http::response<http::string_body>>(
+        static_cast<http::status>(response.status), version_ == 0 ? 11 : version_);
+    res->set(http::field::server, fmt::format("strata/{}", kVersion));
+    res->set(http::field::content_type, response.content_type);
+    for (auto& [name, value] : response.headers) {
+      res->set(name, value);
+    }
+    res->body() = std::move(response.body);
+    res->keep_alive(!close);
+    res->prepare_payload();
+    stream_.expires_after(options_.read_timeout);
+    http::async_write(stream_,
+                      *res,
+                      [self = shared_from_this(), res, close](beast::error_code ec, size_t) {
+                        if (ec || close) {
+                          self->Close();
+                          return;
+                        }
+                        self->ReadHeader();
+                      });
+  }
+
+  void Close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.close();
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  const HttpServerOptions& options_;
+  const HttpHandler& handler_;
+  bool keep_alive_ = true;
+  unsigned version_ = 11;
+};
+
+}  // namespace
+
+struct HttpServer::Impl {
+  HttpServerOptions options;
+  HttpHandler handler;
+  asio::io_context io;
+  std::optional<tcp::acceptor> acceptor;
+  std::vector<std::thread> threads;
+  std::atomic<bool> stopped{false};
+  uint16_t port = 0;
+
+  void Accept() {
+    acceptor->async_accept(asio::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
+      if (ec) {
+        if (ec == asio::error::operation_aborted || stopped) {
+          return;
+        }
+        STRATA_LOG_WARN("accept failed error={}", ec.message());
+      } else {
+        beast::error_code ignored;
+        socket.set_option(tcp::no_delay(true), ignored);
+        std::make_shared<Session>(std::move(socket), options, handler)->Start();
+      }
+      Accept();
+    });
+  }
+};
+
+HttpServer::HttpServer(HttpServerOptions options, HttpHandler handler)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->options = std::move(options);
+  impl_->handler = std::move(handler);
+}
+
+HttpServer::~HttpServer() { Stop(); }
+
+absl::Status HttpServer::Start() {
+  beast::error_code ec;
+  auto address = asio::ip::make_address(impl_->options.bind_address, ec);
+  if (ec) {
+    return absl::InvalidArgumentError(
+        fmt::format("invalid bind address '{}': {}", impl_->options.bind_address, ec.message()));
+  }
+  tcp::endpoint endpoint(address, impl_->options.port);
+  impl_->acceptor.emplace(impl_->io);
+  impl_->acceptor->open(endpoint.protocol(), ec);
+  if (!ec) impl_->acceptor->set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) impl_->acceptor->bind(endpoint, ec);
+  if (!ec) impl_->acceptor->listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return absl::UnavailableError(fmt::format("cannot listen on {}:{}: {}",
+                                              impl_->options.bind_address,
+                                              impl_->options.port,
+                                              ec.message()));
+  }
+  impl_->port = impl_->acceptor->local_endpoint().port();
+  impl_->Accept();
+  int threads = std::max(1, impl_->options.threads);
+  for (int i = 0; i < threads; ++i) {
+    impl_->threads.emplace_back([this] { impl_->io.run(); });
+  }
+  return absl::OkStatus();
+}
+
+uint16_t HttpServer::port() const { return impl_->port; }
+
+void HttpServer::Stop() {
+  if (impl_->stopped.exchange(true)) {
+    return;
+  }
+  if (impl_->acceptor.has_value()) {
+    asio::post(impl_->io, [this] {
+      beast::error_code ignored;
+      impl_->acceptor->close(ignored);
+    });
+  }
+  impl_->io.stop();
+  for (auto& thread : impl_->threads) {
+    thread.join();
+  }
+  impl_->threads.clear();
+}
+
+}  // namespace strata::server

@@ -1,0 +1,173 @@
+// Wiring of the server's components and the data directory layout:
+//   <data-dir>/LOCK       flock()ed while a server runs
+//   <data-dir>/catalog/   the catalog (docs/catalog.md)
+//   <data-dir>/wal/       WAL segments (docs/wal_format.md)
+#include "server/server.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <thread>
+
+#include "buffer/write_buffer.h"
+#include "catalog/catalog.h"
+#include "common/logging.h"
+#include "common/status.h"
+#include "fmt/format.h"
+#include "server/api.h"
+#include "server/http_server.h"
+#include "wal/wal.h"
+#include "write/write_path.h"
+
+namespace strata::server {
+
+struct Server::Impl {
+  ServerOptions options;
+  int lock_fd = -1;
+  std::unique_ptr<catalog::Catalog> catalog;
+  std::unique_ptr<wal::Wal> wal;
+  std::unique_ptr<buffer::WriteBuffer> buffer;
+  std::unique_ptr<write::WritePath> write_path;
+  std::unique_ptr<Api> api;
+  std::unique_ptr<HttpServer> http;
+  bool stopped = false;
+
+  ~Impl() {
+    if (lock_fd >= 0) {
+      close(lock_fd);
+    }
+  }
+};
+
+absl::Status ParseBindAddress(const std::string& bind, std::string* host, uint16_t* port) {
+  size_t colon = bind.rfind(':');
+  if (colon == std::string::npos || colon + 1 == bind.size()) {
+    return absl::InvalidArgumentError(
+        fmt::format("invalid --http-bind '{}': expected HOST:PORT, e.g. 127.0.0.1:8181", bind));
+  }
+  std::string h = bind.substr(0, colon);
+  if (h.size() >= 2 && h.front() == '[' && h.back() == ']') {
+    h = h.substr(1, h.size() - 2);
+  }
+  unsigned long value = 0;
+  const std::string digits = bind.substr(colon + 1);
+  for (char c : digits) {
+    if (c < '0' || c > '9' || value > 65535) {
+      return absl::InvalidArgumentError(
+          fmt::format("invalid port '{}' in --http-bind '{}'", digits, bind));
+    }
+    value = value * 10 + static_cast<unsigned long>(c - '0');
+  }
+  if (value > 65535) {
+    return absl::InvalidArgumentError(
+        fmt::format("invalid port '{}' in --http-bind '{}'", digits, bind));
+  }
+  *host = h.empty() ? "0.0.0.0" : h;
+  *port = static_cast<uint16_t>(value);
+  return absl::OkStatus();
+}
+
+Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Server::~Server() { (void)Stop(); }
+
+absl::StatusOr<std::unique_ptr<Server>> Server::Open(const ServerOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  std::error_code ec;
+  std::filesystem::create_directories(options.data_dir, ec);
+  if (ec) {
+    return absl::FailedPreconditionError(
+        fmt::format("cannot create data directory '{}': {}", options.data_dir, ec.message()));
+  }
+  std::string lock_path = options.data_dir + "/LOCK";
+  impl->lock_fd = open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (impl->lock_fd < 0) {
+    return absl::FailedPreconditionError(
+        fmt::format("cannot open '{}': {}", lock_path, std::strerror(errno)));
+  }
+  if (flock(impl->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+    return absl::FailedPreconditionError(fmt::format(
+        "data directory '{}' is in use by another strata process (lock held on {})",
+        options.data_dir,
+        lock_path));
+  }
+
+  catalog::CatalogLimits limits;
+  if (options.max_databases > 0) limits.max_databases = options.max_databases;
+  if (options.max_tables > 0) limits.max_tables = options.max_tables;
+  if (options.max_columns_per_table > 0) {
+    limits.max_columns_per_table = options.max_columns_per_table;
+  }
+  STRATA_ASSIGN_OR_RETURN(impl->catalog,
+                          catalog::Catalog::Open(options.data_dir + "/catalog", limits));
+
+  wal::WalOptions wal_options;
+  wal_options.directory = options.data_dir + "/wal";
+  wal_options.flush_interval = options.wal_flush_interval;
+  wal_options.max_segment_bytes = options.wal_max_segment_size;
+  STRATA_ASSIGN_OR_RETURN(impl->wal, wal::Wal::Open(wal_options));
+
+  buffer::WriteBufferOptions buffer_options;
+  buffer_options.partition_duration_ns = options.partition_duration_ns;
+  if (options.write_buffer_limit > 0) {
+    buffer_options.memory_limit_bytes = options.write_buffer_limit;
+  }
+  impl->buffer = std::make_unique<buffer::WriteBuffer>(buffer_options);
+  impl->write_path =
+      std::make_unique<write::WritePath>(impl->catalog.get(), impl->wal.get(), impl->buffer.get());
+  auto started = std::chrono::steady_clock::now();
+  STRATA_RETURN_IF_ERROR(impl->write_path->Recover());
+  STRATA_LOG_INFO("recovered data_dir={} seconds={:.3f}",
+                  options.data_dir,
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  impl->api = std::make_unique<Api>(
+      impl->write_path.get(), impl->catalog.get(), impl->buffer.get(), [] {
+        return std::chrono::duration_cast<std::chrono::nanoseconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+            .count();
+      });
+  return std::unique_ptr<Server>(new Server(std::move(impl)));
+}
+
+absl::Status Server::Start() {
+  HttpServerOptions http_options;
+  STRATA_RETURN_IF_ERROR(
+      ParseBindAddress(impl_->options.http_bind, &http_options.bind_address, &http_options.port));
+  http_options.max_request_bytes = impl_->options.max_http_request_size;
+  int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  http_options.threads =
+      impl_->options.http_threads > 0 ? impl_->options.http_threads : std::max(4, 2 * cores);
+  Api* api = impl_->api.get();
+  impl_->http = std::make_unique<HttpServer>(
+      http_options, [api](const HttpRequest& request, HttpResponse* response) {
+        api->Handle(request, response);
+      });
+  STRATA_RETURN_IF_ERROR(impl_->http->Start());
+  STRATA_LOG_INFO("listening address={}:{} threads={}",
+                  http_options.bind_address,
+                  impl_->http->port(),
+                  http_options.threads);
+  return absl::OkStatus();
+}
+
+uint16_t Server::port() const { return impl_->http ? impl_->http->port() : 0; }
+
+absl::Status Server::Stop() {
+  if (impl_->stopped) {
+    return absl::OkStatus();
+  }
+  impl_->stopped = true;
+  if (impl_->http) {
+    impl_->http->Stop();
+  }
+  absl::Status status = impl_->wal ? impl_->wal->Close() : absl::OkStatus();
+  STRATA_LOG_INFO("stopped wal_closed={}", status.ok());
+  return status;
+}
+
+}  // namespace strata::server

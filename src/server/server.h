@@ -1,0 +1,52 @@
+// The strata server process: opens the data directory (catalog, WAL, write buffer), replays the
+// WAL, and serves the HTTP API until asked to stop.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+
+namespace strata::server {
+
+// Every setting of `strata serve`; docs/configuration.md lists them with their defaults.
+struct ServerOptions {
+  std::string data_dir = "./data";
+  std::string http_bind = "127.0.0.1:8181";
+  int http_threads = 0;  // 0: max(4, 2 x cores)
+  uint64_t max_http_request_size = 10ull << 20;
+  std::chrono::microseconds wal_flush_interval{0};
+  uint64_t wal_max_segment_size = 64ull << 20;
+  uint64_t write_buffer_limit = 0;  // 0: the write buffer's default
+  int64_t partition_duration_ns = 600'000'000'000;
+  int max_databases = 0;  // 0: the catalog's default
+  int max_tables = 0;
+  int max_columns_per_table = 0;
+};
+
+class Server {
+ public:
+  // Opens the data directory (taking an exclusive lock on it so two servers cannot share it),
+  // loads the catalog and replays the WAL.
+  static absl::StatusOr<std::unique_ptr<Server>> Open(const ServerOptions& options);
+  ~Server();
+
+  // Starts serving HTTP. Returns once the port accepts connections.
+  absl::Status Start();
+  // The HTTP port actually bound (useful with port 0).
+  uint16_t port() const;
+  // Stops HTTP, makes the WAL durable and closes it. Idempotent.
+  absl::Status Stop();
+
+ private:
+  struct Impl;
+  explicit Server(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Splits "host:port" (IPv6 as "[::1]:8181"). Port 0 is allowed.
+absl::Status ParseBindAddress(const std::string& bind, std::string* host, uint16_t* port);
+
+}  // namespace strata::server
