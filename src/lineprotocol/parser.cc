@@ -1,0 +1,1089 @@
+// The line protocol parser. One pass over each line with table-driven scanning; names and values
+// point into the body, and only strings with escapes are copied (unescaped) into the result's
+// arena. Errors take a separate, cold path that finds the end of the bad line the way InfluxDB
+// splits lines, so parsing resumes where InfluxDB would resume.
+#include "lineprotocol/parser.h"
+
+#include <array>
+#include <charconv>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <system_error>
+
+#include "common/check.h"
+#include "fmt/format.h"
+
+namespace strata::lineprotocol {
+
+std::string_view FieldTypeName(FieldType type) {
+  switch (type) {
+    case FieldType::kFloat:
+      return "float";
+    case FieldType::kInteger:
+      return "integer";
+    case FieldType::kUInteger:
+      return "uinteger";
+    case FieldType::kString:
+      return "string";
+    case FieldType::kBoolean:
+      return "boolean";
+  }
+  return "unknown";
+}
+
+void ParseResult::Clear() {
+  lines.clear();
+  tags.clear();
+  fields.clear();
+  errors.clear();
+  error_count = 0;
+  arena_.Reset();
+}
+
+namespace {
+
+// Character classes. Each name context has a "stop" bit for the bytes that end a name there;
+// kSlow marks bytes that need a closer look in every context (escapes, a possible CRLF, and
+// non-ASCII bytes, which make the line subject to UTF-8 validation).
+enum : uint8_t {
+  kMeasurementStop = 1 << 0,  // , space tab newline NUL
+  kKeyStop = 1 << 1,          // = space tab newline (tag keys and field keys)
+  kTagValueStop = 1 << 2,     // , space tab newline
+  kStringSpecial = 1 << 3,    // " \ newline non-ASCII (inside string field values)
+  kValueEnd = 1 << 4,         // , space tab newline CR (end of an unquoted field value)
+  kSlow = 1 << 7,             // \ CR non-ASCII
+};
+
+constexpr std::array<uint8_t, 256> MakeCharClasses() {
+  std::array<uint8_t, 256> classes{};
+  for (int c : {',', ' ', '\t', '\n', '\0'}) {
+    classes[c] |= kMeasurementStop;
+  }
+  for (int c : {'=', ' ', '\t', '\n'}) {
+    classes[c] |= kKeyStop;
+  }
+  for (int c : {',', ' ', '\t', '\n'}) {
+    classes[c] |= kTagValueStop;
+  }
+  for (int c : {'"', '\\', '\n'}) {
+    classes[c] |= kStringSpecial;
+  }
+  for (int c : {',', ' ', '\t', '\n', '\r'}) {
+    classes[c] |= kValueEnd;
+  }
+  classes['\\'] |= kSlow;
+  classes['\r'] |= kSlow;
+  for (int c = 0x80; c < 0x100; ++c) {
+    classes[c] |= kSlow | kStringSpecial;
+  }
+  return classes;
+}
+
+constexpr std::array<uint8_t, 256> kCharClass = MakeCharClasses();
+
+inline uint8_t ClassOf(char c) {
+  return kCharClass[static_cast<uint8_t>(c)];
+}
+inline bool IsDigit(char c) {
+  return static_cast<unsigned>(c - '0') < 10;
+}
+
+// Which characters a backslash escapes depends on where it is (InfluxDB's rules): in a
+// measurement `\,` `\ ` `\\`; in tag keys, tag values and field keys also `\=`. A backslash
+// before any other character is kept literally, together with that character.
+enum class NameKind { kMeasurement, kTagKey, kTagValue, kFieldKey };
+
+inline bool IsEscapable(NameKind kind, char c) {
+  if (c == ',' || c == ' ' || c == '\\') {
+    return true;
+  }
+  return c == '=' && kind != NameKind::kMeasurement;
+}
+
+constexpr double kExactPowersOfTen[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                        1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                        1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+// Echoed input in messages is cut to this many bytes so a hostile line cannot blow them up.
+constexpr size_t kMaxEchoBytes = 64;
+
+// Keys of a line are checked for duplicates with a 256-bit filter and a linear scan while a line
+// has few keys; beyond this many keys a hash set takes over so that the check stays linear.
+constexpr size_t kMaxLinearKeys = 32;
+
+// Returns the length of the valid UTF-8 sequence at s[0..n), or 0 if it is not valid (overlong
+// forms, surrogates and code points above U+10FFFF are invalid).
+size_t Utf8SequenceLength(const unsigned char* s, size_t n) {
+  const unsigned char c = s[0];
+  if (c < 0x80) {
+    return 1;
+  }
+  auto continuation = [&](size_t i) { return i < n && (s[i] & 0xC0) == 0x80; };
+  if (c >= 0xC2 && c <= 0xDF) {
+    return continuation(1) ? 2 : 0;
+  }
+  if (c >= 0xE0 && c <= 0xEF) {
+    if (n < 2) {
+      return 0;
+    }
+    if ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] >= 0xA0)) {
+      return 0;
+    }
+    return continuation(1) && continuation(2) ? 3 : 0;
+  }
+  if (c >= 0xF0 && c <= 0xF4) {
+    if (n < 2) {
+      return 0;
+    }
+    if ((c == 0xF0 && s[1] < 0x90) || (c == 0xF4 && s[1] >= 0x90)) {
+      return 0;
+    }
+    return continuation(1) && continuation(2) && continuation(3) ? 4 : 0;
+  }
+  return 0;
+}
+
+// Returns the offset of the first byte of `text` that is not valid UTF-8, or npos.
+size_t FindInvalidUtf8(std::string_view text) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  size_t i = 0;
+  while (i < text.size()) {
+    const size_t length = Utf8SequenceLength(s + i, text.size() - i);
+    if (length == 0) {
+      return i;
+    }
+    i += length;
+  }
+  return std::string_view::npos;
+}
+
+// Appends `text` to `out`, replacing bytes that are not valid UTF-8 with U+FFFD.
+void AppendValidUtf8(std::string_view text, std::string* out) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  size_t i = 0;
+  while (i < text.size()) {
+    const size_t length = Utf8SequenceLength(s + i, text.size() - i);
+    if (length == 0) {
+      out->append("\xEF\xBF\xBD");
+      ++i;
+    } else {
+      out->append(text.data() + i, length);
+      i += length;
+    }
+  }
+}
+
+// Returns at most kMaxEchoBytes of `text` for an error message, with "..." if cut.
+std::string Echo(std::string_view text) {
+  if (text.size() <= kMaxEchoBytes) {
+    return std::string(text);
+  }
+  std::string echoed(text.substr(0, kMaxEchoBytes));
+  echoed += "...";
+  return echoed;
+}
+
+}  // namespace
+
+// Parses one body into a ParseResult. One instance per Parse() call.
+class LineParser {
+ public:
+  LineParser(std::string_view body, const ParseOptions& options, ParseResult* result)
+      : begin_(body.data()),
+        end_(body.data() + body.size()),
+        options_(options),
+        result_(*result),
+        multiplier_(NanosecondsPerUnit(options.precision)) {}
+
+  void Run();
+
+ private:
+  // Parses the line whose first non-blank byte is at p_. On success p_ is at the line's end
+  // (a newline, a CR before a newline, or the end of the body) and the line is appended; on
+  // failure error_ holds the message and tags/fields may hold the line's partial entries.
+  bool ParseLine();
+
+  // Scans a name of `kind` at p_ (possibly empty) and stores it, unescaped, in *name.
+  template <NameKind kKind, uint8_t kStopMask>
+  bool ParseName(std::string_view* name);
+  bool ParseNameSlow(
+      NameKind kind, uint8_t stop_mask, const char* start, const char* p, std::string_view* name);
+
+  bool ParseFieldValue(std::string_view key, FieldValue* value);
+  bool ParseNumber(std::string_view key, FieldValue* value);
+  bool ParseFloat(std::string_view key, const char* start, FieldValue* value);
+  bool ParseString(std::string_view key, FieldValue* value);
+  bool ParseBoolean(std::string_view key, FieldValue* value);
+  bool ParseTimestamp(int64_t* time_ns);
+
+  // Records `key` for the duplicate check; false (with error_ set) if it was seen in this line.
+  bool CheckNewKey(std::string_view key, bool is_tag);
+  bool ReportDuplicate(std::string_view key, bool is_tag);
+
+  // True if p is at the end of the line: end of body, newline, or CR before newline/end.
+  bool AtLineEnd(const char* p) const {
+    return p == end_ || *p == '\n' || (*p == '\r' && (p + 1 == end_ || p[1] == '\n'));
+  }
+  // True if p ends an unquoted field value: line end, comma or space.
+  bool AtValueEnd(const char* p) const {
+    return p == end_ || *p == ',' || *p == ' ' || AtLineEnd(p);
+  }
+  // Returns the end of the unquoted token at `start`, for messages.
+  const char* TokenEnd(const char* start) const;
+  int64_t Column(const char* p) const { return p - line_start_ + 1; }
+
+  // Sets error_ and returns false. Cold, so the hot path stays small.
+  template <typename... Args>
+  [[gnu::cold]] [[gnu::noinline]] bool Fail(fmt::format_string<Args...> format, Args&&... args) {
+    error_ = fmt::format(format, std::forward<Args>(args)...);
+    return false;
+  }
+
+  // Finds where the line starting at line_start_ ends, the way InfluxDB splits a body into
+  // lines (a newline inside a quoted field value or after a backslash does not end the line).
+  // Also counts the newlines inside the line.
+  const char* FindLineEndForError(int64_t* newlines) const;
+  [[gnu::cold]] [[gnu::noinline]] void RecordError(const char* line_end, std::string message);
+
+  const char* const begin_;
+  const char* const end_;
+  const ParseOptions& options_;
+  ParseResult& result_;
+  const int64_t multiplier_;
+
+  const char* p_ = nullptr;           // The cursor.
+  const char* line_start_ = nullptr;  // Physical start of the current line.
+  int64_t line_number_ = 1;
+  bool line_has_newline_ = false;  // A newline inside the line (quoted or escaped).
+  bool line_non_ascii_ = false;    // A byte >= 0x80 in the line: validate UTF-8.
+  size_t line_keys_ = 0;           // Keys (tags + fields) of the current line so far.
+  uint32_t line_tag_begin_ = 0;
+  uint32_t line_field_begin_ = 0;
+  uint64_t key_filter_[4] = {};
+  std::string error_;
+};
+
+void LineParser::Run() {
+  p_ = begin_;
+  while (p_ < end_) {
+    line_start_ = p_;
+    const char* p = p_;
+    while (p < end_ && (*p == ' ' || *p == '\t')) {
+      ++p;
+    }
+    if (p == end_) {
+      break;
+    }
+    if (*p == '\n') {
+      p_ = p + 1;
+      ++line_number_;
+      continue;
+    }
+    if (*p == '\r' && (p + 1 == end_ || p[1] == '\n')) {
+      p_ = p + 1;
+      continue;  // The newline (if any) is handled as a blank line.
+    }
+    if (*p == '#') {
+      const void* newline = std::memchr(p, '\n', end_ - p);
+      p_ = newline == nullptr ? end_ : static_cast<const char*>(newline);
+      continue;
+    }
+    p_ = p;
+    line_has_newline_ = false;
+    line_non_ascii_ = false;
+    line_keys_ = 0;
+    line_tag_begin_ = static_cast<uint32_t>(result_.tags.size());
+    line_field_begin_ = static_cast<uint32_t>(result_.fields.size());
+    key_filter_[0] = key_filter_[1] = key_filter_[2] = key_filter_[3] = 0;
+
+    bool ok = ParseLine();
+    const char* line_end = p_;
+    if (ok && line_non_ascii_) [[unlikely]] {
+      const size_t bad = FindInvalidUtf8(std::string_view(line_start_, line_end - line_start_));
+      if (bad != std::string_view::npos) {
+        ok = Fail("invalid UTF-8 at column {}", bad + 1);
+      }
+    }
+    if (!ok) [[unlikely]] {
+      int64_t newlines = 0;
+      line_end = FindLineEndForError(&newlines);
+      result_.lines.pop_back();  // ParseLine appended a placeholder line.
+      result_.tags.resize(line_tag_begin_);
+      result_.fields.resize(line_field_begin_);
+      RecordError(line_end, std::move(error_));
+      error_.clear();
+      line_number_ += newlines;
+    } else if (line_has_newline_) [[unlikely]] {
+      Line& line = result_.lines.back();
+      for (char c : line.text) {
+        line_number_ += c == '\n';
+      }
+    }
+    // Step over the line ending.
+    if (line_end < end_ && *line_end == '\r') {
+      ++line_end;
+    }
+    if (line_end < end_) {
+      STRATA_DCHECK(*line_end == '\n');
+      ++line_end;
+      ++line_number_;
+    }
+    p_ = line_end;
+  }
+}
+
+bool LineParser::ParseLine() {
+  Line& line = result_.lines.emplace_back();
+  line.line_number = line_number_;
+  line.tag_begin = line_tag_begin_;
+  line.field_begin = line_field_begin_;
+
+  // Measurement.
+  if (!ParseName<NameKind::kMeasurement, kMeasurementStop>(&line.measurement)) {
+    return false;
+  }
+  if (line.measurement.empty()) [[unlikely]] {
+    return Fail("Invalid measurement was provided");
+  }
+  const char* p = p_;
+  if (p < end_ && *p == '\0') [[unlikely]] {
+    return Fail("Invalid measurement was provided: NUL byte at column {}", Column(p));
+  }
+
+  // Tag set.
+  while (p < end_ && *p == ',') {
+    p_ = p + 1;
+    Tag tag;
+    if (!ParseName<NameKind::kTagKey, kKeyStop>(&tag.key)) {
+      return false;
+    }
+    p = p_;
+    if (tag.key.empty()) [[unlikely]] {
+      return Fail("Tag Set Malformed: empty tag key at column {}", Column(p));
+    }
+    if (p == end_ || *p != '=') [[unlikely]] {
+      return Fail("Tag Set Malformed: missing '=' after tag key '{}' at column {}",
+                  Echo(tag.key),
+                  Column(p));
+    }
+    p_ = p + 1;
+    if (!ParseName<NameKind::kTagValue, kTagValueStop>(&tag.value)) {
+      return false;
+    }
+    p = p_;
+    if (tag.value.empty()) [[unlikely]] {
+      return Fail(
+          "Tag Set Malformed: empty value for tag key '{}' at column {}", Echo(tag.key), Column(p));
+    }
+    if (!CheckNewKey(tag.key, /*is_tag=*/true)) {
+      return false;
+    }
+    result_.tags.push_back(tag);
+  }
+  line.tag_end = static_cast<uint32_t>(result_.tags.size());
+
+  // Field set, after one or more spaces.
+  if (p == end_ || *p != ' ') [[unlikely]] {
+    if (AtLineEnd(p)) {
+      return Fail("No fields were provided");
+    }
+    return Fail("expected a space before the field set at column {}, found '{}'",
+                Column(p),
+                Echo(std::string_view(p, 1)));
+  }
+  do {
+    ++p;
+  } while (p < end_ && *p == ' ');
+  if (AtLineEnd(p)) [[unlikely]] {
+    return Fail("No fields were provided");
+  }
+  for (;;) {
+    p_ = p;
+    FieldEntry field;
+    if (!ParseName<NameKind::kFieldKey, kKeyStop>(&field.key)) {
+      return false;
+    }
+    p = p_;
+    if (field.key.empty()) [[unlikely]] {
+      return Fail("Field Set Malformed: empty field key at column {}", Column(p));
+    }
+    if (p == end_ || *p != '=') [[unlikely]] {
+      if (result_.fields.size() == line_field_begin_) {
+        return Fail("No fields were provided");
+      }
+      return Fail("Field Set Malformed: missing '=' after field key '{}' at column {}",
+                  Echo(field.key),
+                  Column(p));
+    }
+    p_ = p + 1;
+    if (!ParseFieldValue(field.key, &field.value)) {
+      return false;
+    }
+    if (!CheckNewKey(field.key, /*is_tag=*/false)) {
+      return false;
+    }
+    result_.fields.push_back(field);
+    p = p_;
+    if (p < end_ && *p == ',') {
+      ++p;
+      continue;
+    }
+    break;
+  }
+  line.field_end = static_cast<uint32_t>(result_.fields.size());
+
+  // Optional timestamp, then optional trailing spaces.
+  if (AtLineEnd(p)) {
+    line.time_ns = options_.default_time_ns;
+  } else {
+    // ParseFieldValue guarantees a space here.
+    do {
+      ++p;
+    } while (p < end_ && *p == ' ');
+    if (AtLineEnd(p)) {
+      line.time_ns = options_.default_time_ns;
+    } else {
+      p_ = p;
+      if (!ParseTimestamp(&line.time_ns)) {
+        return false;
+      }
+      p = p_;
+      while (p < end_ && *p == ' ') {
+        ++p;
+      }
+      if (!AtLineEnd(p)) [[unlikely]] {
+        return Fail("Could not parse entire line. Found trailing content: '{}' at column {}",
+                    Echo(std::string_view(p, TokenEnd(p) - p)),
+                    Column(p));
+      }
+    }
+  }
+  p_ = p;
+  line.text = std::string_view(line_start_, p - line_start_);
+  return true;
+}
+
+template <NameKind kKind, uint8_t kStopMask>
+inline bool LineParser::ParseName(std::string_view* name) {
+  const char* const start = p_;
+  const char* p = start;
+  const char* const end = end_;
+  while (p < end && !(ClassOf(*p) & (kStopMask | kSlow))) {
+    ++p;
+  }
+  if (p == end || !(ClassOf(*p) & kSlow)) [[likely]] {
+    *name = std::string_view(start, p - start);
+    p_ = p;
+    return true;
+  }
+  return ParseNameSlow(kKind, kStopMask, start, p, name);
+}
+
+bool LineParser::ParseNameSlow(
+    NameKind kind, uint8_t stop_mask, const char* start, const char* p, std::string_view* name) {
+  bool has_escape = false;
+  while (p < end_) {
+    const uint8_t cls = ClassOf(*p);
+    if (!(cls & (stop_mask | kSlow))) {
+      ++p;
+      continue;
+    }
+    const char c = *p;
+    if (c == '\\') {
+      has_escape = true;
+      if (p + 1 == end_) {
+        ++p;
+        break;
+      }
+      // The next byte is taken whatever it is (InfluxDB treats an unknown escape as literal).
+      const char next = p[1];
+      if (next == '\n') {
+        line_has_newline_ = true;
+      } else if (static_cast<uint8_t>(next) >= 0x80) {
+        line_non_ascii_ = true;
+      }
+      p += 2;
+      continue;
+    }
+    if (c == '\r') {
+      if (p + 1 == end_ || p[1] == '\n') {
+        break;  // CRLF line ending.
+      }
+      ++p;
+      continue;
+    }
+    if (static_cast<uint8_t>(c) >= 0x80) {
+      line_non_ascii_ = true;
+      ++p;
+      continue;
+    }
+    break;  // A stop byte of this context.
+  }
+  p_ = p;
+  if (!has_escape) {
+    *name = std::string_view(start, p - start);
+    return true;
+  }
+  const size_t raw_size = p - start;
+  char* const buffer = result_.arena_.Allocate(raw_size);
+  char* out = buffer;
+  for (const char* q = start; q < p;) {
+    if (*q != '\\') {
+      *out++ = *q++;
+    } else if (q + 1 < p && IsEscapable(kind, q[1])) {
+      *out++ = q[1];
+      q += 2;
+    } else {
+      *out++ = *q++;  // The backslash, literally; the byte after it follows as is.
+      if (q < p) {
+        *out++ = *q++;
+      }
+    }
+  }
+  const size_t size = out - buffer;
+  result_.arena_.ShrinkLast(buffer, size);
+  *name = std::string_view(buffer, size);
+  if (size > 0 && buffer[size - 1] == '\\') {
+    return Fail(
+        "Measurements, tag keys and values, and field keys may not end with a backslash "
+        "(column {})",
+        Column(p));
+  }
+  return true;
+}
+
+bool LineParser::ParseFieldValue(std::string_view key, FieldValue* value) {
+  const char* p = p_;
+  if (p < end_) [[likely]] {
+    const char c = *p;
+    if (IsDigit(c) || c == '-') {
+      return ParseNumber(key, value);
+    }
+    if (c == '"') {
+      return ParseString(key, value);
+    }
+    if (c == 't' || c == 'T' || c == 'f' || c == 'F') {
+      return ParseBoolean(key, value);
+    }
+  }
+  if (AtValueEnd(p)) {
+    return Fail("missing value for field '{}' at column {}", Echo(key), Column(p));
+  }
+  if (*p == '.' || *p == '+') {
+    return Fail("Unable to parse floating-point value '{}' for field '{}' at column {}",
+                Echo(std::string_view(p, TokenEnd(p) - p)),
+                Echo(key),
+                Column(p));
+  }
+  return Fail(
+      "invalid field value '{}' for field '{}' at column {}: expected a number (1.5, 1i, 1u), "
+      "a string in double quotes, or a boolean (t, true, f, false, ...)",
+      Echo(std::string_view(p, TokenEnd(p) - p)),
+      Echo(key),
+      Column(p));
+}
+
+bool LineParser::ParseNumber(std::string_view key, FieldValue* value) {
+  const char* const start = p_;
+  const char* p = start;
+  const bool negative = *p == '-';
+  p += negative;
+  const char* const digits = p;
+  uint64_t magnitude = 0;
+  bool overflow = false;
+  while (p < end_ && IsDigit(*p)) {
+    overflow |= __builtin_mul_overflow(magnitude, 10, &magnitude);
+    overflow |= __builtin_add_overflow(magnitude, static_cast<uint64_t>(*p - '0'), &magnitude);
+    ++p;
+  }
+  if (p == digits) [[unlikely]] {
+    return Fail("Unable to parse floating-point value '{}' for field '{}' at column {}",
+                Echo(std::string_view(start, TokenEnd(start) - start)),
+                Echo(key),
+                Column(start));
+  }
+  if (p < end_) {
+    const char c = *p;
+    if (c == 'i') {
+      if (!AtValueEnd(p + 1)) [[unlikely]] {
+        return Fail("Unable to parse integer value '{}' for field '{}' at column {}",
+                    Echo(std::string_view(start, TokenEnd(start) - start)),
+                    Echo(key),
+                    Column(start));
+      }
+      const uint64_t limit = negative ? uint64_t{1} << 63 : (uint64_t{1} << 63) - 1;
+      if (overflow || magnitude > limit) [[unlikely]] {
+        return Fail(
+            "Unable to parse integer value '{}' for field '{}' at column {}: out of range for "
+            "a signed 64-bit integer",
+            Echo(std::string_view(start, p - start)),
+            Echo(key),
+            Column(start));
+      }
+      value->type = FieldType::kInteger;
+      value->i = static_cast<int64_t>(negative ? uint64_t{0} - magnitude : magnitude);
+      p_ = p + 1;
+      return true;
+    }
+    if (c == 'u') {
+      if (negative || !AtValueEnd(p + 1)) [[unlikely]] {
+        return Fail("Unable to parse unsigned integer value '{}' for field '{}' at column {}",
+                    Echo(std::string_view(start, TokenEnd(start) - start)),
+                    Echo(key),
+                    Column(start));
+      }
+      if (overflow) [[unlikely]] {
+        return Fail(
+            "Unable to parse unsigned integer value '{}' for field '{}' at column {}: out of "
+            "range for an unsigned 64-bit integer",
+            Echo(std::string_view(start, p - start)),
+            Echo(key),
+            Column(start));
+      }
+      value->type = FieldType::kUInteger;
+      value->u = magnitude;
+      p_ = p + 1;
+      return true;
+    }
+    if (c == '.' || c == 'e' || c == 'E') {
+      return ParseFloat(key, start, value);
+    }
+  }
+  if (!AtValueEnd(p)) [[unlikely]] {
+    return Fail("Unable to parse floating-point value '{}' for field '{}' at column {}",
+                Echo(std::string_view(start, TokenEnd(start) - start)),
+                Echo(key),
+                Column(start));
+  }
+  // An integer written without suffix is a float. Up to 2^53 the conversion is exact.
+  if (!overflow && magnitude <= (uint64_t{1} << 53)) {
+    const double d = static_cast<double>(magnitude);
+    value->type = FieldType::kFloat;
+    value->f = negative ? -d : d;
+    p_ = p;
+    return true;
+  }
+  return ParseFloat(key, start, value);
+}
+
+bool LineParser::ParseFloat(std::string_view key, const char* start, FieldValue* value) {
+  // InfluxDB's float grammar: -?D+ ( \.D+ )? ( [eE][+-]?D+ )?  (no "1.", ".5", "+1", nan, inf).
+  const char* p = start;
+  const bool negative = *p == '-';
+  p += negative;
+  uint64_t mantissa = 0;
+  int mantissa_digits = 0;       // Digits accumulated into mantissa (leading zeros do not count).
+  bool mantissa_exact = true;    // False once a nonzero digit did not fit.
+  int64_t dropped_exponent = 0;  // Integer digits that did not fit into the mantissa.
+  int64_t magnitude_digits = 0;  // Position of the first nonzero digit relative to the point.
+  bool seen_nonzero = false;
+  const char* q = p;
+  while (q < end_ && IsDigit(*q)) {
+    const int digit = *q - '0';
+    seen_nonzero |= digit != 0;
+    if (seen_nonzero) {
+      ++magnitude_digits;
+      if (mantissa_digits < 19) {
+        mantissa = mantissa * 10 + digit;
+        ++mantissa_digits;
+      } else {
+        ++dropped_exponent;
+        mantissa_exact &= digit == 0;
+      }
+    }
+    ++q;
+  }
+  bool valid = q > p;
+  int64_t fraction_digits = 0;
+  if (valid && q < end_ && *q == '.') {
+    ++q;
+    const char* fraction = q;
+    while (q < end_ && IsDigit(*q)) {
+      const int digit = *q - '0';
+      if (!seen_nonzero && digit == 0) {
+        // A leading zero of the fraction: shifts the value, adds no mantissa digit.
+        --magnitude_digits;
+        ++fraction_digits;
+      } else {
+        seen_nonzero = true;
+        if (mantissa_digits < 19) {
+          mantissa = mantissa * 10 + digit;
+          ++mantissa_digits;
+          ++fraction_digits;
+        } else {
+          mantissa_exact &= digit == 0;
+        }
+      }
+      ++q;
+    }
+    valid = q > fraction;
+  }
+  int64_t exponent = 0;
+  if (valid && q < end_ && (*q == 'e' || *q == 'E')) {
+    ++q;
+    bool exponent_negative = false;
+    if (q < end_ && (*q == '+' || *q == '-')) {
+      exponent_negative = *q == '-';
+      ++q;
+    }
+    const char* exponent_digits = q;
+    while (q < end_ && IsDigit(*q)) {
+      if (exponent < 1'000'000) {  // Saturate: anything beyond is out of range anyway.
+        exponent = exponent * 10 + (*q - '0');
+      }
+      ++q;
+    }
+    valid = q > exponent_digits;
+    if (exponent_negative) {
+      exponent = -exponent;
+    }
+  }
+  if (!valid || !AtValueEnd(q)) [[unlikely]] {
+    return Fail("Unable to parse floating-point value '{}' for field '{}' at column {}",
+                Echo(std::string_view(start, TokenEnd(start) - start)),
+                Echo(key),
+                Column(start));
+  }
+  p_ = q;
+  value->type = FieldType::kFloat;
+  if (!seen_nonzero) {
+    value->f = negative ? -0.0 : 0.0;
+    return true;
+  }
+  // Exact fast path (Clinger): mantissa and 10^|e| are exact doubles, so one correctly rounded
+  // multiplication or division gives the correctly rounded result.
+  const int64_t decimal_exponent = exponent + dropped_exponent - fraction_digits;
+  if (mantissa_exact && mantissa <= (uint64_t{1} << 53) && decimal_exponent >= -22 &&
+      decimal_exponent <= 22) {
+    double d = static_cast<double>(mantissa);
+    if (decimal_exponent < 0) {
+      d /= kExactPowersOfTen[-decimal_exponent];
+    } else {
+      d *= kExactPowersOfTen[decimal_exponent];
+    }
+    value->f = negative ? -d : d;
+    return true;
+  }
+  double d = 0;
+  const std::from_chars_result result = std::from_chars(start, q, d);
+  if (result.ec == std::errc::result_out_of_range) {
+    // The decimal magnitude tells overflow (rejected, InfluxDB has no infinity) from underflow
+    // (rounds to zero).
+    if (magnitude_digits + exponent > 0) {
+      return Fail(
+          "Unable to parse floating-point value '{}' for field '{}' at column {}: out of range "
+          "for a 64-bit float",
+          Echo(std::string_view(start, q - start)),
+          Echo(key),
+          Column(start));
+    }
+    value->f = negative ? -0.0 : 0.0;
+    return true;
+  }
+  STRATA_CHECK(result.ec == std::errc() && result.ptr == q);
+  value->f = d;
+  return true;
+}
+
+bool LineParser::ParseString(std::string_view key, FieldValue* value) {
+  const char* const open = p_;
+  const char* const start = open + 1;
+  const char* p = start;
+  bool has_escape = false;
+  for (;;) {
+    while (p < end_ && !(ClassOf(*p) & kStringSpecial)) {
+      ++p;
+    }
+    if (p == end_) [[unlikely]] {
+      return Fail("unterminated string value for field '{}' starting at column {}",
+                  Echo(key),
+                  Column(open));
+    }
+    const char c = *p;
+    if (c == '"') {
+      break;
+    }
+    if (c == '\\') {
+      has_escape = true;
+      // \" and \\ are escapes; a backslash before anything else is literal.
+      p += (p + 1 < end_ && (p[1] == '"' || p[1] == '\\')) ? 2 : 1;
+    } else if (c == '\n') {
+      line_has_newline_ = true;
+      ++p;
+    } else {
+      line_non_ascii_ = true;
+      ++p;
+    }
+  }
+  const char* const close = p;
+  std::string_view text(start, close - start);
+  if (has_escape) {
+    char* const buffer = result_.arena_.Allocate(text.size());
+    char* out = buffer;
+    for (const char* q = start; q < close;) {
+      if (*q == '\\' && q + 1 < close && (q[1] == '"' || q[1] == '\\')) {
+        *out++ = q[1];
+        q += 2;
+      } else {
+        *out++ = *q++;
+      }
+    }
+    result_.arena_.ShrinkLast(buffer, out - buffer);
+    text = std::string_view(buffer, out - buffer);
+  }
+  if (text.size() > kMaxStringFieldBytes) [[unlikely]] {
+    return Fail("string value for field '{}' is {} bytes, more than the limit of {} bytes",
+                Echo(key),
+                text.size(),
+                kMaxStringFieldBytes);
+  }
+  if (!AtValueEnd(close + 1)) [[unlikely]] {
+    return Fail(
+        "Could not parse entire line. Found trailing content: '{}' after the string value of "
+        "field '{}' at column {}",
+        Echo(std::string_view(close + 1, TokenEnd(close + 1) - (close + 1))),
+        Echo(key),
+        Column(close + 1));
+  }
+  value->type = FieldType::kString;
+  value->s = text;
+  p_ = close + 1;
+  return true;
+}
+
+bool LineParser::ParseBoolean(std::string_view key, FieldValue* value) {
+  const char* const start = p_;
+  const char* const token_end = TokenEnd(start);
+  const std::string_view token(start, token_end - start);
+  bool b;
+  if (token == "t" || token == "T" || token == "true" || token == "True" || token == "TRUE") {
+    b = true;
+  } else if (token == "f" || token == "F" || token == "false" || token == "False" ||
+             token == "FALSE") {
+    b = false;
+  } else {
+    return Fail(
+        "invalid boolean value '{}' for field '{}' at column {}: expected t, T, true, True, "
+        "TRUE, f, F, false, False or FALSE",
+        Echo(token),
+        Echo(key),
+        Column(start));
+  }
+  if (!AtValueEnd(token_end)) [[unlikely]] {  // A tab after the value.
+    return Fail("unexpected character after the value of field '{}' at column {}",
+                Echo(key),
+                Column(token_end));
+  }
+  value->type = FieldType::kBoolean;
+  value->b = b;
+  p_ = token_end;
+  return true;
+}
+
+bool LineParser::ParseTimestamp(int64_t* time_ns) {
+  const char* const start = p_;
+  const char* p = start;
+  const bool negative = *p == '-';
+  p += negative;
+  const char* const digits = p;
+  uint64_t magnitude = 0;
+  bool overflow = false;
+  while (p < end_ && IsDigit(*p)) {
+    overflow |= __builtin_mul_overflow(magnitude, 10, &magnitude);
+    overflow |= __builtin_add_overflow(magnitude, static_cast<uint64_t>(*p - '0'), &magnitude);
+    ++p;
+  }
+  if (p == digits || !(p == end_ || *p == ' ' || AtLineEnd(p))) [[unlikely]] {
+    return Fail("Unable to parse timestamp value '{}' at column {}",
+                Echo(std::string_view(start, TokenEnd(start) - start)),
+                Column(start));
+  }
+  const uint64_t limit = negative ? uint64_t{1} << 63 : (uint64_t{1} << 63) - 1;
+  if (overflow || magnitude > limit) [[unlikely]] {
+    return Fail(
+        "Unable to parse timestamp value '{}' at column {}: out of range for a signed 64-bit "
+        "integer",
+        Echo(std::string_view(start, p - start)),
+        Column(start));
+  }
+  const auto timestamp = static_cast<int64_t>(negative ? uint64_t{0} - magnitude : magnitude);
+  const int64_t multiplier = options_.precision == Precision::kAuto
+                                 ? NanosecondsPerUnit(GuessPrecision(timestamp))
+                                 : multiplier_;
+  if (__builtin_mul_overflow(timestamp, multiplier, time_ns)) [[unlikely]] {
+    return Fail("timestamp, {}, out of range for precision: {}",
+                timestamp,
+                PrecisionName(options_.precision));
+  }
+  p_ = p;
+  return true;
+}
+
+inline bool LineParser::CheckNewKey(std::string_view key, bool is_tag) {
+  const size_t size = key.size();
+  const auto first = static_cast<uint8_t>(key[0]);
+  const auto middle = static_cast<uint8_t>(key[size >> 1]);
+  const auto last = static_cast<uint8_t>(key[size - 1]);
+  uint32_t hash = static_cast<uint32_t>(size) * 0x9E3779B1u + first * 0x85EBCA77u +
+                  middle * 0xC2B2AE3Du + last * 0x27D4EB2Fu;
+  hash = (hash ^ (hash >> 15)) >> 24;  // 8 bits: one of 256 filter bits.
+  uint64_t& word = key_filter_[hash >> 6];
+  const uint64_t bit = uint64_t{1} << (hash & 63);
+  const bool maybe_seen = (word & bit) != 0;
+  word |= bit;
+  ++line_keys_;
+  if (line_keys_ > kMaxLinearKeys || maybe_seen) [[unlikely]] {
+    return ReportDuplicate(key, is_tag);
+  }
+  return true;
+}
+
+bool LineParser::ReportDuplicate(std::string_view key, bool is_tag) {
+  const Tag* const tags = result_.tags.data() + line_tag_begin_;
+  const size_t tag_count = result_.tags.size() - line_tag_begin_;
+  const FieldEntry* const fields = result_.fields.data() + line_field_begin_;
+  const size_t field_count = result_.fields.size() - line_field_begin_;
+  const Tag* duplicate_tag = nullptr;
+  const FieldEntry* duplicate_field = nullptr;
+  if (line_keys_ <= kMaxLinearKeys) {
+    for (size_t i = 0; i < tag_count && duplicate_tag == nullptr; ++i) {
+      if (tags[i].key == key) {
+        duplicate_tag = &tags[i];
+      }
+    }
+    for (size_t i = 0; i < field_count && duplicate_field == nullptr; ++i) {
+      if (fields[i].key == key) {
+        duplicate_field = &fields[i];
+      }
+    }
+  } else {
+    // Many keys: a hash set of all keys of the line so far, built on first use.
+    auto& key_set = result_.key_set_;
+    if (line_keys_ == kMaxLinearKeys + 1) {
+      key_set.clear();
+      for (size_t i = 0; i < tag_count; ++i) {
+        key_set.insert(tags[i].key);
+      }
+      for (size_t i = 0; i < field_count; ++i) {
+        key_set.insert(fields[i].key);
+      }
+    }
+    if (!key_set.insert(key).second) {
+      for (size_t i = 0; i < tag_count && duplicate_tag == nullptr; ++i) {
+        if (tags[i].key == key) {
+          duplicate_tag = &tags[i];
+        }
+      }
+      if (duplicate_tag == nullptr) {
+        duplicate_field = fields;  // Only fields are left; which one does not matter.
+      }
+    }
+  }
+  if (duplicate_tag != nullptr) {
+    if (is_tag) {
+      return Fail("Must not contain duplicate tags, but \"{}\" was repeated", Echo(key));
+    }
+    return Fail("field key '{}' is also a tag key of this line", Echo(key));
+  }
+  if (duplicate_field != nullptr) {
+    return Fail("duplicate field key '{}'", Echo(key));
+  }
+  return true;
+}
+
+const char* LineParser::TokenEnd(const char* start) const {
+  const char* p = start;
+  while (p < end_ && !(ClassOf(*p) & kValueEnd)) {
+    ++p;
+  }
+  return p;
+}
+
+const char* LineParser::FindLineEndForError(int64_t* newlines) const {
+  // Mirrors InfluxDB's line splitting: after the first unescaped space (the field set), a double
+  // quote opens or closes a string only where a field value can start, i.e. when more '=' than
+  // ',' were seen outside quotes; a newline inside quotes or right after a backslash does not
+  // end the line.
+  bool quoted = false;
+  bool in_fields = false;
+  bool escaped = false;
+  int64_t equals = 0;
+  int64_t commas = 0;
+  *newlines = 0;
+  for (const char* p = line_start_; p < end_; ++p) {
+    const char c = *p;
+    if (escaped) {
+      escaped = false;
+      *newlines += c == '\n';
+      continue;
+    }
+    if (c == '\\') {
+      escaped = true;
+      continue;
+    }
+    if (c == ' ') {
+      in_fields = true;
+      continue;
+    }
+    if (in_fields) {
+      if (!quoted && c == '=') {
+        ++equals;
+        continue;
+      }
+      if (!quoted && c == ',') {
+        ++commas;
+        continue;
+      }
+      if (c == '"' && equals > commas) {
+        quoted = !quoted;
+        continue;
+      }
+    }
+    if (c == '\n') {
+      if (!quoted) {
+        return p > line_start_ && p[-1] == '\r' ? p - 1 : p;
+      }
+      ++*newlines;
+    }
+  }
+  if (end_ > line_start_ && end_[-1] == '\r') {
+    return end_ - 1;
+  }
+  return end_;
+}
+
+void LineParser::RecordError(const char* line_end, std::string message) {
+  ++result_.error_count;
+  if (result_.errors.size() >= options_.max_reported_errors) {
+    return;
+  }
+  LineError& error = result_.errors.emplace_back();
+  error.line_number = line_number_;
+  const std::string_view text(line_start_, line_end - line_start_);
+  if (text.size() <= kMaxErrorLineBytes) {
+    AppendValidUtf8(text, &error.original_line);
+  } else {
+    // Cut at a UTF-8 sequence boundary so the cut itself does not create invalid UTF-8.
+    size_t cut = kMaxErrorLineBytes;
+    while (cut > kMaxErrorLineBytes - 3 && (static_cast<uint8_t>(text[cut]) & 0xC0) == 0x80) {
+      --cut;
+    }
+    AppendValidUtf8(text.substr(0, cut), &error.original_line);
+    error.original_line += "...";
+  }
+  if (FindInvalidUtf8(message) == std::string_view::npos) {
+    error.message = std::move(message);
+  } else {
+    AppendValidUtf8(message, &error.message);
+  }
+}
+
+void Parse(std::string_view body, const ParseOptions& options, ParseResult* result) {
+  STRATA_CHECK_LT(body.size(), size_t{1} << 32);
+  result->Clear();
+  LineParser parser(body, options, result);
+  parser.Run();
+}
+
+}  // namespace strata::lineprotocol
