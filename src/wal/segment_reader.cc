@@ -120,23 +120,42 @@ absl::StatusOr<SegmentReadResult> SegmentReader::Next(uint64_t expected_sequence
         "record header cut short: {} of {} bytes", header_view.size(), kRecordHeaderSize));
   }
   RecordHeader header = DecodeRecordHeader(header_view);
-  if (header.payload_length > max_record_bytes_) {
-    return Corrupt(fmt::format("record length {} exceeds the limit of {} bytes",
-                               header.payload_length,
-                               max_record_bytes_));
-  }
+  bool over_limit = header.payload_length > max_record_bytes_;
   if (header.payload_length > remaining - kRecordHeaderSize) {
+    if (over_limit) {
+      return Corrupt(fmt::format("record length {} exceeds the limit of {} bytes",
+                                 header.payload_length,
+                                 max_record_bytes_));
+    }
     return Corrupt(fmt::format("record of {} bytes is cut short: {} bytes left in the file",
                                header.payload_length,
                                remaining - kRecordHeaderSize));
   }
+  // The length fits in the file, so reading it allocates no more than the file's size, even for
+  // a record over the limit: that one is checked too, to tell damage from a lowered limit.
   STRATA_ASSIGN_OR_RETURN(std::string_view payload,
                           Read(offset_ + kRecordHeaderSize, header.payload_length));
   if (payload.size() < header.payload_length) {
     return Corrupt(fmt::format("record of {} bytes is cut short: the file shrank while reading",
                                header.payload_length));
   }
-  if (!RecordChecksumMatches(header, payload)) {
+  bool checksum_matches = RecordChecksumMatches(header, payload);
+  if (over_limit) {
+    if (checksum_matches) {
+      return absl::FailedPreconditionError(fmt::format(
+          "{} at offset {}: intact record {} of {} bytes exceeds max_record_bytes ({}); raise "
+          "the limit to replay it",
+          path_,
+          offset_,
+          header.sequence,
+          header.payload_length,
+          max_record_bytes_));
+    }
+    return Corrupt(fmt::format("record length {} exceeds the limit of {} bytes",
+                               header.payload_length,
+                               max_record_bytes_));
+  }
+  if (!checksum_matches) {
     return Corrupt(fmt::format("checksum mismatch in record of {} bytes", header.payload_length));
   }
   if (header.sequence != expected_sequence) {

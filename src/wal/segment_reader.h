@@ -51,7 +51,8 @@ class SegmentReader {
   // Reads the record at offset() and, if it is intact and carries `expected_sequence`, moves past
   // it. A record that is cut short, zero-filled, longer than the limit, fails its checksum or has
   // another sequence is reported as kCorrupt and the offset stays at its start. I/O errors are
-  // returned as errors.
+  // returned as errors, and so is an intact record longer than the limit (FailedPrecondition:
+  // the limit was lowered; cutting the record off would lose data).
   absl::StatusOr<SegmentReadResult> Next(uint64_t expected_sequence);
 
   // Returns the offset of the next record to read: after ReadHeader and Next, the end of the

@@ -423,6 +423,24 @@ TEST_F(WalTest, NewerFormatVersionIsNotOverwritten) {
   EXPECT_EQ(ReadFile(segment), std::string(header.data(), header.size()));
 }
 
+TEST_F(WalTest, LoweredRecordLimitRefusesInsteadOfCuttingOff) {
+  {
+    std::vector<Record> records;
+    std::unique_ptr<Wal> wal = OpenAndReplay(&records);
+    ASSERT_NE(wal, nullptr);
+    ASSERT_TRUE(wal->Append(std::string(1000, 'L')).ok());
+    ASSERT_TRUE(wal->WaitDurable(1).ok());
+  }
+  uint64_t size = fs::file_size(SegmentFiles().back());
+  options_.max_record_bytes = 999;
+  std::unique_ptr<Wal> wal = Open();
+  ASSERT_NE(wal, nullptr);
+  absl::Status status = wal->Replay([](uint64_t, std::string_view) { return absl::OkStatus(); });
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition) << status;
+  EXPECT_NE(std::string(status.message()).find("max_record_bytes"), std::string::npos);
+  EXPECT_EQ(fs::file_size(SegmentFiles().back()), size);
+}
+
 TEST_F(WalTest, CorruptionInAnEarlierSegmentIsDataLoss) {
   options_.max_segment_bytes = 200;
   {
