@@ -376,7 +376,6 @@ absl::Status Wal::WriteGroup(const std::vector<PendingRecord>& group) {
   std::vector<std::array<char, kRecordHeaderSize>> headers(group.size());
   std::vector<iovec> pieces;
   pieces.reserve(2 * group.size());
-  uint64_t bytes = 0;
   for (size_t i = 0; i < group.size(); ++i) {
     const PendingRecord& record = group[i];
     EncodeRecordHeader(record.sequence,
@@ -387,7 +386,6 @@ absl::Status Wal::WriteGroup(const std::vector<PendingRecord>& group) {
     if (!record.payload.empty()) {
       pieces.push_back(iovec{const_cast<char*>(record.payload.data()), record.payload.size()});
     }
-    bytes += kRecordHeaderSize + record.payload.size();
   }
   absl::Status status = active_->Write(pieces);
   if (status.ok()) {
