@@ -2,7 +2,10 @@
 // damage in earlier segments, segment removal and injected I/O failures.
 #include "wal/wal.h"
 
+#include <signal.h>
 #include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -244,6 +247,70 @@ TEST_F(WalTest, GroupCommitSharesFsyncs) {
   for (int t = 0; t < kThreads; ++t) {
     EXPECT_EQ(next_index[t], kPerThread);
   }
+}
+
+// A child process appends from 4 threads and reports each sequence once WaitDurable returned;
+// the parent kills it with SIGKILL mid-stream. Every reported sequence must replay.
+TEST_F(WalTest, AcknowledgedRecordsSurviveKill9) {
+  int pipe_fds[2];
+  ASSERT_EQ(pipe(pipe_fds), 0);
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    close(pipe_fds[0]);
+    spdlog::set_level(spdlog::level::off);
+    absl::StatusOr<std::unique_ptr<Wal>> wal = Wal::Open(options_);
+    if (!wal.ok() ||
+        !(*wal)->Replay([](uint64_t, std::string_view) { return absl::OkStatus(); }).ok()) {
+      _exit(2);
+    }
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+      threads.emplace_back([&wal, &pipe_fds] {
+        while (true) {
+          std::string payload(1000, 'k');
+          absl::StatusOr<uint64_t> sequence = (*wal)->Append(std::move(payload));
+          if (!sequence.ok() || !(*wal)->WaitDurable(*sequence).ok() ||
+              write(pipe_fds[1], &*sequence, sizeof(uint64_t)) != sizeof(uint64_t)) {
+            _exit(3);
+          }
+        }
+      });
+    }
+    for (std::thread& thread : threads) {
+      thread.join();
+    }
+    _exit(4);
+  }
+  close(pipe_fds[1]);
+  std::vector<uint64_t> acknowledged;
+  uint64_t sequence = 0;
+  while (acknowledged.size() < 500 &&
+         read(pipe_fds[0], &sequence, sizeof(sequence)) == sizeof(sequence)) {
+    acknowledged.push_back(sequence);
+  }
+  ASSERT_EQ(kill(child, SIGKILL), 0);
+  int wait_status = 0;
+  ASSERT_EQ(waitpid(child, &wait_status, 0), child);
+  EXPECT_TRUE(WIFSIGNALED(wait_status)) << "child exited early with " << WEXITSTATUS(wait_status);
+  while (read(pipe_fds[0], &sequence, sizeof(sequence)) == sizeof(sequence)) {
+    acknowledged.push_back(sequence);
+  }
+  close(pipe_fds[0]);
+  ASSERT_GE(acknowledged.size(), 500u);
+
+  std::vector<Record> records;
+  std::unique_ptr<Wal> wal = OpenAndReplay(&records);
+  ASSERT_NE(wal, nullptr);
+  uint64_t max_acknowledged = *std::max_element(acknowledged.begin(), acknowledged.end());
+  ASSERT_GE(records.size(), max_acknowledged);
+  for (size_t i = 0; i < records.size(); ++i) {
+    ASSERT_EQ(records[i].first, i + 1);
+    ASSERT_EQ(records[i].second, std::string(1000, 'k'));
+  }
+  absl::StatusOr<uint64_t> next = wal->Append("after the crash");
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ(*next, records.size() + 1);
 }
 
 TEST_F(WalTest, FlushIntervalDelaysTheCommit) {
