@@ -5,14 +5,17 @@
 #include "lineprotocol/parser.h"
 
 #include <array>
-#include <charconv>
 #include <cstring>
-#include <limits>
 #include <string>
-#include <system_error>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "common/check.h"
 #include "fmt/format.h"
+#include "lineprotocol/number_scanner.h"
+#include "lineprotocol/utf8.h"
 
 namespace strata::lineprotocol {
 
@@ -52,7 +55,12 @@ enum : uint8_t {
   kTagValueStop = 1 << 2,     // , space tab newline
   kStringSpecial = 1 << 3,    // " \ newline non-ASCII (inside string field values)
   kValueEnd = 1 << 4,         // , space tab newline CR (end of an unquoted field value)
-  kSlow = 1 << 7,             // \ CR non-ASCII
+  // Bytes that may end a name where ',' resp. '=' is the delimiter: the delimiter, a backslash,
+  // and every byte <= ' ' or >= 0x80. A superset of the stop and slow bytes that is quick to
+  // test 16 bytes at a time; a candidate that is neither is skipped by the slow path.
+  kCandidateComma = 1 << 5,
+  kCandidateEquals = 1 << 6,
+  kSlow = 1 << 7,  // \ CR non-ASCII
 };
 
 constexpr std::array<uint8_t, 256> MakeCharClasses() {
@@ -72,6 +80,13 @@ constexpr std::array<uint8_t, 256> MakeCharClasses() {
   for (int c : {',', ' ', '\t', '\n', '\r'}) {
     classes[c] |= kValueEnd;
   }
+  for (int c = 0; c < 0x100; ++c) {
+    if (c <= ' ' || c >= 0x80 || c == '\\') {
+      classes[c] |= kCandidateComma | kCandidateEquals;
+    }
+  }
+  classes[','] |= kCandidateComma;
+  classes['='] |= kCandidateEquals;
   classes['\\'] |= kSlow;
   classes['\r'] |= kSlow;
   for (int c = 0x80; c < 0x100; ++c) {
@@ -89,6 +104,58 @@ inline bool IsDigit(char c) {
   return static_cast<unsigned>(c - '0') < 10;
 }
 
+// Returns the first byte in [p, end) that has class `kCandidate` (kCandidateComma with
+// kDelimiter ',', kCandidateEquals with '='), or end.
+template <uint8_t kCandidate, char kDelimiter>
+inline const char* FindNameCandidate(const char* p, const char* end) {
+#if defined(__SSE2__)
+  const __m128i delimiter = _mm_set1_epi8(kDelimiter);
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const __m128i above_space = _mm_set1_epi8(' ' + 1);
+  while (end - p >= 16) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    // Signed comparison: bytes >= 0x80 are negative, so "less than '!'" also catches them.
+    const __m128i hits = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(bytes, delimiter), _mm_cmpeq_epi8(bytes, backslash)),
+        _mm_cmplt_epi8(bytes, above_space));
+    const int mask = _mm_movemask_epi8(hits);
+    if (mask != 0) {
+      return p + __builtin_ctz(static_cast<unsigned>(mask));
+    }
+    p += 16;
+  }
+#endif
+  while (p < end && !(ClassOf(*p) & kCandidate)) {
+    ++p;
+  }
+  return p;
+}
+
+// Returns the first byte in [p, end) that is special inside a quoted string value: a double
+// quote, a backslash, a newline or a byte >= 0x80; or end.
+inline const char* FindStringSpecial(const char* p, const char* end) {
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const __m128i newline = _mm_set1_epi8('\n');
+  while (end - p >= 16) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i hits =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(bytes, quote), _mm_cmpeq_epi8(bytes, backslash)),
+                     _mm_or_si128(_mm_cmpeq_epi8(bytes, newline), bytes));  // bytes: the sign bit.
+    const int mask = _mm_movemask_epi8(hits);
+    if (mask != 0) {
+      return p + __builtin_ctz(static_cast<unsigned>(mask));
+    }
+    p += 16;
+  }
+#endif
+  while (p < end && !(ClassOf(*p) & kStringSpecial)) {
+    ++p;
+  }
+  return p;
+}
+
 // Which characters a backslash escapes depends on where it is (InfluxDB's rules): in a
 // measurement `\,` `\ ` `\\`; in tag keys, tag values and field keys also `\=`. A backslash
 // before any other character is kept literally, together with that character.
@@ -101,78 +168,12 @@ inline bool IsEscapable(NameKind kind, char c) {
   return c == '=' && kind != NameKind::kMeasurement;
 }
 
-constexpr double kExactPowersOfTen[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                        1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                        1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-
 // Echoed input in messages is cut to this many bytes so a hostile line cannot blow them up.
 constexpr size_t kMaxEchoBytes = 64;
 
-// Keys of a line are checked for duplicates with a 256-bit filter and a linear scan while a line
+// Keys of a line are checked for duplicates with a 1024-bit filter and a linear scan while a line
 // has few keys; beyond this many keys a hash set takes over so that the check stays linear.
 constexpr size_t kMaxLinearKeys = 32;
-
-// Returns the length of the valid UTF-8 sequence at s[0..n), or 0 if it is not valid (overlong
-// forms, surrogates and code points above U+10FFFF are invalid).
-size_t Utf8SequenceLength(const unsigned char* s, size_t n) {
-  const unsigned char c = s[0];
-  if (c < 0x80) {
-    return 1;
-  }
-  auto continuation = [&](size_t i) { return i < n && (s[i] & 0xC0) == 0x80; };
-  if (c >= 0xC2 && c <= 0xDF) {
-    return continuation(1) ? 2 : 0;
-  }
-  if (c >= 0xE0 && c <= 0xEF) {
-    if (n < 2) {
-      return 0;
-    }
-    if ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] >= 0xA0)) {
-      return 0;
-    }
-    return continuation(1) && continuation(2) ? 3 : 0;
-  }
-  if (c >= 0xF0 && c <= 0xF4) {
-    if (n < 2) {
-      return 0;
-    }
-    if ((c == 0xF0 && s[1] < 0x90) || (c == 0xF4 && s[1] >= 0x90)) {
-      return 0;
-    }
-    return continuation(1) && continuation(2) && continuation(3) ? 4 : 0;
-  }
-  return 0;
-}
-
-// Returns the offset of the first byte of `text` that is not valid UTF-8, or npos.
-size_t FindInvalidUtf8(std::string_view text) {
-  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
-  size_t i = 0;
-  while (i < text.size()) {
-    const size_t length = Utf8SequenceLength(s + i, text.size() - i);
-    if (length == 0) {
-      return i;
-    }
-    i += length;
-  }
-  return std::string_view::npos;
-}
-
-// Appends `text` to `out`, replacing bytes that are not valid UTF-8 with U+FFFD.
-void AppendValidUtf8(std::string_view text, std::string* out) {
-  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
-  size_t i = 0;
-  while (i < text.size()) {
-    const size_t length = Utf8SequenceLength(s + i, text.size() - i);
-    if (length == 0) {
-      out->append("\xEF\xBF\xBD");
-      ++i;
-    } else {
-      out->append(text.data() + i, length);
-      i += length;
-    }
-  }
-}
 
 // Returns at most kMaxEchoBytes of `text` for an error message, with "..." if cut.
 std::string Echo(std::string_view text) {
@@ -213,6 +214,7 @@ class LineParser {
   bool ParseFieldValue(std::string_view key, FieldValue* value);
   bool ParseNumber(std::string_view key, FieldValue* value);
   bool ParseFloat(std::string_view key, const char* start, FieldValue* value);
+  [[gnu::cold]] [[gnu::noinline]] bool FailFloat(std::string_view key, const char* start);
   bool ParseString(std::string_view key, FieldValue* value);
   bool ParseBoolean(std::string_view key, FieldValue* value);
   bool ParseTimestamp(int64_t* time_ns);
@@ -260,7 +262,7 @@ class LineParser {
   size_t line_keys_ = 0;           // Keys (tags + fields) of the current line so far.
   uint32_t line_tag_begin_ = 0;
   uint32_t line_field_begin_ = 0;
-  uint64_t key_filter_[4] = {};
+  uint64_t key_filter_[16] = {};  // 1024 bits: keys seen in the current line (by hash).
   std::string error_;
 };
 
@@ -295,7 +297,7 @@ void LineParser::Run() {
     line_keys_ = 0;
     line_tag_begin_ = static_cast<uint32_t>(result_.tags.size());
     line_field_begin_ = static_cast<uint32_t>(result_.fields.size());
-    key_filter_[0] = key_filter_[1] = key_filter_[2] = key_filter_[3] = 0;
+    std::memset(key_filter_, 0, sizeof(key_filter_));
 
     bool ok = ParseLine();
     const char* line_end = p_;
@@ -400,7 +402,9 @@ bool LineParser::ParseLine() {
   }
   for (;;) {
     p_ = p;
-    FieldEntry field;
+    // Built in place: the field is appended first and the whole line is rolled back on error.
+    const bool first_field = result_.fields.size() == line_field_begin_;
+    FieldEntry& field = result_.fields.emplace_back();
     if (!ParseName<NameKind::kFieldKey, kKeyStop>(&field.key)) {
       return false;
     }
@@ -409,7 +413,7 @@ bool LineParser::ParseLine() {
       return Fail("Field Set Malformed: empty field key at column {}", Column(p));
     }
     if (p == end_ || *p != '=') [[unlikely]] {
-      if (result_.fields.size() == line_field_begin_) {
+      if (first_field) {
         return Fail("No fields were provided");
       }
       return Fail("Field Set Malformed: missing '=' after field key '{}' at column {}",
@@ -423,7 +427,6 @@ bool LineParser::ParseLine() {
     if (!CheckNewKey(field.key, /*is_tag=*/false)) {
       return false;
     }
-    result_.fields.push_back(field);
     p = p_;
     if (p < end_ && *p == ',') {
       ++p;
@@ -466,17 +469,16 @@ bool LineParser::ParseLine() {
 
 template <NameKind kKind, uint8_t kStopMask>
 inline bool LineParser::ParseName(std::string_view* name) {
+  constexpr bool kEqualsEnds = kKind == NameKind::kTagKey || kKind == NameKind::kFieldKey;
   const char* const start = p_;
-  const char* p = start;
-  const char* const end = end_;
-  while (p < end && !(ClassOf(*p) & (kStopMask | kSlow))) {
-    ++p;
-  }
-  if (p == end || !(ClassOf(*p) & kSlow)) [[likely]] {
+  const char* const p = kEqualsEnds ? FindNameCandidate<kCandidateEquals, '='>(start, end_)
+                                    : FindNameCandidate<kCandidateComma, ','>(start, end_);
+  if (p == end_ || (ClassOf(*p) & (kStopMask | kSlow)) == kStopMask) [[likely]] {
     *name = std::string_view(start, p - start);
     p_ = p;
     return true;
   }
+  // An escape, a CR, a non-ASCII byte, or a control byte that belongs to the name.
   return ParseNameSlow(kKind, kStopMask, start, p, name);
 }
 
@@ -584,24 +586,13 @@ bool LineParser::ParseFieldValue(std::string_view key, FieldValue* value) {
       Column(p));
 }
 
-bool LineParser::ParseNumber(std::string_view key, FieldValue* value) {
+inline bool LineParser::ParseNumber(std::string_view key, FieldValue* value) {
   const char* const start = p_;
-  const char* p = start;
-  const bool negative = *p == '-';
-  p += negative;
-  const char* const digits = p;
-  uint64_t magnitude = 0;
-  bool overflow = false;
-  while (p < end_ && IsDigit(*p)) {
-    overflow |= __builtin_mul_overflow(magnitude, 10, &magnitude);
-    overflow |= __builtin_add_overflow(magnitude, static_cast<uint64_t>(*p - '0'), &magnitude);
-    ++p;
-  }
-  if (p == digits) [[unlikely]] {
-    return Fail("Unable to parse floating-point value '{}' for field '{}' at column {}",
-                Echo(std::string_view(start, TokenEnd(start) - start)),
-                Echo(key),
-                Column(start));
+  const bool negative = *start == '-';
+  const DigitRun digits = ScanDigits(start + negative, end_);
+  const char* p = digits.end;
+  if (p == start + negative) [[unlikely]] {
+    return FailFloat(key, start);
   }
   if (p < end_) {
     const char c = *p;
@@ -613,7 +604,7 @@ bool LineParser::ParseNumber(std::string_view key, FieldValue* value) {
                     Column(start));
       }
       const uint64_t limit = negative ? uint64_t{1} << 63 : (uint64_t{1} << 63) - 1;
-      if (overflow || magnitude > limit) [[unlikely]] {
+      if (digits.overflow || digits.value > limit) [[unlikely]] {
         return Fail(
             "Unable to parse integer value '{}' for field '{}' at column {}: out of range for "
             "a signed 64-bit integer",
@@ -622,7 +613,7 @@ bool LineParser::ParseNumber(std::string_view key, FieldValue* value) {
             Column(start));
       }
       value->type = FieldType::kInteger;
-      value->i = static_cast<int64_t>(negative ? uint64_t{0} - magnitude : magnitude);
+      value->i = static_cast<int64_t>(negative ? uint64_t{0} - digits.value : digits.value);
       p_ = p + 1;
       return true;
     }
@@ -633,7 +624,7 @@ bool LineParser::ParseNumber(std::string_view key, FieldValue* value) {
                     Echo(key),
                     Column(start));
       }
-      if (overflow) [[unlikely]] {
+      if (digits.overflow) [[unlikely]] {
         return Fail(
             "Unable to parse unsigned integer value '{}' for field '{}' at column {}: out of "
             "range for an unsigned 64-bit integer",
@@ -642,23 +633,36 @@ bool LineParser::ParseNumber(std::string_view key, FieldValue* value) {
             Column(start));
       }
       value->type = FieldType::kUInteger;
-      value->u = magnitude;
+      value->u = digits.value;
       p_ = p + 1;
       return true;
+    }
+    if (c == '.' && !digits.overflow && digits.value < 10'000'000'000) {
+      // The common "12.5": an exact conversion when the digits fit (Clinger's fast path).
+      const DigitRun fraction = ScanDigits(p + 1, end_);
+      const int64_t fraction_digits = fraction.end - (p + 1);
+      double d;
+      if (fraction_digits > 0 && fraction_digits <= 8 && AtValueEnd(fraction.end) &&
+          ExactDecimalToDouble(
+              digits.value * internal::kPowersOfTen[fraction_digits] + fraction.value,
+              -fraction_digits,
+              &d)) {
+        value->type = FieldType::kFloat;
+        value->f = negative ? -d : d;
+        p_ = fraction.end;
+        return true;
+      }
     }
     if (c == '.' || c == 'e' || c == 'E') {
       return ParseFloat(key, start, value);
     }
   }
   if (!AtValueEnd(p)) [[unlikely]] {
-    return Fail("Unable to parse floating-point value '{}' for field '{}' at column {}",
-                Echo(std::string_view(start, TokenEnd(start) - start)),
-                Echo(key),
-                Column(start));
+    return FailFloat(key, start);
   }
   // An integer written without suffix is a float. Up to 2^53 the conversion is exact.
-  if (!overflow && magnitude <= (uint64_t{1} << 53)) {
-    const double d = static_cast<double>(magnitude);
+  if (!digits.overflow && digits.value <= (uint64_t{1} << 53)) {
+    const auto d = static_cast<double>(digits.value);
     value->type = FieldType::kFloat;
     value->f = negative ? -d : d;
     p_ = p;
@@ -668,122 +672,31 @@ bool LineParser::ParseNumber(std::string_view key, FieldValue* value) {
 }
 
 bool LineParser::ParseFloat(std::string_view key, const char* start, FieldValue* value) {
-  // InfluxDB's float grammar: -?D+ ( \.D+ )? ( [eE][+-]?D+ )?  (no "1.", ".5", "+1", nan, inf).
-  const char* p = start;
-  const bool negative = *p == '-';
-  p += negative;
-  uint64_t mantissa = 0;
-  int mantissa_digits = 0;       // Digits accumulated into mantissa (leading zeros do not count).
-  bool mantissa_exact = true;    // False once a nonzero digit did not fit.
-  int64_t dropped_exponent = 0;  // Integer digits that did not fit into the mantissa.
-  int64_t magnitude_digits = 0;  // Position of the first nonzero digit relative to the point.
-  bool seen_nonzero = false;
-  const char* q = p;
-  while (q < end_ && IsDigit(*q)) {
-    const int digit = *q - '0';
-    seen_nonzero |= digit != 0;
-    if (seen_nonzero) {
-      ++magnitude_digits;
-      if (mantissa_digits < 19) {
-        mantissa = mantissa * 10 + digit;
-        ++mantissa_digits;
-      } else {
-        ++dropped_exponent;
-        mantissa_exact &= digit == 0;
-      }
-    }
-    ++q;
+  const char* stop;
+  double d;
+  const FloatScan scan = ScanFloat(start, end_, &stop, &d);
+  if (scan == FloatScan::kSyntaxError || !AtValueEnd(stop)) [[unlikely]] {
+    return FailFloat(key, start);
   }
-  bool valid = q > p;
-  int64_t fraction_digits = 0;
-  if (valid && q < end_ && *q == '.') {
-    ++q;
-    const char* fraction = q;
-    while (q < end_ && IsDigit(*q)) {
-      const int digit = *q - '0';
-      if (!seen_nonzero && digit == 0) {
-        // A leading zero of the fraction: shifts the value, adds no mantissa digit.
-        --magnitude_digits;
-        ++fraction_digits;
-      } else {
-        seen_nonzero = true;
-        if (mantissa_digits < 19) {
-          mantissa = mantissa * 10 + digit;
-          ++mantissa_digits;
-          ++fraction_digits;
-        } else {
-          mantissa_exact &= digit == 0;
-        }
-      }
-      ++q;
-    }
-    valid = q > fraction;
+  if (scan == FloatScan::kOutOfRange) [[unlikely]] {
+    return Fail(
+        "Unable to parse floating-point value '{}' for field '{}' at column {}: out of range "
+        "for a 64-bit float",
+        Echo(std::string_view(start, stop - start)),
+        Echo(key),
+        Column(start));
   }
-  int64_t exponent = 0;
-  if (valid && q < end_ && (*q == 'e' || *q == 'E')) {
-    ++q;
-    bool exponent_negative = false;
-    if (q < end_ && (*q == '+' || *q == '-')) {
-      exponent_negative = *q == '-';
-      ++q;
-    }
-    const char* exponent_digits = q;
-    while (q < end_ && IsDigit(*q)) {
-      if (exponent < 1'000'000) {  // Saturate: anything beyond is out of range anyway.
-        exponent = exponent * 10 + (*q - '0');
-      }
-      ++q;
-    }
-    valid = q > exponent_digits;
-    if (exponent_negative) {
-      exponent = -exponent;
-    }
-  }
-  if (!valid || !AtValueEnd(q)) [[unlikely]] {
-    return Fail("Unable to parse floating-point value '{}' for field '{}' at column {}",
-                Echo(std::string_view(start, TokenEnd(start) - start)),
-                Echo(key),
-                Column(start));
-  }
-  p_ = q;
   value->type = FieldType::kFloat;
-  if (!seen_nonzero) {
-    value->f = negative ? -0.0 : 0.0;
-    return true;
-  }
-  // Exact fast path (Clinger): mantissa and 10^|e| are exact doubles, so one correctly rounded
-  // multiplication or division gives the correctly rounded result.
-  const int64_t decimal_exponent = exponent + dropped_exponent - fraction_digits;
-  if (mantissa_exact && mantissa <= (uint64_t{1} << 53) && decimal_exponent >= -22 &&
-      decimal_exponent <= 22) {
-    double d = static_cast<double>(mantissa);
-    if (decimal_exponent < 0) {
-      d /= kExactPowersOfTen[-decimal_exponent];
-    } else {
-      d *= kExactPowersOfTen[decimal_exponent];
-    }
-    value->f = negative ? -d : d;
-    return true;
-  }
-  double d = 0;
-  const std::from_chars_result result = std::from_chars(start, q, d);
-  if (result.ec == std::errc::result_out_of_range) {
-    // The decimal magnitude tells overflow (rejected, InfluxDB has no infinity) from underflow
-    // (rounds to zero).
-    if (magnitude_digits + exponent > 0) {
-      return Fail(
-          "Unable to parse floating-point value '{}' for field '{}' at column {}: out of range "
-          "for a 64-bit float",
-          Echo(std::string_view(start, q - start)),
-          Echo(key),
-          Column(start));
-    }
-    value->f = negative ? -0.0 : 0.0;
-    return true;
-  }
-  STRATA_CHECK(result.ec == std::errc() && result.ptr == q);
   value->f = d;
+  p_ = stop;
   return true;
+}
+
+bool LineParser::FailFloat(std::string_view key, const char* start) {
+  return Fail("Unable to parse floating-point value '{}' for field '{}' at column {}",
+              Echo(std::string_view(start, TokenEnd(start) - start)),
+              Echo(key),
+              Column(start));
 }
 
 bool LineParser::ParseString(std::string_view key, FieldValue* value) {
@@ -792,9 +705,7 @@ bool LineParser::ParseString(std::string_view key, FieldValue* value) {
   const char* p = start;
   bool has_escape = false;
   for (;;) {
-    while (p < end_ && !(ClassOf(*p) & kStringSpecial)) {
-      ++p;
-    }
+    p = FindStringSpecial(p, end_);
     if (p == end_) [[unlikely]] {
       return Fail("unterminated string value for field '{}' starting at column {}",
                   Echo(key),
@@ -881,24 +792,18 @@ bool LineParser::ParseBoolean(std::string_view key, FieldValue* value) {
   return true;
 }
 
-bool LineParser::ParseTimestamp(int64_t* time_ns) {
+inline bool LineParser::ParseTimestamp(int64_t* time_ns) {
   const char* const start = p_;
-  const char* p = start;
-  const bool negative = *p == '-';
-  p += negative;
-  const char* const digits = p;
-  uint64_t magnitude = 0;
-  bool overflow = false;
-  while (p < end_ && IsDigit(*p)) {
-    overflow |= __builtin_mul_overflow(magnitude, 10, &magnitude);
-    overflow |= __builtin_add_overflow(magnitude, static_cast<uint64_t>(*p - '0'), &magnitude);
-    ++p;
-  }
-  if (p == digits || !(p == end_ || *p == ' ' || AtLineEnd(p))) [[unlikely]] {
+  const bool negative = *start == '-';
+  const DigitRun digits = ScanDigits(start + negative, end_);
+  const char* const p = digits.end;
+  if (p == start + negative || !(p == end_ || *p == ' ' || AtLineEnd(p))) [[unlikely]] {
     return Fail("Unable to parse timestamp value '{}' at column {}",
                 Echo(std::string_view(start, TokenEnd(start) - start)),
                 Column(start));
   }
+  const uint64_t magnitude = digits.value;
+  const bool overflow = digits.overflow;
   const uint64_t limit = negative ? uint64_t{1} << 63 : (uint64_t{1} << 63) - 1;
   if (overflow || magnitude > limit) [[unlikely]] {
     return Fail(
@@ -927,7 +832,7 @@ inline bool LineParser::CheckNewKey(std::string_view key, bool is_tag) {
   const auto last = static_cast<uint8_t>(key[size - 1]);
   uint32_t hash = static_cast<uint32_t>(size) * 0x9E3779B1u + first * 0x85EBCA77u +
                   middle * 0xC2B2AE3Du + last * 0x27D4EB2Fu;
-  hash = (hash ^ (hash >> 15)) >> 24;  // 8 bits: one of 256 filter bits.
+  hash = (hash ^ (hash >> 15)) >> 22;  // 10 bits: one of 1024 filter bits.
   uint64_t& word = key_filter_[hash >> 6];
   const uint64_t bit = uint64_t{1} << (hash & 63);
   const bool maybe_seen = (word & bit) != 0;
@@ -943,7 +848,8 @@ bool LineParser::ReportDuplicate(std::string_view key, bool is_tag) {
   const Tag* const tags = result_.tags.data() + line_tag_begin_;
   const size_t tag_count = result_.tags.size() - line_tag_begin_;
   const FieldEntry* const fields = result_.fields.data() + line_field_begin_;
-  const size_t field_count = result_.fields.size() - line_field_begin_;
+  // A field being checked is already appended (as the last one); a tag is not yet.
+  const size_t field_count = result_.fields.size() - line_field_begin_ - (is_tag ? 0 : 1);
   const Tag* duplicate_tag = nullptr;
   const FieldEntry* duplicate_field = nullptr;
   if (line_keys_ <= kMaxLinearKeys) {
