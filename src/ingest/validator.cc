@@ -123,10 +123,16 @@ struct ColumnRef {
 };
 
 // A key of the previous accepted line of a table at one position, with its column.
+// For a tag, it also remembers the value and where the string heap holds it: the next line with the
+// same value at this position points at the same bytes instead of copying them again (constant
+// tags such as region or os are common), which shrinks the batch and its WAL record.
 struct ShapeEntry {
   bool valid = false;
   std::string_view key;
   ColumnRef ref{};
+  bool has_value = false;
+  std::string_view value;
+  uint32_t value_offset = 0;
 };
 
 // A column introduced by this request.
@@ -315,9 +321,10 @@ class RequestValidator {
         table.shape.resize(position + 1);
       }
       if (ref != nullptr) {
-        table.shape[position] = ShapeEntry{true, key, *ref};
+        table.shape[position] = ShapeEntry{true, key, *ref, false, {}, 0};
       } else {
         table.shape[position].valid = false;
+        table.shape[position].has_value = false;
         ref = NewColumnOfLine(table, key, kind, type);
         if (ref == nullptr) {
           return nullptr;
@@ -376,6 +383,11 @@ class RequestValidator {
     const auto fail = [&](std::string message) {
       write.cells.resize(cell_mark);
       write.string_heap.resize(heap_mark);
+      for (ShapeEntry& entry : table.shape) {
+        if (entry.value_offset >= heap_mark) {
+          entry.has_value = false;  // it points into the bytes just cut off
+        }
+      }
       AddError(line, std::move(message));
     };
     const auto append_string = [&](CellValue* cell, std::string_view value) {
@@ -385,15 +397,28 @@ class RequestValidator {
     };
 
     for (const lineprotocol::Tag& tag : parsed_.TagsOf(line)) {
+      const size_t tag_position = position++;
       const ColumnRef* ref =
-          Resolve(table, position++, tag.key, ColumnKind::kTag, TypeId::kDictionary);
+          Resolve(table, tag_position, tag.key, ColumnKind::kTag, TypeId::kDictionary);
       if (ref == nullptr) {
         return fail(std::move(error_));
       }
       CellValue cell;
       cell.column_id = ref->id;
       cell.type = TypeId::kDictionary;
-      append_string(&cell, tag.value);
+      // Resolve left an entry at tag_position; it is valid when the column is not new.
+      ShapeEntry& entry = table.shape[tag_position];
+      if (entry.has_value && entry.value == tag.value) {
+        cell.str.offset = entry.value_offset;
+        cell.str.length = static_cast<uint32_t>(tag.value.size());
+      } else {
+        append_string(&cell, tag.value);
+        if (entry.valid) {
+          entry.has_value = true;
+          entry.value = tag.value;
+          entry.value_offset = cell.str.offset;
+        }
+      }
       sorted &= ref->id > previous_id;
       previous_id = ref->id;
       write.cells.push_back(cell);

@@ -400,6 +400,35 @@ TEST(ValidateWriteTest, DuplicatePointsStaySeparateRowsInOrder) {
   EXPECT_THAT(RowCells(*catalog, write, 2), ::testing::ElementsAre("host=tag:a", "w=i:3"));
 }
 
+TEST(ValidateWriteTest, RepeatedTagValuesShareHeapBytesAndSurviveRejectedLines) {
+  auto catalog = Catalog::CreateInMemory({});
+  ValidateOrDie(*catalog, "cpu,region=eu,host=a v=1 1\n");
+  ValidationResult result =
+      ValidateOrDie(*catalog,
+                    "cpu,region=eu,host=a v=1 1\n"
+                    "cpu,region=eu,host=b v=1i 2\n"  // rejected after copying b
+                    "cpu,region=eu,host=b v=2 3\n"
+                    "cpu,region=us,host=b v=3 4\n"
+                    "cpu,host=b,region=us v=4 5\n");
+  ASSERT_EQ(result.lines_accepted, 4);
+  const TableWrite& write = result.batch.tables[0];
+  EXPECT_THAT(RowCells(*catalog, write, 0),
+              ::testing::ElementsAre("region=tag:eu", "host=tag:a", "v=f:1.000000"));
+  EXPECT_THAT(RowCells(*catalog, write, 1),
+              ::testing::ElementsAre("region=tag:eu", "host=tag:b", "v=f:2.000000"));
+  EXPECT_THAT(RowCells(*catalog, write, 2),
+              ::testing::ElementsAre("region=tag:us", "host=tag:b", "v=f:3.000000"));
+  EXPECT_THAT(RowCells(*catalog, write, 3),
+              ::testing::ElementsAre("region=tag:us", "host=tag:b", "v=f:4.000000"));
+  // "eu" "a" "b" "us" once each, and "b" "us" again where the tag order changed.
+  EXPECT_EQ(write.string_heap, "euabusbus");
+  std::string encoded;
+  result.batch.SerializeTo(&encoded);
+  absl::StatusOr<WriteBatch> decoded = WriteBatch::Deserialize(encoded);
+  ASSERT_TRUE(decoded.ok());
+  EXPECT_EQ(*decoded, result.batch);
+}
+
 TEST(ValidateWriteTest, CellsAreSortedForExistingColumnsInAnyOrder) {
   auto catalog = Catalog::CreateInMemory({});
   ValidateOrDie(*catalog, "t,z=1,y=1 c=1,b=1,a=1 1\n");
