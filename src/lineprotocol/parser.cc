@@ -102,6 +102,10 @@ class LineParser {
   // (a newline, a CR before a newline, or the end of the body) and the line is appended; on
   // failure error_ holds the message and tags/fields may hold the line's partial entries.
   bool ParseLine();
+  // Resets the per-line state and parses the line whose first non-blank byte is `content`.
+  bool ParseLineAt(const char* content);
+  // Removes the line last appended by ParseLine (complete or not) with its tags and fields.
+  void DiscardLine();
 
   // Scans a name of `kind` at p_ (possibly empty) and stores it, unescaped, in *name.
   template <NameKind kKind, uint8_t kStopMask>
@@ -147,7 +151,7 @@ class LineParser {
   [[gnu::cold]] [[gnu::noinline]] void RecordError(const char* line_end, std::string message);
 
   const char* const begin_;
-  const char* const end_;
+  const char* end_;  // The body's end; narrowed while a line is parsed again within bounds.
   const ParseOptions& options_;
   ParseResult& result_;
   const int64_t multiplier_;
@@ -163,6 +167,23 @@ class LineParser {
   uint64_t key_filter_[16] = {};  // 1024 bits: keys seen in the current line (by hash).
   std::string error_;
 };
+
+bool LineParser::ParseLineAt(const char* content) {
+  p_ = content;
+  line_has_newline_ = false;
+  line_non_ascii_ = false;
+  line_keys_ = 0;
+  line_tag_begin_ = static_cast<uint32_t>(result_.tags.size());
+  line_field_begin_ = static_cast<uint32_t>(result_.fields.size());
+  std::memset(key_filter_, 0, sizeof(key_filter_));
+  return ParseLine();
+}
+
+void LineParser::DiscardLine() {
+  result_.lines.pop_back();
+  result_.tags.resize(line_tag_begin_);
+  result_.fields.resize(line_field_begin_);
+}
 
 void LineParser::Run() {
   p_ = begin_;
@@ -189,16 +210,24 @@ void LineParser::Run() {
       p_ = newline == nullptr ? end_ : static_cast<const char*>(newline);
       continue;
     }
-    p_ = p;
-    line_has_newline_ = false;
-    line_non_ascii_ = false;
-    line_keys_ = 0;
-    line_tag_begin_ = static_cast<uint32_t>(result_.tags.size());
-    line_field_begin_ = static_cast<uint32_t>(result_.fields.size());
-    std::memset(key_filter_, 0, sizeof(key_filter_));
-
-    bool ok = ParseLine();
+    const char* const content = p;
+    bool ok = ParseLineAt(content);
     const char* line_end = p_;
+    if (ok && line_has_newline_) [[unlikely]] {
+      // A newline inside a quoted value: InfluxDB's line splitter may see the quotes
+      // differently (e.g. after a field key with a comma) and end the line earlier. Then the
+      // line is what it says, and it is parsed again within those bounds.
+      int64_t newlines_unused = 0;
+      const char* const split_end = FindLineEndForError(&newlines_unused);
+      if (split_end != line_end) {
+        DiscardLine();
+        const char* const body_end = end_;
+        end_ = split_end;
+        ok = ParseLineAt(content);
+        end_ = body_end;
+        line_end = p_;
+      }
+    }
     if (ok && line_non_ascii_) [[unlikely]] {
       const size_t bad = FindInvalidUtf8(std::string_view(line_start_, line_end - line_start_));
       if (bad != std::string_view::npos) {
@@ -208,9 +237,7 @@ void LineParser::Run() {
     if (!ok) [[unlikely]] {
       int64_t newlines = 0;
       line_end = FindLineEndForError(&newlines);
-      result_.lines.pop_back();  // ParseLine appended a placeholder line.
-      result_.tags.resize(line_tag_begin_);
-      result_.fields.resize(line_field_begin_);
+      DiscardLine();
       RecordError(line_end, std::move(error_));
       error_.clear();
       line_number_ += newlines;

@@ -624,6 +624,25 @@ TEST(ParserTest, BadLineEndsWhereInfluxDbSplitsLines) {
   EXPECT_EQ(rest.errors.size(), 1u);
 }
 
+TEST(ParserTest, MultiLineStringOnlyWhereInfluxDbSplitsThatWay) {
+  // InfluxDB's splitter opens a quote only when more '=' than ',' were seen in the field set;
+  // with a comma in the field key it does not, so the newline ends the line.
+  ParseResult result = ParseBody("m a,b=\"x\ny\"\nm c=1");
+  ASSERT_EQ(result.errors.size(), 2u);
+  EXPECT_EQ(result.errors[0].line_number, 1);
+  EXPECT_EQ(result.errors[0].original_line, "m a,b=\"x");
+  EXPECT_EQ(result.errors[0].message,
+            "unterminated string value for field 'a,b' starting at column 7");
+  EXPECT_EQ(result.errors[1].line_number, 2);
+  ASSERT_EQ(result.lines.size(), 1u);
+  EXPECT_EQ(result.lines[0].line_number, 3);
+  // Without the comma the string spans both lines.
+  ParseResult spanning = ParseBody("m ab=\"x\ny\"\nm c=1");
+  EXPECT_EQ(spanning.errors.size(), 0u);
+  ASSERT_EQ(spanning.lines.size(), 2u);
+  EXPECT_EQ(spanning.fields[0].value.s, "x\ny");
+}
+
 TEST(ParserTest, TruncatesOriginalLineOfErrors) {
   const std::string bad = "m " + std::string(1000, 'x');
   ParseResult result = ParseBody(bad + "\nm f=1");
