@@ -117,6 +117,8 @@ class LineParser {
   bool ParseNumber(std::string_view key, FieldValue* value);
   bool ParseFloat(std::string_view key, const char* start, FieldValue* value);
   [[gnu::cold]] [[gnu::noinline]] bool FailFloat(std::string_view key, const char* start);
+  // Reports the rest of the line from p as trailing content.
+  [[gnu::cold]] [[gnu::noinline]] bool FailTrailing(const char* p);
   bool ParseString(std::string_view key, FieldValue* value);
   bool ParseBoolean(std::string_view key, FieldValue* value);
   bool ParseTimestamp(int64_t* time_ns);
@@ -381,9 +383,7 @@ bool LineParser::ParseLine() {
         ++p;
       }
       if (!AtLineEnd(p)) [[unlikely]] {
-        return Fail("Could not parse entire line. Found trailing content: '{}' at column {}",
-                    Echo(std::string_view(p, TokenEnd(p) - p)),
-                    Column(p));
+        return FailTrailing(p);
       }
     }
   }
@@ -617,6 +617,17 @@ bool LineParser::ParseFloat(std::string_view key, const char* start, FieldValue*
   return true;
 }
 
+bool LineParser::FailTrailing(const char* p) {
+  const void* newline = std::memchr(p, '\n', end_ - p);
+  const char* rest_end = newline == nullptr ? end_ : static_cast<const char*>(newline);
+  if (rest_end > p && rest_end[-1] == '\r') {
+    --rest_end;
+  }
+  return Fail("Could not parse entire line. Found trailing content: '{}' at column {}",
+              Echo(std::string_view(p, rest_end - p)),
+              Column(p));
+}
+
 bool LineParser::FailFloat(std::string_view key, const char* start) {
   return Fail("Unable to parse floating-point value '{}' for field '{}' at column {}",
               Echo(std::string_view(start, TokenEnd(start) - start)),
@@ -723,6 +734,9 @@ inline bool LineParser::ParseTimestamp(int64_t* time_ns) {
   const DigitRun digits = ScanDigits(start + negative, end_);
   const char* const p = digits.end;
   if (p == start + negative || !(p == end_ || *p == ' ' || AtLineEnd(p))) [[unlikely]] {
+    if (p > start + negative && (ClassOf(*p) & kValueEnd)) {
+      return FailTrailing(p);  // "123\t" or "123,4": a timestamp, then something else.
+    }
     return Fail("Unable to parse timestamp value '{}' at column {}",
                 Echo(std::string_view(start, TokenEnd(start) - start)),
                 Column(start));

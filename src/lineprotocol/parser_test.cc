@@ -543,6 +543,12 @@ TEST(ParserTest, RejectsBadTimestamps) {
   EXPECT_EQ(ErrorOf("m f=1 -"), "Unable to parse timestamp value '-' at column 7");
   EXPECT_EQ(ErrorOf("m f=1 12 34"),
             "Could not parse entire line. Found trailing content: '34' at column 10");
+  EXPECT_EQ(ErrorOf("m f=1 12 34 56\r\n"),
+            "Could not parse entire line. Found trailing content: '34 56' at column 10");
+  EXPECT_EQ(ErrorOf("m f=1 12\t"),
+            "Could not parse entire line. Found trailing content: '\t' at column 9");
+  EXPECT_EQ(ErrorOf("m f=1 12,3"),
+            "Could not parse entire line. Found trailing content: ',3' at column 9");
 }
 
 // ---------------------------------------------------------------------------------------------
