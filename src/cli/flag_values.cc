@@ -47,15 +47,24 @@ absl::StatusOr<uint64_t> ParseByteSize(const std::string& text) {
         fmt::format("invalid size '{}': expected a number with an optional unit like 10MiB", text));
   }
   double multiplier = 0;
-  if (unit.empty() || unit == "b") multiplier = 1;
-  else if (unit == "kb") multiplier = 1e3;
-  else if (unit == "mb") multiplier = 1e6;
-  else if (unit == "gb") multiplier = 1e9;
-  else if (unit == "tb") multiplier = 1e12;
-  else if (unit == "k" || unit == "kib") multiplier = 1024.0;
-  else if (unit == "m" || unit == "mib") multiplier = 1024.0 * 1024;
-  else if (unit == "g" || unit == "gib") multiplier = 1024.0 * 1024 * 1024;
-  else if (unit == "t" || unit == "tib") multiplier = 1024.0 * 1024 * 1024 * 1024;
+  if (unit.empty() || unit == "b")
+    multiplier = 1;
+  else if (unit == "kb")
+    multiplier = 1e3;
+  else if (unit == "mb")
+    multiplier = 1e6;
+  else if (unit == "gb")
+    multiplier = 1e9;
+  else if (unit == "tb")
+    multiplier = 1e12;
+  else if (unit == "k" || unit == "kib")
+    multiplier = 1024.0;
+  else if (unit == "m" || unit == "mib")
+    multiplier = 1024.0 * 1024;
+  else if (unit == "g" || unit == "gib")
+    multiplier = 1024.0 * 1024 * 1024;
+  else if (unit == "t" || unit == "tib")
+    multiplier = 1024.0 * 1024 * 1024 * 1024;
   else {
     return absl::InvalidArgumentError(fmt::format(
         "invalid size unit in '{}': expected B, KB, MB, GB, TB, KiB, MiB, GiB or TiB", text));
@@ -75,13 +84,20 @@ absl::StatusOr<std::chrono::nanoseconds> ParseDuration(const std::string& text) 
         fmt::format("invalid duration '{}': expected a number with a unit like 10ms", text));
   }
   double ns_per_unit = 0;
-  if (unit == "ns") ns_per_unit = 1;
-  else if (unit == "us" || unit == "µs") ns_per_unit = 1e3;
-  else if (unit == "ms") ns_per_unit = 1e6;
-  else if (unit == "s") ns_per_unit = 1e9;
-  else if (unit == "m") ns_per_unit = 60e9;
-  else if (unit == "h") ns_per_unit = 3600e9;
-  else if (unit.empty() && number == 0) ns_per_unit = 1;
+  if (unit == "ns")
+    ns_per_unit = 1;
+  else if (unit == "us" || unit == "µs")
+    ns_per_unit = 1e3;
+  else if (unit == "ms")
+    ns_per_unit = 1e6;
+  else if (unit == "s")
+    ns_per_unit = 1e9;
+  else if (unit == "m")
+    ns_per_unit = 60e9;
+  else if (unit == "h")
+    ns_per_unit = 3600e9;
+  else if (unit.empty() && number == 0)
+    ns_per_unit = 1;
   else {
     return absl::InvalidArgumentError(
         fmt::format("invalid duration unit in '{}': expected ns, us, ms, s, m or h", text));

@@ -69,8 +69,10 @@ int RunServe(const ServeFlags& flags) {
   auto segment_size = ParseByteSize(flags.wal_max_segment_size);
   auto buffer_limit = ParseByteSize(flags.write_buffer_limit);
   auto partition = ParseDuration(flags.partition_duration);
-  for (const absl::Status& s : {request_size.status(), flush_interval.status(),
-                                segment_size.status(), buffer_limit.status(),
+  for (const absl::Status& s : {request_size.status(),
+                                flush_interval.status(),
+                                segment_size.status(),
+                                buffer_limit.status(),
                                 partition.status()}) {
     if (!s.ok()) {
       return Fail(s);
@@ -80,7 +82,8 @@ int RunServe(const ServeFlags& flags) {
     return Fail(absl::InvalidArgumentError("--partition-duration must be positive"));
   }
   options.max_http_request_size = *request_size;
-  options.wal_flush_interval = std::chrono::duration_cast<std::chrono::microseconds>(*flush_interval);
+  options.wal_flush_interval =
+      std::chrono::duration_cast<std::chrono::microseconds>(*flush_interval);
   options.wal_max_segment_size = *segment_size;
   options.write_buffer_limit = *buffer_limit;
   options.partition_duration_ns = partition->count();
@@ -137,8 +140,8 @@ int64_t SendBatch(server::HttpClient& client,
     std::string message = parsed.is_discarded() || !parsed.contains("error")
                               ? response->body
                               : parsed["error"].get<std::string>();
-    std::fprintf(stderr, "strata: error: server answered %d: %s\n", response->status,
-                 message.c_str());
+    std::fprintf(
+        stderr, "strata: error: server answered %d: %s\n", response->status, message.c_str());
     return -1;
   }
   nlohmann::json data = parsed["data"];
@@ -204,7 +207,9 @@ int RunWrite(const WriteFlags& flags) {
     return 1;
   }
   if (rejected > 0) {
-    std::fprintf(stderr, "strata: %lld of %lld lines rejected\n", static_cast<long long>(rejected),
+    std::fprintf(stderr,
+                 "strata: %lld of %lld lines rejected\n",
+                 static_cast<long long>(rejected),
                  static_cast<long long>(lines_total));
     return 1;
   }
@@ -231,32 +236,39 @@ int main(int argc, char** argv) {
       ->envname(env("HTTP_BIND"))
       ->capture_default_str();
   serve_cmd
-      ->add_option("--http-threads", serve.http_threads,
+      ->add_option("--http-threads",
+                   serve.http_threads,
                    "Threads serving HTTP requests (0: max(4, 2 x cores))")
       ->envname(env("HTTP_THREADS"))
       ->capture_default_str();
   serve_cmd
-      ->add_option("--max-http-request-size", serve.max_http_request_size,
+      ->add_option("--max-http-request-size",
+                   serve.max_http_request_size,
                    "Largest accepted request body, before and after gzip decompression")
       ->envname(env("MAX_HTTP_REQUEST_SIZE"))
       ->capture_default_str();
   serve_cmd
-      ->add_option("--wal-flush-interval", serve.wal_flush_interval,
+      ->add_option("--wal-flush-interval",
+                   serve.wal_flush_interval,
                    "How long the WAL waits to gather more writes into one fsync (0: fsync as soon "
                    "as the previous one ends; writes arriving meanwhile share the next)")
       ->envname(env("WAL_FLUSH_INTERVAL"))
       ->capture_default_str();
-  serve_cmd->add_option("--wal-max-segment-size", serve.wal_max_segment_size,
-                        "Size at which the WAL starts a new segment file")
+  serve_cmd
+      ->add_option("--wal-max-segment-size",
+                   serve.wal_max_segment_size,
+                   "Size at which the WAL starts a new segment file")
       ->envname(env("WAL_MAX_SEGMENT_SIZE"))
       ->capture_default_str();
   serve_cmd
-      ->add_option("--write-buffer-limit", serve.write_buffer_limit,
+      ->add_option("--write-buffer-limit",
+                   serve.write_buffer_limit,
                    "Memory for buffered rows; beyond it writes get HTTP 503")
       ->envname(env("WRITE_BUFFER_LIMIT"))
       ->capture_default_str();
   serve_cmd
-      ->add_option("--partition-duration", serve.partition_duration,
+      ->add_option("--partition-duration",
+                   serve.partition_duration,
                    "Time window of write buffer partitions")
       ->envname(env("PARTITION_DURATION"))
       ->capture_default_str();
@@ -269,13 +281,13 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   serve_cmd
-      ->add_option("--max-columns-per-table", serve.max_columns_per_table,
+      ->add_option("--max-columns-per-table",
+                   serve.max_columns_per_table,
                    "Most columns (tags, fields and time) in one table")
       ->envname(env("MAX_COLUMNS_PER_TABLE"))
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  serve_cmd->add_option("--log-level", serve.log_level,
-                        "trace, debug, info, warn, error or off")
+  serve_cmd->add_option("--log-level", serve.log_level, "trace, debug, info, warn, error or off")
       ->envname(env("LOG_LEVEL"))
       ->capture_default_str();
 
@@ -291,9 +303,10 @@ int main(int argc, char** argv) {
   write_cmd->add_option("--precision", write.precision, "auto, ns, us, ms or s")
       ->capture_default_str();
   write_cmd->add_option("-f,--file", write.file, "Line protocol file (default: standard input)");
-  write_cmd->add_flag("--no-partial", write.no_partial,
-                      "Reject a whole request if any line is invalid");
-  write_cmd->add_flag("--no-sync", write.no_sync,
+  write_cmd->add_flag(
+      "--no-partial", write.no_partial, "Reject a whole request if any line is invalid");
+  write_cmd->add_flag("--no-sync",
+                      write.no_sync,
                       "Acknowledge before the WAL fsync (faster, may lose the last writes)");
   write_cmd->add_option("--batch-size", write.batch_size, "Bytes of line protocol per request")
       ->capture_default_str();

@@ -24,8 +24,10 @@ json LineErrorJson(const lineprotocol::LineError& error) {
 
 // Parses a boolean query parameter; nullopt when the value is not a boolean.
 std::optional<bool> ParseBool(const std::string& value) {
-  if (value == "true" || value == "1" || value == "TRUE" || value == "True") return true;
-  if (value == "false" || value == "0" || value == "FALSE" || value == "False") return false;
+  if (value == "true" || value == "1" || value == "TRUE" || value == "True")
+    return true;
+  if (value == "false" || value == "0" || value == "FALSE" || value == "False")
+    return false;
   return std::nullopt;
 }
 
@@ -72,8 +74,8 @@ void Api::Handle(const HttpRequest& request, HttpResponse* response) const {
   const bool get = request.method == "GET" || request.method == "HEAD";
   const bool post = request.method == "POST";
   auto method_not_allowed = [&](const char* allow) {
-    *response = JsonError(405, fmt::format("method {} is not allowed on {}; use {}",
-                                           request.method, path, allow));
+    *response = JsonError(
+        405, fmt::format("method {} is not allowed on {}; use {}", request.method, path, allow));
     response->headers.emplace_back("Allow", allow);
   };
 
@@ -151,12 +153,14 @@ void Api::HandleWrite(WriteApi api, const HttpRequest& request, HttpResponse* re
       std::optional<bool> flag = ParseBool(*value);
       if (!flag.has_value()) {
         *response = JsonError(
-            400, fmt::format("invalid value '{}' for query parameter '{}': expected true or false",
-                             *value, name));
+            400,
+            fmt::format("invalid value '{}' for query parameter '{}': expected true or false",
+                        *value,
+                        name));
         return;
       }
-      (std::string_view(name) == "no_sync" ? write_request.no_sync
-                                           : write_request.accept_partial) = *flag;
+      (std::string_view(name) == "no_sync" ? write_request.no_sync : write_request.accept_partial) =
+          *flag;
     }
   }
   if (request.body.empty()) {
@@ -197,9 +201,8 @@ void Api::HandleWrite(WriteApi api, const HttpRequest& request, HttpResponse* re
 
 void Api::HandlePing(HttpResponse* response) const {
   response->status = 200;
-  response->body = json{{"version", kVersion}, {"revision", "strata"}, {"process_id", getpid()}}
-                       .dump() +
-                   "\n";
+  response->body =
+      json{{"version", kVersion}, {"revision", "strata"}, {"process_id", getpid()}}.dump() + "\n";
   response->headers.emplace_back("X-Influxdb-Version", kVersion);
   response->headers.emplace_back("X-Influxdb-Build", "strata");
 }

@@ -52,8 +52,7 @@ absl::StatusOr<std::string> GunzipBounded(std::string_view input, size_t max_out
         max_output_bytes));
   }
   if (rc != Z_STREAM_END) {
-    return absl::InvalidArgumentError(
-        fmt::format("invalid gzip request body: {}", zlib_message));
+    return absl::InvalidArgumentError(fmt::format("invalid gzip request body: {}", zlib_message));
   }
   out.resize(produced);
   return out;

@@ -112,8 +112,8 @@ absl::StatusOr<ClientResponse> HttpClient::Request(
       if (!fresh) {
         continue;  // the server closed an idle keep-alive connection: retry once
       }
-      return absl::UnavailableError(fmt::format("HTTP {} {} failed: {}", method, target,
-                                                ec.message()));
+      return absl::UnavailableError(
+          fmt::format("HTTP {} {} failed: {}", method, target, ec.message()));
     }
     auto res = parser.release();
     ClientResponse out;

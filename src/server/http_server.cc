@@ -77,16 +77,16 @@ class Session : public std::enable_shared_from_this<Session> {
     if (expect != header.end() && beast::iequals(expect->value(), "100-continue")) {
       auto continue_response = std::make_shared<http::response<http::empty_body>>(
           http::status::continue_, header.version());
-      http::async_write(stream_,
-                        *continue_response,
-                        [self = shared_from_this(), continue_response](beast::error_code wec,
-                                                                       size_t) {
-                          if (wec) {
-                            self->Close();
-                            return;
-                          }
-                          self->ReadBody();
-                        });
+      http::async_write(
+          stream_,
+          *continue_response,
+          [self = shared_from_this(), continue_response](beast::error_code wec, size_t) {
+            if (wec) {
+              self->Close();
+              return;
+            }
+            self->ReadBody();
+          });
       return;
     }
     ReadBody();
@@ -114,10 +114,10 @@ class Session : public std::enable_shared_from_this<Session> {
       return;
     }
     if (ec == http::error::header_limit) {
-      SendError(431,
-                fmt::format("request headers exceed the limit of {} bytes",
-                            options_.max_header_bytes),
-                /*close=*/true);
+      SendError(
+          431,
+          fmt::format("request headers exceed the limit of {} bytes", options_.max_header_bytes),
+          /*close=*/true);
       return;
     }
     SendError(400, fmt::format("malformed HTTP request: {}", ec.message()), /*close=*/true);
@@ -152,9 +152,9 @@ class Session : public std::enable_shared_from_this<Session> {
       if (beast::iequals(*encoding, "gzip")) {
         auto body = GunzipBounded(request.body, options_.max_request_bytes);
         if (!body.ok()) {
-          response = JsonError(body.status().code() == absl::StatusCode::kResourceExhausted ? 413
-                                                                                            : 400,
-                               std::string(body.status().message()));
+          response =
+              JsonError(body.status().code() == absl::StatusCode::kResourceExhausted ? 413 : 400,
+                        std::string(body.status().message()));
           handled = true;
         } else {
           request.body = std::move(*body);
@@ -195,15 +195,14 @@ class Session : public std::enable_shared_from_this<Session> {
     res->keep_alive(!close);
     res->prepare_payload();
     stream_.expires_after(options_.read_timeout);
-    http::async_write(stream_,
-                      *res,
-                      [self = shared_from_this(), res, close](beast::error_code ec, size_t) {
-                        if (ec || close) {
-                          self->Close();
-                          return;
-                        }
-                        self->ReadHeader();
-                      });
+    http::async_write(
+        stream_, *res, [self = shared_from_this(), res, close](beast::error_code ec, size_t) {
+          if (ec || close) {
+            self->Close();
+            return;
+          }
+          self->ReadHeader();
+        });
   }
 
   void Close() {
@@ -255,7 +254,9 @@ HttpServer::HttpServer(HttpServerOptions options, HttpHandler handler)
   impl_->handler = std::move(handler);
 }
 
-HttpServer::~HttpServer() { Stop(); }
+HttpServer::~HttpServer() {
+  Stop();
+}
 
 absl::Status HttpServer::Start() {
   beast::error_code ec;
@@ -267,9 +268,12 @@ absl::Status HttpServer::Start() {
   tcp::endpoint endpoint(address, impl_->options.port);
   impl_->acceptor.emplace(impl_->io);
   impl_->acceptor->open(endpoint.protocol(), ec);
-  if (!ec) impl_->acceptor->set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) impl_->acceptor->bind(endpoint, ec);
-  if (!ec) impl_->acceptor->listen(asio::socket_base::max_listen_connections, ec);
+  if (!ec)
+    impl_->acceptor->set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec)
+    impl_->acceptor->bind(endpoint, ec);
+  if (!ec)
+    impl_->acceptor->listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
     return absl::UnavailableError(fmt::format("cannot listen on {}:{}: {}",
                                               impl_->options.bind_address,
@@ -285,7 +289,9 @@ absl::Status HttpServer::Start() {
   return absl::OkStatus();
 }
 
-uint16_t HttpServer::port() const { return impl_->port; }
+uint16_t HttpServer::port() const {
+  return impl_->port;
+}
 
 void HttpServer::Stop() {
   if (impl_->stopped.exchange(true)) {

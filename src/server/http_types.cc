@@ -5,9 +5,12 @@ namespace strata::server {
 namespace {
 
 int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
   return -1;
 }
 
@@ -66,7 +69,8 @@ void ParseTarget(std::string_view target,
     if (eq == std::string_view::npos) {
       query->emplace_back(DecodeComponent(pair), std::string());
     } else {
-      query->emplace_back(DecodeComponent(pair.substr(0, eq)), DecodeComponent(pair.substr(eq + 1)));
+      query->emplace_back(DecodeComponent(pair.substr(0, eq)),
+                          DecodeComponent(pair.substr(eq + 1)));
     }
   }
 }

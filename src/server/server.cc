@@ -73,7 +73,9 @@ absl::Status ParseBindAddress(const std::string& bind, std::string* host, uint16
 
 Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
-Server::~Server() { (void)Stop(); }
+Server::~Server() {
+  (void)Stop();
+}
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Open(const ServerOptions& options) {
   auto impl = std::make_unique<Impl>();
@@ -91,15 +93,17 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Open(const ServerOptions& option
         fmt::format("cannot open '{}': {}", lock_path, std::strerror(errno)));
   }
   if (flock(impl->lock_fd, LOCK_EX | LOCK_NB) != 0) {
-    return absl::FailedPreconditionError(fmt::format(
-        "data directory '{}' is in use by another strata process (lock held on {})",
-        options.data_dir,
-        lock_path));
+    return absl::FailedPreconditionError(
+        fmt::format("data directory '{}' is in use by another strata process (lock held on {})",
+                    options.data_dir,
+                    lock_path));
   }
 
   catalog::CatalogLimits limits;
-  if (options.max_databases > 0) limits.max_databases = options.max_databases;
-  if (options.max_tables > 0) limits.max_tables = options.max_tables;
+  if (options.max_databases > 0)
+    limits.max_databases = options.max_databases;
+  if (options.max_tables > 0)
+    limits.max_tables = options.max_tables;
   if (options.max_columns_per_table > 0) {
     limits.max_columns_per_table = options.max_columns_per_table;
   }
@@ -122,11 +126,12 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Open(const ServerOptions& option
       std::make_unique<write::WritePath>(impl->catalog.get(), impl->wal.get(), impl->buffer.get());
   auto started = std::chrono::steady_clock::now();
   STRATA_RETURN_IF_ERROR(impl->write_path->Recover());
-  STRATA_LOG_INFO("recovered data_dir={} seconds={:.3f}",
-                  options.data_dir,
-                  std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-  impl->api = std::make_unique<Api>(
-      impl->write_path.get(), impl->catalog.get(), impl->buffer.get(), [] {
+  STRATA_LOG_INFO(
+      "recovered data_dir={} seconds={:.3f}",
+      options.data_dir,
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  impl->api =
+      std::make_unique<Api>(impl->write_path.get(), impl->catalog.get(), impl->buffer.get(), [] {
         return std::chrono::duration_cast<std::chrono::nanoseconds>(
                    std::chrono::system_clock::now().time_since_epoch())
             .count();
@@ -155,7 +160,9 @@ absl::Status Server::Start() {
   return absl::OkStatus();
 }
 
-uint16_t Server::port() const { return impl_->http ? impl_->http->port() : 0; }
+uint16_t Server::port() const {
+  return impl_->http ? impl_->http->port() : 0;
+}
 
 absl::Status Server::Stop() {
   if (impl_->stopped) {

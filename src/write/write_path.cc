@@ -37,10 +37,8 @@ absl::Status WritePath::Recover() {
     stats_.wal_records_replayed = records;
     stats_.rows_replayed = rows;
   }
-  STRATA_LOG_INFO("WAL replayed records={} rows={} buffer_bytes={}",
-                  records,
-                  rows,
-                  buffer_->memory_usage());
+  STRATA_LOG_INFO(
+      "WAL replayed records={} rows={} buffer_bytes={}", records, rows, buffer_->memory_usage());
   return absl::OkStatus();
 }
 
@@ -75,9 +73,9 @@ absl::StatusOr<WriteOutcome> WritePath::Write(const WriteRequest& request) {
   std::lock_guard<std::mutex> lock(stats_mu_);
   ++stats_.requests;
   stats_.lines_written += outcome.lines_written;
-  stats_.lines_rejected += rejected ? static_cast<int64_t>(parsed.lines.size() +
-                                                           parsed.errors.size())
-                                    : static_cast<int64_t>(outcome.errors.size());
+  stats_.lines_rejected += rejected
+                               ? static_cast<int64_t>(parsed.lines.size() + parsed.errors.size())
+                               : static_cast<int64_t>(outcome.errors.size());
   return outcome;
 }
 

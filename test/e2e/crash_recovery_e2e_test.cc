@@ -24,7 +24,9 @@ constexpr int kWriters = 4;
 constexpr int kLinesPerRequest = 200;
 
 // The value written for point (writer, sequence): recomputable, so read-back can check values.
-int64_t ValueOf(int writer, int64_t sequence) { return sequence * 7 + writer; }
+int64_t ValueOf(int writer, int64_t sequence) {
+  return sequence * 7 + writer;
+}
 
 TEST(CrashRecoveryTest, AcknowledgedWritesSurviveKill9) {
   TempDir dir;
@@ -51,11 +53,13 @@ TEST(CrashRecoveryTest, AcknowledgedWritesSurviveKill9) {
           std::string body;
           for (int j = 0; j < kLinesPerRequest; ++j) {
             int64_t seq = request * kLinesPerRequest + j;
-            body += fmt::format("points,writer=w{} value={}i,text=\"v{}\" {}\n", w,
-                                ValueOf(w, seq), seq, 1'000'000'000 + seq * 1000);
+            body += fmt::format("points,writer=w{} value={}i,text=\"v{}\" {}\n",
+                                w,
+                                ValueOf(w, seq),
+                                seq,
+                                1'000'000'000 + seq * 1000);
           }
-          auto response =
-              client->Request("POST", "/api/v3/write_lp?db=crash&precision=ns", body);
+          auto response = client->Request("POST", "/api/v3/write_lp?db=crash&precision=ns", body);
           if (!response.ok()) {
             return;  // the server is gone
           }
@@ -101,10 +105,20 @@ TEST(CrashRecoveryTest, AcknowledgedWritesSurviveKill9) {
       }
     }
   }
+  // A request is one WAL record: after a crash it is there whole or not at all.
+  std::map<std::pair<int, int64_t>, int> lines_per_request;
+  for (const auto& [key, value] : found) {
+    ++lines_per_request[{key.first, key.second / kLinesPerRequest}];
+  }
+  for (const auto& [request, lines] : lines_per_request) {
+    EXPECT_EQ(lines, kLinesPerRequest)
+        << "request " << request.second << " of writer " << request.first << " is torn";
+  }
   EXPECT_GT(acked_requests, 10) << "the test wrote too little to mean anything";
   EXPECT_LE(static_cast<int64_t>(found.size()), sent_requests_upper_bound * kLinesPerRequest);
   std::printf("acknowledged requests=%lld rows found=%zu\n",
-              static_cast<long long>(acked_requests), found.size());
+              static_cast<long long>(acked_requests),
+              found.size());
 }
 
 }  // namespace

@@ -62,7 +62,9 @@ ServerProcess::~ServerProcess() {
   }
 }
 
-std::string ServerProcess::url() const { return fmt::format("http://127.0.0.1:{}", port_); }
+std::string ServerProcess::url() const {
+  return fmt::format("http://127.0.0.1:{}", port_);
+}
 
 std::unique_ptr<server::HttpClient> ServerProcess::Client() const {
   auto client = server::HttpClient::Create(url());

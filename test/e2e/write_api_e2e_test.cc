@@ -22,9 +22,11 @@ namespace {
 using nlohmann::json;
 
 // Reads back the rows of a table through the debug API, one JSON object per row.
-std::vector<json> ReadRows(server::HttpClient& client, const std::string& db,
+std::vector<json> ReadRows(server::HttpClient& client,
+                           const std::string& db,
                            const std::string& table) {
-  auto response = client.Request("GET", fmt::format("/api/v3/debug/rows?db={}&table={}", db, table));
+  auto response =
+      client.Request("GET", fmt::format("/api/v3/debug/rows?db={}&table={}", db, table));
   EXPECT_TRUE(response.ok());
   std::vector<json> rows;
   if (!response.ok() || response->status != 200) {
@@ -34,7 +36,8 @@ std::vector<json> ReadRows(server::HttpClient& client, const std::string& db,
   std::istringstream lines(response->body);
   std::string line;
   while (std::getline(lines, line)) {
-    if (!line.empty()) rows.push_back(json::parse(line));
+    if (!line.empty())
+      rows.push_back(json::parse(line));
   }
   return rows;
 }
@@ -52,7 +55,8 @@ class WriteApiTest : public ::testing::Test {
   }
   void SetUp() override { client_ = server_->Client(); }
 
-  server::ClientResponse Post(const std::string& target, const std::string& body,
+  server::ClientResponse Post(const std::string& target,
+                              const std::string& body,
                               std::vector<std::pair<std::string, std::string>> headers = {}) {
     auto response = client_->Request("POST", target, body, headers);
     EXPECT_TRUE(response.ok()) << response.status();
@@ -103,8 +107,8 @@ TEST_F(WriteApiTest, V3WriteIsReadBack) {
 TEST_F(WriteApiTest, PartialWriteReportsEachBadLine) {
   auto r = Post("/api/v3/write_lp?db=e2e_partial",
                 "m,t=1 f=1i 1\n"
-                "m,t=2 f=1.5 2\n"        // type conflict with line 1
-                "m,t=3 1\n"              // no fields
+                "m,t=2 f=1.5 2\n"  // type conflict with line 1
+                "m,t=3 1\n"        // no fields
                 "m,t=4 f=4i 4\n");
   EXPECT_EQ(r.status, 400);
   json body = json::parse(r.body);
@@ -145,12 +149,13 @@ TEST_F(WriteApiTest, V1AndV2AreAllOrNothingWithNanosecondDefault) {
 }
 
 TEST_F(WriteApiTest, GzipBody) {
-  auto r = Post("/api/v3/write_lp?db=e2e_gzip", server::Gzip("g v=1i 1\ng v=2i 2\n"),
+  auto r = Post("/api/v3/write_lp?db=e2e_gzip",
+                server::Gzip("g v=1i 1\ng v=2i 2\n"),
                 {{"Content-Encoding", "gzip"}});
   EXPECT_EQ(r.status, 204) << r.body;
   EXPECT_EQ(ReadRows(*client_, "e2e_gzip", "g").size(), 2u);
-  auto bad = Post("/api/v3/write_lp?db=e2e_gzip", "definitely not gzip",
-                  {{"Content-Encoding", "gzip"}});
+  auto bad =
+      Post("/api/v3/write_lp?db=e2e_gzip", "definitely not gzip", {{"Content-Encoding", "gzip"}});
   EXPECT_EQ(bad.status, 400);
   EXPECT_NE(json::parse(bad.body)["error"].get<std::string>().find("gzip"), std::string::npos);
 }
@@ -164,8 +169,8 @@ TEST_F(WriteApiTest, BodyLimits) {
   std::string lines;
   while (lines.size() < (3u << 20)) lines += "m v=1i 1\n";
   client_ = server_->Client();
-  auto bomb = Post("/api/v3/write_lp?db=e2e_limits", server::Gzip(lines),
-                   {{"Content-Encoding", "gzip"}});
+  auto bomb =
+      Post("/api/v3/write_lp?db=e2e_limits", server::Gzip(lines), {{"Content-Encoding", "gzip"}});
   EXPECT_EQ(bomb.status, 413) << bomb.body;
   EXPECT_EQ(Post("/api/v3/write_lp?db=e2e_limits", "").status, 400);
 }
@@ -174,7 +179,7 @@ TEST_F(WriteApiTest, RequestErrors) {
   EXPECT_EQ(Post("/api/v3/write_lp", "m v=1\n").status, 400);  // no db
   EXPECT_EQ(Post("/api/v3/write_lp?db=x&precision=fortnight", "m v=1\n").status, 400);
   EXPECT_EQ(Post("/api/v3/write_lp?db=x&no_sync=maybe", "m v=1\n").status, 400);
-  EXPECT_EQ(Post("/api/v3/write_lp?db=bad%2Fname", "m v=1\n").status, 400);
+  EXPECT_EQ(Post("/api/v3/write_lp?db=bad%20name", "m v=1\n").status, 400);
   auto not_found = client_->Request("GET", "/nope");
   ASSERT_TRUE(not_found.ok());
   EXPECT_EQ(not_found->status, 404);
@@ -208,12 +213,14 @@ TEST_F(WriteApiTest, HostileRequestsDoNotHurtTheServer) {
   EXPECT_NE(RawExchange(server_->port(), "GARBAGE\r\n\r\n").find("400"), std::string::npos);
   EXPECT_NE(RawExchange(server_->port(), std::string(100000, 'A')).find("HTTP/1.1 4"),
             std::string::npos);
-  std::string huge_header = "GET /health HTTP/1.1\r\nX-Big: " + std::string(200000, 'b') +
-                            "\r\n\r\n";
+  std::string huge_header =
+      "GET /health HTTP/1.1\r\nX-Big: " + std::string(200000, 'b') + "\r\n\r\n";
   EXPECT_NE(RawExchange(server_->port(), huge_header).find("431"), std::string::npos);
-  RawExchange(server_->port(), "POST /api/v3/write_lp?db=x HTTP/1.1\r\nContent-Length: 100\r\n\r\nm");
+  RawExchange(server_->port(),
+              "POST /api/v3/write_lp?db=x HTTP/1.1\r\nContent-Length: 100\r\n\r\nm");
   EXPECT_NE(RawExchange(server_->port(),
-                        "POST /write?db=x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"),
+                        "POST /write?db=x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")
+                .find("HTTP/1.1 400"),
             std::string::npos);
   auto health = server_->Client()->Request("GET", "/health");
   ASSERT_TRUE(health.ok());
@@ -231,8 +238,8 @@ TEST_F(WriteApiTest, KeepAliveServesManyRequestsOnOneConnection) {
 TEST_F(WriteApiTest, CliWritePrintsLineErrors) {
   std::string file = dir_->path() + "/input.lp";
   std::ofstream(file) << "c v=1i 1\nc v=bad 2\nc v=3i 3\n";
-  std::string command = fmt::format("{} write --host {} --database e2e_cli --file {} 2>&1",
-                                    STRATA_BINARY, server_->url(), file);
+  std::string command = fmt::format(
+      "{} write --host {} --database e2e_cli --file {} 2>&1", STRATA_BINARY, server_->url(), file);
   FILE* pipe = popen(command.c_str(), "r");
   ASSERT_NE(pipe, nullptr);
   std::string output;
@@ -260,7 +267,9 @@ TEST(ServerLifecycleTest, SigtermShutsDownCleanlyAndKeepsData) {
   EXPECT_EQ(ReadRows(*client, "life", "m").size(), 1u);
   // A second server on the same data directory is refused with a clear message.
   std::string command = fmt::format("{} serve --data-dir {}/data --http-bind 127.0.0.1:{} 2>&1",
-                                    STRATA_BINARY, dir.path(), FreePort());
+                                    STRATA_BINARY,
+                                    dir.path(),
+                                    FreePort());
   FILE* pipe = popen(command.c_str(), "r");
   ASSERT_NE(pipe, nullptr);
   std::string output;
