@@ -33,7 +33,7 @@ struct ServeFlags {
   std::string partition_duration = "10m";
   int max_databases = 10000;
   int max_tables = 100000;
-  int max_columns_per_table = 10000;
+  int max_columns_per_table = 2000;
   std::string log_level = "info";
 };
 
