@@ -110,8 +110,8 @@ TEST(CrashRecoveryTest, AcknowledgedWritesSurviveKill9) {
   for (const auto& [key, value] : found) {
     ++lines_per_request[{key.first, key.second / kLinesPerRequest}];
   }
-  for (const auto& [request, lines] : lines_per_request) {
-    EXPECT_EQ(lines, kLinesPerRequest)
+  for (const auto& [request, line_count] : lines_per_request) {
+    EXPECT_EQ(line_count, kLinesPerRequest)
         << "request " << request.second << " of writer " << request.first << " is torn";
   }
   EXPECT_GT(acked_requests, 10) << "the test wrote too little to mean anything";
