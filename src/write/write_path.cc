@@ -43,7 +43,10 @@ absl::Status WritePath::Recover() {
 }
 
 absl::StatusOr<WriteOutcome> WritePath::Write(const WriteRequest& request) {
-  STRATA_RETURN_IF_ERROR(buffer_->CheckCapacity());
+  if (absl::Status capacity = buffer_->CheckCapacity(); !capacity.ok()) {
+    // A full buffer is temporary (HTTP 503 with Retry-After), unlike a catalog limit.
+    return absl::UnavailableError(std::string(capacity.message()));
+  }
 
   // One parse result per thread keeps its vectors' capacity across requests.
   thread_local lineprotocol::ParseResult parsed;

@@ -252,6 +252,43 @@ TEST_F(WriteApiTest, CliWritePrintsLineErrors) {
   EXPECT_EQ(ReadRows(*client_, "e2e_cli", "c").size(), 2u);
 }
 
+TEST(ServerLimitsTest, FullBufferAnswers503AndCatalogLimitsAreReported) {
+  TempDir dir;
+  ServerProcess server(dir.path() + "/data", {"--write-buffer-limit", "1MiB", "--max-tables", "2"});
+  server.Start();
+  auto client = server.Client();
+  int status = 0;
+  server::ClientResponse last;
+  for (int i = 0; i < 200 && status != 503; ++i) {
+    std::string body;
+    for (int j = 0; j < 1000; ++j) {
+      body += fmt::format(
+          "fill,host=h{} v={}i,s=\"{}\" {}\n", j, j, std::string(50, 'x'), i * 1000 + j);
+    }
+    auto r = client->Request("POST", "/api/v3/write_lp?db=limits", body);
+    ASSERT_TRUE(r.ok());
+    status = r->status;
+    last = *r;
+  }
+  ASSERT_EQ(status, 503) << "the buffer never filled";
+  EXPECT_NE(last.body.find("--write-buffer-limit"), std::string::npos) << last.body;
+  bool retry_after = false;
+  for (const auto& [name, value] : last.headers) retry_after |= name == "Retry-After";
+  EXPECT_TRUE(retry_after);
+
+  TempDir dir2;
+  ServerProcess small(dir2.path() + "/data", {"--max-tables", "2"});
+  small.Start();
+  auto c2 = small.Client();
+  EXPECT_EQ(c2->Request("POST", "/api/v3/write_lp?db=t", "a v=1\nb v=1\n")->status, 204);
+  auto over = c2->Request("POST", "/api/v3/write_lp?db=t", "c v=1\n");
+  ASSERT_TRUE(over.ok());
+  EXPECT_EQ(over->status, 400) << over->body;  // a per-line error: the table limit
+  EXPECT_NE(over->body.find("--max-tables"), std::string::npos) << over->body;
+  auto health = c2->Request("GET", "/health");
+  EXPECT_EQ(health->status, 200);
+}
+
 TEST(ServerLifecycleTest, SigtermShutsDownCleanlyAndKeepsData) {
   TempDir dir;
   ServerProcess server(dir.path() + "/data");
