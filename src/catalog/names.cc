@@ -6,6 +6,7 @@
 #include <string>
 
 #include "catalog/schema.h"
+#include "common/utf8.h"
 #include "fmt/format.h"
 
 namespace strata::catalog {
@@ -15,50 +16,6 @@ constexpr size_t kMaxQuotedBytes = 100;
 
 bool IsAsciiAlnum(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
-// Decodes the UTF-8 sequence at `pos`. Returns its length and sets *code_point, or returns 0 for
-// an invalid sequence (truncated, overlong, surrogate or beyond U+10FFFF).
-size_t DecodeUtf8(std::string_view text, size_t pos, uint32_t* code_point) {
-  const auto byte = [&](size_t i) { return static_cast<uint8_t>(text[i]); };
-  uint8_t lead = byte(pos);
-  if (lead < 0x80) {
-    *code_point = lead;
-    return 1;
-  }
-  size_t length;
-  uint32_t value;
-  uint32_t min_value;
-  if ((lead & 0xE0) == 0xC0) {
-    length = 2;
-    value = lead & 0x1F;
-    min_value = 0x80;
-  } else if ((lead & 0xF0) == 0xE0) {
-    length = 3;
-    value = lead & 0x0F;
-    min_value = 0x800;
-  } else if ((lead & 0xF8) == 0xF0) {
-    length = 4;
-    value = lead & 0x07;
-    min_value = 0x10000;
-  } else {
-    return 0;
-  }
-  if (text.size() - pos < length) {
-    return 0;
-  }
-  for (size_t i = 1; i < length; ++i) {
-    uint8_t next = byte(pos + i);
-    if ((next & 0xC0) != 0x80) {
-      return 0;
-    }
-    value = (value << 6) | (next & 0x3F);
-  }
-  if (value < min_value || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF)) {
-    return 0;
-  }
-  *code_point = value;
-  return length;
 }
 
 bool IsControl(uint32_t code_point) {

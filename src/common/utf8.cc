@@ -1,7 +1,7 @@
-// A scalar UTF-8 validator following RFC 3629 (Table 3-7 of the Unicode standard).
-#include "lineprotocol/utf8.h"
+// A scalar UTF-8 validator and decoder following RFC 3629 (Table 3-7 of the Unicode standard).
+#include "common/utf8.h"
 
-namespace strata::lineprotocol {
+namespace strata {
 namespace {
 
 // Returns the length of the valid UTF-8 sequence at s[0..n), or 0 if there is none.
@@ -31,6 +31,27 @@ size_t SequenceLength(const unsigned char* s, size_t n) {
 
 }  // namespace
 
+size_t DecodeUtf8(std::string_view text, size_t pos, uint32_t* code_point) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data()) + pos;
+  const size_t length = SequenceLength(s, text.size() - pos);
+  switch (length) {
+    case 1:
+      *code_point = s[0];
+      break;
+    case 2:
+      *code_point = (uint32_t{s[0]} & 0x1F) << 6 | (s[1] & 0x3F);
+      break;
+    case 3:
+      *code_point = (uint32_t{s[0]} & 0x0F) << 12 | (uint32_t{s[1]} & 0x3F) << 6 | (s[2] & 0x3F);
+      break;
+    case 4:
+      *code_point = (uint32_t{s[0]} & 0x07) << 18 | (uint32_t{s[1]} & 0x3F) << 12 |
+                    (uint32_t{s[2]} & 0x3F) << 6 | (s[3] & 0x3F);
+      break;
+  }
+  return length;
+}
+
 size_t FindInvalidUtf8(std::string_view text) {
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
   size_t i = 0;
@@ -59,4 +80,4 @@ void AppendValidUtf8(std::string_view text, std::string* out) {
   }
 }
 
-}  // namespace strata::lineprotocol
+}  // namespace strata

@@ -1,11 +1,11 @@
-// Tests of the UTF-8 validator and the replacement of invalid bytes.
-#include "lineprotocol/utf8.h"
+// Tests of the UTF-8 validator, the decoder and the replacement of invalid bytes.
+#include "common/utf8.h"
 
 #include <string>
 
 #include "gtest/gtest.h"
 
-namespace strata::lineprotocol {
+namespace strata {
 namespace {
 
 TEST(Utf8Test, AcceptsValidSequences) {
@@ -28,6 +28,28 @@ TEST(Utf8Test, FindsTheFirstInvalidByte) {
   EXPECT_EQ(FindInvalidUtf8("\x80"), 0u);  // Lone continuation byte.
 }
 
+TEST(Utf8Test, DecodesCodePoints) {
+  const std::string text = "a\xC3\xBC\xE2\x98\x80\xF0\x9D\x84\x9E";  // a, U+00FC, U+2600, U+1D11E
+  uint32_t code_point = 0;
+  EXPECT_EQ(DecodeUtf8(text, 0, &code_point), 1u);
+  EXPECT_EQ(code_point, 0x61u);
+  EXPECT_EQ(DecodeUtf8(text, 1, &code_point), 2u);
+  EXPECT_EQ(code_point, 0xFCu);
+  EXPECT_EQ(DecodeUtf8(text, 3, &code_point), 3u);
+  EXPECT_EQ(code_point, 0x2600u);
+  EXPECT_EQ(DecodeUtf8(text, 6, &code_point), 4u);
+  EXPECT_EQ(code_point, 0x1D11Eu);
+  EXPECT_EQ(DecodeUtf8("\xF4\x8F\xBF\xBF", 0, &code_point), 4u);
+  EXPECT_EQ(code_point, 0x10FFFFu);
+  // Invalid sequences, including one cut by the end of the text, leave code_point alone.
+  code_point = 7;
+  EXPECT_EQ(DecodeUtf8(text, 2, &code_point), 0u);  // A continuation byte.
+  EXPECT_EQ(DecodeUtf8(text.substr(0, 8), 6, &code_point), 0u);
+  EXPECT_EQ(DecodeUtf8("\xC0\xAF", 0, &code_point), 0u);
+  EXPECT_EQ(DecodeUtf8("\xED\xA0\x80", 0, &code_point), 0u);
+  EXPECT_EQ(code_point, 7u);
+}
+
 TEST(Utf8Test, ReplacesInvalidBytes) {
   std::string out;
   AppendValidUtf8("a\xffü\xc3", &out);
@@ -36,4 +58,4 @@ TEST(Utf8Test, ReplacesInvalidBytes) {
 }
 
 }  // namespace
-}  // namespace strata::lineprotocol
+}  // namespace strata

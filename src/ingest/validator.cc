@@ -50,71 +50,6 @@ TypeId ToTypeId(FieldType type) {
   return TypeId::kFloat64;
 }
 
-// Length of the valid UTF-8 sequence at text[pos], or 0 if it is not one.
-size_t Utf8Length(std::string_view text, size_t pos) {
-  const auto byte = [&](size_t i) { return static_cast<uint8_t>(text[i]); };
-  const uint8_t lead = byte(pos);
-  if (lead < 0x80) {
-    return 1;
-  }
-  size_t length;
-  uint32_t value;
-  uint32_t min_value;
-  if ((lead & 0xE0) == 0xC0) {
-    length = 2, value = lead & 0x1F, min_value = 0x80;
-  } else if ((lead & 0xF0) == 0xE0) {
-    length = 3, value = lead & 0x0F, min_value = 0x800;
-  } else if ((lead & 0xF8) == 0xF0) {
-    length = 4, value = lead & 0x07, min_value = 0x10000;
-  } else {
-    return 0;
-  }
-  if (text.size() - pos < length) {
-    return 0;
-  }
-  for (size_t i = 1; i < length; ++i) {
-    if ((byte(pos + i) & 0xC0) != 0x80) {
-      return 0;
-    }
-    value = (value << 6) | (byte(pos + i) & 0x3F);
-  }
-  if (value < min_value || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF)) {
-    return 0;
-  }
-  return length;
-}
-
-// The line as LineError::original_line shows it, with the parser's rule: at most
-// kMaxErrorLineBytes bytes cut at a UTF-8 boundary, then "...", invalid UTF-8 replaced by U+FFFD.
-std::string OriginalLine(std::string_view text) {
-  using lineprotocol::kMaxErrorLineBytes;
-  bool cut = false;
-  if (text.size() > kMaxErrorLineBytes) {
-    size_t end = kMaxErrorLineBytes;
-    while (end > kMaxErrorLineBytes - 3 && (static_cast<uint8_t>(text[end]) & 0xC0) == 0x80) {
-      --end;
-    }
-    text = text.substr(0, end);
-    cut = true;
-  }
-  std::string out;
-  out.reserve(text.size() + 3);
-  for (size_t pos = 0; pos < text.size();) {
-    size_t length = Utf8Length(text, pos);
-    if (length == 0) {
-      out += "\xEF\xBF\xBD";
-      ++pos;
-    } else {
-      out.append(text.substr(pos, length));
-      pos += length;
-    }
-  }
-  if (cut) {
-    out += "...";
-  }
-  return out;
-}
-
 // A column as this request sees it: from the catalog, or added by an accepted line.
 struct ColumnRef {
   uint32_t id;
@@ -508,7 +443,8 @@ class RequestValidator {
   void AddError(const Line& line, std::string message) {
     ++error_count_;
     if (errors_.size() < kMaxReportedValidationErrors) {
-      errors_.push_back(LineError{line.line_number, OriginalLine(line.text), std::move(message)});
+      errors_.push_back(
+          lineprotocol::MakeLineError(line.line_number, line.text, std::move(message)));
     }
   }
 

@@ -8,10 +8,10 @@
 #include <string>
 
 #include "common/check.h"
+#include "common/utf8.h"
 #include "fmt/format.h"
 #include "lineprotocol/byte_classes.h"
 #include "lineprotocol/number_scanner.h"
-#include "lineprotocol/utf8.h"
 
 namespace strata::lineprotocol {
 
@@ -903,9 +903,13 @@ void LineParser::RecordError(const char* line_end, std::string message) {
   if (result_.errors.size() >= options_.max_reported_errors) {
     return;
   }
-  LineError& error = result_.errors.emplace_back();
-  error.line_number = line_number_;
-  const std::string_view text(line_start_, line_end - line_start_);
+  result_.errors.push_back(MakeLineError(
+      line_number_, std::string_view(line_start_, line_end - line_start_), std::move(message)));
+}
+
+LineError MakeLineError(int64_t line_number, std::string_view text, std::string message) {
+  LineError error;
+  error.line_number = line_number;
   if (text.size() <= kMaxErrorLineBytes) {
     AppendValidUtf8(text, &error.original_line);
   } else {
@@ -922,6 +926,7 @@ void LineParser::RecordError(const char* line_end, std::string message) {
   } else {
     AppendValidUtf8(message, &error.message);
   }
+  return error;
 }
 
 void Parse(std::string_view body, const ParseOptions& options, ParseResult* result) {

@@ -75,6 +75,12 @@ inline constexpr size_t kMaxStringFieldBytes = size_t{1} << 20;
 // LineError::original_line keeps at most this many bytes of the line.
 inline constexpr size_t kMaxErrorLineBytes = 256;
 
+// Builds the LineError of a rejected line from its raw text (Line::text): original_line is cut to
+// kMaxErrorLineBytes at a UTF-8 sequence boundary (then "..." is appended), and invalid UTF-8 in
+// the line and in `message` is replaced by U+FFFD. Used by the parser and by later stages that
+// reject parsed lines (write validation), so that all per-line errors look alike.
+LineError MakeLineError(int64_t line_number, std::string_view text, std::string message);
+
 // How to parse one request body.
 struct ParseOptions {
   // The unit of the timestamps written in the body.

@@ -672,6 +672,15 @@ TEST(ParserTest, OriginalLineIsValidUtf8) {
   EXPECT_EQ(invalid.errors[0].original_line, "m\xEF\xBF\xBD f=1");
 }
 
+TEST(ParserTest, MakeLineErrorAppliesTheOriginalLineRules) {
+  // The same rules as for errors the parser reports itself; later stages build theirs with it.
+  LineError error = MakeLineError(7, "m " + std::string(300, 'x'), "bad \xff");
+  EXPECT_EQ(error.line_number, 7);
+  EXPECT_EQ(error.original_line, "m " + std::string(254, 'x') + "...");
+  EXPECT_EQ(error.message, "bad \xEF\xBF\xBD");
+  EXPECT_EQ(MakeLineError(1, "m\xff f=1", "ok").original_line, "m\xEF\xBF\xBD f=1");
+}
+
 TEST(ParserTest, LimitsTheNumberOfReportedErrors) {
   std::string body;
   for (int i = 0; i < 10; ++i) {
