@@ -189,14 +189,14 @@ class Session : public std::enable_shared_from_this<Session> {
     bool handled = false;
     if (encoding != nullptr && !beast::iequals(*encoding, "identity")) {
       if (beast::iequals(*encoding, "gzip")) {
-        auto body = GunzipBounded(request.body, options_.max_request_bytes);
-        if (!body.ok()) {
-          response =
-              JsonError(body.status().code() == absl::StatusCode::kResourceExhausted ? 413 : 400,
-                        std::string(body.status().message()));
+        auto inflated = GunzipBounded(request.body, options_.max_request_bytes);
+        if (!inflated.ok()) {
+          response = JsonError(
+              inflated.status().code() == absl::StatusCode::kResourceExhausted ? 413 : 400,
+              std::string(inflated.status().message()));
           handled = true;
         } else {
-          request.body = std::move(*body);
+          request.body = std::move(*inflated);
         }
       } else {
         response = JsonError(415,
