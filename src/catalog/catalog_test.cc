@@ -413,7 +413,8 @@ TEST_F(CatalogTest, ReadersSeeConsistentSnapshotsWhileColumnsAreAdded) {
   std::atomic<int64_t> checks{0};
   std::thread reader([&] {
     uint64_t last_sequence = 0;
-    while (!done.load()) {
+    // At least one check even if the writer finishes before this thread is scheduled.
+    while (!done.load() || checks.load() == 0) {
       auto snapshot = catalog->snapshot();
       EXPECT_GE(snapshot->sequence(), last_sequence);
       last_sequence = snapshot->sequence();
