@@ -1,5 +1,6 @@
 // The strata command line: `strata serve` runs the server, `strata write` sends line protocol to
 // a running server. Every serve flag can also be set as an environment variable STRATA_<FLAG>.
+#include <malloc.h>
 #include <signal.h>
 
 #include <chrono>
@@ -52,7 +53,17 @@ int Fail(const absl::Status& status) {
   return 1;
 }
 
+// Every write request allocates and frees a few MiB (the body, parsed lines, the WAL record).
+// With glibc's defaults those blocks are mmap'd or trimmed back to the kernel after each request,
+// so the next one pays page faults and zeroing again (about 10% of server CPU under ingest). Keep
+// blocks up to 16 MiB in the heap and at most 64 MiB of free memory at its top.
+void TuneAllocator() {
+  mallopt(M_MMAP_THRESHOLD, 16 << 20);
+  mallopt(M_TRIM_THRESHOLD, 64 << 20);
+}
+
 int RunServe(const ServeFlags& flags) {
+  TuneAllocator();
   absl::Status logging = InitLogging(flags.log_level);
   if (!logging.ok()) {
     return Fail(logging);
