@@ -1,62 +1,110 @@
 #!/usr/bin/env bash
-# Ingest benchmark: end-to-end HTTP ingest of the TSBS cpu-only data set into strata with a
-# durable WAL (4 concurrent clients x 5,000 lines per request by default), side by side with
-# ClickHouse and DuckDB loading the same rows from CSV (../shared/bench/ingest.mjs), plus the
-# server's peak memory. Prints a table; copy it into docs/benchmarks.md.
+# Write-path benchmarks on the TSBS cpu-only data set (../shared/bench):
+#   1. line protocol parsing of the real file on one core (bench/line_protocol_benchmark);
+#   2. end-to-end HTTP ingest into strata with a durable WAL (4 concurrent clients x 5,000 lines
+#      per request by default), side by side with ClickHouse and DuckDB loading the same rows from
+#      CSV (../shared/bench/ingest.mjs), repeated --repeat times with a fresh strata server and data
+#      directory each time; reports medians, strata's ratio to each peer and the server's peak RSS.
+# Copy the printed tables into docs/benchmarks.md.
 #
-# Usage: bench/ingest.sh [--engines strata,clickhouse,duckdb] [--concurrency 4] [--batch-lines 5000]
+# Usage: bench/ingest.sh [--repeat 5] [--engines strata,clickhouse,duckdb] [--no-parse]
+#                        [--concurrency 4] [--batch-lines 5000] [other ingest.mjs options]
 # Environment: BENCH_WORK (default .bench-work in the repository, git-ignored), and the data set
 # parameters of ../shared/bench/setup.sh (BENCH_HOSTS, BENCH_HOURS, ...).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 shared_bench="$(cd "$root/../shared/bench" && pwd)"
 export BENCH_WORK="${BENCH_WORK:-$root/.bench-work}"
-mkdir -p "$BENCH_WORK"
+mkdir -p "$BENCH_WORK/results"
 
 engines="strata,clickhouse,duckdb"
+repeat=5
+parse=1
 extra=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --engines) engines="$2"; shift 2 ;;
+    --repeat) repeat="$2"; shift 2 ;;
+    --no-parse) parse=0; shift ;;
+    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) extra+=("$1"); shift ;;
   esac
 done
+if ! [[ "$repeat" =~ ^[1-9][0-9]*$ ]]; then
+  echo "bench/ingest.sh: --repeat must be a positive integer, got '$repeat'" >&2
+  exit 2
+fi
 
-"$root/scripts/build.sh" release strata >/dev/null
+echo "== building (release) and preparing the data set"
+"$root/scripts/build.sh" release strata line_protocol_benchmark >/dev/null
 "$shared_bench/setup.sh" >/dev/null
+lp_file="$BENCH_WORK/data/cpu.lp"
 
-data_dir="$(mktemp -d "$BENCH_WORK/strata-data-XXXXXX")"
+if [ "$parse" = 1 ]; then
+  echo "== line protocol parsing, one core: $lp_file"
+  STRATA_LP_BENCH_FILE="$lp_file" "$root/build/release/bench/line_protocol_benchmark" \
+    --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
+    --benchmark_min_time=1 2>&1 | grep -E "^BM_.*_median" || true
+fi
+
 port="${STRATA_BENCH_PORT:-18181}"
 server_pid=""
+data_dir=""
+stop_server() {
+  if [ -n "$server_pid" ]; then
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+    server_pid=""
+  fi
+  if [ -n "$data_dir" ]; then rm -rf "$data_dir"; data_dir=""; fi
+}
 cleanup() {
-  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-  rm -rf "$data_dir"
+  stop_server
+  if [[ ",$engines," == *",clickhouse,"* ]]; then
+    "$shared_bench/peers/clickhouse/stop.sh" >/dev/null 2>&1 || true
+  fi
 }
 trap cleanup EXIT
 
-if [[ ",$engines," == *",strata,"* ]]; then
-  "$root/build/release/strata" serve --data-dir "$data_dir" --http-bind "127.0.0.1:$port" \
-    --log-level warn &
-  server_pid=$!
-  for _ in $(seq 1 100); do
-    curl -sf "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break
-    sleep 0.1
-  done
-fi
 if [[ ",$engines," == *",clickhouse,"* ]]; then
   "$shared_bench/peers/clickhouse/start.sh" >/dev/null
 fi
 
-STRATA_URL="http://127.0.0.1:$port" node "$shared_bench/ingest.mjs" --engines "$engines" \
-  "${extra[@]}"
-
-if [ -n "$server_pid" ]; then
-  peak_kib=$(awk '/VmHWM/ {print $2}' "/proc/$server_pid/status")
-  rows=$(curl -s "http://127.0.0.1:$port/api/v3/debug/buffer?db=bench" | \
-         node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{try{const j=JSON.parse(s);let n=0;for(const d of j.databases)for(const t of d.tables)n+=t.rows;console.log(n)}catch(e){console.log("?")}})')
-  wal_bytes=$(du -sb "$data_dir/wal" | cut -f1)
-  echo "strata: rows in buffer=$rows peak RSS=$((peak_kib / 1024)) MiB WAL bytes=$wal_bytes"
-fi
-if [[ ",$engines," == *",clickhouse,"* ]]; then
-  "$shared_bench/peers/clickhouse/stop.sh" >/dev/null || true
-fi
+stamp="$(date -u +%Y-%m-%d-%H%M%S)"
+runs_file="$BENCH_WORK/results/ingest-runs-$stamp.json"
+echo "[" > "$runs_file"
+for run in $(seq 1 "$repeat"); do
+  echo "== ingest run $run of $repeat"
+  strata_peak=null
+  strata_rows=null
+  if [[ ",$engines," == *",strata,"* ]]; then
+    data_dir="$(mktemp -d "$BENCH_WORK/strata-data-XXXXXX")"
+    "$root/build/release/strata" serve --data-dir "$data_dir" --http-bind "127.0.0.1:$port" \
+      --log-level warn &
+    server_pid=$!
+    up=0
+    for _ in $(seq 1 100); do
+      if curl -sf "http://127.0.0.1:$port/health" >/dev/null 2>&1; then up=1; break; fi
+      sleep 0.1
+    done
+    if [ "$up" != 1 ]; then echo "bench/ingest.sh: strata did not start on port $port" >&2; exit 1; fi
+  fi
+  result="$BENCH_WORK/results/ingest-$stamp-run$run.json"
+  STRATA_URL="http://127.0.0.1:$port" node "$shared_bench/ingest.mjs" --engines "$engines" \
+    --out "$result" ${extra[@]+"${extra[@]}"} 2>&1 | grep -E "rows in|SKIPPED|rror" || true
+  if [ -n "$server_pid" ]; then
+    strata_peak=$(awk '/VmHWM/ {print $2}' "/proc/$server_pid/status")
+    strata_rows=$(curl -s "http://127.0.0.1:$port/api/v3/debug/buffer?db=bench" | node -e '
+      let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
+        try { let n = 0; for (const d of JSON.parse(s).databases) for (const t of d.tables) n += t.rows; console.log(n); }
+        catch { console.log("null"); } });')
+    wal_bytes=$(du -sb "$data_dir/wal" | cut -f1)
+    echo "   strata: rows in buffer=$strata_rows peak RSS=$((strata_peak / 1024)) MiB WAL bytes=$wal_bytes"
+    stop_server
+  fi
+  [ "$run" -gt 1 ] && echo "," >> "$runs_file"
+  printf '{"result": "%s", "strata_peak_rss_kib": %s, "strata_rows": %s}\n' \
+    "$result" "$strata_peak" "$strata_rows" >> "$runs_file"
+done
+echo "]" >> "$runs_file"
+node "$root/bench/ingest_summary.mjs" "$runs_file"
