@@ -53,6 +53,9 @@ StatisticValue ColumnStatisticsBuilder::ToValue(const Number& number,
     case TypeId::kString:
     case TypeId::kDictionary:
       return text;
+    case TypeId::kNull:
+    case TypeId::kInterval:
+      break;
   }
   return std::monostate{};
 }

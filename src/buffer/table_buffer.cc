@@ -27,6 +27,8 @@ bool IsFieldType(TypeId type) {
       return true;
     case TypeId::kDictionary:
     case TypeId::kTimestamp:
+    case TypeId::kNull:
+    case TypeId::kInterval:
       return false;
   }
   return false;
@@ -64,6 +66,8 @@ void AppendField(BufferChunkColumn* target, const CellValue& cell, const TableWr
     }
     case TypeId::kDictionary:
     case TypeId::kTimestamp:
+    case TypeId::kNull:
+    case TypeId::kInterval:
       STRATA_CHECK(false);  // filtered by the caller
   }
 }
@@ -98,6 +102,8 @@ void SetField(BufferChunkColumn* target,
     }
     case TypeId::kDictionary:
     case TypeId::kTimestamp:
+    case TypeId::kNull:
+    case TypeId::kInterval:
       STRATA_CHECK(false);  // filtered by the caller
   }
 }
@@ -507,6 +513,8 @@ bool TableBuffer::AppendUniformRun(BufferChunk* chunk, const TableWrite& write) 
         break;
       case TypeId::kDictionary:
       case TypeId::kTimestamp:
+      case TypeId::kNull:
+      case TypeId::kInterval:
         STRATA_CHECK(false);  // excluded above
     }
   }

@@ -38,6 +38,8 @@ std::string Format(const Column& column, int64_t i) {
     case TypeId::kDictionary:
       return fmt::format("s{}", column.GetString(i));
     case TypeId::kTimestamp:
+    case TypeId::kNull:
+    case TypeId::kInterval:
       break;
   }
   return "?";
@@ -63,6 +65,8 @@ bool WithinBounds(const Column& column, int64_t i, const ColumnStatistics& stats
       return std::get<std::string>(stats.min) <= column.GetString(i) &&
              column.GetString(i) <= std::get<std::string>(stats.max);
     case TypeId::kTimestamp:
+    case TypeId::kNull:
+    case TypeId::kInterval:
       break;
   }
   return false;

@@ -55,6 +55,9 @@ std::string FormatValue(const Column& column, int64_t i) {
       return fmt::format("t:{}", column.GetString(i));
     case TypeId::kTimestamp:
       return fmt::format("ts:{}", column.GetInt64(i));
+    case TypeId::kNull:
+    case TypeId::kInterval:
+      break;
   }
   return "?";
 }

@@ -49,6 +49,9 @@ std::string_view TypeToken(TypeId type) {
       return "dictionary";
     case TypeId::kTimestamp:
       return "timestamp";
+    case TypeId::kNull:
+    case TypeId::kInterval:
+      break;
   }
   return "unknown";
 }

@@ -31,6 +31,9 @@ std::string_view ColumnTypeName(ColumnKind kind, TypeId type) {
       return "tag";
     case TypeId::kTimestamp:
       return "timestamp";
+    case TypeId::kNull:
+    case TypeId::kInterval:
+      break;
   }
   return "unknown";
 }

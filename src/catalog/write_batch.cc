@@ -44,9 +44,11 @@ uint8_t ToWire(TypeId type) {
     case TypeId::kDictionary:
       return kWireDictionary;
     case TypeId::kTimestamp:
+    case TypeId::kNull:
+    case TypeId::kInterval:
       break;
   }
-  STRATA_CHECK(false && "a WriteBatch cell cannot have type timestamp");
+  STRATA_CHECK(false && "a WriteBatch cell cannot have type timestamp, null or interval");
   return 0;
 }
 
@@ -368,6 +370,9 @@ bool operator==(const CellValue& a, const CellValue& b) {
     case TypeId::kString:
     case TypeId::kDictionary:
       return a.str.offset == b.str.offset && a.str.length == b.str.length;
+    case TypeId::kNull:
+    case TypeId::kInterval:
+      break;
   }
   return false;
 }

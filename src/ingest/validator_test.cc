@@ -87,7 +87,9 @@ std::vector<std::string> RowCells(const Catalog& catalog, const TableWrite& writ
         value = cell.b ? "b:true" : "b:false";
         break;
       case TypeId::kTimestamp:
-        value = "timestamp?";
+      case TypeId::kNull:
+      case TypeId::kInterval:
+        value = "unexpected type";
         break;
     }
     out.push_back(schema->ColumnById(cell.column_id)->name + "=" + value);

@@ -28,6 +28,9 @@ json CellJson(const Column& column, int64_t row) {
     case TypeId::kString:
     case TypeId::kDictionary:
       return std::string(column.GetString(row));
+    case TypeId::kNull:
+    case TypeId::kInterval:
+      break;
   }
   return nullptr;
 }

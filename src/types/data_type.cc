@@ -21,6 +21,10 @@ std::string_view TypeName(TypeId type) {
       return "dictionary(string)";
     case TypeId::kTimestamp:
       return "timestamp(ns)";
+    case TypeId::kNull:
+      return "null";
+    case TypeId::kInterval:
+      return "interval";
   }
   return "unknown";
 }
@@ -37,6 +41,10 @@ int FixedWidth(TypeId type) {
       return 8;
     case TypeId::kDictionary:
       return 4;
+    case TypeId::kInterval:
+      return 16;
+    case TypeId::kNull:
+      return 0;
   }
   STRATA_CHECK(false);
 }
