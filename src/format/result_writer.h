@@ -1,0 +1,45 @@
+// Query result encoders for /api/v3/query_sql and `strata query`: they turn record batches into
+// the bytes InfluxDB 3 sends for the same result (its arrow-rs JSON, CSV and pretty writers).
+// src/format/README.md shows what each format prints for each type.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "columnar/record_batch.h"
+#include "columnar/schema.h"
+#include "format/result_format.h"
+
+namespace strata::format {
+
+// Streams one query result. Call Begin once, WriteBatch for each record batch (every batch has
+// the writer's schema), then Finish once; each call appends the encoded bytes it can produce so
+// far to `*out`, which the caller may send and clear between calls. The JSON, JSON lines and CSV
+// writers produce every row during WriteBatch; the pretty writer must know every value to size
+// its columns, so it keeps the rows and produces the whole table in Finish.
+//
+// A writer is single-threaded and holds no reference to the batches it was given.
+class ResultWriter {
+ public:
+  virtual ~ResultWriter() = default;
+
+  // Returns a writer of `format` for results of `schema`. kParquet is Unimplemented for now; a
+  // column of a type the format cannot write is Unimplemented, naming the column.
+  static absl::StatusOr<std::unique_ptr<ResultWriter>> Create(ResultFormat format,
+                                                              SchemaPtr schema);
+
+  // Appends what precedes the rows ("[" for JSON, the header line for CSV).
+  virtual void Begin(std::string* out) = 0;
+  // REQUIRES: batch's columns match the schema given to Create in number and type, except that a
+  // string column may be plain or dictionary-encoded in either.
+  virtual void WriteBatch(const RecordBatch& batch, std::string* out) = 0;
+  // Appends what follows the rows ("]" for JSON, the whole table for pretty).
+  virtual void Finish(std::string* out) = 0;
+
+ protected:
+  // Checks WriteBatch's REQUIRES (the column types only in debug builds).
+  static void CheckMatchesSchema(const RecordBatch& batch, const Schema& schema);
+};
+
+}  // namespace strata::format
