@@ -1,0 +1,1 @@
+SELECT count(*), count(DISTINCT host), first_value(usage_user ORDER BY time), selector_last(usage_user, time), approx_percentile_cont(usage_user, 0.95), sum(x) FILTER (WHERE x > 0) FROM cpu GROUP BY host HAVING count(*) > 10

@@ -1,0 +1,1 @@
+SELECT CASE WHEN usage_user > 90 THEN 'high' WHEN usage_user > 50 THEN 'mid' ELSE 'low' END, CASE host WHEN 'a' THEN 1 END, CAST(x AS DOUBLE PRECISION), TRY_CAST(s AS BIGINT UNSIGNED), x::varchar(10), t::timestamp(3) with time zone FROM t

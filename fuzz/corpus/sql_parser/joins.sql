@@ -1,0 +1,1 @@
+SELECT * FROM a LEFT OUTER JOIN b USING (host) RIGHT JOIN c ON a.x = c.x FULL JOIN d ON TRUE CROSS JOIN e, f JOIN (g INNER JOIN h ON g.k = h.k) ON f.k = g.k

@@ -1,0 +1,1 @@
+SELECT extract(hour FROM time), date_part('minute', time), substring(host FROM 2 FOR 3), substring(host, 1, 2), current_timestamp, now(), left(host, 3), right(host, 2), date_trunc('hour', time), to_timestamp(1700000000) FROM cpu

@@ -1,0 +1,1 @@
+SELECT (SELECT max(time) FROM cpu), host FROM (SELECT DISTINCT host FROM cpu WHERE region = 'us') AS hosts (host) WHERE EXISTS (SELECT 1 FROM mem WHERE mem.host = hosts.host) AND NOT EXISTS (SELECT 1 FROM disk)

@@ -1,0 +1,1 @@
+WITH cpu_avg AS (SELECT date_bin(INTERVAL '1 hour', time) AS hour, hostname, avg(usage_user) AS mean_usage_user FROM cpu WHERE time >= '2016-01-01T02:00:00Z' AND time < '2016-01-01T14:00:00Z' GROUP BY 1, 2) SELECT hour, hostname, mean_usage_user FROM cpu_avg ORDER BY hour, hostname

@@ -1,0 +1,1 @@
+SELECT date_bin(INTERVAL '1 minute', time) AS minute, max(usage_user) AS max_usage_user FROM cpu WHERE hostname IN ('host_39') AND time >= '2016-01-01T08:51:13Z' AND time < '2016-01-01T09:51:13Z' GROUP BY minute ORDER BY minute ASC
