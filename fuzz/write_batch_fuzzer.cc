@@ -38,6 +38,8 @@ bool IsCellType(TypeId type) {
     case TypeId::kDictionary:
       return true;
     case TypeId::kTimestamp:
+    case TypeId::kNull:
+    case TypeId::kInterval:
       return false;
   }
   return false;
