@@ -28,7 +28,9 @@ enum class TypeId : uint8_t {
 inline constexpr int kNumTypeIds = 7;
 
 // True for the types a table column can have.
-constexpr bool IsStorageType(TypeId type) { return static_cast<int>(type) < kNumTypeIds; }
+constexpr bool IsStorageType(TypeId type) {
+  return static_cast<int>(type) < kNumTypeIds;
+}
 
 // A calendar interval, the value of kInterval: months and days have no fixed length in
 // nanoseconds, so they are kept apart (as PostgreSQL and Arrow's MonthDayNano do).
