@@ -83,6 +83,30 @@ void Column::SetString(int64_t i, std::string_view v) {
   SetFixed(i, AppendToHeap(v));
 }
 
+void Column::ResizeFixed(int64_t rows) {
+  STRATA_DCHECK(type_ != TypeId::kString);
+  STRATA_DCHECK(rows >= size_);
+  values_.Resize(static_cast<size_t>(rows) * static_cast<size_t>(FixedWidth(type_)));
+  size_ = rows;
+  if (has_validity_) {
+    validity_.Resize(size_, true);
+  }
+}
+
+void Column::SetValidity(Bitmap validity) {
+  STRATA_CHECK_EQ(validity.size(), size_);
+  int64_t valid = validity.CountSet();
+  if (valid == size_) {
+    has_validity_ = false;
+    validity_ = Bitmap();
+    null_count_ = 0;
+    return;
+  }
+  validity_ = std::move(validity);
+  has_validity_ = true;
+  null_count_ = size_ - valid;
+}
+
 size_t Column::MemoryUsage() const {
   return values_.capacity() + heap_.capacity() + validity_.MemoryUsage();
 }

@@ -79,6 +79,16 @@ class Column {
   void AppendString(std::string_view v);
   void AppendDictionaryCode(int32_t code) { AppendFixed(code); }
 
+  // Grows to `rows` values, the new ones zero (and valid), for kernels that then fill
+  // mutable_data<T>() directly. REQUIRES: a fixed-width type (not kString), rows >= size().
+  void ResizeFixed(int64_t rows);
+  // Replaces the validity: bit i set means row i is valid. REQUIRES: validity.size() == size().
+  // Null slots keep whatever value they hold (kernels may leave garbage there; readers must not
+  // look at a null slot's value).
+  void SetValidity(Bitmap validity);
+  // Reserves `bytes` of string heap (kString) ahead of AppendString calls.
+  void ReserveHeap(size_t bytes) { heap_.Reserve(bytes); }
+
   // Replace the value at row i (making it valid). Used to merge duplicate points.
   void SetNull(int64_t i);
   void SetInt64(int64_t i, int64_t v) { SetFixed(i, v); }

@@ -1,0 +1,139 @@
+// Physical plans: trees of partitioned, vectorized operators (DataFusion's ExecutionPlan model).
+// A node declares how many output partitions it has; Execute(partition) returns a pull-based
+// stream of batches for one of them. Partitions of one node run in parallel on the process-wide
+// scheduler (exec/scheduler.h); a node that needs all of its input in one place (final
+// aggregation, sort, the query output) reads its input through CoalescePartitionsExec.
+//
+// Nodes are immutable plain data after construction (they serialize: src/plan/codec), except
+// their metrics, which EXPLAIN ANALYZE reads after execution.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "exec/batch.h"
+
+namespace strata::exec {
+
+// Per-query execution state shared by every operator of one query.
+class TaskContext {
+ public:
+  TaskContext() = default;
+
+  // Cancels the query: streams return Cancelled at their next batch.
+  void Cancel() { cancelled_.store(true, std::memory_order_relaxed); }
+  bool cancelled() const { return cancelled_.load(std::memory_order_relaxed); }
+  // Cancelled("query cancelled") once Cancel() was called, else OK.
+  absl::Status CheckCancelled() const;
+
+  // The number of partitions scans split into (default: hardware threads).
+  int target_partitions() const { return target_partitions_; }
+  void set_target_partitions(int n) { target_partitions_ = n < 1 ? 1 : n; }
+
+  // Rows per batch that operators producing new batches aim for.
+  int64_t batch_size() const { return batch_size_; }
+  void set_batch_size(int64_t n) { batch_size_ = n; }
+
+ private:
+  std::atomic<bool> cancelled_{false};
+  int target_partitions_ = 2;
+  int64_t batch_size_ = 8192;
+};
+
+// Counters of one operator, summed over its partitions; what EXPLAIN ANALYZE prints.
+class OperatorMetrics {
+ public:
+  void AddOutput(int64_t rows, int64_t bytes) {
+    output_rows_.fetch_add(rows, std::memory_order_relaxed);
+    output_batches_.fetch_add(1, std::memory_order_relaxed);
+    output_bytes_.fetch_add(bytes, std::memory_order_relaxed);
+  }
+  void AddElapsedNanos(int64_t nanos) {
+    elapsed_nanos_.fetch_add(nanos, std::memory_order_relaxed);
+  }
+  // Adds to a named counter (e.g. "chunks_scanned", "chunks_pruned", "rows_filtered").
+  void Add(std::string_view name, int64_t value);
+
+  int64_t output_rows() const { return output_rows_.load(); }
+  int64_t output_batches() const { return output_batches_.load(); }
+  int64_t output_bytes() const { return output_bytes_.load(); }
+  int64_t elapsed_nanos() const { return elapsed_nanos_.load(); }
+  std::map<std::string, int64_t> counters() const;
+  // "output_rows=10, elapsed=1.2ms, bytes=4.0 KiB, chunks_pruned=3, ..."
+  std::string ToString() const;
+
+ private:
+  std::atomic<int64_t> output_rows_{0};
+  std::atomic<int64_t> output_batches_{0};
+  std::atomic<int64_t> output_bytes_{0};
+  std::atomic<int64_t> elapsed_nanos_{0};
+  mutable std::mutex mu_;
+  std::map<std::string, int64_t> counters_;
+};
+
+// A stream of batches from one partition of one operator. Single-threaded: one consumer.
+class BatchStream {
+ public:
+  virtual ~BatchStream() = default;
+  // Sets *batch to the next batch and returns true, or returns false at the end. Batches may be
+  // empty (length 0) only if a caller can cope; operators skip producing them.
+  virtual absl::StatusOr<bool> Next(Batch* batch) = 0;
+};
+
+class ExecutionPlan;
+using ExecutionPlanPtr = std::shared_ptr<const ExecutionPlan>;
+
+class ExecutionPlan {
+ public:
+  virtual ~ExecutionPlan() = default;
+
+  // "FilterExec", "HashAggregateExec", ... (also the node's codec tag).
+  virtual std::string_view name() const = 0;
+  // The schema of every batch the node produces.
+  virtual const SchemaPtr& schema() const = 0;
+  virtual int output_partitions() const = 0;
+  virtual std::vector<ExecutionPlanPtr> children() const = 0;
+  // Returns a copy of this node with other children (same number), for optimizer rewrites.
+  virtual absl::StatusOr<ExecutionPlanPtr> WithChildren(
+      std::vector<ExecutionPlanPtr> children) const = 0;
+
+  // Starts partition `partition` (0 <= partition < output_partitions()). Cheap: work happens in
+  // Next(). A partition may be executed once per query.
+  virtual absl::StatusOr<std::unique_ptr<BatchStream>> Execute(
+      int partition, const std::shared_ptr<TaskContext>& context) const = 0;
+
+  // The node's own line in EXPLAIN, without children: "FilterExec: usage > 90".
+  virtual std::string ToString() const = 0;
+
+  // Counters filled in during execution.
+  OperatorMetrics& metrics() const { return *metrics_; }
+
+ protected:
+  ExecutionPlan() : metrics_(std::make_shared<OperatorMetrics>()) {}
+
+ private:
+  std::shared_ptr<OperatorMetrics> metrics_;
+};
+
+// The plan as an indented tree, one node a line; with `analyze`, each line ends with the node's
+// metrics in brackets.
+std::string DisplayPlan(const ExecutionPlan& plan, bool analyze = false);
+
+// Runs every partition of `plan` (in parallel) and returns one stream of all batches, in no
+// particular order across partitions. The result is what the query API streams out.
+absl::StatusOr<std::unique_ptr<BatchStream>> ExecuteStream(ExecutionPlanPtr plan,
+                                                           std::shared_ptr<TaskContext> context);
+
+// Runs `plan` to completion and returns every batch, compacted.
+absl::StatusOr<std::vector<Batch>> Collect(ExecutionPlanPtr plan,
+                                           std::shared_ptr<TaskContext> context);
+
+}  // namespace strata::exec

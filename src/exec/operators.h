@@ -1,0 +1,178 @@
+// Constructors of the built-in physical operators (implemented in exec/operators/). Table scans
+// are not here: each table provider brings its own scan node (src/query/buffer_scan_exec.h).
+//
+// Partitioning: unless noted, an operator has as many output partitions as its input and works
+// on each partition independently. Operators marked "single partition" REQUIRE an input with one
+// partition; the physical planner puts a CoalescePartitionsExec below them.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "exec/execution_plan.h"
+#include "exec/function.h"
+#include "exec/physical_expr.h"
+
+namespace strata::exec {
+
+// Keeps the rows where `predicate` (bool) is true; refines the batch's selection, copies nothing.
+absl::StatusOr<ExecutionPlanPtr> MakeFilterExec(PhysicalExprPtr predicate, ExecutionPlanPtr input);
+
+struct ProjectionItem {
+  PhysicalExprPtr expr;
+  std::string name;  // output field name
+};
+// Computes one output column per item. Plain column references pass the input column through
+// (and keep a selection); other expressions compact the batch first.
+absl::StatusOr<ExecutionPlanPtr> MakeProjectionExec(std::vector<ProjectionItem> items,
+                                                    ExecutionPlanPtr input);
+
+// Merges all input partitions into one (single output partition). Input partitions run in
+// parallel on the scheduler; order across partitions is arbitrary.
+ExecutionPlanPtr MakeCoalescePartitionsExec(ExecutionPlanPtr input);
+
+struct SortKey {
+  PhysicalExprPtr expr;
+  bool ascending = true;
+  // PostgreSQL's default: NULLs sort as larger than every value (last when ascending).
+  bool nulls_first = false;
+};
+// Sorts each partition (stable). With `fetch`, keeps only the first `fetch` rows (TopK: a bounded
+// heap, never sorting the whole input). To sort a whole result, sort a single partition.
+absl::StatusOr<ExecutionPlanPtr> MakeSortExec(std::vector<SortKey> keys,
+                                              std::optional<int64_t> fetch,
+                                              ExecutionPlanPtr input);
+
+// Skips `skip` rows, then passes at most `fetch` rows (all when nullopt) and stops pulling its
+// input. Single partition.
+absl::StatusOr<ExecutionPlanPtr> MakeLimitExec(int64_t skip,
+                                               std::optional<int64_t> fetch,
+                                               ExecutionPlanPtr input);
+// Passes at most `fetch` rows of each partition (the per-partition half of a pushed-down limit).
+ExecutionPlanPtr MakeLocalLimitExec(int64_t fetch, ExecutionPlanPtr input);
+
+// Concatenates its inputs' partitions (output partitions = the sum). REQUIRES: equal schemas in
+// number and types of fields (string fields may differ between kString and kDictionary); the
+// output uses the first input's names.
+absl::StatusOr<ExecutionPlanPtr> MakeUnionExec(std::vector<ExecutionPlanPtr> inputs);
+
+// Literal rows (SELECT 1; VALUES). One partition. An empty `rows` with no fields and
+// `produce_one_row` yields one row of zero columns (SELECT without FROM).
+absl::StatusOr<ExecutionPlanPtr> MakeValuesExec(SchemaPtr schema,
+                                                std::vector<std::vector<Scalar>> rows);
+ExecutionPlanPtr MakeEmptyExec(SchemaPtr schema, bool produce_one_row);
+
+enum class AggregateMode : uint8_t {
+  kPartial,  // per input partition: groups + partial state columns
+  kFinal,    // merges partial states (single partition input, or hash-partitioned by group)
+  kSingle,   // raw input to final values in one step (single partition)
+};
+
+struct AggregateItem {
+  const AggregateFunction* function = nullptr;
+  FunctionSignature signature;
+  AggregateCallOptions options;
+  // Data arguments over the input schema (kPartial/kSingle). In kFinal mode unused: the states
+  // are read from the input columns after the group columns, in item order.
+  std::vector<PhysicalExprPtr> args;
+  // FILTER (WHERE ...) of the call, or null.
+  PhysicalExprPtr filter;
+  std::string name;  // output field name
+};
+
+struct GroupItem {
+  PhysicalExprPtr expr;  // over the input schema; in kFinal mode, the group column of the input
+  std::string name;
+};
+
+// Hash aggregation. Output schema: one column per group (dictionary groups stay kDictionary in
+// kPartial mode), then per aggregate its state columns (kPartial) or its value (kFinal, kSingle).
+// No groups: exactly one output row, even for empty input (count 0, sum NULL). Dictionary-encoded
+// group keys are hashed by code within a batch and translated once per distinct code.
+absl::StatusOr<ExecutionPlanPtr> MakeHashAggregateExec(AggregateMode mode,
+                                                       std::vector<GroupItem> groups,
+                                                       std::vector<AggregateItem> aggregates,
+                                                       ExecutionPlanPtr input);
+
+enum class JoinType : uint8_t { kInner, kLeft, kRight, kFull, kLeftSemi, kLeftAnti };
+std::string_view JoinTypeName(JoinType type);
+
+struct JoinKey {
+  PhysicalExprPtr left;   // over the left input's schema
+  PhysicalExprPtr right;  // over the right input's schema (same type as left after casts)
+};
+
+// Equi-join: builds a hash table of the whole left (build) input, then probes it with each right
+// partition. NULL keys never match. `filter` (may be null) is an extra condition over the joined
+// schema (left fields then right fields). Output schema: left fields then right fields (semi and
+// anti joins: left fields only). kLeftAnti implements NOT IN / NOT EXISTS
+// (`null_aware`: NOT IN semantics, where a NULL on the right makes every row unknown).
+absl::StatusOr<ExecutionPlanPtr> MakeHashJoinExec(JoinType type,
+                                                  std::vector<JoinKey> on,
+                                                  PhysicalExprPtr filter,
+                                                  bool null_aware,
+                                                  ExecutionPlanPtr left,
+                                                  ExecutionPlanPtr right);
+// Any join condition (or none: cross join), by nested loops over a buffered left input.
+absl::StatusOr<ExecutionPlanPtr> MakeNestedLoopJoinExec(JoinType type,
+                                                        PhysicalExprPtr filter,
+                                                        ExecutionPlanPtr left,
+                                                        ExecutionPlanPtr right);
+
+enum class WindowFunctionKind : uint8_t {
+  kRowNumber,
+  kRank,
+  kDenseRank,
+  kPercentRank,
+  kCumeDist,
+  kNtile,
+  kLag,
+  kLead,
+  kFirstValue,
+  kLastValue,
+  kNthValue,
+  kAggregate,  // an aggregate function over the frame
+};
+
+struct WindowFrame {
+  enum class Units : uint8_t { kRows, kRange };
+  enum class BoundKind : uint8_t {
+    kUnboundedPreceding,
+    kPreceding,
+    kCurrentRow,
+    kFollowing,
+    kUnboundedFollowing
+  };
+  Units units = Units::kRange;
+  BoundKind start = BoundKind::kUnboundedPreceding;
+  int64_t start_offset = 0;  // kPreceding/kFollowing, rows
+  BoundKind end = BoundKind::kCurrentRow;
+  int64_t end_offset = 0;
+  // SQL's default frame when there is an ORDER BY (RANGE UNBOUNDED PRECEDING..CURRENT ROW, peers
+  // share values); without ORDER BY the planner sets end = kUnboundedFollowing.
+};
+
+struct WindowItem {
+  WindowFunctionKind kind = WindowFunctionKind::kRowNumber;
+  // kAggregate: the function and its resolved signature.
+  const AggregateFunction* aggregate = nullptr;
+  FunctionSignature signature;
+  AggregateCallOptions options;
+  std::vector<PhysicalExprPtr> args;  // lag(x, offset, default): x, then constant offset/default
+  std::vector<PhysicalExprPtr> partition_by;
+  std::vector<SortKey> order_by;
+  WindowFrame frame;
+  TypeId type = TypeId::kInt64;  // result type
+  std::string name;
+};
+
+// Appends one column per window item to its input's columns. Single partition; sorts its input
+// by (partition_by, order_by) of the first item (items with other keys are evaluated in further
+// passes).
+absl::StatusOr<ExecutionPlanPtr> MakeWindowExec(std::vector<WindowItem> items,
+                                                ExecutionPlanPtr input);
+
+}  // namespace strata::exec

@@ -1,0 +1,67 @@
+// The query engine façade: SQL text in, a result stream out. Used by the HTTP query API
+// (/api/v3/query_sql), `strata query`, and the sqllogictest runner (in-process mode).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "buffer/write_buffer.h"
+#include "catalog/catalog.h"
+#include "columnar/schema.h"
+#include "exec/batch.h"
+#include "exec/execution_plan.h"
+#include "exec/scalar.h"
+
+namespace strata::query {
+
+struct QueryOptions {
+  // Values of $name placeholders, by name without the '$'.
+  std::map<std::string, exec::Scalar> params;
+  // Partitions per scan (0: hardware threads).
+  int target_partitions = 0;
+};
+
+// A running query: its schema and a stream of result batches (dense, no selection). Destroying it
+// cancels whatever has not run yet.
+class QueryResult {
+ public:
+  QueryResult(SchemaPtr schema,
+              std::unique_ptr<exec::BatchStream> stream,
+              std::shared_ptr<exec::TaskContext> context)
+      : schema_(std::move(schema)), stream_(std::move(stream)), context_(std::move(context)) {}
+  ~QueryResult() { context_->Cancel(); }
+
+  const SchemaPtr& schema() const { return schema_; }
+  // Next result batch (false at the end). Errors (division by zero, cancellation) surface here.
+  absl::StatusOr<bool> Next(exec::Batch* batch) { return stream_->Next(batch); }
+  void Cancel() { context_->Cancel(); }
+
+ private:
+  SchemaPtr schema_;
+  std::unique_ptr<exec::BatchStream> stream_;
+  std::shared_ptr<exec::TaskContext> context_;
+};
+
+// Thread-safe; one per server.
+class QueryEngine {
+ public:
+  // Both must outlive the engine.
+  QueryEngine(const catalog::Catalog* catalog, const buffer::WriteBuffer* buffer);
+
+  // Parses, binds, optimizes and starts `sql` (one statement) against database `database`.
+  // Errors: NotFound "database 'x' not found"; InvalidArgument for syntax (with line and column),
+  // unknown names, type errors. The returned status message is what users see.
+  absl::StatusOr<std::unique_ptr<QueryResult>> Execute(std::string_view database,
+                                                       std::string_view sql,
+                                                       const QueryOptions& options = {}) const;
+
+ private:
+  const catalog::Catalog* catalog_;
+  const buffer::WriteBuffer* buffer_;
+};
+
+}  // namespace strata::query
