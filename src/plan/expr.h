@@ -3,6 +3,7 @@
 // optimizer and the physical planner never look names up again.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
