@@ -1,0 +1,573 @@
+// The write buffer scan: chunk pruning, batch assembly, filtering and limits.
+#include "query/buffer_scan_exec.h"
+
+#include <algorithm>
+#include <numeric>
+#include <string>
+#include <utility>
+#include <variant>
+
+#include "absl/strings/str_join.h"
+#include "catalog/schema.h"
+#include "common/status.h"
+#include "exec/operators/plan_node.h"
+#include "exec/take.h"
+#include "fmt/format.h"
+
+namespace strata::query {
+namespace {
+
+using buffer::ChunkSnapshot;
+using buffer::ChunkSnapshotPtr;
+using buffer::ColumnStatistics;
+using buffer::StatisticValue;
+using exec::BinaryOp;
+using exec::PhysicalExpr;
+using exec::PhysicalExprKind;
+using exec::Scalar;
+
+bool IsComparison(BinaryOp op) {
+  switch (op) {
+    case BinaryOp::kEq:
+    case BinaryOp::kNotEq:
+    case BinaryOp::kLt:
+    case BinaryOp::kLtEq:
+    case BinaryOp::kGt:
+    case BinaryOp::kGtEq:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// `a op b` as `b op' a`.
+BinaryOp Flip(BinaryOp op) {
+  switch (op) {
+    case BinaryOp::kLt:
+      return BinaryOp::kGt;
+    case BinaryOp::kLtEq:
+      return BinaryOp::kGtEq;
+    case BinaryOp::kGt:
+      return BinaryOp::kLt;
+    case BinaryOp::kGtEq:
+      return BinaryOp::kLtEq;
+    default:
+      return op;
+  }
+}
+
+// A comparison of a column with a literal, normalized to `column op literal`.
+struct ColumnComparison {
+  int column = -1;
+  BinaryOp op = BinaryOp::kEq;
+  const Scalar* literal = nullptr;
+};
+
+std::optional<ColumnComparison> AsColumnComparison(const PhysicalExpr& e) {
+  if (e.kind() != PhysicalExprKind::kBinary || !IsComparison(e.binary_op())) {
+    return std::nullopt;
+  }
+  const PhysicalExpr& l = *e.children()[0];
+  const PhysicalExpr& r = *e.children()[1];
+  if (l.kind() == PhysicalExprKind::kColumn && r.kind() == PhysicalExprKind::kLiteral) {
+    return ColumnComparison{l.column_index(), e.binary_op(), &r.literal()};
+  }
+  if (r.kind() == PhysicalExprKind::kColumn && l.kind() == PhysicalExprKind::kLiteral) {
+    return ColumnComparison{r.column_index(), Flip(e.binary_op()), &l.literal()};
+  }
+  return std::nullopt;
+}
+
+// The sign of (value - stat), or nullopt when they are of incomparable kinds.
+std::optional<int> Compare(const Scalar& value, const StatisticValue& stat) {
+  auto sign = [](const auto& a, const auto& b) { return a < b ? -1 : (b < a ? 1 : 0); };
+  switch (value.type()) {
+    case TypeId::kInt64:
+    case TypeId::kTimestamp:
+      if (const auto* s = std::get_if<int64_t>(&stat)) {
+        return sign(value.int64_value(), *s);
+      }
+      break;
+    case TypeId::kUInt64:
+      if (const auto* s = std::get_if<uint64_t>(&stat)) {
+        return sign(value.uint64_value(), *s);
+      }
+      break;
+    case TypeId::kFloat64:
+      if (const auto* s = std::get_if<double>(&stat)) {
+        return sign(value.float64_value(), *s);
+      }
+      break;
+    case TypeId::kBool:
+      if (const auto* s = std::get_if<bool>(&stat)) {
+        return sign(value.bool_value(), *s);
+      }
+      break;
+    case TypeId::kString:
+    case TypeId::kDictionary:
+      if (const auto* s = std::get_if<std::string>(&stat)) {
+        // std::string compares bytes as unsigned, as the statistics do.
+        int c = value.string_value().compare(*s);
+        return c < 0 ? -1 : (c > 0 ? 1 : 0);
+      }
+      break;
+    default:
+      break;
+  }
+  return std::nullopt;
+}
+
+// What pruning knows about one scanned column in one chunk.
+struct ColumnFacts {
+  bool all_null = false;  // absent from the chunk
+  ColumnStatistics stats;
+};
+
+class ChunkFacts {
+ public:
+  ChunkFacts(const BufferScanSpec& spec, const ChunkSnapshot& chunk) : spec_(spec), chunk_(chunk) {}
+
+  ColumnFacts Get(int scan_column) const {
+    ColumnFacts facts;
+    uint32_t id = spec_.column_ids[static_cast<size_t>(scan_column)];
+    if (id == catalog::kTimeColumnId) {
+      facts.stats.min = chunk_.min_time();
+      facts.stats.max = chunk_.max_time();
+      return facts;
+    }
+    const buffer::ChunkColumnSnapshot* column = chunk_.FindColumn(id);
+    if (column == nullptr) {
+      facts.all_null = true;
+      facts.stats.null_count = chunk_.row_count();
+      return facts;
+    }
+    facts.stats = column->statistics;
+    return facts;
+  }
+  int64_t rows() const { return chunk_.row_count(); }
+
+ private:
+  const BufferScanSpec& spec_;
+  const ChunkSnapshot& chunk_;
+};
+
+bool ComparisonMayMatch(const ColumnComparison& cmp, const ChunkFacts& chunk) {
+  if (cmp.literal->is_null()) {
+    return false;  // a comparison with NULL is never true
+  }
+  ColumnFacts facts = chunk.Get(cmp.column);
+  if (facts.all_null || (facts.stats.null_count >= chunk.rows() && !facts.stats.has_min_max())) {
+    return false;
+  }
+  if (!facts.stats.has_min_max()) {
+    return true;
+  }
+  std::optional<int> vs_min = Compare(*cmp.literal, facts.stats.min);
+  std::optional<int> vs_max = Compare(*cmp.literal, facts.stats.max);
+  if (!vs_min || !vs_max) {
+    return true;
+  }
+  switch (cmp.op) {
+    case BinaryOp::kEq:
+      return *vs_min >= 0 && *vs_max <= 0;
+    case BinaryOp::kNotEq:
+      return !(*vs_min == 0 && *vs_max == 0);
+    case BinaryOp::kLt:  // some value < literal
+      return *vs_min > 0;
+    case BinaryOp::kLtEq:
+      return *vs_min >= 0;
+    case BinaryOp::kGt:
+      return *vs_max < 0;
+    case BinaryOp::kGtEq:
+      return *vs_max <= 0;
+    default:
+      return true;
+  }
+}
+
+// False only when the statistics prove that `e` is not true for any row of the chunk.
+bool MayMatch(const PhysicalExpr& e, const ChunkFacts& chunk) {
+  switch (e.kind()) {
+    case PhysicalExprKind::kBinary:
+      if (e.binary_op() == BinaryOp::kAnd) {
+        return MayMatch(*e.children()[0], chunk) && MayMatch(*e.children()[1], chunk);
+      }
+      if (e.binary_op() == BinaryOp::kOr) {
+        return MayMatch(*e.children()[0], chunk) || MayMatch(*e.children()[1], chunk);
+      }
+      if (std::optional<ColumnComparison> cmp = AsColumnComparison(e)) {
+        return ComparisonMayMatch(*cmp, chunk);
+      }
+      return true;
+    case PhysicalExprKind::kInList: {
+      const auto& children = e.children();
+      if (e.negated() || children[0]->kind() != PhysicalExprKind::kColumn) {
+        return true;
+      }
+      for (size_t i = 1; i < children.size(); ++i) {
+        if (children[i]->kind() != PhysicalExprKind::kLiteral) {
+          return true;
+        }
+      }
+      for (size_t i = 1; i < children.size(); ++i) {
+        ColumnComparison cmp{children[0]->column_index(), BinaryOp::kEq, &children[i]->literal()};
+        if (ComparisonMayMatch(cmp, chunk)) {
+          return true;
+        }
+      }
+      return false;
+    }
+    case PhysicalExprKind::kIsNull: {
+      const PhysicalExpr& operand = *e.children()[0];
+      if (operand.kind() != PhysicalExprKind::kColumn) {
+        return true;
+      }
+      ColumnFacts facts = chunk.Get(operand.column_index());
+      if (e.negated()) {  // IS NOT NULL
+        return !facts.all_null && facts.stats.null_count < chunk.rows();
+      }
+      return facts.all_null || facts.stats.null_count > 0;
+    }
+    default:
+      return true;
+  }
+}
+
+// The column of `id` for `chunk`, or an all-null column of the field's type (tags stay
+// kDictionary, with an empty dictionary of their own).
+ColumnPtr ChunkColumn(const ChunkSnapshot& chunk, uint32_t id, TypeId type) {
+  if (id == catalog::kTimeColumnId) {
+    return chunk.time_column();
+  }
+  if (const buffer::ChunkColumnSnapshot* column = chunk.FindColumn(id)) {
+    return column->column;
+  }
+  if (type == TypeId::kDictionary) {
+    auto nulls = std::make_shared<Column>(TypeId::kDictionary);
+    nulls->AppendNulls(chunk.row_count());
+    return nulls;
+  }
+  return exec::MakeNullColumn(type, chunk.row_count());
+}
+
+// One partition's stream: its chunks in order, one batch per chunk (or per kMaxBatchRows of a
+// larger chunk).
+class BufferScanStream : public exec::BatchStream {
+ public:
+  BufferScanStream(const BufferScanExec* node,
+                   std::shared_ptr<const std::vector<ChunkSnapshotPtr>> chunks,
+                   int partition,
+                   std::shared_ptr<exec::TaskContext> context)
+      : node_(node),
+        chunks_(std::move(chunks)),
+        next_chunk_(static_cast<size_t>(partition)),
+        context_(std::move(context)) {
+    if (node_->spec().limit) {
+      remaining_ = *node_->spec().limit;
+    }
+  }
+
+  absl::StatusOr<bool> Next(exec::Batch* out) override {
+    const BufferScanSpec& spec = node_->spec();
+    while (remaining_ > 0) {
+      STRATA_RETURN_IF_ERROR(context_->CheckCancelled());
+      if (current_ == nullptr) {
+        if (next_chunk_ >= chunks_->size()) {
+          return false;
+        }
+        const ChunkSnapshot& chunk = *(*chunks_)[next_chunk_];
+        next_chunk_ += static_cast<size_t>(spec.partitions);
+        if (!node_->ChunkMayMatch(chunk)) {
+          node_->metrics().Add("chunks_pruned_by_stats", 1);
+          continue;
+        }
+        node_->metrics().Add("chunks_scanned", 1);
+        node_->metrics().Add("rows_scanned", chunk.row_count());
+        StartChunk(chunk);
+      }
+      if (offset_ >= current_->row_count()) {
+        current_ = nullptr;
+        continue;
+      }
+      STRATA_ASSIGN_OR_RETURN(bool produced, NextSlice(out));
+      if (produced) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+ private:
+  void StartChunk(const ChunkSnapshot& chunk) {
+    const BufferScanSpec& spec = node_->spec();
+    current_ = &chunk;
+    offset_ = 0;
+    columns_.clear();
+    for (size_t i = 0; i < spec.column_ids.size(); ++i) {
+      columns_.push_back(ChunkColumn(
+          chunk, spec.column_ids[i], spec.scan_schema->field(static_cast<int>(i)).type));
+    }
+    const TimeBounds& bounds = node_->time_bounds();
+    bool inside = chunk.min_time() >= bounds.min_time && chunk.max_time() <= bounds.max_time;
+    predicate_ = inside ? node_->predicate_without_time() : node_->predicate();
+  }
+
+  // Produces the batch of rows [offset_, offset_ + kMaxBatchRows) of the current chunk; false
+  // when no row of it passes the filters.
+  absl::StatusOr<bool> NextSlice(exec::Batch* out) {
+    const BufferScanSpec& spec = node_->spec();
+    int64_t rows = current_->row_count();
+    std::vector<ColumnPtr> columns;
+    int64_t length = std::min(rows - offset_, exec::kMaxBatchRows);
+    if (offset_ == 0 && length == rows) {
+      columns = columns_;
+    } else {
+      for (const ColumnPtr& c : columns_) {
+        columns.push_back(exec::Slice(*c, offset_, length));
+      }
+    }
+    offset_ += length;
+    exec::Batch batch(spec.scan_schema, std::move(columns), length);
+    std::shared_ptr<exec::SelectionVector> selection;
+    if (predicate_ != nullptr) {
+      STRATA_ASSIGN_OR_RETURN(exec::SelectionVector selected,
+                              exec::EvaluatePredicate(*predicate_, batch));
+      if (selected.empty()) {
+        return false;
+      }
+      if (static_cast<int64_t>(selected.size()) < length) {
+        selection = std::make_shared<exec::SelectionVector>(std::move(selected));
+      }
+    }
+    int64_t selected_rows = selection ? static_cast<int64_t>(selection->size()) : length;
+    if (selected_rows > remaining_) {
+      if (selection == nullptr) {
+        selection = std::make_shared<exec::SelectionVector>(static_cast<size_t>(remaining_));
+        std::iota(selection->begin(), selection->end(), 0u);
+      } else {
+        selection->resize(static_cast<size_t>(remaining_));
+      }
+      selected_rows = remaining_;
+    }
+    remaining_ -= selected_rows;
+    std::vector<ColumnPtr> output(batch.columns().begin(),
+                                  batch.columns().begin() + spec.output_columns);
+    *out = exec::Batch(node_->schema(), std::move(output), length, std::move(selection));
+    return true;
+  }
+
+  const BufferScanExec* node_;
+  std::shared_ptr<const std::vector<ChunkSnapshotPtr>> chunks_;
+  size_t next_chunk_;
+  std::shared_ptr<exec::TaskContext> context_;
+  int64_t remaining_ = INT64_MAX;
+
+  const ChunkSnapshot* current_ = nullptr;  // owned by chunks_
+  int64_t offset_ = 0;
+  std::vector<ColumnPtr> columns_;
+  exec::PhysicalExprPtr predicate_;
+};
+
+absl::StatusOr<exec::PhysicalExprPtr> Conjunction(const std::vector<exec::PhysicalExprPtr>& terms) {
+  exec::PhysicalExprPtr result;
+  for (const exec::PhysicalExprPtr& term : terms) {
+    if (result == nullptr) {
+      result = term;
+    } else {
+      STRATA_ASSIGN_OR_RETURN(result, exec::MakeBinaryExpr(BinaryOp::kAnd, result, term));
+    }
+  }
+  return result;
+}
+
+std::string TimeText(int64_t t, bool unbounded, std::string_view infinity) {
+  return unbounded ? std::string(infinity) : Scalar::Timestamp(t).ToString();
+}
+
+}  // namespace
+
+TimeBounds DeriveTimeBounds(const std::vector<exec::PhysicalExprPtr>& conjuncts, int time_index) {
+  TimeBounds bounds;
+  bounds.captured.assign(conjuncts.size(), false);
+  if (time_index < 0) {
+    return bounds;
+  }
+  for (size_t i = 0; i < conjuncts.size(); ++i) {
+    std::optional<ColumnComparison> cmp = AsColumnComparison(*conjuncts[i]);
+    if (!cmp || cmp->column != time_index || cmp->literal->type() != TypeId::kTimestamp) {
+      continue;
+    }
+    if (cmp->literal->is_null()) {
+      bounds.min_time = INT64_MAX;  // never true: nothing can match
+      bounds.max_time = INT64_MIN;
+      bounds.captured[i] = true;
+      continue;
+    }
+    int64_t v = cmp->literal->int64_value();
+    switch (cmp->op) {
+      case BinaryOp::kEq:
+        bounds.min_time = std::max(bounds.min_time, v);
+        bounds.max_time = std::min(bounds.max_time, v);
+        break;
+      case BinaryOp::kGtEq:
+        bounds.min_time = std::max(bounds.min_time, v);
+        break;
+      case BinaryOp::kGt:
+        if (v == INT64_MAX) {
+          bounds.min_time = INT64_MAX;
+          bounds.max_time = INT64_MIN;
+        } else {
+          bounds.min_time = std::max(bounds.min_time, v + 1);
+        }
+        break;
+      case BinaryOp::kLtEq:
+        bounds.max_time = std::min(bounds.max_time, v);
+        break;
+      case BinaryOp::kLt:
+        if (v == INT64_MIN) {
+          bounds.min_time = INT64_MAX;
+          bounds.max_time = INT64_MIN;
+        } else {
+          bounds.max_time = std::min(bounds.max_time, v - 1);
+        }
+        break;
+      default:
+        continue;  // <> is not a range
+    }
+    bounds.captured[i] = true;
+  }
+  return bounds;
+}
+
+BufferScanExec::BufferScanExec(const buffer::WriteBuffer* buffer,
+                               BufferScanSpec spec,
+                               SchemaPtr output_schema,
+                               TimeBounds bounds,
+                               exec::PhysicalExprPtr predicate,
+                               exec::PhysicalExprPtr predicate_without_time)
+    : buffer_(buffer),
+      spec_(std::move(spec)),
+      output_schema_(std::move(output_schema)),
+      bounds_(std::move(bounds)),
+      predicate_(std::move(predicate)),
+      predicate_without_time_(std::move(predicate_without_time)) {}
+
+absl::StatusOr<exec::ExecutionPlanPtr> BufferScanExec::WithChildren(
+    std::vector<exec::ExecutionPlanPtr> children) const {
+  if (!children.empty()) {
+    return absl::InvalidArgumentError("BufferScanExec has no children");
+  }
+  return MakeBufferScanExec(buffer_, spec_);
+}
+
+std::shared_ptr<const std::vector<ChunkSnapshotPtr>> BufferScanExec::Snapshot() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (snapshot_ == nullptr) {
+    auto chunks = std::make_shared<std::vector<ChunkSnapshotPtr>>();
+    if (!bounds_.empty()) {
+      // The table's chunk count comes from a separate call, so under concurrent writes the
+      // pruned count is approximate (never negative).
+      std::optional<buffer::TableStats> stats =
+          buffer_->table_stats(spec_.database_id, spec_.table_id);
+      *chunks = buffer_->SnapshotTable(
+          spec_.database_id, spec_.table_id, bounds_.min_time, bounds_.max_time);
+      int64_t total = stats ? stats->chunks : 0;
+      metrics().Add("chunks_pruned_by_time",
+                    std::max<int64_t>(0, total - static_cast<int64_t>(chunks->size())));
+    } else if (std::optional<buffer::TableStats> stats =
+                   buffer_->table_stats(spec_.database_id, spec_.table_id)) {
+      metrics().Add("chunks_pruned_by_time", stats->chunks);
+    }
+    snapshot_ = std::move(chunks);
+  }
+  return snapshot_;
+}
+
+bool BufferScanExec::ChunkMayMatch(const ChunkSnapshot& chunk) const {
+  ChunkFacts facts(spec_, chunk);
+  for (const exec::PhysicalExprPtr& filter : spec_.filters) {
+    if (!MayMatch(*filter, facts)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+absl::StatusOr<std::unique_ptr<exec::BatchStream>> BufferScanExec::Execute(
+    int partition, const std::shared_ptr<exec::TaskContext>& context) const {
+  if (partition < 0 || partition >= spec_.partitions) {
+    return absl::InvalidArgumentError(fmt::format(
+        "BufferScanExec: partition {} out of range (0..{})", partition, spec_.partitions));
+  }
+  std::unique_ptr<exec::BatchStream> stream =
+      std::make_unique<BufferScanStream>(this, Snapshot(), partition, context);
+  return exec::MakeMeteredStream(*this, std::move(stream));
+}
+
+std::string BufferScanExec::ToString() const {
+  std::vector<std::string> columns;
+  for (int i = 0; i < spec_.output_columns; ++i) {
+    columns.push_back(spec_.scan_schema->field(i).name);
+  }
+  std::string text = fmt::format(
+      "BufferScanExec: table={}, projection=[{}]", spec_.table_name, absl::StrJoin(columns, ", "));
+  if (!spec_.filters.empty()) {
+    std::vector<std::string> filters;
+    for (const exec::PhysicalExprPtr& f : spec_.filters) {
+      filters.push_back(f->ToString());
+    }
+    text += fmt::format(", filters=[{}]", absl::StrJoin(filters, ", "));
+  }
+  if (bounds_.min_time != INT64_MIN || bounds_.max_time != INT64_MAX) {
+    text += fmt::format(", time=[{}, {}]",
+                        TimeText(bounds_.min_time, bounds_.min_time == INT64_MIN, "-inf"),
+                        TimeText(bounds_.max_time, bounds_.max_time == INT64_MAX, "+inf"));
+  }
+  if (spec_.limit) {
+    text += fmt::format(", limit={}", *spec_.limit);
+  }
+  text += fmt::format(", partitions={}", spec_.partitions);
+  return text;
+}
+
+absl::StatusOr<exec::ExecutionPlanPtr> MakeBufferScanExec(const buffer::WriteBuffer* buffer,
+                                                          BufferScanSpec spec) {
+  if (spec.scan_schema == nullptr ||
+      static_cast<size_t>(spec.scan_schema->num_fields()) != spec.column_ids.size() ||
+      spec.output_columns < 0 || spec.output_columns > spec.scan_schema->num_fields()) {
+    return absl::InvalidArgumentError("BufferScanExec: column ids do not match the scan schema");
+  }
+  for (const exec::PhysicalExprPtr& filter : spec.filters) {
+    if (filter->type() != TypeId::kBool && filter->type() != TypeId::kNull) {
+      return absl::InvalidArgumentError(
+          fmt::format("BufferScanExec: filter {} is not boolean", filter->ToString()));
+    }
+  }
+  spec.partitions = std::max(spec.partitions, 1);
+  int time_index = -1;
+  for (size_t i = 0; i < spec.column_ids.size(); ++i) {
+    if (spec.column_ids[i] == catalog::kTimeColumnId) {
+      time_index = static_cast<int>(i);
+    }
+  }
+  TimeBounds bounds = DeriveTimeBounds(spec.filters, time_index);
+  std::vector<exec::PhysicalExprPtr> uncaptured;
+  for (size_t i = 0; i < spec.filters.size(); ++i) {
+    if (!bounds.captured[i]) {
+      uncaptured.push_back(spec.filters[i]);
+    }
+  }
+  STRATA_ASSIGN_OR_RETURN(exec::PhysicalExprPtr predicate, Conjunction(spec.filters));
+  STRATA_ASSIGN_OR_RETURN(exec::PhysicalExprPtr without_time, Conjunction(uncaptured));
+  std::vector<Field> output_fields(spec.scan_schema->fields().begin(),
+                                   spec.scan_schema->fields().begin() + spec.output_columns);
+  auto output_schema = std::make_shared<const Schema>(std::move(output_fields));
+  return std::make_shared<BufferScanExec>(buffer,
+                                          std::move(spec),
+                                          std::move(output_schema),
+                                          std::move(bounds),
+                                          std::move(predicate),
+                                          std::move(without_time));
+}
+
+}  // namespace strata::query

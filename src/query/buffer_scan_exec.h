@@ -1,0 +1,115 @@
+// BufferScanExec: the physical scan of one table of the write buffer. It prunes chunks by time
+// (through WriteBuffer::SnapshotTable) and by per-column statistics, turns each remaining chunk
+// into a batch of the scanned columns, applies the pushed-down filters as a selection vector and
+// stops at the pushed-down limit.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "buffer/chunk_snapshot.h"
+#include "buffer/write_buffer.h"
+#include "columnar/schema.h"
+#include "exec/execution_plan.h"
+#include "exec/physical_expr.h"
+
+namespace strata::query {
+
+// Everything that defines a buffer scan, as plain data (what the plan codec serializes; the
+// write buffer itself is supplied by whoever rebuilds the node).
+//
+// The scan reads `column_ids` into a batch of `scan_schema`: first the output columns (the
+// projection, `output_columns` of them), then the columns only the filters read. The filters
+// are conjuncts over that scan schema; the rows they select are returned with only the output
+// columns.
+struct BufferScanSpec {
+  uint32_t database_id = 0;
+  uint32_t table_id = 0;
+  std::string table_name;
+  // Catalog column ids to read (0 is time), one per field of scan_schema.
+  std::vector<uint32_t> column_ids;
+  SchemaPtr scan_schema;
+  int output_columns = 0;
+  // Conjuncts over scan_schema; a row is returned only when every one is true.
+  std::vector<exec::PhysicalExprPtr> filters;
+  // At most this many rows per partition (set only when nothing filters above the scan).
+  std::optional<int64_t> limit;
+  // Output partitions (at least 1). Chunks are assigned to partitions round-robin at execution.
+  int partitions = 1;
+};
+
+// The time range [min_time, max_time] a set of conjuncts restricts the time column to, and
+// which conjuncts that range fully expresses (a time comparison with a timestamp literal). A row
+// of a chunk whose whole time range lies inside the bounds passes those conjuncts.
+struct TimeBounds {
+  int64_t min_time = INT64_MIN;
+  int64_t max_time = INT64_MAX;
+  std::vector<bool> captured;  // one per conjunct
+  bool empty() const { return min_time > max_time; }
+};
+TimeBounds DeriveTimeBounds(const std::vector<exec::PhysicalExprPtr>& conjuncts, int time_index);
+
+// The scan node. Metrics: chunks_scanned, chunks_pruned_by_time, chunks_pruned_by_stats,
+// rows_scanned (rows of the scanned chunks before filtering).
+//
+// Snapshot: taken at the first Execute() call of any partition and shared by every partition,
+// so all partitions read one consistent state of the table; a node therefore serves one query
+// (plans are built per query). The snapshot is never taken at planning, so the node stays plain
+// data that can be shipped and rebuilt elsewhere.
+class BufferScanExec : public exec::ExecutionPlan {
+ public:
+  // Use MakeBufferScanExec.
+  BufferScanExec(const buffer::WriteBuffer* buffer,
+                 BufferScanSpec spec,
+                 SchemaPtr output_schema,
+                 TimeBounds bounds,
+                 exec::PhysicalExprPtr predicate,
+                 exec::PhysicalExprPtr predicate_without_time);
+
+  std::string_view name() const override { return "BufferScanExec"; }
+  const SchemaPtr& schema() const override { return output_schema_; }
+  int output_partitions() const override { return spec_.partitions; }
+  std::vector<exec::ExecutionPlanPtr> children() const override { return {}; }
+  absl::StatusOr<exec::ExecutionPlanPtr> WithChildren(
+      std::vector<exec::ExecutionPlanPtr> children) const override;
+  absl::StatusOr<std::unique_ptr<exec::BatchStream>> Execute(
+      int partition, const std::shared_ptr<exec::TaskContext>& context) const override;
+  std::string ToString() const override;
+
+  const BufferScanSpec& spec() const { return spec_; }
+  const TimeBounds& time_bounds() const { return bounds_; }
+  // The AND of every filter, and of the filters the time bounds do not capture (what a chunk
+  // lying wholly inside the bounds needs); null when there is none.
+  const exec::PhysicalExprPtr& predicate() const { return predicate_; }
+  const exec::PhysicalExprPtr& predicate_without_time() const { return predicate_without_time_; }
+
+  // The chunks of the table that survive time pruning, taken once (see the class comment).
+  std::shared_ptr<const std::vector<buffer::ChunkSnapshotPtr>> Snapshot() const;
+
+  // True unless the statistics of `chunk` prove that no row passes the filters.
+  bool ChunkMayMatch(const buffer::ChunkSnapshot& chunk) const;
+
+ private:
+  const buffer::WriteBuffer* buffer_;
+  BufferScanSpec spec_;
+  SchemaPtr output_schema_;
+  TimeBounds bounds_;
+  // AND of all filters, and of those not captured by the time bounds (null: none).
+  exec::PhysicalExprPtr predicate_;
+  exec::PhysicalExprPtr predicate_without_time_;
+
+  mutable std::mutex mu_;
+  mutable std::shared_ptr<const std::vector<buffer::ChunkSnapshotPtr>> snapshot_;  // GUARDED_BY mu_
+};
+
+// Builds a scan node, deriving the time bounds from the filters. InvalidArgument when the spec
+// is inconsistent (column ids and schema of different lengths, a non-boolean filter).
+absl::StatusOr<exec::ExecutionPlanPtr> MakeBufferScanExec(const buffer::WriteBuffer* buffer,
+                                                          BufferScanSpec spec);
+
+}  // namespace strata::query

@@ -1,0 +1,154 @@
+// Write buffer table providers: schema, filter pushdown answers and scan construction.
+#include "query/buffer_table_provider.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "common/status.h"
+#include "fmt/format.h"
+#include "plan/physical_planner.h"
+#include "query/buffer_scan_exec.h"
+
+namespace strata::query {
+namespace {
+
+// True when the scan can evaluate `expr` itself: scalar expressions only.
+bool IsScalarExpr(const plan::ExprPtr& expr) {
+  bool scalar = true;
+  plan::VisitExpr(expr, [&](const plan::Expr& e) {
+    switch (e.kind) {
+      case plan::ExprKind::kAggregate:
+      case plan::ExprKind::kWindow:
+      case plan::ExprKind::kScalarSubquery:
+      case plan::ExprKind::kInSubquery:
+      case plan::ExprKind::kExists:
+        scalar = false;
+        break;
+      default:
+        break;
+    }
+  });
+  return scalar;
+}
+
+}  // namespace
+
+BufferTableProvider::BufferTableProvider(const buffer::WriteBuffer* buffer,
+                                         uint32_t database_id,
+                                         std::shared_ptr<const catalog::TableSchema> table)
+    : buffer_(buffer), database_id_(database_id), table_(std::move(table)) {
+  std::vector<const catalog::ColumnSchema*> columns;
+  for (const catalog::ColumnSchema& c : table_->columns()) {
+    columns.push_back(&c);
+  }
+  std::sort(columns.begin(), columns.end(), [](const auto* a, const auto* b) {
+    return a->name < b->name;
+  });
+  std::vector<Field> fields;
+  for (const catalog::ColumnSchema* c : columns) {
+    // Only the time column is never null.
+    fields.push_back(Field{c->name, c->type, c->kind != catalog::ColumnKind::kTime});
+    column_ids_.push_back(c->id);
+  }
+  schema_ = std::make_shared<const Schema>(std::move(fields));
+}
+
+std::vector<plan::FilterPushdown> BufferTableProvider::SupportsFiltersPushdown(
+    const std::vector<plan::ExprPtr>& filters) const {
+  std::vector<plan::FilterPushdown> answers;
+  answers.reserve(filters.size());
+  for (const plan::ExprPtr& f : filters) {
+    answers.push_back(IsScalarExpr(f) ? plan::FilterPushdown::kExact
+                                      : plan::FilterPushdown::kUnsupported);
+  }
+  return answers;
+}
+
+absl::StatusOr<exec::ExecutionPlanPtr> BufferTableProvider::Scan(
+    const plan::ScanRequest& request, const exec::TaskContext& context) const {
+  int num_fields = schema_->num_fields();
+  // Scan columns: the projection, then the columns only the filters read.
+  std::vector<int> mapping(static_cast<size_t>(num_fields), -1);
+  std::vector<int> scan_fields;
+  auto add_field = [&](int field) -> absl::Status {
+    if (field < 0 || field >= num_fields) {
+      return absl::InvalidArgumentError(
+          fmt::format("scan of {}: field {} out of range", table_->name(), field));
+    }
+    if (mapping[static_cast<size_t>(field)] < 0) {
+      mapping[static_cast<size_t>(field)] = static_cast<int>(scan_fields.size());
+      scan_fields.push_back(field);
+    }
+    return absl::OkStatus();
+  };
+  for (int field : request.projection) {
+    if (field >= 0 && field < num_fields && mapping[static_cast<size_t>(field)] >= 0) {
+      // A field projected twice: the scan produces each field once.
+      return absl::InvalidArgumentError(
+          fmt::format("scan of {}: field {} projected twice", table_->name(), field));
+    }
+    STRATA_RETURN_IF_ERROR(add_field(field));
+  }
+  int output_columns = static_cast<int>(scan_fields.size());
+  std::vector<plan::ExprPtr> conjuncts;
+  for (const plan::ExprPtr& filter : request.filters) {
+    for (plan::ExprPtr& term : plan::SplitConjunction(filter)) {
+      conjuncts.push_back(std::move(term));
+    }
+  }
+  for (const plan::ExprPtr& term : conjuncts) {
+    for (int field : plan::ReferencedColumns(*term)) {
+      STRATA_RETURN_IF_ERROR(add_field(field));
+    }
+  }
+
+  BufferScanSpec spec;
+  spec.database_id = database_id_;
+  spec.table_id = table_->id();
+  spec.table_name = table_->name();
+  std::vector<Field> fields;
+  for (int field : scan_fields) {
+    spec.column_ids.push_back(column_ids_[static_cast<size_t>(field)]);
+    fields.push_back(schema_->field(field));
+  }
+  spec.scan_schema = std::make_shared<const Schema>(std::move(fields));
+  spec.output_columns = output_columns;
+  for (const plan::ExprPtr& term : conjuncts) {
+    plan::ExprPtr remapped = plan::RemapColumns(term, mapping);
+    STRATA_ASSIGN_OR_RETURN(exec::PhysicalExprPtr physical, plan::CreatePhysicalExpr(*remapped));
+    spec.filters.push_back(std::move(physical));
+  }
+  spec.limit = request.limit;
+  int64_t chunks = 1;
+  if (std::optional<buffer::TableStats> stats = buffer_->table_stats(database_id_, table_->id())) {
+    chunks = std::max<int64_t>(stats->chunks, 1);
+  }
+  spec.partitions =
+      static_cast<int>(std::min<int64_t>(std::max(context.target_partitions(), 1), chunks));
+  return MakeBufferScanExec(buffer_, std::move(spec));
+}
+
+BufferSchemaProvider::BufferSchemaProvider(const buffer::WriteBuffer* buffer,
+                                           std::shared_ptr<const catalog::CatalogSnapshot> snapshot,
+                                           const catalog::DatabaseSchema* database)
+    : buffer_(buffer), snapshot_(std::move(snapshot)), database_(database) {}
+
+plan::TableProviderPtr BufferSchemaProvider::FindTable(std::string_view name) const {
+  const catalog::TableSchema* table = database_->FindTable(name);
+  if (table == nullptr) {
+    return nullptr;
+  }
+  return std::make_shared<BufferTableProvider>(
+      buffer_, database_->id(), database_->tables()[table->id()]);
+}
+
+std::vector<std::string> BufferSchemaProvider::TableNames() const {
+  std::vector<std::string> names;
+  for (const auto& table : database_->tables()) {
+    names.push_back(table->name());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+}  // namespace strata::query

@@ -1,0 +1,69 @@
+// Table providers over the write buffer: one table (BufferTableProvider) and one database's
+// tables (BufferSchemaProvider), resolved against a catalog snapshot.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "buffer/write_buffer.h"
+#include "catalog/schema.h"
+#include "plan/table_provider.h"
+
+namespace strata::query {
+
+// One table of one database in the write buffer. Its schema is the catalog table's columns
+// sorted by name (tags kDictionary, time kTimestamp, fields by type), as SELECT * shows them.
+//
+// Filters: every filter made only of scalar expressions over the table's columns is kExact: the
+// scan evaluates it after pruning (BufferScanExec). Time comparisons with timestamp literals
+// bound the chunks taken from the buffer; comparisons, IN lists and IS [NOT] NULL on any column
+// prune chunks by their statistics.
+//
+// Thread-safe (immutable). `buffer` must outlive the provider and every plan built from it.
+class BufferTableProvider : public plan::TableProvider {
+ public:
+  BufferTableProvider(const buffer::WriteBuffer* buffer,
+                      uint32_t database_id,
+                      std::shared_ptr<const catalog::TableSchema> table);
+
+  const SchemaPtr& schema() const override { return schema_; }
+  const std::string& name() const override { return table_->name(); }
+  std::vector<plan::FilterPushdown> SupportsFiltersPushdown(
+      const std::vector<plan::ExprPtr>& filters) const override;
+  absl::StatusOr<exec::ExecutionPlanPtr> Scan(const plan::ScanRequest& request,
+                                              const exec::TaskContext& context) const override;
+
+  // The catalog column id of each schema field.
+  const std::vector<uint32_t>& column_ids() const { return column_ids_; }
+
+ private:
+  const buffer::WriteBuffer* buffer_;
+  uint32_t database_id_;
+  std::shared_ptr<const catalog::TableSchema> table_;
+  SchemaPtr schema_;
+  std::vector<uint32_t> column_ids_;
+};
+
+// The tables of one database, as of one catalog snapshot (held for the provider's life, so one
+// query sees one catalog state). `buffer` must outlive the provider.
+class BufferSchemaProvider : public plan::SchemaProvider {
+ public:
+  // REQUIRES: `database` belongs to `snapshot`.
+  BufferSchemaProvider(const buffer::WriteBuffer* buffer,
+                       std::shared_ptr<const catalog::CatalogSnapshot> snapshot,
+                       const catalog::DatabaseSchema* database);
+
+  plan::TableProviderPtr FindTable(std::string_view name) const override;
+  std::vector<std::string> TableNames() const override;
+
+ private:
+  const buffer::WriteBuffer* buffer_;
+  std::shared_ptr<const catalog::CatalogSnapshot> snapshot_;
+  const catalog::DatabaseSchema* database_;
+};
+
+}  // namespace strata::query
