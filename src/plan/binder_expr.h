@@ -1,0 +1,102 @@
+// The binder's expression half (internal to the binder): binds sql::Expr trees over a scope of
+// plan fields into typed plan::Expr trees.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "plan/binder.h"
+#include "plan/expr.h"
+#include "plan/logical_plan.h"
+#include "sql/ast.h"
+
+namespace strata::plan {
+
+// The fields column names resolve against, and the enclosing query's scope (for a useful error
+// on correlated references).
+struct BindScope {
+  const std::vector<PlanField>* fields = nullptr;
+  const BindScope* outer = nullptr;
+  // Columns of JOIN ... USING: an unqualified name resolves to the left side's column.
+  std::map<std::string, int> using_columns;
+};
+
+// The rows of an uncorrelated subquery evaluated during binding.
+struct SubqueryValues {
+  int columns = 0;
+  std::vector<TypeId> types;
+  std::vector<std::vector<exec::Scalar>> rows;
+};
+
+// What an ExprBinder needs from the statement binder.
+class BinderContext {
+ public:
+  virtual ~BinderContext() = default;
+  // InvalidArgument "<message> at line L, column C".
+  virtual absl::Status ErrorAt(size_t position, std::string_view message) const = 0;
+  // Binds and runs `query` (outer: the scope it is nested in), returning at most max_rows rows
+  // (-1: BindOptions::max_in_subquery_values, exceeded is an error).
+  virtual absl::StatusOr<SubqueryValues> RunSubquery(const sql::Query& query,
+                                                     const BindScope* outer,
+                                                     size_t position,
+                                                     int64_t max_rows) const = 0;
+  // The value of a constant expression (no column references).
+  virtual absl::StatusOr<exec::Scalar> EvaluateConstant(const ExprPtr& expr) const = 0;
+  // A constant integer (a literal or a $parameter), for LIMIT, OFFSET and frame offsets.
+  virtual absl::StatusOr<int64_t> ConstantInt(const sql::Expr& expr,
+                                              std::string_view what) const = 0;
+
+  std::string_view sql;
+  const BindOptions* options = nullptr;
+};
+
+enum class ExprBinderMode : uint8_t {
+  kNoAggregates,  // WHERE, ON, GROUP BY: neither aggregates nor window functions
+  kAggregates,    // HAVING: aggregates but no window functions
+  kAll,           // SELECT list, ORDER BY
+};
+
+class ExprBinder {
+ public:
+  ExprBinder(const BinderContext* context, const BindScope* scope, ExprBinderMode mode);
+
+  absl::StatusOr<ExprPtr> Bind(const sql::Expr& expr);
+
+  // `expr` as `type`, casting implicitly where allowed; `context` names the construct in errors.
+  absl::StatusOr<ExprPtr> CoerceTo(ExprPtr expr,
+                                   TypeId type,
+                                   size_t position,
+                                   std::string_view context);
+  absl::StatusOr<ExprPtr> BindBinary(exec::BinaryOp op,
+                                     ExprPtr left,
+                                     ExprPtr right,
+                                     size_t position);
+
+ private:
+  absl::Status ErrorAt(size_t position, std::string_view message) const;
+  absl::StatusOr<ExprPtr> BindLiteral(const sql::LiteralExpr& literal);
+  absl::StatusOr<ExprPtr> BindColumn(const sql::ColumnRefExpr& ref);
+  absl::StatusOr<ExprPtr> BindInList(ExprPtr operand,
+                                     std::vector<ExprPtr> list,
+                                     bool negated,
+                                     size_t position);
+  absl::StatusOr<ExprPtr> BindCase(const sql::CaseExpr& c);
+  absl::StatusOr<std::vector<ExprPtr>> BindArgs(
+      const std::vector<std::unique_ptr<sql::Expr>>& args);
+  absl::StatusOr<ExprPtr> BindFunction(const sql::FunctionCallExpr& call);
+  absl::StatusOr<ExprPtr> BindAggregate(const sql::FunctionCallExpr& call,
+                                        const std::string& name,
+                                        const exec::AggregateFunction* aggregate);
+  absl::StatusOr<ExprPtr> BindWindow(const sql::FunctionCallExpr& call, const std::string& name);
+
+  const BinderContext* context_;
+  const BindScope* scope_;
+  ExprBinderMode mode_;
+  bool inside_aggregate_ = false;
+  bool inside_window_ = false;
+};
+
+}  // namespace strata::plan
