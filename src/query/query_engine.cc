@@ -1,20 +1,159 @@
-// The query engine façade.
+// The query engine façade: parse, bind, optimize, plan, execute.
 #include "query/query_engine.h"
 
+#include <chrono>
+#include <thread>
+
+#include "exec/operators.h"
+#include "fmt/format.h"
+#include "plan/binder.h"
+#include "plan/optimizer/optimizer.h"
+#include "plan/physical_planner.h"
+#include "query/buffer_table_provider.h"
+#include "sql/parser.h"
+
 namespace strata::query {
+namespace {
+
+// A stream over batches computed up front (EXPLAIN output).
+class VectorStream final : public exec::BatchStream {
+ public:
+  explicit VectorStream(std::vector<exec::Batch> batches) : batches_(std::move(batches)) {}
+  absl::StatusOr<bool> Next(exec::Batch* batch) override {
+    if (next_ >= batches_.size()) {
+      return false;
+    }
+    *batch = std::move(batches_[next_++]);
+    return true;
+  }
+
+ private:
+  std::vector<exec::Batch> batches_;
+  size_t next_ = 0;
+};
+
+int64_t NowNanos() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Plans a bound logical plan down to an executable physical plan.
+absl::StatusOr<exec::ExecutionPlanPtr> PlanPhysical(const plan::LogicalPlanPtr& logical,
+                                                    const plan::OptimizerOptions& optimizer,
+                                                    const exec::TaskContext& context,
+                                                    plan::LogicalPlanPtr* optimized_out) {
+  auto optimized = plan::Optimize(logical, optimizer);
+  if (!optimized.ok()) {
+    return optimized.status();
+  }
+  if (optimized_out != nullptr) {
+    *optimized_out = *optimized;
+  }
+  return plan::CreatePhysicalPlan(**optimized, context);
+}
+
+exec::Batch TwoStringColumns(const std::vector<std::pair<std::string, std::string>>& rows,
+                             const SchemaPtr& schema) {
+  auto a = std::make_shared<Column>(TypeId::kString);
+  auto b = std::make_shared<Column>(TypeId::kString);
+  for (const auto& [x, y] : rows) {
+    a->AppendString(x);
+    b->AppendString(y);
+  }
+  return exec::Batch(schema, {a, b}, static_cast<int64_t>(rows.size()));
+}
+
+}  // namespace
 
 QueryEngine::QueryEngine(const catalog::Catalog* catalog, const buffer::WriteBuffer* buffer)
     : catalog_(catalog), buffer_(buffer) {}
 
 absl::StatusOr<std::unique_ptr<QueryResult>> QueryEngine::Execute(
     std::string_view database, std::string_view sql, const QueryOptions& options) const {
-  (void)options;
-  (void)sql;
-  if (catalog_->snapshot()->FindDatabase(database) == nullptr) {
-    return absl::NotFoundError("database '" + std::string(database) + "' not found");
+  std::shared_ptr<const catalog::CatalogSnapshot> snapshot = catalog_->snapshot();
+  const catalog::DatabaseSchema* db = snapshot->FindDatabase(database);
+  if (db == nullptr) {
+    return absl::NotFoundError(fmt::format("database '{}' not found", database));
   }
-  // Temporary until the planner lands (this session): the pipeline is being assembled.
-  return absl::UnimplementedError("SQL queries are not implemented yet");
+  auto statement = sql::ParseStatement(sql);
+  if (!statement.ok()) {
+    return statement.status();
+  }
+  auto context = std::make_shared<exec::TaskContext>();
+  int partitions = options.target_partitions;
+  if (partitions <= 0) {
+    partitions = static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
+  }
+  context->set_target_partitions(partitions);
+  plan::OptimizerOptions optimizer;
+  optimizer.query_start_nanos = NowNanos();
+
+  BufferSchemaProvider schema(buffer_, snapshot, db);
+  plan::BindOptions bind;
+  bind.params = options.params;
+  bind.evaluate_constant = [&optimizer](const plan::ExprPtr& expr) {
+    return plan::EvaluateConstantExpr(*plan::SimplifyExpr(expr, optimizer));
+  };
+  bind.run_subquery =
+      [&optimizer,
+       &context](const plan::LogicalPlanPtr& subquery) -> absl::StatusOr<std::vector<exec::Batch>> {
+    auto physical = PlanPhysical(subquery, optimizer, *context, nullptr);
+    if (!physical.ok()) {
+      return physical.status();
+    }
+    return exec::Collect(*physical, context);
+  };
+  plan::Binder binder(&schema, sql, std::move(bind));
+  auto logical = binder.BindStatement(**statement);
+  if (!logical.ok()) {
+    return logical.status();
+  }
+
+  if ((*logical)->kind == plan::PlanKind::kExplain) {
+    const plan::LogicalPlan& explain = **logical;
+    plan::LogicalPlanPtr optimized;
+    auto physical = PlanPhysical(explain.inputs[0], optimizer, *context, &optimized);
+    if (!physical.ok()) {
+      return physical.status();
+    }
+    std::vector<std::pair<std::string, std::string>> rows;
+    if (explain.analyze) {
+      auto start = std::chrono::steady_clock::now();
+      auto batches = exec::Collect(*physical, context);
+      if (!batches.ok()) {
+        return batches.status();
+      }
+      int64_t result_rows = 0;
+      for (const exec::Batch& b : *batches) {
+        result_rows += b.length();
+      }
+      auto elapsed =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start);
+      rows.emplace_back("Plan with Metrics", exec::DisplayPlan(**physical, /*analyze=*/true));
+      rows.emplace_back("Summary",
+                        fmt::format("rows={}, elapsed={:.3f}ms", result_rows, elapsed.count()));
+    } else {
+      rows.emplace_back("logical_plan", optimized->ToString());
+      rows.emplace_back("physical_plan", exec::DisplayPlan(**physical));
+    }
+    SchemaPtr out = explain.ToSchema();
+    std::vector<exec::Batch> batches = {TwoStringColumns(rows, out)};
+    return std::make_unique<QueryResult>(
+        out, std::make_unique<VectorStream>(std::move(batches)), context);
+  }
+
+  auto physical = PlanPhysical(*logical, optimizer, *context, nullptr);
+  if (!physical.ok()) {
+    return physical.status();
+  }
+  // Result names are the logical plan's (the physical plan keeps them, but say it once here).
+  SchemaPtr result_schema = (*physical)->schema();
+  auto stream = exec::ExecuteStream(*physical, context);
+  if (!stream.ok()) {
+    return stream.status();
+  }
+  return std::make_unique<QueryResult>(result_schema, *std::move(stream), context);
 }
 
 }  // namespace strata::query
