@@ -567,7 +567,7 @@ absl::StatusOr<LogicalPlanPtr> StatementBinder::BindJoin(
   ExprPtr condition;
   if (!join.using_columns.empty()) {
     std::vector<ExprPtr> terms;
-    ExprBinder binder(this, &scope, ExprBinderMode::kNoAggregates);
+    ExprBinder binder(this, &scope, ExprBinderMode::kNoAggregates, "JOIN USING");
     for (const sql::Identifier& column : join.using_columns) {
       int li = -1;
       int ri = -1;
@@ -595,7 +595,7 @@ absl::StatusOr<LogicalPlanPtr> StatementBinder::BindJoin(
     }
     condition = MakeAnd(std::move(terms));
   } else if (join.condition != nullptr) {
-    ExprBinder binder(this, &scope, ExprBinderMode::kNoAggregates);
+    ExprBinder binder(this, &scope, ExprBinderMode::kNoAggregates, "JOIN ON");
     auto bound = binder.Bind(*join.condition);
     if (!bound.ok()) {
       return bound.status();
@@ -662,7 +662,7 @@ absl::StatusOr<LogicalPlanPtr> StatementBinder::BindSelect(
 
   // WHERE
   if (select.where != nullptr) {
-    ExprBinder binder(this, &scope, ExprBinderMode::kNoAggregates);
+    ExprBinder binder(this, &scope, ExprBinderMode::kNoAggregates, "WHERE");
     auto bound = binder.Bind(*select.where);
     if (!bound.ok()) {
       return bound.status();
@@ -774,7 +774,7 @@ absl::StatusOr<LogicalPlanPtr> StatementBinder::BindSelect(
   // HAVING
   ExprPtr having;
   if (select.having != nullptr) {
-    ExprBinder binder(this, &scope, ExprBinderMode::kAggregates);
+    ExprBinder binder(this, &scope, ExprBinderMode::kAggregates, "HAVING");
     auto bound = binder.Bind(*select.having);
     if (!bound.ok()) {
       return bound.status();
@@ -798,7 +798,7 @@ absl::StatusOr<LogicalPlanPtr> StatementBinder::BindSelect(
       }
       bound = items[static_cast<size_t>(n - 1)];
     } else {
-      ExprBinder binder(this, &scope, ExprBinderMode::kNoAggregates);
+      ExprBinder binder(this, &scope, ExprBinderMode::kNoAggregates, "GROUP BY");
       auto result = binder.Bind(*g);
       if (!result.ok() && g->Is<sql::ColumnRefExpr>() &&
           g->As<sql::ColumnRefExpr>().parts.size() == 1) {
@@ -969,7 +969,7 @@ absl::StatusOr<LogicalPlanPtr> StatementBinder::ApplyOrderAndLimit(const sql::Qu
         const PlanField& f = plan->schema[static_cast<size_t>(n - 1)];
         key = MakeColumn(static_cast<int>(n - 1), f.name, f.type);
       } else {
-        ExprBinder binder(this, &scope, ExprBinderMode::kNoAggregates);
+        ExprBinder binder(this, &scope, ExprBinderMode::kNoAggregates, "ORDER BY");
         auto bound = binder.Bind(e);
         if (!bound.ok()) {
           return bound.status();
@@ -1013,7 +1013,7 @@ absl::StatusOr<int64_t> StatementBinder::ConstantInt(const sql::Expr& expr,
   BindScope empty_scope;
   static const std::vector<PlanField> kNoFields;
   empty_scope.fields = &kNoFields;
-  ExprBinder binder(this, &empty_scope, ExprBinderMode::kNoAggregates);
+  ExprBinder binder(this, &empty_scope, ExprBinderMode::kNoAggregates, "LIMIT");
   auto bound = binder.Bind(expr);
   if (!bound.ok()) {
     return bound.status();

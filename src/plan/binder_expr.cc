@@ -117,8 +117,11 @@ std::optional<exec::WindowFunctionKind> WindowKind(std::string_view name) {
 
 }  // namespace
 
-ExprBinder::ExprBinder(const BinderContext* context, const BindScope* scope, ExprBinderMode mode)
-    : context_(context), scope_(scope), mode_(mode) {}
+ExprBinder::ExprBinder(const BinderContext* context,
+                       const BindScope* scope,
+                       ExprBinderMode mode,
+                       std::string clause)
+    : context_(context), scope_(scope), mode_(mode), clause_(std::move(clause)) {}
 
 absl::Status ExprBinder::ErrorAt(size_t position, std::string_view message) const {
   return context_->ErrorAt(position, message);
@@ -373,6 +376,8 @@ absl::StatusOr<ExprPtr> ExprBinder::Bind(const sql::Expr& expr) {
     }
     case sql::ExprKind::kFunctionCall:
       return BindFunction(expr.As<sql::FunctionCallExpr>());
+    case sql::ExprKind::kFieldAccess:
+      return ErrorAt(expr.position, "field access is not supported here");
   }
   return ErrorAt(expr.position, "unsupported expression");
 }
@@ -443,8 +448,7 @@ absl::StatusOr<ExprPtr> ExprBinder::BindColumn(const sql::ColumnRefExpr& ref) {
       }
     }
     if (ambiguous) {
-      return ErrorAt(ref.position,
-                     fmt::format("column reference '{}' is ambiguous", ref.column().spelling));
+      return ErrorAt(ref.position, fmt::format("column '{}' is ambiguous", ref.column().spelling));
     }
     if (found >= 0) {
       if (scope != scope_) {
@@ -750,7 +754,8 @@ absl::StatusOr<ExprPtr> ExprBinder::BindAggregate(const sql::FunctionCallExpr& c
                                                   const std::string& name,
                                                   const exec::AggregateFunction* aggregate) {
   if (mode_ == ExprBinderMode::kNoAggregates) {
-    return ErrorAt(call.position, fmt::format("aggregate function '{}' is not allowed here", name));
+    return ErrorAt(call.position,
+                   fmt::format("aggregate functions are not allowed in {} ('{}')", clause_, name));
   }
   if (inside_aggregate_) {
     return ErrorAt(call.position, "aggregate function calls cannot be nested");
@@ -852,7 +857,8 @@ absl::StatusOr<ExprPtr> ExprBinder::BindAggregate(const sql::FunctionCallExpr& c
 absl::StatusOr<ExprPtr> ExprBinder::BindWindow(const sql::FunctionCallExpr& call,
                                                const std::string& name) {
   if (mode_ != ExprBinderMode::kAll) {
-    return ErrorAt(call.position, "window functions are only allowed in SELECT and ORDER BY");
+    return ErrorAt(call.position,
+                   fmt::format("window functions are not allowed in {} ('{}')", clause_, name));
   }
   if (inside_window_) {
     return ErrorAt(call.position, "window function calls cannot be nested");

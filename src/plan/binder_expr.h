@@ -61,7 +61,11 @@ enum class ExprBinderMode : uint8_t {
 
 class ExprBinder {
  public:
-  ExprBinder(const BinderContext* context, const BindScope* scope, ExprBinderMode mode);
+  // `clause` names where the expression appears ("WHERE", "GROUP BY") in errors.
+  ExprBinder(const BinderContext* context,
+             const BindScope* scope,
+             ExprBinderMode mode,
+             std::string clause = "this clause");
 
   absl::StatusOr<ExprPtr> Bind(const sql::Expr& expr);
 
@@ -95,6 +99,7 @@ class ExprBinder {
   const BinderContext* context_;
   const BindScope* scope_;
   ExprBinderMode mode_;
+  std::string clause_;
   bool inside_aggregate_ = false;
   bool inside_window_ = false;
 };
