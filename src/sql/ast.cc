@@ -185,6 +185,14 @@ class Printer {
       }
       case ExprKind::kFunctionCall:
         return PrintFunctionCall(expr.As<FunctionCallExpr>());
+      case ExprKind::kFieldAccess: {
+        const auto& access = expr.As<FieldAccessExpr>();
+        // Postfix and left-associative: a chain prints bare, anything binding less tightly
+        // (including a negative number literal) in parentheses.
+        PrintOperand(*access.operand, Precedence::kCast);
+        Append("[", QuoteString(access.field), "]");
+        return;
+      }
     }
   }
 
@@ -678,6 +686,8 @@ std::string_view ExprKindName(ExprKind kind) {
       return "Cast";
     case ExprKind::kFunctionCall:
       return "FunctionCall";
+    case ExprKind::kFieldAccess:
+      return "FieldAccess";
   }
   return "?";
 }
@@ -794,6 +804,8 @@ Precedence PrintPrecedence(const Expr& expr) {
       return Precedence::kLikeBetweenIn;
     case ExprKind::kExists:
       return expr.As<ExistsExpr>().negated ? Precedence::kNot : Precedence::kPrimary;
+    case ExprKind::kFieldAccess:
+      return Precedence::kCast;
     case ExprKind::kColumnRef:
     case ExprKind::kParameter:
     case ExprKind::kSubquery:
@@ -920,6 +932,8 @@ void ForEachChildSlot(Expr& expr, Visit&& visit) {
     }
     case ExprKind::kCast:
       return one(expr.As<CastExpr>().operand);
+    case ExprKind::kFieldAccess:
+      return one(expr.As<FieldAccessExpr>().operand);
     case ExprKind::kFunctionCall: {
       auto& call = expr.As<FunctionCallExpr>();
       all(call.args);

@@ -3,7 +3,8 @@
 // their parent; a tree is immutable once parsed unless its owner rewrites it.
 //
 // Three node families carry a `kind` tag and are walked by switching on it (then `As<T>()`):
-//   Expr       (ExprKind)      expressions: literals, names, operators, calls, subqueries
+//   Expr       (ExprKind)      expressions: literals, names, operators, calls, subqueries,
+//                              field access (x['name'])
 //   QueryBody  (QueryBodyKind) a SELECT, a set operation (UNION/INTERSECT/EXCEPT), or a nested
 //                              parenthesized Query with its own ORDER BY/LIMIT
 //   TableRef   (TableRefKind)  FROM items: tables, subqueries, table functions, joins
@@ -123,6 +124,7 @@ enum class ExprKind : uint8_t {
   kCase,          // CaseExpr
   kCast,          // CastExpr
   kFunctionCall,  // FunctionCallExpr
+  kFieldAccess,   // FieldAccessExpr
 };
 
 // Returns the enumerator's name without the k, e.g. "FunctionCall".
@@ -343,6 +345,18 @@ struct CastExpr final : Expr {
   std::unique_ptr<Expr> operand;
   TypeName type;
   bool try_cast = false;
+};
+
+// operand['field']: reads one field of a struct value, e.g. selector_max(usage, time)['value']
+// (InfluxDB 3's selector functions return a struct of value and time). Only a string literal
+// may name the field; whether the operand is a struct with that field is the binder's question.
+// `position` is that of the '['.
+struct FieldAccessExpr final : Expr {
+  static constexpr ExprKind kKind = ExprKind::kFieldAccess;
+  explicit FieldAccessExpr(size_t node_position) : Expr(kKind, node_position) {}
+
+  std::unique_ptr<Expr> operand;
+  std::string field;  // The field name: the literal's value, unescaped and case kept.
 };
 
 enum class SortDirection : uint8_t { kUnspecified, kAscending, kDescending };

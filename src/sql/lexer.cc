@@ -431,6 +431,12 @@ class Lexer {
       case ')':
         kind = TokenKind::kRightParen;
         break;
+      case '[':
+        kind = TokenKind::kLeftBracket;
+        break;
+      case ']':
+        kind = TokenKind::kRightBracket;
+        break;
       case ';':
         kind = TokenKind::kSemicolon;
         break;

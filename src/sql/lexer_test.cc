@@ -195,7 +195,7 @@ TEST(LexerTest, Parameters) {
 }
 
 TEST(LexerTest, EveryOperator) {
-  EXPECT_EQ(Kinds("+ - * / % || = <> != < <= > >= ~ ~* !~ !~* :: . , ( ) ;"),
+  EXPECT_EQ(Kinds("+ - * / % || = <> != < <= > >= ~ ~* !~ !~* :: . , ( ) [ ] ;"),
             (std::vector<TokenKind>{
                 TokenKind::kPlus,       TokenKind::kMinus,        TokenKind::kStar,
                 TokenKind::kSlash,      TokenKind::kPercent,      TokenKind::kConcat,
@@ -204,7 +204,8 @@ TEST(LexerTest, EveryOperator) {
                 TokenKind::kGtEq,       TokenKind::kTilde,        TokenKind::kTildeStar,
                 TokenKind::kNotTilde,   TokenKind::kNotTildeStar, TokenKind::kDoubleColon,
                 TokenKind::kDot,        TokenKind::kComma,        TokenKind::kLeftParen,
-                TokenKind::kRightParen, TokenKind::kSemicolon,    TokenKind::kEnd}));
+                TokenKind::kRightParen, TokenKind::kLeftBracket,  TokenKind::kRightBracket,
+                TokenKind::kSemicolon,  TokenKind::kEnd}));
   // Without spaces the longest operator wins.
   EXPECT_EQ(Kinds("a<=b<>c!~*d::e"),
             (std::vector<TokenKind>{TokenKind::kWord,
@@ -235,7 +236,7 @@ TEST(LexerTest, UnexpectedCharacters) {
             "syntax error at line 1, column 10: unexpected character '!'");
   EXPECT_EQ(LexError("SELECT a : b"),
             "syntax error at line 1, column 10: unexpected character ':'");
-  EXPECT_EQ(LexError("SELECT a[1]"), "syntax error at line 1, column 9: unexpected character '['");
+  EXPECT_EQ(LexError("SELECT a{1}"), "syntax error at line 1, column 9: unexpected character '{'");
   EXPECT_EQ(LexError("SELECT \x01"),
             "syntax error at line 1, column 8: unexpected character U+0001");
 }

@@ -47,11 +47,12 @@
 //   8      + -                                         left
 //   9      * / %                                       left
 //   10     - + (unary)                                 prefix
-//   11     :: type                                     left (postfix)
+//   11     :: type, ['field']                          left (postfix)
 //
 // Non-associative operators do not chain: `a = b = c` and `a IS NULL IS NULL` are errors (write
 // parentheses). So `NOT a = b` is NOT (a = b), `a = b IS NULL` is (a = b) IS NULL, `-a::int` is
-// -(a::int), `a || b = c` is (a || b) = c, and `x BETWEEN 1 AND 2 AND y` is
+// -(a::int), `-x['a']` is -(x['a']) (as PostgreSQL's subscripts), `x['a']::int` is
+// CAST(x['a'] AS INT), `a || b = c` is (a || b) = c, and `x BETWEEN 1 AND 2 AND y` is
 // (x BETWEEN 1 AND 2) AND y.
 //
 //   primary := integer | decimal | 'string' | E'string' | TRUE | FALSE | NULL | $name | $1
@@ -64,6 +65,8 @@
 //            | expr [NOT] IN '(' (query | expr {',' expr}) ')'
 //            | CASE [expr] WHEN expr THEN expr {WHEN expr THEN expr} [ELSE expr] END
 //            | (CAST | TRY_CAST) '(' expr AS type ')' | expr '::' type
+//            | expr '[' 'string' ']'                     (struct field access; chains:
+//                                                         selector_max(v, time)['value'])
 //            | EXTRACT '(' field FROM expr ')'           (= date_part('field', expr))
 //            | SUBSTRING '(' expr [FROM expr] [FOR expr] ')'   (= substring(expr, from, for))
 //            | CURRENT_DATE | CURRENT_TIME | CURRENT_TIMESTAMP   (= current_timestamp() etc.)
@@ -86,8 +89,9 @@
 // Not supported (each fails with a syntax error): INSERT/UPDATE/DELETE/DDL and other statement
 // types, VALUES lists, NATURAL joins, LATERAL, named windows (WINDOW w AS, OVER w), GROUPING
 // SETS/ROLLUP/CUBE, DISTINCT ON, WITH RECURSIVE, row constructors ((a, b) IN ...), arrays and
-// subscripts, ANY/ALL/SOME comparisons, POSITION(a IN b) and TRIM(... FROM ...) syntax, SIMILAR
-// TO, AT TIME ZONE, COLLATE, the ^ operator, dollar-quoted, U&'' and X'' strings, and a
+// subscripts other than field access by a string literal (x['name'] is supported; x[1], x[i]
+// and slices are not), ANY/ALL/SOME comparisons, POSITION(a IN b) and TRIM(... FROM ...) syntax,
+// SIMILAR TO, AT TIME ZONE, COLLATE, the ^ operator, dollar-quoted, U&'' and X'' strings, and a
 // parenthesized set operation as an expression: `x IN ((SELECT 1) UNION (SELECT 2))` (write
 // `x IN (SELECT 1 UNION SELECT 2)`). Words such as rollup, lateral or any are still names where
 // they are not followed by their special syntax.

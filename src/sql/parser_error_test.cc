@@ -242,6 +242,31 @@ TEST(ParserErrorTest, StatementsAndUnsupportedSyntax) {
   }
 }
 
+TEST(ParserErrorTest, FieldAccessTakesOnlyAStringLiteral) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"SELECT x[1]",
+       "syntax error at line 1, column 10: expected a string literal field name, found '1'"},
+      {"SELECT x[]",
+       "syntax error at line 1, column 10: expected a string literal field name, found ']'"},
+      {"SELECT x['a'",
+       "syntax error at line 1, column 13: expected ']' after the field name, found end of "
+       "input"},
+      {"SELECT x['a', 'b']",
+       "syntax error at line 1, column 13: expected ']' after the field name, found ','"},
+      {"SELECT x[\"a\"]",
+       "syntax error at line 1, column 10: expected a string literal field name, found '\"a\"'"},
+      {"SELECT x[i]",
+       "syntax error at line 1, column 10: expected a string literal field name, found 'i'"},
+      {"SELECT x[1:2]",  // Slices: the lexer rejects the lone ':' first.
+       "syntax error at line 1, column 11: unexpected character ':'"},
+      {"SELECT ['a']", "syntax error at line 1, column 8: expected an expression, found '['"},
+      {"SELECT x['a']]", "syntax error at line 1, column 14: expected end of statement, found ']'"},
+  };
+  for (const auto& [sql, message] : cases) {
+    EXPECT_EQ(Error(sql), message) << sql;
+  }
+}
+
 TEST(ParserErrorTest, ParseStatementWantsExactlyOne) {
   absl::StatusOr<std::unique_ptr<Statement>> statement = ParseStatement("SELECT 1; SELECT 2");
   ASSERT_FALSE(statement.ok());
@@ -306,6 +331,7 @@ TEST(ParserDepthTest, DeepInputOfEveryKindFailsCleanly) {
       "SELECT 1" + repeat(" + 1", n),
       "SELECT a" + repeat(" OR a", n),
       "SELECT a" + repeat("::int", n),
+      "SELECT a" + repeat("['x']", n),
       "SELECT " + repeat("f(", n) + repeat(")", n),
       "SELECT " + repeat("(SELECT ", n) + "1" + repeat(")", n),
       "SELECT " + repeat("CASE WHEN ", n),
@@ -351,6 +377,7 @@ TEST(ParserDepthTest, DeepestAcceptedInputOfEveryKindWorks) {
       [&](int n) { return repeat("WITH a AS (", n) + "SELECT 1" + repeat(") SELECT 1", n); },
       [&](int n) { return "SELECT " + repeat("CASE WHEN a THEN ", n) + "1" + repeat(" END", n); },
       [&](int n) { return "SELECT " + repeat("CAST(", n) + "a" + repeat(" AS INT)", n); },
+      [&](int n) { return "SELECT a" + repeat("['x']", n); },
       [&](int n) { return "SELECT " + repeat("sum(", n) + "1" + repeat(") OVER (ORDER BY a)", n); },
   };
   for (const auto& generate : generators) {

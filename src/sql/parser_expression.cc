@@ -182,6 +182,7 @@ Precedence Parser::PeekInfixLevel() const {
     case TokenKind::kGtEq:
       return Precedence::kComparison;
     case TokenKind::kDoubleColon:
+    case TokenKind::kLeftBracket:
       return Precedence::kCast;
     case TokenKind::kWord:
       break;
@@ -218,6 +219,9 @@ absl::StatusOr<std::unique_ptr<Expr>> Parser::ParseInfix(std::unique_ptr<Expr> l
   const size_t position = op.offset;
   if (level == Precedence::kIs) {
     return ParseIs(std::move(left));
+  }
+  if (level == Precedence::kCast && op.kind == TokenKind::kLeftBracket) {
+    return ParseFieldAccess(std::move(left));
   }
   if (level == Precedence::kCast) {
     Advance();
@@ -314,6 +318,20 @@ absl::StatusOr<std::unique_ptr<Expr>> Parser::ParseInfix(std::unique_ptr<Expr> l
   binary->left = std::move(left);
   STRATA_ASSIGN_OR_RETURN(binary->right, ParseExpr(level));
   return binary;
+}
+
+absl::StatusOr<std::unique_ptr<Expr>> Parser::ParseFieldAccess(std::unique_ptr<Expr> left) {
+  auto access = std::make_unique<FieldAccessExpr>(Advance().offset);  // '['
+  access->operand = std::move(left);
+  if (Peek().kind != TokenKind::kString) {
+    // Array subscripts (x[1]) and slices are not supported: only struct fields by name.
+    return ErrorExpected("a string literal field name");
+  }
+  access->field = Advance().text;
+  if (!Accept(TokenKind::kRightBracket)) {
+    return ErrorExpected("']' after the field name");
+  }
+  return access;
 }
 
 absl::StatusOr<std::unique_ptr<Expr>> Parser::ParseIs(std::unique_ptr<Expr> left) {

@@ -112,6 +112,8 @@ class Parser {
   // The level of the infix or postfix operator at the cursor, or kLowest if there is none.
   Precedence PeekInfixLevel() const;
   absl::StatusOr<std::unique_ptr<Expr>> ParseInfix(std::unique_ptr<Expr> left, Precedence level);
+  // left '[' 'field' ']', with the cursor at the '['.
+  absl::StatusOr<std::unique_ptr<Expr>> ParseFieldAccess(std::unique_ptr<Expr> left);
   absl::StatusOr<std::unique_ptr<Expr>> ParseIs(std::unique_ptr<Expr> left);
   absl::StatusOr<std::unique_ptr<Expr>> ParseIn(std::unique_ptr<Expr> left,
                                                 size_t position,

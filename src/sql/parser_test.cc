@@ -171,6 +171,10 @@ std::string Tree(const Expr& expr) {
       const auto& call = expr.As<FunctionCallExpr>();
       return "(" + call.name.value + "()" + (call.star ? " *" : "") + join(call.args) + ")";
     }
+    case ExprKind::kFieldAccess: {
+      const auto& access = expr.As<FieldAccessExpr>();
+      return "([] " + Tree(*access.operand) + " '" + access.field + "')";
+    }
   }
   return "?";
 }
@@ -439,6 +443,27 @@ TEST(ParserRoundTripTest, CastsAndTypes) {
   });
 }
 
+TEST(ParserRoundTripTest, FieldAccess) {
+  CheckRoundTrips({
+      {"select selector_max(usage, time)['value'], selector_first(v, time) [ 'time' ] from cpu",
+       "SELECT selector_max(usage, time)['value'], selector_first(v, time)['time'] FROM cpu"},
+      {"select x['a']['b'], t.x['Value'], x['it''s'], x[e'tab\\there'], $1['a']",
+       "SELECT x['a']['b'], t.x['Value'], x['it''s'], x['tab\there'], $1['a']"},
+      {"select (a + b)['x'], -x['a'], (-x)['a'], (-5)['a'], -5['a'], - -x['a'], not x['a']",
+       "SELECT (a + b)['x'], -x['a'], (-x)['a'], (-5)['a'], -5['a'], -(-x['a']), NOT x['a']"},
+      {"select x['a']::int, cast(x as t)['a'], (x::t)['a'], (x['a'] || 'b')['c']",
+       "SELECT CAST(x['a'] AS INT), CAST(x AS T)['a'], CAST(x AS T)['a'], (x['a'] || 'b')['c']"},
+      {"select (select s from t)['a'], case when a then b end['x'], f(x) over (order by t)['a']",
+       "SELECT (SELECT s FROM t)['a'], CASE WHEN a THEN b END['x'], f(x) OVER (ORDER BY t)['a']"},
+      {"select (x is null)['a'], x['a'] is null, x['a'] in (1, 2), 'abc'['a']",
+       "SELECT (x IS NULL)['a'], x['a'] IS NULL, x['a'] IN (1, 2), 'abc'['a']"},
+      {"select host, selector_max(usage_user, time)['value'] as v from cpu where "
+       "selector_last(x, time)['time'] > now() group by host order by s['a'] desc",
+       "SELECT host, selector_max(usage_user, time)['value'] AS v FROM cpu WHERE "
+       "selector_last(x, time)['time'] > now() GROUP BY host ORDER BY s['a'] DESC"},
+  });
+}
+
 TEST(ParserRoundTripTest, FunctionCalls) {
   CheckRoundTrips({
       {"select now(), count(*), count(distinct host), count(all x)",
@@ -584,6 +609,18 @@ TEST(ParserPrecedenceTest, CastBindsTightest) {
   EXPECT_EQ(ExprTree("a::int::text"), "(CAST (CAST a INT) TEXT)");
   EXPECT_EQ(ExprTree("(a + b)::int"), "(CAST (+ a b) INT)");
   EXPECT_EQ(ExprTree("t.a::int"), "(CAST t.a INT)");
+}
+
+TEST(ParserPrecedenceTest, FieldAccessBindsLikeCast) {
+  EXPECT_EQ(ExprTree("-x['a']"), "(- ([] x 'a'))");
+  EXPECT_EQ(ExprTree("-5['a']"), "(- ([] i5 'a'))");
+  EXPECT_EQ(ExprTree("(-5)['a']"), "([] i-5 'a')");
+  EXPECT_EQ(ExprTree("x['a']['b']"), "([] ([] x 'a') 'b')");
+  EXPECT_EQ(ExprTree("x['a']::int"), "(CAST ([] x 'a') INT)");
+  EXPECT_EQ(ExprTree("a + b['x'] * c"), "(+ a (* ([] b 'x') c))");
+  EXPECT_EQ(ExprTree("NOT x['a'] = 1"), "(NOT (= ([] x 'a') i1))");
+  EXPECT_EQ(ExprTree("(a + b)['x']"), "([] (+ a b) 'x')");
+  EXPECT_EQ(ExprTree("f(x, t)['value'] > 1"), "(> ([] (f() x t) 'value') i1)");
 }
 
 TEST(ParserPrecedenceTest, NonAssociativeOperatorsDoNotChain) {
@@ -785,6 +822,23 @@ TEST(ParserAstTest, CastAndTypeName) {
   EXPECT_EQ(expr->As<CastExpr>().type.name, "timestamp with time zone");
   EXPECT_THAT(expr->As<CastExpr>().type.parameters, ElementsAre(3));
   EXPECT_EQ(expr->position, 1u);  // The '::'.
+}
+
+TEST(ParserAstTest, FieldAccessFields) {
+  std::unique_ptr<Expr> expr = Expression("selector_max(usage, time)['Value']");
+  ASSERT_NE(expr, nullptr);
+  ASSERT_EQ(expr->kind, ExprKind::kFieldAccess);
+  EXPECT_EQ(ExprKindName(expr->kind), "FieldAccess");
+  const auto& access = expr->As<FieldAccessExpr>();
+  EXPECT_EQ(access.field, "Value");  // A string literal: case kept.
+  EXPECT_EQ(access.position, 25u);   // The '['.
+  EXPECT_EQ(access.operand->As<FunctionCallExpr>().name.value, "selector_max");
+  std::vector<std::string> children;
+  ForEachChild(*expr, [&](const Expr& child) { children.push_back(child.ToString()); });
+  EXPECT_THAT(children, ElementsAre("selector_max(usage, time)"));
+
+  ForEachMutableChild(*expr, [&](std::unique_ptr<Expr>& child) { child = Expression("s"); });
+  EXPECT_EQ(expr->ToString(), "s['Value']");
 }
 
 TEST(ParserAstTest, JoinTree) {

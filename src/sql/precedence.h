@@ -21,7 +21,7 @@ enum class Precedence : uint8_t {
   kAdditive,        // + -                                  left-associative
   kMultiplicative,  // * / %                                left-associative
   kUnary,           // - + (prefix)
-  kCast,            // :: (postfix)                         left-associative
+  kCast,            // :: and ['field'] (postfix)           left-associative
   kPrimary,         // literals, names, calls, CASE, CAST(...), (subquery), parentheses
 };
 

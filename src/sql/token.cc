@@ -126,6 +126,10 @@ std::string_view TokenKindName(TokenKind kind) {
       return "'('";
     case TokenKind::kRightParen:
       return "')'";
+    case TokenKind::kLeftBracket:
+      return "'['";
+    case TokenKind::kRightBracket:
+      return "']'";
     case TokenKind::kSemicolon:
       return "';'";
   }

@@ -41,6 +41,8 @@ enum class TokenKind : uint8_t {
   kComma,             // ,
   kLeftParen,         // (
   kRightParen,        // )
+  kLeftBracket,       // [
+  kRightBracket,      // ]
   kSemicolon,         // ;
 };
 

@@ -1,0 +1,1 @@
+SELECT host, selector_max(usage_user, time)['value'] AS max_usage, selector_max(usage_user, time)['time'] AS at FROM cpu WHERE selector_first(v, time)['time'] > now() - INTERVAL '1 hour' GROUP BY host ORDER BY 2 DESC
