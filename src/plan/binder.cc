@@ -110,6 +110,23 @@ class StatementBinder final : public BinderContext {
   absl::StatusOr<LogicalPlanPtr> ApplyOrderAndLimit(const sql::Query& query,
                                                     LogicalPlanPtr plan,
                                                     bool order_applied) const;
+  // Decorrelation (subqueries that read columns of the enclosing query).
+  bool IsCorrelated(const sql::Query& query, const BindScope* outer) const;
+  struct CorrelatedParts {
+    LogicalPlanPtr inner;             // the subquery's FROM with its uncorrelated WHERE terms
+    std::vector<ExprPtr> conditions;  // correlated terms over [outer fields, inner fields]
+    const sql::Select* select = nullptr;
+  };
+  absl::StatusOr<CorrelatedParts> SplitCorrelated(const sql::Query& query,
+                                                  const BindScope* outer,
+                                                  size_t position) const;
+  absl::StatusOr<LogicalPlanPtr> SemiJoin(const sql::Expr& conjunct,
+                                          LogicalPlanPtr plan,
+                                          const BindScope* scope) const;
+  absl::StatusOr<ExprPtr> CorrelatedScalar(const sql::Query& query,
+                                           size_t position,
+                                           LogicalPlanPtr* plan,
+                                           BindScope* scope) const;
   absl::StatusOr<LogicalPlanPtr> ShowTables() const;
   absl::StatusOr<LogicalPlanPtr> ShowColumns(const sql::ShowColumnsStatement& statement) const;
   LogicalPlanPtr Alias(LogicalPlanPtr plan,
@@ -660,19 +677,59 @@ absl::StatusOr<LogicalPlanPtr> StatementBinder::BindSelect(
   LogicalPlanPtr plan = *from;
   BindScope scope{&plan->schema, outer, using_columns};
 
-  // WHERE
+  // Correlated scalar subqueries in WHERE and the select list join their aggregate to the plan.
+  scope.correlated_scalar = [this, &plan, &scope](const sql::Query& query,
+                                                  size_t position) -> absl::StatusOr<ExprPtr> {
+    return CorrelatedScalar(query, position, &plan, &scope);
+  };
+
+  // WHERE: correlated [NOT] EXISTS and IN terms become semi and anti joins; the other terms a
+  // filter.
   if (select.where != nullptr) {
-    ExprBinder binder(this, &scope, ExprBinderMode::kNoAggregates, "WHERE");
-    auto bound = binder.Bind(*select.where);
-    if (!bound.ok()) {
-      return bound.status();
+    std::vector<const sql::Expr*> conjuncts;
+    std::vector<const sql::Expr*> stack = {select.where.get()};
+    while (!stack.empty()) {
+      const sql::Expr* e = stack.back();
+      stack.pop_back();
+      if (e->Is<sql::BinaryExpr>() && e->As<sql::BinaryExpr>().op == sql::BinaryOperator::kAnd) {
+        stack.push_back(e->As<sql::BinaryExpr>().right.get());
+        stack.push_back(e->As<sql::BinaryExpr>().left.get());
+      } else {
+        conjuncts.push_back(e);
+      }
     }
-    auto predicate = binder.CoerceTo(*bound, TypeId::kBool, select.where->position, "WHERE");
-    if (!predicate.ok()) {
-      return predicate.status();
+    std::vector<ExprPtr> terms;
+    for (const sql::Expr* conjunct : conjuncts) {
+      const sql::Query* sub = nullptr;
+      if (conjunct->Is<sql::ExistsExpr>()) {
+        sub = conjunct->As<sql::ExistsExpr>().subquery.get();
+      } else if (conjunct->Is<sql::InSubqueryExpr>()) {
+        sub = conjunct->As<sql::InSubqueryExpr>().subquery.get();
+      }
+      if (sub != nullptr && IsCorrelated(*sub, &scope)) {
+        auto joined = SemiJoin(*conjunct, plan, &scope);
+        if (!joined.ok()) {
+          return joined.status();
+        }
+        plan = *joined;
+        scope.fields = &plan->schema;
+        continue;
+      }
+      ExprBinder binder(this, &scope, ExprBinderMode::kNoAggregates, "WHERE");
+      auto bound = binder.Bind(*conjunct);
+      if (!bound.ok()) {
+        return bound.status();
+      }
+      auto predicate = binder.CoerceTo(*bound, TypeId::kBool, conjunct->position, "WHERE");
+      if (!predicate.ok()) {
+        return predicate.status();
+      }
+      terms.push_back(*predicate);
     }
-    plan = MakeFilter(*predicate, plan);
-    scope.fields = &plan->schema;
+    if (!terms.empty()) {
+      plan = MakeFilter(MakeAnd(std::move(terms)), plan);
+      scope.fields = &plan->schema;
+    }
   }
 
   // The select list, over the FROM scope.
@@ -948,6 +1005,238 @@ absl::StatusOr<LogicalPlanPtr> StatementBinder::BindSelect(
     plan = MakeProjection(std::move(keep), std::move(keep_names), plan);
   }
   return plan;
+}
+
+bool StatementBinder::IsCorrelated(const sql::Query& query, const BindScope* outer) const {
+  auto plan = BindQuery(query, outer);
+  return !plan.ok() && plan.status().GetPayload(kCorrelatedErrorUrl).has_value();
+}
+
+// Renumbers an expression bound with BindScope::allow_outer (inner fields, then outer fields) for
+// the join layout (outer fields, then inner fields).
+ExprPtr ToJoinLayout(const ExprPtr& expr, int inner_width, int outer_width) {
+  std::vector<int> mapping(static_cast<size_t>(inner_width + outer_width));
+  for (int i = 0; i < inner_width; ++i) {
+    mapping[static_cast<size_t>(i)] = outer_width + i;
+  }
+  for (int j = 0; j < outer_width; ++j) {
+    mapping[static_cast<size_t>(inner_width + j)] = j;
+  }
+  return RemapColumns(expr, mapping);
+}
+
+absl::StatusOr<StatementBinder::CorrelatedParts> StatementBinder::SplitCorrelated(
+    const sql::Query& query, const BindScope* outer, size_t position) const {
+  if (!query.with.empty() || !query.order_by.empty() || query.limit != nullptr ||
+      query.offset != nullptr || !query.body->Is<sql::Select>()) {
+    return ErrorAt(position,
+                   "this correlated subquery is not supported: it must be a plain SELECT without "
+                   "WITH, ORDER BY or LIMIT");
+  }
+  const sql::Select& select = query.body->As<sql::Select>();
+  if (!select.group_by.empty() || select.having != nullptr) {
+    return ErrorAt(position,
+                   "this correlated subquery is not supported: GROUP BY and HAVING are not "
+                   "allowed in it");
+  }
+  CorrelatedParts parts;
+  parts.select = &select;
+  std::map<std::string, int> using_columns;
+  auto from = BindFrom(select.from, nullptr, &using_columns);
+  if (!from.ok()) {
+    return from.status();
+  }
+  parts.inner = *from;
+  int inner_width = static_cast<int>(parts.inner->schema.size());
+  int outer_width = static_cast<int>(outer->fields->size());
+  std::vector<ExprPtr> inner_terms;
+  if (select.where != nullptr) {
+    std::vector<const sql::Expr*> stack = {select.where.get()};
+    while (!stack.empty()) {
+      const sql::Expr* e = stack.back();
+      stack.pop_back();
+      if (e->Is<sql::BinaryExpr>() && e->As<sql::BinaryExpr>().op == sql::BinaryOperator::kAnd) {
+        stack.push_back(e->As<sql::BinaryExpr>().right.get());
+        stack.push_back(e->As<sql::BinaryExpr>().left.get());
+        continue;
+      }
+      bool used_outer = false;
+      BindScope scope{&parts.inner->schema, outer, using_columns};
+      scope.allow_outer = true;
+      scope.used_outer = &used_outer;
+      ExprBinder binder(this, &scope, ExprBinderMode::kNoAggregates, "WHERE");
+      auto bound = binder.Bind(*e);
+      if (!bound.ok()) {
+        return bound.status();
+      }
+      auto term = binder.CoerceTo(*bound, TypeId::kBool, e->position, "WHERE");
+      if (!term.ok()) {
+        return term.status();
+      }
+      if (used_outer) {
+        parts.conditions.push_back(ToJoinLayout(*term, inner_width, outer_width));
+      } else {
+        inner_terms.push_back(*term);
+      }
+    }
+  }
+  if (!inner_terms.empty()) {
+    parts.inner = MakeFilter(MakeAnd(std::move(inner_terms)), parts.inner);
+  }
+  return parts;
+}
+
+// Builds a join of `left` and `right` on `condition` (over left ++ right fields).
+LogicalPlanPtr MakeJoin(exec::JoinType type,
+                        LogicalPlanPtr left,
+                        LogicalPlanPtr right,
+                        const std::vector<ExprPtr>& conditions,
+                        bool null_aware = false) {
+  auto join = std::make_shared<LogicalPlan>();
+  join->kind = PlanKind::kJoin;
+  join->join_type = type;
+  join->null_aware = null_aware;
+  join->schema = left->schema;
+  if (type != exec::JoinType::kLeftSemi && type != exec::JoinType::kLeftAnti) {
+    for (PlanField f : right->schema) {
+      f.nullable = f.nullable || type == exec::JoinType::kLeft || type == exec::JoinType::kFull;
+      join->schema.push_back(f);
+    }
+  }
+  int left_width = static_cast<int>(left->schema.size());
+  join->inputs = {std::move(left), std::move(right)};
+  if (!conditions.empty()) {
+    std::vector<ExprPtr> rest;
+    SplitJoinCondition(MakeAnd(conditions), left_width, &join->left_keys, &join->right_keys, &rest);
+    if (!rest.empty()) {
+      join->join_filter = MakeAnd(std::move(rest));
+    }
+  }
+  return join;
+}
+
+absl::StatusOr<LogicalPlanPtr> StatementBinder::SemiJoin(const sql::Expr& conjunct,
+                                                         LogicalPlanPtr plan,
+                                                         const BindScope* scope) const {
+  const sql::Query& query = conjunct.Is<sql::ExistsExpr>()
+                                ? *conjunct.As<sql::ExistsExpr>().subquery
+                                : *conjunct.As<sql::InSubqueryExpr>().subquery;
+  auto parts = SplitCorrelated(query, scope, conjunct.position);
+  if (!parts.ok()) {
+    return parts.status();
+  }
+  bool negated = conjunct.Is<sql::ExistsExpr>() ? conjunct.As<sql::ExistsExpr>().negated
+                                                : conjunct.As<sql::InSubqueryExpr>().negated;
+  int outer_width = static_cast<int>(plan->schema.size());
+  if (conjunct.Is<sql::InSubqueryExpr>()) {
+    if (negated) {
+      return ErrorAt(conjunct.position,
+                     "NOT IN with a correlated subquery is not supported; use NOT EXISTS");
+    }
+    const sql::Select& select = *parts->select;
+    if (select.items.size() != 1 || select.items[0].kind != sql::SelectItem::Kind::kExpression) {
+      return ErrorAt(conjunct.position, "IN subquery must return one column");
+    }
+    ExprBinder outer_binder(this, scope, ExprBinderMode::kNoAggregates, "WHERE");
+    auto operand = outer_binder.Bind(*conjunct.As<sql::InSubqueryExpr>().operand);
+    if (!operand.ok()) {
+      return operand.status();
+    }
+    bool used_outer = false;
+    BindScope inner_scope{&parts->inner->schema, scope, {}};
+    inner_scope.allow_outer = true;
+    inner_scope.used_outer = &used_outer;
+    ExprBinder inner_binder(this, &inner_scope, ExprBinderMode::kNoAggregates, "IN subquery");
+    auto item = inner_binder.Bind(*select.items[0].expr);
+    if (!item.ok()) {
+      return item.status();
+    }
+    ExprPtr value = ToJoinLayout(*item, static_cast<int>(parts->inner->schema.size()), outer_width);
+    BindScope joined_scope{&plan->schema, nullptr, {}};
+    ExprBinder eq_binder(this, &joined_scope, ExprBinderMode::kNoAggregates, "WHERE");
+    auto eq = eq_binder.BindBinary(exec::BinaryOp::kEq, *operand, value, conjunct.position);
+    if (!eq.ok()) {
+      return eq.status();
+    }
+    parts->conditions.push_back(*eq);
+  }
+  return MakeJoin(negated ? exec::JoinType::kLeftAnti : exec::JoinType::kLeftSemi,
+                  plan,
+                  parts->inner,
+                  parts->conditions);
+}
+
+absl::StatusOr<ExprPtr> StatementBinder::CorrelatedScalar(const sql::Query& query,
+                                                          size_t position,
+                                                          LogicalPlanPtr* plan,
+                                                          BindScope* scope) const {
+  if (!IsCorrelated(query, scope)) {
+    return ExprPtr(nullptr);
+  }
+  auto parts = SplitCorrelated(query, scope, position);
+  if (!parts.ok()) {
+    return parts.status();
+  }
+  const sql::Select& select = *parts->select;
+  if (select.items.size() != 1 || select.items[0].kind != sql::SelectItem::Kind::kExpression ||
+      !select.items[0].expr->Is<sql::FunctionCallExpr>() ||
+      exec::FunctionRegistry::Default().FindAggregate(
+          select.items[0].expr->As<sql::FunctionCallExpr>().name.value) == nullptr ||
+      select.items[0].expr->As<sql::FunctionCallExpr>().over != nullptr) {
+    return ErrorAt(position,
+                   "this correlated scalar subquery is not supported: it must select one "
+                   "aggregate call, e.g. (SELECT max(x) FROM t WHERE t.k = outer.k)");
+  }
+  int outer_width = static_cast<int>((*plan)->schema.size());
+  int inner_width = static_cast<int>(parts->inner->schema.size());
+  // Every correlated term must be an equality between an outer and an inner expression: they
+  // become the grouping keys of the subquery's aggregate and the keys of a left join.
+  std::vector<ExprPtr> outer_keys;
+  std::vector<ExprPtr> inner_keys;
+  std::vector<ExprPtr> rest;
+  SplitJoinCondition(MakeAnd(parts->conditions), outer_width, &outer_keys, &inner_keys, &rest);
+  if (!rest.empty() || outer_keys.empty()) {
+    return ErrorAt(position,
+                   "this correlated scalar subquery is not supported: its correlated conditions "
+                   "must be equalities between an outer and an inner column");
+  }
+  (void)inner_width;
+  BindScope inner_scope{&parts->inner->schema, nullptr, {}};
+  ExprBinder binder(this, &inner_scope, ExprBinderMode::kAll, "SELECT");
+  auto value = binder.Bind(*select.items[0].expr);
+  if (!value.ok()) {
+    return value.status();
+  }
+  std::vector<ExprPtr> aggregates = {*value};
+  LogicalPlanPtr aggregate = MakeAggregate(inner_keys, aggregates, parts->inner);
+  std::vector<ExprPtr> conditions;
+  for (size_t i = 0; i < outer_keys.size(); ++i) {
+    const PlanField& f = aggregate->schema[i];
+    conditions.push_back(MakeBinary(exec::BinaryOp::kEq,
+                                    outer_keys[i],
+                                    MakeColumn(outer_width + static_cast<int>(i), f.name, f.type),
+                                    TypeId::kBool));
+  }
+  *plan = MakeJoin(exec::JoinType::kLeft, *plan, aggregate, conditions);
+  scope->fields = &(*plan)->schema;
+  int index = outer_width + static_cast<int>(outer_keys.size());
+  const PlanField& field = (*plan)->schema[static_cast<size_t>(index)];
+  ExprPtr column = MakeColumn(index, field.name, field.type);
+  const std::string& fn = select.items[0].expr->As<sql::FunctionCallExpr>().name.value;
+  if (fn == "count") {
+    // count over no rows is 0, but an unmatched left join row has NULL: restore the 0.
+    auto e = std::make_shared<Expr>();
+    e->kind = ExprKind::kCase;
+    e->type = column->type;
+    e->case_has_else = true;
+    auto is_null = std::make_shared<Expr>();
+    is_null->kind = ExprKind::kIsNull;
+    is_null->type = TypeId::kBool;
+    is_null->args = {column};
+    e->args = {is_null, MakeLiteral(Scalar::Int64(0)), column};
+    return ExprPtr(e);
+  }
+  return column;
 }
 
 absl::StatusOr<LogicalPlanPtr> StatementBinder::ApplyOrderAndLimit(const sql::Query& query,

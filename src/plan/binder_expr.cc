@@ -5,6 +5,7 @@
 
 #include "absl/cleanup/cleanup.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "exec/type_coercion.h"
 #include "fmt/format.h"
@@ -302,6 +303,15 @@ absl::StatusOr<ExprPtr> ExprBinder::Bind(const sql::Expr& expr) {
     }
     case sql::ExprKind::kSubquery: {
       const auto& sub = expr.As<sql::SubqueryExpr>();
+      if (scope_->correlated_scalar) {
+        auto joined = scope_->correlated_scalar(*sub.subquery, expr.position);
+        if (!joined.ok()) {
+          return joined.status();
+        }
+        if (*joined != nullptr) {
+          return *joined;
+        }
+      }
       auto values = context_->RunSubquery(*sub.subquery, scope_, expr.position, /*max_rows=*/2);
       if (!values.ok()) {
         return values.status();
@@ -452,10 +462,21 @@ absl::StatusOr<ExprPtr> ExprBinder::BindColumn(const sql::ColumnRefExpr& ref) {
     }
     if (found >= 0) {
       if (scope != scope_) {
-        return ErrorAt(ref.position,
-                       fmt::format("correlated subqueries are not supported yet (column '{}' "
-                                   "refers to the outer query)",
-                                   ref.column().spelling));
+        if (scope_->allow_outer && scope == scope_->outer) {
+          const PlanField& f = (*scope->fields)[static_cast<size_t>(found)];
+          std::string display = f.qualifier.empty() ? f.name : f.qualifier + "." + f.name;
+          if (scope_->used_outer != nullptr) {
+            *scope_->used_outer = true;
+          }
+          return MakeColumn(static_cast<int>(scope_->fields->size()) + found, display, f.type);
+        }
+        absl::Status status =
+            ErrorAt(ref.position,
+                    fmt::format("this correlated subquery is not supported (column '{}' "
+                                "refers to the outer query)",
+                                ref.column().spelling));
+        status.SetPayload(kCorrelatedErrorUrl, absl::Cord("1"));
+        return status;
       }
       const PlanField& f = (*scope->fields)[static_cast<size_t>(found)];
       std::string display = f.qualifier.empty() ? f.name : f.qualifier + "." + f.name;

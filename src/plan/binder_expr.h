@@ -2,6 +2,7 @@
 // plan fields into typed plan::Expr trees.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -22,7 +23,21 @@ struct BindScope {
   const BindScope* outer = nullptr;
   // Columns of JOIN ... USING: an unqualified name resolves to the left side's column.
   std::map<std::string, int> using_columns;
+  // Decorrelation: when set, a name found in the immediately enclosing scope (`outer`) binds to
+  // column fields->size() + its index there, and *used_outer becomes true. The caller then
+  // renumbers the expression for a join of the outer and this scope's plan.
+  bool allow_outer = false;
+  bool* used_outer = nullptr;
+  // Set while binding a SELECT's WHERE and select list: binds a correlated scalar subquery by
+  // joining it to the query's plan, returning the expression that reads its value, or nullptr
+  // when `query` is not correlated (it is then evaluated as an uncorrelated subquery).
+  std::function<absl::StatusOr<ExprPtr>(const sql::Query& query, size_t position)>
+      correlated_scalar;
 };
+
+// The payload type URL that marks the error of a correlated reference where none is allowed
+// (so that callers can tell "correlated" from other binding errors).
+inline constexpr char kCorrelatedErrorUrl[] = "type.strata.dev/plan.correlated";
 
 // The rows of an uncorrelated subquery evaluated during binding.
 struct SubqueryValues {
