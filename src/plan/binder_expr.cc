@@ -386,8 +386,34 @@ absl::StatusOr<ExprPtr> ExprBinder::Bind(const sql::Expr& expr) {
     }
     case sql::ExprKind::kFunctionCall:
       return BindFunction(expr.As<sql::FunctionCallExpr>());
-    case sql::ExprKind::kFieldAccess:
-      return ErrorAt(expr.position, "field access is not supported here");
+    case sql::ExprKind::kFieldAccess: {
+      // InfluxDB's selector functions return a struct {value, time}; strata has no struct type,
+      // so selector_x(v, t)['value'] is the aggregate selector_x and ['time'] is its companion
+      // selector_x_time.
+      const auto& access = expr.As<sql::FieldAccessExpr>();
+      if (access.operand->Is<sql::FunctionCallExpr>()) {
+        const auto& call = access.operand->As<sql::FunctionCallExpr>();
+        const std::string& fn = call.name.value;
+        if (fn.starts_with("selector_") && call.over == nullptr) {
+          std::string name = fn;
+          if (access.field == "time") {
+            name += "_time";
+          } else if (access.field != "value") {
+            return ErrorAt(expr.position,
+                           fmt::format("'{}' has no field '{}' (it has 'value' and 'time')", fn,
+                                       access.field));
+          }
+          const exec::AggregateFunction* function =
+              exec::FunctionRegistry::Default().FindAggregate(name);
+          if (function != nullptr) {
+            return BindAggregate(call, name, function);
+          }
+        }
+      }
+      return ErrorAt(expr.position,
+                     "field access ['...'] is only supported on selector functions, e.g. "
+                     "selector_max(usage, time)['time']");
+    }
   }
   return ErrorAt(expr.position, "unsupported expression");
 }
