@@ -116,20 +116,47 @@ class LineParser {
   bool ParseFieldValue(std::string_view key, FieldValue* value);
   bool ParseNumber(std::string_view key, FieldValue* value);
   bool ParseFloat(std::string_view key, const char* start, FieldValue* value);
-  [[gnu::cold]] [[gnu::noinline]] bool FailFloat(std::string_view key, const char* start);
-  // Reports the rest of the line from p as trailing content.
-  [[gnu::cold]] [[gnu::noinline]] bool FailTrailing(const char* p);
   bool ParseString(std::string_view key, FieldValue* value);
   bool ParseBoolean(std::string_view key, FieldValue* value);
   bool ParseTimestamp(int64_t* time_ns);
+
+  // The error paths of the value parsers. Each looks at the value's token (up to a comma,
+  // space, tab, newline or CR) again to tell a malformed value from one that is out of range
+  // and from a good value followed by something that may not follow it (a tab, a lone CR).
+  //
+  // A value starting at `start` that was read as a float (it is not digits with an `i` or
+  // `u` suffix) and did not parse.
+  [[gnu::cold]] [[gnu::noinline]] bool FailFloat(std::string_view key, const char* start);
+  // An `i` (type kInteger) or `u` (kUInteger) value starting at `start` whose suffix ends at
+  // suffix_end that did not parse; `out_of_range` if its digits exceed the type's range.
+  [[gnu::cold]] [[gnu::noinline]] bool FailInteger(FieldType type,
+                                                   std::string_view key,
+                                                   const char* start,
+                                                   const char* suffix_end,
+                                                   bool out_of_range);
+  // A timestamp starting at `start` whose digits end at digits_end that did not parse.
+  [[gnu::cold]] [[gnu::noinline]] bool FailTimestamp(const char* start, const char* digits_end);
+  // A string value opened at `open` without a closing quote before the end of the line.
+  [[gnu::cold]] [[gnu::noinline]] bool FailUnterminatedString(std::string_view key,
+                                                              const char* open);
+  // Reports the rest of the line from p as trailing content after the timestamp or field set.
+  [[gnu::cold]] [[gnu::noinline]] bool FailTrailing(const char* p);
+  // Reports the rest of the line from p as trailing content after the value of field `key`,
+  // whose type is `type_name` ("floating-point", "integer", ...).
+  [[gnu::cold]] [[gnu::noinline]] bool FailTrailingAfterValue(std::string_view type_name,
+                                                              std::string_view key,
+                                                              const char* p);
+  // The rest of the physical line from p, without its line ending, for messages.
+  std::string_view RestOfLine(const char* p) const;
 
   // Records `key` for the duplicate check; false (with error_ set) if it was seen in this line.
   bool CheckNewKey(std::string_view key, bool is_tag);
   bool ReportDuplicate(std::string_view key, bool is_tag);
 
-  // True if p is at the end of the line: end of body, newline, or CR before newline/end.
+  // True if p is at the end of the line: end of body, newline, or CR before newline. A CR
+  // anywhere else, also as the last byte of the body, is an ordinary byte.
   bool AtLineEnd(const char* p) const {
-    return p == end_ || *p == '\n' || (*p == '\r' && (p + 1 == end_ || p[1] == '\n'));
+    return p == end_ || *p == '\n' || (*p == '\r' && p + 1 < end_ && p[1] == '\n');
   }
   // True if p ends an unquoted field value: line end, comma or space.
   bool AtValueEnd(const char* p) const {
@@ -168,12 +195,16 @@ class LineParser {
   uint32_t line_field_begin_ = 0;
   uint64_t key_filter_[16] = {};  // 1024 bits: keys seen in the current line (by hash).
   std::string error_;
+  // Where the original_line of error_ ends if before the line's end: the end of the physical
+  // line where an unterminated string starts.
+  const char* error_text_end_ = nullptr;
 };
 
 bool LineParser::ParseLineAt(const char* content) {
   p_ = content;
   line_has_newline_ = false;
   line_non_ascii_ = false;
+  error_text_end_ = nullptr;
   line_keys_ = 0;
   line_tag_begin_ = static_cast<uint32_t>(result_.tags.size());
   line_field_begin_ = static_cast<uint32_t>(result_.fields.size());
@@ -203,9 +234,9 @@ void LineParser::Run() {
       ++line_number_;
       continue;
     }
-    if (*p == '\r' && (p + 1 == end_ || p[1] == '\n')) {
+    if (*p == '\r' && p + 1 < end_ && p[1] == '\n') {
       p_ = p + 1;
-      continue;  // The newline (if any) is handled as a blank line.
+      continue;  // The newline is handled as a blank line.
     }
     if (*p == '#') {
       const void* newline = std::memchr(p, '\n', end_ - p);
@@ -215,13 +246,15 @@ void LineParser::Run() {
     const char* const content = p;
     bool ok = ParseLineAt(content);
     const char* line_end = p_;
-    if (ok && line_has_newline_) [[unlikely]] {
+    if (line_has_newline_) [[unlikely]] {
       // A newline inside a quoted value: InfluxDB's line splitter may see the quotes
       // differently (e.g. after a field key with a comma) and end the line earlier. Then the
-      // line is what it says, and it is parsed again within those bounds.
+      // line is what it says, and it is parsed again within those bounds, so that the line
+      // accepted, or the error reported, is that line's. (A failed line is parsed again unless
+      // the splitter's line runs to the end of the body: then the bounds are the same.)
       int64_t newlines_unused = 0;
       const char* const split_end = FindLineEndForError(&newlines_unused);
-      if (split_end != line_end) {
+      if (split_end != (ok ? line_end : end_)) {
         DiscardLine();
         const char* const body_end = end_;
         end_ = split_end;
@@ -240,7 +273,9 @@ void LineParser::Run() {
       int64_t newlines = 0;
       line_end = FindLineEndForError(&newlines);
       DiscardLine();
-      RecordError(line_end, std::move(error_));
+      const char* const text_end =
+          error_text_end_ != nullptr && error_text_end_ < line_end ? error_text_end_ : line_end;
+      RecordError(text_end, std::move(error_));
       error_.clear();
       line_number_ += newlines;
     } else if (line_has_newline_) [[unlikely]] {
@@ -434,7 +469,7 @@ bool LineParser::ParseNameSlow(
       continue;
     }
     if (c == '\r') {
-      if (p + 1 == end_ || p[1] == '\n') {
+      if (p + 1 < end_ && p[1] == '\n') {
         break;  // CRLF line ending.
       }
       ++p;
@@ -494,14 +529,11 @@ bool LineParser::ParseFieldValue(std::string_view key, FieldValue* value) {
       return ParseBoolean(key, value);
     }
   }
-  if (AtValueEnd(p)) {
+  if (AtValueEnd(p) || (ClassOf(*p) & kValueEnd)) {  // Also `f=\t1`: no value before a tab.
     return Fail("missing value for field '{}' at column {}", Echo(key), Column(p));
   }
   if (*p == '.' || *p == '+') {
-    return Fail("Unable to parse floating-point value '{}' for field '{}' at column {}",
-                Echo(std::string_view(p, TokenEnd(p) - p)),
-                Echo(key),
-                Column(p));
+    return FailFloat(key, p);
   }
   return Fail(
       "invalid field value '{}' for field '{}' at column {}: expected a number (1.5, 1i, 1u), "
@@ -522,20 +554,10 @@ inline bool LineParser::ParseNumber(std::string_view key, FieldValue* value) {
   if (p < end_) {
     const char c = *p;
     if (c == 'i') {
-      if (!AtValueEnd(p + 1)) [[unlikely]] {
-        return Fail("Unable to parse integer value '{}' for field '{}' at column {}",
-                    Echo(std::string_view(start, TokenEnd(start) - start)),
-                    Echo(key),
-                    Column(start));
-      }
       const uint64_t limit = negative ? uint64_t{1} << 63 : (uint64_t{1} << 63) - 1;
-      if (digits.overflow || digits.value > limit) [[unlikely]] {
-        return Fail(
-            "Unable to parse integer value '{}' for field '{}' at column {}: out of range for "
-            "a signed 64-bit integer",
-            Echo(std::string_view(start, p - start)),
-            Echo(key),
-            Column(start));
+      const bool out_of_range = digits.overflow || digits.value > limit;
+      if (out_of_range || !AtValueEnd(p + 1)) [[unlikely]] {
+        return FailInteger(FieldType::kInteger, key, start, p + 1, out_of_range);
       }
       value->type = FieldType::kInteger;
       value->i = static_cast<int64_t>(negative ? uint64_t{0} - digits.value : digits.value);
@@ -543,19 +565,8 @@ inline bool LineParser::ParseNumber(std::string_view key, FieldValue* value) {
       return true;
     }
     if (c == 'u') {
-      if (negative || !AtValueEnd(p + 1)) [[unlikely]] {
-        return Fail("Unable to parse unsigned integer value '{}' for field '{}' at column {}",
-                    Echo(std::string_view(start, TokenEnd(start) - start)),
-                    Echo(key),
-                    Column(start));
-      }
-      if (digits.overflow) [[unlikely]] {
-        return Fail(
-            "Unable to parse unsigned integer value '{}' for field '{}' at column {}: out of "
-            "range for an unsigned 64-bit integer",
-            Echo(std::string_view(start, p - start)),
-            Echo(key),
-            Column(start));
+      if (negative || digits.overflow || !AtValueEnd(p + 1)) [[unlikely]] {
+        return FailInteger(FieldType::kUInteger, key, start, p + 1, digits.overflow);
       }
       value->type = FieldType::kUInteger;
       value->u = digits.value;
@@ -600,16 +611,8 @@ bool LineParser::ParseFloat(std::string_view key, const char* start, FieldValue*
   const char* stop;
   double d;
   const FloatScan scan = ScanFloat(start, end_, &stop, &d);
-  if (scan == FloatScan::kSyntaxError || !AtValueEnd(stop)) [[unlikely]] {
+  if (scan != FloatScan::kOk || !AtValueEnd(stop)) [[unlikely]] {
     return FailFloat(key, start);
-  }
-  if (scan == FloatScan::kOutOfRange) [[unlikely]] {
-    return Fail(
-        "Unable to parse floating-point value '{}' for field '{}' at column {}: out of range "
-        "for a 64-bit float",
-        Echo(std::string_view(start, stop - start)),
-        Echo(key),
-        Column(start));
   }
   value->type = FieldType::kFloat;
   value->f = d;
@@ -617,22 +620,111 @@ bool LineParser::ParseFloat(std::string_view key, const char* start, FieldValue*
   return true;
 }
 
-bool LineParser::FailTrailing(const char* p) {
+std::string_view LineParser::RestOfLine(const char* p) const {
   const void* newline = std::memchr(p, '\n', end_ - p);
-  const char* rest_end = newline == nullptr ? end_ : static_cast<const char*>(newline);
+  if (newline == nullptr) {
+    return std::string_view(p, end_ - p);  // A CR at the end of the body is content.
+  }
+  const char* rest_end = static_cast<const char*>(newline);
   if (rest_end > p && rest_end[-1] == '\r') {
     --rest_end;
   }
+  return std::string_view(p, rest_end - p);
+}
+
+bool LineParser::FailTrailing(const char* p) {
   return Fail("Could not parse entire line. Found trailing content: '{}' at column {}",
-              Echo(std::string_view(p, rest_end - p)),
+              Echo(RestOfLine(p)),
               Column(p));
 }
 
+bool LineParser::FailTrailingAfterValue(std::string_view type_name,
+                                        std::string_view key,
+                                        const char* p) {
+  return Fail(
+      "Could not parse entire line. Found trailing content: '{}' after the {} value of field "
+      "'{}' at column {}",
+      Echo(RestOfLine(p)),
+      type_name,
+      Echo(key),
+      Column(p));
+}
+
 bool LineParser::FailFloat(std::string_view key, const char* start) {
-  return Fail("Unable to parse floating-point value '{}' for field '{}' at column {}",
-              Echo(std::string_view(start, TokenEnd(start) - start)),
-              Echo(key),
-              Column(start));
+  const char* const token_end = TokenEnd(start);
+  const std::string_view token(start, token_end - start);
+  const char* stop;
+  double d;
+  const FloatScan scan = ScanFloat(start, token_end, &stop, &d);
+  if (scan == FloatScan::kSyntaxError || stop != token_end) {
+    // A malformed number with an integer suffix was meant as an integer: `1.5i`, `1e3u`.
+    const char last =
+        token.size() >= 2 && token.find_first_not_of("0123456789.eE+-") == token.size() - 1
+            ? token.back()
+            : '\0';
+    if (last == 'i') {
+      return Fail("Unable to parse integer value '{}' for field '{}' at column {}",
+                  Echo(token),
+                  Echo(key),
+                  Column(start));
+    }
+    if (last == 'u') {
+      return Fail("Unable to parse unsigned integer value '{}' for field '{}' at column {}",
+                  Echo(token),
+                  Echo(key),
+                  Column(start));
+    }
+    return Fail("Unable to parse floating-point value '{}' for field '{}' at column {}",
+                Echo(token),
+                Echo(key),
+                Column(start));
+  }
+  if (scan == FloatScan::kOutOfRange) {
+    return Fail(
+        "Unable to parse floating-point value '{}' for field '{}' at column {}: out of range "
+        "for a 64-bit float",
+        Echo(token),
+        Echo(key),
+        Column(start));
+  }
+  // A good number, followed by a byte that ends the token but not the value (a tab, a CR).
+  return FailTrailingAfterValue("floating-point", key, token_end);
+}
+
+bool LineParser::FailInteger(FieldType type,
+                             std::string_view key,
+                             const char* start,
+                             const char* suffix_end,
+                             bool out_of_range) {
+  const bool is_unsigned = type == FieldType::kUInteger;
+  const std::string_view type_name = is_unsigned ? "unsigned integer" : "integer";
+  const char* const token_end = TokenEnd(start);
+  const std::string_view token(start, token_end - start);
+  if (token_end != suffix_end || (is_unsigned && *start == '-')) {
+    return Fail("Unable to parse {} value '{}' for field '{}' at column {}",
+                type_name,
+                Echo(token),
+                Echo(key),
+                Column(start));
+  }
+  if (out_of_range) {
+    return Fail("Unable to parse {} value '{}' for field '{}' at column {}: out of range for {}",
+                type_name,
+                Echo(token),
+                Echo(key),
+                Column(start),
+                is_unsigned ? "an unsigned 64-bit integer" : "a signed 64-bit integer");
+  }
+  return FailTrailingAfterValue(type_name, key, suffix_end);
+}
+
+bool LineParser::FailUnterminatedString(std::string_view key, const char* open) {
+  // The line runs to the end of the body (InfluxDB's splitter reads the rest as part of the
+  // string); its original_line stops where the line with the opening quote ends.
+  const std::string_view rest = RestOfLine(open);
+  error_text_end_ = rest.data() + rest.size();
+  return Fail(
+      "unterminated string value for field '{}' starting at column {}", Echo(key), Column(open));
 }
 
 bool LineParser::ParseString(std::string_view key, FieldValue* value) {
@@ -643,9 +735,7 @@ bool LineParser::ParseString(std::string_view key, FieldValue* value) {
   for (;;) {
     p = FindStringSpecial(p, end_);
     if (p == end_) [[unlikely]] {
-      return Fail("unterminated string value for field '{}' starting at column {}",
-                  Echo(key),
-                  Column(open));
+      return FailUnterminatedString(key, open);
     }
     const char c = *p;
     if (c == '"') {
@@ -686,12 +776,7 @@ bool LineParser::ParseString(std::string_view key, FieldValue* value) {
                 kMaxStringFieldBytes);
   }
   if (!AtValueEnd(close + 1)) [[unlikely]] {
-    return Fail(
-        "Could not parse entire line. Found trailing content: '{}' after the string value of "
-        "field '{}' at column {}",
-        Echo(std::string_view(close + 1, TokenEnd(close + 1) - (close + 1))),
-        Echo(key),
-        Column(close + 1));
+    return FailTrailingAfterValue("string", key, close + 1);
   }
   value->type = FieldType::kString;
   value->s = text;
@@ -717,10 +802,8 @@ bool LineParser::ParseBoolean(std::string_view key, FieldValue* value) {
         Echo(key),
         Column(start));
   }
-  if (!AtValueEnd(token_end)) [[unlikely]] {  // A tab after the value.
-    return Fail("unexpected character after the value of field '{}' at column {}",
-                Echo(key),
-                Column(token_end));
+  if (!AtValueEnd(token_end)) [[unlikely]] {  // A tab or a lone CR after the value.
+    return FailTrailingAfterValue("boolean", key, token_end);
   }
   value->type = FieldType::kBoolean;
   value->b = b;
@@ -734,12 +817,7 @@ inline bool LineParser::ParseTimestamp(int64_t* time_ns) {
   const DigitRun digits = ScanDigits(start + negative, end_);
   const char* const p = digits.end;
   if (p == start + negative || !(p == end_ || *p == ' ' || AtLineEnd(p))) [[unlikely]] {
-    if (p > start + negative && (ClassOf(*p) & kValueEnd)) {
-      return FailTrailing(p);  // "123\t" or "123,4": a timestamp, then something else.
-    }
-    return Fail("Unable to parse timestamp value '{}' at column {}",
-                Echo(std::string_view(start, TokenEnd(start) - start)),
-                Column(start));
+    return FailTimestamp(start, p);
   }
   const uint64_t magnitude = digits.value;
   const bool overflow = digits.overflow;
@@ -762,6 +840,18 @@ inline bool LineParser::ParseTimestamp(int64_t* time_ns) {
   }
   p_ = p;
   return true;
+}
+
+bool LineParser::FailTimestamp(const char* start, const char* digits_end) {
+  const bool negative = *start == '-';
+  // "123\t" or "123,4": a timestamp, then something else; "\t" or "\r": only something else.
+  if (digits_end < end_ && (ClassOf(*digits_end) & kValueEnd) &&
+      (digits_end > start + negative || digits_end == start)) {
+    return FailTrailing(digits_end);
+  }
+  return Fail("Unable to parse timestamp value '{}' at column {}",
+              Echo(std::string_view(start, TokenEnd(start) - start)),
+              Column(start));
 }
 
 inline bool LineParser::CheckNewKey(std::string_view key, bool is_tag) {
@@ -892,10 +982,7 @@ const char* LineParser::FindLineEndForError(int64_t* newlines) const {
       ++*newlines;
     }
   }
-  if (end_ > line_start_ && end_[-1] == '\r') {
-    return end_ - 1;
-  }
-  return end_;
+  return end_;  // A CR at the end of the body does not end a line: it belongs to it.
 }
 
 void LineParser::RecordError(const char* line_end, std::string message) {

@@ -340,15 +340,29 @@ TEST(ParserTest, IntegerValues) {
 }
 
 TEST(ParserTest, RejectsBadIntegers) {
+  // Values are quoted as written, with their suffix.
   EXPECT_EQ(ErrorOf("m f=9223372036854775808i"),
-            "Unable to parse integer value '9223372036854775808' for field 'f' at column 5: "
+            "Unable to parse integer value '9223372036854775808i' for field 'f' at column 5: "
             "out of range for a signed 64-bit integer");
-  EXPECT_THAT(ErrorOf("m f=-9223372036854775809i"), HasSubstr("out of range"));
-  EXPECT_THAT(ErrorOf("m f=99999999999999999999999999999999i"), HasSubstr("out of range"));
+  EXPECT_EQ(ErrorOf("m f=-9223372036854775809i"),
+            "Unable to parse integer value '-9223372036854775809i' for field 'f' at column 5: "
+            "out of range for a signed 64-bit integer");
+  EXPECT_THAT(ErrorOf("m f=99999999999999999999999999999999i"),
+              HasSubstr("'99999999999999999999999999999999i' for field 'f' at column 5: out of "
+                        "range"));
   EXPECT_EQ(ErrorOf("m f=1ix"), "Unable to parse integer value '1ix' for field 'f' at column 5");
-  EXPECT_THAT(ErrorOf("m f=+1i"), HasSubstr("'+1i'"));
-  EXPECT_THAT(ErrorOf("m f=1.5i"), StartsWith("Unable to parse floating-point value '1.5i'"));
-  EXPECT_THAT(ErrorOf("m f=-i"), StartsWith("Unable to parse floating-point value '-i'"));
+  // A malformed number with an `i` suffix is reported as a bad integer, not a bad float.
+  EXPECT_EQ(ErrorOf("m f=1.5i"), "Unable to parse integer value '1.5i' for field 'f' at column 5");
+  EXPECT_EQ(ErrorOf("m f=1e3i"), "Unable to parse integer value '1e3i' for field 'f' at column 5");
+  EXPECT_EQ(ErrorOf("m f=+1i"), "Unable to parse integer value '+1i' for field 'f' at column 5");
+  EXPECT_EQ(ErrorOf("m f=-i"), "Unable to parse integer value '-i' for field 'f' at column 5");
+  // Only if what comes before the suffix looks like a number.
+  EXPECT_EQ(ErrorOf("m f=1\"i"),
+            "Unable to parse floating-point value '1\"i' for field 'f' at column 5");
+  EXPECT_EQ(ErrorOf("m f=1xi"),
+            "Unable to parse floating-point value '1xi' for field 'f' at column 5");
+  // Out of range is told before trailing content.
+  EXPECT_THAT(ErrorOf("m f=9223372036854775808i\t1"), HasSubstr("out of range"));
 }
 
 TEST(ParserTest, UnsignedValues) {
@@ -358,11 +372,14 @@ TEST(ParserTest, UnsignedValues) {
             std::numeric_limits<uint64_t>::max());
   EXPECT_EQ(ParseValid("m f=1u").value().type, FieldType::kUInteger);
   EXPECT_EQ(ErrorOf("m f=18446744073709551616u"),
-            "Unable to parse unsigned integer value '18446744073709551616' for field 'f' at "
+            "Unable to parse unsigned integer value '18446744073709551616u' for field 'f' at "
             "column 5: out of range for an unsigned 64-bit integer");
   EXPECT_EQ(ErrorOf("m f=-1u"),
             "Unable to parse unsigned integer value '-1u' for field 'f' at column 5");
-  EXPECT_THAT(ErrorOf("m f=1.0u"), StartsWith("Unable to parse floating-point value"));
+  EXPECT_EQ(ErrorOf("m f=1.0u"),
+            "Unable to parse unsigned integer value '1.0u' for field 'f' at column 5");
+  EXPECT_EQ(ErrorOf("m f=1ux"),
+            "Unable to parse unsigned integer value '1ux' for field 'f' at column 5");
 }
 
 TEST(ParserTest, BooleanValues) {
@@ -403,6 +420,52 @@ TEST(ParserTest, RejectsBadStrings) {
   EXPECT_EQ(ErrorOf("m f=\"abc\"x"),
             "Could not parse entire line. Found trailing content: 'x' after the string value of "
             "field 'f' at column 10");
+  // The trailing content is the rest of the line, as after a timestamp.
+  EXPECT_EQ(ErrorOf("m f=\"abc\"x 12\r\n"),
+            "Could not parse entire line. Found trailing content: 'x 12' after the string value "
+            "of field 'f' at column 10");
+}
+
+TEST(ParserTest, RejectsTrailingContentAfterEachValueType) {
+  // A tab or a CR ends a value's token but may not follow a value: the value is good, and what
+  // follows it is trailing content (InfluxDB: "Found trailing content: '\t9'").
+  const std::pair<std::string, std::string> cases[] = {
+      {"1.5", "floating-point"},
+      {"1", "floating-point"},
+      {"-1e3", "floating-point"},
+      {"1i", "integer"},
+      {"-1i", "integer"},
+      {"1u", "unsigned integer"},
+      {"\"x\"", "string"},
+      {"t", "boolean"},
+      {"FALSE", "boolean"},
+  };
+  for (const auto& [value, type_name] : cases) {
+    const int64_t column = 5 + static_cast<int64_t>(value.size());
+    EXPECT_EQ(ErrorOf("m f=" + value + "\t9"),
+              fmt::format("Could not parse entire line. Found trailing content: '\t9' after the "
+                          "{} value of field 'f' at column {}",
+                          type_name,
+                          column))
+        << value;
+    // A CR that is not part of a CRLF is an ordinary byte, here trailing content.
+    EXPECT_EQ(ErrorOf("m f=" + value + "\rx 1\r\n"),
+              fmt::format("Could not parse entire line. Found trailing content: '\rx 1' after "
+                          "the {} value of field 'f' at column {}",
+                          type_name,
+                          column))
+        << value;
+  }
+  EXPECT_EQ(ErrorOf("m f=1,g=2\t,h=3"),
+            "Could not parse entire line. Found trailing content: '\t,h=3' after the "
+            "floating-point value of field 'g' at column 10");
+  // A bad token is still reported as a bad value.
+  EXPECT_EQ(ErrorOf("m f=1.5x\t9"),
+            "Unable to parse floating-point value '1.5x' for field 'f' at column 5");
+  EXPECT_EQ(ErrorOf("m f=1e400\t9"),
+            "Unable to parse floating-point value '1e400' for field 'f' at column 5: out of "
+            "range for a 64-bit float");
+  EXPECT_EQ(ErrorOf("m f=\t9"), "missing value for field 'f' at column 5");
 }
 
 TEST(ParserTest, MixedFieldTypes) {
@@ -451,7 +514,8 @@ TEST(ParserTest, FieldSetErrors) {
   EXPECT_EQ(ErrorOf("m f=,g=1"), "missing value for field 'f' at column 5");
   EXPECT_THAT(ErrorOf("m\tf=1"), HasSubstr("column 2"));
   EXPECT_EQ(ErrorOf("m f=1\tg=2"),
-            "Unable to parse floating-point value '1' for field 'f' at column 5");
+            "Could not parse entire line. Found trailing content: '\tg=2' after the "
+            "floating-point value of field 'f' at column 6");
 }
 
 TEST(ParserTest, DuplicateKeys) {
@@ -549,6 +613,10 @@ TEST(ParserTest, RejectsBadTimestamps) {
             "Could not parse entire line. Found trailing content: '\t' at column 9");
   EXPECT_EQ(ErrorOf("m f=1 12,3"),
             "Could not parse entire line. Found trailing content: ',3' at column 9");
+  // Only a tab or a CR where the timestamp would start is trailing content too.
+  EXPECT_EQ(ErrorOf("m f=1 \t12"),
+            "Could not parse entire line. Found trailing content: '\t12' at column 7");
+  EXPECT_EQ(ErrorOf("m f=1 -\t"), "Unable to parse timestamp value '-' at column 7");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -575,7 +643,7 @@ TEST(ParserTest, SkipsCommentsAndBlankLines) {
 }
 
 TEST(ParserTest, AcceptsCrlfLineEndings) {
-  const std::string body = "m,t=a f=1i 10\r\nm f=\"x\"\r\n\r\nm f=t\r\nm f=2\r";
+  const std::string body = "m,t=a f=1i 10\r\nm f=\"x\"\r\n\r\nm f=t\r\nm f=2\r\n";
   ParseResult result = ParseBody(body, {.precision = Precision::kNanosecond});
   ASSERT_EQ(result.errors.size(), 0u) << result.errors[0].message;
   ASSERT_EQ(result.lines.size(), 4u);
@@ -587,6 +655,42 @@ TEST(ParserTest, AcceptsCrlfLineEndings) {
   EXPECT_EQ(result.fields[3].value.f, 2.0);
   // A CR not followed by a newline is an ordinary byte.
   EXPECT_EQ(ParseValid("m,t=a\rb f=1").tags()[0].value, "a\rb");
+}
+
+TEST(ParserTest, LoneCrAtTheEndOfTheBodyIsNotALineEnding) {
+  // As in the middle of the body, a CR without a newline after it is an ordinary byte: after a
+  // value or a timestamp it is trailing content, and it stays in original_line.
+  const std::pair<std::string, std::string> cases[] = {
+      {"m f=1 12\r", "Could not parse entire line. Found trailing content: '\r' at column 9"},
+      {"m f=1 12 \r", "Could not parse entire line. Found trailing content: '\r' at column 10"},
+      {"m f=1 \r", "Could not parse entire line. Found trailing content: '\r' at column 7"},
+      {"m f=2\r",
+       "Could not parse entire line. Found trailing content: '\r' after the floating-point "
+       "value of field 'f' at column 6"},
+      {"m f=\"x\"\r",
+       "Could not parse entire line. Found trailing content: '\r' after the string value of "
+       "field 'f' at column 8"},
+      {"m f=t\r",
+       "Could not parse entire line. Found trailing content: '\r' after the boolean value of "
+       "field 'f' at column 6"},
+      {"m,t=a\r", "No fields were provided"},
+  };
+  for (const auto& [line, message] : cases) {
+    ParseResult result = ParseBody("ok f=1\r\n" + line);
+    ASSERT_EQ(result.lines.size(), 1u) << line;
+    ASSERT_EQ(result.errors.size(), 1u) << line;
+    EXPECT_EQ(result.errors[0].line_number, 2) << line;
+    EXPECT_EQ(result.errors[0].original_line, line) << line;
+    EXPECT_EQ(result.errors[0].message, message) << line;
+  }
+  // A last line of only a CR is not blank: the CR would be a measurement.
+  ParseResult only_cr = ParseBody("m f=1\n\r");
+  ASSERT_EQ(only_cr.errors.size(), 1u);
+  EXPECT_EQ(only_cr.errors[0].line_number, 2);
+  EXPECT_EQ(only_cr.errors[0].original_line, "\r");
+  EXPECT_EQ(only_cr.errors[0].message, "No fields were provided");
+  // A comment may end with one.
+  EXPECT_EQ(ParseBody("m f=1\n# comment\r").errors.size(), 0u);
 }
 
 TEST(ParserTest, ReportsErrorsWithLineNumbersAndContinues) {
@@ -624,10 +728,34 @@ TEST(ParserTest, BadLineEndsWhereInfluxDbSplitsLines) {
   ASSERT_EQ(result.lines.size(), 1u);
   EXPECT_EQ(result.lines[0].line_number, 3);
   EXPECT_EQ(result.lines[0].measurement, "m");
-  // An unterminated string makes the rest of the body one bad line.
-  ParseResult rest = ParseBody("m f=\"abc\nm f=1\nm f=2");
-  EXPECT_EQ(rest.lines.size(), 0u);
-  EXPECT_EQ(rest.errors.size(), 1u);
+}
+
+TEST(ParserTest, UnterminatedStringSwallowsTheRestOfTheBody) {
+  // As in InfluxDB, the lines after an unterminated string are part of it, so they are not
+  // written; the error shows the line only up to the end of the line where the string starts.
+  ParseResult rest = ParseBody("ok f=1\r\nm f=\"abc\r\nm f=1\nm f=2\n");
+  ASSERT_EQ(rest.lines.size(), 1u);
+  ASSERT_EQ(rest.errors.size(), 1u);
+  EXPECT_EQ(rest.errors[0].line_number, 2);
+  EXPECT_EQ(rest.errors[0].original_line, "m f=\"abc");
+  EXPECT_EQ(rest.errors[0].message, "unterminated string value for field 'f' starting at column 5");
+  // A line continued by an escaped newline before the string keeps its first part.
+  ParseResult continued = ParseBody("m,t=a\\\nb f=\"abc\nm f=1");
+  ASSERT_EQ(continued.errors.size(), 1u);
+  EXPECT_EQ(continued.errors[0].line_number, 1);
+  EXPECT_EQ(continued.errors[0].original_line, "m,t=a\\\nb f=\"abc");
+  EXPECT_EQ(continued.lines.size(), 0u);
+  // A string that starts after an earlier multi-line string keeps that one too.
+  ParseResult after = ParseBody("m a=\"x\ny\",b=\"abc\nm f=1");
+  ASSERT_EQ(after.errors.size(), 1u);
+  EXPECT_EQ(after.errors[0].original_line, "m a=\"x\ny\",b=\"abc");
+  EXPECT_EQ(after.errors[0].message,
+            "unterminated string value for field 'b' starting at column 13");
+  // The original_line is cut as any other.
+  const std::string long_line = "m f=\"" + std::string(300, 'x');
+  ParseResult cut = ParseBody(long_line + "\nm f=1");
+  ASSERT_EQ(cut.errors.size(), 1u);
+  EXPECT_EQ(cut.errors[0].original_line, long_line.substr(0, kMaxErrorLineBytes) + "...");
 }
 
 TEST(ParserTest, MultiLineStringOnlyWhereInfluxDbSplitsThatWay) {
@@ -642,6 +770,24 @@ TEST(ParserTest, MultiLineStringOnlyWhereInfluxDbSplitsThatWay) {
   EXPECT_EQ(result.errors[1].line_number, 2);
   ASSERT_EQ(result.lines.size(), 1u);
   EXPECT_EQ(result.lines[0].line_number, 3);
+  // The same when the string is not terminated at all, or an error follows it: the error is
+  // the one of the line InfluxDB's splitter sees, and the lines after it are parsed.
+  ParseResult unterminated = ParseBody("m a,b=\"x\ny\nm c=1");
+  ASSERT_EQ(unterminated.errors.size(), 2u);
+  EXPECT_EQ(unterminated.errors[0].original_line, "m a,b=\"x");
+  EXPECT_EQ(unterminated.errors[0].message,
+            "unterminated string value for field 'a,b' starting at column 7");
+  EXPECT_EQ(unterminated.errors[1].line_number, 2);
+  EXPECT_EQ(unterminated.errors[1].original_line, "y");
+  ASSERT_EQ(unterminated.lines.size(), 1u);
+  EXPECT_EQ(unterminated.lines[0].line_number, 3);
+  ParseResult later_error = ParseBody("m a,b=\"x\ny\",c=1x\nm c=1");
+  ASSERT_EQ(later_error.errors.size(), 2u);
+  EXPECT_EQ(later_error.errors[0].original_line, "m a,b=\"x");
+  EXPECT_EQ(later_error.errors[0].message,
+            "unterminated string value for field 'a,b' starting at column 7");
+  ASSERT_EQ(later_error.lines.size(), 1u);
+  EXPECT_EQ(later_error.lines[0].line_number, 3);
   // Without the comma the string spans both lines.
   ParseResult spanning = ParseBody("m ab=\"x\ny\"\nm c=1");
   EXPECT_EQ(spanning.errors.size(), 0u);
