@@ -19,6 +19,12 @@ namespace strata::plan {
 // The fields column names resolve against, and the enclosing query's scope (for a useful error
 // on correlated references).
 struct BindScope {
+  BindScope() = default;
+  BindScope(const std::vector<PlanField>* scope_fields,
+            const BindScope* outer_scope,
+            std::map<std::string, int> using_columns_in = {})
+      : fields(scope_fields), outer(outer_scope), using_columns(std::move(using_columns_in)) {}
+
   const std::vector<PlanField>* fields = nullptr;
   const BindScope* outer = nullptr;
   // Columns of JOIN ... USING: an unqualified name resolves to the left side's column.
