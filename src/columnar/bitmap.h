@@ -40,6 +40,8 @@ class Bitmap {
   // The number of set bits.
   int64_t CountSet() const;
   const uint64_t* words() const { return words_.data(); }
+  // For kernels that compute validity a word at a time. Callers keep bits past size() zero.
+  uint64_t* mutable_words() { return words_.data(); }
   size_t MemoryUsage() const { return words_.capacity() * sizeof(uint64_t); }
 
  private:

@@ -32,18 +32,24 @@ struct BinarySignature {
 //   comparison  = <> < <= > >= and IS [NOT] DISTINCT FROM: numerics widen; strings (plain or
 //               dictionary) with strings; timestamp with timestamp, and timestamp with a string
 //               (the string is cast to timestamp: `time >= '2016-01-01T00:00:00Z'`); bool with
-//               bool.
+//               bool; interval with interval (compared as PostgreSQL: a month is 30 days).
+//               kNull with T -> T on both sides (NULL with NULL stays kNull).
 //   AND OR      bool (or kNull) only.
 //   || ~ ~* ... strings only (|| also accepts any type cast to string, as PostgreSQL).
 // Error (InvalidArgument): "cannot apply operator '+' to string and int64".
 absl::StatusOr<BinarySignature> ResolveBinary(BinaryOp op, TypeId left, TypeId right);
 
 // The common type of values combined by CASE branches, IN lists, UNION columns, COALESCE,
-// greatest/least: e.g. int64+float64 -> float64, string+dictionary -> string, kNull+T -> T.
+// greatest/least: e.g. int64+float64 -> float64, string+dictionary -> string, kNull+T -> T,
+// string+timestamp -> timestamp. Never kDictionary (dictionary+dictionary -> string: values from
+// different dictionaries cannot share codes).
 // Error: "cannot find a common type for int64 and string".
 absl::StatusOr<TypeId> CommonType(const std::vector<TypeId>& types);
 
-// True when CAST(from AS to) is supported (it may still fail on a value, e.g. 'abc' to int64).
+// True when CAST(from AS to) is supported (it may still fail on a value, e.g. 'abc' to int64):
+// kNull to anything; numerics and bool among each other; anything to string; string to bool,
+// numerics, timestamp and interval; int64/uint64 <-> timestamp (nanoseconds); string <->
+// dictionary.
 bool CanCast(TypeId from, TypeId to);
 
 // True when `from` converts to `to` implicitly (argument of a function, side of an operator):
