@@ -3,6 +3,7 @@
 // Dictionary columns compare against a string scalar through the dictionary: one lookup for
 // equality, one comparison per distinct value for ordering.
 #include <cstring>
+#include <type_traits>
 #include <vector>
 
 #include "common/status.h"
@@ -22,8 +23,9 @@ struct Ordering {
 
 template <>
 struct Ordering<double> {
-  static bool Equal(double a, double b) { return a == b || (a != a && b != b); }
-  static bool Less(double a, double b) { return a < b || (a == a && b != b); }
+  // Bitwise, not short-circuit, operators: the loops over them then vectorize.
+  static bool Equal(double a, double b) { return (a == b) | ((a != a) & (b != b)); }
+  static bool Less(double a, double b) { return (a < b) | ((a == a) & (b != b)); }
 };
 
 // Intervals compare as PostgreSQL's: a month is 30 days and a day 24 hours, so
@@ -132,6 +134,33 @@ ColumnPtr CompareFixed(Cmp cmp, const Datum& left, const Datum& right) {
   const T* av = a.data<T>();
   if (right.is_scalar()) {
     const T b = ScalarValue<T>(right.scalar());
+    if constexpr (std::is_same_v<T, double>) {
+      if (b == b) {
+        // Against a number only the column's NaNs need care (they sort above it): one or two
+        // IEEE comparisons per value.
+        switch (cmp) {
+          case Cmp::kEq:
+            for (int64_t i = 0; i < n; ++i) dst[i] = av[i] == b;
+            break;
+          case Cmp::kNe:
+            for (int64_t i = 0; i < n; ++i) dst[i] = !(av[i] == b);
+            break;
+          case Cmp::kLt:
+            for (int64_t i = 0; i < n; ++i) dst[i] = av[i] < b;
+            break;
+          case Cmp::kLe:
+            for (int64_t i = 0; i < n; ++i) dst[i] = av[i] <= b;
+            break;
+          case Cmp::kGt:
+            for (int64_t i = 0; i < n; ++i) dst[i] = (av[i] > b) | (av[i] != av[i]);
+            break;
+          case Cmp::kGe:
+            for (int64_t i = 0; i < n; ++i) dst[i] = (av[i] >= b) | (av[i] != av[i]);
+            break;
+        }
+        return FinishColumn(std::move(out), CopyValidity(ValidityWords(a), n));
+      }
+    }
     WithCmp(cmp, [&]<Cmp kCmp>() {
       for (int64_t i = 0; i < n; ++i) {
         dst[i] = Compare<kCmp, T>(av[i], b);
