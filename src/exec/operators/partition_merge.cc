@@ -1,0 +1,261 @@
+// The parallel merge of partitions with consumer help.
+#include "exec/operators/partition_merge.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <utility>
+#include <vector>
+
+#include "exec/scheduler.h"
+
+namespace strata::exec {
+namespace {
+
+// State shared by the consumer stream and the worker tasks. Worker tasks hold it by shared_ptr
+// because queued tasks may run after the consumer is gone; they then see `stopped` and leave.
+struct MergeState {
+  struct Partition {
+    // Used only by the thread that claimed the partition (or the consumer's destructor once no
+    // worker is active).
+    std::unique_ptr<BatchStream> stream;
+    std::atomic<bool> claimed{false};
+    int queued = 0;  // guarded by mu
+  };
+
+  ExecutionPlanPtr input;  // declared first: destroyed after the streams that point into it
+  std::shared_ptr<TaskContext> context;
+  std::vector<std::unique_ptr<Partition>> partitions;
+
+  std::mutex mu;
+  std::condition_variable consumer_cv;      // a batch, an end, an error, or a worker leaving
+  std::condition_variable producer_cv;      // queue space or stop
+  std::deque<std::pair<int, Batch>> ready;  // guarded by mu
+  absl::Status error;                       // guarded by mu
+  bool stopped = false;                     // guarded by mu
+  int unfinished = 0;                       // guarded by mu
+  int active_workers = 0;                   // guarded by mu
+
+  // Claims the next unclaimed partition, or returns -1.
+  int Claim() {
+    for (size_t p = 0; p < partitions.size(); ++p) {
+      if (!partitions[p]->claimed.load(std::memory_order_relaxed) &&
+          !partitions[p]->claimed.exchange(true)) {
+        return static_cast<int>(p);
+      }
+    }
+    return -1;
+  }
+
+  void Fail(absl::Status status) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      if (error.ok()) {
+        error = std::move(status);
+      }
+      stopped = true;
+    }
+    consumer_cv.notify_all();
+    producer_cv.notify_all();
+  }
+
+  // Marks partition p finished and releases its stream (called by its claimer).
+  void Finish(int p) {
+    partitions[static_cast<size_t>(p)]->stream.reset();
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      --unfinished;
+    }
+    consumer_cv.notify_all();
+  }
+
+  // Runs partition p on a worker until it ends, fails or the merge stops.
+  void Produce(int p) {
+    Partition& partition = *partitions[static_cast<size_t>(p)];
+    for (;;) {
+      if (absl::Status cancelled = context->CheckCancelled(); !cancelled.ok()) {
+        Fail(std::move(cancelled));
+        return;
+      }
+      Batch batch;
+      absl::StatusOr<bool> more = partition.stream->Next(&batch);
+      if (!more.ok()) {
+        Fail(std::move(more).status());
+        return;
+      }
+      if (!*more) {
+        Finish(p);
+        return;
+      }
+      if (batch.length() == 0) {
+        continue;
+      }
+      {
+        std::unique_lock<std::mutex> lock(mu);
+        producer_cv.wait(lock, [&] { return stopped || partition.queued < kMergeQueueDepth; });
+        if (stopped) {
+          return;
+        }
+        ready.emplace_back(p, std::move(batch));
+        ++partition.queued;
+      }
+      consumer_cv.notify_one();
+    }
+  }
+
+  static void RunWorker(const std::shared_ptr<MergeState>& state) {
+    {
+      std::lock_guard<std::mutex> lock(state->mu);
+      if (state->stopped) {
+        return;
+      }
+      ++state->active_workers;
+    }
+    for (;;) {
+      {
+        std::lock_guard<std::mutex> lock(state->mu);
+        if (state->stopped) {
+          break;
+        }
+      }
+      int p = state->Claim();
+      if (p < 0) {
+        break;
+      }
+      state->Produce(p);
+    }
+    {
+      std::lock_guard<std::mutex> lock(state->mu);
+      --state->active_workers;
+    }
+    state->consumer_cv.notify_all();
+  }
+};
+
+class MergeStream final : public BatchStream {
+ public:
+  MergeStream(ExecutionPlanPtr input, std::shared_ptr<TaskContext> context)
+      : state_(std::make_shared<MergeState>()) {
+    state_->input = std::move(input);
+    state_->context = std::move(context);
+  }
+
+  ~MergeStream() override {
+    std::unique_lock<std::mutex> lock(state_->mu);
+    state_->stopped = true;
+    state_->producer_cv.notify_all();
+    state_->consumer_cv.wait(lock, [&] { return state_->active_workers == 0; });
+    state_->ready.clear();
+    lock.unlock();
+    // No worker is running and none will touch a stream again.
+    for (auto& partition : state_->partitions) {
+      partition->stream.reset();
+    }
+  }
+
+  absl::StatusOr<bool> Next(Batch* batch) override {
+    if (!started_) {
+      started_ = true;
+      absl::Status status = Start();
+      if (!status.ok()) {
+        state_->Fail(status);
+        return status;
+      }
+    }
+    MergeState& s = *state_;
+    for (;;) {
+      {
+        std::unique_lock<std::mutex> lock(s.mu);
+        for (;;) {
+          if (!s.error.ok()) {
+            return s.error;
+          }
+          if (!s.ready.empty()) {
+            auto& [p, ready_batch] = s.ready.front();
+            *batch = std::move(ready_batch);
+            --s.partitions[static_cast<size_t>(p)]->queued;
+            s.ready.pop_front();
+            lock.unlock();
+            s.producer_cv.notify_all();
+            return true;
+          }
+          if (s.unfinished == 0) {
+            return false;
+          }
+          if (s.context->cancelled()) {
+            lock.unlock();
+            s.Fail(s.context->CheckCancelled());
+            lock.lock();
+            continue;
+          }
+          if (own_ >= 0) {
+            break;
+          }
+          own_ = s.Claim();
+          if (own_ >= 0) {
+            break;
+          }
+          // Every unfinished partition is being run by a worker that has started: wait for it.
+          // The timeout re-checks cancellation of a query whose producers are all busy.
+          s.consumer_cv.wait_for(lock, std::chrono::milliseconds(50));
+        }
+      }
+      // Consumer help: pull from our own partition on this thread.
+      MergeState::Partition& partition = *s.partitions[static_cast<size_t>(own_)];
+      absl::StatusOr<bool> more = partition.stream->Next(batch);
+      if (!more.ok()) {
+        s.Fail(more.status());
+        return std::move(more).status();
+      }
+      if (!*more) {
+        s.Finish(own_);
+        own_ = -1;
+        continue;
+      }
+      if (batch->length() > 0) {
+        return true;
+      }
+    }
+  }
+
+ private:
+  absl::Status Start() {
+    MergeState& s = *state_;
+    int n = s.input->output_partitions();
+    s.partitions.reserve(static_cast<size_t>(n));
+    for (int p = 0; p < n; ++p) {
+      auto partition = std::make_unique<MergeState::Partition>();
+      absl::StatusOr<std::unique_ptr<BatchStream>> stream = s.input->Execute(p, s.context);
+      if (!stream.ok()) {
+        return stream.status();
+      }
+      partition->stream = std::move(stream).value();
+      s.partitions.push_back(std::move(partition));
+    }
+    s.unfinished = n;
+    Scheduler& scheduler = Scheduler::Default();
+    // The consumer takes a partition itself whenever it would otherwise wait, so one worker fewer
+    // than partitions suffices.
+    int workers = std::min(n - 1, scheduler.num_threads());
+    for (int i = 0; i < workers; ++i) {
+      scheduler.Submit([state = state_] { MergeState::RunWorker(state); });
+    }
+    return absl::OkStatus();
+  }
+
+  std::shared_ptr<MergeState> state_;
+  bool started_ = false;
+  int own_ = -1;  // the partition this consumer claimed and pulls from, or -1
+};
+
+}  // namespace
+
+std::unique_ptr<BatchStream> MergePartitions(ExecutionPlanPtr input,
+                                             std::shared_ptr<TaskContext> context) {
+  return std::make_unique<MergeStream>(std::move(input), std::move(context));
+}
+
+}  // namespace strata::exec

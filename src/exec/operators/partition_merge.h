@@ -1,0 +1,28 @@
+// Running the partitions of a plan in parallel and merging their batches into one stream: what
+// CoalescePartitionsExec, ExecuteStream and the build side of joins use.
+//
+// Progress never depends on a free pool thread. Workers on the scheduler claim partitions by an
+// atomic flag; when the consumer finds no batch ready and a partition is still unclaimed (its
+// task is queued behind busy threads, e.g. behind the very partitions that are waiting on this
+// consumer), the consumer claims that partition and pulls from it itself. So nested merges (a
+// coalesce inside a partition of another coalesce) finish even on a one-thread pool.
+#pragma once
+
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "exec/execution_plan.h"
+
+namespace strata::exec {
+
+// Batches each partition may have queued before its producer waits (backpressure).
+inline constexpr int kMergeQueueDepth = 2;
+
+// A stream of the batches of every partition of `input`, in arbitrary order. Nothing runs until
+// the first Next(). An error of any partition is returned by Next() and stops the others;
+// cancelling `context` makes Next() return Cancelled. Destroying the stream stops the producers
+// (each finishes at most the batch it is computing) and waits for them, so no work outlives it.
+std::unique_ptr<BatchStream> MergePartitions(ExecutionPlanPtr input,
+                                             std::shared_ptr<TaskContext> context);
+
+}  // namespace strata::exec
