@@ -15,6 +15,8 @@
 
 #include "absl/status/statusor.h"
 #include "exec/execution_plan.h"
+#include "exec/function.h"
+#include "exec/operators.h"
 #include "exec/operators/evaluation.h"
 #include "exec/physical_expr.h"
 #include "fmt/format.h"
@@ -22,23 +24,9 @@
 
 namespace strata::exec::testing {
 
-// A column reference, standing in for MakeColumnExpr (exec/expr) in tests of operators alone.
-class TestColumnExpr final : public PhysicalExpr {
- public:
-  TestColumnExpr(int index, std::string name, TypeId type)
-      : PhysicalExpr(PhysicalExprKind::kColumn, type, {}) {
-    column_index_ = index;
-    name_ = std::move(name);
-  }
-  absl::StatusOr<Datum> Evaluate(const Batch& batch) const override {
-    return Datum(batch.column(column_index_));
-  }
-  std::string ToString() const override { return name_; }
-};
-
+// A column reference named `name` (default "#index").
 inline PhysicalExprPtr Col(int index, TypeId type, std::string name = "") {
-  return std::make_shared<TestColumnExpr>(
-      index, name.empty() ? fmt::format("#{}", index) : std::move(name), type);
+  return MakeColumnExpr(index, name.empty() ? fmt::format("#{}", index) : std::move(name), type);
 }
 
 template <typename T>
@@ -150,6 +138,39 @@ inline std::vector<std::string> Sorted(std::vector<std::string> rows) {
 
 inline std::shared_ptr<TaskContext> NewContext() {
   return std::make_shared<TaskContext>();
+}
+
+// An aggregate call resolved through the registry, e.g. Aggregate("max", {Col(1, kFloat64)}).
+inline AggregateItem Aggregate(std::string_view function,
+                               std::vector<PhysicalExprPtr> args,
+                               bool distinct = false,
+                               std::vector<Scalar> constants = {},
+                               std::string name = "") {
+  AggregateItem item;
+  item.function = FunctionRegistry::Default().FindAggregate(function);
+  EXPECT_NE(item.function, nullptr) << function;
+  std::vector<TypeId> types;
+  for (const PhysicalExprPtr& arg : args) {
+    types.push_back(arg->type());
+  }
+  for (const Scalar& constant : constants) {
+    types.push_back(constant.type());
+  }
+  auto signature = item.function->resolve(types);
+  EXPECT_TRUE(signature.ok()) << signature.status();
+  item.signature = *signature;
+  item.options.distinct = distinct;
+  item.options.constant_args = std::move(constants);
+  item.args = std::move(args);
+  if (name.empty()) {
+    name = std::string(function) + "(";
+    for (size_t i = 0; i < item.args.size(); ++i) {
+      name += (i > 0 ? ", " : "") + item.args[i]->ToString();
+    }
+    name += ")";
+  }
+  item.name = std::move(name);
+  return item;
 }
 
 // Runs a plan and returns its rows (in stream order).

@@ -1,0 +1,380 @@
+// Group key hashing.
+#include "exec/operators/group_table.h"
+
+#include <bit>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include "absl/hash/hash.h"
+#include "common/check.h"
+
+namespace strata::exec {
+namespace {
+
+uint64_t FloatWord(double v) {
+  if (v == 0) {
+    v = 0.0;  // -0.0 groups with 0.0
+  }
+  if (std::isnan(v)) {
+    v = std::numeric_limits<double>::quiet_NaN();
+  }
+  return std::bit_cast<uint64_t>(v);
+}
+
+// Calls f(i, row) for the i-th selected row.
+template <typename F>
+inline void ForSelected(const SelectionVector* selection, int64_t n, F&& f) {
+  if (selection == nullptr) {
+    for (int64_t i = 0; i < n; ++i) {
+      f(i, i);
+    }
+  } else {
+    const uint32_t* rows = selection->data();
+    for (int64_t i = 0; i < n; ++i) {
+      f(i, static_cast<int64_t>(rows[i]));
+    }
+  }
+}
+
+}  // namespace
+
+GroupTable::GroupTable(std::vector<TypeId> key_types)
+    : tuple_set_(0, TupleHash{this}, TupleEq{this}) {
+  for (TypeId type : key_types) {
+    KeyColumnState state;
+    state.type = type;
+    state.is_string = IsStringType(type) || type == TypeId::kInterval;
+    if (state.is_string) {
+      state.strings = std::make_shared<StringDictionary>();
+    }
+    columns_.push_back(std::move(state));
+  }
+  if (columns_.empty()) {
+    num_groups_ = 1;
+  }
+  words_per_group_ = static_cast<int>(columns_.size()) + 1;
+}
+
+size_t GroupTable::TupleHash::operator()(uint32_t group) const {
+  const uint64_t* words =
+      table->tuple_words_.data() + static_cast<size_t>(group) * table->words_per_group_;
+  return absl::HashOf(absl::MakeConstSpan(words, static_cast<size_t>(table->words_per_group_)));
+}
+
+bool GroupTable::TupleEq::operator()(uint32_t a, uint32_t b) const {
+  const size_t width = static_cast<size_t>(table->words_per_group_);
+  const uint64_t* words = table->tuple_words_.data();
+  return std::memcmp(words + a * width, words + b * width, width * sizeof(uint64_t)) == 0;
+}
+
+uint32_t GroupTable::SingleKeyGroup(uint64_t word) {
+  auto [it, inserted] = single_map_.try_emplace(word, num_groups_);
+  if (inserted) {
+    single_words_.push_back(word);
+    ++num_groups_;
+  }
+  return it->second;
+}
+
+uint32_t GroupTable::NullGroup() {
+  if (null_group_ < 0) {
+    null_group_ = num_groups_++;
+    single_words_.push_back(0);
+  }
+  return static_cast<uint32_t>(null_group_);
+}
+
+void GroupTable::EncodeColumn(int k,
+                              const Column& column,
+                              const SelectionVector* selection,
+                              int64_t n,
+                              uint64_t* words,
+                              std::vector<uint8_t>* valid) {
+  KeyColumnState& state = columns_[static_cast<size_t>(k)];
+  const bool nulls = column.has_nulls() || column.type() == TypeId::kNull;
+  if (nulls) {
+    ForSelected(selection, n, [&](int64_t i, int64_t row) {
+      if (column.type() == TypeId::kNull || column.IsNull(row)) {
+        (*valid)[static_cast<size_t>(i)] = 0;
+      }
+    });
+  }
+  auto is_valid = [&](int64_t i) { return !nulls || (*valid)[static_cast<size_t>(i)] != 0; };
+  switch (column.type()) {
+    case TypeId::kNull:
+      std::fill_n(words, n, 0);
+      return;
+    case TypeId::kBool: {
+      const uint8_t* data = column.data<uint8_t>();
+      ForSelected(selection, n, [&](int64_t i, int64_t row) { words[i] = data[row] != 0; });
+      break;
+    }
+    case TypeId::kInt64:
+    case TypeId::kTimestamp:
+    case TypeId::kUInt64: {
+      const uint64_t* data = column.data<uint64_t>();
+      ForSelected(selection, n, [&](int64_t i, int64_t row) { words[i] = data[row]; });
+      break;
+    }
+    case TypeId::kFloat64: {
+      const double* data = column.data<double>();
+      ForSelected(selection, n, [&](int64_t i, int64_t row) { words[i] = FloatWord(data[row]); });
+      break;
+    }
+    case TypeId::kDictionary: {
+      const int32_t* codes = column.data<int32_t>();
+      const StringDictionary& dictionary = *column.dictionary();
+      if (state.cached_dictionary != column.dictionary()) {
+        state.cached_dictionary = column.dictionary();
+        state.code_to_id.clear();
+      }
+      ForSelected(selection, n, [&](int64_t i, int64_t row) {
+        if (!is_valid(i)) {
+          return;
+        }
+        size_t code = static_cast<size_t>(codes[row]);
+        if (code >= state.code_to_id.size()) {
+          state.code_to_id.resize(code + 1, -1);
+        }
+        int32_t id = state.code_to_id[code];
+        if (id < 0) {
+          id = state.strings->GetOrInsert(dictionary.Value(static_cast<int32_t>(code)));
+          state.code_to_id[code] = id;
+        }
+        words[i] = static_cast<uint64_t>(id);
+      });
+      break;
+    }
+    case TypeId::kString:
+      ForSelected(selection, n, [&](int64_t i, int64_t row) {
+        if (is_valid(i)) {
+          words[i] = static_cast<uint64_t>(state.strings->GetOrInsert(column.GetString(row)));
+        }
+      });
+      break;
+    case TypeId::kInterval: {
+      const Interval* data = column.data<Interval>();
+      ForSelected(selection, n, [&](int64_t i, int64_t row) {
+        if (is_valid(i)) {
+          std::string_view bytes(reinterpret_cast<const char*>(&data[row]), sizeof(Interval));
+          words[i] = static_cast<uint64_t>(state.strings->GetOrInsert(bytes));
+        }
+      });
+      break;
+    }
+  }
+  if (nulls) {
+    for (int64_t i = 0; i < n; ++i) {
+      if ((*valid)[static_cast<size_t>(i)] == 0) {
+        words[i] = 0;
+      }
+    }
+  }
+}
+
+void GroupTable::InsertSingleDictionary(const Column& column,
+                                        int64_t num_rows,
+                                        const SelectionVector* selection,
+                                        std::vector<uint32_t>* group_ids) {
+  const int64_t n = selection ? static_cast<int64_t>(selection->size()) : num_rows;
+  uint32_t* out = group_ids->data() + (group_ids->size() - static_cast<size_t>(n));
+  const int32_t* codes = column.data<int32_t>();
+  const StringDictionary& dictionary = *column.dictionary();
+  KeyColumnState& state = columns_[0];
+  if (group_cache_dictionary_ != column.dictionary()) {
+    group_cache_dictionary_ = column.dictionary();
+    code_to_group_.clear();
+  }
+  // Size the cache by the largest code present rather than the dictionary's size: a shared
+  // dictionary may be far larger than the codes a batch uses (and may be growing).
+  const bool nulls = column.has_nulls();
+  int32_t max_code = -1;
+  ForSelected(selection, n, [&](int64_t, int64_t row) {
+    if (!nulls || column.IsValid(row)) {
+      max_code = std::max(max_code, codes[row]);
+    }
+  });
+  if (static_cast<int64_t>(code_to_group_.size()) <= max_code) {
+    code_to_group_.resize(static_cast<size_t>(max_code) + 1, -1);
+  }
+  int32_t* cache = code_to_group_.data();
+  auto group_of = [&](int32_t code) -> uint32_t {
+    int32_t group = cache[code];
+    if (group < 0) [[unlikely]] {
+      int32_t id = state.strings->GetOrInsert(dictionary.Value(code));
+      group = static_cast<int32_t>(SingleKeyGroup(static_cast<uint64_t>(id)));
+      cache[code] = group;
+    }
+    return static_cast<uint32_t>(group);
+  };
+  if (!nulls) {
+    ForSelected(selection, n, [&](int64_t i, int64_t row) { out[i] = group_of(codes[row]); });
+  } else {
+    ForSelected(selection, n, [&](int64_t i, int64_t row) {
+      out[i] = column.IsValid(row) ? group_of(codes[row]) : NullGroup();
+    });
+  }
+}
+
+void GroupTable::Insert(const std::vector<ColumnPtr>& keys,
+                        int64_t num_rows,
+                        const SelectionVector* selection,
+                        std::vector<uint32_t>* group_ids) {
+  STRATA_DCHECK_EQ(keys.size(), columns_.size());
+  const int64_t n = selection ? static_cast<int64_t>(selection->size()) : num_rows;
+  const size_t old_size = group_ids->size();
+  group_ids->resize(old_size + static_cast<size_t>(n));
+  uint32_t* out = group_ids->data() + old_size;
+  if (columns_.empty()) {
+    std::fill_n(out, n, 0);
+    return;
+  }
+  if (columns_.size() == 1) {
+    const Column& column = *keys[0];
+    if (column.type() == TypeId::kDictionary) {
+      InsertSingleDictionary(column, num_rows, selection, group_ids);
+      return;
+    }
+    std::vector<uint64_t> words(static_cast<size_t>(n));
+    std::vector<uint8_t> valid(static_cast<size_t>(n), 1);
+    EncodeColumn(0, column, selection, n, words.data(), &valid);
+    // Keys often come in runs (time buckets of sorted data): remember the last one.
+    uint64_t last_word = 0;
+    int64_t last_group = -1;
+    const bool nulls = column.has_nulls() || column.type() == TypeId::kNull;
+    for (int64_t i = 0; i < n; ++i) {
+      if (nulls && valid[static_cast<size_t>(i)] == 0) {
+        out[i] = NullGroup();
+        continue;
+      }
+      uint64_t word = words[static_cast<size_t>(i)];
+      if (word != last_word || last_group < 0) {
+        last_group = SingleKeyGroup(word);
+        last_word = word;
+      }
+      out[i] = static_cast<uint32_t>(last_group);
+    }
+    return;
+  }
+  const size_t k = columns_.size();
+  const size_t width = static_cast<size_t>(words_per_group_);
+  std::vector<uint64_t> words(k * static_cast<size_t>(n));
+  std::vector<uint8_t> valid(k * static_cast<size_t>(n), 1);
+  std::vector<uint8_t> column_valid(static_cast<size_t>(n));
+  for (size_t c = 0; c < k; ++c) {
+    std::fill(column_valid.begin(), column_valid.end(), 1);
+    EncodeColumn(static_cast<int>(c),
+                 *keys[c],
+                 selection,
+                 n,
+                 words.data() + c * static_cast<size_t>(n),
+                 &column_valid);
+    std::copy(column_valid.begin(), column_valid.end(), valid.begin() + c * static_cast<size_t>(n));
+  }
+  for (int64_t i = 0; i < n; ++i) {
+    size_t slot = static_cast<size_t>(num_groups_) * width;
+    if (tuple_words_.size() < slot + width) {
+      tuple_words_.resize(std::max(slot + width, tuple_words_.size() * 2));
+    }
+    uint64_t mask = 0;
+    for (size_t c = 0; c < k; ++c) {
+      tuple_words_[slot + c] = words[c * static_cast<size_t>(n) + static_cast<size_t>(i)];
+      mask |= static_cast<uint64_t>(valid[c * static_cast<size_t>(n) + static_cast<size_t>(i)])
+              << c;
+    }
+    tuple_words_[slot + k] = mask;
+    auto [it, inserted] = tuple_set_.insert(num_groups_);
+    if (inserted) {
+      ++num_groups_;
+    }
+    out[i] = *it;
+  }
+}
+
+ColumnPtr GroupTable::KeyColumn(int k,
+                                uint32_t start,
+                                uint32_t count,
+                                bool dictionary_output) const {
+  const KeyColumnState& state = columns_[static_cast<size_t>(k)];
+  const bool single = columns_.size() == 1;
+  const size_t width = static_cast<size_t>(words_per_group_);
+  auto word_of = [&](uint32_t g) -> uint64_t {
+    return single ? single_words_[g] : tuple_words_[g * width + static_cast<size_t>(k)];
+  };
+  auto valid_of = [&](uint32_t g) -> bool {
+    return single ? static_cast<int64_t>(g) != null_group_
+                  : ((tuple_words_[g * width + columns_.size()] >> k) & 1) != 0;
+  };
+  TypeId type = state.type;
+  std::shared_ptr<Column> column;
+  if (state.is_string && type != TypeId::kInterval) {
+    if (dictionary_output) {
+      column = std::make_shared<Column>(TypeId::kDictionary, state.strings);
+    } else {
+      column = std::make_shared<Column>(TypeId::kString);
+    }
+    column->Reserve(count);
+    for (uint32_t g = start; g < start + count; ++g) {
+      if (!valid_of(g)) {
+        column->AppendNull();
+      } else if (dictionary_output) {
+        column->AppendDictionaryCode(static_cast<int32_t>(word_of(g)));
+      } else {
+        column->AppendString(state.strings->Value(static_cast<int32_t>(word_of(g))));
+      }
+    }
+    return column;
+  }
+  if (type == TypeId::kNull) {
+    column = std::make_shared<Column>(TypeId::kNull);
+    column->AppendNulls(count);
+    return column;
+  }
+  column = std::make_shared<Column>(type);
+  column->ResizeFixed(count);
+  Bitmap validity(count, true);
+  bool any_null = false;
+  for (uint32_t i = 0; i < count; ++i) {
+    uint32_t g = start + i;
+    if (!valid_of(g)) {
+      validity.Set(i, false);
+      any_null = true;
+      continue;
+    }
+    uint64_t word = word_of(g);
+    switch (type) {
+      case TypeId::kBool:
+        column->mutable_data<uint8_t>()[i] = static_cast<uint8_t>(word);
+        break;
+      case TypeId::kInterval: {
+        std::string_view bytes = state.strings->Value(static_cast<int32_t>(word));
+        std::memcpy(&column->mutable_data<Interval>()[i], bytes.data(), sizeof(Interval));
+        break;
+      }
+      default:
+        column->mutable_data<uint64_t>()[i] = word;
+        break;
+    }
+  }
+  if (any_null) {
+    column->SetValidity(std::move(validity));
+  }
+  return column;
+}
+
+size_t GroupTable::MemoryUsage() const {
+  size_t bytes =
+      single_map_.capacity() * (sizeof(uint64_t) + sizeof(uint32_t) + 1) +
+      single_words_.capacity() * sizeof(uint64_t) + tuple_words_.capacity() * sizeof(uint64_t) +
+      tuple_set_.capacity() * (sizeof(uint32_t) + 1) + code_to_group_.capacity() * sizeof(int32_t);
+  for (const KeyColumnState& state : columns_) {
+    bytes += state.code_to_id.capacity() * sizeof(int32_t);
+    if (state.strings) {
+      bytes += state.strings->MemoryUsage();
+    }
+  }
+  return bytes;
+}
+
+}  // namespace strata::exec
