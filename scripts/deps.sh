@@ -15,6 +15,7 @@ STRATA_PACKAGES=(
   libzstd-dev zlib1g-dev   # compression (gzip request bodies; zstd for Parquet later)
   nlohmann-json3-dev # JSON in the HTTP API
   libre2-dev         # regular expressions
+  libreadline-dev    # line editing and history in the `strata query` shell
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
 )

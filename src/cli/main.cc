@@ -1,5 +1,6 @@
 // The strata command line: `strata serve` runs the server, `strata write` sends line protocol to
-// a running server. Every serve flag can also be set as an environment variable STRATA_<FLAG>.
+// a running server, `strata query` sends it SQL. Every serve flag can also be set as an environment
+// variable STRATA_<FLAG>.
 #include <malloc.h>
 #include <signal.h>
 
@@ -13,6 +14,7 @@
 
 #include "CLI/CLI.hpp"
 #include "cli/flag_values.h"
+#include "cli/query_command.h"
 #include "common/logging.h"
 #include "fmt/format.h"
 #include "nlohmann/json.hpp"
@@ -36,6 +38,7 @@ struct ServeFlags {
   int max_tables = 100000;
   int max_columns_per_table = 2000;
   std::string log_level = "info";
+  std::string auth_token;
 };
 
 struct WriteFlags {
@@ -46,6 +49,7 @@ struct WriteFlags {
   bool no_partial = false;
   bool no_sync = false;
   std::string batch_size = "4MiB";
+  std::string token;
 };
 
 int Fail(const absl::Status& status) {
@@ -75,6 +79,7 @@ int RunServe(const ServeFlags& flags) {
   options.max_databases = flags.max_databases;
   options.max_tables = flags.max_tables;
   options.max_columns_per_table = flags.max_columns_per_table;
+  options.auth_token = flags.auth_token;
   auto request_size = ParseByteSize(flags.max_http_request_size);
   auto flush_interval = ParseDuration(flags.wal_flush_interval);
   auto segment_size = ParseByteSize(flags.wal_max_segment_size);
@@ -137,8 +142,12 @@ int64_t SendBatch(server::HttpClient& client,
                                    server::UrlEncode(flags.precision),
                                    flags.no_partial ? "false" : "true",
                                    flags.no_sync ? "&no_sync=true" : "");
-  auto response =
-      client.Request("POST", target, body, {{"Content-Type", "text/plain; charset=utf-8"}});
+  std::vector<std::pair<std::string, std::string>> headers = {
+      {"Content-Type", "text/plain; charset=utf-8"}};
+  if (!flags.token.empty()) {
+    headers.emplace_back("Authorization", "Bearer " + flags.token);
+  }
+  auto response = client.Request("POST", target, body, headers);
   if (!response.ok()) {
     Fail(response.status());
     return -1;
@@ -301,6 +310,12 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--log-level", serve.log_level, "trace, debug, info, warn, error or off")
       ->envname(env("LOG_LEVEL"))
       ->capture_default_str();
+  serve_cmd
+      ->add_option("--auth-token",
+                   serve.auth_token,
+                   "Require 'Authorization: Bearer <token>' on every API request but /health and "
+                   "/ping (default: no authentication)")
+      ->envname(env("AUTH_TOKEN"));
 
   WriteFlags write;
   CLI::App* write_cmd = app.add_subcommand(
@@ -321,6 +336,24 @@ int main(int argc, char** argv) {
                       "Acknowledge before the WAL fsync (faster, may lose the last writes)");
   write_cmd->add_option("--batch-size", write.batch_size, "Bytes of line protocol per request")
       ->capture_default_str();
+  write_cmd->add_option("--token", write.token, "Authentication token (serve --auth-token)")
+      ->envname(env("TOKEN"));
+
+  strata::cli::QueryFlags query;
+  CLI::App* query_cmd = app.add_subcommand(
+      "query",
+      "Run SQL on a running server: one statement, statements from standard input, or an "
+      "interactive shell when standard input is a terminal");
+  query_cmd->add_option("--host", query.host, "Server URL")
+      ->envname(env("HOST"))
+      ->capture_default_str();
+  query_cmd->add_option("-d,--database", query.database, "Database to query")
+      ->envname(env("DATABASE"));
+  query_cmd->add_option("--format", query.format, "json, jsonl, csv or pretty")
+      ->capture_default_str();
+  query_cmd->add_option("--token", query.token, "Authentication token (serve --auth-token)")
+      ->envname(env("TOKEN"));
+  query_cmd->add_option("sql", query.sql, "The SQL statement (default: standard input or shell)");
 
   CLI11_PARSE(app, argc, argv);
   if (serve_cmd->parsed()) {
@@ -328,6 +361,9 @@ int main(int argc, char** argv) {
   }
   if (write_cmd->parsed()) {
     return strata::cli::RunWrite(write);
+  }
+  if (query_cmd->parsed()) {
+    return strata::cli::RunQuery(query);
   }
   return 2;
 }

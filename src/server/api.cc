@@ -66,8 +66,46 @@ int HttpStatusFor(const absl::Status& status) {
 Api::Api(write::WritePath* write_path,
          catalog::Catalog* catalog,
          buffer::WriteBuffer* buffer,
-         std::function<int64_t()> clock_ns)
-    : write_path_(write_path), catalog_(catalog), buffer_(buffer), clock_ns_(std::move(clock_ns)) {}
+         const query::QueryEngine* query_engine,
+         std::function<int64_t()> clock_ns,
+         std::string auth_token)
+    : write_path_(write_path),
+      catalog_(catalog),
+      buffer_(buffer),
+      query_api_(query_engine),
+      clock_ns_(std::move(clock_ns)),
+      auth_token_(std::move(auth_token)) {}
+
+bool Api::Authorized(const HttpRequest& request, HttpResponse* response) const {
+  if (auth_token_.empty()) {
+    return true;
+  }
+  const std::string* header = request.Header("authorization");
+  std::string_view presented;
+  if (header != nullptr) {
+    std::string_view value = *header;
+    for (std::string_view scheme : {"Bearer ", "Token "}) {
+      if (value.size() > scheme.size() && value.substr(0, scheme.size()) == scheme) {
+        presented = value.substr(scheme.size());
+      }
+    }
+  }
+  // Compare in time independent of where the first difference is.
+  unsigned char difference = presented.size() == auth_token_.size() ? 0 : 1;
+  for (size_t i = 0; i < presented.size() && i < auth_token_.size(); ++i) {
+    difference |= static_cast<unsigned char>(presented[i] ^ auth_token_[i]);
+  }
+  if (header != nullptr && !presented.empty() && difference == 0) {
+    return true;
+  }
+  *response = JsonError(401,
+                        header == nullptr
+                            ? "authorization required: send the header 'Authorization: Bearer "
+                              "<token>'"
+                            : "invalid token in the Authorization header");
+  response->headers.emplace_back("WWW-Authenticate", "Bearer");
+  return false;
+}
 
 void Api::Handle(const HttpRequest& request, HttpResponse* response) const {
   const std::string& path = request.path;
@@ -79,7 +117,24 @@ void Api::Handle(const HttpRequest& request, HttpResponse* response) const {
     response->headers.emplace_back("Allow", allow);
   };
 
-  if (path == "/api/v3/write_lp" || path == "/api/v2/write" || path == "/write") {
+  const bool open_endpoint = path == "/health" || path == "/api/v1/health" || path == "/ping";
+  if (!open_endpoint && !Authorized(request, response)) {
+    return;
+  }
+
+  if (path == "/api/v3/query_sql") {
+    if (!get && !post) {
+      method_not_allowed("GET, POST");
+      return;
+    }
+    query_api_.HandleSql(request, response);
+  } else if (path == "/api/v3/query_influxql" || path == "/query") {
+    if (!get && !post) {
+      method_not_allowed("GET, POST");
+      return;
+    }
+    *response = JsonError(501, "InfluxQL is not supported yet; use SQL at /api/v3/query_sql");
+  } else if (path == "/api/v3/write_lp" || path == "/api/v2/write" || path == "/write") {
     if (!post) {
       method_not_allowed("POST");
       return;

@@ -1,6 +1,7 @@
-// The HTTP API: InfluxDB-compatible write endpoints (v3 write_lp, v2 write, v1 write), health
-// and ping, and debug views of the write buffer. Maps requests to the write path and statuses
-// to HTTP codes and JSON error bodies the way InfluxDB 3 does.
+// The HTTP API: InfluxDB-compatible write endpoints (v3 write_lp, v2 write, v1 write), the SQL
+// query endpoint (v3 query_sql), health and ping, and debug views of the write buffer. Maps
+// requests to the write path and statuses to HTTP codes and JSON error bodies the way InfluxDB 3
+// does.
 #pragma once
 
 #include <functional>
@@ -8,7 +9,9 @@
 
 #include "buffer/write_buffer.h"
 #include "catalog/catalog.h"
+#include "query/query_engine.h"
 #include "server/http_types.h"
+#include "server/query_api.h"
 #include "write/write_path.h"
 
 namespace strata::server {
@@ -16,11 +19,15 @@ namespace strata::server {
 // Dispatches requests by path. Thread-safe; the components must outlive it.
 class Api {
  public:
-  // `clock_ns` returns the server time in ns since the epoch (injectable for tests).
+  // `clock_ns` returns the server time in ns since the epoch (injectable for tests). With a
+  // non-empty `auth_token`, every endpoint but /health and /ping requires the header
+  // `Authorization: Bearer <auth_token>` (or `Token <auth_token>`).
   Api(write::WritePath* write_path,
       catalog::Catalog* catalog,
       buffer::WriteBuffer* buffer,
-      std::function<int64_t()> clock_ns);
+      const query::QueryEngine* query_engine,
+      std::function<int64_t()> clock_ns,
+      std::string auth_token = "");
 
   void Handle(const HttpRequest& request, HttpResponse* response) const;
 
@@ -30,13 +37,17 @@ class Api {
 
   void HandleWrite(WriteApi api, const HttpRequest& request, HttpResponse* response) const;
   void HandlePing(HttpResponse* response) const;
+  // False (with a 401 response) when tokens are required and the request has no valid one.
+  bool Authorized(const HttpRequest& request, HttpResponse* response) const;
   void HandleDebugBuffer(const HttpRequest& request, HttpResponse* response) const;
   void HandleDebugRows(const HttpRequest& request, HttpResponse* response) const;
 
   write::WritePath* const write_path_;
   catalog::Catalog* const catalog_;
   buffer::WriteBuffer* const buffer_;
+  QueryApi query_api_;
   std::function<int64_t()> clock_ns_;
+  std::string auth_token_;
 };
 
 // The HTTP status for a request-level error status.

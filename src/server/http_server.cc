@@ -223,6 +223,22 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Send(HttpResponse response, bool close) {
+    if (response.stream) {
+      if (version_ >= 11) {
+        SendStream(std::move(response), close);
+        return;
+      }
+      // HTTP/1.0 has no chunked encoding: produce the whole body, then send it as usual.
+      absl::StatusOr<bool> more = true;
+      while (more.ok() && *more) {
+        more = ProduceNext(response.stream, &response.body);
+      }
+      response.stream = nullptr;
+      if (!more.ok()) {
+        response = JsonError(HttpStatusForStreamError(more.status()),
+                             std::string(more.status().message()));
+      }
+    }
     auto res = std::make_shared<http::response<http::string_body>>(
         static_cast<http::status>(response.status), version_ == 0 ? 11 : version_);
     res->set(http::field::server, fmt::format("strata/{}", kVersion));
@@ -242,6 +258,102 @@ class Session : public std::enable_shared_from_this<Session> {
           }
           self->ReadHeader();
         });
+  }
+
+  // The state of a response whose body is streamed: the header (with its serializer, which
+  // refers to it), the producer and the piece being written.
+  struct StreamState {
+    http::response<http::empty_body> header;
+    http::response_serializer<http::empty_body> serializer{header};
+    HttpBodyStream producer;
+    std::string piece;
+    bool close = false;
+  };
+
+  // Calls the producer, turning an exception into an Internal status.
+  static absl::StatusOr<bool> ProduceNext(const HttpBodyStream& producer, std::string* out) {
+    try {
+      return producer(out);
+    } catch (const std::exception& e) {
+      return absl::InternalError(fmt::format("internal error: {}", e.what()));
+    }
+  }
+
+  static int HttpStatusForStreamError(const absl::Status& status) {
+    return status.code() == absl::StatusCode::kInvalidArgument ? 400 : 500;
+  }
+
+  void SendStream(HttpResponse response, bool close) {
+    auto state = std::make_shared<StreamState>();
+    state->header.result(static_cast<http::status>(response.status));
+    state->header.version(11);
+    state->header.set(http::field::server, fmt::format("strata/{}", kVersion));
+    state->header.set(http::field::content_type, response.content_type);
+    for (auto& [name, value] : response.headers) {
+      state->header.set(name, value);
+    }
+    state->header.keep_alive(!close);
+    state->header.chunked(true);
+    state->producer = std::move(response.stream);
+    state->close = close;
+    stream_.expires_after(options_.read_timeout);
+    http::async_write_header(stream_,
+                             state->serializer,
+                             [self = shared_from_this(), state](beast::error_code ec, size_t) {
+                               if (ec) {
+                                 self->Close();
+                                 return;
+                               }
+                               self->WriteNextPiece(state);
+                             });
+  }
+
+  // Writes the producer's next non-empty piece as one chunk, then continues; after the last piece
+  // writes the terminating chunk. A producer error closes the connection mid-body.
+  void WriteNextPiece(std::shared_ptr<StreamState> state) {
+    state->piece.clear();
+    absl::StatusOr<bool> more = true;
+    while (state->piece.empty() && more.ok() && *more) {
+      more = ProduceNext(state->producer, &state->piece);
+    }
+    if (!more.ok()) {
+      STRATA_LOG_WARN("streamed response aborted after its header was sent error={}",
+                      std::string(more.status().message()));
+      Close();
+      return;
+    }
+    const bool last = !*more;
+    stream_.expires_after(options_.read_timeout);
+    if (state->piece.empty()) {
+      WriteLastChunk(std::move(state));
+      return;
+    }
+    asio::async_write(stream_,
+                      http::make_chunk(asio::buffer(state->piece)),
+                      [self = shared_from_this(), state, last](beast::error_code ec, size_t) {
+                        if (ec) {
+                          self->Close();
+                          return;
+                        }
+                        if (last) {
+                          self->WriteLastChunk(state);
+                        } else {
+                          self->WriteNextPiece(state);
+                        }
+                      });
+  }
+
+  void WriteLastChunk(std::shared_ptr<StreamState> state) {
+    state->producer = nullptr;  // releases what the producer holds (e.g. a finished query)
+    asio::async_write(stream_,
+                      http::make_chunk_last(),
+                      [self = shared_from_this(), state](beast::error_code ec, size_t) {
+                        if (ec || state->close) {
+                          self->Close();
+                          return;
+                        }
+                        self->ReadHeader();
+                      });
   }
 
   void Close() {

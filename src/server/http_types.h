@@ -2,11 +2,14 @@
 // handlers can be unit-tested without sockets.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "absl/status/statusor.h"
 
 namespace strata::server {
 
@@ -26,11 +29,22 @@ struct HttpRequest {
   const std::string* Header(const std::string& name) const;
 };
 
+// Produces a streamed response body piece by piece: appends the next bytes to `*out` and returns
+// true while more may follow, false after the last piece. An error ends the response abruptly
+// (the connection is closed without the final chunk, so the client sees a truncated body): the
+// status line has been sent by then and cannot change. Called on a server thread, one call at a
+// time; it may block (e.g. while a query computes its next batch).
+using HttpBodyStream = std::function<absl::StatusOr<bool>(std::string* out)>;
+
 struct HttpResponse {
   int status = 200;
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // When set, `body` is ignored and the body is sent with chunked transfer encoding as `stream`
+  // produces it (HTTP/1.0 clients get it whole, after the last piece). Destroyed when the response
+  // is done or the connection fails, which is how a producer learns the client is gone.
+  HttpBodyStream stream;
 };
 
 // Splits a request target into path and decoded query parameters. Percent escapes and '+' in

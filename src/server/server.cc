@@ -18,6 +18,7 @@
 #include "common/logging.h"
 #include "common/status.h"
 #include "fmt/format.h"
+#include "query/query_engine.h"
 #include "server/api.h"
 #include "server/http_server.h"
 #include "wal/wal.h"
@@ -32,6 +33,7 @@ struct Server::Impl {
   std::unique_ptr<wal::Wal> wal;
   std::unique_ptr<buffer::WriteBuffer> buffer;
   std::unique_ptr<write::WritePath> write_path;
+  std::unique_ptr<query::QueryEngine> query_engine;
   std::unique_ptr<Api> api;
   std::unique_ptr<HttpServer> http;
   bool stopped = false;
@@ -130,12 +132,19 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Open(const ServerOptions& option
       "recovered data_dir={} seconds={:.3f}",
       options.data_dir,
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-  impl->api =
-      std::make_unique<Api>(impl->write_path.get(), impl->catalog.get(), impl->buffer.get(), [] {
+  impl->query_engine =
+      std::make_unique<query::QueryEngine>(impl->catalog.get(), impl->buffer.get());
+  impl->api = std::make_unique<Api>(
+      impl->write_path.get(),
+      impl->catalog.get(),
+      impl->buffer.get(),
+      impl->query_engine.get(),
+      [] {
         return std::chrono::duration_cast<std::chrono::nanoseconds>(
                    std::chrono::system_clock::now().time_since_epoch())
             .count();
-      });
+      },
+      options.auth_token);
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
 

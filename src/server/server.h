@@ -24,6 +24,8 @@ struct ServerOptions {
   int max_databases = 0;  // 0: the catalog's default
   int max_tables = 0;
   int max_columns_per_table = 0;
+  // When non-empty, API requests must carry `Authorization: Bearer <auth_token>`.
+  std::string auth_token;
 };
 
 class Server {

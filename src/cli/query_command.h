@@ -1,0 +1,22 @@
+// `strata query`: sends SQL to a running server's /api/v3/query_sql and prints the result, for
+// one statement given on the command line, statements read from standard input, or an
+// interactive shell (readline line editing, history in ~/.strata_history).
+#pragma once
+
+#include <string>
+
+namespace strata::cli {
+
+struct QueryFlags {
+  std::string host = "http://127.0.0.1:8181";
+  std::string database;
+  std::string format = "pretty";
+  std::string token;  // sent as `Authorization: Bearer <token>` when set
+  std::string sql;    // empty: read statements from standard input or run the shell
+};
+
+// Runs the command. Returns the process exit code: 0, or 1 when a statement failed (outside the
+// interactive shell, which reports errors and goes on) or the server could not be reached.
+int RunQuery(const QueryFlags& flags);
+
+}  // namespace strata::cli

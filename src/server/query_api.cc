@@ -1,0 +1,323 @@
+// /api/v3/query_sql: request parsing, the engine call and the streamed, formatted result.
+#include "server/query_api.h"
+
+#include <algorithm>
+#include <cctype>
+#include <limits>
+#include <memory>
+#include <utility>
+
+#include "fmt/format.h"
+#include "format/result_writer.h"
+#include "nlohmann/json.hpp"
+#include "server/api.h"
+#include "server/http_server.h"
+
+namespace strata::server {
+namespace {
+
+using nlohmann::json;
+
+// A streamed piece is sent once it holds at least this many bytes (or the result ends). Small
+// enough that the client sees rows soon, large enough that chunk overhead does not matter.
+constexpr size_t kStreamPieceBytes = 64u << 10;
+
+std::string Lowercase(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) {
+    return static_cast<char>(std::tolower(c));
+  });
+  return out;
+}
+
+// The media type of a Content-Type value, without parameters, lower-cased and trimmed.
+std::string MediaType(std::string_view content_type) {
+  content_type = content_type.substr(0, content_type.find(';'));
+  while (!content_type.empty() && content_type.front() == ' ') content_type.remove_prefix(1);
+  while (!content_type.empty() && content_type.back() == ' ') content_type.remove_suffix(1);
+  return Lowercase(content_type);
+}
+
+bool LooksLikeJsonObject(std::string_view body) {
+  size_t first = body.find_first_not_of(" \t\r\n");
+  return first != std::string_view::npos && body[first] == '{';
+}
+
+// The parameters of one request as text, whichever way they arrived. `params` stays JSON text
+// for a GET or a form, and is the JSON value itself for a JSON body.
+struct RawParameters {
+  std::optional<std::string> database;
+  std::optional<std::string> sql;
+  std::optional<std::string> format;
+  std::optional<std::string> params_text;
+  std::optional<json> params_json;
+};
+
+void TakeFromPairs(const std::vector<std::pair<std::string, std::string>>& pairs,
+                   RawParameters* raw) {
+  for (const auto& [key, value] : pairs) {
+    std::optional<std::string>* slot = key == "db"       ? &raw->database
+                                       : key == "q"      ? &raw->sql
+                                       : key == "format" ? &raw->format
+                                       : key == "params" ? &raw->params_text
+                                                         : nullptr;
+    if (slot != nullptr && !slot->has_value()) {
+      *slot = value;  // the first occurrence wins, as HttpRequest::Param does
+    }
+  }
+}
+
+// Reads a JSON body's members. Returns an error message, or empty.
+std::string TakeFromJson(const json& body, RawParameters* raw) {
+  if (!body.is_object()) {
+    return "the request body must be a JSON object with \"db\" and \"q\"";
+  }
+  for (const auto& [key, value] : body.items()) {
+    std::optional<std::string>* slot = key == "db"       ? &raw->database
+                                       : key == "q"      ? &raw->sql
+                                       : key == "format" ? &raw->format
+                                                         : nullptr;
+    if (slot != nullptr) {
+      if (value.is_null()) {
+        continue;
+      }
+      if (!value.is_string()) {
+        return fmt::format("\"{}\" must be a string, not {}", key, value.type_name());
+      }
+      *slot = value.get<std::string>();
+    } else if (key == "params") {
+      if (value.is_string()) {
+        raw->params_text = value.get<std::string>();
+      } else if (!value.is_null()) {
+        raw->params_json = value;
+      }
+    }
+  }
+  return "";
+}
+
+absl::StatusOr<std::map<std::string, exec::Scalar>> ParamsFromJson(const json& params) {
+  if (!params.is_object()) {
+    return absl::InvalidArgumentError(
+        fmt::format("\"params\" must be a JSON object of name: value, not {}", params.type_name()));
+  }
+  std::map<std::string, exec::Scalar> out;
+  for (const auto& [name, value] : params.items()) {
+    exec::Scalar scalar;
+    switch (value.type()) {
+      case json::value_t::null:
+        break;
+      case json::value_t::boolean:
+        scalar = exec::Scalar::Bool(value.get<bool>());
+        break;
+      case json::value_t::number_integer:
+        scalar = exec::Scalar::Int64(value.get<int64_t>());
+        break;
+      case json::value_t::number_unsigned: {
+        uint64_t v = value.get<uint64_t>();
+        scalar = v <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max())
+                     ? exec::Scalar::Int64(static_cast<int64_t>(v))
+                     : exec::Scalar::UInt64(v);
+        break;
+      }
+      case json::value_t::number_float:
+        scalar = exec::Scalar::Float64(value.get<double>());
+        break;
+      case json::value_t::string:
+        scalar = exec::Scalar::String(value.get<std::string>());
+        break;
+      default:
+        return absl::InvalidArgumentError(
+            fmt::format("query parameter '{}' is {}: expected a string, number, boolean or null",
+                        name,
+                        value.type_name()));
+    }
+    out.emplace(name, std::move(scalar));
+  }
+  return out;
+}
+
+// The running query behind a streamed response: the engine's result, the format writer and the
+// first batch, which HandleSql fetched before answering so that its errors get a status code.
+struct QueryStream {
+  std::unique_ptr<query::QueryResult> result;
+  std::unique_ptr<format::ResultWriter> writer;
+  std::optional<exec::Batch> first_batch;
+  bool begun = false;
+
+  void Write(const exec::Batch& batch, std::string* out) {
+    if (batch.length() == 0) {
+      return;
+    }
+    const exec::Batch dense = batch.has_selection() ? batch.Compact() : batch;
+    writer->WriteBatch(*dense.ToRecordBatch(), out);
+  }
+
+  absl::StatusOr<bool> Produce(std::string* out) {
+    if (!begun) {
+      begun = true;
+      writer->Begin(out);
+      if (!first_batch.has_value()) {
+        writer->Finish(out);
+        return false;
+      }
+      Write(*first_batch, out);
+      first_batch.reset();
+      return true;  // the first rows go out at once
+    }
+    while (out->size() < kStreamPieceBytes) {
+      exec::Batch batch;
+      absl::StatusOr<bool> more = result->Next(&batch);
+      if (!more.ok()) {
+        return more.status();
+      }
+      if (!*more) {
+        writer->Finish(out);
+        return false;
+      }
+      Write(batch, out);
+    }
+    return true;
+  }
+};
+
+// The error response for a query that failed: the status's message with its HTTP status.
+HttpResponse StatusResponse(const absl::Status& status) {
+  return JsonError(HttpStatusFor(status), std::string(status.message()));
+}
+
+}  // namespace
+
+absl::StatusOr<std::map<std::string, exec::Scalar>> ParseQueryParams(std::string_view json_text) {
+  json parsed = json::parse(json_text, nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_discarded()) {
+    return absl::InvalidArgumentError(
+        fmt::format("\"params\" is not valid JSON: '{}'",
+                    json_text.size() > 200 ? std::string(json_text.substr(0, 200)) + "..."
+                                           : std::string(json_text)));
+  }
+  return ParamsFromJson(parsed);
+}
+
+std::optional<HttpResponse> ParseQueryRequest(const HttpRequest& request, QueryRequest* out) {
+  RawParameters raw;
+  if (request.method == "POST" && !request.body.empty()) {
+    const std::string* content_type = request.Header("content-type");
+    const std::string media = content_type == nullptr ? "" : MediaType(*content_type);
+    if (media == "application/json" || (media.empty() && LooksLikeJsonObject(request.body))) {
+      json body = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+      if (body.is_discarded()) {
+        return JsonError(400, "the request body is not valid JSON");
+      }
+      if (std::string error = TakeFromJson(body, &raw); !error.empty()) {
+        return JsonError(400, error);
+      }
+    } else if (media == "application/x-www-form-urlencoded" || media.empty()) {
+      std::string path;
+      std::vector<std::pair<std::string, std::string>> form;
+      ParseTarget("?" + request.body, &path, &form);
+      TakeFromPairs(form, &raw);
+    } else {
+      return JsonError(415,
+                       fmt::format("unsupported Content-Type '{}': send application/json or "
+                                   "application/x-www-form-urlencoded",
+                                   *content_type));
+    }
+  }
+  // Query-string parameters fill in what the body did not give.
+  TakeFromPairs(request.query, &raw);
+
+  if (!raw.database.has_value() || raw.database->empty()) {
+    return JsonError(400, "missing query parameter 'db' (the database to query)");
+  }
+  if (!raw.sql.has_value()) {
+    return JsonError(400, "missing query parameter 'q' (the SQL query)");
+  }
+  if (raw.sql->size() > kMaxQueryTextBytes) {
+    return JsonError(413,
+                     fmt::format("query text of {} bytes exceeds the limit of {} bytes",
+                                 raw.sql->size(),
+                                 kMaxQueryTextBytes));
+  }
+  if (raw.sql->find_first_not_of(" \t\r\n") == std::string::npos) {
+    return JsonError(400, "query parameter 'q' is empty");
+  }
+
+  if (raw.format.has_value() && !raw.format->empty()) {
+    absl::StatusOr<format::ResultFormat> parsed = format::ParseResultFormat(*raw.format);
+    if (!parsed.ok()) {
+      return JsonError(400, std::string(parsed.status().message()));
+    }
+    out->format = *parsed;
+  } else {
+    const std::string* accept = request.Header("accept");
+    std::optional<format::ResultFormat> chosen =
+        format::ResultFormatFromAccept(accept == nullptr ? "" : *accept);
+    if (!chosen.has_value()) {
+      return JsonError(400,
+                       fmt::format("no supported format in the Accept header '{}' (supported: "
+                                   "application/json, application/jsonl, text/csv, text/plain)",
+                                   *accept));
+    }
+    out->format = *chosen;
+  }
+  if (out->format == format::ResultFormat::kParquet) {
+    return JsonError(501,
+                     "the parquet result format is not supported yet; use json, jsonl, csv or "
+                     "pretty");
+  }
+
+  if (raw.params_json.has_value() || raw.params_text.has_value()) {
+    absl::StatusOr<std::map<std::string, exec::Scalar>> params =
+        raw.params_json.has_value() ? ParamsFromJson(*raw.params_json)
+                                    : ParseQueryParams(*raw.params_text);
+    if (!params.ok()) {
+      return JsonError(400, std::string(params.status().message()));
+    }
+    out->params = *std::move(params);
+  }
+  out->database = *std::move(raw.database);
+  out->sql = *std::move(raw.sql);
+  return std::nullopt;
+}
+
+void QueryApi::HandleSql(const HttpRequest& request, HttpResponse* response) const {
+  QueryRequest parsed;
+  if (std::optional<HttpResponse> error = ParseQueryRequest(request, &parsed)) {
+    *response = *std::move(error);
+    return;
+  }
+  query::QueryOptions options;
+  options.params = std::move(parsed.params);
+  absl::StatusOr<std::unique_ptr<query::QueryResult>> result =
+      engine_->Execute(parsed.database, parsed.sql, options);
+  if (!result.ok()) {
+    *response = StatusResponse(result.status());
+    return;
+  }
+  auto stream = std::make_shared<QueryStream>();
+  stream->result = *std::move(result);
+  absl::StatusOr<std::unique_ptr<format::ResultWriter>> writer =
+      format::ResultWriter::Create(parsed.format, stream->result->schema());
+  if (!writer.ok()) {
+    *response = StatusResponse(writer.status());
+    return;
+  }
+  stream->writer = *std::move(writer);
+  // Run the query up to its first batch before committing to 200: most runtime errors (division
+  // by zero, a bad cast) show up there and still get a proper status and JSON body.
+  exec::Batch first;
+  absl::StatusOr<bool> more = stream->result->Next(&first);
+  if (!more.ok()) {
+    *response = StatusResponse(more.status());
+    return;
+  }
+  if (*more) {
+    stream->first_batch = std::move(first);
+  }
+  response->status = 200;
+  response->content_type = std::string(format::ContentType(parsed.format));
+  response->stream = [stream](std::string* out) { return stream->Produce(out); };
+}
+
+}  // namespace strata::server

@@ -1,0 +1,1020 @@
+// The sqllogictest runner: every `.test` file in test/sql/ is run twice, as one gtest case per
+// mode: in-process (the server's write path and QueryEngine, called directly) and over HTTP (a
+// real `strata serve` process, /api/v3/write_lp and /api/v3/query_sql). The file format and the
+// rules for printing values are in test/sql/README.md; check_duckdb.mjs checks the same files
+// against DuckDB.
+//
+// Files listed in test/sql/PENDING (one name a line) are skipped until the engine passes them;
+// `sql_logic_test --run-pending` runs them anyway.
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "buffer/write_buffer.h"
+#include "catalog/catalog.h"
+#include "fmt/format.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "query/query_engine.h"
+#include "server/http_client.h"
+#include "test/e2e/server_process.h"
+#include "wal/wal.h"
+#include "write/write_path.h"
+
+#ifndef STRATA_SQL_TEST_DIR
+#error "STRATA_SQL_TEST_DIR must name the directory holding the .test files"
+#endif
+
+namespace strata::sql_test {
+namespace {
+
+using nlohmann::ordered_json;
+
+// Every file runs against this database; it is created by the file's first write.
+constexpr std::string_view kDatabase = "test";
+constexpr std::string_view kSeparator = "----";
+
+bool run_pending = false;  // --run-pending
+
+// ---------------------------------------------------------------------------------------------
+// Records
+
+enum class RecordKind { kWrite, kRestart, kStatement, kQuery };
+
+struct Record {
+  RecordKind kind = RecordKind::kWrite;
+  int line = 0;  // of the record's first line
+  // kWrite: the precision and the line protocol body (lines joined with '\n').
+  std::string precision = "ns";
+  std::string body;
+  // kStatement and kQuery.
+  std::string sql;
+  std::optional<std::string> expected_error;  // `statement error TEXT`, `query error TEXT`
+  // kQuery without an error: one type letter (I R T B P ?) per column, the sort mode, the rows.
+  std::string types;
+  bool rowsort = false;
+  std::vector<std::string> expected;
+};
+
+// Drops a carriage return (a file with CRLF line ends); result and SQL lines are otherwise kept
+// exactly as written.
+std::string_view WithoutCr(std::string_view line) {
+  if (line.ends_with('\r')) {
+    line.remove_suffix(1);
+  }
+  return line;
+}
+
+bool IsBlank(std::string_view line) {
+  return line.find_first_not_of(" \t") == std::string_view::npos;
+}
+
+std::vector<std::string> Words(std::string_view line) {
+  std::vector<std::string> words;
+  std::istringstream in{std::string(line)};
+  for (std::string word; in >> word;) {
+    words.push_back(word);
+  }
+  return words;
+}
+
+// Splits a .test file into records. Errors name the line.
+absl::StatusOr<std::vector<Record>> ParseFile(std::string_view text) {
+  std::vector<std::string_view> lines;
+  while (!text.empty()) {
+    size_t end = text.find('\n');
+    lines.push_back(WithoutCr(text.substr(0, end)));
+    text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
+  }
+  auto error = [](size_t index, std::string_view message) {
+    return absl::InvalidArgumentError(fmt::format("line {}: {}", index + 1, message));
+  };
+  std::vector<Record> records;
+  size_t i = 0;
+  while (i < lines.size()) {
+    if (IsBlank(lines[i]) || lines[i].front() == '#') {
+      ++i;
+      continue;
+    }
+    const size_t start = i++;
+    Record record;
+    record.line = static_cast<int>(start + 1);
+    const std::vector<std::string> words = Words(lines[start]);  // headers may have extra spaces
+    if (words[0] == "write") {
+      record.kind = RecordKind::kWrite;
+      for (size_t w = 1; w < words.size(); ++w) {
+        const std::string& option = words[w];
+        if (option != "precision=ns" && option != "precision=us" && option != "precision=ms" &&
+            option != "precision=s") {
+          return error(start, fmt::format("unknown write option '{}'", option));
+        }
+        record.precision = option.substr(option.find('=') + 1);
+      }
+      while (i < lines.size() && !IsBlank(lines[i])) {
+        record.body += std::string(lines[i++]) + "\n";
+      }
+      if (record.body.empty()) {
+        return error(start, "write without lines");
+      }
+    } else if (words[0] == "restart") {
+      if (words.size() != 1) {
+        return error(start, "restart takes no arguments");
+      }
+      record.kind = RecordKind::kRestart;
+    } else if (words[0] == "statement" || words[0] == "query") {
+      record.kind = words[0] == "statement" ? RecordKind::kStatement : RecordKind::kQuery;
+      const bool is_error = words.size() >= 2 && words[1] == "error";
+      if (is_error) {
+        std::string_view header = lines[start];
+        size_t pos = header.find("error") + 5;
+        std::string text_part(header.substr(pos));
+        text_part.erase(0, text_part.find_first_not_of(" \t"));
+        text_part.erase(text_part.find_last_not_of(" \t") + 1);
+        if (text_part.empty()) {
+          return error(start, "an error record needs the expected error text");
+        }
+        record.expected_error = text_part;
+      } else if (record.kind == RecordKind::kStatement) {
+        if (words.size() != 2 || words[1] != "ok") {
+          return error(start, "expected 'statement ok' or 'statement error <text>'");
+        }
+      } else {
+        if (words.size() < 2 || words.size() > 3) {
+          return error(start, "expected 'query <types> [rowsort|nosort]'");
+        }
+        record.types = words[1];
+        if (record.types.find_first_not_of("IRTBP?") != std::string::npos) {
+          return error(start, fmt::format("bad type letters '{}'", record.types));
+        }
+        if (words.size() == 3 && words[2] != "rowsort" && words[2] != "nosort") {
+          return error(start, fmt::format("unknown sort mode '{}'", words[2]));
+        }
+        record.rowsort = words.size() == 3 && words[2] == "rowsort";
+      }
+      std::vector<std::string_view> sql;
+      while (i < lines.size() && !IsBlank(lines[i]) && lines[i] != kSeparator) {
+        sql.push_back(lines[i++]);
+      }
+      if (sql.empty()) {
+        return error(start, "record without SQL");
+      }
+      for (size_t k = 0; k < sql.size(); ++k) {
+        record.sql += (k > 0 ? "\n" : "") + std::string(sql[k]);
+      }
+      if (record.kind == RecordKind::kQuery && !is_error) {
+        if (i >= lines.size() || lines[i] != kSeparator) {
+          return error(start, "query without ---- and expected result");
+        }
+        ++i;
+        while (i < lines.size() && !IsBlank(lines[i])) {
+          record.expected.emplace_back(lines[i++]);
+        }
+      } else if (i < lines.size() && lines[i] == kSeparator) {
+        return error(i, "only non-error query records have a ---- result");
+      }
+    } else {
+      return error(start, fmt::format("unknown record '{}'", lines[start]));
+    }
+    records.push_back(std::move(record));
+  }
+  return records;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Value printing (README.md): NULL, integers as is, floats as integers when integral and below
+// 1e15 else printf("%.12g"), strings as is ("(empty)" for ''), true/false, timestamps in UTC as
+// YYYY-MM-DDTHH:MM:SS with the fraction trimmed of trailing zeros.
+
+std::string FormatFloat(double v) {
+  if (std::isnan(v)) {
+    return "NaN";
+  }
+  if (std::isinf(v)) {
+    return v > 0 ? "Infinity" : "-Infinity";
+  }
+  if (v == 0) {
+    return "0";
+  }
+  if (v == std::trunc(v) && std::fabs(v) < 1e15) {
+    return fmt::format("{}", static_cast<int64_t>(v));
+  }
+  char buffer[64];
+  std::snprintf(buffer, sizeof(buffer), "%.12g", v);
+  return buffer;
+}
+
+std::string FormatTimestamp(int64_t nanos) {
+  int64_t seconds = nanos / 1'000'000'000;
+  int64_t fraction = nanos % 1'000'000'000;
+  if (fraction < 0) {
+    fraction += 1'000'000'000;
+    --seconds;
+  }
+  int64_t days = seconds / 86400;
+  int64_t second_of_day = seconds % 86400;
+  if (second_of_day < 0) {
+    second_of_day += 86400;
+    --days;
+  }
+  // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
+  int64_t z = days + 719468;
+  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  int64_t doe = z - era * 146097;
+  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  int64_t mp = (5 * doy + 2) / 153;
+  int64_t day = doy - (153 * mp + 2) / 5 + 1;
+  int64_t month = mp < 10 ? mp + 3 : mp - 9;
+  int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  std::string text = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+                                 year,
+                                 month,
+                                 day,
+                                 second_of_day / 3600,
+                                 second_of_day / 60 % 60,
+                                 second_of_day % 60);
+  if (fraction != 0) {
+    std::string digits = fmt::format("{:09}", fraction);
+    digits.erase(digits.find_last_not_of('0') + 1);
+    text += "." + digits;
+  }
+  return text;
+}
+
+std::string FormatString(std::string_view s) {
+  return s.empty() ? "(empty)" : std::string(s);
+}
+
+// A query's outcome as the runner compares it: formatted rows, or the error message.
+struct QueryOutcome {
+  std::vector<std::vector<std::string>> rows;
+  // Problems with the result's shape or types (a wrong letter, a wrong column count).
+  std::vector<std::string> type_errors;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Backends
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual absl::Status Start() = 0;
+  // Writes line protocol; an error unless every line was written.
+  virtual absl::Status Write(const std::string& precision, const std::string& body) = 0;
+  // Runs `sql` and formats the rows for the column letters `types` (empty: do not format, as
+  // for `statement ok`). A non-OK status is the query's error.
+  virtual absl::StatusOr<QueryOutcome> Query(const std::string& sql, const std::string& types) = 0;
+  // Stops cleanly and starts again on the same data.
+  virtual absl::Status Restart() = 0;
+};
+
+// Whether a column of `type` satisfies type letter `letter`.
+bool TypeMatches(TypeId type, char letter) {
+  switch (letter) {
+    case '?':
+      return true;
+    case 'I':
+      return type == TypeId::kInt64 || type == TypeId::kUInt64 || type == TypeId::kNull;
+    case 'R':
+      return type == TypeId::kFloat64 || type == TypeId::kNull;
+    case 'T':
+      return type == TypeId::kString || type == TypeId::kDictionary || type == TypeId::kNull;
+    case 'B':
+      return type == TypeId::kBool || type == TypeId::kNull;
+    case 'P':
+      return type == TypeId::kTimestamp || type == TypeId::kNull;
+  }
+  return false;
+}
+
+std::string FormatCell(const Column& column, int64_t row) {
+  if (column.IsNull(row)) {
+    return "NULL";
+  }
+  switch (column.type()) {
+    case TypeId::kBool:
+      return column.GetBool(row) ? "true" : "false";
+    case TypeId::kInt64:
+      return fmt::format("{}", column.GetInt64(row));
+    case TypeId::kUInt64:
+      return fmt::format("{}", column.GetUInt64(row));
+    case TypeId::kFloat64:
+      return FormatFloat(column.GetFloat64(row));
+    case TypeId::kString:
+    case TypeId::kDictionary:
+      return FormatString(column.GetString(row));
+    case TypeId::kTimestamp:
+      return FormatTimestamp(column.GetInt64(row));
+    case TypeId::kNull:
+      return "NULL";
+    case TypeId::kInterval:
+      break;
+  }
+  return "<interval>";
+}
+
+// The server's components, wired as src/server/server.cc wires them, on a temporary data
+// directory; a restart closes them (the WAL cleanly) and opens them again with WAL replay.
+class InProcessBackend : public Backend {
+ public:
+  absl::Status Start() override {
+    auto catalog = catalog::Catalog::Open(dir_.path() + "/catalog", catalog::CatalogLimits{});
+    if (!catalog.ok()) {
+      return catalog.status();
+    }
+    catalog_ = *std::move(catalog);
+    wal::WalOptions wal_options;
+    wal_options.directory = dir_.path() + "/wal";
+    auto wal = wal::Wal::Open(wal_options);
+    if (!wal.ok()) {
+      return wal.status();
+    }
+    wal_ = *std::move(wal);
+    buffer_ = std::make_unique<buffer::WriteBuffer>();
+    write_path_ = std::make_unique<write::WritePath>(catalog_.get(), wal_.get(), buffer_.get());
+    if (absl::Status recovered = write_path_->Recover(); !recovered.ok()) {
+      return recovered;
+    }
+    engine_ = std::make_unique<query::QueryEngine>(catalog_.get(), buffer_.get());
+    return absl::OkStatus();
+  }
+
+  absl::Status Write(const std::string& precision, const std::string& body) override {
+    write::WriteRequest request;
+    request.database = kDatabase;
+    request.body = body;
+    auto parsed = lineprotocol::ParsePrecision(precision);
+    if (!parsed.ok()) {
+      return parsed.status();
+    }
+    request.precision = *parsed;
+    request.accept_partial = false;
+    request.now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    auto outcome = write_path_->Write(request);
+    if (!outcome.ok()) {
+      return outcome.status();
+    }
+    if (!outcome->errors.empty()) {
+      const auto& first = outcome->errors.front();
+      return absl::InvalidArgumentError(fmt::format(
+          "line {} of the write: {}: {}", first.line_number, first.message, first.original_line));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<QueryOutcome> Query(const std::string& sql, const std::string& types) override {
+    auto result = engine_->Execute(kDatabase, sql);
+    if (!result.ok()) {
+      return result.status();
+    }
+    QueryOutcome outcome;
+    const Schema& schema = *(*result)->schema();
+    const bool check = !types.empty();
+    if (check && schema.num_fields() != static_cast<int>(types.size())) {
+      outcome.type_errors.push_back(fmt::format(
+          "expected {} columns ({}), the result has {}", types.size(), types, schema.num_fields()));
+    }
+    if (check && outcome.type_errors.empty()) {
+      for (int c = 0; c < schema.num_fields(); ++c) {
+        if (!TypeMatches(schema.field(c).type, types[static_cast<size_t>(c)])) {
+          outcome.type_errors.push_back(fmt::format("column {} ({}) is {}, its type is {}",
+                                                    c + 1,
+                                                    schema.field(c).name,
+                                                    types[static_cast<size_t>(c)],
+                                                    TypeName(schema.field(c).type)));
+        }
+      }
+    }
+    while (true) {
+      exec::Batch batch;
+      absl::StatusOr<bool> more = (*result)->Next(&batch);
+      if (!more.ok()) {
+        return more.status();
+      }
+      if (!*more) {
+        break;
+      }
+      if (!check) {
+        continue;
+      }
+      exec::Batch dense = batch.Compact();
+      for (int64_t r = 0; r < dense.num_rows(); ++r) {
+        std::vector<std::string> row;
+        for (int c = 0; c < dense.num_columns(); ++c) {
+          row.push_back(FormatCell(*dense.column(c), r));
+        }
+        outcome.rows.push_back(std::move(row));
+      }
+    }
+    return outcome;
+  }
+
+  absl::Status Restart() override {
+    engine_.reset();
+    write_path_.reset();
+    buffer_.reset();
+    absl::Status closed = wal_->Close();
+    wal_.reset();
+    catalog_.reset();
+    if (!closed.ok()) {
+      return closed;
+    }
+    return Start();
+  }
+
+ private:
+  e2e::TempDir dir_;
+  std::unique_ptr<catalog::Catalog> catalog_;
+  std::unique_ptr<wal::Wal> wal_;
+  std::unique_ptr<buffer::WriteBuffer> buffer_;
+  std::unique_ptr<write::WritePath> write_path_;
+  std::unique_ptr<query::QueryEngine> engine_;
+};
+
+// Splits one CSV line (RFC 4180 quoting) into fields. Only the header line is parsed, so a
+// quoted field never spans lines here.
+std::vector<std::string> CsvFields(std::string_view line) {
+  std::vector<std::string> fields(1);
+  bool quoted = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    char c = line[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+        fields.back().push_back('"');
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        fields.back().push_back(c);
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      fields.emplace_back();
+    } else {
+      fields.back().push_back(c);
+    }
+  }
+  return fields;
+}
+
+// A JSON value of a query result printed for a column of letter `letter`; adds to `errors` when
+// the JSON kind contradicts the letter (floats are always written with '.' or an exponent, so a
+// JSON integer is never a float column). Timestamps arrive as strings and print as they came
+// (the writer's 3, 6 or 9 fraction digits, trimmed).
+std::string FormatJsonValue(const ordered_json& value,
+                            char letter,
+                            const std::string& column,
+                            std::vector<std::string>* errors) {
+  auto kind_error = [&](std::string_view expected) {
+    errors->push_back(fmt::format("column '{}' is {}, but a value is JSON {} ({})",
+                                  column,
+                                  expected,
+                                  value.type_name(),
+                                  value.dump()));
+    return value.dump();
+  };
+  switch (letter) {
+    case 'I':
+      if (!value.is_number_integer()) {
+        return kind_error("I (an integer)");
+      }
+      return value.dump();
+    case 'R':
+      if (!value.is_number_float()) {
+        return kind_error("R (a float)");
+      }
+      return FormatFloat(value.get<double>());
+    case 'B':
+      if (!value.is_boolean()) {
+        return kind_error("B (a boolean)");
+      }
+      return value.get<bool>() ? "true" : "false";
+    case 'T':
+      if (!value.is_string()) {
+        return kind_error("T (a string)");
+      }
+      return FormatString(value.get<std::string>());
+    case 'P': {
+      if (!value.is_string()) {
+        return kind_error("P (a timestamp)");
+      }
+      std::string text = value.get<std::string>();
+      if (size_t dot = text.find('.'); dot != std::string::npos) {
+        text.erase(text.find_last_not_of('0') + 1);
+        if (text.back() == '.') {
+          text.pop_back();
+        }
+      }
+      return text;
+    }
+    default:  // '?': print what JSON has
+      if (value.is_string()) {
+        return FormatString(value.get<std::string>());
+      }
+      if (value.is_number_float()) {
+        return FormatFloat(value.get<double>());
+      }
+      return value.dump();
+  }
+}
+
+// A real server process, driven over HTTP. A query runs twice: as CSV for the column names (JSON
+// leaves NULL values out, so the names say which value is missing), then as JSON lines for the
+// values. JSON writes NaN and infinities as null; they print as NaN here.
+class HttpBackend : public Backend {
+ public:
+  HttpBackend() : server_(dir_.path() + "/data") {}
+
+  absl::Status Start() override {
+    server_.Start();
+    if (::testing::Test::HasFatalFailure()) {
+      return absl::UnavailableError("the server did not start:\n" + server_.Log());
+    }
+    client_ = server_.Client();
+    return absl::OkStatus();
+  }
+
+  absl::Status Write(const std::string& precision, const std::string& body) override {
+    auto response = client_->Request(
+        "POST",
+        fmt::format(
+            "/api/v3/write_lp?db={}&precision={}&accept_partial=false", kDatabase, precision),
+        body);
+    if (!response.ok()) {
+      return response.status();
+    }
+    if (response->status != 204) {
+      return absl::InvalidArgumentError(
+          fmt::format("write answered {}: {}", response->status, response->body));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<QueryOutcome> Query(const std::string& sql, const std::string& types) override {
+    auto csv = Request(sql, "csv");
+    if (!csv.ok()) {
+      return csv.status();
+    }
+    QueryOutcome outcome;
+    if (types.empty()) {
+      return outcome;
+    }
+    std::string_view header = *csv;
+    header = header.substr(0, header.find('\n'));
+    if (header.ends_with('\r')) {
+      header.remove_suffix(1);
+    }
+    const std::vector<std::string> names = CsvFields(header);
+    if (names.size() != types.size()) {
+      outcome.type_errors.push_back(fmt::format("expected {} columns ({}), the result has {}: {}",
+                                                types.size(),
+                                                types,
+                                                names.size(),
+                                                header));
+      return outcome;
+    }
+    auto jsonl = Request(sql, "jsonl");
+    if (!jsonl.ok()) {
+      return jsonl.status();
+    }
+    std::string_view rest = *jsonl;
+    while (!rest.empty()) {
+      size_t end = rest.find('\n');
+      std::string_view line = rest.substr(0, end);
+      rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+      if (line.empty()) {
+        continue;
+      }
+      ordered_json object = ordered_json::parse(line, nullptr, /*allow_exceptions=*/false);
+      if (!object.is_object()) {
+        return absl::InternalError(fmt::format("a JSON line is not an object: {}", line));
+      }
+      std::vector<std::string> row;
+      for (size_t c = 0; c < names.size(); ++c) {
+        auto it = object.find(names[c]);
+        if (it == object.end()) {
+          row.push_back("NULL");
+        } else if (it->is_null()) {
+          row.push_back(types[c] == 'R' ? "NaN" : "NULL");
+        } else {
+          row.push_back(FormatJsonValue(*it, types[c], names[c], &outcome.type_errors));
+        }
+      }
+      outcome.rows.push_back(std::move(row));
+    }
+    return outcome;
+  }
+
+  absl::Status Restart() override {
+    client_.reset();
+    int status = server_.Stop(SIGTERM);
+    if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+      return absl::InternalError(
+          fmt::format("the server did not exit cleanly on SIGTERM (wait status {:#x}); log:\n{}",
+                      status,
+                      server_.Log()));
+    }
+    return Start();
+  }
+
+ private:
+  // The body of a successful query, or its error message as the status.
+  absl::StatusOr<std::string> Request(const std::string& sql, std::string_view format) {
+    const std::string body = ordered_json{{"db", kDatabase}, {"q", sql}, {"format", format}}.dump();
+    auto response =
+        client_->Request("POST", "/api/v3/query_sql", body, {{"Content-Type", "application/json"}});
+    if (!response.ok()) {
+      return absl::UnavailableError(
+          fmt::format("{}\nserver log:\n{}", response.status().ToString(), server_.Log()));
+    }
+    if (response->status != 200) {
+      ordered_json error = ordered_json::parse(response->body, nullptr, false);
+      std::string message =
+          error.is_object() && error.contains("error") && error["error"].is_string()
+              ? error["error"].get<std::string>()
+              : response->body;
+      return absl::InvalidArgumentError(fmt::format("HTTP {}: {}", response->status, message));
+    }
+    return std::move(response->body);
+  }
+
+  e2e::TempDir dir_;
+  e2e::ServerProcess server_;
+  std::unique_ptr<server::HttpClient> client_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Running
+
+struct Failure {
+  int line = 0;
+  std::string message;
+};
+
+std::string Indent(const std::vector<std::string>& lines) {
+  if (lines.empty()) {
+    return "    (no rows)\n";
+  }
+  std::string out;
+  for (const std::string& line : lines) {
+    out += "    " + line + "\n";
+  }
+  return out;
+}
+
+std::string IndentText(std::string_view text) {
+  std::string out = "    ";
+  for (char c : text) {
+    out.push_back(c);
+    if (c == '\n') {
+      out += "    ";
+    }
+  }
+  return out;
+}
+
+// Runs the records in order and collects failures; a failed start, write or restart ends the run
+// (later records would fail for the same reason).
+std::vector<Failure> RunRecords(Backend& backend, const std::vector<Record>& records) {
+  std::vector<Failure> failures;
+  if (absl::Status started = backend.Start(); !started.ok()) {
+    failures.push_back({0, fmt::format("cannot start: {}", started.ToString())});
+    return failures;
+  }
+  for (const Record& record : records) {
+    switch (record.kind) {
+      case RecordKind::kWrite: {
+        if (absl::Status written = backend.Write(record.precision, record.body); !written.ok()) {
+          failures.push_back({record.line, fmt::format("write failed: {}", written.ToString())});
+          return failures;
+        }
+        break;
+      }
+      case RecordKind::kRestart: {
+        if (absl::Status restarted = backend.Restart(); !restarted.ok()) {
+          failures.push_back(
+              {record.line, fmt::format("restart failed: {}", restarted.ToString())});
+          return failures;
+        }
+        break;
+      }
+      case RecordKind::kStatement:
+      case RecordKind::kQuery: {
+        const bool wants_rows = record.kind == RecordKind::kQuery && !record.expected_error;
+        absl::StatusOr<QueryOutcome> outcome =
+            backend.Query(record.sql, wants_rows ? record.types : "");
+        const std::string query = "query:\n" + IndentText(record.sql) + "\n";
+        if (record.expected_error.has_value()) {
+          if (outcome.ok()) {
+            failures.push_back({record.line,
+                                fmt::format("{}expected an error containing '{}', but it "
+                                            "succeeded",
+                                            query,
+                                            *record.expected_error)});
+          } else if (std::string(outcome.status().message()).find(*record.expected_error) ==
+                     std::string::npos) {
+            failures.push_back(
+                {record.line,
+                 fmt::format("{}expected an error containing: {}\n          actual error: {}",
+                             query,
+                             *record.expected_error,
+                             std::string(outcome.status().message()))});
+          }
+          break;
+        }
+        if (!outcome.ok()) {
+          failures.push_back(
+              {record.line,
+               fmt::format(
+                   "{}unexpected error: {}", query, std::string(outcome.status().message()))});
+          break;
+        }
+        if (!wants_rows) {
+          break;
+        }
+        if (!outcome->type_errors.empty()) {
+          std::string text;
+          for (const std::string& error : outcome->type_errors) {
+            text += "    " + error + "\n";
+          }
+          failures.push_back({record.line, fmt::format("{}wrong result types:\n{}", query, text)});
+          break;
+        }
+        std::vector<std::string> actual;
+        for (const auto& row : outcome->rows) {
+          std::string line;
+          for (size_t c = 0; c < row.size(); ++c) {
+            line += (c > 0 ? " " : "") + row[c];
+          }
+          actual.push_back(std::move(line));
+        }
+        std::vector<std::string> expected = record.expected;
+        if (record.rowsort) {
+          std::sort(actual.begin(), actual.end());
+          std::sort(expected.begin(), expected.end());
+        }
+        if (actual != expected) {
+          const char* sorted = record.rowsort ? " (sorted)" : "";
+          failures.push_back({record.line,
+                              fmt::format("{}expected{}:\n{}actual{}:\n{}",
+                                          query,
+                                          sorted,
+                                          Indent(expected),
+                                          sorted,
+                                          Indent(actual))});
+        }
+        break;
+      }
+    }
+  }
+  return failures;
+}
+
+std::string ReadFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+std::vector<std::string> TestFiles() {
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(STRATA_SQL_TEST_DIR)) {
+    if (entry.is_regular_file() && entry.path().extension() == ".test") {
+      names.push_back(entry.path().filename().string());
+    }
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+// The file names listed in test/sql/PENDING ('#' starts a comment).
+std::set<std::string> PendingFiles() {
+  std::set<std::string> names;
+  std::istringstream in(ReadFile(std::filesystem::path(STRATA_SQL_TEST_DIR) / "PENDING"));
+  for (std::string line; std::getline(in, line);) {
+    line = line.substr(0, line.find('#'));
+    std::vector<std::string> words = Words(line);
+    if (!words.empty()) {
+      names.insert(words[0]);
+    }
+  }
+  return names;
+}
+
+enum class Mode { kInProcess, kHttp };
+
+class SqlLogicTest : public ::testing::TestWithParam<std::tuple<std::string, Mode>> {};
+
+TEST_P(SqlLogicTest, Run) {
+  const auto& [file, mode] = GetParam();
+  if (!run_pending && PendingFiles().count(file) > 0) {
+    GTEST_SKIP() << file
+                 << " is listed in test/sql/PENDING: the engine does not pass it yet (run with "
+                    "--run-pending to see how far it gets)";
+  }
+  const std::filesystem::path path = std::filesystem::path(STRATA_SQL_TEST_DIR) / file;
+  absl::StatusOr<std::vector<Record>> records = ParseFile(ReadFile(path));
+  ASSERT_TRUE(records.ok()) << path.string() << ": " << records.status().message();
+  std::unique_ptr<Backend> backend;
+  if (mode == Mode::kInProcess) {
+    backend = std::make_unique<InProcessBackend>();
+  } else {
+    backend = std::make_unique<HttpBackend>();
+  }
+  for (const Failure& failure : RunRecords(*backend, *records)) {
+    ADD_FAILURE_AT(path.c_str(), failure.line) << failure.message;
+  }
+}
+
+std::string TestName(const ::testing::TestParamInfo<std::tuple<std::string, Mode>>& info) {
+  std::string name = std::filesystem::path(std::get<0>(info.param)).stem().string();
+  for (char& c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c))) {
+      c = '_';
+    }
+  }
+  return name + (std::get<1>(info.param) == Mode::kInProcess ? "_InProcess" : "_Http");
+}
+
+INSTANTIATE_TEST_SUITE_P(Files,
+                         SqlLogicTest,
+                         ::testing::Combine(::testing::ValuesIn(TestFiles()),
+                                            ::testing::Values(Mode::kInProcess, Mode::kHttp)),
+                         TestName);
+
+// The runner itself: it must parse the format, print values by the rules and notice failures.
+
+TEST(SqlLogicRunnerTest, ParsesRecords) {
+  auto records = ParseFile(
+      "# comment\n"
+      "write precision=s\n"
+      "m,t=a f=1 1\n"
+      "m,t=b f=2 2\n"
+      "\n"
+      "statement ok\n"
+      "SELECT 1\n"
+      "\n"
+      "statement error syntax error\n"
+      "SELEC 1\n"
+      "\n"
+      "query TR rowsort\n"
+      "SELECT t,\n"
+      "  f FROM m\n"
+      "----\n"
+      "b 2\n"
+      "a 1\n"
+      "\n"
+      "restart\n"
+      "query I\n"
+      "SELECT 1\n"
+      "----\n"
+      "1\n");
+  ASSERT_TRUE(records.ok()) << records.status();
+  ASSERT_EQ(records->size(), 6u);
+  EXPECT_EQ((*records)[0].precision, "s");
+  EXPECT_EQ((*records)[0].body, "m,t=a f=1 1\nm,t=b f=2 2\n");
+  EXPECT_EQ((*records)[1].kind, RecordKind::kStatement);
+  EXPECT_EQ((*records)[2].expected_error, "syntax error");
+  EXPECT_EQ((*records)[3].sql, "SELECT t,\n  f FROM m");
+  EXPECT_TRUE((*records)[3].rowsort);
+  EXPECT_EQ((*records)[3].expected, (std::vector<std::string>{"b 2", "a 1"}));
+  EXPECT_EQ((*records)[4].kind, RecordKind::kRestart);
+  EXPECT_EQ((*records)[4].line, 19);
+  EXPECT_EQ((*records)[5].expected, std::vector<std::string>{"1"});
+}
+
+TEST(SqlLogicRunnerTest, RejectsMalformedFiles) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"query I\nSELECT 1\n", "line 1: query without ----"},
+      {"query X\nSELECT 1\n----\n1\n", "line 1: bad type letters 'X'"},
+      {"statement error\nSELECT 1\n", "line 1: an error record needs"},
+      {"statement ok\nSELECT 1\n----\n1\n", "line 3: only non-error query"},
+      {"write precision=h\nm f=1 1\n", "line 1: unknown write option"},
+      {"select 1\n", "line 1: unknown record"},
+  };
+  for (const auto& [text, message] : cases) {
+    auto records = ParseFile(text);
+    ASSERT_FALSE(records.ok()) << text;
+    EXPECT_TRUE(std::string(records.status().message()).starts_with(message)) << text << "\n"
+                                                                              << records.status();
+  }
+}
+
+TEST(SqlLogicRunnerTest, PrintsValuesByTheRules) {
+  EXPECT_EQ(FormatFloat(20.0), "20");
+  EXPECT_EQ(FormatFloat(-0.0), "0");
+  EXPECT_EQ(FormatFloat(30.25), "30.25");
+  EXPECT_EQ(FormatFloat(1.0 / 3), "0.333333333333");
+  EXPECT_EQ(FormatFloat(1e15), "1e+15");
+  EXPECT_EQ(FormatFloat(1e-7), "1e-07");
+  EXPECT_EQ(FormatFloat(std::nan("")), "NaN");
+  EXPECT_EQ(FormatFloat(-INFINITY), "-Infinity");
+  EXPECT_EQ(FormatTimestamp(1451606400'000000000), "2016-01-01T00:00:00");
+  EXPECT_EQ(FormatTimestamp(1451606400'500000000), "2016-01-01T00:00:00.5");
+  EXPECT_EQ(FormatTimestamp(-1), "1969-12-31T23:59:59.999999999");
+  EXPECT_EQ(FormatTimestamp(951782400'000000000), "2000-02-29T00:00:00");
+  std::vector<std::string> errors;
+  EXPECT_EQ(FormatJsonValue(ordered_json::parse("1.5"), 'R', "x", &errors), "1.5");
+  EXPECT_EQ(FormatJsonValue(ordered_json::parse("\"2016-01-01T00:00:00.500\""), 'P', "t", &errors),
+            "2016-01-01T00:00:00.5");
+  EXPECT_EQ(FormatJsonValue(ordered_json::parse("\"\""), 'T', "s", &errors), "(empty)");
+  EXPECT_TRUE(errors.empty());
+  FormatJsonValue(ordered_json::parse("1"), 'R', "x", &errors);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].find("column 'x' is R"), std::string::npos) << errors[0];
+  EXPECT_EQ(CsvFields("a,\"b,c\",\"d\"\"e\""), (std::vector<std::string>{"a", "b,c", "d\"e"}));
+}
+
+// A backend that answers from a script, to test the comparison and the failure messages.
+class FakeBackend : public Backend {
+ public:
+  absl::Status Start() override { return absl::OkStatus(); }
+  absl::Status Write(const std::string&, const std::string&) override { return absl::OkStatus(); }
+  absl::StatusOr<QueryOutcome> Query(const std::string& sql, const std::string&) override {
+    if (sql == "bad") {
+      return absl::InvalidArgumentError("syntax error at line 1, column 1");
+    }
+    QueryOutcome outcome;
+    outcome.rows = {{"a", "1"}, {"b", "NULL"}};
+    return outcome;
+  }
+  absl::Status Restart() override { return absl::OkStatus(); }
+};
+
+TEST(SqlLogicRunnerTest, ReportsFailuresAtTheirLines) {
+  auto records = ParseFile(
+      "query TI rowsort\n"  // 1: passes sorted
+      "rows\n"
+      "----\n"
+      "b NULL\n"
+      "a 1\n"
+      "\n"
+      "query TI\n"  // 7: fails: the order differs without rowsort
+      "rows\n"
+      "----\n"
+      "b NULL\n"
+      "a 1\n"
+      "\n"
+      "statement error syntax error\n"  // 13: passes
+      "bad\n"
+      "\n"
+      "statement error table\n"  // 16: fails: the message differs
+      "bad\n"
+      "\n"
+      "statement error syntax\n"  // 19: fails: no error
+      "rows\n"
+      "\n"
+      "query TI\n"  // 22: fails: an error
+      "bad\n"
+      "----\n");
+  ASSERT_TRUE(records.ok()) << records.status();
+  FakeBackend backend;
+  std::vector<Failure> failures = RunRecords(backend, *records);
+  ASSERT_EQ(failures.size(), 4u);
+  EXPECT_EQ(failures[0].line, 7);
+  EXPECT_NE(failures[0].message.find("expected:\n    b NULL\n    a 1\nactual:\n    a 1\n"),
+            std::string::npos)
+      << failures[0].message;
+  EXPECT_EQ(failures[1].line, 16);
+  EXPECT_NE(failures[1].message.find("actual error: syntax error"), std::string::npos);
+  EXPECT_EQ(failures[2].line, 19);
+  EXPECT_NE(failures[2].message.find("but it succeeded"), std::string::npos);
+  EXPECT_EQ(failures[3].line, 22);
+  EXPECT_NE(failures[3].message.find("unexpected error: syntax error"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace strata::sql_test
+
+int main(int argc, char** argv) {
+  ::testing::InitGoogleTest(&argc, argv);
+  for (int i = 1; i < argc; ++i) {
+    if (std::string_view(argv[i]) == "--run-pending") {
+      strata::sql_test::run_pending = true;
+    } else {
+      std::fprintf(stderr, "unknown argument '%s' (besides gtest flags: --run-pending)\n", argv[i]);
+      return 2;
+    }
+  }
+  return RUN_ALL_TESTS();
+}
