@@ -62,6 +62,17 @@ size_t GroupTable::TupleHash::operator()(uint32_t group) const {
   return absl::HashOf(absl::MakeConstSpan(words, static_cast<size_t>(table->words_per_group_)));
 }
 
+size_t GroupTable::TupleHash::operator()(TupleProbe probe) const {
+  return absl::HashOf(
+      absl::MakeConstSpan(probe.words, static_cast<size_t>(table->words_per_group_)));
+}
+
+bool GroupTable::TupleEq::operator()(TupleProbe a, uint32_t b) const {
+  const size_t width = static_cast<size_t>(table->words_per_group_);
+  return std::memcmp(a.words, table->tuple_words_.data() + b * width, width * sizeof(uint64_t)) ==
+         0;
+}
+
 bool GroupTable::TupleEq::operator()(uint32_t a, uint32_t b) const {
   const size_t width = static_cast<size_t>(table->words_per_group_);
   const uint64_t* words = table->tuple_words_.data();
@@ -361,6 +372,160 @@ ColumnPtr GroupTable::KeyColumn(int k,
     column->SetValidity(std::move(validity));
   }
   return column;
+}
+
+void GroupTable::EncodeForLookup(int k,
+                                 const Column& column,
+                                 const SelectionVector* selection,
+                                 int64_t n,
+                                 uint64_t* words,
+                                 std::vector<uint8_t>* missing) const {
+  const KeyColumnState& state = columns_[static_cast<size_t>(k)];
+  if (column.type() == TypeId::kNull) {
+    std::fill(missing->begin(), missing->end(), 1);
+    return;
+  }
+  const bool nulls = column.has_nulls();
+  ForSelected(selection, n, [&](int64_t i, int64_t row) {
+    if (nulls && column.IsNull(row)) {
+      (*missing)[static_cast<size_t>(i)] = 1;
+    }
+  });
+  auto present = [&](int64_t i) { return (*missing)[static_cast<size_t>(i)] == 0; };
+  switch (column.type()) {
+    case TypeId::kBool: {
+      const uint8_t* data = column.data<uint8_t>();
+      ForSelected(selection, n, [&](int64_t i, int64_t row) { words[i] = data[row] != 0; });
+      return;
+    }
+    case TypeId::kInt64:
+    case TypeId::kTimestamp:
+    case TypeId::kUInt64: {
+      const uint64_t* data = column.data<uint64_t>();
+      ForSelected(selection, n, [&](int64_t i, int64_t row) { words[i] = data[row]; });
+      return;
+    }
+    case TypeId::kFloat64: {
+      const double* data = column.data<double>();
+      ForSelected(selection, n, [&](int64_t i, int64_t row) { words[i] = FloatWord(data[row]); });
+      return;
+    }
+    case TypeId::kDictionary: {
+      const int32_t* codes = column.data<int32_t>();
+      const StringDictionary& dictionary = *column.dictionary();
+      std::vector<int32_t> cache;  // code -> interned id; -2 unknown, -1 absent
+      ForSelected(selection, n, [&](int64_t i, int64_t row) {
+        if (!present(i)) {
+          return;
+        }
+        size_t code = static_cast<size_t>(codes[row]);
+        if (code >= cache.size()) {
+          cache.resize(code + 1, -2);
+        }
+        if (cache[code] == -2) {
+          cache[code] = state.strings ? state.strings->Find(dictionary.Value(codes[row])) : -1;
+        }
+        if (cache[code] < 0) {
+          (*missing)[static_cast<size_t>(i)] = 1;
+        } else {
+          words[i] = static_cast<uint64_t>(cache[code]);
+        }
+      });
+      return;
+    }
+    case TypeId::kString:
+      ForSelected(selection, n, [&](int64_t i, int64_t row) {
+        if (!present(i)) {
+          return;
+        }
+        int32_t id = state.strings ? state.strings->Find(column.GetString(row)) : -1;
+        if (id < 0) {
+          (*missing)[static_cast<size_t>(i)] = 1;
+        } else {
+          words[i] = static_cast<uint64_t>(id);
+        }
+      });
+      return;
+    case TypeId::kInterval: {
+      const Interval* data = column.data<Interval>();
+      ForSelected(selection, n, [&](int64_t i, int64_t row) {
+        if (!present(i)) {
+          return;
+        }
+        std::string_view bytes(reinterpret_cast<const char*>(&data[row]), sizeof(Interval));
+        int32_t id = state.strings ? state.strings->Find(bytes) : -1;
+        if (id < 0) {
+          (*missing)[static_cast<size_t>(i)] = 1;
+        } else {
+          words[i] = static_cast<uint64_t>(id);
+        }
+      });
+      return;
+    }
+    case TypeId::kNull:
+      return;
+  }
+}
+
+void GroupTable::Lookup(const std::vector<ColumnPtr>& keys,
+                        int64_t num_rows,
+                        const SelectionVector* selection,
+                        std::vector<int32_t>* groups) const {
+  const int64_t n = selection ? static_cast<int64_t>(selection->size()) : num_rows;
+  groups->assign(static_cast<size_t>(n), -1);
+  const size_t k = columns_.size();
+  if (k == 0) {
+    std::fill(groups->begin(), groups->end(), num_groups_ > 0 ? 0 : -1);
+    return;
+  }
+  std::vector<uint64_t> words(k * static_cast<size_t>(n), 0);
+  std::vector<uint8_t> missing(static_cast<size_t>(n), 0);
+  for (size_t c = 0; c < k; ++c) {
+    EncodeForLookup(static_cast<int>(c),
+                    *keys[c],
+                    selection,
+                    n,
+                    words.data() + c * static_cast<size_t>(n),
+                    &missing);
+  }
+  if (k == 1) {
+    for (int64_t i = 0; i < n; ++i) {
+      if (missing[static_cast<size_t>(i)] == 0) {
+        auto it = single_map_.find(words[static_cast<size_t>(i)]);
+        if (it != single_map_.end()) {
+          (*groups)[static_cast<size_t>(i)] = static_cast<int32_t>(it->second);
+        }
+      }
+    }
+    return;
+  }
+  std::vector<uint64_t> probe(static_cast<size_t>(words_per_group_));
+  const uint64_t all_valid = (k >= 64 ? ~uint64_t{0} : (uint64_t{1} << k) - 1);
+  for (int64_t i = 0; i < n; ++i) {
+    if (missing[static_cast<size_t>(i)] != 0) {
+      continue;
+    }
+    for (size_t c = 0; c < k; ++c) {
+      probe[c] = words[c * static_cast<size_t>(n) + static_cast<size_t>(i)];
+    }
+    probe[k] = all_valid;
+    auto it = tuple_set_.find(TupleProbe{probe.data()});
+    if (it != tuple_set_.end()) {
+      (*groups)[static_cast<size_t>(i)] = static_cast<int32_t>(*it);
+    }
+  }
+}
+
+bool GroupTable::GroupHasNull(uint32_t g) const {
+  if (columns_.empty()) {
+    return false;
+  }
+  if (columns_.size() == 1) {
+    return static_cast<int64_t>(g) == null_group_;
+  }
+  const size_t k = columns_.size();
+  const uint64_t all_valid = (k >= 64 ? ~uint64_t{0} : (uint64_t{1} << k) - 1);
+  return tuple_words_[g * static_cast<size_t>(words_per_group_) + k] != all_valid;
 }
 
 size_t GroupTable::MemoryUsage() const {

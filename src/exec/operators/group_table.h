@@ -40,6 +40,16 @@ class GroupTable {
 
   uint32_t num_groups() const { return num_groups_; }
 
+  // Sets (*groups)[i] to the group of the i-th selected row, or -1 when its key is not in the
+  // table or has a NULL column (for join probes: NULL never matches). Read-only: safe to call
+  // from several threads once no more Insert calls happen.
+  void Lookup(const std::vector<ColumnPtr>& keys,
+              int64_t num_rows,
+              const SelectionVector* selection,
+              std::vector<int32_t>* groups) const;
+  // True when group g's key has a NULL in some column.
+  bool GroupHasNull(uint32_t g) const;
+
   // Key column `k` for groups [start, start + count). String keys are kDictionary columns over
   // the table's interned strings when `dictionary_output`, else kString.
   ColumnPtr KeyColumn(int k, uint32_t start, uint32_t count, bool dictionary_output) const;
@@ -74,14 +84,31 @@ class GroupTable {
                               const SelectionVector* selection,
                               std::vector<uint32_t>* group_ids);
 
+  // A key tuple outside the table (words_per_group_ words), for lookups.
+  struct TupleProbe {
+    const uint64_t* words;
+  };
   struct TupleHash {
+    using is_transparent = void;
     const GroupTable* table;
     size_t operator()(uint32_t group) const;
+    size_t operator()(TupleProbe probe) const;
   };
   struct TupleEq {
+    using is_transparent = void;
     const GroupTable* table;
     bool operator()(uint32_t a, uint32_t b) const;
+    bool operator()(TupleProbe a, uint32_t b) const;
+    bool operator()(uint32_t a, TupleProbe b) const { return (*this)(b, a); }
   };
+  // Encodes the selected rows of key column k without changing the table; rows whose value is
+  // NULL or not in the table get missing[i] = 1.
+  void EncodeForLookup(int k,
+                       const Column& column,
+                       const SelectionVector* selection,
+                       int64_t n,
+                       uint64_t* words,
+                       std::vector<uint8_t>* missing) const;
 
   std::vector<KeyColumnState> columns_;
   uint32_t num_groups_ = 0;

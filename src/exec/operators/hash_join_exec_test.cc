@@ -1,0 +1,243 @@
+// Tests of HashJoinExec: every join type, NULL keys, multi-column keys, string/dictionary keys,
+// an extra filter, NOT IN semantics, several probe partitions and a partitioned build side.
+#include "exec/operators.h"
+#include "exec/operators/test_util.h"
+#include "gtest/gtest.h"
+
+namespace strata::exec {
+namespace {
+
+using testing::Col;
+using testing::Dict;
+using testing::Int64s;
+using testing::MakeBatch;
+using testing::MakeSchema;
+using testing::MemoryExec;
+using testing::MemoryExecOptions;
+using testing::RunRows;
+using testing::Sorted;
+using testing::Strings;
+
+using Rows_ = std::vector<std::string>;
+
+SchemaPtr LeftSchema() {
+  return MakeSchema({{"lk", TypeId::kInt64}, {"lname", TypeId::kString}});
+}
+SchemaPtr RightSchema() {
+  return MakeSchema({{"rk", TypeId::kInt64}, {"rv", TypeId::kInt64}});
+}
+
+// Left: keys 1, 2, 2, NULL, 4 in two partitions. Right: keys 2, 3, NULL, 1, 2 in two partitions.
+std::shared_ptr<MemoryExec> Left() {
+  return std::make_shared<MemoryExec>(
+      LeftSchema(),
+      std::vector<std::vector<Batch>>{
+          {MakeBatch(LeftSchema(), {Int64s({1, 2}), Strings({"a", "b"})})},
+          {MakeBatch(LeftSchema(), {Int64s({2, std::nullopt, 4}), Strings({"c", "d", "e"})})}});
+}
+std::shared_ptr<MemoryExec> Right(bool with_null = true) {
+  return std::make_shared<MemoryExec>(
+      RightSchema(),
+      std::vector<std::vector<Batch>>{
+          {MakeBatch(RightSchema(),
+                     {Int64s({2, 3, with_null ? std::nullopt : std::optional<int64_t>(5)}),
+                      Int64s({20, 30, 99})})},
+          {MakeBatch(RightSchema(), {Int64s({1, 2}), Int64s({10, 21})})}});
+}
+
+absl::StatusOr<std::vector<std::string>> Join(JoinType type,
+                                              PhysicalExprPtr filter = nullptr,
+                                              bool null_aware = false,
+                                              bool right_null = true) {
+  auto plan = MakeHashJoinExec(type,
+                               {{Col(0, TypeId::kInt64, "lk"), Col(0, TypeId::kInt64, "rk")}},
+                               std::move(filter),
+                               null_aware,
+                               Left(),
+                               Right(right_null));
+  if (!plan.ok()) {
+    return plan.status();
+  }
+  EXPECT_EQ((*plan)->output_partitions(), 2);
+  auto rows = RunRows(*plan);
+  if (!rows.ok()) {
+    return rows.status();
+  }
+  return Sorted(*rows);
+}
+
+TEST(HashJoinExecTest, Inner) {
+  auto rows = Join(JoinType::kInner);
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  EXPECT_EQ(*rows, (Rows_{"1|a|1|10", "2|b|2|20", "2|b|2|21", "2|c|2|20", "2|c|2|21"}));
+}
+
+TEST(HashJoinExecTest, LeftRightFull) {
+  auto rows = Join(JoinType::kLeft);
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  EXPECT_EQ(*rows,
+            (Rows_{"1|a|1|10",
+                   "2|b|2|20",
+                   "2|b|2|21",
+                   "2|c|2|20",
+                   "2|c|2|21",
+                   "4|e|NULL|NULL",
+                   "NULL|d|NULL|NULL"}));
+  rows = Join(JoinType::kRight);
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ(*rows,
+            (Rows_{"1|a|1|10",
+                   "2|b|2|20",
+                   "2|b|2|21",
+                   "2|c|2|20",
+                   "2|c|2|21",
+                   "NULL|NULL|3|30",
+                   "NULL|NULL|NULL|99"}));
+  rows = Join(JoinType::kFull);
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ(*rows,
+            (Rows_{"1|a|1|10",
+                   "2|b|2|20",
+                   "2|b|2|21",
+                   "2|c|2|20",
+                   "2|c|2|21",
+                   "4|e|NULL|NULL",
+                   "NULL|NULL|3|30",
+                   "NULL|NULL|NULL|99",
+                   "NULL|d|NULL|NULL"}));
+}
+
+TEST(HashJoinExecTest, SemiAndAnti) {
+  auto rows = Join(JoinType::kLeftSemi);
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ(*rows, (Rows_{"1|a", "2|b", "2|c"}));
+  rows = Join(JoinType::kLeftAnti);  // NOT EXISTS: NULL-key rows are kept
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ(*rows, (Rows_{"4|e", "NULL|d"}));
+  // NOT IN with a NULL on the right: nothing qualifies.
+  rows = Join(JoinType::kLeftAnti, nullptr, true, true);
+  ASSERT_TRUE(rows.ok());
+  EXPECT_TRUE(rows->empty());
+  // NOT IN without NULLs on the right: a NULL on the left is unknown, so dropped.
+  rows = Join(JoinType::kLeftAnti, nullptr, true, false);
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ(*rows, (Rows_{"4|e"}));
+}
+
+TEST(HashJoinExecTest, FilterOverTheJoinedRow) {
+  // rv > 20 (joined schema: lk, lname, rk, rv).
+  auto filter = MakeBinaryExpr(
+      BinaryOp::kGt, Col(3, TypeId::kInt64, "rv"), MakeLiteralExpr(Scalar::Int64(20)));
+  ASSERT_TRUE(filter.ok());
+  auto rows = Join(JoinType::kInner, *filter);
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ(*rows, (Rows_{"2|b|2|21", "2|c|2|21"}));
+  rows = Join(JoinType::kLeft, *filter);
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ(*rows,
+            (Rows_{"1|a|NULL|NULL", "2|b|2|21", "2|c|2|21", "4|e|NULL|NULL", "NULL|d|NULL|NULL"}));
+  rows = Join(JoinType::kLeftSemi, *filter);
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ(*rows, (Rows_{"2|b", "2|c"}));
+}
+
+TEST(HashJoinExecTest, MultiColumnStringAndDictionaryKeys) {
+  SchemaPtr left_schema = MakeSchema({{"host", TypeId::kDictionary}, {"n", TypeId::kInt64}});
+  SchemaPtr right_schema =
+      MakeSchema({{"h", TypeId::kString}, {"m", TypeId::kInt64}, {"x", TypeId::kInt64}});
+  auto left = std::make_shared<MemoryExec>(
+      left_schema,
+      std::vector<std::vector<Batch>>{
+          {MakeBatch(left_schema, {Dict({"a", "b", "a"}), Int64s({1, 1, 2})})},
+          {MakeBatch(left_schema, {Dict({"c", "a"}), Int64s({1, 1})})}});
+  auto right = std::make_shared<MemoryExec>(
+      right_schema,
+      std::vector<std::vector<Batch>>{{MakeBatch(right_schema,
+                                                 {Strings({"a", "a", "b", "z", std::nullopt}),
+                                                  Int64s({1, 2, 2, 1, 1}),
+                                                  Int64s({7, 8, 9, 10, 11})})}});
+  auto plan = MakeHashJoinExec(JoinType::kInner,
+                               {{Col(0, TypeId::kDictionary, "host"), Col(0, TypeId::kString, "h")},
+                                {Col(1, TypeId::kInt64, "n"), Col(1, TypeId::kInt64, "m")}},
+                               nullptr,
+                               false,
+                               left,
+                               right);
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_EQ((*plan)->ToString(), "HashJoinExec: type=inner, on=[(host, h), (n, m)]");
+  auto rows = RunRows(*plan);
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  EXPECT_EQ(Sorted(*rows), (Rows_{"a|1|a|1|7", "a|1|a|1|7", "a|2|a|2|8"}));
+}
+
+TEST(HashJoinExecTest, EmptySidesAndErrors) {
+  auto empty_left = std::make_shared<MemoryExec>(LeftSchema(), std::vector<std::vector<Batch>>{{}});
+  auto empty_right =
+      std::make_shared<MemoryExec>(RightSchema(), std::vector<std::vector<Batch>>{{}});
+  JoinKey key{Col(0, TypeId::kInt64, "lk"), Col(0, TypeId::kInt64, "rk")};
+  auto rows =
+      RunRows(*MakeHashJoinExec(JoinType::kRight, {key}, nullptr, false, empty_left, Right()));
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ(rows->size(), 5u);
+  rows = RunRows(*MakeHashJoinExec(JoinType::kLeftAnti, {key}, nullptr, true, Left(), empty_right));
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ(Sorted(*rows), (Rows_{"1|a", "2|b", "2|c", "4|e", "NULL|d"}));  // NOT IN (empty)
+  EXPECT_FALSE(MakeHashJoinExec(JoinType::kInner, {}, nullptr, false, Left(), Right()).ok());
+  EXPECT_FALSE(MakeHashJoinExec(JoinType::kInner,
+                                {{Col(1, TypeId::kString, "lname"), Col(0, TypeId::kInt64, "rk")}},
+                                nullptr,
+                                false,
+                                Left(),
+                                Right())
+                   .ok());
+  MemoryExecOptions failing;
+  failing.fail_partition = 1;
+  auto bad_left =
+      std::make_shared<MemoryExec>(LeftSchema(), std::vector<std::vector<Batch>>{{}, {}}, failing);
+  auto result =
+      RunRows(*MakeHashJoinExec(JoinType::kInner, {key}, nullptr, false, bad_left, Right()));
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().message(), "injected failure");
+}
+
+TEST(HashJoinExecTest, ManyRows) {
+  SchemaPtr schema = MakeSchema({{"k", TypeId::kInt64}});
+  testing::Values<int64_t> left_keys;
+  testing::Values<int64_t> right_keys;
+  for (int64_t i = 0; i < 20000; ++i) {
+    left_keys.push_back(i);
+    right_keys.push_back(i % 5000);
+  }
+  auto left = std::make_shared<MemoryExec>(
+      schema, std::vector<std::vector<Batch>>{{MakeBatch(schema, {Int64s(left_keys)})}});
+  auto right = std::make_shared<MemoryExec>(
+      schema, std::vector<std::vector<Batch>>{{MakeBatch(schema, {Int64s(right_keys)})}});
+  auto plan = MakeHashJoinExec(JoinType::kLeft,
+                               {{Col(0, TypeId::kInt64, "k"), Col(0, TypeId::kInt64, "k")}},
+                               nullptr,
+                               false,
+                               left,
+                               right);
+  auto context = testing::NewContext();
+  context->set_batch_size(1000);
+  auto batches = Collect(*plan, context);
+  ASSERT_TRUE(batches.ok());
+  int64_t matched = 0;
+  int64_t unmatched = 0;
+  for (const Batch& batch : *batches) {
+    EXPECT_LE(batch.length(), 1000);
+    for (int64_t i = 0; i < batch.length(); ++i) {
+      if (batch.column(1)->IsNull(i)) {
+        ++unmatched;
+      } else {
+        EXPECT_EQ(batch.column(0)->GetInt64(i), batch.column(1)->GetInt64(i));
+        ++matched;
+      }
+    }
+  }
+  EXPECT_EQ(matched, 20000);
+  EXPECT_EQ(unmatched, 15000);
+}
+
+}  // namespace
+}  // namespace strata::exec
