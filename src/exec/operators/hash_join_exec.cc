@@ -107,13 +107,15 @@ std::vector<ColumnPtr> GatherLeft(const RowTable& table, const std::vector<int32
 
 class HashJoinExec final : public PlanNode {
  public:
-  HashJoinExec(JoinType type,
+  HashJoinExec(bool nested_loop,
+               JoinType type,
                std::vector<JoinKey> on,
                PhysicalExprPtr filter,
                bool null_aware,
                ExecutionPlanPtr left,
                ExecutionPlanPtr right)
       : PlanNode(JoinSchema(type, *left->schema(), *right->schema())),
+        nested_loop_(nested_loop),
         type_(type),
         on_(std::move(on)),
         filter_(std::move(filter)),
@@ -127,7 +129,9 @@ class HashJoinExec final : public PlanNode {
     joined_schema_ = JoinSchema(JoinType::kInner, *left_->schema(), *right_->schema());
   }
 
-  std::string_view name() const override { return "HashJoinExec"; }
+  std::string_view name() const override {
+    return nested_loop_ ? "NestedLoopJoinExec" : "HashJoinExec";
+  }
   int output_partitions() const override { return right_->output_partitions(); }
   std::vector<ExecutionPlanPtr> children() const override { return {left_, right_}; }
   absl::StatusOr<ExecutionPlanPtr> WithChildren(
@@ -135,10 +139,18 @@ class HashJoinExec final : public PlanNode {
     if (children.size() != 2) {
       return absl::InvalidArgumentError("HashJoinExec takes two children");
     }
+    if (nested_loop_) {
+      return MakeNestedLoopJoinExec(type_, filter_, std::move(children[0]), std::move(children[1]));
+    }
     return MakeHashJoinExec(
         type_, on_, filter_, null_aware_, std::move(children[0]), std::move(children[1]));
   }
   std::string ToString() const override {
+    if (nested_loop_) {
+      return fmt::format("NestedLoopJoinExec: type={}{}",
+                         JoinTypeName(type_),
+                         filter_ ? ", filter=" + filter_->ToString() : std::string());
+    }
     std::string text = fmt::format(
         "HashJoinExec: type={}, on=[{}]",
         JoinTypeName(type_),
@@ -477,6 +489,7 @@ class HashJoinExec final : public PlanNode {
     std::vector<Batch> pending_;  // emitted from the back
   };
 
+  bool nested_loop_;
   JoinType type_;
   std::vector<JoinKey> on_;
   PhysicalExprPtr filter_;
@@ -518,7 +531,23 @@ absl::StatusOr<ExecutionPlanPtr> MakeHashJoinExec(JoinType type,
     return absl::InvalidArgumentError("HashJoinExec: null_aware applies to anti joins only");
   }
   return std::make_shared<HashJoinExec>(
-      type, std::move(on), std::move(filter), null_aware, std::move(left), std::move(right));
+      false, type, std::move(on), std::move(filter), null_aware, std::move(left), std::move(right));
+}
+
+absl::StatusOr<ExecutionPlanPtr> MakeNestedLoopJoinExec(JoinType type,
+                                                        PhysicalExprPtr filter,
+                                                        ExecutionPlanPtr left,
+                                                        ExecutionPlanPtr right) {
+  if (filter != nullptr && filter->type() != TypeId::kBool && filter->type() != TypeId::kNull) {
+    return absl::InvalidArgumentError("NestedLoopJoinExec: the filter must be bool");
+  }
+  return std::make_shared<HashJoinExec>(true,
+                                        type,
+                                        std::vector<JoinKey>{},
+                                        std::move(filter),
+                                        false,
+                                        std::move(left),
+                                        std::move(right));
 }
 
 }  // namespace strata::exec
