@@ -30,8 +30,7 @@ CivilDate CivilFromDays(int64_t days) {
 }
 
 CivilTime SplitTimestamp(int64_t nanos) {
-  const int64_t days = FloorDiv(nanos, kNanosPerDay);
-  return {CivilFromDays(days), nanos - days * kNanosPerDay};
+  return {CivilFromDays(FloorDiv(nanos, kNanosPerDay)), FloorMod(nanos, kNanosPerDay)};
 }
 
 int DaysInMonth(int64_t year, int month) {

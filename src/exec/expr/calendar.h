@@ -34,8 +34,10 @@ constexpr int64_t FloorDiv(int64_t a, int64_t b) {
   int64_t q = a / b;
   return (a % b != 0 && a < 0) ? q - 1 : q;
 }
+// In [0, b); computed from the remainder so that a near INT64_MIN cannot overflow.
 constexpr int64_t FloorMod(int64_t a, int64_t b) {
-  return a - FloorDiv(a, b) * b;
+  const int64_t r = a % b;
+  return r < 0 ? r + b : r;
 }
 
 // Days since 1970-01-01 of a civil date (month 1..12; day may exceed the month's length, which

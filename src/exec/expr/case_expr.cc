@@ -49,9 +49,12 @@ class CaseExpr final : public PhysicalExpr {
   absl::StatusOr<Datum> Evaluate(const Batch& batch) const override {
     const int64_t n = batch.num_rows();
     size_t next = 0;
-    Datum operand;
+    // An optional rather than a default-constructed Datum: GCC 12 reports a false
+    // -Wmaybe-uninitialized on a default-constructed Datum's Scalar when it is reassigned here.
+    std::optional<Datum> operand;
     if (case_has_operand_) {
-      STRATA_ASSIGN_OR_RETURN(operand, children_[0]->Evaluate(batch));
+      STRATA_ASSIGN_OR_RETURN(Datum value, children_[0]->Evaluate(batch));
+      operand.emplace(std::move(value));
       next = 1;
     }
     const size_t branches_end = children_.size() - (case_has_else_ ? 1 : 0);
@@ -60,7 +63,7 @@ class CaseExpr final : public PhysicalExpr {
     bool all_remaining = true;
     std::vector<uint32_t> remaining;
     Batch sub = batch;
-    Datum sub_operand = operand;
+    std::optional<Datum> sub_operand = operand;
     std::vector<Piece> pieces;
     for (size_t i = next; i < branches_end; i += 2) {
       if (!all_remaining && remaining.empty()) {
@@ -69,7 +72,7 @@ class CaseExpr final : public PhysicalExpr {
       STRATA_ASSIGN_OR_RETURN(Datum condition, children_[i]->Evaluate(sub));
       if (case_has_operand_) {
         STRATA_ASSIGN_OR_RETURN(condition,
-                                EvaluateComparison(BinaryOp::kEq, sub_operand, condition));
+                                EvaluateComparison(BinaryOp::kEq, *sub_operand, condition));
       }
       if (condition.is_scalar()) {
         const Scalar& c = condition.scalar();
@@ -111,9 +114,9 @@ class CaseExpr final : public PhysicalExpr {
       remaining = std::move(rest);
       all_remaining = false;
       sub = Restrict(batch, remaining);
-      if (case_has_operand_ && operand.is_column()) {
-        sub_operand = Datum(
-            Take(*operand.column(), remaining.data(), static_cast<int64_t>(remaining.size())));
+      if (operand.has_value() && operand->is_column()) {
+        sub_operand.emplace(
+            Take(*operand->column(), remaining.data(), static_cast<int64_t>(remaining.size())));
       }
     }
     if (case_has_else_ && (all_remaining || !remaining.empty())) {

@@ -227,6 +227,8 @@ TEST(TimeFunctionsTest, DateTrunc) {
   EXPECT_THAT(trunc("month"), ElementsAre("2016-05-01T00:00:00", "1969-12-01T00:00:00", "NULL"));
   EXPECT_THAT(trunc("QUARTER"), ElementsAre("2016-04-01T00:00:00", "1969-10-01T00:00:00", "NULL"));
   EXPECT_THAT(trunc("year"), ElementsAre("2016-01-01T00:00:00", "1969-01-01T00:00:00", "NULL"));
+  EXPECT_THAT(Call("date_trunc", {Scalar::String("year"), TimestampColumn({INT64_MIN})}, 1),
+              ElementsAre("error:function 'date_trunc': timestamp out of range"));
   EXPECT_THAT(trunc("fortnight"),
               ElementsAre("error:function 'date_trunc': unsupported unit 'fortnight'"));
   EXPECT_THAT(Call("date_trunc", {Scalar::String("hour"), Scalar::Timestamp(90 * 60 * kSecond)}, 1),
@@ -249,6 +251,14 @@ TEST(TimeFunctionsTest, DateBin) {
   // Month strides count calendar months from the origin.
   EXPECT_THAT(Call("date_bin", {Interval1(3, 0, 0), TimestampColumn({1463579130123456789, -1})}, 2),
               ElementsAre("2016-04-01T00:00:00", "1969-10-01T00:00:00"));
+  // Bins before the first representable timestamp.
+  EXPECT_THAT(Call("date_bin", {Interval1(0, 1, 0), TimestampColumn({INT64_MIN + 1})}, 1),
+              ElementsAre("error:function 'date_bin': timestamp out of range"));
+  EXPECT_THAT(
+      Call("date_bin",
+           {Interval1(0, 0, 1000), TimestampColumn({INT64_MIN + 1}), Scalar::Timestamp(INT64_MAX)},
+           1),
+      ElementsAre("error:function 'date_bin': timestamp out of range"));
   EXPECT_THAT(Call("date_bin", {Interval1(0, 0, 0), ts}, 4),
               ElementsAre("error:function 'date_bin': the stride must be positive"));
   EXPECT_THAT(

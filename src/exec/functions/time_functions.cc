@@ -61,26 +61,43 @@ absl::StatusOr<Truncation> ParseTruncUnit(std::string_view text) {
       fmt::format("function 'date_trunc': unsupported unit '{}'", text));
 }
 
-int64_t Truncate(const Truncation& t, int64_t nanos) {
+// The start of the unit holding `nanos`; nullopt when that start precedes the first
+// representable timestamp (the year 1677 truncated to its start, for instance).
+std::optional<int64_t> Truncate(const Truncation& t, int64_t nanos) {
+  int64_t days = 0;
   switch (t.unit) {
-    case TruncUnit::kNanos:
-      return FloorDiv(nanos, t.nanos) * t.nanos;
-    case TruncUnit::kWeek: {
-      // Weeks start on Monday; 1970-01-01 was a Thursday, 3 days after one.
-      const int64_t days = FloorDiv(nanos, kNanosPerDay);
-      return (FloorDiv(days + 3, 7) * 7 - 3) * kNanosPerDay;
+    case TruncUnit::kNanos: {
+      int64_t result;
+      if (__builtin_mul_overflow(FloorDiv(nanos, t.nanos), t.nanos, &result)) {
+        return std::nullopt;
+      }
+      return result;
     }
-    default:
+    case TruncUnit::kWeek:
+      // Weeks start on Monday; 1970-01-01 was a Thursday, 3 days after one.
+      days = FloorDiv(FloorDiv(nanos, kNanosPerDay) + 3, 7) * 7 - 3;
       break;
+    default: {
+      const CivilDate date = SplitTimestamp(nanos).date;
+      int month = 1;
+      if (t.unit == TruncUnit::kMonth) {
+        month = date.month;
+      } else if (t.unit == TruncUnit::kQuarter) {
+        month = (date.month - 1) / 3 * 3 + 1;
+      }
+      days = DaysFromCivil(date.year, month, 1);
+      break;
+    }
   }
-  const CivilDate date = SplitTimestamp(nanos).date;
-  int month = 1;
-  if (t.unit == TruncUnit::kMonth) {
-    month = date.month;
-  } else if (t.unit == TruncUnit::kQuarter) {
-    month = (date.month - 1) / 3 * 3 + 1;
+  int64_t result;
+  if (__builtin_mul_overflow(days, kNanosPerDay, &result)) {
+    return std::nullopt;
   }
-  return DaysFromCivil(date.year, month, 1) * kNanosPerDay;
+  return result;
+}
+
+absl::Status TruncateOutOfRange() {
+  return absl::InvalidArgumentError("function 'date_trunc': timestamp out of range");
 }
 
 absl::StatusOr<Datum> DateTrunc(const std::vector<Datum>& args, int64_t num_rows) {
@@ -94,37 +111,57 @@ absl::StatusOr<Datum> DateTrunc(const std::vector<Datum>& args, int64_t num_rows
     auto out = AllocateFixedColumn(TypeId::kTimestamp, n);
     const int64_t* src = in.data<int64_t>();
     int64_t* dst = out->mutable_data<int64_t>();
+    const uint64_t* valid = ValidityWords(in);
+    bool overflow = false;
     if (t.unit == TruncUnit::kNanos) {
       const int64_t step = t.nanos;
       for (int64_t i = 0; i < n; ++i) {
-        dst[i] = FloorDiv(src[i], step) * step;
+        overflow |= __builtin_mul_overflow(FloorDiv(src[i], step), step, &dst[i]);
       }
     } else {
       for (int64_t i = 0; i < n; ++i) {
-        dst[i] = Truncate(t, src[i]);
+        std::optional<int64_t> start = Truncate(t, src[i]);
+        overflow |= !start.has_value();
+        dst[i] = start.value_or(0);
       }
     }
-    return Datum(FinishColumn(std::move(out), CopyValidity(ValidityWords(in), n)));
+    if (overflow) {
+      for (int64_t i = 0; i < n; ++i) {
+        if (RowIsValid(valid, i) && !Truncate(t, src[i]).has_value()) {
+          return TruncateOutOfRange();
+        }
+      }
+    }
+    return Datum(FinishColumn(std::move(out), CopyValidity(valid, n)));
   }
   return MapRows(args,
                  num_rows,
                  TypeId::kTimestamp,
                  [](const std::vector<DatumReader>& r, int64_t i, Column* out) -> absl::Status {
                    STRATA_ASSIGN_OR_RETURN(Truncation t, ParseTruncUnit(r[0].String(i)));
-                   out->AppendInt64(Truncate(t, r[1].Int64(i)));
+                   std::optional<int64_t> start = Truncate(t, r[1].Int64(i));
+                   if (!start.has_value()) {
+                     return TruncateOutOfRange();
+                   }
+                   out->AppendInt64(*start);
                    return absl::OkStatus();
                  });
 }
 
 // DataFusion's date_bin for strides of days and nanoseconds: the bin of `source` counting
-// stride-sized steps from `origin` (floor, also before the origin).
-int64_t BinNanos(int64_t stride, int64_t source, int64_t origin) {
-  const int64_t diff = source - origin;
-  int64_t delta = diff - diff % stride;
-  if (diff < 0 && stride > 1 && delta != diff) {
+// stride-sized steps from `origin` (floor, also before the origin). Computed in 128 bits so that
+// far-apart origins cannot overflow; nullopt when the bin start is not a representable timestamp.
+std::optional<int64_t> BinNanos(int64_t stride, int64_t source, int64_t origin) {
+  const __int128 diff = static_cast<__int128>(source) - origin;
+  __int128 delta = diff - diff % stride;
+  if (diff < 0 && delta != diff) {
     delta -= stride;
   }
-  return origin + delta;
+  const __int128 bin = origin + delta;
+  if (bin < INT64_MIN || bin > INT64_MAX) {
+    return std::nullopt;
+  }
+  return static_cast<int64_t>(bin);
 }
 
 // DataFusion's date_bin for month strides: calendar months counted from the origin.
@@ -183,37 +220,53 @@ absl::StatusOr<Datum> DateBin(const std::vector<Datum>& args, int64_t num_rows) 
     auto out = AllocateFixedColumn(TypeId::kTimestamp, n);
     const int64_t* src = in.data<int64_t>();
     int64_t* dst = out->mutable_data<int64_t>();
+    const uint64_t* valid = ValidityWords(in);
+    bool overflow = false;
     if (origin == 0) {
       for (int64_t i = 0; i < n; ++i) {
-        dst[i] = FloorDiv(src[i], step) * step;
+        overflow |= __builtin_mul_overflow(FloorDiv(src[i], step), step, &dst[i]);
       }
     } else {
       for (int64_t i = 0; i < n; ++i) {
-        dst[i] = BinNanos(step, src[i], origin);
+        std::optional<int64_t> bin = BinNanos(step, src[i], origin);
+        overflow |= !bin.has_value() && RowIsValid(valid, i);
+        dst[i] = bin.value_or(0);
       }
     }
-    return Datum(FinishColumn(std::move(out), CopyValidity(ValidityWords(in), n)));
+    if (overflow) {
+      for (int64_t i = 0; i < n; ++i) {
+        if (RowIsValid(valid, i) && !BinNanos(step, src[i], origin).has_value()) {
+          return absl::InvalidArgumentError("function 'date_bin': timestamp out of range");
+        }
+      }
+    }
+    return Datum(FinishColumn(std::move(out), CopyValidity(valid, n)));
   }
-  return MapRows(args,
-                 num_rows,
-                 TypeId::kTimestamp,
-                 [](const std::vector<DatumReader>& r, int64_t i, Column* out) -> absl::Status {
-                   const Interval v = r[0].IntervalValue(i);
-                   STRATA_RETURN_IF_ERROR(ValidateStride(v));
-                   const int64_t source = r[1].Int64(i);
-                   const int64_t origin = r.size() == 3 ? r[2].Int64(i) : 0;
-                   if (v.months != 0) {
-                     std::optional<int64_t> bin = BinMonths(v.months, source, origin);
-                     if (!bin.has_value()) {
-                       return absl::InvalidArgumentError("timestamp out of range");
-                     }
-                     out->AppendInt64(*bin);
-                     return absl::OkStatus();
-                   }
-                   STRATA_ASSIGN_OR_RETURN(const int64_t step, StrideNanos(v));
-                   out->AppendInt64(BinNanos(step, source, origin));
-                   return absl::OkStatus();
-                 });
+  return MapRows(
+      args,
+      num_rows,
+      TypeId::kTimestamp,
+      [](const std::vector<DatumReader>& r, int64_t i, Column* out) -> absl::Status {
+        const Interval v = r[0].IntervalValue(i);
+        STRATA_RETURN_IF_ERROR(ValidateStride(v));
+        const int64_t source = r[1].Int64(i);
+        const int64_t origin = r.size() == 3 ? r[2].Int64(i) : 0;
+        if (v.months != 0) {
+          std::optional<int64_t> bin = BinMonths(v.months, source, origin);
+          if (!bin.has_value()) {
+            return absl::InvalidArgumentError("timestamp out of range");
+          }
+          out->AppendInt64(*bin);
+          return absl::OkStatus();
+        }
+        STRATA_ASSIGN_OR_RETURN(const int64_t step, StrideNanos(v));
+        std::optional<int64_t> bin = BinNanos(step, source, origin);
+        if (!bin.has_value()) {
+          return absl::InvalidArgumentError("function 'date_bin': timestamp out of range");
+        }
+        out->AppendInt64(*bin);
+        return absl::OkStatus();
+      });
 }
 
 enum class Field {
@@ -293,7 +346,7 @@ int IsoWeek(const CivilDate& date, int64_t days) {
 
 double ExtractField(Field field, int64_t nanos) {
   const int64_t days = FloorDiv(nanos, kNanosPerDay);
-  const int64_t time = nanos - days * kNanosPerDay;
+  const int64_t time = FloorMod(nanos, kNanosPerDay);
   const int64_t nanos_of_minute = time % kNanosPerMinute;
   switch (field) {
     case Field::kHour:
