@@ -129,6 +129,9 @@ class PercentileAccumulator final : public GroupsAccumulator {
     values_.resize(total_groups);
     ForEachValidRow(*states[0], nullptr, states[0]->size(), [&](int64_t i, int64_t row) {
       std::string_view blob = states[0]->GetString(row);
+      if (blob.size() < sizeof(double)) {
+        return;
+      }
       std::vector<double>& group = values_[group_ids[i]];
       size_t old = group.size();
       group.resize(old + blob.size() / sizeof(double));
