@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds strata: scripts/build.sh [release|debug|asan|fuzz] [ninja targets...]
-# Output goes to build/<kind>/; the server binary is build/<kind>/strata. Incremental.
+# Output goes to build/<kind>/ (or $STRATA_BUILD_DIR); the server binary is build/<kind>/strata.
+# Incremental.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$root/scripts/deps.sh"
@@ -19,7 +20,8 @@ esac
 if [ -n "${CI:-}" ] || [ -n "${STRATA_WERROR:-}" ]; then
   args+=(-DSTRATA_WERROR=ON)
 fi
-dir="$root/build/$kind"
+# STRATA_BUILD_DIR overrides the directory (e.g. a private one while others build in build/).
+dir="${STRATA_BUILD_DIR:-$root/build/$kind}"
 if [ ! -f "$dir/build.ninja" ]; then
   cmake -S "$root" -B "$dir" -G Ninja "${args[@]}"
 fi

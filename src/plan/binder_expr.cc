@@ -399,9 +399,10 @@ absl::StatusOr<ExprPtr> ExprBinder::Bind(const sql::Expr& expr) {
           if (access.field == "time") {
             name += "_time";
           } else if (access.field != "value") {
-            return ErrorAt(expr.position,
-                           fmt::format("'{}' has no field '{}' (it has 'value' and 'time')", fn,
-                                       access.field));
+            return ErrorAt(
+                expr.position,
+                fmt::format(
+                    "'{}' has no field '{}' (it has 'value' and 'time')", fn, access.field));
           }
           const exec::AggregateFunction* function =
               exec::FunctionRegistry::Default().FindAggregate(name);
@@ -570,7 +571,11 @@ absl::StatusOr<ExprPtr> ExprBinder::BindBinary(BinaryOp op,
       return;
     }
     if (constant_type == TypeId::kInt64 && other == TypeId::kFloat64) {
-      constant = MakeCast(constant, TypeId::kFloat64);
+      if (constant->kind == ExprKind::kLiteral && !constant->value.is_null()) {
+        constant = MakeLiteral(Scalar::Float64(static_cast<double>(constant->value.int64_value())));
+      } else {
+        constant = MakeCast(constant, TypeId::kFloat64);
+      }
       return;
     }
     if (constant_type == TypeId::kInt64 && other == TypeId::kUInt64 &&

@@ -22,17 +22,17 @@ namespace strata::exec {
 std::string_view JoinTypeName(JoinType type) {
   switch (type) {
     case JoinType::kInner:
-      return "inner";
+      return "Inner";
     case JoinType::kLeft:
-      return "left";
+      return "Left";
     case JoinType::kRight:
-      return "right";
+      return "Right";
     case JoinType::kFull:
-      return "full";
+      return "Full";
     case JoinType::kLeftSemi:
-      return "left_semi";
+      return "LeftSemi";
     case JoinType::kLeftAnti:
-      return "left_anti";
+      return "LeftAnti";
   }
   return "?";
 }

@@ -164,7 +164,7 @@ TEST(HashJoinExecTest, MultiColumnStringAndDictionaryKeys) {
                                left,
                                right);
   ASSERT_TRUE(plan.ok()) << plan.status();
-  EXPECT_EQ((*plan)->ToString(), "HashJoinExec: type=inner, on=[(host, h), (n, m)]");
+  EXPECT_EQ((*plan)->ToString(), "HashJoinExec: type=Inner, on=[(host, h), (n, m)]");
   auto rows = RunRows(*plan);
   ASSERT_TRUE(rows.ok()) << rows.status();
   EXPECT_EQ(Sorted(*rows), (Rows_{"a|1|a|1|7", "a|1|a|1|7", "a|2|a|2|8"}));

@@ -78,10 +78,10 @@ TEST(NestedLoopJoinExecTest, DescriptionAndChildren) {
       MakeNestedLoopJoinExec(JoinType::kLeft, nullptr, Ints("l", {1}, {}), Ints("r", {2}, {}));
   ASSERT_TRUE(plan.ok());
   EXPECT_EQ((*plan)->name(), "NestedLoopJoinExec");
-  EXPECT_EQ((*plan)->ToString(), "NestedLoopJoinExec: type=left");
+  EXPECT_EQ((*plan)->ToString(), "NestedLoopJoinExec: type=Left");
   auto copy = (*plan)->WithChildren((*plan)->children());
   ASSERT_TRUE(copy.ok());
-  EXPECT_EQ((*copy)->ToString(), "NestedLoopJoinExec: type=left");
+  EXPECT_EQ((*copy)->ToString(), "NestedLoopJoinExec: type=Left");
   EXPECT_FALSE(
       MakeNestedLoopJoinExec(
           JoinType::kInner, Col(0, TypeId::kInt64, "l"), Ints("l", {1}, {}), Ints("r", {2}, {}))

@@ -1,0 +1,268 @@
+// Binder tests: plan shapes, types and implicit casts, name resolution and its errors.
+#include "plan/binder.h"
+
+#include <map>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "sql/parser.h"
+
+namespace strata::plan {
+namespace {
+
+using ::testing::HasSubstr;
+
+class FakeTable : public TableProvider {
+ public:
+  FakeTable(std::string name, std::vector<Field> fields)
+      : name_(std::move(name)), schema_(std::make_shared<Schema>(std::move(fields))) {}
+  const SchemaPtr& schema() const override { return schema_; }
+  const std::string& name() const override { return name_; }
+  std::vector<FilterPushdown> SupportsFiltersPushdown(
+      const std::vector<ExprPtr>& filters) const override {
+    return std::vector<FilterPushdown>(filters.size(), FilterPushdown::kUnsupported);
+  }
+  absl::StatusOr<exec::ExecutionPlanPtr> Scan(const ScanRequest&,
+                                              const exec::TaskContext&) const override {
+    return absl::UnimplementedError("fake");
+  }
+
+ private:
+  std::string name_;
+  SchemaPtr schema_;
+};
+
+class FakeSchema : public SchemaProvider {
+ public:
+  FakeSchema() {
+    tables_["cpu"] =
+        std::make_shared<FakeTable>("cpu",
+                                    std::vector<Field>{{"host", TypeId::kDictionary},
+                                                       {"region", TypeId::kDictionary},
+                                                       {"time", TypeId::kTimestamp, false},
+                                                       {"usage", TypeId::kFloat64},
+                                                       {"count", TypeId::kInt64},
+                                                       {"Mixed", TypeId::kFloat64}});
+    tables_["mem"] =
+        std::make_shared<FakeTable>("mem",
+                                    std::vector<Field>{{"host", TypeId::kDictionary},
+                                                       {"time", TypeId::kTimestamp, false},
+                                                       {"free", TypeId::kUInt64}});
+  }
+  TableProviderPtr FindTable(std::string_view name) const override {
+    auto it = tables_.find(std::string(name));
+    return it == tables_.end() ? nullptr : it->second;
+  }
+  std::vector<std::string> TableNames() const override { return {"cpu", "mem"}; }
+
+ private:
+  std::map<std::string, TableProviderPtr> tables_;
+};
+
+absl::StatusOr<LogicalPlanPtr> Bind(std::string_view sql, BindOptions options = {}) {
+  static FakeSchema schema;
+  auto statement = sql::ParseStatement(sql);
+  if (!statement.ok()) {
+    return statement.status();
+  }
+  Binder binder(&schema, sql, std::move(options));
+  return binder.BindStatement(**statement);
+}
+
+std::string PlanText(std::string_view sql) {
+  auto plan = Bind(sql);
+  if (!plan.ok()) {
+    return std::string(plan.status().message());
+  }
+  return (*plan)->ToString();
+}
+
+TEST(BinderTest, SimpleProjectionAndFilter) {
+  EXPECT_EQ(PlanText("SELECT host, usage * 2 AS u2 FROM cpu WHERE usage > 1"),
+            "Projection: cpu.host AS host, cpu.usage * 2.0 AS u2\n"
+            "  Filter: cpu.usage > 1.0\n"
+            "    TableScan: cpu projection=[host, region, time, usage, count, Mixed]\n");
+}
+
+TEST(BinderTest, TimeComparedWithStringLiteralCastsTheLiteral) {
+  auto plan = Bind("SELECT usage FROM cpu WHERE time >= '2016-01-01T00:00:00Z'");
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  const LogicalPlan& filter = *(*plan)->inputs[0];
+  ASSERT_EQ(filter.kind, PlanKind::kFilter);
+  EXPECT_EQ(filter.predicate->ToString(),
+            "cpu.time >= CAST('2016-01-01T00:00:00Z' AS timestamp(ns))");
+}
+
+TEST(BinderTest, AggregateLayout) {
+  auto plan =
+      Bind("SELECT host, avg(usage) + 1, count(*) FROM cpu GROUP BY host HAVING max(usage) > 5");
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  const LogicalPlan& projection = **plan;
+  ASSERT_EQ(projection.kind, PlanKind::kProjection);
+  const LogicalPlan& having = *projection.inputs[0];
+  ASSERT_EQ(having.kind, PlanKind::kFilter);
+  const LogicalPlan& aggregate = *having.inputs[0];
+  ASSERT_EQ(aggregate.kind, PlanKind::kAggregate);
+  EXPECT_EQ(aggregate.group_exprs.size(), 1u);
+  EXPECT_EQ(aggregate.aggregate_exprs.size(), 3u);  // avg, count, max
+  EXPECT_EQ(projection.schema[0].type, TypeId::kDictionary);
+  EXPECT_EQ(projection.schema[1].type, TypeId::kFloat64);
+  EXPECT_EQ(projection.schema[2].type, TypeId::kInt64);
+}
+
+TEST(BinderTest, GroupByPositionAndAlias) {
+  EXPECT_TRUE(Bind("SELECT host AS h, count(*) FROM cpu GROUP BY 1").ok());
+  EXPECT_TRUE(
+      Bind("SELECT date_bin(INTERVAL '1 minute', time) AS t, max(usage) FROM cpu GROUP BY t").ok());
+}
+
+TEST(BinderTest, UngroupedColumnIsAnError) {
+  auto plan = Bind("SELECT host, usage, count(*) FROM cpu GROUP BY host");
+  ASSERT_FALSE(plan.ok());
+  EXPECT_THAT(plan.status().message(),
+              HasSubstr("column 'cpu.usage' must appear in the GROUP BY clause"));
+}
+
+TEST(BinderTest, UnknownColumnSuggests) {
+  auto plan = Bind("SELECT usge FROM cpu");
+  ASSERT_FALSE(plan.ok());
+  EXPECT_EQ(plan.status().message(),
+            "column 'usge' not found at line 1, column 8; did you mean 'usage'?");
+  auto mixed = Bind("SELECT mixed FROM cpu");
+  ASSERT_FALSE(mixed.ok());
+  EXPECT_THAT(mixed.status().message(), HasSubstr("did you mean \"Mixed\"?"));
+  EXPECT_TRUE(Bind("SELECT \"Mixed\" FROM cpu").ok());
+}
+
+TEST(BinderTest, UnknownTableSuggests) {
+  auto plan = Bind("SELECT * FROM cpuu");
+  ASSERT_FALSE(plan.ok());
+  EXPECT_EQ(plan.status().message(),
+            "table 'cpuu' not found at line 1, column 15; did you mean 'cpu'?");
+}
+
+TEST(BinderTest, AmbiguousColumnInJoin) {
+  auto plan = Bind("SELECT host FROM cpu JOIN mem ON cpu.host = mem.host");
+  ASSERT_FALSE(plan.ok());
+  EXPECT_THAT(plan.status().message(), HasSubstr("column 'host' is ambiguous"));
+  auto using_plan = Bind("SELECT host, free FROM cpu JOIN mem USING (host)");
+  ASSERT_TRUE(using_plan.ok()) << using_plan.status();
+}
+
+TEST(BinderTest, EquiJoinKeysAreSplitOut) {
+  auto plan = Bind("SELECT cpu.host FROM cpu JOIN mem ON cpu.host = mem.host AND usage > 1");
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  const LogicalPlan* join = plan->get();
+  while (join->kind != PlanKind::kJoin) {
+    join = join->inputs[0].get();
+  }
+  ASSERT_EQ(join->left_keys.size(), 1u);
+  EXPECT_EQ(join->right_keys[0]->column_index, 0);  // mem.host, relative to the right input
+  ASSERT_NE(join->join_filter, nullptr);
+}
+
+TEST(BinderTest, OrderByHiddenColumnIsProjectedAway) {
+  auto plan = Bind("SELECT host FROM cpu ORDER BY usage DESC LIMIT 3");
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_EQ((*plan)->kind, PlanKind::kLimit);
+  EXPECT_EQ((*plan)->schema.size(), 1u);
+  EXPECT_THAT((*plan)->ToString(), HasSubstr("Sort: __order_2 DESC NULLS FIRST"));
+}
+
+TEST(BinderTest, UnionCoercesTypes) {
+  auto plan = Bind("SELECT count FROM cpu UNION ALL SELECT usage FROM cpu");
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_EQ((*plan)->schema[0].type, TypeId::kFloat64);
+  auto mismatch = Bind("SELECT count, host FROM cpu UNION SELECT usage FROM cpu");
+  ASSERT_FALSE(mismatch.ok());
+  EXPECT_THAT(mismatch.status().message(), HasSubstr("same number of columns"));
+}
+
+TEST(BinderTest, Parameters) {
+  BindOptions options;
+  options.params["h"] = exec::Scalar::String("a");
+  auto plan = Bind("SELECT usage FROM cpu WHERE host = $h", options);
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  auto missing = Bind("SELECT usage FROM cpu WHERE host = $nope");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_THAT(missing.status().message(), HasSubstr("no value given for parameter $nope"));
+}
+
+TEST(BinderTest, AggregatesNotAllowedInWhere) {
+  auto plan = Bind("SELECT host FROM cpu WHERE max(usage) > 1");
+  ASSERT_FALSE(plan.ok());
+  EXPECT_THAT(plan.status().message(), HasSubstr("aggregate functions are not allowed in WHERE"));
+}
+
+TEST(BinderTest, TypeErrors) {
+  auto plan = Bind("SELECT host + 1 FROM cpu");
+  ASSERT_FALSE(plan.ok());
+  EXPECT_THAT(plan.status().message(), HasSubstr("cannot apply operator"));
+  auto fn = Bind("SELECT nosuchfn(usage) FROM cpu");
+  ASSERT_FALSE(fn.ok());
+  EXPECT_THAT(fn.status().message(), HasSubstr("function 'nosuchfn' not found"));
+}
+
+TEST(BinderTest, CteAndSubqueryInFrom) {
+  EXPECT_TRUE(
+      Bind("WITH t AS (SELECT host, usage FROM cpu) SELECT host FROM t WHERE usage > 1").ok());
+  EXPECT_TRUE(Bind("SELECT s.h FROM (SELECT host AS h FROM cpu) s").ok());
+  auto dup = Bind("WITH t AS (SELECT 1), t AS (SELECT 2) SELECT * FROM t");
+  ASSERT_FALSE(dup.ok());
+}
+
+TEST(BinderTest, WindowFunctions) {
+  auto plan = Bind("SELECT host, row_number() OVER (PARTITION BY host ORDER BY time) FROM cpu");
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_THAT((*plan)->ToString(), HasSubstr("WindowAggr"));
+  auto bad = Bind("SELECT host FROM cpu WHERE row_number() OVER () > 1");
+  ASSERT_FALSE(bad.ok());
+}
+
+TEST(BinderTest, DistinctAndOrderByNotInSelect) {
+  auto plan = Bind("SELECT DISTINCT host FROM cpu ORDER BY usage");
+  ASSERT_FALSE(plan.ok());
+  EXPECT_THAT(plan.status().message(), HasSubstr("for SELECT DISTINCT"));
+}
+
+TEST(BinderTest, ShowTablesAndColumns) {
+  auto tables = Bind("SHOW TABLES");
+  ASSERT_TRUE(tables.ok()) << tables.status();
+  EXPECT_EQ((*tables)->values.size(), 2u);
+  auto columns = Bind("SHOW COLUMNS FROM cpu");
+  ASSERT_TRUE(columns.ok()) << columns.status();
+  EXPECT_EQ((*columns)->values.size(), 6u);
+}
+
+}  // namespace
+}  // namespace strata::plan
+
+namespace strata::plan {
+namespace {
+
+TEST(BinderTest, CorrelatedExistsBecomesSemiJoin) {
+  auto plan = Bind(
+      "SELECT c.host FROM cpu c WHERE EXISTS (SELECT 1 FROM mem m WHERE m.host = c.host AND "
+      "m.free > 10)");
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_THAT((*plan)->ToString(), HasSubstr("LeftSemi Join: on=[(c.host, m.host)]"));
+  auto anti =
+      Bind("SELECT c.host FROM cpu c WHERE NOT EXISTS (SELECT 1 FROM mem m WHERE m.host = c.host)");
+  ASSERT_TRUE(anti.ok()) << anti.status();
+  EXPECT_THAT((*anti)->ToString(), HasSubstr("LeftAnti Join"));
+}
+
+TEST(BinderTest, CorrelatedScalarBecomesLeftJoinOnAggregate) {
+  auto plan = Bind("SELECT c.host, (SELECT count(*) FROM mem m WHERE m.host = c.host) FROM cpu c");
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  std::string text = (*plan)->ToString();
+  EXPECT_THAT(text, HasSubstr("Left Join"));
+  EXPECT_THAT(text, HasSubstr("Aggregate: groupBy=[m.host], aggr=[count(*)]"));
+  EXPECT_THAT(text, HasSubstr("CASE WHEN"));
+  auto unsupported = Bind("SELECT (SELECT host FROM mem m WHERE m.host = c.host) FROM cpu c");
+  ASSERT_FALSE(unsupported.ok());
+  EXPECT_THAT(unsupported.status().message(), HasSubstr("correlated scalar subquery"));
+}
+
+}  // namespace
+}  // namespace strata::plan
