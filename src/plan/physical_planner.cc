@@ -1,6 +1,8 @@
 // The physical planner: logical nodes to exec operators, logical expressions to physical ones.
 #include "plan/physical_planner.h"
 
+#include <algorithm>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -150,9 +152,99 @@ bool NeedsSingleProbe(exec::JoinType type) {
   return true;
 }
 
+// A rough row count of what `plan` produces, for choosing a join's build side. Unknown tables
+// count as large; a grouped aggregate as a tenth of its input (group keys are usually far fewer
+// than rows); filters as half.
+double EstimateRows(const LogicalPlan& plan) {
+  constexpr double kUnknown = 1e9;
+  switch (plan.kind) {
+    case PlanKind::kScan: {
+      std::optional<int64_t> rows = plan.table->EstimatedRowCount();
+      double n = rows ? static_cast<double>(*rows) : kUnknown;
+      if (!plan.filters.empty()) {
+        n *= 0.5;
+      }
+      return plan.fetch ? std::min(n, static_cast<double>(*plan.fetch)) : n;
+    }
+    case PlanKind::kFilter:
+      return EstimateRows(*plan.inputs[0]) * 0.5;
+    case PlanKind::kAggregate:
+      return plan.group_exprs.empty() ? 1 : EstimateRows(*plan.inputs[0]) / 10;
+    case PlanKind::kSort:
+    case PlanKind::kLimit: {
+      double n = EstimateRows(*plan.inputs[0]);
+      return plan.fetch ? std::min(n, static_cast<double>(*plan.fetch)) : n;
+    }
+    case PlanKind::kJoin:
+      return std::max(EstimateRows(*plan.inputs[0]), EstimateRows(*plan.inputs[1]));
+    case PlanKind::kUnion: {
+      double n = 0;
+      for (const LogicalPlanPtr& input : plan.inputs) {
+        n += EstimateRows(*input);
+      }
+      return n;
+    }
+    case PlanKind::kValues:
+      return static_cast<double>(plan.values.size());
+    case PlanKind::kEmpty:
+      return plan.produce_one_row ? 1 : 0;
+    case PlanKind::kProjection:
+    case PlanKind::kWindow:
+    case PlanKind::kExplain:
+      return plan.inputs.empty() ? kUnknown : EstimateRows(*plan.inputs[0]);
+  }
+  return kUnknown;
+}
+
 absl::StatusOr<ExecutionPlanPtr> PlanJoin(const LogicalPlan& plan,
                                           ExecutionPlanPtr left,
                                           ExecutionPlanPtr right) {
+  // The hash join builds a table of its whole left input. For an inner equi-join whose right
+  // input is much smaller (lastpoint: all rows joined with one row per host), build on the right
+  // instead: swap the inputs and restore the column order with a projection.
+  if (plan.join_type == exec::JoinType::kInner && !plan.left_keys.empty() &&
+      EstimateRows(*plan.inputs[1]) * 2 < EstimateRows(*plan.inputs[0])) {
+    const int left_width = static_cast<int>(plan.inputs[0]->schema.size());
+    const int right_width = static_cast<int>(plan.inputs[1]->schema.size());
+    PhysicalExprPtr filter;
+    if (plan.join_filter != nullptr) {
+      // left ++ right -> right ++ left
+      std::vector<int> mapping(static_cast<size_t>(left_width + right_width));
+      for (int i = 0; i < left_width; ++i) {
+        mapping[static_cast<size_t>(i)] = right_width + i;
+      }
+      for (int j = 0; j < right_width; ++j) {
+        mapping[static_cast<size_t>(left_width + j)] = j;
+      }
+      STRATA_ASSIGN_OR_RETURN(filter, CreatePhysicalExpr(*RemapColumns(plan.join_filter, mapping)));
+    }
+    std::vector<exec::JoinKey> on;
+    for (size_t i = 0; i < plan.left_keys.size(); ++i) {
+      STRATA_ASSIGN_OR_RETURN(PhysicalExprPtr l, CreatePhysicalExpr(*plan.left_keys[i]));
+      STRATA_ASSIGN_OR_RETURN(PhysicalExprPtr r, CreatePhysicalExpr(*plan.right_keys[i]));
+      on.push_back(exec::JoinKey{std::move(r), std::move(l)});
+    }
+    STRATA_ASSIGN_OR_RETURN(ExecutionPlanPtr join,
+                            exec::MakeHashJoinExec(exec::JoinType::kInner,
+                                                   std::move(on),
+                                                   std::move(filter),
+                                                   /*null_aware=*/false,
+                                                   SinglePartition(std::move(right)),
+                                                   std::move(left)));
+    std::vector<exec::ProjectionItem> items;
+    const Schema& joined = *join->schema();
+    for (int i = 0; i < left_width; ++i) {
+      const Field& f = joined.field(right_width + i);
+      items.push_back(exec::ProjectionItem{exec::MakeColumnExpr(right_width + i, f.name, f.type),
+                                           plan.schema[static_cast<size_t>(i)].name});
+    }
+    for (int j = 0; j < right_width; ++j) {
+      const Field& f = joined.field(j);
+      items.push_back(exec::ProjectionItem{exec::MakeColumnExpr(j, f.name, f.type),
+                                           plan.schema[static_cast<size_t>(left_width + j)].name});
+    }
+    return exec::MakeProjectionExec(std::move(items), std::move(join));
+  }
   PhysicalExprPtr filter;
   if (plan.join_filter != nullptr) {
     STRATA_ASSIGN_OR_RETURN(filter, CreatePhysicalExpr(*plan.join_filter));

@@ -47,6 +47,10 @@ class TableProvider {
   virtual std::vector<FilterPushdown> SupportsFiltersPushdown(
       const std::vector<ExprPtr>& filters) const = 0;
 
+  // About how many rows a full scan returns, when the provider knows (the physical planner uses
+  // it to put the smaller input of a join on the build side).
+  virtual std::optional<int64_t> EstimatedRowCount() const { return std::nullopt; }
+
   // The scan node: produces batches with the projected fields.
   virtual absl::StatusOr<exec::ExecutionPlanPtr> Scan(const ScanRequest& request,
                                                       const exec::TaskContext& context) const = 0;

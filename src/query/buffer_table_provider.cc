@@ -151,4 +151,9 @@ std::vector<std::string> BufferSchemaProvider::TableNames() const {
   return names;
 }
 
+std::optional<int64_t> BufferTableProvider::EstimatedRowCount() const {
+  std::optional<buffer::TableStats> stats = buffer_->table_stats(database_id_, table_->id());
+  return stats ? stats->rows : 0;
+}
+
 }  // namespace strata::query

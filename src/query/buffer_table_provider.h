@@ -36,6 +36,7 @@ class BufferTableProvider : public plan::TableProvider {
       const std::vector<plan::ExprPtr>& filters) const override;
   absl::StatusOr<exec::ExecutionPlanPtr> Scan(const plan::ScanRequest& request,
                                               const exec::TaskContext& context) const override;
+  std::optional<int64_t> EstimatedRowCount() const override;
 
   // The catalog column id of each schema field.
   const std::vector<uint32_t>& column_ids() const { return column_ids_; }
