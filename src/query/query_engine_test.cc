@@ -179,5 +179,31 @@ TEST_F(QueryEngineTest, ExplainAnalyzeShowsPruning) {
   EXPECT_THAT((*rows)[0], HasSubstr("chunks_pruned"));
 }
 
+TEST_F(QueryEngineTest, InnerJoinBuildsOnTheSmallerInput) {
+  Write(
+      "cpu,host=a usage=1 1\n"
+      "cpu,host=a usage=2 2\n"
+      "cpu,host=b usage=3 3\n"
+      "cpu,host=b usage=4 4\n");
+  const char* sql =
+      "SELECT c.host, c.usage FROM cpu c JOIN (SELECT host, max(time) AS t FROM cpu GROUP BY "
+      "host) m ON c.host = m.host AND c.time = m.t ORDER BY c.host";
+  auto rows = Query(sql);
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  EXPECT_EQ(*rows, std::vector<std::string>({"a|2", "b|4"}));
+  auto plan = Query(std::string("EXPLAIN ") + sql);
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  ASSERT_EQ(plan->size(), 2u);
+  // The build (first) side of the hash join is the aggregate, not the scan of every row.
+  const std::string& physical = (*plan)[1];
+  size_t join = physical.find("HashJoinExec");
+  ASSERT_NE(join, std::string::npos) << physical;
+  size_t aggregate = physical.find("HashAggregateExec", join);
+  size_t scan = physical.find("BufferScanExec: table=cpu, projection=[host, time, usage]", join);
+  ASSERT_NE(aggregate, std::string::npos) << physical;
+  ASSERT_NE(scan, std::string::npos) << physical;
+  EXPECT_LT(aggregate, scan) << physical;
+}
+
 }  // namespace
 }  // namespace strata::query
