@@ -11,6 +11,7 @@
 #include "fmt/format.h"
 #include "plan/binder_expr.h"
 #include "plan/binder_internal.h"
+#include "sql/parser.h"
 #include "sql/source_position.h"
 
 namespace strata::plan {
@@ -56,7 +57,7 @@ std::string OutputName(const sql::Expr& expr) {
   }
   if (expr.Is<sql::FunctionCallExpr>()) {
     const auto& call = expr.As<sql::FunctionCallExpr>();
-    if (call.star && call.args.empty()) {
+    if (call.star && call.args.empty() && call.filter == nullptr && call.over == nullptr) {
       return call.name.value + "(*)";
     }
   }
@@ -127,8 +128,16 @@ class StatementBinder final : public BinderContext {
                                            size_t position,
                                            LogicalPlanPtr* plan,
                                            BindScope* scope) const;
-  absl::StatusOr<LogicalPlanPtr> ShowTables() const;
+  // The table `name` ([catalog.][schema.]table; a bare name is a table of schema "iox"), or a
+  // "not found" error naming the part that was not found. Sets `*schema_name` (if not null) to
+  // the table's schema.
+  absl::StatusOr<TableProviderPtr> ResolveTable(const std::vector<sql::Identifier>& name,
+                                                std::string* schema_name) const;
+  // SHOW TABLES and SHOW COLUMNS are queries over information_schema, as in DataFusion.
+  absl::StatusOr<LogicalPlanPtr> ShowTables(const sql::Statement& statement) const;
   absl::StatusOr<LogicalPlanPtr> ShowColumns(const sql::ShowColumnsStatement& statement) const;
+  // Binds `query_text`, a query the binder wrote itself (errors point into it).
+  absl::StatusOr<LogicalPlanPtr> BindGeneratedQuery(const std::string& query_text) const;
   LogicalPlanPtr Alias(LogicalPlanPtr plan,
                        const std::string& name,
                        const std::vector<sql::Identifier>& columns) const;
@@ -259,7 +268,7 @@ absl::StatusOr<LogicalPlanPtr> StatementBinder::BindStatement(const sql::Stateme
       return LogicalPlanPtr(plan);
     }
     case sql::StatementKind::kShowTables:
-      return ShowTables();
+      return ShowTables(statement);
     case sql::StatementKind::kShowColumns:
       return ShowColumns(statement.As<sql::ShowColumnsStatement>());
   }
@@ -320,11 +329,9 @@ absl::StatusOr<LogicalPlanPtr> StatementBinder::BindBody(
 
 absl::StatusOr<LogicalPlanPtr> StatementBinder::BindSetOperation(const sql::SetOperation& op,
                                                                  const BindScope* outer) const {
-  if (op.op != sql::SetOperator::kUnion) {
-    return ErrorAt(op.position,
-                   fmt::format("{} is not supported yet",
-                               op.op == sql::SetOperator::kIntersect ? "INTERSECT" : "EXCEPT"));
-  }
+  const std::string_view op_name = op.op == sql::SetOperator::kUnion       ? "UNION"
+                                   : op.op == sql::SetOperator::kIntersect ? "INTERSECT"
+                                                                           : "EXCEPT";
   bool unused = false;
   auto left = BindBody(*op.left, nullptr, outer, &unused);
   if (!left.ok()) {
@@ -338,7 +345,8 @@ absl::StatusOr<LogicalPlanPtr> StatementBinder::BindSetOperation(const sql::SetO
   const auto& rs = (*right)->schema;
   if (ls.size() != rs.size()) {
     return ErrorAt(op.position,
-                   fmt::format("each UNION query must have the same number of columns: {} vs {}",
+                   fmt::format("each {} query must have the same number of columns: {} vs {}",
+                               op_name,
                                ls.size(),
                                rs.size()));
   }
@@ -347,7 +355,8 @@ absl::StatusOr<LogicalPlanPtr> StatementBinder::BindSetOperation(const sql::SetO
     auto common = exec::CommonType({ls[i].type, rs[i].type});
     if (!common.ok()) {
       return ErrorAt(op.position,
-                     fmt::format("UNION column {} ('{}'): {}",
+                     fmt::format("{} column {} ('{}'): {}",
+                                 op_name,
                                  i + 1,
                                  ls[i].name,
                                  std::string(common.status().message())));
@@ -376,6 +385,10 @@ absl::StatusOr<LogicalPlanPtr> StatementBinder::BindSetOperation(const sql::SetO
     }
     return needed ? MakeProjection(std::move(exprs), std::move(names), side) : side;
   };
+  if (op.op != sql::SetOperator::kUnion) {
+    return internal::MakeIntersectOrExcept(
+        op.op == sql::SetOperator::kIntersect, op.all, cast_side(*left), cast_side(*right));
+  }
   auto plan = std::make_shared<LogicalPlan>();
   plan->kind = PlanKind::kUnion;
   plan->inputs = {cast_side(*left), cast_side(*right)};
@@ -430,38 +443,11 @@ absl::StatusOr<LogicalPlanPtr> StatementBinder::BindTableRef(
           }
         }
       }
-      if (named.name.size() >= 2) {
-        const std::string& schema_name = named.name[named.name.size() - 2].value;
-        if (schema_name != "iox" && schema_name != "public") {
-          return ErrorAt(ref.position,
-                         fmt::format("schema '{}' not found (tables live in schema 'iox')",
-                                     named.name[named.name.size() - 2].spelling));
-        }
+      auto provider = ResolveTable(named.name, nullptr);
+      if (!provider.ok()) {
+        return provider.status();
       }
-      TableProviderPtr provider = schema_->FindTable(table.value);
-      if (provider == nullptr) {
-        std::vector<std::string> names = schema_->TableNames();
-        std::string hint;
-        for (const std::string& n : names) {
-          if (absl::AsciiStrToLower(n) == table.value && n != table.value) {
-            hint =
-                fmt::format("; did you mean \"{}\"? (unquoted names are folded to lower case)", n);
-          }
-        }
-        if (hint.empty()) {
-          if (std::string best = internal::ClosestMatch(table.value, names); !best.empty()) {
-            hint = fmt::format("; did you mean '{}'?", best);
-          }
-        }
-        auto lc = sql::OffsetToLineColumn(sql, table.position);
-        return absl::InvalidArgumentError(
-            fmt::format("table '{}' not found at line {}, column {}{}",
-                        table.spelling,
-                        lc.line,
-                        lc.column,
-                        hint));
-      }
-      LogicalPlanPtr scan = MakeScan(provider, alias);
+      LogicalPlanPtr scan = MakeScan(*provider, alias);
       if (!alias_columns.empty()) {
         return Alias(scan, alias, alias_columns);
       }
@@ -1401,73 +1387,94 @@ absl::StatusOr<SubqueryValues> StatementBinder::RunSubquery(const sql::Query& qu
   return values;
 }
 
-LogicalPlanPtr StringValues(std::vector<std::string> names,
-                            const std::vector<std::vector<std::string>>& rows) {
-  auto plan = std::make_shared<LogicalPlan>();
-  plan->kind = PlanKind::kValues;
-  for (std::string& n : names) {
-    plan->schema.push_back(PlanField{"", std::move(n), TypeId::kString, false});
+absl::StatusOr<TableProviderPtr> StatementBinder::ResolveTable(
+    const std::vector<sql::Identifier>& name, std::string* schema_name) const {
+  const sql::Identifier& table = name.back();
+  std::string schema = std::string(kDefaultSchema);
+  if (name.size() == 3 && name[0].value != kDefaultCatalog) {
+    return ErrorAt(
+        name[0].position,
+        fmt::format(
+            "catalog '{}' not found (the catalog is '{}')", name[0].spelling, kDefaultCatalog));
   }
-  for (const auto& row : rows) {
-    std::vector<ExprPtr> exprs;
-    for (const std::string& v : row) {
-      exprs.push_back(MakeLiteral(Scalar::String(v)));
+  if (name.size() >= 2) {
+    schema = name[name.size() - 2].value;
+  }
+  TableProviderPtr provider = name.size() == 1 ? schema_->FindTable(table.value)
+                                               : schema_->FindTableInSchema(schema, table.value);
+  if (provider != nullptr) {
+    if (schema_name != nullptr) {
+      *schema_name = schema == kDefaultCatalog ? std::string(kDefaultSchema) : schema;
     }
-    plan->values.push_back(std::move(exprs));
+    return provider;
   }
-  return plan;
+  std::vector<std::string> schemas = schema_->SchemaNames();
+  if (name.size() >= 2 && schema != kDefaultCatalog &&
+      std::find(schemas.begin(), schemas.end(), schema) == schemas.end()) {
+    const sql::Identifier& part = name[name.size() - 2];
+    return ErrorAt(
+        part.position,
+        fmt::format("schema '{}' not found (tables live in schema '{}'{})",
+                    part.spelling,
+                    kDefaultSchema,
+                    schemas.size() > 1 ? ", catalog views in 'information_schema'" : ""));
+  }
+  std::string hint;
+  if (schema == kDefaultSchema || schema == kDefaultCatalog) {
+    std::vector<std::string> names = schema_->TableNames();
+    for (const std::string& n : names) {
+      if (absl::AsciiStrToLower(n) == table.value && n != table.value) {
+        hint = fmt::format("; did you mean \"{}\"? (unquoted names are folded to lower case)", n);
+      }
+    }
+    if (hint.empty()) {
+      if (std::string best = internal::ClosestMatch(table.value, names); !best.empty()) {
+        hint = fmt::format("; did you mean '{}'?", best);
+      }
+    }
+  }
+  auto lc = sql::OffsetToLineColumn(sql, table.position);
+  return absl::InvalidArgumentError(fmt::format(
+      "table '{}' not found at line {}, column {}{}", table.spelling, lc.line, lc.column, hint));
 }
 
-absl::StatusOr<LogicalPlanPtr> StatementBinder::ShowTables() const {
-  std::vector<std::vector<std::string>> rows;
-  std::vector<std::string> names = schema_->TableNames();
-  std::sort(names.begin(), names.end());
-  for (const std::string& n : names) {
-    rows.push_back({"public", "iox", n, "BASE TABLE"});
+absl::StatusOr<LogicalPlanPtr> StatementBinder::BindGeneratedQuery(
+    const std::string& query_text) const {
+  auto statement = sql::ParseStatement(query_text);
+  if (!statement.ok()) {
+    return absl::InternalError(fmt::format(
+        "parsing generated query '{}': {}", query_text, std::string(statement.status().message())));
   }
-  return StringValues({"table_catalog", "table_schema", "table_name", "table_type"}, rows);
+  StatementBinder binder(schema_, query_text, options);
+  return binder.BindStatement(**statement);
 }
 
-std::string SqlTypeName(TypeId type) {
-  switch (type) {
-    case TypeId::kBool:
-      return "Boolean";
-    case TypeId::kInt64:
-      return "Int64";
-    case TypeId::kUInt64:
-      return "UInt64";
-    case TypeId::kFloat64:
-      return "Float64";
-    case TypeId::kString:
-      return "Utf8";
-    case TypeId::kDictionary:
-      return "Dictionary(Int32, Utf8)";
-    case TypeId::kTimestamp:
-      return "Timestamp(Nanosecond, None)";
-    case TypeId::kInterval:
-      return "Interval(MonthDayNano)";
-    case TypeId::kNull:
-      return "Null";
+absl::StatusOr<LogicalPlanPtr> StatementBinder::ShowTables(const sql::Statement& statement) const {
+  if (schema_->FindTableInSchema(kInformationSchema, "tables") == nullptr) {
+    return ErrorAt(statement.position, "SHOW TABLES needs information_schema, which is missing");
   }
-  return "?";
+  return BindGeneratedQuery(
+      "SELECT table_catalog, table_schema, table_name, table_type FROM "
+      "information_schema.tables");
 }
 
 absl::StatusOr<LogicalPlanPtr> StatementBinder::ShowColumns(
     const sql::ShowColumnsStatement& statement) const {
-  const sql::Identifier& name = statement.table.back();
-  TableProviderPtr table = schema_->FindTable(name.value);
-  if (table == nullptr) {
-    return ErrorAt(name.position, fmt::format("table '{}' not found", name.spelling));
+  std::string schema_name;
+  auto table = ResolveTable(statement.table, &schema_name);
+  if (!table.ok()) {
+    return table.status();
   }
-  std::vector<std::vector<std::string>> rows;
-  const Schema& schema = *table->schema();
-  for (const Field& f : schema.fields()) {
-    rows.push_back(
-        {"public", "iox", table->name(), f.name, SqlTypeName(f.type), f.nullable ? "YES" : "NO"});
+  if (schema_->FindTableInSchema(kInformationSchema, "columns") == nullptr) {
+    return ErrorAt(statement.position, "SHOW COLUMNS needs information_schema, which is missing");
   }
-  return StringValues(
-      {"table_catalog", "table_schema", "table_name", "column_name", "data_type", "is_nullable"},
-      rows);
+  // The table's own name, not the spelling (a quoted or folded name resolved to it).
+  return BindGeneratedQuery(
+      fmt::format("SELECT table_catalog, table_schema, table_name, column_name, data_type, "
+                  "is_nullable FROM information_schema.columns WHERE table_schema = {} AND "
+                  "table_name = {}",
+                  sql::QuoteString(schema_name),
+                  sql::QuoteString((*table)->name())));
 }
 
 }  // namespace

@@ -54,9 +54,49 @@ class FakeSchema : public SchemaProvider {
     return it == tables_.end() ? nullptr : it->second;
   }
   std::vector<std::string> TableNames() const override { return {"cpu", "mem"}; }
+  // information_schema with the fields (not the rows) of src/query/information_schema.h.
+  TableProviderPtr FindTableInSchema(std::string_view schema,
+                                     std::string_view table) const override {
+    if (schema != kInformationSchema) {
+      return SchemaProvider::FindTableInSchema(schema, table);
+    }
+    if (table == "tables") {
+      return std::make_shared<FakeTable>("tables",
+                                         std::vector<Field>{{"table_catalog", TypeId::kString},
+                                                            {"table_schema", TypeId::kString},
+                                                            {"table_name", TypeId::kString},
+                                                            {"table_type", TypeId::kString}});
+    }
+    if (table == "columns") {
+      return std::make_shared<FakeTable>("columns",
+                                         std::vector<Field>{{"table_catalog", TypeId::kString},
+                                                            {"table_schema", TypeId::kString},
+                                                            {"table_name", TypeId::kString},
+                                                            {"column_name", TypeId::kString},
+                                                            {"ordinal_position", TypeId::kUInt64},
+                                                            {"column_default", TypeId::kString},
+                                                            {"is_nullable", TypeId::kString},
+                                                            {"data_type", TypeId::kString}});
+    }
+    return nullptr;
+  }
+  std::vector<std::string> SchemaNames() const override { return {"information_schema", "iox"}; }
 
  private:
   std::map<std::string, TableProviderPtr> tables_;
+};
+
+// The default SchemaProvider: user tables only.
+class PlainSchema : public SchemaProvider {
+ public:
+  TableProviderPtr FindTable(std::string_view name) const override {
+    return name == "cpu" ? cpu_ : nullptr;
+  }
+  std::vector<std::string> TableNames() const override { return {"cpu"}; }
+
+ private:
+  TableProviderPtr cpu_ = std::make_shared<FakeTable>(
+      "cpu", std::vector<Field>{{"host", TypeId::kDictionary}, {"time", TypeId::kTimestamp}});
 };
 
 absl::StatusOr<LogicalPlanPtr> Bind(std::string_view sql, BindOptions options = {}) {
@@ -225,13 +265,156 @@ TEST(BinderTest, DistinctAndOrderByNotInSelect) {
   EXPECT_THAT(plan.status().message(), HasSubstr("for SELECT DISTINCT"));
 }
 
-TEST(BinderTest, ShowTablesAndColumns) {
-  auto tables = Bind("SHOW TABLES");
-  ASSERT_TRUE(tables.ok()) << tables.status();
-  EXPECT_EQ((*tables)->values.size(), 2u);
-  auto columns = Bind("SHOW COLUMNS FROM cpu");
-  ASSERT_TRUE(columns.ok()) << columns.status();
-  EXPECT_EQ((*columns)->values.size(), 6u);
+TEST(BinderTest, OutputNamesOfStarCallsKeepFilterAndOver) {
+  // Distinct names: results are rows of name -> value objects in the JSON formats.
+  auto plan = Bind("SELECT count(*), count(*) FILTER (WHERE usage > 20) FROM cpu");
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  ASSERT_EQ((*plan)->schema.size(), 2u);
+  EXPECT_EQ((*plan)->schema[0].name, "count(*)");
+  EXPECT_EQ((*plan)->schema[1].name, "count(*) FILTER (WHERE usage > 20)");
+  auto window = Bind("SELECT count(*) OVER (PARTITION BY host) FROM cpu");
+  ASSERT_TRUE(window.ok()) << window.status();
+  EXPECT_EQ((*window)->schema[0].name, "count(*) OVER (PARTITION BY host)");
+}
+
+TEST(BinderTest, ShowTablesAndColumnsQueryInformationSchema) {
+  EXPECT_EQ(PlanText("SHOW TABLES"),
+            "Projection: tables.table_catalog AS table_catalog, tables.table_schema AS "
+            "table_schema, tables.table_name AS table_name, tables.table_type AS table_type\n"
+            "  TableScan: tables projection=[table_catalog, table_schema, table_name, "
+            "table_type]\n");
+  // The table's schema and name as resolved, not as written.
+  EXPECT_EQ(PlanText("SHOW COLUMNS FROM public.\"cpu\""),
+            "Projection: columns.table_catalog AS table_catalog, columns.table_schema AS "
+            "table_schema, columns.table_name AS table_name, columns.column_name AS column_name, "
+            "columns.data_type AS data_type, columns.is_nullable AS is_nullable\n"
+            "  Filter: columns.table_schema = 'iox' AND columns.table_name = 'cpu'\n"
+            "    TableScan: columns projection=[table_catalog, table_schema, table_name, "
+            "column_name, ordinal_position, column_default, is_nullable, data_type]\n");
+  EXPECT_THAT(PlanText("SHOW COLUMNS IN information_schema.tables"),
+              HasSubstr("Filter: columns.table_schema = 'information_schema' AND "
+                        "columns.table_name = 'tables'"));
+  EXPECT_THAT(PlanText("SHOW COLUMNS FROM nosuch"), HasSubstr("table 'nosuch' not found"));
+}
+
+TEST(BinderTest, ShowNeedsInformationSchema) {
+  PlainSchema schema;
+  auto statement = sql::ParseStatement("SHOW TABLES");
+  ASSERT_TRUE(statement.ok()) << statement.status();
+  Binder binder(&schema, "SHOW TABLES", {});
+  auto plan = binder.BindStatement(**statement);
+  ASSERT_FALSE(plan.ok());
+  EXPECT_THAT(plan.status().message(), HasSubstr("SHOW TABLES needs information_schema"));
+}
+
+TEST(BinderTest, SchemaQualifiedTableNames) {
+  EXPECT_THAT(PlanText("SELECT table_name FROM information_schema.tables"),
+              HasSubstr("TableScan: tables projection="));
+  EXPECT_THAT(PlanText("SELECT c.column_name FROM public.information_schema.columns c"),
+              HasSubstr("Projection: c.column_name AS column_name"));
+  // User tables: bare, in schema iox (or public, as before), and with the catalog.
+  for (const char* sql : {"SELECT host FROM cpu",
+                          "SELECT host FROM iox.cpu",
+                          "SELECT host FROM public.cpu",
+                          "SELECT host FROM public.iox.cpu"}) {
+    EXPECT_THAT(PlanText(sql), HasSubstr("TableScan: cpu projection=")) << sql;
+  }
+  // information_schema's tables are not visible unqualified, nor user tables in it.
+  EXPECT_THAT(PlanText("SELECT * FROM tables"), HasSubstr("table 'tables' not found"));
+  EXPECT_THAT(PlanText("SELECT * FROM information_schema.cpu"),
+              HasSubstr("table 'cpu' not found at line 1, column 34"));
+  EXPECT_EQ(PlanText("SELECT * FROM information_schema.cpux"),
+            "table 'cpux' not found at line 1, column 34");
+  EXPECT_EQ(PlanText("SELECT * FROM sys.cpu"),
+            "schema 'sys' not found (tables live in schema 'iox', catalog views in "
+            "'information_schema') at line 1, column 15");
+  EXPECT_EQ(PlanText("SELECT * FROM db.iox.cpu"),
+            "catalog 'db' not found (the catalog is 'public') at line 1, column 15");
+  EXPECT_EQ(PlanText("SELECT * FROM iox.cpux"),
+            "table 'cpux' not found at line 1, column 19; did you mean 'cpu'?");
+
+  // Without information_schema (the SchemaProvider default), only iox and public resolve.
+  PlainSchema plain;
+  for (const char* sql : {"SELECT host FROM iox.cpu", "SELECT * FROM information_schema.tables"}) {
+    auto statement = sql::ParseStatement(sql);
+    ASSERT_TRUE(statement.ok()) << statement.status();
+    Binder binder(&plain, sql, {});
+    auto plan = binder.BindStatement(**statement);
+    EXPECT_EQ(plan.ok(), std::string_view(sql).find("iox") != std::string_view::npos) << sql;
+    if (!plan.ok()) {
+      EXPECT_THAT(plan.status().message(),
+                  HasSubstr("schema 'information_schema' not found (tables live in schema "
+                            "'iox') at line 1"));
+    }
+  }
+}
+
+TEST(BinderTest, IntersectIsADistinctNullSafeSemiJoin) {
+  // host is a tag (nullable, compared as a string), time is never NULL: a plain key.
+  // The tags of two tables are unified as strings, as UNION does.
+  EXPECT_EQ(PlanText("SELECT host, time FROM cpu INTERSECT SELECT host, time FROM mem"),
+            "Projection: host, time\n"
+            "  LeftSemi Join: on=[(CASE WHEN host IS NULL THEN '' ELSE host END, CASE WHEN host IS "
+            "NULL THEN '' ELSE host END), (host IS NULL, host IS NULL), (time, time)]\n"
+            "    Aggregate: groupBy=[host, time], aggr=[]\n"
+            "      Projection: CAST(host AS string) AS host, time\n"
+            "        Projection: cpu.host AS host, cpu.time AS time\n"
+            "          TableScan: cpu projection=[host, region, time, usage, count, Mixed]\n"
+            "    Projection: CAST(host AS string) AS host, time\n"
+            "      Projection: mem.host AS host, mem.time AS time\n"
+            "        TableScan: mem projection=[host, time, free]\n");
+  // time is never NULL in a table, but may be on the other side: then it needs both keys.
+  EXPECT_THAT(PlanText("SELECT time FROM cpu EXCEPT SELECT NULL"),
+              HasSubstr("LeftAnti Join: on=[(CASE WHEN time IS NULL THEN TIMESTAMP "
+                        "'1970-01-01T00:00:00Z' ELSE time END, CASE WHEN time IS NULL THEN "
+                        "TIMESTAMP '1970-01-01T00:00:00Z' ELSE time END), (time IS NULL, time IS "
+                        "NULL)]\n"
+                        "    Aggregate: groupBy=[time], aggr=[]\n"));
+}
+
+TEST(BinderTest, ExceptCoercesTypesLikeUnion) {
+  auto plan = Bind("SELECT count FROM cpu EXCEPT SELECT free FROM mem");
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_EQ((*plan)->schema.size(), 1u);
+  EXPECT_EQ((*plan)->schema[0].name, "count");
+  EXPECT_EQ((*plan)->schema[0].qualifier, "");
+  // int64 and uint64 meet at a common type on both sides of the anti join.
+  const LogicalPlan& join = *(*plan)->inputs[0];
+  ASSERT_EQ(join.kind, PlanKind::kJoin);
+  EXPECT_EQ(join.join_type, exec::JoinType::kLeftAnti);
+  ASSERT_EQ(join.left_keys.size(), 2u);
+  EXPECT_EQ(join.left_keys[0]->type, join.right_keys[0]->type);
+  EXPECT_NE(join.left_keys[0]->type, TypeId::kUInt64);
+  EXPECT_EQ(join.inputs[0]->kind, PlanKind::kAggregate);   // distinct(left)
+  EXPECT_EQ(join.inputs[1]->kind, PlanKind::kProjection);  // right as is, cast
+
+  auto mismatch = Bind("SELECT count, host FROM cpu EXCEPT SELECT free FROM mem");
+  ASSERT_FALSE(mismatch.ok());
+  EXPECT_THAT(mismatch.status().message(),
+              HasSubstr("each EXCEPT query must have the same number of columns: 2 vs 1"));
+  auto types = Bind("SELECT time FROM cpu INTERSECT SELECT true");
+  ASSERT_FALSE(types.ok());
+  EXPECT_THAT(types.status().message(), HasSubstr("INTERSECT column 1 ('time')"));
+}
+
+TEST(BinderTest, IntersectAllAndExceptAllNumberDuplicates) {
+  auto plan = Bind("SELECT host FROM cpu INTERSECT ALL SELECT host FROM mem");
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  const LogicalPlan& join = *(*plan)->inputs[0];
+  ASSERT_EQ(join.kind, PlanKind::kJoin);
+  EXPECT_EQ(join.join_type, exec::JoinType::kLeftSemi);
+  // host (value, is-null) and the duplicate number.
+  ASSERT_EQ(join.left_keys.size(), 3u);
+  EXPECT_EQ(join.left_keys[2]->ToString(), "__duplicate_number");
+  for (const LogicalPlanPtr& side : join.inputs) {
+    ASSERT_EQ(side->kind, PlanKind::kWindow);
+    EXPECT_EQ(side->window_exprs[0]->ToString(), "row_number() OVER (PARTITION BY host)");
+  }
+  EXPECT_EQ((*plan)->schema.size(), 1u);  // the number is projected away
+
+  auto except = Bind("SELECT host FROM cpu EXCEPT ALL SELECT host FROM mem");
+  ASSERT_TRUE(except.ok()) << except.status();
+  EXPECT_EQ((*except)->inputs[0]->join_type, exec::JoinType::kLeftAnti);
 }
 
 }  // namespace

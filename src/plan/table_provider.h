@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -58,14 +59,32 @@ class TableProvider {
 
 using TableProviderPtr = std::shared_ptr<const TableProvider>;
 
-// What the binder resolves table names against (one database).
+// The schema that holds a database's own tables (InfluxDB 3's name for it). The catalog is
+// kDefaultCatalog, so `public.iox.cpu`, `iox.cpu` and `cpu` name the same table.
+inline constexpr std::string_view kDefaultCatalog = "public";
+inline constexpr std::string_view kDefaultSchema = "iox";
+// The schema of the catalog views (information_schema.tables, .columns, .df_settings).
+inline constexpr std::string_view kInformationSchema = "information_schema";
+
+// What the binder resolves table names against (one database, as DataFusion's catalog "public"
+// with the schemas "iox" and, where a provider offers it, "information_schema").
 class SchemaProvider {
  public:
   virtual ~SchemaProvider() = default;
-  // The table, or nullptr when there is none of that name.
+  // The user table `name` (schema "iox"), or nullptr when there is none of that name.
   virtual TableProviderPtr FindTable(std::string_view name) const = 0;
-  // Every table name, for SHOW TABLES and "did you mean" suggestions.
+  // Every user table name, sorted, for information_schema and "did you mean" suggestions.
   virtual std::vector<std::string> TableNames() const = 0;
+
+  // The table `table` of schema `schema`, or nullptr. The default knows the user tables under
+  // "iox" (and "public", as earlier versions accepted) and no other schema; a provider with
+  // more schemas (information_schema) overrides it and SchemaNames.
+  virtual TableProviderPtr FindTableInSchema(std::string_view schema,
+                                             std::string_view table) const {
+    return schema == kDefaultSchema || schema == kDefaultCatalog ? FindTable(table) : nullptr;
+  }
+  // The schemas FindTableInSchema knows, for error messages.
+  virtual std::vector<std::string> SchemaNames() const { return {std::string(kDefaultSchema)}; }
 };
 
 }  // namespace strata::plan

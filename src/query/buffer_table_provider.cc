@@ -8,6 +8,7 @@
 #include "fmt/format.h"
 #include "plan/physical_planner.h"
 #include "query/buffer_scan_exec.h"
+#include "query/information_schema.h"
 
 namespace strata::query {
 namespace {
@@ -149,6 +150,18 @@ std::vector<std::string> BufferSchemaProvider::TableNames() const {
   }
   std::sort(names.begin(), names.end());
   return names;
+}
+
+plan::TableProviderPtr BufferSchemaProvider::FindTableInSchema(std::string_view schema,
+                                                               std::string_view table) const {
+  if (schema == plan::kInformationSchema) {
+    return FindInformationSchemaTable(table, *this);
+  }
+  return plan::SchemaProvider::FindTableInSchema(schema, table);
+}
+
+std::vector<std::string> BufferSchemaProvider::SchemaNames() const {
+  return {std::string(plan::kInformationSchema), std::string(plan::kDefaultSchema)};
 }
 
 std::optional<int64_t> BufferTableProvider::EstimatedRowCount() const {

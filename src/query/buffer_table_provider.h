@@ -50,7 +50,8 @@ class BufferTableProvider : public plan::TableProvider {
 };
 
 // The tables of one database, as of one catalog snapshot (held for the provider's life, so one
-// query sees one catalog state). `buffer` must outlive the provider.
+// query sees one catalog state): its own tables in schema "iox" and the views of
+// information_schema (information_schema.h) over them. `buffer` must outlive the provider.
 class BufferSchemaProvider : public plan::SchemaProvider {
  public:
   // REQUIRES: `database` belongs to `snapshot`.
@@ -60,6 +61,9 @@ class BufferSchemaProvider : public plan::SchemaProvider {
 
   plan::TableProviderPtr FindTable(std::string_view name) const override;
   std::vector<std::string> TableNames() const override;
+  plan::TableProviderPtr FindTableInSchema(std::string_view schema,
+                                           std::string_view table) const override;
+  std::vector<std::string> SchemaNames() const override;
 
  private:
   const buffer::WriteBuffer* buffer_;

@@ -46,7 +46,9 @@ std::string QuoteFunctionName(std::string_view name) {
   if (IsReservedFunctionName(name)) {
     return std::string(name);
   }
-  if (name == "try_cast") {  // Unquoted, try_cast( starts TRY_CAST(x AS type).
+  // Unquoted, these start special forms: try_cast( is TRY_CAST(x AS type), trim( becomes
+  // btrim/ltrim/rtrim, position( wants `a IN b`.
+  if (name == "try_cast" || name == "trim" || name == "position") {
     return "\"" + std::string(name) + "\"";
   }
   return QuoteIdentifier(name);

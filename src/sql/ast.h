@@ -19,8 +19,10 @@
 // requires. Parsing the canonical text gives a tree with the same canonical text (the fuzzer
 // checks this), so it is what tests compare and what EXPLAIN shows. Syntactic sugar is
 // normalized at parse time: `x::t` is CAST(x AS t), `extract(f FROM x)` is date_part('f', x),
-// `substring(x FROM a FOR b)` is substring(x, a, b), `-5` is the literal -5, FETCH FIRST n ROWS
-// ONLY is LIMIT n, and CURRENT_TIMESTAMP is the call current_timestamp().
+// `substring(x FROM a FOR b)` is substring(x, a, b), `trim(LEADING c FROM s)` is ltrim(s, c)
+// (BOTH and plain trim(s) are btrim, TRAILING rtrim), `position(a IN s)` is strpos(s, a), `-5` is
+// the literal -5, FETCH FIRST n ROWS ONLY is LIMIT n, and CURRENT_TIMESTAMP is the call
+// current_timestamp().
 #pragma once
 
 #include <cstddef>
@@ -423,7 +425,9 @@ struct WindowSpec {
 // (WHERE ...) and OVER (...). Whether the function is scalar, aggregate or window is the
 // binder's question: the parser only records the syntax. Special forms arrive as calls:
 // extract(f FROM x) -> date_part('f', x), substring(x FROM a FOR b) -> substring(x, a, b),
-// CURRENT_DATE/CURRENT_TIME/CURRENT_TIMESTAMP -> current_date() etc.
+// trim([BOTH | LEADING | TRAILING] c FROM s) -> btrim | ltrim | rtrim(s, c), position(a IN s) ->
+// strpos(s, a), CURRENT_DATE/CURRENT_TIME/CURRENT_TIMESTAMP -> current_date() etc. (`name.value`
+// is the function called, `name.spelling` the word written).
 struct FunctionCallExpr final : Expr {
   static constexpr ExprKind kKind = ExprKind::kFunctionCall;
   explicit FunctionCallExpr(size_t node_position) : Expr(kKind, node_position) {}

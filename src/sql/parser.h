@@ -69,6 +69,11 @@
 //                                                         selector_max(v, time)['value'])
 //            | EXTRACT '(' field FROM expr ')'           (= date_part('field', expr))
 //            | SUBSTRING '(' expr [FROM expr] [FOR expr] ')'   (= substring(expr, from, for))
+//            | TRIM '(' [BOTH | LEADING | TRAILING] [expr] FROM expr ')'
+//            | TRIM '(' [BOTH | LEADING | TRAILING] expr [',' expr] ')'
+//                          (= btrim | ltrim | rtrim(string[, characters]): the string first)
+//            | POSITION '(' expr IN expr ')'             (= strpos(string, substring); the
+//                                                         operands bind tighter than IN)
 //            | CURRENT_DATE | CURRENT_TIME | CURRENT_TIMESTAMP   (= current_timestamp() etc.)
 //            | function '(' [DISTINCT | ALL] [ '*' | expr {',' expr} [ORDER BY order_item {...}] ]
 //              ')' [FILTER '(' WHERE expr ')'] [OVER window]
@@ -84,15 +89,16 @@
 // keywords (token.h) must be quoted to be names; every other keyword works as a name where the
 // grammar allows it, so `time`, `timestamp`, `interval`, `date`, `value`, `name`, `first`,
 // `range` are ordinary column names. After AS, a column alias may be any word. `left`, `right`
-// and the CURRENT_ keywords also work as function names.
+// and the CURRENT_ keywords also work as function names. `both`, `leading` and `trailing` are
+// names too, except directly after `trim(` when an operand or FROM follows them.
 //
 // Not supported (each fails with a syntax error): INSERT/UPDATE/DELETE/DDL and other statement
 // types, VALUES lists, NATURAL joins, LATERAL, named windows (WINDOW w AS, OVER w), GROUPING
 // SETS/ROLLUP/CUBE, DISTINCT ON, WITH RECURSIVE, row constructors ((a, b) IN ...), arrays and
 // subscripts other than field access by a string literal (x['name'] is supported; x[1], x[i]
-// and slices are not), ANY/ALL/SOME comparisons, POSITION(a IN b) and TRIM(... FROM ...) syntax,
-// SIMILAR TO, AT TIME ZONE, COLLATE, the ^ operator, dollar-quoted, U&'' and X'' strings, and a
-// parenthesized set operation as an expression: `x IN ((SELECT 1) UNION (SELECT 2))` (write
+// and slices are not), ANY/ALL/SOME comparisons, SIMILAR TO, OVERLAY(... PLACING ...), AT TIME
+// ZONE, COLLATE, the ^ operator, dollar-quoted, U&'' and X'' strings, and a parenthesized set
+// operation as an expression: `x IN ((SELECT 1) UNION (SELECT 2))` (write
 // `x IN (SELECT 1 UNION SELECT 2)`). Words such as rollup, lateral or any are still names where
 // they are not followed by their special syntax.
 //

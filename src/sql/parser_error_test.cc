@@ -160,6 +160,18 @@ TEST(ParserErrorTest, ExpectedAndFound) {
        "syntax error at line 1, column 22: expected an expression, found ')'"},
       {"SELECT substring(s FROM 1 2)",
        "syntax error at line 1, column 27: expected ')' after the substring arguments, found '2'"},
+      {"SELECT trim(BOTH 'x' FROM s 'y')",
+       "syntax error at line 1, column 29: expected ')' after the trim arguments, found string "
+       "'y'"},
+      {"SELECT trim(s 'y')",
+       "syntax error at line 1, column 15: expected ',', FROM or ')' in trim, found string 'y'"},
+      {"SELECT trim(LEADING FROM)",
+       "syntax error at line 1, column 25: expected an expression, found ')'"},
+      {"SELECT position('a', s)",
+       "syntax error at line 1, column 20: expected IN in position(substring IN string), found "
+       "','"},
+      {"SELECT position('a' IN s = 'b')",
+       "syntax error at line 1, column 26: expected ')', found '='"},
       {"SELECT a FROM t WHERE a = 1\n  AND b =",
        "syntax error at line 2, column 10: expected an expression, found end of input"},
       {"SELECT 1e400", "syntax error at line 1, column 8: numeric literal 1e400 is out of range"},

@@ -516,6 +516,16 @@ absl::StatusOr<std::unique_ptr<Expr>> Parser::ParseWordPrefix() {
         return ParseSubstring();
       }
       break;
+    case Keyword::kTrim:
+      if (call_follows) {
+        return ParseTrim();
+      }
+      break;
+    case Keyword::kPosition:
+      if (call_follows) {
+        return ParsePosition();
+      }
+      break;
     case Keyword::kLeft:
     case Keyword::kRight:
       // Reserved (LEFT JOIN), but also the string functions left() and right().
@@ -685,6 +695,100 @@ absl::StatusOr<std::unique_ptr<Expr>> Parser::ParseSubstring() {
     return ErrorExpected(call->args.size() == 1 ? "',', FROM, FOR or ')' in substring"
                                                 : "')' after the substring arguments");
   }
+  return call;
+}
+
+bool Parser::AtTrimSide() const {
+  // The cursor is at `trim`, followed by '('. BOTH, LEADING and TRAILING are not reserved (they
+  // stay usable as column names), so they are the trim side only when what follows starts an
+  // operand or is FROM.
+  const Token& side = Peek(2);
+  if (!side.Is(Keyword::kBoth) && !side.Is(Keyword::kLeading) && !side.Is(Keyword::kTrailing)) {
+    return false;
+  }
+  const Token& next = Peek(3);
+  switch (next.kind) {
+    case TokenKind::kString:
+    case TokenKind::kInteger:
+    case TokenKind::kDecimal:
+    case TokenKind::kParameter:
+    case TokenKind::kQuotedIdentifier:
+    case TokenKind::kLeftParen:
+    case TokenKind::kMinus:
+    case TokenKind::kPlus:
+      return true;
+    case TokenKind::kWord:
+      return next.IsIdentifier() || next.Is(Keyword::kFrom) || next.Is(Keyword::kCase) ||
+             next.Is(Keyword::kCast) || next.Is(Keyword::kNull) || next.Is(Keyword::kTrue) ||
+             next.Is(Keyword::kFalse) || next.Is(Keyword::kLeft) || next.Is(Keyword::kRight) ||
+             next.Is(Keyword::kCurrentDate) || next.Is(Keyword::kCurrentTime) ||
+             next.Is(Keyword::kCurrentTimestamp);
+    default:
+      return false;
+  }
+}
+
+absl::StatusOr<std::unique_ptr<Expr>> Parser::ParseTrim() {
+  // PostgreSQL's forms: trim([BOTH | LEADING | TRAILING] [characters] FROM string) and
+  // trim([BOTH | LEADING | TRAILING] [FROM] string[, characters]). Like DataFusion, they become
+  // the calls btrim, ltrim or rtrim(string[, characters]): the string comes first.
+  const bool has_side = AtTrimSide();
+  const Token& keyword = Advance();
+  Advance();  // '('
+  auto call = std::make_unique<FunctionCallExpr>(keyword.offset);
+  call->name = MakeIdentifier(keyword);
+  call->name.value = "btrim";
+  if (has_side) {
+    const Token& side = Advance();
+    if (side.Is(Keyword::kLeading)) {
+      call->name.value = "ltrim";
+    } else if (side.Is(Keyword::kTrailing)) {
+      call->name.value = "rtrim";
+    }
+  }
+  std::unique_ptr<Expr> characters;
+  std::unique_ptr<Expr> string;
+  if (Accept(Keyword::kFrom)) {
+    STRATA_ASSIGN_OR_RETURN(string, ParseExpr());
+  } else {
+    STRATA_ASSIGN_OR_RETURN(std::unique_ptr<Expr> first, ParseExpr());
+    if (Accept(Keyword::kFrom)) {
+      characters = std::move(first);
+      STRATA_ASSIGN_OR_RETURN(string, ParseExpr());
+    } else {
+      string = std::move(first);
+    }
+  }
+  call->args.push_back(std::move(string));
+  if (characters != nullptr) {
+    call->args.push_back(std::move(characters));
+  } else if (Accept(TokenKind::kComma)) {
+    STRATA_ASSIGN_OR_RETURN(characters, ParseExpr());
+    call->args.push_back(std::move(characters));
+  }
+  if (!Accept(TokenKind::kRightParen)) {
+    return ErrorExpected(call->args.size() == 1 ? "',', FROM or ')' in trim"
+                                                : "')' after the trim arguments");
+  }
+  return call;
+}
+
+absl::StatusOr<std::unique_ptr<Expr>> Parser::ParsePosition() {
+  // position(substring IN string) is strpos(string, substring), as in DataFusion. The operands
+  // bind tighter than IN (PostgreSQL's b_expr), so `position('a' IN s)` is not an IN list.
+  const Token& keyword = Advance();
+  Advance();  // '('
+  auto call = std::make_unique<FunctionCallExpr>(keyword.offset);
+  call->name = MakeIdentifier(keyword);
+  call->name.value = "strpos";
+  STRATA_ASSIGN_OR_RETURN(std::unique_ptr<Expr> substring, ParseExpr(Precedence::kLikeBetweenIn));
+  if (!Accept(Keyword::kIn)) {
+    return ErrorExpected("IN in position(substring IN string)");
+  }
+  STRATA_ASSIGN_OR_RETURN(std::unique_ptr<Expr> string, ParseExpr(Precedence::kLikeBetweenIn));
+  STRATA_RETURN_IF_ERROR(Expect(TokenKind::kRightParen));
+  call->args.push_back(std::move(string));
+  call->args.push_back(std::move(substring));
   return call;
 }
 

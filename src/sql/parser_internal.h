@@ -137,6 +137,14 @@ class Parser {
   absl::Status ParseFilterAndWindow(FunctionCallExpr* call);
   absl::StatusOr<std::unique_ptr<Expr>> ParseExtract();
   absl::StatusOr<std::unique_ptr<Expr>> ParseSubstring();
+  // trim([BOTH | LEADING | TRAILING] [characters] FROM string), trim(string[, characters]):
+  // btrim, ltrim or rtrim(string[, characters]).
+  absl::StatusOr<std::unique_ptr<Expr>> ParseTrim();
+  // With the cursor at `trim` '(': true if the next token is BOTH, LEADING or TRAILING used as
+  // such (not as a column name).
+  bool AtTrimSide() const;
+  // position(substring IN string): strpos(string, substring).
+  absl::StatusOr<std::unique_ptr<Expr>> ParsePosition();
   absl::StatusOr<std::unique_ptr<Expr>> ParseCase();
   absl::StatusOr<std::unique_ptr<Expr>> ParseCast();
   absl::StatusOr<std::unique_ptr<Expr>> ParseExists();

@@ -378,6 +378,8 @@ TEST(ParserRoundTripTest, NonReservedKeywordsAreNames) {
        "SELECT rollup(a), any(b) FROM t GROUP BY cube"},
       {"select interval(1), timestamp(2), extract(a, b), substring from t",
        "SELECT interval(1), timestamp(2), extract(a, b), substring FROM t"},
+      {"select trim, position, both, leading, trailing from trim where position > both",
+       "SELECT trim, position, both, leading, trailing FROM trim WHERE position > both"},
   });
 }
 
@@ -481,6 +483,19 @@ TEST(ParserRoundTripTest, FunctionCalls) {
       {"select substring(s from 2 for 3), substring(s from 2), substring(s for 3), substring(s, 1, "
        "2)",
        "SELECT substring(s, 2, 3), substring(s, 2), substring(s, 1, 3), substring(s, 1, 2)"},
+      {"select trim(both 'x' from s), trim(leading 'x' from s), trim(trailing 'xy' from s)",
+       "SELECT btrim(s, 'x'), ltrim(s, 'x'), rtrim(s, 'xy')"},
+      {"select trim(s), TRIM(' a '), trim(from s), trim(leading from s), trim(trailing s)",
+       "SELECT btrim(s), btrim(' a '), btrim(s), ltrim(s), rtrim(s)"},
+      {"select trim(s, 'x'), trim(both s, 'x'), trim('x' || y from lower(s)), trim(a + b)",
+       "SELECT btrim(s, 'x'), btrim(s, 'x'), btrim(lower(s), 'x' || y), btrim(a + b)"},
+      {"select trim(both), trim(leading, 'x'), trim(both from both), btrim(s), \"trim\"(s)",
+       "SELECT btrim(both), btrim(leading, 'x'), btrim(both), btrim(s), \"trim\"(s)"},
+      {"select \"position\"(a, b), \"POSITION\"(a)", "SELECT \"position\"(a, b), \"POSITION\"(a)"},
+      {"select position('é' in msg), POSITION(a || b IN lower(s)), position(-1 in s::text)",
+       "SELECT strpos(msg, 'é'), strpos(lower(s), a || b), strpos(CAST(s AS TEXT), -1)"},
+      {"select position('a' in s) = 0, trim(s) in ('a'), strpos(s, 'a')",
+       "SELECT strpos(s, 'a') = 0, btrim(s) IN ('a'), strpos(s, 'a')"},
       {"select current_timestamp, current_date, current_time, current_timestamp()",
        "SELECT current_timestamp(), current_date(), current_time(), current_timestamp()"},
       {"select left(s, 2), right(s, 1), \"left\"(s, 3)",
@@ -806,6 +821,25 @@ TEST(ParserAstTest, FunctionCallFields) {
   EXPECT_EQ(expr->As<FunctionCallExpr>().name.value, "date_part");
   EXPECT_EQ(expr->As<FunctionCallExpr>().name.spelling, "extract");
   EXPECT_EQ(Tree(*expr), "(date_part() 'hour' time)");
+}
+
+TEST(ParserAstTest, TrimAndPositionBecomeCalls) {
+  std::unique_ptr<Expr> expr = Expression("trim(LEADING 'x' FROM s)");
+  ASSERT_NE(expr, nullptr);
+  EXPECT_EQ(expr->As<FunctionCallExpr>().name.value, "ltrim");
+  EXPECT_EQ(expr->As<FunctionCallExpr>().name.spelling, "trim");
+  EXPECT_EQ(Tree(*expr), "(ltrim() s 'x')");
+
+  expr = Expression("trim(TRAILING FROM s)");
+  ASSERT_NE(expr, nullptr);
+  EXPECT_EQ(Tree(*expr), "(rtrim() s)");
+
+  expr = Expression("position('b' IN s)");
+  ASSERT_NE(expr, nullptr);
+  EXPECT_EQ(expr->As<FunctionCallExpr>().name.value, "strpos");
+  EXPECT_EQ(expr->As<FunctionCallExpr>().name.spelling, "position");
+  EXPECT_EQ(expr->position, 0u);
+  EXPECT_EQ(Tree(*expr), "(strpos() s 'b')");
 }
 
 TEST(ParserAstTest, CastAndTypeName) {

@@ -63,6 +63,7 @@ std::string_view TokenKindName(TokenKind kind);
   X(kAs, "as", true)                              \
   X(kAsc, "asc", true)                            \
   X(kBetween, "between", true)                    \
+  X(kBoth, "both", false)                         \
   X(kBy, "by", true)                              \
   X(kCase, "case", true)                          \
   X(kCast, "cast", true)                          \
@@ -101,6 +102,7 @@ std::string_view TokenKindName(TokenKind kind);
   X(kIs, "is", true)                              \
   X(kJoin, "join", true)                          \
   X(kLast, "last", false)                         \
+  X(kLeading, "leading", false)                   \
   X(kLeft, "left", true)                          \
   X(kLike, "like", true)                          \
   X(kLimit, "limit", true)                        \
@@ -117,6 +119,7 @@ std::string_view TokenKindName(TokenKind kind);
   X(kOuter, "outer", true)                        \
   X(kOver, "over", false)                         \
   X(kPartition, "partition", false)               \
+  X(kPosition, "position", false)                 \
   X(kPreceding, "preceding", false)               \
   X(kPrecision, "precision", false)               \
   X(kRange, "range", false)                       \
@@ -131,6 +134,8 @@ std::string_view TokenKindName(TokenKind kind);
   X(kThen, "then", true)                          \
   X(kTime, "time", false)                         \
   X(kTimestamp, "timestamp", false)               \
+  X(kTrailing, "trailing", false)                 \
+  X(kTrim, "trim", false)                         \
   X(kTrue, "true", true)                          \
   X(kTryCast, "try_cast", false)                  \
   X(kUnbounded, "unbounded", false)               \

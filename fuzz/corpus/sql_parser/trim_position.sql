@@ -1,0 +1,1 @@
+SELECT trim(BOTH 'x' FROM host), trim(LEADING FROM msg), trim(TRAILING 'xy' FROM msg), trim(msg), trim(msg, 'x'), position('a' IN host), position(a || b IN lower(msg)) FROM logs WHERE trim(both) = position
