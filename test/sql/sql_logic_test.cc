@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -29,6 +30,7 @@
 #include "buffer/write_buffer.h"
 #include "catalog/catalog.h"
 #include "fmt/format.h"
+#include "fmt/ranges.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "query/query_engine.h"
@@ -449,15 +451,25 @@ class InProcessBackend : public Backend {
   std::unique_ptr<query::QueryEngine> engine_;
 };
 
-// Splits one CSV line (RFC 4180 quoting) into fields. Only the header line is parsed, so a
-// quoted field never spans lines here.
-std::vector<std::string> CsvFields(std::string_view line) {
+// Splits CSV text (RFC 4180 quoting, "\n" or "\r\n" line ends) into records of fields. A quoted
+// field may span lines. An empty line is no record (the writer spells a record of one empty
+// field `""`).
+std::vector<std::vector<std::string>> CsvRecords(std::string_view text) {
+  std::vector<std::vector<std::string>> records;
   std::vector<std::string> fields(1);
   bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    char c = line[i];
+  bool started = false;  // the current record has a character (or a quote)
+  auto end_record = [&] {
+    if (started) {
+      records.push_back(std::move(fields));
+    }
+    fields.assign(1, std::string());
+    started = false;
+  };
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
     if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
         fields.back().push_back('"');
         ++i;
       } else if (c == '"') {
@@ -465,7 +477,15 @@ std::vector<std::string> CsvFields(std::string_view line) {
       } else {
         fields.back().push_back(c);
       }
-    } else if (c == '"') {
+      continue;
+    }
+    if (c == '\n' || (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n')) {
+      i += c == '\r' ? 1 : 0;
+      end_record();
+      continue;
+    }
+    started = true;
+    if (c == '"') {
       quoted = true;
     } else if (c == ',') {
       fields.emplace_back();
@@ -473,7 +493,19 @@ std::vector<std::string> CsvFields(std::string_view line) {
       fields.back().push_back(c);
     }
   }
-  return fields;
+  end_record();
+  return records;
+}
+
+// Drops the trailing zeros of a timestamp's fraction of a second, and the '.' if none remain.
+std::string TrimFraction(std::string text) {
+  if (text.find('.') != std::string::npos) {
+    text.erase(text.find_last_not_of('0') + 1);
+    if (text.back() == '.') {
+      text.pop_back();
+    }
+  }
+  return text;
 }
 
 // A JSON value of a query result printed for a column of letter `letter`; adds to `errors` when
@@ -513,19 +545,11 @@ std::string FormatJsonValue(const ordered_json& value,
         return kind_error("T (a string)");
       }
       return FormatString(value.get<std::string>());
-    case 'P': {
+    case 'P':
       if (!value.is_string()) {
         return kind_error("P (a timestamp)");
       }
-      std::string text = value.get<std::string>();
-      if (size_t dot = text.find('.'); dot != std::string::npos) {
-        text.erase(text.find_last_not_of('0') + 1);
-        if (text.back() == '.') {
-          text.pop_back();
-        }
-      }
-      return text;
-    }
+      return TrimFraction(value.get<std::string>());
     default:  // '?': print what JSON has
       if (value.is_string()) {
         return FormatString(value.get<std::string>());
@@ -537,9 +561,327 @@ std::string FormatJsonValue(const ordered_json& value,
   }
 }
 
+// A float as the CSV writer displays it (`1.0`, `1e-7`, `NaN`, `inf`, `-inf`); nullopt when the
+// text is not one (an integer has neither '.' nor an exponent).
+std::optional<double> CsvFloat(const std::string& text) {
+  if (text == "NaN") {
+    return std::nan("");
+  }
+  if (text == "inf" || text == "-inf") {
+    return text == "inf" ? HUGE_VAL : -HUGE_VAL;
+  }
+  if (text.find_first_of(".eE") == std::string::npos) {
+    return std::nullopt;
+  }
+  char* end = nullptr;
+  double v = std::strtod(text.c_str(), &end);
+  if (end != text.c_str() + text.size()) {
+    return std::nullopt;
+  }
+  return v;
+}
+
+// A non-empty CSV field printed for a column of letter `letter` (the CSV writer displays values
+// as text, so the letter says how to read them); adds to `errors` when the text cannot be a
+// value of that type. '?' prints a float-looking field as a float and anything else as a string.
+std::string FormatCsvValue(const std::string& text,
+                           char letter,
+                           const std::string& column,
+                           std::vector<std::string>* errors) {
+  auto kind_error = [&](std::string_view expected) {
+    errors->push_back(
+        fmt::format("column '{}' is {}, but a CSV value is '{}'", column, expected, text));
+    return text;
+  };
+  switch (letter) {
+    case 'I': {
+      size_t digits = text.starts_with('-') ? 1 : 0;
+      if (digits == text.size() ||
+          text.find_first_not_of("0123456789", digits) != std::string::npos) {
+        return kind_error("I (an integer)");
+      }
+      return text;
+    }
+    case 'R': {
+      std::optional<double> v = CsvFloat(text);
+      if (!v.has_value()) {
+        return kind_error("R (a float)");
+      }
+      return FormatFloat(*v);
+    }
+    case 'B':
+      if (text != "true" && text != "false") {
+        return kind_error("B (a boolean)");
+      }
+      return text;
+    case 'T':
+      return FormatString(text);
+    case 'P':
+      if (text.size() < 19 || text.find('T') == std::string::npos ||
+          !std::isdigit(static_cast<unsigned char>(text.back()))) {
+        return kind_error("P (a timestamp)");
+      }
+      return TrimFraction(text);
+    default:  // '?'
+      if (std::optional<double> v = CsvFloat(text); v.has_value()) {
+        return FormatFloat(*v);
+      }
+      return FormatString(text);
+  }
+}
+
+// The top-level object of one JSON line as its (key, value) pairs in the order written, every
+// pair kept: a result may have two columns of one name (`SELECT a.host, b.host ...`), and the
+// JSON writer (like arrow-json's) writes both keys, which a JSON object would collapse into one.
+using JsonFields = std::vector<std::pair<std::string, ordered_json>>;
+
+// Collects the top-level pairs of a JSON object; nested values are built whole (their duplicate
+// keys, if any, collapse as usual). Anything but an object at the top level fails the parse.
+class JsonFieldsSax final : public nlohmann::json_sax<ordered_json> {
+ public:
+  explicit JsonFieldsSax(JsonFields* fields) : fields_(fields) {}
+
+  bool null() override { return Value(nullptr); }
+  bool boolean(bool v) override { return Value(v); }
+  bool number_integer(number_integer_t v) override { return Value(v); }
+  bool number_unsigned(number_unsigned_t v) override { return Value(v); }
+  bool number_float(number_float_t v, const string_t& /*text*/) override { return Value(v); }
+  bool string(string_t& v) override { return Value(v); }
+  bool binary(binary_t& v) override { return Value(ordered_json::binary(v)); }
+
+  bool start_object(std::size_t /*size*/) override {
+    if (!in_top_) {
+      if (done_) {
+        return false;
+      }
+      in_top_ = true;
+      return true;
+    }
+    return Open(ordered_json::object());
+  }
+  bool end_object() override {
+    if (open_.empty()) {
+      in_top_ = false;
+      done_ = true;
+      return true;
+    }
+    return Close();
+  }
+  bool start_array(std::size_t /*size*/) override { return in_top_ && Open(ordered_json::array()); }
+  bool end_array() override { return Close(); }
+  bool key(string_t& key) override {
+    if (open_.empty()) {
+      fields_->emplace_back(key, nullptr);
+    } else {
+      keys_.back() = key;
+    }
+    return true;
+  }
+  bool parse_error(std::size_t /*position*/,
+                   const std::string& /*last_token*/,
+                   const nlohmann::detail::exception& /*error*/) override {
+    return false;
+  }
+
+  bool done() const { return done_; }
+
+ private:
+  bool Value(ordered_json value) {
+    if (!in_top_) {
+      return false;  // a scalar at the top level
+    }
+    if (open_.empty()) {
+      fields_->back().second = std::move(value);
+    } else if (open_.back().is_array()) {
+      open_.back().push_back(std::move(value));
+    } else {
+      open_.back()[keys_.back()] = std::move(value);
+    }
+    return true;
+  }
+  bool Open(ordered_json container) {
+    open_.push_back(std::move(container));
+    keys_.emplace_back();
+    return true;
+  }
+  bool Close() {
+    if (open_.empty()) {
+      return false;
+    }
+    ordered_json value = std::move(open_.back());
+    open_.pop_back();
+    keys_.pop_back();
+    return Value(std::move(value));
+  }
+
+  JsonFields* fields_;
+  bool in_top_ = false;             // inside the top-level object
+  bool done_ = false;               // the top-level object has ended
+  std::vector<ordered_json> open_;  // the nested containers being built, innermost last
+  std::vector<std::string> keys_;   // the current key of each of them (unused for arrays)
+};
+
+// The pairs of a JSON line that is one object, in order with duplicates; nullopt for anything
+// else (invalid JSON, not an object, trailing text).
+std::optional<JsonFields> ParseJsonFields(std::string_view line) {
+  JsonFields fields;
+  JsonFieldsSax sax(&fields);
+  if (!ordered_json::sax_parse(line, &sax) || !sax.done()) {
+    return std::nullopt;
+  }
+  return fields;
+}
+
+enum class Placement { kUnique, kAmbiguous, kImpossible };
+
+// Which JSON pair holds each column's value. The JSON writer leaves NULL values out, so a row's
+// keys are the names of its non-NULL columns, in column order: a subsequence of `names`. Each
+// key goes to a column of its name, in order; a column that gets no key is NULL
+// (`(*column_field)[c] == -1`). The placement is unique unless names repeat: with columns
+// `host, host` and the single key `host`, either column could be the NULL one. It is unique
+// exactly when the leftmost placement (each key on the first column that fits) equals the
+// rightmost one (each key, from the end, on the last column that fits), since every placement
+// lies between the two, column by column. kImpossible: the keys are not a subsequence of the
+// names.
+Placement PlaceFields(const std::vector<std::string>& names,
+                      const JsonFields& fields,
+                      std::vector<int>* column_field) {
+  const size_t n = fields.size();
+  std::vector<size_t> leftmost(n);
+  size_t j = 0;
+  for (size_t c = 0; c < names.size() && j < n; ++c) {
+    if (names[c] == fields[j].first) {
+      leftmost[j++] = c;
+    }
+  }
+  if (j < n) {
+    return Placement::kImpossible;
+  }
+  std::vector<size_t> rightmost(n);
+  j = n;
+  for (size_t c = names.size(); c > 0 && j > 0; --c) {
+    if (names[c - 1] == fields[j - 1].first) {
+      rightmost[--j] = c - 1;
+    }
+  }
+  if (leftmost != rightmost) {
+    return Placement::kAmbiguous;
+  }
+  column_field->assign(names.size(), -1);
+  for (size_t k = 0; k < n; ++k) {
+    (*column_field)[leftmost[k]] = static_cast<int>(k);
+  }
+  return Placement::kUnique;
+}
+
+// The rows of a query result from its CSV body (header and values) and its JSON lines body,
+// printed for the type letters `types`.
+//
+// The values come from the JSON lines, which keep each value's JSON kind (an integer, a float, a
+// string), placed on the columns by PlaceFields. When a row's placement is ambiguous (two columns
+// of one name, one of them NULL), the query's rows are read from the CSV body instead, each field
+// interpreted by its column's letter. CSV writes NULL and the empty string alike, as an empty
+// field; an empty field is read as NULL, which holds only if the JSON lines have as many keys in
+// all as the CSV rows have non-NULL values (a column read as NULL whose value was '' would have a
+// key). Otherwise there is no way to tell, and the query fails with an error saying so.
+absl::StatusOr<QueryOutcome> ResultRows(std::string_view csv,
+                                        std::string_view jsonl,
+                                        const std::string& types) {
+  QueryOutcome outcome;
+  std::vector<std::vector<std::string>> records = CsvRecords(csv);
+  const std::vector<std::string> names =
+      records.empty() ? std::vector<std::string>() : records.front();
+  if (names.size() != types.size()) {
+    std::string_view header = csv.substr(0, csv.find('\n'));
+    outcome.type_errors.push_back(fmt::format("expected {} columns ({}), the result has {}: {}",
+                                              types.size(),
+                                              types,
+                                              names.size(),
+                                              header));
+    return outcome;
+  }
+  size_t json_keys = 0;
+  bool ambiguous = false;
+  std::vector<int> column_field;
+  while (!jsonl.empty()) {
+    size_t end = jsonl.find('\n');
+    std::string_view line = jsonl.substr(0, end);
+    jsonl = end == std::string_view::npos ? std::string_view() : jsonl.substr(end + 1);
+    if (line.empty()) {
+      continue;
+    }
+    std::optional<JsonFields> fields = ParseJsonFields(line);
+    if (!fields.has_value()) {
+      return absl::InternalError(fmt::format("a JSON line is not an object: {}", line));
+    }
+    json_keys += fields->size();
+    switch (PlaceFields(names, *fields, &column_field)) {
+      case Placement::kImpossible:
+        return absl::InternalError(
+            fmt::format("the keys of a JSON line do not match the columns ({}): {}",
+                        fmt::join(names, ","),
+                        line));
+      case Placement::kAmbiguous:
+        ambiguous = true;
+        break;
+      case Placement::kUnique:
+        if (!ambiguous) {
+          std::vector<std::string> row;
+          for (size_t c = 0; c < names.size(); ++c) {
+            if (column_field[c] < 0) {
+              row.push_back("NULL");
+              continue;
+            }
+            const ordered_json& value = (*fields)[static_cast<size_t>(column_field[c])].second;
+            if (value.is_null()) {
+              row.push_back(types[c] == 'R' ? "NaN" : "NULL");
+            } else {
+              row.push_back(FormatJsonValue(value, types[c], names[c], &outcome.type_errors));
+            }
+          }
+          outcome.rows.push_back(std::move(row));
+        }
+        break;
+    }
+  }
+  if (!ambiguous) {
+    return outcome;
+  }
+  outcome = QueryOutcome();
+  size_t csv_values = 0;
+  for (size_t r = 1; r < records.size(); ++r) {
+    const std::vector<std::string>& record = records[r];
+    if (record.size() != names.size()) {
+      return absl::InternalError(fmt::format("a CSV line has {} fields, the header {}: {}",
+                                             record.size(),
+                                             names.size(),
+                                             fmt::join(record, ",")));
+    }
+    std::vector<std::string> row;
+    for (size_t c = 0; c < names.size(); ++c) {
+      if (record[c].empty()) {
+        row.push_back("NULL");
+      } else {
+        ++csv_values;
+        row.push_back(FormatCsvValue(record[c], types[c], names[c], &outcome.type_errors));
+      }
+    }
+    outcome.rows.push_back(std::move(row));
+  }
+  if (csv_values != json_keys) {
+    return absl::InternalError(fmt::format(
+        "the result has two columns of one name with one of them NULL, so the runner reads it as "
+        "CSV, but the CSV has {} non-empty values and the JSON {}: an empty field is an empty "
+        "string, not NULL, and the runner cannot tell which",
+        csv_values,
+        json_keys));
+  }
+  return outcome;
+}
+
 // A real server process, driven over HTTP. A query runs twice: as CSV for the column names (JSON
 // leaves NULL values out, so the names say which value is missing), then as JSON lines for the
-// values. JSON writes NaN and infinities as null; they print as NaN here.
+// values (see ResultRows). JSON writes NaN and infinities as null; they print as NaN here.
 class HttpBackend : public Backend {
  public:
   HttpBackend() : server_(dir_.path() + "/data") {}
@@ -574,54 +916,14 @@ class HttpBackend : public Backend {
     if (!csv.ok()) {
       return csv.status();
     }
-    QueryOutcome outcome;
     if (types.empty()) {
-      return outcome;
-    }
-    std::string_view header = *csv;
-    header = header.substr(0, header.find('\n'));
-    if (header.ends_with('\r')) {
-      header.remove_suffix(1);
-    }
-    const std::vector<std::string> names = CsvFields(header);
-    if (names.size() != types.size()) {
-      outcome.type_errors.push_back(fmt::format("expected {} columns ({}), the result has {}: {}",
-                                                types.size(),
-                                                types,
-                                                names.size(),
-                                                header));
-      return outcome;
+      return QueryOutcome();
     }
     auto jsonl = Request(sql, "jsonl");
     if (!jsonl.ok()) {
       return jsonl.status();
     }
-    std::string_view rest = *jsonl;
-    while (!rest.empty()) {
-      size_t end = rest.find('\n');
-      std::string_view line = rest.substr(0, end);
-      rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
-      if (line.empty()) {
-        continue;
-      }
-      ordered_json object = ordered_json::parse(line, nullptr, /*allow_exceptions=*/false);
-      if (!object.is_object()) {
-        return absl::InternalError(fmt::format("a JSON line is not an object: {}", line));
-      }
-      std::vector<std::string> row;
-      for (size_t c = 0; c < names.size(); ++c) {
-        auto it = object.find(names[c]);
-        if (it == object.end()) {
-          row.push_back("NULL");
-        } else if (it->is_null()) {
-          row.push_back(types[c] == 'R' ? "NaN" : "NULL");
-        } else {
-          row.push_back(FormatJsonValue(*it, types[c], names[c], &outcome.type_errors));
-        }
-      }
-      outcome.rows.push_back(std::move(row));
-    }
-    return outcome;
+    return ResultRows(*csv, *jsonl, types);
   }
 
   absl::Status Restart() override {
@@ -942,7 +1244,115 @@ TEST(SqlLogicRunnerTest, PrintsValuesByTheRules) {
   FormatJsonValue(ordered_json::parse("1"), 'R', "x", &errors);
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_NE(errors[0].find("column 'x' is R"), std::string::npos) << errors[0];
-  EXPECT_EQ(CsvFields("a,\"b,c\",\"d\"\"e\""), (std::vector<std::string>{"a", "b,c", "d\"e"}));
+}
+
+TEST(SqlLogicRunnerTest, ParsesCsv) {
+  using Records = std::vector<std::vector<std::string>>;
+  EXPECT_EQ(CsvRecords("a,\"b,c\",\"d\"\"e\"\n"), (Records{{"a", "b,c", "d\"e"}}));
+  EXPECT_EQ(CsvRecords("x,y\r\n1,\r\n,\"two\nlines\"\n"),
+            (Records{{"x", "y"}, {"1", ""}, {"", "two\nlines"}}));
+  EXPECT_EQ(CsvRecords("x\n\"\"\n"), (Records{{"x"}, {""}}));  // one empty field
+  EXPECT_EQ(CsvRecords(""), Records{});
+}
+
+TEST(SqlLogicRunnerTest, ParsesJsonLinesKeepingEveryKey) {
+  std::optional<JsonFields> fields =
+      ParseJsonFields(R"({"host":"a","n":1,"host":"b","o":{"k":[1,{"z":null}]},"f":1.5})");
+  ASSERT_TRUE(fields.has_value());
+  ASSERT_EQ(fields->size(), 5u);
+  EXPECT_EQ((*fields)[0], (std::pair<std::string, ordered_json>{"host", "a"}));
+  EXPECT_EQ((*fields)[1], (std::pair<std::string, ordered_json>{"n", 1}));
+  EXPECT_EQ((*fields)[2], (std::pair<std::string, ordered_json>{"host", "b"}));
+  EXPECT_EQ((*fields)[3].second, ordered_json::parse(R"({"k":[1,{"z":null}]})"));
+  EXPECT_TRUE((*fields)[4].second.is_number_float());
+  EXPECT_EQ(ParseJsonFields("{}"), JsonFields{});
+  EXPECT_FALSE(ParseJsonFields("").has_value());
+  EXPECT_FALSE(ParseJsonFields("[1]").has_value());
+  EXPECT_FALSE(ParseJsonFields("1").has_value());
+  EXPECT_FALSE(ParseJsonFields(R"({"a":1} {"b":2})").has_value());
+  EXPECT_FALSE(ParseJsonFields(R"({"a":1)").has_value());
+}
+
+TEST(SqlLogicRunnerTest, PlacesJsonKeysOnColumns) {
+  auto place = [](std::vector<std::string> names, std::vector<std::string> keys) {
+    JsonFields fields;
+    for (const std::string& key : keys) {
+      fields.emplace_back(key, 1);
+    }
+    std::vector<int> column_field;
+    Placement placement = PlaceFields(names, fields, &column_field);
+    return std::make_pair(placement,
+                          placement == Placement::kUnique ? column_field : std::vector<int>());
+  };
+  using P = std::pair<Placement, std::vector<int>>;
+  EXPECT_EQ(place({"a", "b", "c"}, {"a", "b", "c"}), (P{Placement::kUnique, {0, 1, 2}}));
+  EXPECT_EQ(place({"a", "b", "c"}, {"a", "c"}), (P{Placement::kUnique, {0, -1, 1}}));
+  EXPECT_EQ(place({"a", "b", "c"}, {}), (P{Placement::kUnique, {-1, -1, -1}}));
+  EXPECT_EQ(place({"host", "host"}, {"host", "host"}), (P{Placement::kUnique, {0, 1}}));
+  EXPECT_EQ(place({"host", "host"}, {}), (P{Placement::kUnique, {-1, -1}}));
+  // Duplicate names with a NULL between them: the other keys pin the placement.
+  EXPECT_EQ(place({"host", "n", "host"}, {"host", "n"}), (P{Placement::kUnique, {0, 1, -1}}));
+  EXPECT_EQ(place({"host", "n", "host"}, {"n", "host"}), (P{Placement::kUnique, {-1, 0, 1}}));
+  EXPECT_EQ(place({"time", "x", "time", "y"}, {"time", "x", "time"}),
+            (P{Placement::kUnique, {0, 1, 2, -1}}));
+  // Which of two adjacent columns of one name is NULL cannot be told.
+  EXPECT_EQ(place({"host", "host"}, {"host"}).first, Placement::kAmbiguous);
+  EXPECT_EQ(place({"host", "n", "host"}, {"host"}).first, Placement::kAmbiguous);
+  EXPECT_EQ(place({"a", "host", "host", "b"}, {"a", "host", "b"}).first, Placement::kAmbiguous);
+  // Keys that are not the names of columns in order.
+  EXPECT_EQ(place({"a", "b"}, {"b", "a"}).first, Placement::kImpossible);
+  EXPECT_EQ(place({"a"}, {"a", "a"}).first, Placement::kImpossible);
+  EXPECT_EQ(place({"a"}, {"z"}).first, Placement::kImpossible);
+}
+
+TEST(SqlLogicRunnerTest, ReadsRowsWithDuplicateColumnNames) {
+  using Rows = std::vector<std::vector<std::string>>;
+  // Both columns present: JSON values by position (an object would keep only the last host).
+  absl::StatusOr<QueryOutcome> outcome =
+      ResultRows("host,host,time,time\na,b,1970-01-01T00:00:01,1970-01-01T00:00:02\n",
+                 "{\"host\":\"a\",\"host\":\"b\",\"time\":\"1970-01-01T00:00:01\","
+                 "\"time\":\"1970-01-01T00:00:02.500\"}\n",
+                 "TTPP");
+  ASSERT_TRUE(outcome.ok()) << outcome.status();
+  EXPECT_TRUE(outcome->type_errors.empty());
+  EXPECT_EQ(outcome->rows, (Rows{{"a", "b", "1970-01-01T00:00:01", "1970-01-01T00:00:02.5"}}));
+  // A NULL between duplicates, placed by the other keys.
+  outcome =
+      ResultRows("host,n,host\n", "{\"n\":2,\"host\":\"b\"}\n{\"host\":\"a\",\"n\":3}\n", "TIT");
+  ASSERT_TRUE(outcome.ok()) << outcome.status();
+  EXPECT_EQ(outcome->rows, (Rows{{"NULL", "2", "b"}, {"a", "3", "NULL"}}));
+  // One of two adjacent hosts NULL: read from the CSV, typed by the letters.
+  const std::string csv =
+      "host,host,n,r,ok,t\n"
+      "a,,3,1.5,true,2016-01-01T00:00:00.500\n"
+      ",b,,1e-7,,\n"
+      "c,c,-4,inf,false,2016-01-01T00:00:00\n";
+  const std::string jsonl =
+      "{\"host\":\"a\",\"n\":3,\"r\":1.5,\"ok\":true,\"t\":\"2016-01-01T00:00:00.500\"}\n"
+      "{\"host\":\"b\",\"r\":1.0e-7}\n"
+      "{\"host\":\"c\",\"host\":\"c\",\"n\":-4,\"r\":null,\"ok\":false,"
+      "\"t\":\"2016-01-01T00:00:00\"}\n";
+  outcome = ResultRows(csv, jsonl, "TTIRBP");
+  ASSERT_TRUE(outcome.ok()) << outcome.status();
+  EXPECT_TRUE(outcome->type_errors.empty());
+  EXPECT_EQ(outcome->rows,
+            (Rows{{"a", "NULL", "3", "1.5", "true", "2016-01-01T00:00:00.5"},
+                  {"NULL", "b", "NULL", "1e-07", "NULL", "NULL"},
+                  {"c", "c", "-4", "Infinity", "false", "2016-01-01T00:00:00"}}));
+  // The CSV fallback checks the letters too.
+  outcome = ResultRows("h,h,n\nx,,1.5\n", "{\"h\":\"x\",\"n\":1.5}\n", "TTI");
+  ASSERT_TRUE(outcome.ok()) << outcome.status();
+  ASSERT_EQ(outcome->type_errors.size(), 1u);
+  EXPECT_NE(outcome->type_errors[0].find("column 'n' is I"), std::string::npos);
+  // An empty string beside a NULL of the same name: CSV cannot tell which is which.
+  outcome = ResultRows("h,h\n,\n", "{\"h\":\"\"}\n", "TT");
+  EXPECT_FALSE(outcome.ok());
+  EXPECT_NE(outcome.status().message().find("cannot tell"), std::string_view::npos);
+  // Keys that do not fit the columns, and a wrong column count.
+  EXPECT_FALSE(ResultRows("a,b\n", "{\"b\":1,\"a\":2}\n", "II").ok());
+  outcome = ResultRows("a,b\n", "", "I");
+  ASSERT_TRUE(outcome.ok());
+  EXPECT_EQ(outcome->type_errors.size(), 1u);
 }
 
 // A backend that answers from a script, to test the comparison and the failure messages.
