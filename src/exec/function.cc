@@ -44,6 +44,17 @@ std::vector<std::string> FunctionRegistry::Names() const {
   return names;
 }
 
+absl::StatusOr<FunctionSignature> ResolveScalarCall(const ScalarFunction& function,
+                                                    const std::vector<TypeId>& args,
+                                                    const std::vector<const Scalar*>& constants) {
+  if (!function.resolve_with_constants) {
+    return function.resolve(args);
+  }
+  std::vector<const Scalar*> padded = constants;
+  padded.resize(args.size(), nullptr);
+  return function.resolve_with_constants(args, padded);
+}
+
 void FunctionRegistry::Register(ScalarFunction function) {
   scalars_.push_back(std::make_unique<ScalarFunction>(std::move(function)));
 }

@@ -35,7 +35,28 @@ struct ScalarFunction {
   // False for now() and random(): never constant-folded. (now() is replaced by the query's start
   // time at planning, so its execute is only a fallback.)
   bool deterministic = true;
+
+  // Optional, for a function whose result type depends on the value of a constant argument
+  // (DataFusion's return_type_from_args): date_part is int64 for every field but epoch, which is
+  // float64. `constants[i]` is argument i's value when it is a literal, else null. Callers go
+  // through ResolveScalarCall, which falls back to `resolve`.
+  std::function<absl::StatusOr<FunctionSignature>(const std::vector<TypeId>& args,
+                                                  const std::vector<const Scalar*>& constants)>
+      resolve_with_constants;
+  // Optional: execute, also told the result type the call was resolved to (DataFusion's
+  // invoke_with_args gets it too). Set by the functions with resolve_with_constants, whose
+  // result type the arguments' types alone do not say. Used instead of `execute` when set.
+  std::function<absl::StatusOr<Datum>(
+      const std::vector<Datum>& args, int64_t num_rows, TypeId result)>
+      execute_with_result_type;
 };
+
+// Resolves a call of `function`: by its resolve_with_constants when it has one (constants as
+// there; may be shorter than args, missing entries meaning "not a constant"), else by resolve.
+// The binder resolves every scalar call through this.
+absl::StatusOr<FunctionSignature> ResolveScalarCall(const ScalarFunction& function,
+                                                    const std::vector<TypeId>& args,
+                                                    const std::vector<const Scalar*>& constants);
 
 // Accumulates one aggregate for many groups at once (DataFusion's GroupsAccumulator): the hash
 // aggregate operator maps each input row to a dense group index and hands whole batches over.

@@ -128,6 +128,28 @@ TEST(AggregatesTest, MedianAndPercentile) {
   EXPECT_FALSE(Create(call, &signature).ok());
 }
 
+TEST(AggregatesTest, MedianOfIntegersStaysInteger) {
+  // Odd count: the middle value; even count: the average of the two middle values truncated
+  // toward zero (DataFusion), computed without overflow near the int64 limits.
+  Call call{"median",
+            {Int64s({4, 9, 5, 7, -3, 0, INT64_MAX, INT64_MAX - 2, std::nullopt})},
+            {0, 0, 0, 1, 1, 1, 2, 2, 3},
+            4};
+  FunctionSignature signature;
+  ASSERT_TRUE(Create(call, &signature).ok());
+  EXPECT_EQ(signature.result, TypeId::kInt64);
+  EXPECT_EQ(RunCall(call), (Texts_{"5", "0", "9223372036854775806", "NULL"}));
+  Call even{"median", {Int64s({-3, 0, 1, 2})}, {0, 0, 1, 1}, 2};
+  EXPECT_EQ(RunCall(even), (Texts_{"-1", "1"}));  // -1.5 and 1.5 truncate
+  Call distinct{"median", {Int64s({2, 2, 2, 7})}, {0, 0, 0, 0}, 1, true};
+  EXPECT_EQ(RunCall(distinct), (Texts_{"4"}));
+  // approx_percentile_cont of integers stays a float.
+  Call percentile{"approx_percentile_cont", {Int64s({1, 2})}, {0, 0}, 1};
+  percentile.constants = {Scalar::Float64(0.5)};
+  ASSERT_TRUE(Create(percentile, &signature).ok());
+  EXPECT_EQ(signature.result, TypeId::kFloat64);
+}
+
 TEST(AggregatesTest, FirstAndLastValue) {
   // value, order key t; group 0's first row has a NULL value (kept: first_value respects
   // NULLs); group 1 has a NULL t.

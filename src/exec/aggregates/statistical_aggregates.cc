@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <type_traits>
 
 #include "exec/aggregates/accumulator_support.h"
 
@@ -98,28 +99,33 @@ class VarianceAccumulator final : public GroupsAccumulator {
   std::vector<double> m2s_;
 };
 
+// The values of each group, kept whole (exact percentiles). T is double for float input and
+// approx_percentile_cont; int64_t/uint64_t for median of integers, which stays an integer
+// (DataFusion): the middle value, or for an even count the average of the two middle values
+// truncated toward zero (computed in 128 bits, so it never overflows).
+template <typename T>
 class PercentileAccumulator final : public GroupsAccumulator {
  public:
-  explicit PercentileAccumulator(double percentile) : percentile_(percentile) {}
+  PercentileAccumulator(double percentile, TypeId type) : percentile_(percentile), type_(type) {}
 
   absl::Status Update(const std::vector<ColumnPtr>& args,
                       const SelectionVector* selection,
                       const uint32_t* group_ids,
                       uint32_t total_groups) override {
     values_.resize(total_groups);
-    const double* values = args[0]->data<double>();
+    const T* values = args[0]->data<T>();
     ForEachValidRow(
         *args[0], selection, UpdateRowCount(args, selection), [&](int64_t i, int64_t row) {
           values_[group_ids[i]].push_back(values[row]);
         });
     return absl::OkStatus();
   }
-  // One string per group holding its values as raw doubles.
+  // One string per group holding its values as raw T.
   absl::StatusOr<std::vector<ColumnPtr>> State() override {
     auto column = std::make_shared<Column>(TypeId::kString);
-    for (const std::vector<double>& group : values_) {
-      column->AppendString(std::string_view(reinterpret_cast<const char*>(group.data()),
-                                            group.size() * sizeof(double)));
+    for (const std::vector<T>& group : values_) {
+      column->AppendString(
+          std::string_view(reinterpret_cast<const char*>(group.data()), group.size() * sizeof(T)));
     }
     return std::vector<ColumnPtr>{column};
   }
@@ -129,51 +135,72 @@ class PercentileAccumulator final : public GroupsAccumulator {
     values_.resize(total_groups);
     ForEachValidRow(*states[0], nullptr, states[0]->size(), [&](int64_t i, int64_t row) {
       std::string_view blob = states[0]->GetString(row);
-      if (blob.size() < sizeof(double)) {
+      if (blob.size() < sizeof(T)) {
         return;
       }
-      std::vector<double>& group = values_[group_ids[i]];
+      std::vector<T>& group = values_[group_ids[i]];
       size_t old = group.size();
-      group.resize(old + blob.size() / sizeof(double));
-      std::memcpy(group.data() + old, blob.data(), blob.size() / sizeof(double) * sizeof(double));
+      group.resize(old + blob.size() / sizeof(T));
+      std::memcpy(group.data() + old, blob.data(), blob.size() / sizeof(T) * sizeof(T));
     });
     return absl::OkStatus();
   }
   absl::StatusOr<ColumnPtr> Evaluate() override {
     size_t n = values_.size();
-    std::vector<double> out(n, 0);
+    std::vector<T> out(n, 0);
     std::vector<uint8_t> valid(n, 0);
     for (size_t g = 0; g < n; ++g) {
-      std::vector<double>& v = values_[g];
+      std::vector<T>& v = values_[g];
       if (v.empty()) {
         continue;
       }
-      // NaN sorts above every number, as in ORDER BY.
-      std::sort(v.begin(), v.end(), [](double a, double b) {
-        return std::isnan(b) ? !std::isnan(a) : a < b;
-      });
+      if constexpr (std::is_floating_point_v<T>) {
+        // NaN sorts above every number, as in ORDER BY.
+        std::sort(
+            v.begin(), v.end(), [](T a, T b) { return std::isnan(b) ? !std::isnan(a) : a < b; });
+      } else {
+        std::sort(v.begin(), v.end());
+      }
       double position = percentile_ * static_cast<double>(v.size() - 1);
       size_t lower = static_cast<size_t>(std::floor(position));
       size_t upper = std::min(lower + 1, v.size() - 1);
       double fraction = position - static_cast<double>(lower);
-      out[g] = fraction == 0 ? v[lower] : v[lower] + (v[upper] - v[lower]) * fraction;
+      if (fraction == 0) {
+        out[g] = v[lower];
+      } else if constexpr (std::is_floating_point_v<T>) {
+        out[g] = v[lower] + (v[upper] - v[lower]) * fraction;
+      } else {
+        // Only median (fraction 1/2) reaches here with integers.
+        out[g] = static_cast<T>((static_cast<__int128>(v[lower]) + v[upper]) / 2);
+      }
       valid[g] = 1;
     }
-    return MakeFixedColumn<double>(
-        TypeId::kFloat64, out.data(), valid.data(), static_cast<int64_t>(n));
+    return MakeFixedColumn<T>(type_, out.data(), valid.data(), static_cast<int64_t>(n));
   }
   size_t MemoryUsage() const override {
-    size_t bytes = values_.capacity() * sizeof(std::vector<double>);
+    size_t bytes = values_.capacity() * sizeof(std::vector<T>);
     for (const auto& v : values_) {
-      bytes += v.capacity() * sizeof(double);
+      bytes += v.capacity() * sizeof(T);
     }
     return bytes;
   }
 
  private:
   double percentile_;
-  std::vector<std::vector<double>> values_;
+  TypeId type_;  // of the values and the result
+  std::vector<std::vector<T>> values_;
 };
+
+std::unique_ptr<GroupsAccumulator> MakePercentileAccumulator(double percentile, TypeId type) {
+  switch (type) {
+    case TypeId::kInt64:
+      return std::make_unique<PercentileAccumulator<int64_t>>(percentile, type);
+    case TypeId::kUInt64:
+      return std::make_unique<PercentileAccumulator<uint64_t>>(percentile, type);
+    default:
+      return std::make_unique<PercentileAccumulator<double>>(percentile, TypeId::kFloat64);
+  }
+}
 
 // Numeric input, cast to float64 by the binder.
 absl::StatusOr<FunctionSignature> ResolveNumeric(std::string_view name,
@@ -249,14 +276,20 @@ void RegisterStatisticalAggregates(FunctionRegistry* registry) {
   {
     AggregateFunction f;
     f.name = "median";
-    f.resolve = [](const std::vector<TypeId>& args) {
-      return ResolveNumeric("median", args, 1, 1, "1");
+    // An integer median keeps the input's type (DataFusion); other input becomes float64.
+    f.resolve = [](const std::vector<TypeId>& args) -> absl::StatusOr<FunctionSignature> {
+      STRATA_ASSIGN_OR_RETURN(FunctionSignature signature,
+                              ResolveNumeric("median", args, 1, 1, "1"));
+      if (args[0] == TypeId::kInt64 || args[0] == TypeId::kUInt64) {
+        signature = FunctionSignature{{args[0]}, args[0]};
+      }
+      return signature;
     };
     f.state_types = [](const FunctionSignature&) { return std::vector<TypeId>{TypeId::kString}; };
     f.create = [](const FunctionSignature& s, const AggregateCallOptions& options)
         -> absl::StatusOr<std::unique_ptr<GroupsAccumulator>> {
-      auto make = []() -> std::unique_ptr<GroupsAccumulator> {
-        return std::make_unique<PercentileAccumulator>(0.5);
+      auto make = [type = s.result]() -> std::unique_ptr<GroupsAccumulator> {
+        return MakePercentileAccumulator(0.5, type);
       };
       if (options.distinct) {
         return MakeDistinctAccumulator(s.args[0], make);
@@ -276,7 +309,7 @@ void RegisterStatisticalAggregates(FunctionRegistry* registry) {
         -> absl::StatusOr<std::unique_ptr<GroupsAccumulator>> {
       STRATA_ASSIGN_OR_RETURN(double percentile, PercentileArgument(options));
       auto make = [percentile]() -> std::unique_ptr<GroupsAccumulator> {
-        return std::make_unique<PercentileAccumulator>(percentile);
+        return MakePercentileAccumulator(percentile, TypeId::kFloat64);
       };
       if (options.distinct) {
         return MakeDistinctAccumulator(s.args[0], make);

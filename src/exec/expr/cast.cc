@@ -15,7 +15,7 @@
 namespace strata::exec {
 namespace {
 
-// 2^63 and 2^64 as doubles: the exclusive upper bounds of int64 and uint64 after rounding.
+// 2^63 and 2^64 as doubles: the exclusive upper bounds of int64 and uint64 after truncation.
 constexpr double kTwoPow63 = 9223372036854775808.0;
 constexpr double kTwoPow64 = 18446744073709551616.0;
 
@@ -116,16 +116,18 @@ std::optional<uint8_t> ParseBool(std::string_view text) {
   return std::nullopt;
 }
 
-std::optional<int64_t> RoundToInt64(double v) {
-  const double r = std::round(v);  // PostgreSQL: half away from zero
+// A float cast to an integer truncates toward zero, as DataFusion (Arrow's cast kernel) and
+// InfluxDB 3 do; PostgreSQL would round half away from zero.
+std::optional<int64_t> TruncateToInt64(double v) {
+  const double r = std::trunc(v);
   if (!(r >= -kTwoPow63 && r < kTwoPow63)) {
     return std::nullopt;  // also NaN
   }
   return static_cast<int64_t>(r);
 }
 
-std::optional<uint64_t> RoundToUInt64(double v) {
-  const double r = std::round(v);
+std::optional<uint64_t> TruncateToUInt64(double v) {
+  const double r = std::trunc(v);
   if (!(r > -1.0 && r < kTwoPow64)) {
     return std::nullopt;
   }
@@ -352,9 +354,9 @@ absl::StatusOr<ColumnPtr> CastColumn(const Column& in, TypeId to, bool try_cast)
         case TypeId::kBool:
           return CastFixed<double, uint8_t>(in, to, [](double x) { return uint8_t{x != 0}; });
         case TypeId::kInt64:
-          return CastChecked<int64_t>(in, to, try_cast, get, RoundToInt64, describe_float);
+          return CastChecked<int64_t>(in, to, try_cast, get, TruncateToInt64, describe_float);
         case TypeId::kUInt64:
-          return CastChecked<uint64_t>(in, to, try_cast, get, RoundToUInt64, describe_float);
+          return CastChecked<uint64_t>(in, to, try_cast, get, TruncateToUInt64, describe_float);
         default:
           break;
       }

@@ -18,9 +18,10 @@ std::vector<std::string> Cast(const Datum& d, TypeId to, bool try_cast = false) 
   return Rows(CastDatum(d, to, try_cast));
 }
 
-TEST(CastTest, FloatToIntRoundsHalfAwayFromZero) {
-  Datum f = Float64Column({1.5, -1.5, 2.4999, -0.5, std::nullopt});
-  EXPECT_THAT(Cast(f, TypeId::kInt64), ElementsAre("2", "-2", "2", "-1", "NULL"));
+TEST(CastTest, FloatToIntTruncatesTowardZero) {
+  Datum f = Float64Column({1.5, -1.5, 2.9999, -0.5, 3.7, -3.7, std::nullopt});
+  EXPECT_THAT(Cast(f, TypeId::kInt64), ElementsAre("1", "-1", "2", "0", "3", "-3", "NULL"));
+  EXPECT_THAT(Cast(Float64Column({2.5, 0.99}), TypeId::kUInt64), ElementsAre("2", "0"));
   EXPECT_THAT(Cast(Float64Column({1e20}), TypeId::kInt64),
               ElementsAre("error:cannot cast 1e+20 to int64"));
   EXPECT_THAT(Cast(Float64Column({std::nan("")}), TypeId::kInt64),
@@ -32,7 +33,11 @@ TEST(CastTest, FloatToIntRoundsHalfAwayFromZero) {
               ElementsAre("NULL"));
   EXPECT_THAT(Cast(Float64Column({-9223372036854775808.0}), TypeId::kInt64),
               ElementsAre("-9223372036854775808"));
-  EXPECT_THAT(Cast(Float64Column({-0.4, -1}), TypeId::kUInt64, true), ElementsAre("0", "NULL"));
+  EXPECT_THAT(Cast(Float64Column({-0.4, -0.99, -1}), TypeId::kUInt64, true),
+              ElementsAre("0", "0", "NULL"));
+  // Out of range after truncation is still an error.
+  EXPECT_THAT(Cast(Float64Column({-1.5}), TypeId::kUInt64),
+              ElementsAre("error:cannot cast -1.5 to uint64"));
 }
 
 TEST(CastTest, IntegerRanges) {
@@ -158,7 +163,7 @@ TEST(CastTest, ToStringOfEveryType) {
   EXPECT_THAT(Cast(Scalar::FromInterval(Interval{0, 1, 0}), TypeId::kString),
               ElementsAre("scalar:1 day"));
   EXPECT_THAT(Cast(Scalar(), TypeId::kInt64), ElementsAre("scalar:NULL"));
-  EXPECT_THAT(Cast(Scalar::Float64(2.5), TypeId::kInt64), ElementsAre("scalar:3"));
+  EXPECT_THAT(Cast(Scalar::Float64(2.5), TypeId::kInt64), ElementsAre("scalar:2"));
   EXPECT_THAT(Cast(Scalar::String("x"), TypeId::kInt64, true), ElementsAre("scalar:NULL"));
   EXPECT_THAT(Cast(Scalar::Bool(true), TypeId::kTimestamp),
               ElementsAre("error:cannot cast boolean to timestamp(ns)"));

@@ -184,14 +184,24 @@ inline std::vector<std::string> Call(std::string_view name,
     return {"unknown function"};
   }
   std::vector<TypeId> types;
+  std::vector<const Scalar*> constants;
   for (const Datum& a : args) {
     types.push_back(a.type());
+    constants.push_back(a.is_scalar() ? &a.scalar() : nullptr);
   }
-  absl::StatusOr<FunctionSignature> signature = f->resolve(types);
+  absl::StatusOr<FunctionSignature> signature = ResolveScalarCall(*f, types, constants);
   if (!signature.ok()) {
     return {"resolve:" + std::string(signature.status().message())};
   }
-  return Rows(f->execute(args, num_rows));
+  absl::StatusOr<Datum> result =
+      f->execute_with_result_type ? f->execute_with_result_type(args, num_rows, signature->result)
+                                  : f->execute(args, num_rows);
+  if (result.ok() && result->type() != signature->result && result->type() != TypeId::kNull &&
+      !(IsStringType(result->type()) && IsStringType(signature->result))) {
+    return {fmt::format(
+        "type:{} resolved, {} returned", TypeName(signature->result), TypeName(result->type()))};
+  }
+  return Rows(result);
 }
 
 }  // namespace strata::exec::testing

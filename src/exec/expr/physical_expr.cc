@@ -364,6 +364,9 @@ class ScalarFunctionExpr final : public PhysicalExpr {
       STRATA_ASSIGN_OR_RETURN(Datum arg, child->Evaluate(batch));
       args.push_back(std::move(arg));
     }
+    if (function_->execute_with_result_type) {
+      return function_->execute_with_result_type(args, batch.num_rows(), type_);
+    }
     return function_->execute(args, batch.num_rows());
   }
   std::string ToString() const override {
@@ -528,7 +531,7 @@ absl::StatusOr<PhysicalExprPtr> MakeCastExpr(PhysicalExprPtr operand, TypeId typ
 absl::StatusOr<PhysicalExprPtr> MakeScalarFunctionExpr(const ScalarFunction* function,
                                                        TypeId return_type,
                                                        std::vector<PhysicalExprPtr> args) {
-  if (function == nullptr || !function->execute) {
+  if (function == nullptr || (!function->execute && !function->execute_with_result_type)) {
     return absl::InvalidArgumentError("scalar function call without a function");
   }
   return std::make_shared<ScalarFunctionExpr>(function, return_type, std::move(args));

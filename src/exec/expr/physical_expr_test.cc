@@ -30,7 +30,7 @@ TEST(PhysicalExprTest, ColumnsLiteralsAndText) {
   EXPECT_EQ(MakeColumnExpr(3, "", TypeId::kInt64)->ToString(), "#3");
   PhysicalExprPtr cast = Must(MakeCastExpr(Col(batch, 1), TypeId::kInt64, false));
   EXPECT_EQ(cast->ToString(), "CAST(c1 AS int64)");
-  EXPECT_THAT(Rows(cast->Evaluate(batch)), ElementsAre("1", "2"));
+  EXPECT_THAT(Rows(cast->Evaluate(batch)), ElementsAre("0", "1"));  // truncated toward zero
 }
 
 TEST(PhysicalExprTest, FactoriesRejectBadTypes) {

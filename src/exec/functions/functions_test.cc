@@ -165,6 +165,17 @@ TEST(StringFunctionsTest, Others) {
   EXPECT_THAT(Call("split_part", {Scalar::String("a"), Scalar::String(","), Scalar::Int64(0)}, 1),
               ElementsAre("error:function 'split_part': field position must not be zero"));
   EXPECT_THAT(Call("to_hex", {Int64Column({255, -1})}, 2), ElementsAre("ff", "ffffffffffffffff"));
+  EXPECT_THAT(
+      Call("md5", {StringColumn({"abc", "", std::nullopt})}, 3),
+      ElementsAre("900150983cd24fb0d6963f7d28e17f72", "d41d8cd98f00b204e9800998ecf8427e", "NULL"));
+  EXPECT_THAT(Call("ascii", {StringColumn({"A", "\xc3\xa9t\xc3\xa9", "", std::nullopt})}, 4),
+              ElementsAre("65", "233", "0", "NULL"));
+  EXPECT_THAT(Call("chr", {Int64Column({66, 233, 0x1F600})}, 3),
+              ElementsAre("B", "\xc3\xa9", "\xf0\x9f\x98\x80"));
+  EXPECT_THAT(Call("chr", {Scalar::Int64(0)}, 1),
+              ElementsAre("error:function 'chr': 0 is not a valid character code"));
+  EXPECT_THAT(Call("chr", {Scalar::Int64(0x110000)}, 1),
+              ElementsAre("error:function 'chr': 1114112 is not a valid character code"));
 }
 
 TEST(StringFunctionsTest, Regex) {
@@ -278,8 +289,11 @@ TEST(TimeFunctionsTest, DatePart) {
   EXPECT_THAT(part("day"), ElementsAre("18", "31", "NULL"));
   EXPECT_THAT(part("hour"), ElementsAre("13", "23", "NULL"));
   EXPECT_THAT(part("minute"), ElementsAre("45", "59", "NULL"));
-  EXPECT_THAT(part("second"), ElementsAre("30.123456789", "59.5", "NULL"));
-  EXPECT_THAT(part("millisecond"), ElementsAre("30123.456789", "59500", "NULL"));
+  // DataFusion: second is the whole seconds; the smaller units count the seconds and their
+  // fraction in that unit, truncated.
+  EXPECT_THAT(part("second"), ElementsAre("30", "59", "NULL"));
+  EXPECT_THAT(part("millisecond"), ElementsAre("30123", "59500", "NULL"));
+  EXPECT_THAT(part("microsecond"), ElementsAre("30123456", "59500000", "NULL"));
   EXPECT_THAT(part("nanosecond"), ElementsAre("30123456789", "59500000000", "NULL"));
   EXPECT_THAT(part("dow"), ElementsAre("3", "3", "NULL"));
   EXPECT_THAT(part("doy"), ElementsAre("139", "365", "NULL"));
@@ -287,8 +301,26 @@ TEST(TimeFunctionsTest, DatePart) {
   EXPECT_THAT(
       Call("date_part", {Scalar::String("week"), Scalar::Timestamp(1451606400 * kSecond)}, 1),
       ElementsAre("scalar:53"));  // 2016-01-01 belongs to week 53 of 2015
+  // A constant field is checked when the call is resolved.
   EXPECT_THAT(part("century"),
-              ElementsAre("error:function 'date_part': unsupported field 'century'"));
+              ElementsAre("resolve:function 'date_part': unsupported field 'century'"));
+}
+
+TEST(TimeFunctionsTest, DatePartResultType) {
+  // int64 for every constant field but epoch (float64); a field that is not a constant may vary
+  // by row, so the call is float64 and every field is computed as a float.
+  const ScalarFunction* f = FunctionRegistry::Default().FindScalar("date_part");
+  ASSERT_NE(f, nullptr);
+  const std::vector<TypeId> types = {TypeId::kString, TypeId::kTimestamp};
+  const Scalar year = Scalar::String("YEAR");
+  const Scalar epoch = Scalar::String("epoch");
+  EXPECT_EQ(ResolveScalarCall(*f, types, {&year, nullptr})->result, TypeId::kInt64);
+  EXPECT_EQ(ResolveScalarCall(*f, types, {&epoch, nullptr})->result, TypeId::kFloat64);
+  EXPECT_EQ(ResolveScalarCall(*f, types, {nullptr, nullptr})->result, TypeId::kFloat64);
+  EXPECT_EQ(ResolveScalarCall(*f, types, {})->result, TypeId::kFloat64);
+  Datum ts = TimestampColumn({1463579130123456789, 1463579130123456789});
+  EXPECT_THAT(Call("date_part", {StringColumn({"second", "epoch"}), ts}, 2),
+              ElementsAre("30", "1463579130.1234567"));
 }
 
 TEST(TimeFunctionsTest, ToTimestampAndFriends) {

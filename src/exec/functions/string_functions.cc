@@ -5,6 +5,7 @@
 
 #include "common/utf8.h"
 #include "exec/functions/builtin_functions.h"
+#include "exec/functions/md5.h"
 #include "fmt/format.h"
 
 namespace strata::exec {
@@ -583,6 +584,44 @@ void RegisterStringFunctions(FunctionRegistry* registry) {
              const int64_t index = n > 0 ? n - 1 : count + n;  // negative counts from the end
              out->AppendString(index >= 0 && index < count ? parts[static_cast<size_t>(index)]
                                                            : std::string_view());
+             return absl::OkStatus();
+           });
+  Register(registry,
+           "md5",
+           Signature("md5", "s", 1, 1, TypeId::kString),
+           TypeId::kString,
+           [](const std::vector<DatumReader>& r, int64_t i, Column* out) {
+             out->AppendString(Md5Hex(r[0].String(i)));
+             return absl::OkStatus();
+           });
+  // ascii(s): the code point of the first character (0 for ''), as PostgreSQL and DataFusion.
+  Register(registry,
+           "ascii",
+           Signature("ascii", "s", 1, 1, TypeId::kInt64),
+           TypeId::kInt64,
+           [](const std::vector<DatumReader>& r, int64_t i, Column* out) {
+             const std::string_view s = r[0].String(i);
+             uint32_t code_point = 0;
+             if (!s.empty() && DecodeUtf8(s, 0, &code_point) == 0) {
+               code_point = static_cast<uint8_t>(s[0]);  // a stray byte counts as itself
+             }
+             out->AppendInt64(code_point);
+             return absl::OkStatus();
+           });
+  // chr(n): the character with code point n; 0, surrogates and values past U+10FFFF are errors.
+  Register(registry,
+           "chr",
+           Signature("chr", "i", 1, 1, TypeId::kString),
+           TypeId::kString,
+           [](const std::vector<DatumReader>& r, int64_t i, Column* out) {
+             const int64_t n = r[0].Int64(i);
+             if (n <= 0 || n > 0x10FFFF || (n >= 0xD800 && n <= 0xDFFF)) {
+               return absl::InvalidArgumentError(
+                   fmt::format("function 'chr': {} is not a valid character code", n));
+             }
+             std::string character;
+             AppendUtf8(static_cast<uint32_t>(n), &character);
+             out->AppendString(character);
              return absl::OkStatus();
            });
   {

@@ -344,74 +344,118 @@ int IsoWeek(const CivilDate& date, int64_t days) {
   return static_cast<int>(week);
 }
 
-double ExtractField(Field field, int64_t nanos) {
+// Every field but epoch, as an integer (DataFusion): `second` is the whole seconds (0-59),
+// millisecond/microsecond/nanosecond the seconds and their fraction in that unit, truncated.
+int64_t ExtractIntegerField(Field field, int64_t nanos) {
   const int64_t days = FloorDiv(nanos, kNanosPerDay);
   const int64_t time = FloorMod(nanos, kNanosPerDay);
   const int64_t nanos_of_minute = time % kNanosPerMinute;
   switch (field) {
     case Field::kHour:
-      return static_cast<double>(time / kNanosPerHour);
+      return time / kNanosPerHour;
     case Field::kMinute:
-      return static_cast<double>(time / kNanosPerMinute % 60);
+      return time / kNanosPerMinute % 60;
     case Field::kSecond:
-      return static_cast<double>(nanos_of_minute) / 1e9;
+      return nanos_of_minute / kNanosPerSecond;
     case Field::kMillisecond:
-      return static_cast<double>(nanos_of_minute) / 1e6;
+      return nanos_of_minute / kNanosPerMilli;
     case Field::kMicrosecond:
-      return static_cast<double>(nanos_of_minute) / 1e3;
+      return nanos_of_minute / kNanosPerMicro;
     case Field::kNanosecond:
-      return static_cast<double>(nanos_of_minute);
+      return nanos_of_minute;
     case Field::kDow:
-      return static_cast<double>(FloorMod(days + 4, 7));  // Sunday = 0
+      return FloorMod(days + 4, 7);  // Sunday = 0
     case Field::kIsoDow:
-      return static_cast<double>(FloorMod(days + 3, 7) + 1);  // Monday = 1
-    case Field::kEpoch:
-      return static_cast<double>(FloorDiv(nanos, kNanosPerSecond)) +
-             static_cast<double>(FloorMod(nanos, kNanosPerSecond)) / 1e9;
+      return FloorMod(days + 3, 7) + 1;  // Monday = 1
     default:
       break;
   }
   const CivilDate date = CivilFromDays(days);
   switch (field) {
     case Field::kYear:
-      return static_cast<double>(date.year);
+      return date.year;
     case Field::kQuarter:
-      return static_cast<double>((date.month - 1) / 3 + 1);
+      return (date.month - 1) / 3 + 1;
     case Field::kMonth:
-      return static_cast<double>(date.month);
+      return date.month;
     case Field::kDay:
-      return static_cast<double>(date.day);
+      return date.day;
     case Field::kDoy:
-      return static_cast<double>(days - DaysFromCivil(date.year, 1, 1) + 1);
+      return days - DaysFromCivil(date.year, 1, 1) + 1;
     case Field::kWeek:
-      return static_cast<double>(IsoWeek(date, days));
+      return IsoWeek(date, days);
     default:
       break;
   }
   return 0;
 }
 
-absl::StatusOr<Datum> DatePart(const std::vector<Datum>& args, int64_t num_rows) {
+// Seconds since the epoch, with their fraction.
+double EpochSeconds(int64_t nanos) {
+  return static_cast<double>(FloorDiv(nanos, kNanosPerSecond)) +
+         static_cast<double>(FloorMod(nanos, kNanosPerSecond)) / 1e9;
+}
+
+double ExtractFloatField(Field field, int64_t nanos) {
+  return field == Field::kEpoch ? EpochSeconds(nanos)
+                                : static_cast<double>(ExtractIntegerField(field, nanos));
+}
+
+// The result type of date_part for a constant field: float64 for epoch, int64 otherwise.
+TypeId DatePartType(Field field) {
+  return field == Field::kEpoch ? TypeId::kFloat64 : TypeId::kInt64;
+}
+
+// date_part(field, time) with the result type it was resolved to: int64 (a constant field other
+// than epoch) or float64 (epoch, or a field that was not a constant, which may vary by row).
+absl::StatusOr<Datum> DatePart(const std::vector<Datum>& args, int64_t num_rows, TypeId result) {
   const Datum& field = args[0];
   const Datum& ts = args[1];
-  if (field.is_scalar() && !field.scalar().is_null() && ts.is_column()) {
+  const bool integer = result == TypeId::kInt64;
+  if (field.is_scalar() && !field.scalar().is_null()) {
     STRATA_ASSIGN_OR_RETURN(Field f, ParseField(field.scalar().string_value()));
-    const Column& in = *ts.column();
-    const int64_t n = in.size();
-    auto out = AllocateFixedColumn(TypeId::kFloat64, n);
-    const int64_t* src = in.data<int64_t>();
-    double* dst = out->mutable_data<double>();
-    for (int64_t i = 0; i < n; ++i) {
-      dst[i] = ExtractField(f, src[i]);
+    if (integer && f == Field::kEpoch) {
+      return absl::InternalError("function 'date_part': epoch resolved to an integer");
     }
-    return Datum(FinishColumn(std::move(out), CopyValidity(ValidityWords(in), n)));
+    if (ts.is_column()) {
+      const Column& in = *ts.column();
+      const int64_t n = in.size();
+      auto out = AllocateFixedColumn(result, n);
+      const int64_t* src = in.data<int64_t>();
+      if (integer) {
+        int64_t* dst = out->mutable_data<int64_t>();
+        for (int64_t i = 0; i < n; ++i) {
+          dst[i] = ExtractIntegerField(f, src[i]);
+        }
+      } else {
+        double* dst = out->mutable_data<double>();
+        for (int64_t i = 0; i < n; ++i) {
+          dst[i] = ExtractFloatField(f, src[i]);
+        }
+      }
+      return Datum(FinishColumn(std::move(out), CopyValidity(ValidityWords(in), n)));
+    }
+  }
+  if (integer) {
+    return MapRows(
+        args,
+        num_rows,
+        TypeId::kInt64,
+        [](const std::vector<DatumReader>& r, int64_t i, Column* out) -> absl::Status {
+          STRATA_ASSIGN_OR_RETURN(Field f, ParseField(r[0].String(i)));
+          if (f == Field::kEpoch) {
+            return absl::InternalError("function 'date_part': epoch resolved to an integer");
+          }
+          out->AppendInt64(ExtractIntegerField(f, r[1].Int64(i)));
+          return absl::OkStatus();
+        });
   }
   return MapRows(args,
                  num_rows,
                  TypeId::kFloat64,
                  [](const std::vector<DatumReader>& r, int64_t i, Column* out) -> absl::Status {
                    STRATA_ASSIGN_OR_RETURN(Field f, ParseField(r[0].String(i)));
-                   out->AppendFloat64(ExtractField(f, r[1].Int64(i)));
+                   out->AppendFloat64(ExtractFloatField(f, r[1].Int64(i)));
                    return absl::OkStatus();
                  });
 }
@@ -582,7 +626,20 @@ void RegisterTimeFunctions(FunctionRegistry* registry) {
       }
       return FunctionSignature{{TypeId::kString, TypeId::kTimestamp}, TypeId::kFloat64};
     };
-    f.execute = DatePart;
+    // A constant field fixes the type, and an unknown field is an error when the call is bound.
+    f.resolve_with_constants =
+        [resolve = f.resolve](
+            const std::vector<TypeId>& args,
+            const std::vector<const Scalar*>& constants) -> absl::StatusOr<FunctionSignature> {
+      STRATA_ASSIGN_OR_RETURN(FunctionSignature signature, resolve(args));
+      const Scalar* field = constants[0];
+      if (field != nullptr && !field->is_null() && IsStringType(field->type())) {
+        STRATA_ASSIGN_OR_RETURN(Field parsed, ParseField(field->string_value()));
+        signature.result = DatePartType(parsed);
+      }
+      return signature;
+    };
+    f.execute_with_result_type = DatePart;
     registry->Register(std::move(f));
   }
   RegisterToTimestamp(registry, "to_timestamp", kNanosPerSecond, 1, true);

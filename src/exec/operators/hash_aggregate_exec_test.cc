@@ -294,6 +294,65 @@ TEST(HashAggregateExecTest, FilterClauseAndSelectedInput) {
   EXPECT_EQ(Sorted(*rows), (Rows_{"NULL|2|1", "a|2|1", "b|2|2", "c|1|0"}));
 }
 
+// Each aggregate keeps its own FILTER through partial (one per input partition, over batches
+// with different dictionaries) and final aggregation, with and without groups.
+TEST(HashAggregateExecTest, FilterClausesInPartialAndFinalModes) {
+  auto usage_gt_2 = MakeBinaryExpr(
+      BinaryOp::kGt, Col(1, TypeId::kFloat64, "usage"), MakeLiteralExpr(Scalar::Float64(2)));
+  auto host_is_b = MakeBinaryExpr(
+      BinaryOp::kEq, Col(0, TypeId::kDictionary, "host"), MakeLiteralExpr(Scalar::String("b")));
+  ASSERT_TRUE(usage_gt_2.ok() && host_is_b.ok());
+  auto aggregates = [&] {
+    AggregateItem by_usage = Aggregate("count", {}, false, {}, "count(*) FILTER (usage > 2)");
+    by_usage.filter = *usage_gt_2;
+    AggregateItem by_host = Aggregate("count", {}, false, {}, "count(*) FILTER (host = 'b')");
+    by_host.filter = *host_is_b;
+    AggregateItem sum_b = Aggregate(
+        "sum", {Col(1, TypeId::kFloat64, "usage")}, false, {}, "sum(usage) FILTER (host = 'b')");
+    sum_b.filter = *host_is_b;
+    return std::vector<AggregateItem>{
+        by_usage, Aggregate("count", {}, false, {}, "count(*)"), by_host, sum_b};
+  };
+  for (bool grouped : {false, true}) {
+    SCOPED_TRACE(grouped ? "GROUP BY host" : "no groups");
+    std::vector<GroupItem> groups;
+    if (grouped) {
+      groups.push_back({Col(0, TypeId::kDictionary, "host"), "host"});
+    }
+    auto partial =
+        MakeHashAggregateExec(AggregateMode::kPartial, groups, aggregates(), CpuSource());
+    ASSERT_TRUE(partial.ok()) << partial.status();
+    ASSERT_EQ((*partial)->output_partitions(), 2);
+    std::vector<AggregateItem> final_aggregates = aggregates();
+    for (AggregateItem& item : final_aggregates) {
+      item.args.clear();
+      item.filter = nullptr;  // applied by the partial aggregation
+    }
+    std::vector<GroupItem> final_groups;
+    if (grouped) {
+      final_groups.push_back({Col(0, TypeId::kDictionary, "host"), "host"});
+    }
+    auto final_plan = MakeHashAggregateExec(AggregateMode::kFinal,
+                                            final_groups,
+                                            final_aggregates,
+                                            MakeCoalescePartitionsExec(*partial));
+    ASSERT_TRUE(final_plan.ok()) << final_plan.status();
+    auto rows = RunRows(*final_plan);
+    ASSERT_TRUE(rows.ok()) << rows.status();
+    auto single = MakeHashAggregateExec(
+        AggregateMode::kSingle, groups, aggregates(), MakeCoalescePartitionsExec(CpuSource()));
+    auto single_rows = RunRows(*single);
+    ASSERT_TRUE(single_rows.ok()) << single_rows.status();
+    if (grouped) {
+      EXPECT_EQ(Sorted(*rows),
+                (Rows_{"NULL|2|2|0|NULL", "a|2|3|0|NULL", "b|2|4|4|17", "c|1|1|0|NULL"}));
+    } else {
+      EXPECT_EQ(*rows, (Rows_{"7|10|4|17"}));
+    }
+    EXPECT_EQ(Sorted(*single_rows), Sorted(*rows));
+  }
+}
+
 TEST(HashAggregateExecTest, DistinctSingleAndPartialFinal) {
   SchemaPtr schema =
       MakeSchema({{"k", TypeId::kInt64}, {"v", TypeId::kInt64}, {"s", TypeId::kDictionary}});

@@ -1,5 +1,6 @@
 // Tests of HashJoinExec: every join type, NULL keys, multi-column keys, string/dictionary keys,
-// an extra filter, NOT IN semantics, several probe partitions and a partitioned build side.
+// an extra filter, NOT IN semantics, several probe partitions and a partitioned build side,
+// dictionaries that differ per batch and per side, a self join on a tag and a shifted time.
 #include "exec/operators.h"
 #include "exec/operators/test_util.h"
 #include "gtest/gtest.h"
@@ -168,6 +169,91 @@ TEST(HashJoinExecTest, MultiColumnStringAndDictionaryKeys) {
   auto rows = RunRows(*plan);
   ASSERT_TRUE(rows.ok()) << rows.status();
   EXPECT_EQ(Sorted(*rows), (Rows_{"a|1|a|1|7", "a|1|a|1|7", "a|2|a|2|8"}));
+}
+
+// Dictionary codes mean something only within their dictionary: every batch here has its own,
+// and the same code stands for different strings on the two sides ("b" is code 0 on the left,
+// "a" on the right). Keys must match by string, in every join type, over two probe partitions.
+TEST(HashJoinExecTest, SingleDictionaryKeyAcrossDictionaries) {
+  SchemaPtr left_schema = MakeSchema({{"lhost", TypeId::kDictionary}, {"v", TypeId::kInt64}});
+  SchemaPtr right_schema = MakeSchema({{"rhost", TypeId::kDictionary}, {"w", TypeId::kInt64}});
+  auto left = std::make_shared<MemoryExec>(
+      left_schema,
+      std::vector<std::vector<Batch>>{
+          {MakeBatch(left_schema, {Dict({"b", "a"}), Int64s({1, 2})})},
+          {MakeBatch(left_schema, {Dict({"x", "c", "a", std::nullopt}), Int64s({3, 4, 5, 6})})}});
+  auto right = std::make_shared<MemoryExec>(
+      right_schema,
+      std::vector<std::vector<Batch>>{
+          {MakeBatch(right_schema, {Dict({"a", "c", "z"}), Int64s({10, 20, 30})})},
+          {MakeBatch(right_schema, {Dict({std::nullopt, "c"}), Int64s({40, 50})}),
+           MakeBatch(right_schema, {Dict({"b"}), Int64s({60})})}});
+  auto join = [&](JoinType type) -> Rows_ {
+    auto plan = MakeHashJoinExec(
+        type,
+        {{Col(0, TypeId::kDictionary, "lhost"), Col(0, TypeId::kDictionary, "rhost")}},
+        nullptr,
+        false,
+        left,
+        right);
+    EXPECT_TRUE(plan.ok()) << plan.status();
+    EXPECT_EQ((*plan)->output_partitions(), 2);
+    auto rows = RunRows(*plan);
+    EXPECT_TRUE(rows.ok()) << rows.status();
+    return rows.ok() ? Sorted(*rows) : Rows_{};
+  };
+  const Rows_ matches = {"a|2|a|10", "a|5|a|10", "b|1|b|60", "c|4|c|20", "c|4|c|50"};
+  auto with = [&](Rows_ extra) {
+    Rows_ all = matches;
+    all.insert(all.end(), extra.begin(), extra.end());
+    return Sorted(all);
+  };
+  EXPECT_EQ(join(JoinType::kInner), matches);
+  EXPECT_EQ(join(JoinType::kLeft), with({"x|3|NULL|NULL", "NULL|6|NULL|NULL"}));
+  EXPECT_EQ(join(JoinType::kRight), with({"NULL|NULL|z|30", "NULL|NULL|NULL|40"}));
+  EXPECT_EQ(join(JoinType::kFull),
+            with({"x|3|NULL|NULL", "NULL|6|NULL|NULL", "NULL|NULL|z|30", "NULL|NULL|NULL|40"}));
+  EXPECT_EQ(join(JoinType::kLeftSemi), (Rows_{"a|2", "a|5", "b|1", "c|4"}));
+  EXPECT_EQ(join(JoinType::kLeftAnti), (Rows_{"NULL|6", "x|3"}));
+}
+
+// A self join on (tag, time) with the left time shifted, as `ON x.host = y.host AND y.time =
+// x.time + INTERVAL '1 minute'` plans it: both sides read the same batches (one dictionary
+// object shared by the sides, another one per partition), and a FULL join keeps the unmatched
+// rows of both sides.
+TEST(HashJoinExecTest, SelfJoinOnTagAndShiftedTime) {
+  SchemaPtr schema = MakeSchema({{"host", TypeId::kDictionary}, {"time", TypeId::kTimestamp}});
+  auto shared = std::make_shared<StringDictionary>();
+  std::vector<std::vector<Batch>> partitions = {
+      {MakeBatch(schema, {Dict({"a", "b", "a"}, shared), testing::Timestamps({0, 0, 60})})},
+      {MakeBatch(schema, {Dict({"b", "a", "c"}), testing::Timestamps({60, 120, 0})})}};
+  auto x = std::make_shared<MemoryExec>(schema, partitions);
+  auto y = std::make_shared<MemoryExec>(schema, partitions);
+  auto shifted = MakeBinaryExpr(BinaryOp::kAdd,
+                                Col(1, TypeId::kTimestamp, "time"),
+                                MakeLiteralExpr(Scalar::FromInterval(Interval{0, 0, 60})));
+  ASSERT_TRUE(shifted.ok()) << shifted.status();
+  auto plan =
+      MakeHashJoinExec(JoinType::kFull,
+                       {{Col(0, TypeId::kDictionary, "host"), Col(0, TypeId::kDictionary, "host")},
+                        {*shifted, Col(1, TypeId::kTimestamp, "time")}},
+                       nullptr,
+                       false,
+                       x,
+                       y);
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  auto rows = RunRows(*plan);
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  EXPECT_EQ(Sorted(*rows),
+            Sorted({"a|0|a|60",
+                    "a|60|a|120",
+                    "b|0|b|60",
+                    "a|120|NULL|NULL",
+                    "b|60|NULL|NULL",
+                    "c|0|NULL|NULL",
+                    "NULL|NULL|a|0",
+                    "NULL|NULL|b|0",
+                    "NULL|NULL|c|0"}));
 }
 
 TEST(HashJoinExecTest, EmptySidesAndErrors) {
