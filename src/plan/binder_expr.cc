@@ -780,10 +780,13 @@ absl::StatusOr<ExprPtr> ExprBinder::BindFunction(const sql::FunctionCallExpr& ca
     return args.status();
   }
   std::vector<TypeId> types;
+  // Literal arguments' values: some result types depend on them (date_part's field).
+  std::vector<const Scalar*> constants;
   for (const ExprPtr& a : *args) {
     types.push_back(a->type);
+    constants.push_back(a->kind == ExprKind::kLiteral ? &a->value : nullptr);
   }
-  auto signature = function->resolve(types);
+  auto signature = exec::ResolveScalarCall(*function, types, constants);
   if (!signature.ok()) {
     return ErrorAt(call.position, std::string(signature.status().message()));
   }
