@@ -3,6 +3,7 @@
 #include "server/http_server.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -356,11 +357,31 @@ class Session : public std::enable_shared_from_this<Session> {
                       });
   }
 
+  // Lingering close: after our side is shut down, read and discard what the client still sends
+  // (e.g. the rest of a body refused with 413) until it closes its side. Closing a socket with
+  // unread data makes the kernel send a RST, which can destroy the response before the client
+  // has read it. Bounded in time (kLingerTime) and bytes (kLingerBytes).
   void Close() {
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream_.close();
+    stream_.expires_after(kLingerTime);
+    Drain(std::make_shared<std::array<char, 16384>>(), 0);
   }
+
+  void Drain(std::shared_ptr<std::array<char, 16384>> scratch, size_t total) {
+    stream_.async_read_some(
+        asio::buffer(*scratch),
+        [self = shared_from_this(), scratch, total](beast::error_code ec, size_t n) {
+          if (ec || total + n > kLingerBytes) {
+            self->stream_.close();
+            return;
+          }
+          self->Drain(scratch, total + n);
+        });
+  }
+
+  static constexpr std::chrono::seconds kLingerTime{2};
+  static constexpr size_t kLingerBytes = size_t{64} << 20;
 
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
