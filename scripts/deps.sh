@@ -16,6 +16,7 @@ STRATA_PACKAGES=(
   nlohmann-json3-dev # JSON in the HTTP API
   libre2-dev         # regular expressions
   libreadline-dev    # line editing and history in the `strata query` shell
+  libprotobuf-dev protobuf-compiler  # the plan codec's wire format (src/codec)
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
 )

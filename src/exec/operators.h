@@ -175,4 +175,72 @@ struct WindowItem {
 absl::StatusOr<ExecutionPlanPtr> MakeWindowExec(std::vector<WindowItem> items,
                                                 ExecutionPlanPtr input);
 
+// Read access to the parameters the built-in operators were made with, for the plan codec
+// (src/codec) and optimizer rules: DataFusion's downcast plus accessors. Each operator class
+// implements the interface of its kind; find it with dynamic_cast on the ExecutionPlan, e.g.
+// `dynamic_cast<const FilterExecParams*>(&plan)`. CoalescePartitionsExec and UnionExec have no
+// parameters besides their children.
+class FilterExecParams {
+ public:
+  virtual ~FilterExecParams() = default;
+  virtual const PhysicalExprPtr& predicate() const = 0;
+};
+
+class ProjectionExecParams {
+ public:
+  virtual ~ProjectionExecParams() = default;
+  virtual const std::vector<ProjectionItem>& items() const = 0;
+};
+
+class SortExecParams {
+ public:
+  virtual ~SortExecParams() = default;
+  virtual const std::vector<SortKey>& keys() const = 0;
+  virtual std::optional<int64_t> fetch() const = 0;
+};
+
+// LimitExec and LocalLimitExec (skip is 0 and fetch is set for the local one).
+class LimitExecParams {
+ public:
+  virtual ~LimitExecParams() = default;
+  virtual int64_t skip() const = 0;
+  virtual std::optional<int64_t> fetch() const = 0;
+};
+
+class ValuesExecParams {
+ public:
+  virtual ~ValuesExecParams() = default;
+  virtual const std::vector<std::vector<Scalar>>& rows() const = 0;
+};
+
+class EmptyExecParams {
+ public:
+  virtual ~EmptyExecParams() = default;
+  virtual bool produce_one_row() const = 0;
+};
+
+class HashAggregateExecParams {
+ public:
+  virtual ~HashAggregateExecParams() = default;
+  virtual AggregateMode mode() const = 0;
+  virtual const std::vector<GroupItem>& groups() const = 0;
+  virtual const std::vector<AggregateItem>& aggregates() const = 0;
+};
+
+// HashJoinExec and NestedLoopJoinExec (no keys, never null-aware).
+class JoinExecParams {
+ public:
+  virtual ~JoinExecParams() = default;
+  virtual JoinType join_type() const = 0;
+  virtual const std::vector<JoinKey>& on() const = 0;
+  virtual const PhysicalExprPtr& filter() const = 0;  // null: none
+  virtual bool null_aware() const = 0;
+};
+
+class WindowExecParams {
+ public:
+  virtual ~WindowExecParams() = default;
+  virtual const std::vector<WindowItem>& items() const = 0;
+};
+
 }  // namespace strata::exec

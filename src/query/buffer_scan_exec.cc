@@ -250,6 +250,30 @@ ColumnPtr ChunkColumn(const ChunkSnapshot& chunk, uint32_t id, TypeId type) {
   return exec::MakeNullColumn(type, chunk.row_count());
 }
 
+// Checks that the chunk's columns have the types the scan schema claims: filters, pruning and
+// every operator above rely on them, and a plan decoded from another process (src/codec) could
+// claim others. One comparison per column and chunk.
+absl::Status CheckColumnTypes(const BufferScanSpec& spec, const ChunkSnapshot& chunk) {
+  for (size_t i = 0; i < spec.column_ids.size(); ++i) {
+    const TypeId want = spec.scan_schema->field(static_cast<int>(i)).type;
+    TypeId have = want;
+    if (spec.column_ids[i] == catalog::kTimeColumnId) {
+      have = TypeId::kTimestamp;
+    } else if (const buffer::ChunkColumnSnapshot* column = chunk.FindColumn(spec.column_ids[i])) {
+      have = column->column->type();
+    }
+    if (have != want && !(IsStringType(have) && IsStringType(want))) {
+      return absl::InvalidArgumentError(
+          fmt::format("BufferScanExec: column {} of {} is {}, the scan expects {}",
+                      spec.column_ids[i],
+                      spec.table_name,
+                      TypeName(have),
+                      TypeName(want)));
+    }
+  }
+  return absl::OkStatus();
+}
+
 // One partition's stream: its chunks in order, one batch per chunk (or per kMaxBatchRows of a
 // larger chunk).
 class BufferScanStream : public exec::BatchStream {
@@ -277,6 +301,7 @@ class BufferScanStream : public exec::BatchStream {
         }
         const ChunkSnapshot& chunk = *(*chunks_)[next_chunk_];
         next_chunk_ += static_cast<size_t>(spec.partitions);
+        STRATA_RETURN_IF_ERROR(CheckColumnTypes(spec, chunk));
         if (!node_->ChunkMayMatch(chunk)) {
           node_->metrics().Add("chunks_pruned_by_stats", 1);
           continue;

@@ -39,10 +39,10 @@ int64_t NowNanos() {
 }
 
 // Plans a bound logical plan down to an executable physical plan.
-absl::StatusOr<exec::ExecutionPlanPtr> PlanPhysical(const plan::LogicalPlanPtr& logical,
-                                                    const plan::OptimizerOptions& optimizer,
-                                                    const exec::TaskContext& context,
-                                                    plan::LogicalPlanPtr* optimized_out) {
+absl::StatusOr<exec::ExecutionPlanPtr> OptimizeAndPlan(const plan::LogicalPlanPtr& logical,
+                                                       const plan::OptimizerOptions& optimizer,
+                                                       const exec::TaskContext& context,
+                                                       plan::LogicalPlanPtr* optimized_out) {
   auto optimized = plan::Optimize(logical, optimizer);
   if (!optimized.ok()) {
     return optimized.status();
@@ -69,8 +69,9 @@ exec::Batch TwoStringColumns(const std::vector<std::pair<std::string, std::strin
 QueryEngine::QueryEngine(const catalog::Catalog* catalog, const buffer::WriteBuffer* buffer)
     : catalog_(catalog), buffer_(buffer) {}
 
-absl::StatusOr<std::unique_ptr<QueryResult>> QueryEngine::Execute(
-    std::string_view database, std::string_view sql, const QueryOptions& options) const {
+absl::StatusOr<QueryEngine::BoundQuery> QueryEngine::Bind(std::string_view database,
+                                                          std::string_view sql,
+                                                          const QueryOptions& options) const {
   std::shared_ptr<const catalog::CatalogSnapshot> snapshot = catalog_->snapshot();
   const catalog::DatabaseSchema* db = snapshot->FindDatabase(database);
   if (db == nullptr) {
@@ -98,7 +99,7 @@ absl::StatusOr<std::unique_ptr<QueryResult>> QueryEngine::Execute(
   bind.run_subquery =
       [&optimizer,
        &context](const plan::LogicalPlanPtr& subquery) -> absl::StatusOr<std::vector<exec::Batch>> {
-    auto physical = PlanPhysical(subquery, optimizer, *context, nullptr);
+    auto physical = OptimizeAndPlan(subquery, optimizer, *context, nullptr);
     if (!physical.ok()) {
       return physical.status();
     }
@@ -109,11 +110,35 @@ absl::StatusOr<std::unique_ptr<QueryResult>> QueryEngine::Execute(
   if (!logical.ok()) {
     return logical.status();
   }
+  return BoundQuery{*std::move(logical), std::move(context), optimizer};
+}
+
+absl::StatusOr<exec::ExecutionPlanPtr> QueryEngine::PlanPhysical(
+    std::string_view database, std::string_view sql, const QueryOptions& options) const {
+  auto bound = Bind(database, sql, options);
+  if (!bound.ok()) {
+    return bound.status();
+  }
+  if (bound->logical->kind == plan::PlanKind::kExplain) {
+    return absl::InvalidArgumentError("EXPLAIN has no physical plan of its own");
+  }
+  return OptimizeAndPlan(bound->logical, bound->optimizer, *bound->context, nullptr);
+}
+
+absl::StatusOr<std::unique_ptr<QueryResult>> QueryEngine::Execute(
+    std::string_view database, std::string_view sql, const QueryOptions& options) const {
+  auto bound = Bind(database, sql, options);
+  if (!bound.ok()) {
+    return bound.status();
+  }
+  const plan::LogicalPlanPtr* logical = &bound->logical;
+  const plan::OptimizerOptions& optimizer = bound->optimizer;
+  std::shared_ptr<exec::TaskContext> context = bound->context;
 
   if ((*logical)->kind == plan::PlanKind::kExplain) {
     const plan::LogicalPlan& explain = **logical;
     plan::LogicalPlanPtr optimized;
-    auto physical = PlanPhysical(explain.inputs[0], optimizer, *context, &optimized);
+    auto physical = OptimizeAndPlan(explain.inputs[0], optimizer, *context, &optimized);
     if (!physical.ok()) {
       return physical.status();
     }
@@ -143,7 +168,7 @@ absl::StatusOr<std::unique_ptr<QueryResult>> QueryEngine::Execute(
         out, std::make_unique<VectorStream>(std::move(batches)), context);
   }
 
-  auto physical = PlanPhysical(*logical, optimizer, *context, nullptr);
+  auto physical = OptimizeAndPlan(*logical, optimizer, *context, nullptr);
   if (!physical.ok()) {
     return physical.status();
   }

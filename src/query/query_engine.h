@@ -15,6 +15,8 @@
 #include "exec/batch.h"
 #include "exec/execution_plan.h"
 #include "exec/scalar.h"
+#include "plan/logical_plan.h"
+#include "plan/optimizer/optimizer.h"
 
 namespace strata::query {
 
@@ -59,7 +61,24 @@ class QueryEngine {
                                                        std::string_view sql,
                                                        const QueryOptions& options = {}) const;
 
+  // The physical plan Execute would run for `sql` (a query, not EXPLAIN), without running it.
+  // Subqueries the binder evaluates (scalar and IN subqueries) have run and are constants in the
+  // plan. Errors as for Execute. Used to ship plans (src/codec) and by tests.
+  absl::StatusOr<exec::ExecutionPlanPtr> PlanPhysical(std::string_view database,
+                                                      std::string_view sql,
+                                                      const QueryOptions& options = {}) const;
+
  private:
+  // A statement bound to a logical plan, with the context and optimizer options to plan it.
+  struct BoundQuery {
+    plan::LogicalPlanPtr logical;
+    std::shared_ptr<exec::TaskContext> context;
+    plan::OptimizerOptions optimizer;
+  };
+  absl::StatusOr<BoundQuery> Bind(std::string_view database,
+                                  std::string_view sql,
+                                  const QueryOptions& options) const;
+
   const catalog::Catalog* catalog_;
   const buffer::WriteBuffer* buffer_;
 };

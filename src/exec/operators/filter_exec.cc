@@ -8,7 +8,7 @@
 namespace strata::exec {
 namespace {
 
-class FilterExec final : public PlanNode {
+class FilterExec final : public PlanNode, public FilterExecParams {
  public:
   FilterExec(PhysicalExprPtr predicate, ExecutionPlanPtr input)
       : PlanNode(input->schema()),
@@ -27,6 +27,7 @@ class FilterExec final : public PlanNode {
     return MakeFilterExec(predicate_, std::move(children[0]));
   }
   std::string ToString() const override { return "FilterExec: " + predicate_->ToString(); }
+  const PhysicalExprPtr& predicate() const override { return predicate_; }
 
  protected:
   absl::StatusOr<std::unique_ptr<BatchStream>> ExecutePartition(

@@ -26,7 +26,7 @@ std::string_view ModeName(AggregateMode mode) {
   return "?";
 }
 
-class HashAggregateExec final : public PlanNode {
+class HashAggregateExec final : public PlanNode, public HashAggregateExecParams {
  public:
   HashAggregateExec(AggregateMode mode,
                     std::vector<GroupItem> groups,
@@ -60,6 +60,9 @@ class HashAggregateExec final : public PlanNode {
   }
 
   std::string_view name() const override { return "HashAggregateExec"; }
+  AggregateMode mode() const override { return mode_; }
+  const std::vector<GroupItem>& groups() const override { return groups_; }
+  const std::vector<AggregateItem>& aggregates() const override { return aggregates_; }
   int output_partitions() const override { return input_->output_partitions(); }
   std::vector<ExecutionPlanPtr> children() const override { return {input_}; }
   absl::StatusOr<ExecutionPlanPtr> WithChildren(

@@ -105,7 +105,7 @@ std::vector<ColumnPtr> GatherLeft(const RowTable& table, const std::vector<int32
   return columns;
 }
 
-class HashJoinExec final : public PlanNode {
+class HashJoinExec final : public PlanNode, public JoinExecParams {
  public:
   HashJoinExec(bool nested_loop,
                JoinType type,
@@ -133,6 +133,10 @@ class HashJoinExec final : public PlanNode {
     return nested_loop_ ? "NestedLoopJoinExec" : "HashJoinExec";
   }
   int output_partitions() const override { return right_->output_partitions(); }
+  JoinType join_type() const override { return type_; }
+  const std::vector<JoinKey>& on() const override { return on_; }
+  const PhysicalExprPtr& filter() const override { return filter_; }
+  bool null_aware() const override { return null_aware_; }
   std::vector<ExecutionPlanPtr> children() const override { return {left_, right_}; }
   absl::StatusOr<ExecutionPlanPtr> WithChildren(
       std::vector<ExecutionPlanPtr> children) const override {

@@ -65,7 +65,7 @@ class LimitStream final : public BatchStream {
   int64_t remaining_;
 };
 
-class LimitExec final : public PlanNode {
+class LimitExec final : public PlanNode, public LimitExecParams {
  public:
   LimitExec(bool local, int64_t skip, std::optional<int64_t> fetch, ExecutionPlanPtr input)
       : PlanNode(input->schema()),
@@ -75,6 +75,8 @@ class LimitExec final : public PlanNode {
         input_(std::move(input)) {}
 
   std::string_view name() const override { return local_ ? "LocalLimitExec" : "LimitExec"; }
+  int64_t skip() const override { return skip_; }
+  std::optional<int64_t> fetch() const override { return fetch_; }
   int output_partitions() const override { return local_ ? input_->output_partitions() : 1; }
   std::vector<ExecutionPlanPtr> children() const override { return {input_}; }
   absl::StatusOr<ExecutionPlanPtr> WithChildren(

@@ -17,7 +17,7 @@ SchemaPtr ProjectionSchema(const std::vector<ProjectionItem>& items) {
   return std::make_shared<Schema>(std::move(fields));
 }
 
-class ProjectionExec final : public PlanNode {
+class ProjectionExec final : public PlanNode, public ProjectionExecParams {
  public:
   ProjectionExec(std::vector<ProjectionItem> items, ExecutionPlanPtr input)
       : PlanNode(ProjectionSchema(items)), items_(std::move(items)), input_(std::move(input)) {
@@ -31,6 +31,7 @@ class ProjectionExec final : public PlanNode {
   }
 
   std::string_view name() const override { return "ProjectionExec"; }
+  const std::vector<ProjectionItem>& items() const override { return items_; }
   int output_partitions() const override { return input_->output_partitions(); }
   std::vector<ExecutionPlanPtr> children() const override { return {input_}; }
   absl::StatusOr<ExecutionPlanPtr> WithChildren(

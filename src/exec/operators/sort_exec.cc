@@ -23,7 +23,7 @@ std::string SortKeyText(const SortKey& key) {
                      key.nulls_first ? "FIRST" : "LAST");
 }
 
-class SortExec final : public PlanNode {
+class SortExec final : public PlanNode, public SortExecParams {
  public:
   SortExec(std::vector<SortKey> keys, std::optional<int64_t> fetch, ExecutionPlanPtr input)
       : PlanNode(input->schema()), keys_(std::move(keys)), fetch_(fetch), input_(std::move(input)) {
@@ -34,6 +34,8 @@ class SortExec final : public PlanNode {
   }
 
   std::string_view name() const override { return "SortExec"; }
+  const std::vector<SortKey>& keys() const override { return keys_; }
+  std::optional<int64_t> fetch() const override { return fetch_; }
   int output_partitions() const override { return input_->output_partitions(); }
   std::vector<ExecutionPlanPtr> children() const override { return {input_}; }
   absl::StatusOr<ExecutionPlanPtr> WithChildren(

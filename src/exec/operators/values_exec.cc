@@ -25,12 +25,13 @@ class BatchesStream final : public BatchStream {
   size_t next_ = 0;
 };
 
-class ValuesExec final : public PlanNode {
+class ValuesExec final : public PlanNode, public ValuesExecParams {
  public:
   ValuesExec(SchemaPtr schema, std::vector<std::vector<Scalar>> rows)
       : PlanNode(std::move(schema)), rows_(std::move(rows)) {}
 
   std::string_view name() const override { return "ValuesExec"; }
+  const std::vector<std::vector<Scalar>>& rows() const override { return rows_; }
   int output_partitions() const override { return 1; }
   std::vector<ExecutionPlanPtr> children() const override { return {}; }
   absl::StatusOr<ExecutionPlanPtr> WithChildren(
@@ -69,12 +70,13 @@ class ValuesExec final : public PlanNode {
   std::vector<std::vector<Scalar>> rows_;
 };
 
-class EmptyExec final : public PlanNode {
+class EmptyExec final : public PlanNode, public EmptyExecParams {
  public:
   EmptyExec(SchemaPtr schema, bool produce_one_row)
       : PlanNode(std::move(schema)), produce_one_row_(produce_one_row) {}
 
   std::string_view name() const override { return "EmptyExec"; }
+  bool produce_one_row() const override { return produce_one_row_; }
   int output_partitions() const override { return 1; }
   std::vector<ExecutionPlanPtr> children() const override { return {}; }
   absl::StatusOr<ExecutionPlanPtr> WithChildren(

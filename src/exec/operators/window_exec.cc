@@ -87,12 +87,13 @@ absl::StatusOr<int64_t> IntegerArg(const WindowItem& item,
       fmt::format("{}: argument {} must be an integer", KindName(item.kind), i + 1));
 }
 
-class WindowExec final : public PlanNode {
+class WindowExec final : public PlanNode, public WindowExecParams {
  public:
   WindowExec(std::vector<WindowItem> items, ExecutionPlanPtr input, SchemaPtr schema)
       : PlanNode(std::move(schema)), items_(std::move(items)), input_(std::move(input)) {}
 
   std::string_view name() const override { return "WindowExec"; }
+  const std::vector<WindowItem>& items() const override { return items_; }
   int output_partitions() const override { return input_->output_partitions(); }
   std::vector<ExecutionPlanPtr> children() const override { return {input_}; }
   absl::StatusOr<ExecutionPlanPtr> WithChildren(
