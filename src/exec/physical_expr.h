@@ -47,6 +47,9 @@ enum class BinaryOp : uint8_t {
 // "+", "=", "AND", "~*", ...
 std::string_view BinaryOpSymbol(BinaryOp op);
 
+// True for = <> < <= > >= and IS [NOT] DISTINCT FROM.
+bool IsComparison(BinaryOp op);
+
 enum class PhysicalExprKind : uint8_t {
   kColumn,          // input column by index
   kLiteral,         // a Scalar

@@ -35,22 +35,6 @@ bool IsArithmetic(BinaryOp op) {
   }
 }
 
-bool IsComparison(BinaryOp op) {
-  switch (op) {
-    case BinaryOp::kEq:
-    case BinaryOp::kNotEq:
-    case BinaryOp::kLt:
-    case BinaryOp::kLtEq:
-    case BinaryOp::kGt:
-    case BinaryOp::kGtEq:
-    case BinaryOp::kIsDistinctFrom:
-    case BinaryOp::kIsNotDistinctFrom:
-      return true;
-    default:
-      return false;
-  }
-}
-
 absl::Status CannotApply(BinaryOp op, TypeId left, TypeId right) {
   return absl::InvalidArgumentError(fmt::format("cannot apply operator '{}' to {} and {}",
                                                 BinaryOpSymbol(op),
@@ -242,6 +226,22 @@ bool CanCoerceImplicitly(TypeId from, TypeId to) {
     return true;
   }
   return IsStringType(from) && to == TypeId::kTimestamp;
+}
+
+bool IsComparison(BinaryOp op) {
+  switch (op) {
+    case BinaryOp::kEq:
+    case BinaryOp::kNotEq:
+    case BinaryOp::kLt:
+    case BinaryOp::kLtEq:
+    case BinaryOp::kGt:
+    case BinaryOp::kGtEq:
+    case BinaryOp::kIsDistinctFrom:
+    case BinaryOp::kIsNotDistinctFrom:
+      return true;
+    default:
+      return false;
+  }
 }
 
 }  // namespace strata::exec

@@ -49,6 +49,23 @@ void CollectKind(const ExprPtr& expr, ExprKind kind, std::vector<ExprPtr>* out) 
   }
 }
 
+// The AND-ed terms of a condition as written, left to right.
+std::vector<const sql::Expr*> SplitAstConjuncts(const sql::Expr& condition) {
+  std::vector<const sql::Expr*> conjuncts;
+  std::vector<const sql::Expr*> stack = {&condition};
+  while (!stack.empty()) {
+    const sql::Expr* e = stack.back();
+    stack.pop_back();
+    if (e->Is<sql::BinaryExpr>() && e->As<sql::BinaryExpr>().op == sql::BinaryOperator::kAnd) {
+      stack.push_back(e->As<sql::BinaryExpr>().right.get());
+      stack.push_back(e->As<sql::BinaryExpr>().left.get());
+    } else {
+      conjuncts.push_back(e);
+    }
+  }
+  return conjuncts;
+}
+
 // The output name of an unaliased select expression: a column's own name, otherwise the
 // expression as canonical SQL ("avg(usage)", "usage * 2").
 std::string OutputName(const sql::Expr& expr) {
@@ -599,11 +616,7 @@ absl::StatusOr<LogicalPlanPtr> StatementBinder::BindJoin(
     condition = MakeAnd(std::move(terms));
   } else if (join.condition != nullptr) {
     ExprBinder binder(this, &scope, ExprBinderMode::kNoAggregates, "JOIN ON");
-    auto bound = binder.Bind(*join.condition);
-    if (!bound.ok()) {
-      return bound.status();
-    }
-    auto cond = binder.CoerceTo(*bound, TypeId::kBool, join.condition->position, "JOIN ON");
+    auto cond = binder.BindPredicate(*join.condition);
     if (!cond.ok()) {
       return cond.status();
     }
@@ -672,20 +685,8 @@ absl::StatusOr<LogicalPlanPtr> StatementBinder::BindSelect(
   // WHERE: correlated [NOT] EXISTS and IN terms become semi and anti joins; the other terms a
   // filter.
   if (select.where != nullptr) {
-    std::vector<const sql::Expr*> conjuncts;
-    std::vector<const sql::Expr*> stack = {select.where.get()};
-    while (!stack.empty()) {
-      const sql::Expr* e = stack.back();
-      stack.pop_back();
-      if (e->Is<sql::BinaryExpr>() && e->As<sql::BinaryExpr>().op == sql::BinaryOperator::kAnd) {
-        stack.push_back(e->As<sql::BinaryExpr>().right.get());
-        stack.push_back(e->As<sql::BinaryExpr>().left.get());
-      } else {
-        conjuncts.push_back(e);
-      }
-    }
     std::vector<ExprPtr> terms;
-    for (const sql::Expr* conjunct : conjuncts) {
+    for (const sql::Expr* conjunct : SplitAstConjuncts(*select.where)) {
       const sql::Query* sub = nullptr;
       if (conjunct->Is<sql::ExistsExpr>()) {
         sub = conjunct->As<sql::ExistsExpr>().subquery.get();
@@ -702,11 +703,7 @@ absl::StatusOr<LogicalPlanPtr> StatementBinder::BindSelect(
         continue;
       }
       ExprBinder binder(this, &scope, ExprBinderMode::kNoAggregates, "WHERE");
-      auto bound = binder.Bind(*conjunct);
-      if (!bound.ok()) {
-        return bound.status();
-      }
-      auto predicate = binder.CoerceTo(*bound, TypeId::kBool, conjunct->position, "WHERE");
+      auto predicate = binder.BindPredicate(*conjunct);
       if (!predicate.ok()) {
         return predicate.status();
       }
@@ -818,11 +815,7 @@ absl::StatusOr<LogicalPlanPtr> StatementBinder::BindSelect(
   ExprPtr having;
   if (select.having != nullptr) {
     ExprBinder binder(this, &scope, ExprBinderMode::kAggregates, "HAVING");
-    auto bound = binder.Bind(*select.having);
-    if (!bound.ok()) {
-      return bound.status();
-    }
-    auto cond = binder.CoerceTo(*bound, TypeId::kBool, select.having->position, "HAVING");
+    auto cond = binder.BindPredicate(*select.having);
     if (!cond.ok()) {
       return cond.status();
     }
@@ -1037,25 +1030,13 @@ absl::StatusOr<StatementBinder::CorrelatedParts> StatementBinder::SplitCorrelate
   int outer_width = static_cast<int>(outer->fields->size());
   std::vector<ExprPtr> inner_terms;
   if (select.where != nullptr) {
-    std::vector<const sql::Expr*> stack = {select.where.get()};
-    while (!stack.empty()) {
-      const sql::Expr* e = stack.back();
-      stack.pop_back();
-      if (e->Is<sql::BinaryExpr>() && e->As<sql::BinaryExpr>().op == sql::BinaryOperator::kAnd) {
-        stack.push_back(e->As<sql::BinaryExpr>().right.get());
-        stack.push_back(e->As<sql::BinaryExpr>().left.get());
-        continue;
-      }
+    for (const sql::Expr* e : SplitAstConjuncts(*select.where)) {
       bool used_outer = false;
       BindScope scope{&parts.inner->schema, outer, using_columns};
       scope.allow_outer = true;
       scope.used_outer = &used_outer;
       ExprBinder binder(this, &scope, ExprBinderMode::kNoAggregates, "WHERE");
-      auto bound = binder.Bind(*e);
-      if (!bound.ok()) {
-        return bound.status();
-      }
-      auto term = binder.CoerceTo(*bound, TypeId::kBool, e->position, "WHERE");
+      auto term = binder.BindPredicate(*e);
       if (!term.ok()) {
         return term.status();
       }

@@ -64,22 +64,6 @@ BinaryOp ToBinaryOp(sql::BinaryOperator op) {
   return BinaryOp::kEq;
 }
 
-bool IsComparison(BinaryOp op) {
-  switch (op) {
-    case BinaryOp::kEq:
-    case BinaryOp::kNotEq:
-    case BinaryOp::kLt:
-    case BinaryOp::kLtEq:
-    case BinaryOp::kGt:
-    case BinaryOp::kGtEq:
-    case BinaryOp::kIsDistinctFrom:
-    case BinaryOp::kIsNotDistinctFrom:
-      return true;
-    default:
-      return false;
-  }
-}
-
 bool IsNumeric(TypeId t) {
   return t == TypeId::kInt64 || t == TypeId::kUInt64 || t == TypeId::kFloat64;
 }
@@ -419,6 +403,14 @@ absl::StatusOr<ExprPtr> ExprBinder::Bind(const sql::Expr& expr) {
   return ErrorAt(expr.position, "unsupported expression");
 }
 
+absl::StatusOr<ExprPtr> ExprBinder::BindPredicate(const sql::Expr& expr) {
+  auto bound = Bind(expr);
+  if (!bound.ok()) {
+    return bound.status();
+  }
+  return CoerceTo(*bound, TypeId::kBool, expr.position, clause_);
+}
+
 absl::StatusOr<ExprPtr> ExprBinder::BindLiteral(const sql::LiteralExpr& lit) {
   switch (lit.literal_kind) {
     case sql::LiteralKind::kNull:
@@ -566,7 +558,7 @@ absl::StatusOr<ExprPtr> ExprBinder::BindBinary(BinaryOp op,
       return;
     }
     bool string_constant = IsStringType(constant_type);
-    if (IsComparison(op) && string_constant && !IsStringType(other)) {
+    if (exec::IsComparison(op) && string_constant && !IsStringType(other)) {
       constant = MakeCast(constant, other == TypeId::kDictionary ? TypeId::kString : other);
       return;
     }

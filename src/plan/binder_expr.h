@@ -89,6 +89,8 @@ class ExprBinder {
              std::string clause = "this clause");
 
   absl::StatusOr<ExprPtr> Bind(const sql::Expr& expr);
+  // Binds a condition (WHERE, HAVING, ON, FILTER): the expression, cast to boolean where allowed.
+  absl::StatusOr<ExprPtr> BindPredicate(const sql::Expr& expr);
 
   // `expr` as `type`, casting implicitly where allowed; `context` names the construct in errors.
   absl::StatusOr<ExprPtr> CoerceTo(ExprPtr expr,

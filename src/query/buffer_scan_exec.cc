@@ -26,7 +26,7 @@ using exec::PhysicalExpr;
 using exec::PhysicalExprKind;
 using exec::Scalar;
 
-bool IsComparison(BinaryOp op) {
+bool IsRangeComparison(BinaryOp op) {
   switch (op) {
     case BinaryOp::kEq:
     case BinaryOp::kNotEq:
@@ -64,7 +64,7 @@ struct ColumnComparison {
 };
 
 std::optional<ColumnComparison> AsColumnComparison(const PhysicalExpr& e) {
-  if (e.kind() != PhysicalExprKind::kBinary || !IsComparison(e.binary_op())) {
+  if (e.kind() != PhysicalExprKind::kBinary || !IsRangeComparison(e.binary_op())) {
     return std::nullopt;
   }
   const PhysicalExpr& l = *e.children()[0];
