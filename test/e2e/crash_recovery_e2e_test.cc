@@ -114,6 +114,27 @@ TEST(CrashRecoveryTest, AcknowledgedWritesSurviveKill9) {
     EXPECT_EQ(line_count, kLinesPerRequest)
         << "request " << request.second << " of writer " << request.first << " is torn";
   }
+  // The same rows through SQL: per writer, the count and the sum of values.
+  std::map<std::string, std::pair<int64_t, int64_t>> expected_by_writer;
+  for (const auto& [key, value] : found) {
+    auto& [count, sum] = expected_by_writer[fmt::format("w{}", key.first)];
+    ++count;
+    sum += value;
+  }
+  auto sql = client->Request(
+      "GET",
+      "/api/v3/query_sql?db=crash&format=jsonl&q=SELECT%20writer%2C%20count(*)%20AS%20n%2C%20"
+      "sum(value)%20AS%20s%20FROM%20points%20GROUP%20BY%20writer");
+  ASSERT_TRUE(sql.ok());
+  ASSERT_EQ(sql->status, 200) << sql->body;
+  std::map<std::string, std::pair<int64_t, int64_t>> sql_by_writer;
+  std::istringstream sql_lines(sql->body);
+  while (std::getline(sql_lines, line)) {
+    json row = json::parse(line);
+    sql_by_writer[row["writer"].get<std::string>()] = {row["n"].get<int64_t>(),
+                                                       row["s"].get<int64_t>()};
+  }
+  EXPECT_EQ(sql_by_writer, expected_by_writer);
   EXPECT_GT(acked_requests, 10) << "the test wrote too little to mean anything";
   EXPECT_LE(static_cast<int64_t>(found.size()), sent_requests_upper_bound * kLinesPerRequest);
   std::printf("acknowledged requests=%lld rows found=%zu\n",
