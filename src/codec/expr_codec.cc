@@ -86,16 +86,20 @@ absl::StatusOr<PhysicalExprPtr> ScalarFunctionFromProto(const pb::ScalarFunction
   STRATA_ASSIGN_OR_RETURN(TypeId return_type, TypeFromProto(call.return_type()));
   STRATA_ASSIGN_OR_RETURN(std::vector<PhysicalExprPtr> args,
                           Children(call.args(), input, context, depth));
-  // The call must be one the binder could have made: its argument types resolve to a signature
-  // with this result, and the arguments already have the signature's types.
+  // The call must be one the binder could have made: its argument types (and literal
+  // arguments, for functions whose result type depends on them) resolve to a signature with
+  // this result, and the arguments already have the signature's types.
   std::vector<TypeId> arg_types;
+  std::vector<const Scalar*> constants;
   for (const PhysicalExprPtr& arg : args) {
     arg_types.push_back(arg->type());
+    constants.push_back(arg->kind() == PhysicalExprKind::kLiteral ? &arg->literal() : nullptr);
   }
-  if (!function->resolve) {
+  if (!function->resolve && !function->resolve_with_constants) {
     return absl::InvalidArgumentError(fmt::format("function '{}' has no resolver", call.name()));
   }
-  absl::StatusOr<exec::FunctionSignature> signature = function->resolve(arg_types);
+  absl::StatusOr<exec::FunctionSignature> signature =
+      exec::ResolveScalarCall(*function, arg_types, constants);
   if (!signature.ok()) {
     return absl::InvalidArgumentError(fmt::format("invalid call of '{}' in plan: {}",
                                                   call.name(),

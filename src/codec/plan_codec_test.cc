@@ -620,6 +620,8 @@ TEST_F(BufferPlanCodecTest, SqlPlansRoundTrip) {
       "mem.used > 400)",
       "SELECT host, CASE WHEN usage > 50 THEN 'high' ELSE 'low' END, CAST(usage AS BIGINT), "
       "lower(note) LIKE 'n1%', note IS NULL FROM cpu",
+      "SELECT date_part('minute', time), date_part('epoch', time), extract(hour FROM time) FROM "
+      "cpu",
       "SELECT host FROM cpu UNION ALL SELECT host FROM mem",
       "SELECT 1 AS one, 'x' AS two",
       "SELECT a.host, b.host FROM mem a, mem b WHERE a.used < b.used",
