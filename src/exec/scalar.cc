@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "exec/expr/calendar.h"
 #include "fmt/format.h"
 
 namespace strata::exec {
@@ -11,31 +12,16 @@ namespace {
 
 // 2016-01-01T00:00:00.5Z style, as a TIMESTAMP literal shows it.
 std::string TimestampText(int64_t nanos) {
-  int64_t seconds = nanos / 1'000'000'000;
-  int64_t fraction = nanos % 1'000'000'000;
-  if (fraction < 0) {
-    fraction += 1'000'000'000;
-    --seconds;
-  }
-  int64_t days = seconds / 86400;
-  int64_t rem = seconds % 86400;
-  if (rem < 0) {
-    rem += 86400;
-    --days;
-  }
-  // Civil from days (Howard Hinnant's algorithm).
-  int64_t z = days + 719468;
-  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  int64_t doe = z - era * 146097;
-  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  int64_t y = yoe + era * 400;
-  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  int64_t mp = (5 * doy + 2) / 153;
-  int64_t d = doy - (153 * mp + 2) / 5 + 1;
-  int64_t m = mp < 10 ? mp + 3 : mp - 9;
-  y += m <= 2 ? 1 : 0;
-  std::string text = fmt::format(
-      "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", y, m, d, rem / 3600, rem / 60 % 60, rem % 60);
+  CivilTime t = SplitTimestamp(nanos);
+  int64_t seconds = t.nanos_of_day / kNanosPerSecond;
+  int64_t fraction = t.nanos_of_day % kNanosPerSecond;
+  std::string text = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+                                 t.date.year,
+                                 t.date.month,
+                                 t.date.day,
+                                 seconds / 3600,
+                                 seconds / 60 % 60,
+                                 seconds % 60);
   if (fraction != 0) {
     std::string digits = fmt::format("{:09}", fraction);
     digits.erase(digits.find_last_not_of('0') + 1);

@@ -37,32 +37,17 @@ LogicalPlanPtr PushFetch(const LogicalPlanPtr& plan, int64_t fetch) {
       LogicalPlanPtr input = PushFetch(plan->inputs[0], fetch);
       return input == plan->inputs[0] ? plan : WithInputs(*plan, {std::move(input)});
     }
-    case PlanKind::kSort: {
-      std::optional<int64_t> next = MinFetch(plan->fetch, fetch);
-      if (next == plan->fetch) {
-        return plan;
-      }
-      auto copy = std::make_shared<LogicalPlan>(*plan);
-      copy->fetch = next;
-      return copy;
-    }
-    case PlanKind::kScan: {
-      std::optional<int64_t> next = MinFetch(plan->fetch, fetch);
-      if (next == plan->fetch) {
-        return plan;
-      }
-      auto copy = std::make_shared<LogicalPlan>(*plan);
-      copy->fetch = next;
-      return copy;
-    }
+    case PlanKind::kSort:
+    case PlanKind::kScan:
     case PlanKind::kLimit: {
-      // The inner limit needs at most `fetch` of its output: skip + fetch of its input.
-      std::optional<int64_t> inner = MinFetch(plan->fetch, fetch);
-      if (inner == plan->fetch) {
+      // A sort keeps its top `fetch` rows, a scan stops early, an inner limit needs at most
+      // `fetch` of its output (skip + fetch of its input).
+      std::optional<int64_t> next = MinFetch(plan->fetch, fetch);
+      if (next == plan->fetch) {
         return plan;
       }
       auto copy = std::make_shared<LogicalPlan>(*plan);
-      copy->fetch = inner;
+      copy->fetch = next;
       return copy;
     }
     default:
