@@ -24,6 +24,8 @@ using exec::PhysicalExprPtr;
 // Scans split into at most this many partitions; a larger count in a plan is an error rather
 // than thousands of streams.
 constexpr int kMaxScanPartitions = 4096;
+// At most this many dynamic filter references on one scan.
+constexpr int kMaxDynamicFilters = 1024;
 
 absl::Status TooDeep() {
   return absl::InvalidArgumentError(
@@ -173,6 +175,7 @@ class PlanEncoder {
         STRATA_RETURN_IF_ERROR(expr(*p->filter(), node->mutable_filter()));
       }
       node->set_null_aware(p->null_aware());
+      node->set_dynamic_filter_id(p->dynamic_filter_id());
       return absl::OkStatus();
     }
     if (name == "NestedLoopJoinExec") {
@@ -214,6 +217,12 @@ class PlanEncoder {
         node->set_limit(*spec.limit);
       }
       node->set_partitions(spec.partitions);
+      for (const exec::DynamicFilterRef& ref : spec.dynamic_filters) {
+        pb::DynamicFilterRef* r = node->add_dynamic_filters();
+        r->set_filter_id(ref.filter_id);
+        r->set_key(ref.key);
+        r->set_column(ref.column);
+      }
       return absl::OkStatus();
     }
     if (extension_ != nullptr) {
@@ -433,7 +442,8 @@ class PlanDecoder {
                                       std::move(filter),
                                       n.null_aware(),
                                       std::move(left),
-                                      std::move(right));
+                                      std::move(right),
+                                      n.dynamic_filter_id());
       }
       case pb::PlanNode::kNestedLoopJoin: {
         const pb::NestedLoopJoinExecNode& n = node.nested_loop_join();
@@ -764,6 +774,14 @@ class PlanDecoder {
           "BufferScanExec in plan has {} partitions (1..{})", n.partitions(), kMaxScanPartitions));
     }
     spec.partitions = n.partitions();
+    if (n.dynamic_filters_size() > kMaxDynamicFilters) {
+      return absl::InvalidArgumentError(
+          fmt::format("BufferScanExec in plan has {} dynamic filters", n.dynamic_filters_size()));
+    }
+    for (const pb::DynamicFilterRef& ref : n.dynamic_filters()) {
+      spec.dynamic_filters.push_back(
+          exec::DynamicFilterRef{ref.filter_id(), ref.key(), ref.column()});
+    }
     return query::MakeBufferScanExec(context_.write_buffer, std::move(spec));
   }
 

@@ -374,6 +374,16 @@ TEST(PlanCodecTest, Joins) {
                               exec::JoinType::kLeftSemi}) {
     ExpectRoundTrip(Ok(exec::MakeHashJoinExec(type, {{I(), I()}}, nullptr, false, left, right)));
   }
+  // A join publishing a dynamic filter keeps its id; a RIGHT join may not publish one.
+  ExecutionPlanPtr dynamic = Ok(exec::MakeHashJoinExec(
+      exec::JoinType::kLeftSemi, {{I(), I()}}, nullptr, false, left, right, 7));
+  EXPECT_THAT(exec::DisplayPlan(*dynamic), HasSubstr("dynamic_filter=7"));
+  ExpectRoundTrip(dynamic);
+  pb::Plan message;
+  ASSERT_TRUE(message.ParseFromString(Ok(EncodePlan(*dynamic))));
+  message.mutable_root()->mutable_hash_join()->set_type(pb::JOIN_TYPE_RIGHT);
+  EXPECT_THAT(DecodePlan(SerializeDeterministic(message), {}).status().message(),
+              HasSubstr("cannot publish dynamic filter 7"));
   ExecutionPlanPtr nested =
       Ok(exec::MakeNestedLoopJoinExec(exec::JoinType::kLeft, filter, left, right));
   EXPECT_FALSE(ExpectRoundTrip(nested).empty());
@@ -583,6 +593,17 @@ TEST_F(BufferPlanCodecTest, BufferScanWithFiltersLimitAndPartitions) {
   spec.partitions = 2;
   ExecutionPlanPtr scan = Ok(query::MakeBufferScanExec(&buffer_, spec));
   EXPECT_EQ(ExpectRoundTrip(scan, context_).size(), 8u);
+  // Dynamic filter references (never published here, so every row is still read).
+  query::BufferScanSpec with_refs = spec;
+  with_refs.limit.reset();
+  with_refs.dynamic_filters = {{1, 0, 0}, {2, 1, 1}};
+  ExecutionPlanPtr filtered = Ok(query::MakeBufferScanExec(&buffer_, with_refs));
+  EXPECT_THAT(exec::DisplayPlan(*filtered),
+              HasSubstr("dynamic_filters=[host from join 1 key 0, time from join 2 key 1]"));
+  EXPECT_EQ(ExpectRoundTrip(filtered, context_).size(), 8u);
+  with_refs.dynamic_filters = {{1, 0, 2}};  // column 2 is not an output column
+  EXPECT_THAT(query::MakeBufferScanExec(&buffer_, with_refs).status().message(),
+              HasSubstr("invalid dynamic filter"));
   // A plan claiming another type for a column than the table has fails at execution, not in a
   // kernel reading the wrong buffer.
   pb::Plan message;

@@ -20,6 +20,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "exec/batch.h"
+#include "exec/dynamic_filter.h"
 
 namespace strata::exec {
 
@@ -42,10 +43,15 @@ class TaskContext {
   int64_t batch_size() const { return batch_size_; }
   void set_batch_size(int64_t n) { batch_size_ = n; }
 
+  // Run-time filters published by hash joins for the scans of their probe sides.
+  DynamicFilters& dynamic_filters() { return dynamic_filters_; }
+  const DynamicFilters& dynamic_filters() const { return dynamic_filters_; }
+
  private:
   std::atomic<bool> cancelled_{false};
   int target_partitions_ = 2;
   int64_t batch_size_ = 8192;
+  DynamicFilters dynamic_filters_;
 };
 
 // Counters of one operator, summed over its partitions; what EXPLAIN ANALYZE prints.
@@ -112,6 +118,13 @@ class ExecutionPlan {
 
   // The node's own line in EXPLAIN, without children: "FilterExec: usage > 90".
   virtual std::string ToString() const = 0;
+
+  // Scans that can apply dynamic filters (exec/dynamic_filter.h) return a copy of themselves
+  // that also reads `refs` (added to any they already read); others return null.
+  virtual ExecutionPlanPtr WithDynamicFilters(const std::vector<DynamicFilterRef>& refs) const {
+    (void)refs;
+    return nullptr;
+  }
 
   // Counters filled in during execution.
   OperatorMetrics& metrics() const { return *metrics_; }

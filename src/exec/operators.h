@@ -110,12 +110,19 @@ struct JoinKey {
 // schema (left fields then right fields). Output schema: left fields then right fields (semi and
 // anti joins: left fields only). kLeftAnti implements NOT IN / NOT EXISTS
 // (`null_aware`: NOT IN semantics, where a NULL on the right makes every row unknown).
+// `dynamic_filter_id` (0: none) publishes the build keys' ranges under that id once the build
+// is complete (exec/dynamic_filter.h); only for joins that may drop unmatched probe rows
+// (JoinMayFilterProbe).
 absl::StatusOr<ExecutionPlanPtr> MakeHashJoinExec(JoinType type,
                                                   std::vector<JoinKey> on,
                                                   PhysicalExprPtr filter,
                                                   bool null_aware,
                                                   ExecutionPlanPtr left,
-                                                  ExecutionPlanPtr right);
+                                                  ExecutionPlanPtr right,
+                                                  int dynamic_filter_id = 0);
+// True when a hash join of this kind never outputs nor depends on a probe (right) row whose key
+// matches no build key: inner, left, semi and anti joins that are not null-aware.
+bool JoinMayFilterProbe(JoinType type, bool null_aware);
 // Any join condition (or none: cross join), by nested loops over a buffered left input.
 absl::StatusOr<ExecutionPlanPtr> MakeNestedLoopJoinExec(JoinType type,
                                                         PhysicalExprPtr filter,
@@ -235,6 +242,8 @@ class JoinExecParams {
   virtual const std::vector<JoinKey>& on() const = 0;
   virtual const PhysicalExprPtr& filter() const = 0;  // null: none
   virtual bool null_aware() const = 0;
+  // HashJoinExec: the id its build keys' ranges are published under (0: none).
+  virtual int dynamic_filter_id() const = 0;
 };
 
 class WindowExecParams {

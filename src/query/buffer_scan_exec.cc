@@ -274,6 +274,111 @@ absl::Status CheckColumnTypes(const BufferScanSpec& spec, const ChunkSnapshot& c
   return absl::OkStatus();
 }
 
+// The dynamic filters of a scan as published by their joins, resolved once per stream.
+struct ResolvedDynamicFilters {
+  bool skip_all = false;  // a join's build side has no row that can match
+  // The range of a scanned column, and `column >= min AND column <= max` over the scan schema.
+  struct Range {
+    int column = 0;
+    bool is_time = false;
+    Scalar min;
+    Scalar max;
+    exec::PhysicalExprPtr filter;
+  };
+  std::vector<Range> ranges;
+
+  // False when the chunk's statistics prove no row is inside some range.
+  bool ChunkMayMatch(const ChunkFacts& facts) const {
+    for (const Range& range : ranges) {
+      ColumnFacts column = facts.Get(range.column);
+      if (column.all_null) {
+        return false;  // NULL keys never match
+      }
+      if (!column.stats.has_min_max()) {
+        continue;
+      }
+      std::optional<int> max_vs_chunk_min = Compare(range.max, column.stats.min);
+      std::optional<int> min_vs_chunk_max = Compare(range.min, column.stats.max);
+      if ((max_vs_chunk_min && *max_vs_chunk_min < 0) ||
+          (min_vs_chunk_max && *min_vs_chunk_max > 0)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // The range filters a chunk's rows need: those whose column the statistics do not show to be
+  // non-null and inside the range.
+  std::vector<exec::PhysicalExprPtr> RowFilters(const ChunkFacts& facts) const {
+    std::vector<exec::PhysicalExprPtr> filters;
+    for (const Range& range : ranges) {
+      ColumnFacts column = facts.Get(range.column);
+      bool inside = false;
+      if (!column.all_null && column.stats.has_min_max() && column.stats.null_count == 0) {
+        std::optional<int> min_vs_chunk_min = Compare(range.min, column.stats.min);
+        std::optional<int> max_vs_chunk_max = Compare(range.max, column.stats.max);
+        inside = min_vs_chunk_min && *min_vs_chunk_min <= 0 && max_vs_chunk_max &&
+                 *max_vs_chunk_max >= 0;
+      }
+      if (!inside) {
+        filters.push_back(range.filter);
+      }
+    }
+    return filters;
+  }
+};
+
+// Reads the values the scan's dynamic filters have been published with; filters not published
+// (yet) or without a usable range are left out.
+absl::StatusOr<ResolvedDynamicFilters> ResolveDynamicFilters(const BufferScanSpec& spec,
+                                                             const exec::TaskContext& context) {
+  ResolvedDynamicFilters resolved;
+  for (const exec::DynamicFilterRef& ref : spec.dynamic_filters) {
+    std::shared_ptr<const exec::DynamicFilterValue> value =
+        context.dynamic_filters().Get(ref.filter_id);
+    if (value == nullptr) {
+      continue;
+    }
+    if (value->no_rows) {
+      resolved.skip_all = true;
+      return resolved;
+    }
+    if (ref.key < 0 || static_cast<size_t>(ref.key) >= value->keys.size() ||
+        !value->keys[static_cast<size_t>(ref.key)]) {
+      continue;
+    }
+    const exec::DynamicFilterValue::Range& range = *value->keys[static_cast<size_t>(ref.key)];
+    const Field& field = spec.scan_schema->field(ref.column);
+    // Float keys are left out: a range test and hash equality disagree on NaN and -0.
+    bool comparable = range.min.type() == range.max.type() &&
+                      (range.min.type() == field.type ||
+                       (IsStringType(range.min.type()) && IsStringType(field.type))) &&
+                      field.type != TypeId::kFloat64;
+    if (!comparable) {
+      continue;
+    }
+    ResolvedDynamicFilters::Range resolved_range;
+    resolved_range.column = ref.column;
+    resolved_range.is_time =
+        spec.column_ids[static_cast<size_t>(ref.column)] == catalog::kTimeColumnId;
+    resolved_range.min = range.min;
+    resolved_range.max = range.max;
+    exec::PhysicalExprPtr column = exec::MakeColumnExpr(ref.column, field.name, field.type);
+    STRATA_ASSIGN_OR_RETURN(
+        exec::PhysicalExprPtr lower,
+        exec::MakeBinaryExpr(BinaryOp::kGtEq, column, exec::MakeLiteralExpr(range.min)));
+    STRATA_ASSIGN_OR_RETURN(
+        exec::PhysicalExprPtr upper,
+        exec::MakeBinaryExpr(BinaryOp::kLtEq, column, exec::MakeLiteralExpr(range.max)));
+    STRATA_ASSIGN_OR_RETURN(resolved_range.filter,
+                            exec::MakeBinaryExpr(BinaryOp::kAnd, lower, upper));
+    resolved.ranges.push_back(std::move(resolved_range));
+  }
+  return resolved;
+}
+
+absl::StatusOr<exec::PhysicalExprPtr> Conjunction(const std::vector<exec::PhysicalExprPtr>& terms);
+
 // One partition's stream: its chunks in order, one batch per chunk (or per kMaxBatchRows of a
 // larger chunk).
 class BufferScanStream : public exec::BatchStream {
@@ -293,6 +398,27 @@ class BufferScanStream : public exec::BatchStream {
 
   absl::StatusOr<bool> Next(exec::Batch* out) override {
     const BufferScanSpec& spec = node_->spec();
+    if (!dynamic_resolved_) {
+      // The joins publish once their build sides are complete, which is before they first
+      // pull from this stream.
+      dynamic_resolved_ = true;
+      if (!spec.dynamic_filters.empty()) {
+        STRATA_ASSIGN_OR_RETURN(ResolvedDynamicFilters resolved,
+                                ResolveDynamicFilters(spec, *context_));
+        if (resolved.skip_all) {
+          int64_t skipped = 0;
+          for (size_t i = next_chunk_; i < chunks_->size();
+               i += static_cast<size_t>(spec.partitions)) {
+            ++skipped;
+          }
+          node_->metrics().Add("chunks_pruned_by_dynamic_filter", skipped);
+          return false;
+        }
+        if (!resolved.ranges.empty()) {
+          dynamic_ = std::make_unique<ResolvedDynamicFilters>(std::move(resolved));
+        }
+      }
+    }
     while (remaining_ > 0) {
       STRATA_RETURN_IF_ERROR(context_->CheckCancelled());
       if (current_ == nullptr) {
@@ -306,9 +432,13 @@ class BufferScanStream : public exec::BatchStream {
           node_->metrics().Add("chunks_pruned_by_stats", 1);
           continue;
         }
+        if (dynamic_ != nullptr && !dynamic_->ChunkMayMatch(ChunkFacts(spec, chunk))) {
+          node_->metrics().Add("chunks_pruned_by_dynamic_filter", 1);
+          continue;
+        }
         node_->metrics().Add("chunks_scanned", 1);
         node_->metrics().Add("rows_scanned", chunk.row_count());
-        StartChunk(chunk);
+        STRATA_RETURN_IF_ERROR(StartChunk(chunk));
       }
       if (offset_ >= current_->row_count()) {
         current_ = nullptr;
@@ -323,7 +453,7 @@ class BufferScanStream : public exec::BatchStream {
   }
 
  private:
-  void StartChunk(const ChunkSnapshot& chunk) {
+  absl::Status StartChunk(const ChunkSnapshot& chunk) {
     const BufferScanSpec& spec = node_->spec();
     current_ = &chunk;
     offset_ = 0;
@@ -335,6 +465,16 @@ class BufferScanStream : public exec::BatchStream {
     const TimeBounds& bounds = node_->time_bounds();
     bool inside = chunk.min_time() >= bounds.min_time && chunk.max_time() <= bounds.max_time;
     predicate_ = inside ? node_->predicate_without_time() : node_->predicate();
+    if (dynamic_ != nullptr) {
+      std::vector<exec::PhysicalExprPtr> terms = dynamic_->RowFilters(ChunkFacts(spec, chunk));
+      if (!terms.empty()) {
+        if (predicate_ != nullptr) {
+          terms.insert(terms.begin(), predicate_);
+        }
+        STRATA_ASSIGN_OR_RETURN(predicate_, Conjunction(terms));
+      }
+    }
+    return absl::OkStatus();
   }
 
   // Produces the batch of rows [offset_, offset_ + kMaxBatchRows) of the current chunk; false
@@ -391,6 +531,8 @@ class BufferScanStream : public exec::BatchStream {
   int64_t offset_ = 0;
   std::vector<ColumnPtr> columns_;
   exec::PhysicalExprPtr predicate_;
+  bool dynamic_resolved_ = false;
+  std::unique_ptr<ResolvedDynamicFilters> dynamic_;  // null: no dynamic filter applies
 };
 
 absl::StatusOr<exec::PhysicalExprPtr> Conjunction(const std::vector<exec::PhysicalExprPtr>& terms) {
@@ -485,6 +627,22 @@ absl::StatusOr<exec::ExecutionPlanPtr> BufferScanExec::WithChildren(
   return MakeBufferScanExec(buffer_, spec_);
 }
 
+exec::ExecutionPlanPtr BufferScanExec::WithDynamicFilters(
+    const std::vector<exec::DynamicFilterRef>& refs) const {
+  if (spec_.limit) {
+    return nullptr;  // filtering under a limit would change which rows it keeps
+  }
+  BufferScanSpec spec = spec_;
+  for (const exec::DynamicFilterRef& ref : refs) {
+    if (std::find(spec.dynamic_filters.begin(), spec.dynamic_filters.end(), ref) ==
+        spec.dynamic_filters.end()) {
+      spec.dynamic_filters.push_back(ref);
+    }
+  }
+  absl::StatusOr<exec::ExecutionPlanPtr> scan = MakeBufferScanExec(buffer_, std::move(spec));
+  return scan.ok() ? *scan : nullptr;
+}
+
 std::shared_ptr<const std::vector<ChunkSnapshotPtr>> BufferScanExec::Snapshot() const {
   std::lock_guard<std::mutex> lock(mu_);
   if (snapshot_ == nullptr) {
@@ -551,6 +709,18 @@ std::string BufferScanExec::ToString() const {
   if (spec_.limit) {
     text += fmt::format(", limit={}", *spec_.limit);
   }
+  if (!spec_.dynamic_filters.empty()) {
+    text += fmt::format(
+        ", dynamic_filters=[{}]",
+        absl::StrJoin(spec_.dynamic_filters,
+                      ", ",
+                      [this](std::string* out, const exec::DynamicFilterRef& ref) {
+                        out->append(fmt::format("{} from join {} key {}",
+                                                spec_.scan_schema->field(ref.column).name,
+                                                ref.filter_id,
+                                                ref.key));
+                      }));
+  }
   text += fmt::format(", partitions={}", spec_.partitions);
   return text;
 }
@@ -566,6 +736,15 @@ absl::StatusOr<exec::ExecutionPlanPtr> MakeBufferScanExec(const buffer::WriteBuf
     if (filter->type() != TypeId::kBool && filter->type() != TypeId::kNull) {
       return absl::InvalidArgumentError(
           fmt::format("BufferScanExec: filter {} is not boolean", filter->ToString()));
+    }
+  }
+  for (const exec::DynamicFilterRef& ref : spec.dynamic_filters) {
+    if (ref.filter_id <= 0 || ref.key < 0 || ref.column < 0 || ref.column >= spec.output_columns) {
+      return absl::InvalidArgumentError(
+          fmt::format("BufferScanExec: invalid dynamic filter (join {}, key {}, column {})",
+                      ref.filter_id,
+                      ref.key,
+                      ref.column));
     }
   }
   spec.partitions = std::max(spec.partitions, 1);

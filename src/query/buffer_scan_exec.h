@@ -41,6 +41,9 @@ struct BufferScanSpec {
   std::optional<int64_t> limit;
   // Output partitions (at least 1). Chunks are assigned to partitions round-robin at execution.
   int partitions = 1;
+  // Run-time filters from hash joins above (exec/dynamic_filter.h); `column` indexes the output
+  // columns. Read when a partition produces its first batch.
+  std::vector<exec::DynamicFilterRef> dynamic_filters;
 };
 
 // The time range [min_time, max_time] a set of conjuncts restricts the time column to, and
@@ -55,7 +58,7 @@ struct TimeBounds {
 TimeBounds DeriveTimeBounds(const std::vector<exec::PhysicalExprPtr>& conjuncts, int time_index);
 
 // The scan node. Metrics: chunks_scanned, chunks_pruned_by_time, chunks_pruned_by_stats,
-// rows_scanned (rows of the scanned chunks before filtering).
+// chunks_pruned_by_dynamic_filter, rows_scanned (rows of the scanned chunks before filtering).
 //
 // Snapshot: taken at the first Execute() call of any partition and shared by every partition,
 // so all partitions read one consistent state of the table; a node therefore serves one query
@@ -80,6 +83,9 @@ class BufferScanExec : public exec::ExecutionPlan {
   absl::StatusOr<std::unique_ptr<exec::BatchStream>> Execute(
       int partition, const std::shared_ptr<exec::TaskContext>& context) const override;
   std::string ToString() const override;
+  // A copy that also reads `refs`; null when the scan has a limit.
+  exec::ExecutionPlanPtr WithDynamicFilters(
+      const std::vector<exec::DynamicFilterRef>& refs) const override;
 
   const BufferScanSpec& spec() const { return spec_; }
   const TimeBounds& time_bounds() const { return bounds_; }

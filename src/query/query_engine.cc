@@ -8,6 +8,7 @@
 #include "fmt/format.h"
 #include "plan/binder.h"
 #include "plan/optimizer/optimizer.h"
+#include "plan/physical_optimizer.h"
 #include "plan/physical_planner.h"
 #include "query/buffer_table_provider.h"
 #include "sql/parser.h"
@@ -50,7 +51,11 @@ absl::StatusOr<exec::ExecutionPlanPtr> OptimizeAndPlan(const plan::LogicalPlanPt
   if (optimized_out != nullptr) {
     *optimized_out = *optimized;
   }
-  return plan::CreatePhysicalPlan(**optimized, context);
+  auto physical = plan::CreatePhysicalPlan(**optimized, context);
+  if (!physical.ok()) {
+    return physical.status();
+  }
+  return plan::OptimizePhysicalPlan(*std::move(physical));
 }
 
 exec::Batch TwoStringColumns(const std::vector<std::pair<std::string, std::string>>& rows,

@@ -205,5 +205,80 @@ TEST_F(QueryEngineTest, InnerJoinBuildsOnTheSmallerInput) {
   EXPECT_LT(aggregate, scan) << physical;
 }
 
+TEST_F(QueryEngineTest, HashJoinPublishesDynamicFilterToProbeScan) {
+  // Three days, one chunk each; every host's last row is on the third day, so the probe scan
+  // of the lastpoint join skips the first two chunks once the build side is known.
+  constexpr int64_t kDay = 86400000000000;
+  std::string lines;
+  for (int day = 0; day < 3; ++day) {
+    for (const char* host : {"a", "b"}) {
+      for (int i = 0; i < 3; ++i) {
+        lines += std::string("cpu,host=") + host + " usage=" + std::to_string(day * 10 + i) + " " +
+                 std::to_string(day * kDay + i * 1000) + "\n";
+      }
+    }
+  }
+  Write(lines);
+  const char* sql =
+      "SELECT c.host, c.usage, c.time FROM cpu c JOIN (SELECT host, max(time) AS t FROM cpu "
+      "GROUP BY host) m ON c.host = m.host AND c.time = m.t ORDER BY c.host";
+  auto rows = Query(sql);
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  const std::string last = std::to_string(2 * kDay + 2000);
+  EXPECT_EQ(*rows, std::vector<std::string>({"a|22|" + last, "b|22|" + last}));
+
+  auto plan = Query(std::string("EXPLAIN ") + sql);
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  ASSERT_EQ(plan->size(), 2u);
+  EXPECT_THAT((*plan)[1], HasSubstr("dynamic_filter=1"));
+  EXPECT_THAT((*plan)[1],
+              HasSubstr("dynamic_filters=[host from join 1 key 0, time from join 1 key 1]"));
+
+  auto analyzed = Query(std::string("EXPLAIN ANALYZE ") + sql);
+  ASSERT_TRUE(analyzed.ok()) << analyzed.status();
+  ASSERT_FALSE(analyzed->empty());
+  EXPECT_THAT((*analyzed)[0], HasSubstr("chunks_pruned_by_dynamic_filter=2"));
+
+  // A LEFT join keeps every build row; the probe side is still filtered.
+  auto left = Query(
+      "SELECT m.host, c.usage FROM (SELECT host, max(time) AS t FROM cpu GROUP BY host) m "
+      "LEFT JOIN cpu c ON c.host = m.host AND c.time = m.t ORDER BY m.host");
+  ASSERT_TRUE(left.ok()) << left.status();
+  EXPECT_EQ(*left, std::vector<std::string>({"a|22", "b|22"}));
+
+  // No build row can match (the build side is empty): the probe scan reads nothing.
+  auto empty = Query(
+      "EXPLAIN ANALYZE SELECT c.usage FROM (SELECT host, time FROM cpu WHERE usage > 100) m "
+      "JOIN cpu c ON c.host = m.host AND c.time = m.time");
+  ASSERT_TRUE(empty.ok()) << empty.status();
+  ASSERT_FALSE(empty->empty());
+  EXPECT_THAT((*empty)[0], HasSubstr("chunks_pruned_by_dynamic_filter=3"));
+}
+
+TEST_F(QueryEngineTest, DynamicFilterIgnoresNullBuildKeysAndKeepsOuterProbeRows) {
+  Write(
+      "cpu,host=a usage=1 1\n"
+      "cpu,host=b usage=2 2\n"
+      "cpu,host=c usage=3 3\n"
+      "ref,host=b w=1 1\n"
+      "ref w=2 2\n");
+  // ref.host is NULL in one row: it never matches and does not widen the range.
+  auto inner = Query("SELECT c.host, r.w FROM ref r JOIN cpu c ON c.host = r.host ORDER BY 1");
+  ASSERT_TRUE(inner.ok()) << inner.status();
+  EXPECT_EQ(*inner, std::vector<std::string>({"b|1"}));
+  // RIGHT and FULL joins output unmatched probe rows: no dynamic filter may drop them.
+  auto right =
+      Query("SELECT c.host, r.w FROM ref r RIGHT JOIN cpu c ON c.host = r.host ORDER BY 1");
+  ASSERT_TRUE(right.ok()) << right.status();
+  EXPECT_EQ(*right, std::vector<std::string>({"a|NULL", "b|1", "c|NULL"}));
+  auto full =
+      Query("SELECT c.host, r.w FROM ref r FULL JOIN cpu c ON c.host = r.host ORDER BY 1, 2");
+  ASSERT_TRUE(full.ok()) << full.status();
+  EXPECT_EQ(*full, std::vector<std::string>({"a|NULL", "b|1", "c|NULL", "NULL|2"}));
+  auto plan = Query("EXPLAIN SELECT c.host, r.w FROM ref r RIGHT JOIN cpu c ON c.host = r.host");
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_THAT((*plan)[1], ::testing::Not(HasSubstr("dynamic_filter")));
+}
+
 }  // namespace
 }  // namespace strata::query

@@ -6,7 +6,6 @@
 #include <cstring>
 #include <limits>
 
-#include "absl/hash/hash.h"
 #include "common/check.h"
 
 namespace strata::exec {
@@ -39,8 +38,7 @@ inline void ForSelected(const SelectionVector* selection, int64_t n, F&& f) {
 
 }  // namespace
 
-GroupTable::GroupTable(std::vector<TypeId> key_types)
-    : tuple_set_(0, TupleHash{this}, TupleEq{this}) {
+GroupTable::GroupTable(std::vector<TypeId> key_types) {
   for (TypeId type : key_types) {
     KeyColumnState state;
     state.type = type;
@@ -56,27 +54,100 @@ GroupTable::GroupTable(std::vector<TypeId> key_types)
   words_per_group_ = static_cast<int>(columns_.size()) + 1;
 }
 
-size_t GroupTable::TupleHash::operator()(uint32_t group) const {
-  const uint64_t* words =
-      table->tuple_words_.data() + static_cast<size_t>(group) * table->words_per_group_;
-  return absl::HashOf(absl::MakeConstSpan(words, static_cast<size_t>(table->words_per_group_)));
+void GroupTable::TupleHashes(
+    const uint64_t* words, const uint64_t* masks, size_t k, size_t n, uint64_t* hashes) {
+  // Column at a time (vectorizable): a multiply-xorshift combine per word, then the splitmix64
+  // finalizer so that the low bits, which pick the slot, depend on every word.
+  for (size_t i = 0; i < n; ++i) {
+    hashes[i] = masks[i] * 0x9E3779B97F4A7C15ULL;
+  }
+  for (size_t c = 0; c < k; ++c) {
+    const uint64_t* column = words + c * n;
+    for (size_t i = 0; i < n; ++i) {
+      uint64_t h = (hashes[i] ^ column[i]) * 0xD6E8FEB86659FD93ULL;
+      hashes[i] = h ^ (h >> 32);
+    }
+  }
+  for (size_t i = 0; i < n; ++i) {
+    uint64_t h = hashes[i];
+    h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    h = (h ^ (h >> 27)) * 0x94D049BB133111EBULL;
+    hashes[i] = h ^ (h >> 31);
+  }
 }
 
-size_t GroupTable::TupleHash::operator()(TupleProbe probe) const {
-  return absl::HashOf(
-      absl::MakeConstSpan(probe.words, static_cast<size_t>(table->words_per_group_)));
+bool GroupTable::TupleEquals(
+    uint32_t g, const uint64_t* words, size_t n, size_t i, uint64_t mask) const {
+  const size_t k = columns_.size();
+  const uint64_t* stored = tuple_words_.data() + static_cast<size_t>(g) * (k + 1);
+  if (stored[k] != mask) {
+    return false;
+  }
+  for (size_t c = 0; c < k; ++c) {
+    if (stored[c] != words[c * n + i]) {
+      return false;
+    }
+  }
+  return true;
 }
 
-bool GroupTable::TupleEq::operator()(TupleProbe a, uint32_t b) const {
-  const size_t width = static_cast<size_t>(table->words_per_group_);
-  return std::memcmp(a.words, table->tuple_words_.data() + b * width, width * sizeof(uint64_t)) ==
-         0;
+int64_t GroupTable::FindTuple(
+    const uint64_t* words, size_t n, size_t i, uint64_t mask, uint64_t hash) const {
+  if (tuple_slots_.empty()) {
+    return -1;
+  }
+  const size_t slot_mask = tuple_slots_.size() - 1;
+  for (size_t slot = hash & slot_mask;; slot = (slot + 1) & slot_mask) {
+    uint32_t entry = tuple_slots_[slot];
+    if (entry == 0) {
+      return -1;
+    }
+    uint32_t g = entry - 1;
+    if (tuple_hashes_[g] == hash && TupleEquals(g, words, n, i, mask)) {
+      return g;
+    }
+  }
 }
 
-bool GroupTable::TupleEq::operator()(uint32_t a, uint32_t b) const {
-  const size_t width = static_cast<size_t>(table->words_per_group_);
-  const uint64_t* words = table->tuple_words_.data();
-  return std::memcmp(words + a * width, words + b * width, width * sizeof(uint64_t)) == 0;
+uint32_t GroupTable::FindOrInsertTuple(
+    const uint64_t* words, size_t n, size_t i, uint64_t mask, uint64_t hash) {
+  if ((static_cast<size_t>(num_groups_) + 1) * 2 > tuple_slots_.size()) {
+    GrowTupleSlots();
+  }
+  const size_t slot_mask = tuple_slots_.size() - 1;
+  size_t slot = hash & slot_mask;
+  for (;; slot = (slot + 1) & slot_mask) {
+    uint32_t entry = tuple_slots_[slot];
+    if (entry == 0) {
+      break;
+    }
+    uint32_t g = entry - 1;
+    if (tuple_hashes_[g] == hash && TupleEquals(g, words, n, i, mask)) {
+      return g;
+    }
+  }
+  const size_t k = columns_.size();
+  const uint32_t g = num_groups_++;
+  for (size_t c = 0; c < k; ++c) {
+    tuple_words_.push_back(words[c * n + i]);
+  }
+  tuple_words_.push_back(mask);
+  tuple_hashes_.push_back(hash);
+  tuple_slots_[slot] = g + 1;
+  return g;
+}
+
+void GroupTable::GrowTupleSlots() {
+  const size_t size = std::max<size_t>(64, tuple_slots_.size() * 2);
+  tuple_slots_.assign(size, 0);
+  const size_t slot_mask = size - 1;
+  for (uint32_t g = 0; g < num_groups_; ++g) {
+    size_t slot = tuple_hashes_[g] & slot_mask;
+    while (tuple_slots_[slot] != 0) {
+      slot = (slot + 1) & slot_mask;
+    }
+    tuple_slots_[slot] = g + 1;
+  }
 }
 
 uint32_t GroupTable::SingleKeyGroup(uint64_t word) {
@@ -269,37 +340,28 @@ void GroupTable::Insert(const std::vector<ColumnPtr>& keys,
     return;
   }
   const size_t k = columns_.size();
-  const size_t width = static_cast<size_t>(words_per_group_);
-  std::vector<uint64_t> words(k * static_cast<size_t>(n));
-  std::vector<uint8_t> valid(k * static_cast<size_t>(n), 1);
-  std::vector<uint8_t> column_valid(static_cast<size_t>(n));
+  const size_t rows = static_cast<size_t>(n);
+  std::vector<uint64_t> words(k * rows);
+  const uint64_t all_valid = (k >= 64 ? ~uint64_t{0} : (uint64_t{1} << k) - 1);
+  std::vector<uint64_t> masks(rows, all_valid);
+  std::vector<uint8_t> column_valid(rows);
   for (size_t c = 0; c < k; ++c) {
     std::fill(column_valid.begin(), column_valid.end(), 1);
-    EncodeColumn(static_cast<int>(c),
-                 *keys[c],
-                 selection,
-                 n,
-                 words.data() + c * static_cast<size_t>(n),
-                 &column_valid);
-    std::copy(column_valid.begin(), column_valid.end(), valid.begin() + c * static_cast<size_t>(n));
+    EncodeColumn(
+        static_cast<int>(c), *keys[c], selection, n, words.data() + c * rows, &column_valid);
+    if (keys[c]->has_nulls() || keys[c]->type() == TypeId::kNull) {
+      for (size_t i = 0; i < rows; ++i) {
+        if (column_valid[i] == 0) {
+          masks[i] &= ~(uint64_t{1} << c);
+          words[c * rows + i] = 0;  // NULLs compare equal whatever was encoded
+        }
+      }
+    }
   }
-  for (int64_t i = 0; i < n; ++i) {
-    size_t slot = static_cast<size_t>(num_groups_) * width;
-    if (tuple_words_.size() < slot + width) {
-      tuple_words_.resize(std::max(slot + width, tuple_words_.size() * 2));
-    }
-    uint64_t mask = 0;
-    for (size_t c = 0; c < k; ++c) {
-      tuple_words_[slot + c] = words[c * static_cast<size_t>(n) + static_cast<size_t>(i)];
-      mask |= static_cast<uint64_t>(valid[c * static_cast<size_t>(n) + static_cast<size_t>(i)])
-              << c;
-    }
-    tuple_words_[slot + k] = mask;
-    auto [it, inserted] = tuple_set_.insert(num_groups_);
-    if (inserted) {
-      ++num_groups_;
-    }
-    out[i] = *it;
+  std::vector<uint64_t> hashes(rows);
+  TupleHashes(words.data(), masks.data(), k, rows, hashes.data());
+  for (size_t i = 0; i < rows; ++i) {
+    out[i] = FindOrInsertTuple(words.data(), rows, i, masks[i], hashes[i]);
   }
 }
 
@@ -499,19 +561,14 @@ void GroupTable::Lookup(const std::vector<ColumnPtr>& keys,
     }
     return;
   }
-  std::vector<uint64_t> probe(static_cast<size_t>(words_per_group_));
+  const size_t rows = static_cast<size_t>(n);
   const uint64_t all_valid = (k >= 64 ? ~uint64_t{0} : (uint64_t{1} << k) - 1);
-  for (int64_t i = 0; i < n; ++i) {
-    if (missing[static_cast<size_t>(i)] != 0) {
-      continue;
-    }
-    for (size_t c = 0; c < k; ++c) {
-      probe[c] = words[c * static_cast<size_t>(n) + static_cast<size_t>(i)];
-    }
-    probe[k] = all_valid;
-    auto it = tuple_set_.find(TupleProbe{probe.data()});
-    if (it != tuple_set_.end()) {
-      (*groups)[static_cast<size_t>(i)] = static_cast<int32_t>(*it);
+  std::vector<uint64_t> masks(rows, all_valid);
+  std::vector<uint64_t> hashes(rows);
+  TupleHashes(words.data(), masks.data(), k, rows, hashes.data());
+  for (size_t i = 0; i < rows; ++i) {
+    if (missing[i] == 0) {
+      (*groups)[i] = static_cast<int32_t>(FindTuple(words.data(), rows, i, all_valid, hashes[i]));
     }
   }
 }
@@ -532,7 +589,8 @@ size_t GroupTable::MemoryUsage() const {
   size_t bytes =
       single_map_.capacity() * (sizeof(uint64_t) + sizeof(uint32_t) + 1) +
       single_words_.capacity() * sizeof(uint64_t) + tuple_words_.capacity() * sizeof(uint64_t) +
-      tuple_set_.capacity() * (sizeof(uint32_t) + 1) + code_to_group_.capacity() * sizeof(int32_t);
+      tuple_hashes_.capacity() * sizeof(uint64_t) + tuple_slots_.capacity() * sizeof(uint32_t) +
+      code_to_group_.capacity() * sizeof(int32_t);
   for (const KeyColumnState& state : columns_) {
     bytes += state.code_to_id.capacity() * sizeof(int32_t);
     if (state.strings) {

@@ -14,7 +14,6 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "columnar/record_batch.h"
 #include "exec/batch.h"
@@ -84,23 +83,17 @@ class GroupTable {
                               const SelectionVector* selection,
                               std::vector<uint32_t>* group_ids);
 
-  // A key tuple outside the table (words_per_group_ words), for lookups.
-  struct TupleProbe {
-    const uint64_t* words;
-  };
-  struct TupleHash {
-    using is_transparent = void;
-    const GroupTable* table;
-    size_t operator()(uint32_t group) const;
-    size_t operator()(TupleProbe probe) const;
-  };
-  struct TupleEq {
-    using is_transparent = void;
-    const GroupTable* table;
-    bool operator()(uint32_t a, uint32_t b) const;
-    bool operator()(TupleProbe a, uint32_t b) const;
-    bool operator()(uint32_t a, TupleProbe b) const { return (*this)(b, a); }
-  };
+  // Several key columns. The probe keys of a batch are column-major: word c of row i is
+  // words[c * n + i]; hashes[i] is the row's TupleHashes value and masks[i] its null mask.
+  static void TupleHashes(
+      const uint64_t* words, const uint64_t* masks, size_t k, size_t n, uint64_t* hashes);
+  // The group whose key equals row i's, inserting it when absent.
+  uint32_t FindOrInsertTuple(
+      const uint64_t* words, size_t n, size_t i, uint64_t mask, uint64_t hash);
+  // The group whose key equals row i's, or -1.
+  int64_t FindTuple(const uint64_t* words, size_t n, size_t i, uint64_t mask, uint64_t hash) const;
+  bool TupleEquals(uint32_t g, const uint64_t* words, size_t n, size_t i, uint64_t mask) const;
+  void GrowTupleSlots();
   // Encodes the selected rows of key column k without changing the table; rows whose value is
   // NULL or not in the table get missing[i] = 1.
   void EncodeForLookup(int k,
@@ -121,11 +114,13 @@ class GroupTable {
   std::shared_ptr<StringDictionary> group_cache_dictionary_;
   std::vector<int32_t> code_to_group_;
 
-  // Several key columns: words_per_group_ words per group (keys, then the null mask), with the
-  // probe key written past the last group.
+  // Several key columns: words_per_group_ words per group (keys, then the null mask), each
+  // group's hash, and an open-addressing table (linear probing, at most half full) of group + 1
+  // (0: empty slot) whose size is a power of two.
   int words_per_group_ = 0;
   std::vector<uint64_t> tuple_words_;
-  absl::flat_hash_set<uint32_t, TupleHash, TupleEq> tuple_set_;
+  std::vector<uint64_t> tuple_hashes_;
+  std::vector<uint32_t> tuple_slots_;
 };
 
 }  // namespace strata::exec

@@ -5,9 +5,12 @@
 #include <atomic>
 #include <mutex>
 #include <numeric>
+#include <optional>
 
 #include "absl/strings/str_join.h"
 #include "common/status.h"
+#include "exec/expr/datum_access.h"
+#include "exec/function.h"
 #include "exec/operators.h"
 #include "exec/operators/evaluation.h"
 #include "exec/operators/group_table.h"
@@ -75,6 +78,35 @@ struct JoinBuild {
   std::atomic<bool> right_has_rows{false};
 };
 
+// The smallest and largest non-null value of `column` over `rows` (null: every row), through
+// the min and max aggregates; nullopt when every such value is NULL.
+absl::StatusOr<std::optional<DynamicFilterValue::Range>> KeyRange(const ColumnPtr& column,
+                                                                  const SelectionVector* rows) {
+  const int64_t n = rows != nullptr ? static_cast<int64_t>(rows->size()) : column->size();
+  std::vector<uint32_t> group_ids(static_cast<size_t>(n), 0);
+  Scalar bounds[2];
+  const char* names[2] = {"min", "max"};
+  for (int i = 0; i < 2; ++i) {
+    const AggregateFunction* function = FunctionRegistry::Default().FindAggregate(names[i]);
+    if (function == nullptr) {
+      return absl::InternalError(fmt::format("aggregate {} is not registered", names[i]));
+    }
+    STRATA_ASSIGN_OR_RETURN(FunctionSignature signature, function->resolve({column->type()}));
+    if (signature.args.size() != 1 || signature.args[0] != column->type()) {
+      return std::nullopt;  // would need a cast: no range
+    }
+    STRATA_ASSIGN_OR_RETURN(std::unique_ptr<GroupsAccumulator> accumulator,
+                            function->create(signature, AggregateCallOptions{}));
+    STRATA_RETURN_IF_ERROR(accumulator->Update({column}, rows, group_ids.data(), 1));
+    STRATA_ASSIGN_OR_RETURN(ColumnPtr result, accumulator->Evaluate());
+    bounds[i] = ScalarAt(*result, 0);
+    if (bounds[i].is_null()) {
+      return std::nullopt;
+    }
+  }
+  return DynamicFilterValue::Range{std::move(bounds[0]), std::move(bounds[1])};
+}
+
 // Columns of `table` for rows `rows` (-1: a NULL row).
 std::vector<ColumnPtr> GatherLeft(const RowTable& table, const std::vector<int32_t>& rows) {
   std::vector<ColumnPtr> columns;
@@ -113,7 +145,8 @@ class HashJoinExec final : public PlanNode, public JoinExecParams {
                PhysicalExprPtr filter,
                bool null_aware,
                ExecutionPlanPtr left,
-               ExecutionPlanPtr right)
+               ExecutionPlanPtr right,
+               int dynamic_filter_id)
       : PlanNode(JoinSchema(type, *left->schema(), *right->schema())),
         nested_loop_(nested_loop),
         type_(type),
@@ -121,7 +154,8 @@ class HashJoinExec final : public PlanNode, public JoinExecParams {
         filter_(std::move(filter)),
         null_aware_(null_aware),
         left_(std::move(left)),
-        right_(std::move(right)) {
+        right_(std::move(right)),
+        dynamic_filter_id_(dynamic_filter_id) {
     for (const JoinKey& key : on_) {
       left_keys_.push_back(key.left);
       right_keys_.push_back(key.right);
@@ -137,6 +171,7 @@ class HashJoinExec final : public PlanNode, public JoinExecParams {
   const std::vector<JoinKey>& on() const override { return on_; }
   const PhysicalExprPtr& filter() const override { return filter_; }
   bool null_aware() const override { return null_aware_; }
+  int dynamic_filter_id() const override { return dynamic_filter_id_; }
   std::vector<ExecutionPlanPtr> children() const override { return {left_, right_}; }
   absl::StatusOr<ExecutionPlanPtr> WithChildren(
       std::vector<ExecutionPlanPtr> children) const override {
@@ -146,8 +181,13 @@ class HashJoinExec final : public PlanNode, public JoinExecParams {
     if (nested_loop_) {
       return MakeNestedLoopJoinExec(type_, filter_, std::move(children[0]), std::move(children[1]));
     }
-    return MakeHashJoinExec(
-        type_, on_, filter_, null_aware_, std::move(children[0]), std::move(children[1]));
+    return MakeHashJoinExec(type_,
+                            on_,
+                            filter_,
+                            null_aware_,
+                            std::move(children[0]),
+                            std::move(children[1]),
+                            dynamic_filter_id_);
   }
   std::string ToString() const override {
     if (nested_loop_) {
@@ -166,6 +206,9 @@ class HashJoinExec final : public PlanNode, public JoinExecParams {
     }
     if (null_aware_) {
       text += ", null_aware";
+    }
+    if (dynamic_filter_id_ != 0) {
+      text += fmt::format(", dynamic_filter={}", dynamic_filter_id_);
     }
     return text;
   }
@@ -236,6 +279,36 @@ class HashJoinExec final : public PlanNode, public JoinExecParams {
     }
     build->matched = std::vector<std::atomic<uint8_t>>(build->next.size());
     metrics().Add("build_rows", table.num_rows);
+    if (dynamic_filter_id_ != 0) {
+      STRATA_RETURN_IF_ERROR(PublishKeyRanges(keys, build->null_key, *context));
+    }
+    return absl::OkStatus();
+  }
+
+  // Publishes the range of each key over the build rows whose keys are all non-null (the only
+  // ones that can match) as this join's dynamic filter.
+  absl::Status PublishKeyRanges(const std::vector<ColumnPtr>& keys,
+                                const std::vector<uint8_t>& null_key,
+                                TaskContext& context) const {
+    auto value = std::make_shared<DynamicFilterValue>();
+    SelectionVector rows;
+    bool all_rows = true;
+    for (size_t row = 0; row < null_key.size(); ++row) {
+      if (null_key[row]) {
+        all_rows = false;
+      } else {
+        rows.push_back(static_cast<uint32_t>(row));
+      }
+    }
+    value->no_rows = rows.empty();
+    if (!value->no_rows) {
+      for (const ColumnPtr& key : keys) {
+        STRATA_ASSIGN_OR_RETURN(std::optional<DynamicFilterValue::Range> range,
+                                KeyRange(key, all_rows ? nullptr : &rows));
+        value->keys.push_back(std::move(range));
+      }
+    }
+    context.dynamic_filters().Publish(dynamic_filter_id_, std::move(value));
     return absl::OkStatus();
   }
 
@@ -500,6 +573,7 @@ class HashJoinExec final : public PlanNode, public JoinExecParams {
   bool null_aware_;
   ExecutionPlanPtr left_;
   ExecutionPlanPtr right_;
+  int dynamic_filter_id_;
   std::vector<PhysicalExprPtr> left_keys_;
   std::vector<PhysicalExprPtr> right_keys_;
   SchemaPtr joined_schema_;
@@ -515,7 +589,8 @@ absl::StatusOr<ExecutionPlanPtr> MakeHashJoinExec(JoinType type,
                                                   PhysicalExprPtr filter,
                                                   bool null_aware,
                                                   ExecutionPlanPtr left,
-                                                  ExecutionPlanPtr right) {
+                                                  ExecutionPlanPtr right,
+                                                  int dynamic_filter_id) {
   if (on.empty()) {
     return absl::InvalidArgumentError("HashJoinExec needs at least one key");
   }
@@ -534,8 +609,36 @@ absl::StatusOr<ExecutionPlanPtr> MakeHashJoinExec(JoinType type,
   if (null_aware && type != JoinType::kLeftAnti) {
     return absl::InvalidArgumentError("HashJoinExec: null_aware applies to anti joins only");
   }
-  return std::make_shared<HashJoinExec>(
-      false, type, std::move(on), std::move(filter), null_aware, std::move(left), std::move(right));
+  if (dynamic_filter_id < 0 || (dynamic_filter_id != 0 && !JoinMayFilterProbe(type, null_aware))) {
+    return absl::InvalidArgumentError(
+        fmt::format("HashJoinExec: a {}{} join cannot publish dynamic filter {}",
+                    JoinTypeName(type),
+                    null_aware ? " null-aware" : "",
+                    dynamic_filter_id));
+  }
+  return std::make_shared<HashJoinExec>(false,
+                                        type,
+                                        std::move(on),
+                                        std::move(filter),
+                                        null_aware,
+                                        std::move(left),
+                                        std::move(right),
+                                        dynamic_filter_id);
+}
+
+bool JoinMayFilterProbe(JoinType type, bool null_aware) {
+  switch (type) {
+    case JoinType::kInner:
+    case JoinType::kLeft:
+    case JoinType::kLeftSemi:
+      return true;
+    case JoinType::kLeftAnti:
+      return !null_aware;
+    case JoinType::kRight:
+    case JoinType::kFull:
+      return false;
+  }
+  return false;
 }
 
 absl::StatusOr<ExecutionPlanPtr> MakeNestedLoopJoinExec(JoinType type,
@@ -551,7 +654,8 @@ absl::StatusOr<ExecutionPlanPtr> MakeNestedLoopJoinExec(JoinType type,
                                         std::move(filter),
                                         false,
                                         std::move(left),
-                                        std::move(right));
+                                        std::move(right),
+                                        0);
 }
 
 }  // namespace strata::exec
