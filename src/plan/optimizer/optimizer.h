@@ -16,7 +16,8 @@ struct OptimizerOptions {
 };
 
 // Applies, in order: expression simplification (constant folding, now()), predicate pushdown,
-// simplification again (pushed predicates may fold), limit pushdown, projection pruning.
+// simplification again (pushed predicates may fold), limit pushdown, common subexpression
+// elimination, projection pruning.
 absl::StatusOr<LogicalPlanPtr> Optimize(LogicalPlanPtr plan, const OptimizerOptions& options);
 
 // The rules, each usable alone (tests apply them one at a time).
@@ -37,6 +38,12 @@ absl::StatusOr<LogicalPlanPtr> PushDownFilter(LogicalPlanPtr plan, const Optimiz
 // Limit over Sort becomes a TopK sort; limits pass projections and reach scans.
 // (push_down_limit.cc)
 absl::StatusOr<LogicalPlanPtr> PushDownLimit(LogicalPlanPtr plan, const OptimizerOptions& options);
+
+// A subexpression that a projection, aggregate or filter evaluates more than once per row (and
+// surely evaluates: not only in a CASE branch or on the right of AND/OR) is computed once by a
+// new projection below it, as a column named __common_expr_N. (common_subexpr.cc)
+absl::StatusOr<LogicalPlanPtr> EliminateCommonSubexprs(LogicalPlanPtr plan,
+                                                       const OptimizerOptions& options);
 
 // Scans read only the columns used above them; unused projection and aggregate outputs are
 // dropped. (prune_projections.cc)

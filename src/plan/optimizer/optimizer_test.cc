@@ -164,6 +164,81 @@ TEST(SimplifyExpressionsTest, DivisionByZeroIsLeftForExecution) {
   EXPECT_EQ(out->ToString(), "1 / 0");
 }
 
+TEST(SimplifyExpressionsTest, FoldsCastsOfLiterals) {
+  struct Case {
+    ExprPtr cast;
+    std::string folded;
+  };
+  const Case cases[] = {
+      {MakeCast(Str("1 minute"), TypeId::kInterval), "INTERVAL '1 minute'"},
+      {MakeCast(Str("5 minutes"), TypeId::kInterval), "INTERVAL '5 minutes'"},
+      {MakeCast(Str("42"), TypeId::kInt64), "42"},
+      {MakeCast(Str("7"), TypeId::kUInt64), "7"},
+      {MakeCast(Str("2.5"), TypeId::kFloat64), "2.5"},
+      {MakeCast(Str("true"), TypeId::kBool), "true"},
+      {MakeCast(Str("2016-01-01T00:00:00Z"), TypeId::kTimestamp),
+       "TIMESTAMP '2016-01-01T00:00:00Z'"},
+      {MakeCast(I64(1), TypeId::kTimestamp), "TIMESTAMP '1970-01-01T00:00:00.000000001Z'"},
+      {MakeCast(I64(5), TypeId::kString), "'5'"},
+      {MakeCast(F64(2.9), TypeId::kInt64), "2"},
+      {MakeCast(MakeLiteral(Scalar::Null(TypeId::kString)), TypeId::kInterval), "NULL"},
+      {MakeCast(Str("x"), TypeId::kInt64, /*try_cast=*/true), "NULL"},
+  };
+  for (const Case& c : cases) {
+    ExprPtr out = SimplifyExpr(c.cast, {});
+    ASSERT_EQ(out->kind, ExprKind::kLiteral) << c.cast->ToString();
+    EXPECT_EQ(out->type, c.cast->type) << c.cast->ToString();
+    EXPECT_EQ(out->ToString(), c.folded);
+  }
+  // A cast that fails stays, for execution to report (as 1 / 0 does).
+  for (const ExprPtr& failing : {MakeCast(Str("x"), TypeId::kInt64),
+                                 MakeCast(Str("soon"), TypeId::kInterval),
+                                 MakeCast(Str("yesterday"), TypeId::kTimestamp)}) {
+    EXPECT_EQ(SimplifyExpr(failing, {}), failing) << failing->ToString();
+  }
+}
+
+ExprPtr DateBin(ExprPtr stride, ExprPtr source) {
+  auto e = std::make_shared<Expr>();
+  e->kind = ExprKind::kScalarFunction;
+  e->name = "date_bin";
+  e->type = TypeId::kTimestamp;
+  e->scalar_function = exec::FunctionRegistry::Default().FindScalar("date_bin");
+  e->args = {std::move(stride), std::move(source)};
+  return e;
+}
+
+TEST(SimplifyExpressionsTest, FoldedGroupKeysRenameTheAggregateOutputsButNotTheRoot) {
+  // SELECT date_bin('1 minute'::interval, time) AS t, count(*) FROM cpu GROUP BY 1 HAVING
+  // count(*) > 1: the aggregate's group key is named after its expression, as bound.
+  LogicalPlanPtr agg = MakeAggregate(
+      {DateBin(MakeCast(Str("1 minute"), TypeId::kInterval), Time())}, {Count()}, Scan());
+  const std::string key = "date_bin(CAST('1 minute' AS interval), time)";
+  ASSERT_EQ(agg->schema[0].name, key);
+  LogicalPlanPtr having =
+      MakeFilter(Cmp(BinaryOp::kGt, MakeColumn(1, "count(*)", TypeId::kInt64), I64(1)), agg);
+  LogicalPlanPtr plan = MakeProjection(
+      {MakeColumn(0, key, TypeId::kTimestamp), MakeColumn(1, "count(*)", TypeId::kInt64)},
+      {"t", "count(*)"},
+      having);
+  absl::StatusOr<LogicalPlanPtr> out = SimplifyExpressions(plan, {});
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ((*out)->ToString(),
+            "Projection: date_bin(INTERVAL '1 minute', time) AS t, count(*)\n"
+            "  Filter: count(*) > 1\n"
+            "    Aggregate: groupBy=[date_bin(INTERVAL '1 minute', time)], aggr=[count(*)]\n"
+            "      TableScan: cpu projection=[host, region, time, usage]\n");
+  const LogicalPlan& filter = *(*out)->inputs[0];
+  EXPECT_EQ(filter.schema[0].name, "date_bin(INTERVAL '1 minute', time)");
+  EXPECT_EQ(filter.inputs[0]->schema[0].name, "date_bin(INTERVAL '1 minute', time)");
+  EXPECT_EQ((*out)->schema[0].name, "t");
+  // An aggregate at the root keeps the names it was bound with: they are the query's columns.
+  out = SimplifyExpressions(agg, {});
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ((*out)->group_exprs[0]->ToString(), "date_bin(INTERVAL '1 minute', time)");
+  EXPECT_EQ((*out)->schema[0].name, key);
+}
+
 // ---- PushDownFilter ----
 
 TEST(PushDownFilterTest, ExactFiltersMoveThroughProjectionsIntoTheScan) {
@@ -355,6 +430,240 @@ TEST(PruneProjectionsTest, JoinKeysAreKeptAndOutputsRenumbered) {
   EXPECT_EQ((*out)->exprs[0]->column_index, 1);
   EXPECT_EQ((*out)->exprs[1]->column_index, 3);
   EXPECT_EQ((*out)->inputs[0]->right_keys[0]->column_index, 0);
+}
+
+// ---- EliminateCommonSubexprs ----
+
+ExprPtr Arith(BinaryOp op, ExprPtr l, ExprPtr r) {
+  TypeId type = l->type;
+  return MakeBinary(op, std::move(l), std::move(r), type);
+}
+// usage + 1.0, a new tree each time (equal by structure, not by identity).
+ExprPtr UsagePlusOne() {
+  return Arith(BinaryOp::kAdd, Usage(), F64(1));
+}
+ExprPtr Case(std::vector<ExprPtr> args, bool has_else) {
+  auto e = std::make_shared<Expr>();
+  e->kind = ExprKind::kCase;
+  e->type = args[1]->type;
+  e->case_has_else = has_else;
+  e->args = std::move(args);
+  return e;
+}
+ExprPtr AggregateCall(const char* name, ExprPtr arg) {
+  auto e = std::make_shared<Expr>();
+  e->kind = ExprKind::kAggregate;
+  e->name = name;
+  e->type = arg->type;
+  e->args = {std::move(arg)};
+  return e;
+}
+ExprPtr Random() {
+  static const exec::ScalarFunction kRandom = [] {
+    exec::ScalarFunction f;
+    f.name = "random";
+    f.deterministic = false;
+    return f;
+  }();
+  auto e = std::make_shared<Expr>();
+  e->kind = ExprKind::kScalarFunction;
+  e->name = "random";
+  e->type = TypeId::kFloat64;
+  e->scalar_function = &kRandom;
+  return e;
+}
+
+std::vector<std::string> Names(const LogicalPlan& plan) {
+  std::vector<std::string> names;
+  for (const PlanField& f : plan.schema) {
+    names.push_back(f.qualifier.empty() ? f.name : f.qualifier + "." + f.name);
+  }
+  return names;
+}
+
+TEST(EliminateCommonSubexprsTest, ProjectionComputesARepeatedExpressionOnce) {
+  // SELECT (usage + 1) * 2 AS a, (usage + 1) / 2 AS b, host FROM cpu
+  LogicalPlanPtr plan = MakeProjection({Arith(BinaryOp::kMultiply, UsagePlusOne(), F64(2)),
+                                        Arith(BinaryOp::kDivide, UsagePlusOne(), F64(2)),
+                                        Host()},
+                                       {"a", "b", "host"},
+                                       Scan());
+  absl::StatusOr<LogicalPlanPtr> out = EliminateCommonSubexprs(plan, {});
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ((*out)->ToString(),
+            "Projection: __common_expr_1 * 2.0 AS a, __common_expr_1 / 2.0 AS b, host\n"
+            "  Projection: usage + 1.0 AS __common_expr_1, cpu.host AS host\n"
+            "    TableScan: cpu projection=[host, region, time, usage]\n");
+  // The output keeps its names, qualifiers and types.
+  EXPECT_EQ(Names(**out), Names(*plan));
+  for (size_t i = 0; i < plan->schema.size(); ++i) {
+    EXPECT_EQ((*out)->schema[i].type, plan->schema[i].type);
+  }
+  // With the other rules, the scan reads only what the new projection needs.
+  EXPECT_EQ(Apply(Optimize, plan),
+            "Projection: __common_expr_1 * 2.0 AS a, __common_expr_1 / 2.0 AS b, host\n"
+            "  Projection: usage + 1.0 AS __common_expr_1, cpu.host AS host\n"
+            "    TableScan: cpu projection=[host, usage]\n");
+}
+
+TEST(EliminateCommonSubexprsTest, ColumnsLiteralsAndSingleUsesStay) {
+  LogicalPlanPtr plan = MakeProjection({UsagePlusOne(), Usage(), Usage(), F64(2), F64(2), Host()},
+                                       {"a", "b", "c", "d", "e", "host"},
+                                       Scan());
+  absl::StatusOr<LogicalPlanPtr> out = EliminateCommonSubexprs(plan, {});
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(*out, plan);
+  // A constant that did not fold (it fails) is not a column worth computing.
+  ExprPtr failing = MakeCast(Str("x"), TypeId::kInt64);
+  plan = MakeProjection({failing, failing}, {"a", "b"}, Scan());
+  out = EliminateCommonSubexprs(plan, {});
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(*out, plan);
+}
+
+TEST(EliminateCommonSubexprsTest, LargestCommonExpressionFirstThenItsParts) {
+  // (usage + 1) * 2 twice and usage + 1 once more: the product is computed once, and so is the
+  // sum inside it.
+  LogicalPlanPtr plan = MakeProjection({Arith(BinaryOp::kMultiply, UsagePlusOne(), F64(2)),
+                                        Arith(BinaryOp::kMultiply, UsagePlusOne(), F64(2)),
+                                        UsagePlusOne()},
+                                       {"a", "b", "c"},
+                                       Scan());
+  EXPECT_EQ(Apply(EliminateCommonSubexprs, plan),
+            "Projection: __common_expr_1 AS a, __common_expr_1 AS b, __common_expr_2 AS c\n"
+            "  Projection: __common_expr_3 * 2.0 AS __common_expr_1, __common_expr_3 AS "
+            "__common_expr_2\n"
+            "    Projection: usage + 1.0 AS __common_expr_3\n"
+            "      TableScan: cpu projection=[host, region, time, usage]\n");
+  // Only the sum is repeated: the products stay above it.
+  plan = MakeProjection({Arith(BinaryOp::kMultiply, UsagePlusOne(), F64(2)),
+                         Arith(BinaryOp::kMultiply, UsagePlusOne(), F64(3))},
+                        {"a", "b"},
+                        Scan());
+  EXPECT_EQ(Apply(EliminateCommonSubexprs, plan),
+            "Projection: __common_expr_1 * 2.0 AS a, __common_expr_1 * 3.0 AS b\n"
+            "  Projection: usage + 1.0 AS __common_expr_1\n"
+            "    TableScan: cpu projection=[host, region, time, usage]\n");
+}
+
+TEST(EliminateCommonSubexprsTest, ConditionalUsesAloneAreNotExtracted) {
+  ExprPtr ten_over_usage = Arith(BinaryOp::kDivide, F64(10), Usage());
+  ExprPtr host_a = Cmp(BinaryOp::kEq, Host(), Str("a"));
+  ExprPtr host_b = Cmp(BinaryOp::kEq, Host(), Str("b"));
+  // CASE WHEN host = 'a' THEN 10 / usage END, CASE WHEN host = 'b' THEN 10 / usage END: the
+  // division only happens on the rows that reach a THEN.
+  LogicalPlanPtr plan =
+      MakeProjection({Case({host_a, ten_over_usage}, false),
+                      Case({host_b, Arith(BinaryOp::kDivide, F64(10), Usage())}, false)},
+                     {"a", "b"},
+                     Scan());
+  absl::StatusOr<LogicalPlanPtr> out = EliminateCommonSubexprs(plan, {});
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(*out, plan);
+  // The right side of AND/OR is skipped when the left side decides: not surely evaluated either.
+  ExprPtr big = Cmp(BinaryOp::kGt, ten_over_usage, F64(1));
+  plan = MakeProjection({And(host_a, big), Cmp(BinaryOp::kOr, host_b, big)}, {"a", "b"}, Scan());
+  out = EliminateCommonSubexprs(plan, {});
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(*out, plan);
+  // Once it is surely evaluated somewhere, every row computes it anyway: the branch reads it too.
+  plan = MakeProjection(
+      {ten_over_usage, Case({host_a, ten_over_usage, F64(0)}, true)}, {"a", "b"}, Scan());
+  EXPECT_EQ(Apply(EliminateCommonSubexprs, plan),
+            "Projection: __common_expr_1 AS a, CASE WHEN host = 'a' THEN __common_expr_1 ELSE 0.0 "
+            "END AS b\n"
+            "  Projection: 10.0 / usage AS __common_expr_1, cpu.host AS host\n"
+            "    TableScan: cpu projection=[host, region, time, usage]\n");
+  // The first condition of a CASE sees every row.
+  ExprPtr positive = Cmp(BinaryOp::kGt, UsagePlusOne(), F64(0));
+  plan = MakeProjection({Case({positive, Str("up"), Str("down")}, true),
+                         Case({Cmp(BinaryOp::kGt, UsagePlusOne(), F64(0)), I64(1), I64(0)}, true)},
+                        {"a", "b"},
+                        Scan());
+  EXPECT_EQ(Apply(EliminateCommonSubexprs, plan),
+            "Projection: CASE WHEN __common_expr_1 THEN 'up' ELSE 'down' END AS a, CASE WHEN "
+            "__common_expr_1 THEN 1 ELSE 0 END AS b\n"
+            "  Projection: usage + 1.0 > 0.0 AS __common_expr_1\n"
+            "    TableScan: cpu projection=[host, region, time, usage]\n");
+}
+
+TEST(EliminateCommonSubexprsTest, VolatileExpressionsStayButTheirPartsMayMove) {
+  LogicalPlanPtr plan = MakeProjection(
+      {Arith(BinaryOp::kAdd, Usage(), Random()), Arith(BinaryOp::kAdd, Usage(), Random())},
+      {"a", "b"},
+      Scan());
+  absl::StatusOr<LogicalPlanPtr> out = EliminateCommonSubexprs(plan, {});
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(*out, plan);
+  plan = MakeProjection({Arith(BinaryOp::kMultiply, UsagePlusOne(), Random()),
+                         Arith(BinaryOp::kMultiply, UsagePlusOne(), Random())},
+                        {"a", "b"},
+                        Scan());
+  EXPECT_EQ(Apply(EliminateCommonSubexprs, plan),
+            "Projection: __common_expr_1 * random() AS a, __common_expr_1 * random() AS b\n"
+            "  Projection: usage + 1.0 AS __common_expr_1\n"
+            "    TableScan: cpu projection=[host, region, time, usage]\n");
+}
+
+TEST(EliminateCommonSubexprsTest, AggregateArgumentsAndGroups) {
+  // SELECT max(usage + 1), min(usage + 1) FROM cpu GROUP BY host
+  LogicalPlanPtr plan =
+      MakeAggregate({Host()},
+                    {AggregateCall("max", UsagePlusOne()), AggregateCall("min", UsagePlusOne())},
+                    Scan());
+  absl::StatusOr<LogicalPlanPtr> out = EliminateCommonSubexprs(plan, {});
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ((*out)->ToString(),
+            "Aggregate: groupBy=[host], aggr=[max(__common_expr_1), min(__common_expr_1)]\n"
+            "  Projection: usage + 1.0 AS __common_expr_1, cpu.host AS host\n"
+            "    TableScan: cpu projection=[host, region, time, usage]\n");
+  // The outputs keep the names of the original expressions.
+  EXPECT_EQ(Names(**out),
+            std::vector<std::string>({"cpu.host", "max(usage + 1.0)", "min(usage + 1.0)"}));
+  // GROUP BY usage + 1 with max(usage + 1); the FILTER of an aggregate sees every row too.
+  auto filtered = std::make_shared<Expr>(*AggregateCall("count", Usage()));
+  filtered->filter = Cmp(BinaryOp::kGt, UsagePlusOne(), F64(5));
+  plan = MakeAggregate(
+      {UsagePlusOne()}, {AggregateCall("max", UsagePlusOne()), ExprPtr(filtered)}, Scan());
+  out = EliminateCommonSubexprs(plan, {});
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ((*out)->ToString(),
+            "Aggregate: groupBy=[__common_expr_1], aggr=[max(__common_expr_1), count(usage) "
+            "FILTER (WHERE __common_expr_1 > 5.0)]\n"
+            "  Projection: usage + 1.0 AS __common_expr_1, cpu.usage AS usage\n"
+            "    TableScan: cpu projection=[host, region, time, usage]\n");
+  EXPECT_EQ(Names(**out), Names(*plan));
+}
+
+TEST(EliminateCommonSubexprsTest, FilterKeepsItsSchema) {
+  // WHERE (usage + 1) * (usage + 1) > 4 AND host = 'a' (a filter no scan took)
+  LogicalPlanPtr plan = MakeFilter(
+      And(Cmp(BinaryOp::kGt, Arith(BinaryOp::kMultiply, UsagePlusOne(), UsagePlusOne()), F64(4)),
+          Cmp(BinaryOp::kEq, Host(), Str("a"))),
+      Scan(FilterPushdown::kUnsupported));
+  absl::StatusOr<LogicalPlanPtr> out = EliminateCommonSubexprs(plan, {});
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ((*out)->ToString(),
+            "Projection: cpu.host AS host, cpu.region AS region, cpu.time AS time, cpu.usage AS "
+            "usage\n"
+            "  Filter: __common_expr_1 * __common_expr_1 > 4.0 AND host = 'a'\n"
+            "    Projection: usage + 1.0 AS __common_expr_1, cpu.host AS host, cpu.region AS "
+            "region, cpu.time AS time, cpu.usage AS usage\n"
+            "      TableScan: cpu projection=[host, region, time, usage]\n");
+  EXPECT_EQ(Names(**out), Names(*plan));
+  for (size_t i = 0; i < plan->schema.size(); ++i) {
+    EXPECT_EQ((*out)->schema[i].type, plan->schema[i].type);
+    EXPECT_EQ((*out)->schema[i].nullable, plan->schema[i].nullable);
+  }
+  // usage > 0 AND 10 / usage > 1 AND 10 / usage < 5: both divisions are on the right of an AND.
+  ExprPtr ten_over_usage = Arith(BinaryOp::kDivide, F64(10), Usage());
+  plan = MakeFilter(
+      And(And(Cmp(BinaryOp::kGt, Usage(), F64(0)), Cmp(BinaryOp::kGt, ten_over_usage, F64(1))),
+          Cmp(BinaryOp::kLt, ten_over_usage, F64(5))),
+      Scan(FilterPushdown::kUnsupported));
+  out = EliminateCommonSubexprs(plan, {});
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(*out, plan);
 }
 
 // ---- Optimize ----

@@ -1,12 +1,25 @@
 // Expression simplification: constant folding, boolean identities, now(), and the plan changes
 // a constant predicate allows (WHERE true disappears, WHERE false empties the relation).
 //
-// Folding evaluates a literal-only subtree with the physical kernels over one row. An evaluation
-// error (1/0, CAST('x' AS int)) leaves the subtree unfolded, so that the error appears at
-// execution, and only if a row reaches it (unlike DataFusion, which fails at planning).
+// Folding evaluates a literal-only subtree with the physical kernels over one row, casts of
+// literals included (CAST('1 minute' AS interval), which is also how INTERVAL '1 minute' is
+// bound, becomes the literal INTERVAL '1 minute'). An evaluation error (1/0, CAST('x' AS int))
+// leaves the subtree unfolded, so that the error appears at execution, and only if a row reaches
+// it (unlike DataFusion, which fails at planning).
+//
+// The binder names aggregate and window outputs (and computed group keys) after their
+// expressions' text. When simplification changes such an expression, the field takes the new
+// text, so that EXPLAIN and the physical plan show `date_bin(INTERVAL '1 minute', cpu.time)`
+// rather than the cast that is no longer evaluated. Below the root, names are only displayed
+// (columns are referenced by index): the column references above a renamed field and the nodes
+// that pass it through follow the new name, and the root keeps its names, which are the query's
+// column names.
 #include <memory>
+#include <string>
 #include <utility>
+#include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "common/status.h"
 #include "plan/optimizer/optimizer.h"
 #include "plan/optimizer/plan_transform.h"
@@ -107,6 +120,163 @@ ExprPtr SimplifyNode(const ExprPtr& e, const OptimizerOptions& options) {
   return e;
 }
 
+// Nodes whose output field names changed, by address: the node (kept alive, so that the address
+// is not reused) and its fields' previous names.
+struct RenamedNode {
+  LogicalPlanPtr node;
+  std::vector<std::string> old_names;
+};
+using RenamedNodes = absl::flat_hash_map<const LogicalPlan*, RenamedNode>;
+
+std::string DisplayName(const std::string& qualifier, const std::string& name) {
+  return qualifier.empty() ? name : qualifier + "." + name;
+}
+
+std::vector<std::string> FieldNames(const LogicalPlan& plan) {
+  std::vector<std::string> names;
+  names.reserve(plan.schema.size());
+  for (const PlanField& f : plan.schema) {
+    names.push_back(f.name);
+  }
+  return names;
+}
+
+bool SameFieldNames(const LogicalPlan& a, const LogicalPlan& b) {
+  if (a.schema.size() != b.schema.size()) {
+    return false;
+  }
+  for (size_t i = 0; i < a.schema.size(); ++i) {
+    if (a.schema[i].name != b.schema[i].name) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// `plan` with its column references into renamed fields of its (single) input renamed, and, for
+// the nodes that pass their input's fields through, those fields renamed too.
+LogicalPlanPtr FollowInputRenames(const LogicalPlanPtr& plan, const RenamedNodes& renamed) {
+  if (plan->inputs.size() != 1) {
+    return plan;  // joins and unions sit above projections, which keep their own names
+  }
+  auto found = renamed.find(plan->inputs[0].get());
+  if (found == renamed.end()) {
+    return plan;
+  }
+  const std::vector<std::string>& old_names = found->second.old_names;
+  const std::vector<PlanField>& fields = plan->inputs[0]->schema;
+  LogicalPlanPtr next = MapNodeExpressions(plan, [&](const ExprPtr& expr) {
+    return RewriteExpr(expr, [&](const ExprPtr& e) -> ExprPtr {
+      if (e->kind != ExprKind::kColumn || e->column_index < 0 ||
+          static_cast<size_t>(e->column_index) >= fields.size()) {
+        return e;
+      }
+      const PlanField& f = fields[static_cast<size_t>(e->column_index)];
+      const std::string& old_name = old_names[static_cast<size_t>(e->column_index)];
+      if (f.name == old_name || e->name != DisplayName(f.qualifier, old_name)) {
+        return e;
+      }
+      auto copy = std::make_shared<Expr>(*e);
+      copy->name = DisplayName(f.qualifier, f.name);
+      return ExprPtr(std::move(copy));
+    });
+  });
+  switch (plan->kind) {
+    case PlanKind::kFilter:
+    case PlanKind::kSort:
+    case PlanKind::kLimit:
+    case PlanKind::kWindow: {
+      auto copy = std::make_shared<LogicalPlan>(*next);
+      for (size_t i = 0; i < fields.size() && i < copy->schema.size(); ++i) {
+        copy->schema[i].name = fields[i].name;
+      }
+      return copy;
+    }
+    default:
+      return next;
+  }
+}
+
+// `after` (the simplified `before`) with the Aggregate or Window fields that were named after an
+// expression renamed after the expression as it is now.
+LogicalPlanPtr RenameComputedFields(const LogicalPlan& before, const LogicalPlanPtr& after) {
+  std::vector<std::pair<size_t, std::string>> changes;
+  auto follow = [&](size_t field, const ExprPtr& old_expr, const ExprPtr& new_expr) {
+    if (old_expr == new_expr || old_expr->kind == ExprKind::kColumn) {
+      return;  // unchanged, or a group column (named after its input field)
+    }
+    const std::string& name = before.schema[field].name;
+    if (name != old_expr->ToString()) {
+      return;  // an alias
+    }
+    std::string now = new_expr->ToString();
+    if (now != name) {
+      changes.emplace_back(field, std::move(now));
+    }
+  };
+  if (after->kind == PlanKind::kAggregate) {
+    size_t groups = before.group_exprs.size();
+    for (size_t i = 0; i < groups; ++i) {
+      follow(i, before.group_exprs[i], after->group_exprs[i]);
+    }
+    for (size_t j = 0; j < before.aggregate_exprs.size(); ++j) {
+      follow(groups + j, before.aggregate_exprs[j], after->aggregate_exprs[j]);
+    }
+  } else if (after->kind == PlanKind::kWindow) {
+    size_t first = before.schema.size() - before.window_exprs.size();
+    for (size_t j = 0; j < before.window_exprs.size(); ++j) {
+      follow(first + j, before.window_exprs[j], after->window_exprs[j]);
+    }
+  }
+  if (changes.empty()) {
+    return after;
+  }
+  auto copy = std::make_shared<LogicalPlan>(*after);
+  for (auto& [field, name] : changes) {
+    copy->schema[field].name = std::move(name);
+  }
+  return copy;
+}
+
+// One node with simplified inputs (TransformUp's step).
+LogicalPlanPtr SimplifyNodeExpressions(const LogicalPlanPtr& node,
+                                       const OptimizerOptions& options,
+                                       RenamedNodes* renamed) {
+  LogicalPlanPtr next = FollowInputRenames(node, *renamed);
+  next =
+      MapNodeExpressions(next, [&options](const ExprPtr& e) { return SimplifyExpr(e, options); });
+  next = RenameComputedFields(*node, next);
+  if (next->kind == PlanKind::kFilter) {
+    if (IsBoolLiteral(*next->predicate, true)) {
+      return next->inputs[0];
+    }
+    if (IsNullOrFalseLiteral(*next->predicate)) {
+      auto empty = std::make_shared<LogicalPlan>();
+      empty->kind = PlanKind::kEmpty;
+      empty->schema = next->schema;
+      next = std::move(empty);
+    }
+  }
+  if (next->kind == PlanKind::kScan) {
+    // A scan filter that folded to true filters nothing.
+    std::vector<ExprPtr> filters;
+    for (const ExprPtr& f : next->filters) {
+      if (!IsBoolLiteral(*f, true)) {
+        filters.push_back(f);
+      }
+    }
+    if (filters.size() != next->filters.size()) {
+      auto copy = std::make_shared<LogicalPlan>(*next);
+      copy->filters = std::move(filters);
+      next = std::move(copy);
+    }
+  }
+  if (next != node && !SameFieldNames(*next, *node)) {
+    (*renamed)[next.get()] = RenamedNode{next, FieldNames(*node)};
+  }
+  return next;
+}
+
 }  // namespace
 
 ExprPtr SimplifyExpr(const ExprPtr& expr, const OptimizerOptions& options) {
@@ -115,37 +285,22 @@ ExprPtr SimplifyExpr(const ExprPtr& expr, const OptimizerOptions& options) {
 
 absl::StatusOr<LogicalPlanPtr> SimplifyExpressions(LogicalPlanPtr plan,
                                                    const OptimizerOptions& options) {
-  return TransformUp(plan,
-                     [&options](const LogicalPlanPtr& node) -> absl::StatusOr<LogicalPlanPtr> {
-                       LogicalPlanPtr next = MapNodeExpressions(
-                           node, [&options](const ExprPtr& e) { return SimplifyExpr(e, options); });
-                       if (next->kind == PlanKind::kFilter) {
-                         if (IsBoolLiteral(*next->predicate, true)) {
-                           return next->inputs[0];
-                         }
-                         if (IsNullOrFalseLiteral(*next->predicate)) {
-                           auto empty = std::make_shared<LogicalPlan>();
-                           empty->kind = PlanKind::kEmpty;
-                           empty->schema = next->schema;
-                           return LogicalPlanPtr(std::move(empty));
-                         }
-                       }
-                       if (next->kind == PlanKind::kScan) {
-                         // A scan filter that folded to true filters nothing.
-                         std::vector<ExprPtr> filters;
-                         for (const ExprPtr& f : next->filters) {
-                           if (!IsBoolLiteral(*f, true)) {
-                             filters.push_back(f);
-                           }
-                         }
-                         if (filters.size() != next->filters.size()) {
-                           auto copy = std::make_shared<LogicalPlan>(*next);
-                           copy->filters = std::move(filters);
-                           return LogicalPlanPtr(std::move(copy));
-                         }
-                       }
-                       return next;
-                     });
+  RenamedNodes renamed;
+  STRATA_ASSIGN_OR_RETURN(
+      LogicalPlanPtr out,
+      TransformUp(
+          plan, [&options, &renamed](const LogicalPlanPtr& node) -> absl::StatusOr<LogicalPlanPtr> {
+            return SimplifyNodeExpressions(node, options, &renamed);
+          }));
+  // The root's names are the query's column names: they stay.
+  if (out->schema.size() == plan->schema.size() && !SameFieldNames(*out, *plan)) {
+    auto copy = std::make_shared<LogicalPlan>(*out);
+    for (size_t i = 0; i < copy->schema.size(); ++i) {
+      copy->schema[i].name = plan->schema[i].name;
+    }
+    out = std::move(copy);
+  }
+  return out;
 }
 
 }  // namespace strata::plan
