@@ -4,7 +4,7 @@
 #include <cmath>
 #include <cstring>
 
-#include "exec/expr/calendar.h"
+#include "common/civil_time.h"
 #include "fmt/format.h"
 
 namespace strata::exec {
@@ -12,22 +12,7 @@ namespace {
 
 // 2016-01-01T00:00:00.5Z style, as a TIMESTAMP literal shows it.
 std::string TimestampText(int64_t nanos) {
-  CivilTime t = SplitTimestamp(nanos);
-  int64_t seconds = t.nanos_of_day / kNanosPerSecond;
-  int64_t fraction = t.nanos_of_day % kNanosPerSecond;
-  std::string text = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-                                 t.date.year,
-                                 t.date.month,
-                                 t.date.day,
-                                 seconds / 3600,
-                                 seconds / 60 % 60,
-                                 seconds % 60);
-  if (fraction != 0) {
-    std::string digits = fmt::format("{:09}", fraction);
-    digits.erase(digits.find_last_not_of('0') + 1);
-    text += "." + digits;
-  }
-  return text + "Z";
+  return FormatIso8601(nanos, SecondFraction::kTrimmed) + "Z";
 }
 
 std::string IntervalText(const Interval& v) {

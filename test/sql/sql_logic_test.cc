@@ -29,6 +29,7 @@
 #include "absl/status/statusor.h"
 #include "buffer/write_buffer.h"
 #include "catalog/catalog.h"
+#include "common/civil_time.h"
 #include "fmt/format.h"
 #include "fmt/ranges.h"
 #include "gtest/gtest.h"
@@ -222,41 +223,7 @@ std::string FormatFloat(double v) {
 }
 
 std::string FormatTimestamp(int64_t nanos) {
-  int64_t seconds = nanos / 1'000'000'000;
-  int64_t fraction = nanos % 1'000'000'000;
-  if (fraction < 0) {
-    fraction += 1'000'000'000;
-    --seconds;
-  }
-  int64_t days = seconds / 86400;
-  int64_t second_of_day = seconds % 86400;
-  if (second_of_day < 0) {
-    second_of_day += 86400;
-    --days;
-  }
-  // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
-  int64_t z = days + 719468;
-  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  int64_t doe = z - era * 146097;
-  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  int64_t mp = (5 * doy + 2) / 153;
-  int64_t day = doy - (153 * mp + 2) / 5 + 1;
-  int64_t month = mp < 10 ? mp + 3 : mp - 9;
-  int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  std::string text = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-                                 year,
-                                 month,
-                                 day,
-                                 second_of_day / 3600,
-                                 second_of_day / 60 % 60,
-                                 second_of_day % 60);
-  if (fraction != 0) {
-    std::string digits = fmt::format("{:09}", fraction);
-    digits.erase(digits.find_last_not_of('0') + 1);
-    text += "." + digits;
-  }
-  return text;
+  return FormatIso8601(nanos, SecondFraction::kTrimmed);
 }
 
 std::string FormatString(std::string_view s) {

@@ -117,6 +117,8 @@ TEST(CastTest, Timestamps) {
   EXPECT_EQ(ParseTimestamp("2016-01-01T25:00:00Z"), std::nullopt);
   EXPECT_EQ(ParseTimestamp("2016-01-01T00:00:00Q"), std::nullopt);
   EXPECT_EQ(ParseTimestamp("1500-01-01"), std::nullopt);  // outside the nanosecond range
+  EXPECT_EQ(ParseTimestamp("1677-09-21T00:12:43.145224192Z"), INT64_MIN);  // its first value
+  EXPECT_EQ(ParseTimestamp("1677-09-21T00:12:43.145224191Z"), std::nullopt);
   EXPECT_EQ(ParseTimestamp("yesterday"), std::nullopt);
   EXPECT_THAT(Cast(StringColumn({"2016-01-01T00:00:00Z", "bad"}), TypeId::kTimestamp, true),
               ElementsAre("2016-01-01T00:00:00", "NULL"));

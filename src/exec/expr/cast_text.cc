@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "exec/expr/calendar.h"
+#include "common/civil_time.h"
 #include "exec/expr/cast.h"
 #include "fmt/format.h"
 
@@ -400,26 +400,7 @@ std::string FormatFloat64(double value) {
 }
 
 std::string FormatTimestampText(int64_t nanos) {
-  const CivilTime t = SplitTimestamp(nanos);
-  const int64_t seconds_of_day = t.nanos_of_day / kNanosPerSecond;
-  const int64_t fraction = t.nanos_of_day % kNanosPerSecond;
-  std::string out = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-                                t.date.year,
-                                t.date.month,
-                                t.date.day,
-                                seconds_of_day / 3600,
-                                seconds_of_day / 60 % 60,
-                                seconds_of_day % 60);
-  if (fraction != 0) {
-    if (fraction % 1'000'000 == 0) {
-      fmt::format_to(std::back_inserter(out), ".{:03}", fraction / 1'000'000);
-    } else if (fraction % 1'000 == 0) {
-      fmt::format_to(std::back_inserter(out), ".{:06}", fraction / 1'000);
-    } else {
-      fmt::format_to(std::back_inserter(out), ".{:09}", fraction);
-    }
-  }
-  return out;
+  return FormatIso8601(nanos, SecondFraction::kMillisMicrosOrNanos);
 }
 
 std::string FormatIntervalText(const Interval& value) {

@@ -4,8 +4,8 @@
 #include <chrono>
 #include <cmath>
 
+#include "common/civil_time.h"
 #include "common/status.h"
-#include "exec/expr/calendar.h"
 #include "exec/expr/cast.h"
 #include "exec/functions/builtin_functions.h"
 #include "fmt/format.h"
