@@ -1,9 +1,13 @@
 // Byte size and duration parsing for command-line flags.
 #include "cli/flag_values.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cmath>
+#include <fstream>
 #include <limits>
 
 #include "fmt/format.h"
@@ -74,6 +78,50 @@ absl::StatusOr<uint64_t> ParseByteSize(const std::string& text) {
     return absl::InvalidArgumentError(fmt::format("size '{}' is too large", text));
   }
   return static_cast<uint64_t>(std::llround(bytes));
+}
+
+absl::StatusOr<uint64_t> ParseMemorySize(const std::string& text, uint64_t total_bytes) {
+  if (text.empty() || text.back() != '%') {
+    return ParseByteSize(text);
+  }
+  double percent = 0;
+  std::string unit;
+  if (!SplitNumber(text.substr(0, text.size() - 1), &percent, &unit) || !unit.empty() ||
+      percent > 100) {
+    return absl::InvalidArgumentError(fmt::format(
+        "invalid memory size '{}': expected a size like 8GiB or a percentage up to 100%", text));
+  }
+  if (total_bytes == 0) {
+    return absl::InvalidArgumentError(fmt::format(
+        "cannot use '{}': the machine's memory is unknown; give a size like 8GiB", text));
+  }
+  return static_cast<uint64_t>(static_cast<double>(total_bytes) * percent / 100);
+}
+
+uint64_t AvailableMemoryBytes() {
+  uint64_t bytes = 0;
+  long pages = sysconf(_SC_PHYS_PAGES);
+  long page_size = sysconf(_SC_PAGESIZE);
+  if (pages > 0 && page_size > 0) {
+    bytes = static_cast<uint64_t>(pages) * static_cast<uint64_t>(page_size);
+  }
+  // cgroup v2, then v1 (where "no limit" reads as a huge number, above physical memory).
+  for (const char* path :
+       {"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"}) {
+    std::ifstream file(path);
+    std::string value;
+    if (!(file >> value) || value.empty() ||
+        !std::all_of(value.begin(), value.end(), [](unsigned char c) { return std::isdigit(c); })) {
+      continue;  // absent, or "max"
+    }
+    uint64_t limit = 0;
+    auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), limit);
+    if (error == std::errc() && limit > 0 && (bytes == 0 || limit < bytes)) {
+      bytes = limit;
+    }
+    break;
+  }
+  return bytes;
 }
 
 absl::StatusOr<std::chrono::nanoseconds> ParseDuration(const std::string& text) {

@@ -19,6 +19,22 @@ TEST(FlagValuesTest, ByteSizes) {
   EXPECT_FALSE(ParseByteSize("99999999999TiB").ok());
 }
 
+TEST(FlagValuesTest, MemorySizes) {
+  const uint64_t total = 16ull << 30;
+  EXPECT_EQ(*ParseMemorySize("512MiB", total), 512u << 20);
+  EXPECT_EQ(*ParseMemorySize("0", total), 0u);
+  EXPECT_EQ(*ParseMemorySize("25%", total), 4ull << 30);
+  EXPECT_EQ(*ParseMemorySize("12.5%", total), 2ull << 30);
+  EXPECT_EQ(*ParseMemorySize("100%", total), total);
+  EXPECT_FALSE(ParseMemorySize("101%", total).ok());
+  EXPECT_FALSE(ParseMemorySize("%", total).ok());
+  EXPECT_FALSE(ParseMemorySize("20MiB%", total).ok());
+  EXPECT_FALSE(ParseMemorySize("20%", 0).ok());
+  EXPECT_FALSE(ParseMemorySize("lots", total).ok());
+  // Whatever this machine has, it has some.
+  EXPECT_GT(AvailableMemoryBytes(), 0u);
+}
+
 TEST(FlagValuesTest, Durations) {
   EXPECT_EQ(*ParseDuration("0"), std::chrono::nanoseconds(0));
   EXPECT_EQ(*ParseDuration("250us"), std::chrono::microseconds(250));

@@ -33,6 +33,7 @@ struct ServeFlags {
   std::string wal_flush_interval = "0";
   std::string wal_max_segment_size = "64MiB";
   std::string write_buffer_limit = "8GiB";
+  std::string query_memory_limit = "20%";
   std::string partition_duration = "10m";
   int max_databases = 10000;
   int max_tables = 100000;
@@ -84,11 +85,13 @@ int RunServe(const ServeFlags& flags) {
   auto flush_interval = ParseDuration(flags.wal_flush_interval);
   auto segment_size = ParseByteSize(flags.wal_max_segment_size);
   auto buffer_limit = ParseByteSize(flags.write_buffer_limit);
+  auto query_memory = ParseMemorySize(flags.query_memory_limit, AvailableMemoryBytes());
   auto partition = ParseDuration(flags.partition_duration);
   for (const absl::Status& s : {request_size.status(),
                                 flush_interval.status(),
                                 segment_size.status(),
                                 buffer_limit.status(),
+                                query_memory.status(),
                                 partition.status()}) {
     if (!s.ok()) {
       return Fail(s);
@@ -102,6 +105,7 @@ int RunServe(const ServeFlags& flags) {
       std::chrono::duration_cast<std::chrono::microseconds>(*flush_interval);
   options.wal_max_segment_size = *segment_size;
   options.write_buffer_limit = *buffer_limit;
+  options.query_memory_limit = *query_memory;
   options.partition_duration_ns = partition->count();
 
   // Block the stop signals in every thread; the main thread waits for them with sigwait.
@@ -285,6 +289,14 @@ int main(int argc, char** argv) {
                    serve.write_buffer_limit,
                    "Memory for buffered rows; beyond it writes get HTTP 503")
       ->envname(env("WRITE_BUFFER_LIMIT"))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--query-memory-limit",
+                   serve.query_memory_limit,
+                   "Memory all running queries together may use for sorts, aggregations, joins "
+                   "and window functions, as a size or a percentage of the machine's memory; a "
+                   "query needing more fails (0: no limit)")
+      ->envname(env("QUERY_MEMORY_LIMIT"))
       ->capture_default_str();
   serve_cmd
       ->add_option("--partition-duration",

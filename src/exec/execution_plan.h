@@ -21,6 +21,7 @@
 #include "absl/status/statusor.h"
 #include "exec/batch.h"
 #include "exec/dynamic_filter.h"
+#include "exec/memory_pool.h"
 
 namespace strata::exec {
 
@@ -43,6 +44,12 @@ class TaskContext {
   int64_t batch_size() const { return batch_size_; }
   void set_batch_size(int64_t n) { batch_size_ = n; }
 
+  // The pool operators reserve the memory they buffer from (exec/memory_pool.h): the server's,
+  // shared by all queries, or by default an unlimited pool of this context's own.
+  const std::shared_ptr<MemoryPool>& memory_pool() const { return memory_pool_; }
+  // REQUIRES: pool is not null; called before execution starts.
+  void set_memory_pool(std::shared_ptr<MemoryPool> pool) { memory_pool_ = std::move(pool); }
+
   // Run-time filters published by hash joins for the scans of their probe sides.
   DynamicFilters& dynamic_filters() { return dynamic_filters_; }
   const DynamicFilters& dynamic_filters() const { return dynamic_filters_; }
@@ -51,6 +58,7 @@ class TaskContext {
   std::atomic<bool> cancelled_{false};
   int target_partitions_ = 2;
   int64_t batch_size_ = 8192;
+  std::shared_ptr<MemoryPool> memory_pool_ = std::make_shared<MemoryPool>();
   DynamicFilters dynamic_filters_;
 };
 

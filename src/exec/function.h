@@ -83,7 +83,8 @@ class GroupsAccumulator {
   // The final value of every group (total_groups rows, the signature's result type).
   virtual absl::StatusOr<ColumnPtr> Evaluate() = 0;
 
-  // Heap bytes held, for memory accounting.
+  // Heap bytes held, for memory accounting. Called after every input batch, so it must be cheap:
+  // O(1), not a walk over the groups (keep running totals of variable-size state).
   virtual size_t MemoryUsage() const = 0;
 };
 

@@ -29,6 +29,9 @@ class PrettyResultWriter final : public ResultWriter {
   void Begin(std::string* /*out*/) override {}
   void WriteBatch(const RecordBatch& batch, std::string* out) override;
   void Finish(std::string* out) override;
+  size_t buffered_bytes() const override {
+    return cells_.capacity() + cell_ends_.capacity() * sizeof(size_t);
+  }
 
  private:
   // Records the cell that `sink` has written since `begin` as the next cell, in `column`.

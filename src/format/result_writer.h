@@ -3,6 +3,7 @@
 // src/format/README.md shows what each format prints for each type.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <string>
 
@@ -36,6 +37,10 @@ class ResultWriter {
   virtual void WriteBatch(const RecordBatch& batch, std::string* out) = 0;
   // Appends what follows the rows ("]" for JSON, the whole table for pretty).
   virtual void Finish(std::string* out) = 0;
+
+  // Bytes the writer holds between calls: the cells the pretty writer keeps until Finish; 0 for
+  // the streaming writers. For memory accounting.
+  virtual size_t buffered_bytes() const { return 0; }
 
  protected:
   // Checks WriteBatch's REQUIRES (the column types only in debug builds).

@@ -71,8 +71,13 @@ exec::Batch TwoStringColumns(const std::vector<std::pair<std::string, std::strin
 
 }  // namespace
 
-QueryEngine::QueryEngine(const catalog::Catalog* catalog, const buffer::WriteBuffer* buffer)
-    : catalog_(catalog), buffer_(buffer) {}
+QueryEngine::QueryEngine(const catalog::Catalog* catalog,
+                         const buffer::WriteBuffer* buffer,
+                         std::shared_ptr<exec::MemoryPool> memory_pool)
+    : catalog_(catalog),
+      buffer_(buffer),
+      memory_pool_(memory_pool != nullptr ? std::move(memory_pool)
+                                          : std::make_shared<exec::MemoryPool>()) {}
 
 absl::StatusOr<QueryEngine::BoundQuery> QueryEngine::Bind(std::string_view database,
                                                           std::string_view sql,
@@ -92,6 +97,7 @@ absl::StatusOr<QueryEngine::BoundQuery> QueryEngine::Bind(std::string_view datab
     partitions = static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
   }
   context->set_target_partitions(partitions);
+  context->set_memory_pool(memory_pool_);
   plan::OptimizerOptions optimizer;
   optimizer.query_start_nanos = NowNanos();
 

@@ -14,6 +14,7 @@
 #include "columnar/schema.h"
 #include "exec/batch.h"
 #include "exec/execution_plan.h"
+#include "exec/memory_pool.h"
 #include "exec/scalar.h"
 #include "plan/logical_plan.h"
 #include "plan/optimizer/optimizer.h"
@@ -51,8 +52,16 @@ class QueryResult {
 // Thread-safe; one per server.
 class QueryEngine {
  public:
-  // Both must outlive the engine.
-  QueryEngine(const catalog::Catalog* catalog, const buffer::WriteBuffer* buffer);
+  // `catalog` and `buffer` must outlive the engine. Every query reserves the memory its
+  // operators buffer (sorts, aggregations, join build sides, window functions) from
+  // `memory_pool`, shared by all queries of the engine (--query-memory-limit); a query that
+  // needs more than the pool has left fails with ResourceExhausted. Null: no limit.
+  QueryEngine(const catalog::Catalog* catalog,
+              const buffer::WriteBuffer* buffer,
+              std::shared_ptr<exec::MemoryPool> memory_pool = nullptr);
+
+  // The pool every query reserves from.
+  const std::shared_ptr<exec::MemoryPool>& memory_pool() const { return memory_pool_; }
 
   // Parses, binds, optimizes and starts `sql` (one statement) against database `database`.
   // Errors: NotFound "database 'x' not found"; InvalidArgument for syntax (with line and column),
@@ -81,6 +90,7 @@ class QueryEngine {
 
   const catalog::Catalog* catalog_;
   const buffer::WriteBuffer* buffer_;
+  const std::shared_ptr<exec::MemoryPool> memory_pool_;
 };
 
 }  // namespace strata::query

@@ -7,6 +7,7 @@
 #include <memory>
 #include <utility>
 
+#include "exec/memory_pool.h"
 #include "fmt/format.h"
 #include "format/result_writer.h"
 #include "nlohmann/json.hpp"
@@ -139,18 +140,22 @@ absl::StatusOr<std::map<std::string, exec::Scalar>> ParamsFromJson(const json& p
 
 // The running query behind a streamed response: the engine's result, the format writer and the
 // first batch, which HandleSql fetched before answering so that its errors get a status code.
+// What the writer keeps between batches (the pretty table's cells) is reserved from the query
+// memory pool like the operators' buffers.
 struct QueryStream {
   std::unique_ptr<query::QueryResult> result;
   std::unique_ptr<format::ResultWriter> writer;
+  exec::MemoryReservation reservation;
   std::optional<exec::Batch> first_batch;
   bool begun = false;
 
-  void Write(const exec::Batch& batch, std::string* out) {
+  absl::Status Write(const exec::Batch& batch, std::string* out) {
     if (batch.length() == 0) {
-      return;
+      return absl::OkStatus();
     }
     const exec::Batch dense = batch.has_selection() ? batch.Compact() : batch;
     writer->WriteBatch(*dense.ToRecordBatch(), out);
+    return reservation.TryResize(static_cast<int64_t>(writer->buffered_bytes()));
   }
 
   absl::StatusOr<bool> Produce(std::string* out) {
@@ -161,7 +166,10 @@ struct QueryStream {
         writer->Finish(out);
         return false;
       }
-      Write(*first_batch, out);
+      absl::Status written = Write(*first_batch, out);
+      if (!written.ok()) {
+        return written;
+      }
       first_batch.reset();
       return true;  // the first rows go out at once
     }
@@ -175,15 +183,23 @@ struct QueryStream {
         writer->Finish(out);
         return false;
       }
-      Write(batch, out);
+      absl::Status written = Write(batch, out);
+      if (!written.ok()) {
+        return written;
+      }
     }
     return true;
   }
 };
 
-// The error response for a query that failed: the status's message with its HTTP status.
+// The error response for a query that failed: the status's message with its HTTP status. A query
+// that ran out of memory (ResourceExhausted from the query memory pool) gets 500, as InfluxDB 3
+// answers DataFusion's "Resources exhausted": the server's limit, not a malformed request
+// (HttpStatusFor's 422 for ResourceExhausted is for the catalog limits of writes).
 HttpResponse StatusResponse(const absl::Status& status) {
-  return JsonError(HttpStatusFor(status), std::string(status.message()));
+  const int code =
+      status.code() == absl::StatusCode::kResourceExhausted ? 500 : HttpStatusFor(status);
+  return JsonError(code, std::string(status.message()));
 }
 
 }  // namespace
@@ -304,6 +320,7 @@ void QueryApi::HandleSql(const HttpRequest& request, HttpResponse* response) con
     return;
   }
   stream->writer = *std::move(writer);
+  stream->reservation = exec::MemoryReservation(engine_->memory_pool(), "the pretty table");
   // Run the query up to its first batch before committing to 200: most runtime errors (division
   // by zero, a bad cast) show up there and still get a proper status and JSON body.
   exec::Batch first;
@@ -317,6 +334,36 @@ void QueryApi::HandleSql(const HttpRequest& request, HttpResponse* response) con
   }
   response->status = 200;
   response->content_type = std::string(format::ContentType(parsed.format));
+  if (parsed.format == format::ResultFormat::kPretty) {
+    // The table is drawn at the end (the last row may still widen a column), so nothing could be
+    // sent before the whole result is in anyway: run it to the end now, so that its errors (such
+    // as the memory limit on the cells the table keeps) still get a status code.
+    auto body = std::make_shared<std::string>();
+    absl::StatusOr<bool> produced = true;
+    while (produced.ok() && *produced) {
+      produced = stream->Produce(body.get());
+    }
+    absl::Status status = produced.status();
+    if (status.ok()) {
+      // The drawn table replaces the cells until it has been sent.
+      status = stream->reservation.TryResize(static_cast<int64_t>(body->size()));
+    }
+    if (!status.ok()) {
+      *response = StatusResponse(status);
+      return;
+    }
+    response->stream = [stream, body](std::string* out) -> absl::StatusOr<bool> {
+      if (out->empty()) {
+        out->swap(*body);
+      } else {
+        out->append(*body);
+      }
+      *body = std::string();
+      stream->reservation.Free();
+      return false;
+    };
+    return;
+  }
   response->stream = [stream](std::string* out) { return stream->Produce(out); };
 }
 

@@ -17,6 +17,7 @@
 #include "catalog/catalog.h"
 #include "common/logging.h"
 #include "common/status.h"
+#include "exec/memory_pool.h"
 #include "fmt/format.h"
 #include "query/query_engine.h"
 #include "server/api.h"
@@ -132,8 +133,20 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Open(const ServerOptions& option
       "recovered data_dir={} seconds={:.3f}",
       options.data_dir,
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-  impl->query_engine =
-      std::make_unique<query::QueryEngine>(impl->catalog.get(), impl->buffer.get());
+  const int64_t query_memory_limit =
+      options.query_memory_limit == 0 ||
+              options.query_memory_limit >= static_cast<uint64_t>(exec::MemoryPool::kUnlimited)
+          ? exec::MemoryPool::kUnlimited
+          : static_cast<int64_t>(options.query_memory_limit);
+  STRATA_LOG_INFO("query engine memory_limit_bytes={}",
+                  query_memory_limit == exec::MemoryPool::kUnlimited
+                      ? std::string("none")
+                      : std::to_string(query_memory_limit));
+  impl->query_engine = std::make_unique<query::QueryEngine>(
+      impl->catalog.get(),
+      impl->buffer.get(),
+      std::make_shared<exec::MemoryPool>(query_memory_limit,
+                                         "raise --query-memory-limit, or add filters or a LIMIT"));
   impl->api = std::make_unique<Api>(
       impl->write_path.get(),
       impl->catalog.get(),

@@ -24,6 +24,9 @@ struct ServerOptions {
   int max_databases = 0;  // 0: the catalog's default
   int max_tables = 0;
   int max_columns_per_table = 0;
+  // Memory all running queries together may reserve for sorts, aggregations, join build sides
+  // and window functions (exec/memory_pool.h); a query that needs more fails. 0: no limit.
+  uint64_t query_memory_limit = 0;
   // When non-empty, API requests must carry `Authorization: Bearer <auth_token>`.
   std::string auth_token;
 };

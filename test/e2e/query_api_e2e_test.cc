@@ -295,6 +295,66 @@ TEST(QueryApiAuthTest, TokenRequiredWhenConfigured) {
       << output;
 }
 
+// --query-memory-limit: a query whose sort needs more memory than the limit fails with 500 and
+// a message that says what to do; the server stays up and answers the next queries.
+TEST(QueryApiMemoryLimitTest, OversizedQueryFailsAndTheServerLives) {
+  TempDir dir;
+  ServerProcess server(dir.path() + "/data", {"--query-memory-limit", "16MiB"});
+  server.Start();
+  EXPECT_NE(server.Log().find("memory_limit_bytes=16777216"), std::string::npos) << server.Log();
+  auto client = server.Client();
+  std::string lines;
+  for (int i = 0; i < 2000; ++i) {
+    lines += fmt::format("cpu,host=h{} usage={}.5 {}\n", i % 7, i % 100, 1451606400 + i);
+  }
+  auto written = client->Request("POST", "/api/v3/write_lp?db=m&precision=s", lines);
+  ASSERT_TRUE(written.ok());
+  ASSERT_EQ(written->status, 204) << written->body;
+  auto query = [&](const std::string& sql, const std::string& format = "json") {
+    auto response = client->Request("POST",
+                                    "/api/v3/query_sql",
+                                    json{{"db", "m"}, {"q", sql}, {"format", format}}.dump(),
+                                    {{"Content-Type", "application/json"}});
+    EXPECT_TRUE(response.ok()) << response.status();
+    return response.ok() ? *response : server::ClientResponse{};
+  };
+
+  // Four million joined rows to sort: far beyond 16 MiB.
+  const std::string huge = "SELECT * FROM cpu a, cpu b ORDER BY a.time, b.usage";
+  server::ClientResponse refused = query(huge);
+  EXPECT_EQ(refused.status, 500) << refused.body;
+  EXPECT_EQ(HeaderValue(refused, "Content-Type"), "application/json");
+  const std::string error = ErrorOf(refused);
+  EXPECT_EQ(error.rfind("query memory limit of 16.0 MiB exceeded: SortExec needed ", 0), 0u)
+      << refused.body;
+  EXPECT_NE(error.find("raise --query-memory-limit, or add filters or a LIMIT"), std::string::npos)
+      << refused.body;
+
+  // The pretty table keeps every cell until the end: limited too, with a status code.
+  server::ClientResponse pretty = query("SELECT * FROM cpu a, cpu b", "pretty");
+  EXPECT_EQ(pretty.status, 500) << pretty.body.substr(0, 200);
+  EXPECT_EQ(ErrorOf(pretty).rfind("query memory limit of 16.0 MiB exceeded: the pretty table ", 0),
+            0u)
+      << pretty.body.substr(0, 200);
+
+  // The server is alive, and the memory was given back: the same join with a LIMIT (a TopK that
+  // keeps 3 rows) and other queries run.
+  auto health = client->Request("GET", "/health");
+  ASSERT_TRUE(health.ok());
+  EXPECT_EQ(health->status, 200);
+  server::ClientResponse top = query(
+      "SELECT a.time AS t, b.usage AS u FROM cpu a, cpu b ORDER BY a.time, b.usage DESC LIMIT 2");
+  EXPECT_EQ(top.status, 200) << top.body;
+  EXPECT_EQ(top.body,
+            R"([{"t":"2016-01-01T00:00:00","u":99.5},{"t":"2016-01-01T00:00:00","u":99.5}])");
+  server::ClientResponse count = query("SELECT count(*) AS n, max(usage) AS m FROM cpu");
+  EXPECT_EQ(count.status, 200) << count.body;
+  EXPECT_EQ(count.body, R"([{"n":2000,"m":99.5}])");
+  server::ClientResponse small_pretty = query("SELECT count(*) AS n FROM cpu", "pretty");
+  EXPECT_EQ(small_pretty.status, 200) << small_pretty.body;
+  EXPECT_EQ(small_pretty.body, "+------+\n| n    |\n+------+\n| 2000 |\n+------+");
+}
+
 TEST_F(QueryApiTest, CliReportsErrorsWithExitCodes) {
   int code = 0;
   std::string output = RunCommand(

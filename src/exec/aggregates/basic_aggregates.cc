@@ -289,11 +289,7 @@ class StringMinMaxAccumulator final : public GroupsAccumulator {
     return column;
   }
   size_t MemoryUsage() const override {
-    size_t bytes = values_.capacity() * (sizeof(std::string) + 1);
-    for (const std::string& v : values_) {
-      bytes += v.capacity();
-    }
-    return bytes;
+    return values_.capacity() * (sizeof(std::string) + 1) + string_bytes_;
   }
 
  private:
@@ -308,7 +304,10 @@ class StringMinMaxAccumulator final : public GroupsAccumulator {
       uint32_t g = group_ids[i];
       std::string_view x = column.GetString(row);
       if (!seen_[g] || (kMax ? x > values_[g] : x < values_[g])) {
-        values_[g].assign(x.data(), x.size());
+        std::string& value = values_[g];
+        const size_t before = value.capacity();
+        value.assign(x.data(), x.size());
+        string_bytes_ += value.capacity() - before;
         seen_[g] = 1;
       }
     });
@@ -316,6 +315,7 @@ class StringMinMaxAccumulator final : public GroupsAccumulator {
 
   std::vector<std::string> values_;
   std::vector<uint8_t> seen_;
+  size_t string_bytes_ = 0;  // capacity the values_ strings gained beyond their inline buffer
 };
 
 template <bool kMax>

@@ -27,7 +27,7 @@ class DistinctAccumulator final : public GroupsAccumulator {
     ForEachValidRow(
         column, selection, UpdateRowCount(args, selection), [&](int64_t i, int64_t row) {
           if (is_string_) {
-            strings_.emplace(group_ids[i], std::string(column.GetString(row)));
+            AddString(group_ids[i], column.GetString(row));
           } else {
             words_.emplace(group_ids[i], Word(column, row));
           }
@@ -66,7 +66,7 @@ class DistinctAccumulator final : public GroupsAccumulator {
           uint32_t length;
           std::memcpy(&length, blob.data() + pos, sizeof(length));
           pos += sizeof(length);
-          strings_.emplace(group_ids[i], std::string(blob.substr(pos, length)));
+          AddString(group_ids[i], blob.substr(pos, length));
           pos += length;
         } else {
           uint64_t word;
@@ -105,11 +105,18 @@ class DistinctAccumulator final : public GroupsAccumulator {
 
   size_t MemoryUsage() const override {
     size_t bytes = words_.capacity() * (sizeof(uint64_t) + 8) +
-                   strings_.capacity() * (sizeof(std::string) + 8);
+                   strings_.capacity() * (sizeof(std::string) + 8) + string_bytes_;
     return bytes;
   }
 
  private:
+  void AddString(uint32_t group, std::string_view value) {
+    auto [it, inserted] = strings_.emplace(group, std::string(value));
+    if (inserted && it->second.capacity() > std::string().capacity()) {
+      string_bytes_ += it->second.capacity();  // on the heap, not inline
+    }
+  }
+
   // The value's bits, little-endian in its column layout (floats canonicalized so that -0.0 and
   // 0.0, and all NaNs, count once).
   uint64_t Word(const Column& column, int64_t row) const {
@@ -137,6 +144,7 @@ class DistinctAccumulator final : public GroupsAccumulator {
   uint32_t total_groups_ = 0;
   absl::flat_hash_set<std::pair<uint32_t, uint64_t>> words_;
   absl::flat_hash_set<std::pair<uint32_t, std::string>> strings_;
+  size_t string_bytes_ = 0;  // heap bytes of the strings_ values
 };
 
 }  // namespace

@@ -112,11 +112,7 @@ class PickAccumulator final : public GroupsAccumulator {
   }
 
   size_t MemoryUsage() const override {
-    size_t bytes = set_.capacity() * 19 + strings_.capacity() * sizeof(std::string);
-    for (const std::string& s : strings_) {
-      bytes += s.capacity();
-    }
-    return bytes;
+    return set_.capacity() * 19 + strings_.capacity() * sizeof(std::string) + string_bytes_;
   }
 
  private:
@@ -153,7 +149,10 @@ class PickAccumulator final : public GroupsAccumulator {
     }
     if (is_string_) {
       std::string_view text = value.GetString(row);
-      strings_[g].assign(text.data(), text.size());
+      std::string& kept = strings_[g];
+      const size_t before = kept.capacity();
+      kept.assign(text.data(), text.size());
+      string_bytes_ += kept.capacity() - before;
     } else {
       value_bits_[g] = BitsAt(value, row);
     }
@@ -270,6 +269,7 @@ class PickAccumulator final : public GroupsAccumulator {
   std::vector<uint64_t> order_bits_;
   std::vector<uint64_t> value_bits_;
   std::vector<std::string> strings_;
+  size_t string_bytes_ = 0;  // capacity the strings_ gained beyond their inline buffer
 };
 
 bool IsFixedOrderType(TypeId type) {

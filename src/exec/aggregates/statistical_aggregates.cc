@@ -117,6 +117,7 @@ class PercentileAccumulator final : public GroupsAccumulator {
     ForEachValidRow(
         *args[0], selection, UpdateRowCount(args, selection), [&](int64_t i, int64_t row) {
           values_[group_ids[i]].push_back(values[row]);
+          ++value_count_;
         });
     return absl::OkStatus();
   }
@@ -141,6 +142,7 @@ class PercentileAccumulator final : public GroupsAccumulator {
       std::vector<T>& group = values_[group_ids[i]];
       size_t old = group.size();
       group.resize(old + blob.size() / sizeof(T));
+      value_count_ += blob.size() / sizeof(T);
       std::memcpy(group.data() + old, blob.data(), blob.size() / sizeof(T) * sizeof(T));
     });
     return absl::OkStatus();
@@ -177,18 +179,16 @@ class PercentileAccumulator final : public GroupsAccumulator {
     }
     return MakeFixedColumn<T>(type_, out.data(), valid.data(), static_cast<int64_t>(n));
   }
+  // The values themselves, not the slack of their vectors (at most as much again).
   size_t MemoryUsage() const override {
-    size_t bytes = values_.capacity() * sizeof(std::vector<T>);
-    for (const auto& v : values_) {
-      bytes += v.capacity() * sizeof(T);
-    }
-    return bytes;
+    return values_.capacity() * sizeof(std::vector<T>) + value_count_ * sizeof(T);
   }
 
  private:
   double percentile_;
   TypeId type_;  // of the values and the result
   std::vector<std::vector<T>> values_;
+  size_t value_count_ = 0;  // values held, over all groups
 };
 
 std::unique_ptr<GroupsAccumulator> MakePercentileAccumulator(double percentile, TypeId type) {

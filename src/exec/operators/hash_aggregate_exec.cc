@@ -8,6 +8,7 @@
 #include "exec/operators/evaluation.h"
 #include "exec/operators/group_table.h"
 #include "exec/operators/plan_node.h"
+#include "exec/operators/row_table.h"
 #include "exec/take.h"
 #include "fmt/format.h"
 
@@ -102,6 +103,7 @@ class HashAggregateExec final : public PlanNode, public HashAggregateExecParams 
         : plan_(plan),
           input_(std::move(input)),
           context_(std::move(context)),
+          reservation_(context_->memory_pool(), std::string(plan->name())),
           table_(plan->mode_ == AggregateMode::kFinal ? FinalKeyTypes(*plan) : plan->key_types_) {}
 
     absl::Status Init() {
@@ -158,6 +160,8 @@ class HashAggregateExec final : public PlanNode, public HashAggregateExecParams 
         } else {
           STRATA_RETURN_IF_ERROR(UpdateBatch(batch));
         }
+        // The groups and states have grown by at most one batch's worth since the last check.
+        STRATA_RETURN_IF_ERROR(reservation_.TryResize(StateBytes()));
       }
       input_.reset();
       return Finish();
@@ -251,9 +255,8 @@ class HashAggregateExec final : public PlanNode, public HashAggregateExecParams 
             plan_->schema_->field(static_cast<int>(k)).type == TypeId::kDictionary;
         output_.push_back(table_.KeyColumn(static_cast<int>(k), 0, total, dictionary_output));
       }
-      size_t memory = table_.MemoryUsage();
+      const int64_t state_bytes = StateBytes();
       for (auto& accumulator : accumulators_) {
-        memory += accumulator->MemoryUsage();
         if (plan_->mode_ == AggregateMode::kPartial) {
           STRATA_ASSIGN_OR_RETURN(std::vector<ColumnPtr> states, accumulator->State());
           for (ColumnPtr& state : states) {
@@ -272,16 +275,32 @@ class HashAggregateExec final : public PlanNode, public HashAggregateExecParams 
                           total));
         }
       }
+      // The output exists next to the states until these are dropped; then the group table
+      // (which dictionary key columns point into) and the output remain.
+      const int64_t output_bytes = ColumnsBytes(output_);
+      STRATA_RETURN_IF_ERROR(reservation_.TryResize(state_bytes + output_bytes));
       accumulators_.clear();
+      STRATA_RETURN_IF_ERROR(
+          reservation_.TryResize(static_cast<int64_t>(table_.MemoryUsage()) + output_bytes));
       output_rows_ = total;
       plan_->metrics().Add("groups", total);
-      plan_->metrics().Add("peak_mem_bytes", static_cast<int64_t>(memory));
+      plan_->metrics().Add("peak_mem_bytes", reservation_.peak());
       return absl::OkStatus();
+    }
+
+    // Bytes of the group table and the accumulators' states.
+    int64_t StateBytes() const {
+      size_t bytes = table_.MemoryUsage();
+      for (const auto& accumulator : accumulators_) {
+        bytes += accumulator->MemoryUsage();
+      }
+      return static_cast<int64_t>(bytes);
     }
 
     const HashAggregateExec* plan_;
     std::unique_ptr<BatchStream> input_;  // null once consumed
     std::shared_ptr<TaskContext> context_;
+    MemoryReservation reservation_;
     GroupTable table_;
     std::vector<std::unique_ptr<GroupsAccumulator>> accumulators_;
     std::vector<uint32_t> group_ids_;

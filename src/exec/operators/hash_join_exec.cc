@@ -72,6 +72,7 @@ struct JoinBuild {
   std::vector<int32_t> next;                  // left row -> next row of its key, or -1
   std::vector<uint8_t> null_key;              // left row -> its key has a NULL
   std::vector<std::atomic<uint8_t>> matched;  // left row -> matched by some probe
+  MemoryReservation reservation;              // the rows and the index above
 
   std::atomic<int> unfinished_probes{0};
   std::atomic<bool> right_has_null_key{false};
@@ -245,7 +246,9 @@ class HashJoinExec final : public PlanNode, public JoinExecParams {
     } else {
       input = MergePartitions(left_, context);
     }
-    STRATA_ASSIGN_OR_RETURN(build->table, ReadAll(input.get(), left_->schema(), *context));
+    build->reservation = MemoryReservation(context->memory_pool(), std::string(name()));
+    STRATA_ASSIGN_OR_RETURN(build->table,
+                            ReadAll(input.get(), left_->schema(), *context, &build->reservation));
     input.reset();
     const RowTable& table = build->table;
     Batch all(table.schema, table.columns, table.num_rows);
@@ -278,6 +281,10 @@ class HashJoinExec final : public PlanNode, public JoinExecParams {
       build->first[g] = static_cast<int32_t>(row);
     }
     build->matched = std::vector<std::atomic<uint8_t>>(build->next.size());
+    STRATA_RETURN_IF_ERROR(build->reservation.TryGrow(static_cast<int64_t>(
+        build->keys->MemoryUsage() + build->first.capacity() * sizeof(int32_t) +
+        build->next.capacity() * (sizeof(int32_t) + 2))));
+    metrics().Add("peak_mem_bytes", build->reservation.peak());
     metrics().Add("build_rows", table.num_rows);
     if (dynamic_filter_id_ != 0) {
       STRATA_RETURN_IF_ERROR(PublishKeyRanges(keys, build->null_key, *context));

@@ -1,6 +1,7 @@
 // Concatenation and gathering of materialized rows.
 #include "exec/operators/row_table.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "common/status.h"
@@ -117,8 +118,20 @@ ColumnPtr Concatenate(const std::vector<ColumnPtr>& parts) {
   return out;
 }
 
-absl::StatusOr<RowTable> ReadAll(BatchStream* input, SchemaPtr schema, const TaskContext& context) {
+int64_t ColumnsBytes(const std::vector<ColumnPtr>& columns) {
+  int64_t bytes = 0;
+  for (const ColumnPtr& column : columns) {
+    bytes += static_cast<int64_t>(column->MemoryUsage());
+  }
+  return bytes;
+}
+
+absl::StatusOr<RowTable> ReadAll(BatchStream* input,
+                                 SchemaPtr schema,
+                                 const TaskContext& context,
+                                 MemoryReservation* reservation) {
   std::vector<std::vector<ColumnPtr>> parts(static_cast<size_t>(schema->num_fields()));
+  std::vector<int64_t> part_bytes(parts.size(), 0);
   RowTable table;
   table.schema = std::move(schema);
   for (;;) {
@@ -132,11 +145,26 @@ absl::StatusOr<RowTable> ReadAll(BatchStream* input, SchemaPtr schema, const Tas
       continue;
     }
     Batch dense = batch.Compact();
+    int64_t bytes = 0;
+    for (int c = 0; c < dense.num_columns(); ++c) {
+      int64_t column_bytes = static_cast<int64_t>(dense.column(c)->MemoryUsage());
+      part_bytes[static_cast<size_t>(c)] += column_bytes;
+      bytes += column_bytes;
+    }
+    STRATA_RETURN_IF_ERROR(reservation->TryGrow(bytes));
     for (int c = 0; c < dense.num_columns(); ++c) {
       parts[static_cast<size_t>(c)].push_back(dense.column(c));
     }
     table.num_rows += dense.num_rows();
   }
+  // Concatenating a column of several parts copies it: reserve the copy before making it.
+  int64_t copy_bytes = 0;
+  for (size_t c = 0; c < parts.size(); ++c) {
+    if (parts[c].size() > 1) {
+      copy_bytes += part_bytes[c];
+    }
+  }
+  STRATA_RETURN_IF_ERROR(reservation->TryGrow(copy_bytes));
   for (int c = 0; c < table.schema->num_fields(); ++c) {
     auto& column_parts = parts[static_cast<size_t>(c)];
     if (column_parts.empty()) {
@@ -146,7 +174,9 @@ absl::StatusOr<RowTable> ReadAll(BatchStream* input, SchemaPtr schema, const Tas
     } else {
       table.columns.push_back(Concatenate(column_parts));
     }
+    column_parts = {};  // the parts are garbage once copied
   }
+  STRATA_RETURN_IF_ERROR(reservation->TryResize(ColumnsBytes(table.columns)));
   return table;
 }
 
@@ -166,6 +196,50 @@ std::vector<Batch> TakeBatches(const RowTable& table,
     batches.emplace_back(table.schema, std::move(columns), count);
   }
   return batches;
+}
+
+GatherStream::GatherStream(SchemaPtr schema,
+                           RowTable table,
+                           std::vector<uint32_t> indices,
+                           std::vector<ColumnPtr> extra,
+                           int64_t batch_size,
+                           MemoryReservation reservation)
+    : schema_(std::move(schema)),
+      table_(std::move(table)),
+      indices_(std::move(indices)),
+      extra_(std::move(extra)),
+      batch_size_(std::clamp<int64_t>(batch_size, 1, kMaxBatchRows)),
+      reservation_(std::move(reservation)) {}
+
+absl::StatusOr<bool> GatherStream::Next(Batch* out) {
+  const int64_t n = static_cast<int64_t>(indices_.size());
+  if (next_ >= n) {
+    Release();
+    return false;
+  }
+  const int64_t count = std::min(batch_size_, n - next_);
+  std::vector<ColumnPtr> columns;
+  columns.reserve(table_.columns.size() + extra_.size());
+  for (const ColumnPtr& column : table_.columns) {
+    columns.push_back(Take(*column, indices_.data() + next_, count));
+  }
+  for (const ColumnPtr& column : extra_) {
+    columns.push_back(Slice(*column, next_, count));
+  }
+  next_ += count;
+  *out = Batch(schema_, std::move(columns), count);
+  if (next_ >= n) {
+    Release();
+  }
+  return true;
+}
+
+void GatherStream::Release() {
+  table_.columns.clear();
+  extra_.clear();
+  indices_ = {};
+  next_ = 0;
+  reservation_.Free();
 }
 
 }  // namespace strata::exec

@@ -23,6 +23,17 @@ std::string SortKeyText(const SortKey& key) {
                      key.nulls_first ? "FIRST" : "LAST");
 }
 
+// Bytes of the key columns that are not input columns (computed keys, such as ORDER BY a + b).
+int64_t ComputedBytes(const std::vector<ColumnPtr>& keys, const std::vector<ColumnPtr>& input) {
+  int64_t bytes = 0;
+  for (const ColumnPtr& key : keys) {
+    if (std::find(input.begin(), input.end(), key) == input.end()) {
+      bytes += static_cast<int64_t>(key->MemoryUsage());
+    }
+  }
+  return bytes;
+}
+
 class SortExec final : public PlanNode, public SortExecParams {
  public:
   SortExec(std::vector<SortKey> keys, std::optional<int64_t> fetch, ExecutionPlanPtr input)
@@ -66,42 +77,73 @@ class SortExec final : public PlanNode, public SortExecParams {
   }
 
  private:
-  // Reads everything, sorts a permutation, emits gathered batches.
+  // Reads everything, sorts a permutation, emits batches gathered from it as they are pulled.
+  // The buffered input, the sort keys and the permutation are reserved in the memory pool.
   class SortStream final : public BatchStream {
    public:
     SortStream(const SortExec* plan,
                std::unique_ptr<BatchStream> input,
                std::shared_ptr<TaskContext> context)
-        : plan_(plan), input_(std::move(input)), context_(std::move(context)) {}
+        : plan_(plan),
+          input_(std::move(input)),
+          context_(std::move(context)),
+          reservation_(context_->memory_pool(), std::string(plan->name())) {}
 
     absl::StatusOr<bool> Next(Batch* out) override {
       if (input_ != nullptr) {
-        STRATA_ASSIGN_OR_RETURN(RowTable table, ReadAll(input_.get(), plan_->schema_, *context_));
-        input_.reset();
-        Batch all(table.schema, table.columns, table.num_rows);
-        std::vector<ColumnPtr> keys;
-        for (const PhysicalExprPtr& expr : plan_->exprs_) {
-          STRATA_ASSIGN_OR_RETURN(ColumnPtr key, EvaluateAsColumn(*expr, all));
-          keys.push_back(std::move(key));
-        }
+        STRATA_RETURN_IF_ERROR(Sort());
+      }
+      return output_->Next(out);
+    }
+
+   private:
+    absl::Status Sort() {
+      STRATA_ASSIGN_OR_RETURN(RowTable table,
+                              ReadAll(input_.get(), plan_->schema_, *context_, &reservation_));
+      input_.reset();
+      const int64_t n = table.num_rows;
+      Batch all(table.schema, table.columns, n);
+      std::vector<ColumnPtr> keys;
+      for (const PhysicalExprPtr& expr : plan_->exprs_) {
+        STRATA_ASSIGN_OR_RETURN(ColumnPtr key, EvaluateAsColumn(*expr, all));
+        keys.push_back(std::move(key));
+      }
+      // Computed keys, their encoding and the permutation, reserved before they are made.
+      int64_t bytes_per_row = sizeof(uint32_t);
+      for (const ColumnPtr& key : keys) {
+        bytes_per_row += IsStringType(key->type()) ? 25 : 9;
+      }
+      STRATA_RETURN_IF_ERROR(
+          reservation_.TryGrow(ComputedBytes(keys, table.columns) + n * bytes_per_row));
+      std::vector<uint32_t> order(static_cast<size_t>(n));
+      {
         EncodedKeys encoded;
-        encoded.Encode(keys, plan_->orders_, nullptr, table.num_rows, /*dictionary_ranks=*/true);
-        std::vector<uint32_t> order(static_cast<size_t>(table.num_rows));
+        encoded.Encode(keys, plan_->orders_, nullptr, n, /*dictionary_ranks=*/true);
         std::iota(order.begin(), order.end(), 0u);
         std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
           return encoded.Compare(a, b) < 0;
         });
-        output_ =
-            VectorStream(TakeBatches(table, order.data(), table.num_rows, context_->batch_size()));
       }
-      return output_.Next(out);
+      keys.clear();
+      plan_->metrics().Add("peak_mem_bytes", reservation_.peak());
+      // From here on the table and the permutation are held.
+      STRATA_RETURN_IF_ERROR(reservation_.TryResize(
+          ColumnsBytes(table.columns) + static_cast<int64_t>(order.size() * sizeof(uint32_t))));
+      output_ = std::make_unique<GatherStream>(plan_->schema_,
+                                               std::move(table),
+                                               std::move(order),
+                                               std::vector<ColumnPtr>{},
+                                               context_->batch_size(),
+                                               std::move(reservation_));
+      return absl::OkStatus();
     }
 
-   private:
     const SortExec* plan_;
     std::unique_ptr<BatchStream> input_;
     std::shared_ptr<TaskContext> context_;
-    VectorStream output_{{}};
+    MemoryReservation reservation_;
+    // Empty until the input has been processed (and after a failure).
+    std::unique_ptr<BatchStream> output_ = std::make_unique<VectorStream>(std::vector<Batch>{});
   };
 
   class TopKStream final : public BatchStream {
@@ -109,7 +151,10 @@ class SortExec final : public PlanNode, public SortExecParams {
     TopKStream(const SortExec* plan,
                std::unique_ptr<BatchStream> input,
                std::shared_ptr<TaskContext> context)
-        : plan_(plan), input_(std::move(input)), context_(std::move(context)) {}
+        : plan_(plan),
+          input_(std::move(input)),
+          context_(std::move(context)),
+          reservation_(context_->memory_pool(), std::string(plan->name())) {}
 
     absl::StatusOr<bool> Next(Batch* out) override {
       if (input_ != nullptr) {
@@ -119,12 +164,14 @@ class SortExec final : public PlanNode, public SortExecParams {
     }
 
    private:
-    // A batch some of whose rows are in the heap.
+    // A batch some of whose rows are in the heap. Held slots are reserved in the memory pool
+    // (a large fetch keeps many batches).
     struct Slot {
       Batch batch;
       std::vector<ColumnPtr> keys;  // keep the key columns the encoding points into alive
       EncodedKeys encoded;
       int64_t refs = 0;
+      int64_t bytes = 0;  // reserved for this slot
     };
     struct Entry {
       uint32_t slot;
@@ -159,6 +206,9 @@ class SortExec final : public PlanNode, public SortExecParams {
         auto slot = std::make_unique<Slot>();
         const int64_t n = batch.length();
         slot->encoded.Encode(keys.columns, plan_->orders_, keys.selection.get(), n, false);
+        slot->bytes = ColumnsBytes(batch.columns()) + ComputedBytes(keys.columns, batch.columns()) +
+                      static_cast<int64_t>(slot->encoded.MemoryUsage());
+        STRATA_RETURN_IF_ERROR(reservation_.TryGrow(slot->bytes));
         slot->keys = std::move(keys.columns);
         slot->batch = std::move(batch);
         const uint32_t slot_index = static_cast<uint32_t>(slots_.size());
@@ -183,22 +233,27 @@ class SortExec final : public PlanNode, public SortExecParams {
           Release(evicted);
         }
         if (slots_[slot_index]->refs == 0) {
-          slots_[slot_index].reset();
+          FreeSlot(slot_index);
         }
       }
       input_.reset();
       std::sort(heap_.begin(), heap_.end(), heap_less);
-      Emit();
-      return absl::OkStatus();
+      plan_->metrics().Add("peak_mem_bytes", reservation_.peak());
+      return Emit();
     }
 
     void Release(uint32_t slot) {
       if (--slots_[slot]->refs == 0) {
-        slots_[slot].reset();
+        FreeSlot(slot);
       }
     }
 
-    void Emit() {
+    void FreeSlot(uint32_t slot) {
+      reservation_.Shrink(slots_[slot]->bytes);
+      slots_[slot].reset();
+    }
+
+    absl::Status Emit() {
       const Schema& schema = *plan_->schema_;
       int64_t batch_size = std::clamp<int64_t>(context_->batch_size(), 1, kMaxBatchRows);
       std::vector<Batch> batches;
@@ -222,12 +277,19 @@ class SortExec final : public PlanNode, public SortExecParams {
       }
       heap_.clear();
       slots_.clear();
+      int64_t output_bytes = 0;
+      for (const Batch& batch : batches) {
+        output_bytes += ColumnsBytes(batch.columns());
+      }
       output_ = VectorStream(std::move(batches));
+      // The output replaces the slots until it has been pulled.
+      return reservation_.TryResize(output_bytes);
     }
 
     const SortExec* plan_;
     std::unique_ptr<BatchStream> input_;
     std::shared_ptr<TaskContext> context_;
+    MemoryReservation reservation_;
     std::vector<std::unique_ptr<Slot>> slots_;
     std::vector<Entry> heap_;
     VectorStream output_{{}};

@@ -193,4 +193,13 @@ int EncodedKeys::Compare(const EncodedKeys& a, int64_t i, const EncodedKeys& b, 
   return 0;
 }
 
+size_t EncodedKeys::MemoryUsage() const {
+  size_t bytes = keys_.capacity() * sizeof(Key);
+  for (const Key& key : keys_) {
+    bytes += key.null_rank.capacity() + key.words.capacity() * sizeof(uint64_t) +
+             key.texts.capacity() * sizeof(std::string_view);
+  }
+  return bytes;
+}
+
 }  // namespace strata::exec

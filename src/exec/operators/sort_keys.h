@@ -32,6 +32,8 @@ class EncodedKeys {
               bool dictionary_ranks);
 
   int64_t num_rows() const { return n_; }
+  // Heap bytes of the encoding.
+  size_t MemoryUsage() const;
 
   // <0, 0, >0 as row i of `a` sorts before, with, or after row j of `b`. REQUIRES: both encoded
   // with the same orders and key types.

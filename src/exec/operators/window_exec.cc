@@ -432,22 +432,37 @@ class WindowExec final : public PlanNode, public WindowExecParams {
     Stream(const WindowExec* plan,
            std::unique_ptr<BatchStream> input,
            std::shared_ptr<TaskContext> context)
-        : plan_(plan), input_(std::move(input)), context_(std::move(context)) {}
+        : plan_(plan),
+          input_(std::move(input)),
+          context_(std::move(context)),
+          reservation_(context_->memory_pool(), std::string(plan->name())) {}
 
     absl::StatusOr<bool> Next(Batch* out) override {
       if (input_ != nullptr) {
         STRATA_RETURN_IF_ERROR(Run());
       }
-      return output_.Next(out);
+      return output_->Next(out);
     }
 
    private:
+    // Bytes of an ordering's vectors for n rows (the permutation and four offsets per row).
+    static int64_t OrderingBytes(int64_t n) {
+      return n * static_cast<int64_t>(sizeof(uint32_t) + 4 * sizeof(int64_t));
+    }
+
     absl::Status Run() {
-      STRATA_ASSIGN_OR_RETURN(RowTable table,
-                              ReadAll(input_.get(), plan_->input_->schema(), *context_));
+      STRATA_ASSIGN_OR_RETURN(
+          RowTable table, ReadAll(input_.get(), plan_->input_->schema(), *context_, &reservation_));
       input_.reset();
       Batch all(table.schema, table.columns, table.num_rows);
       const int64_t n = table.num_rows;
+      // Held besides the table while the items are computed: the output order, the current
+      // ordering and its inverse, the sort keys being encoded (about 25 bytes a row and key,
+      // counted as one key), and the result columns so far.
+      const int64_t table_bytes = reservation_.size();
+      const int64_t working_bytes =
+          n * static_cast<int64_t>(2 * sizeof(uint32_t) + 25) + OrderingBytes(n);
+      STRATA_RETURN_IF_ERROR(reservation_.TryResize(table_bytes + working_bytes));
       std::vector<uint32_t> output_order;
       std::vector<ColumnPtr> results;
       const WindowItem* previous = nullptr;
@@ -472,20 +487,20 @@ class WindowExec final : public PlanNode, public WindowExecParams {
           gather[static_cast<size_t>(q)] = position[output_order[static_cast<size_t>(q)]];
         }
         results.push_back(Take(*values, gather.data(), n));
+        STRATA_RETURN_IF_ERROR(
+            reservation_.TryResize(table_bytes + working_bytes + ColumnsBytes(results)));
       }
-      std::vector<Batch> batches =
-          TakeBatches(table, output_order.data(), n, context_->batch_size());
-      int64_t offset = 0;
-      std::vector<Batch> outputs;
-      for (Batch& batch : batches) {
-        std::vector<ColumnPtr> columns = batch.columns();
-        for (const ColumnPtr& result : results) {
-          columns.push_back(Slice(*result, offset, batch.num_rows()));
-        }
-        offset += batch.num_rows();
-        outputs.emplace_back(plan_->schema_, std::move(columns), batch.num_rows());
-      }
-      output_ = VectorStream(std::move(outputs));
+      plan_->metrics().Add("peak_mem_bytes", reservation_.peak());
+      // The output is gathered from the table, the output order and the results as it is pulled.
+      STRATA_RETURN_IF_ERROR(
+          reservation_.TryResize(table_bytes + ColumnsBytes(results) +
+                                 static_cast<int64_t>(output_order.size() * sizeof(uint32_t))));
+      output_ = std::make_unique<GatherStream>(plan_->schema_,
+                                               std::move(table),
+                                               std::move(output_order),
+                                               std::move(results),
+                                               context_->batch_size(),
+                                               std::move(reservation_));
       return absl::OkStatus();
     }
 
@@ -512,7 +527,9 @@ class WindowExec final : public PlanNode, public WindowExecParams {
     const WindowExec* plan_;
     std::unique_ptr<BatchStream> input_;
     std::shared_ptr<TaskContext> context_;
-    VectorStream output_{{}};
+    MemoryReservation reservation_;
+    // Empty until the input has been processed (and after a failure).
+    std::unique_ptr<BatchStream> output_ = std::make_unique<VectorStream>(std::vector<Batch>{});
   };
 
   std::vector<WindowItem> items_;
