@@ -1,6 +1,7 @@
 // Group key hashing.
 #include "exec/operators/group_table.h"
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstring>
@@ -211,18 +212,27 @@ void GroupTable::EncodeColumn(int k,
         state.cached_dictionary = column.dictionary();
         state.code_to_id.clear();
       }
+      // Size the cache for the batch's largest code first, so that the per-row loop only
+      // translates (and looks a code up the first time it appears).
+      int32_t max_code = -1;
+      ForSelected(selection, n, [&](int64_t i, int64_t row) {
+        if (is_valid(i)) {
+          max_code = std::max(max_code, codes[row]);
+        }
+      });
+      if (static_cast<size_t>(max_code + 1) > state.code_to_id.size()) {
+        state.code_to_id.resize(static_cast<size_t>(max_code) + 1, -1);
+      }
+      int32_t* code_to_id = state.code_to_id.data();
       ForSelected(selection, n, [&](int64_t i, int64_t row) {
         if (!is_valid(i)) {
           return;
         }
-        size_t code = static_cast<size_t>(codes[row]);
-        if (code >= state.code_to_id.size()) {
-          state.code_to_id.resize(code + 1, -1);
-        }
-        int32_t id = state.code_to_id[code];
-        if (id < 0) {
-          id = state.strings->GetOrInsert(dictionary.Value(static_cast<int32_t>(code)));
-          state.code_to_id[code] = id;
+        const int32_t code = codes[row];
+        int32_t id = code_to_id[code];
+        if (id < 0) [[unlikely]] {
+          id = state.strings->GetOrInsert(dictionary.Value(code));
+          code_to_id[code] = id;
         }
         words[i] = static_cast<uint64_t>(id);
       });
