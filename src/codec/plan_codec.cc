@@ -299,6 +299,12 @@ class PlanEncoder {
     frame->set_start_offset(item.frame.start_offset);
     frame->set_end(static_cast<pb::WindowFrameBound>(static_cast<int>(item.frame.end) + 1));
     frame->set_end_offset(item.frame.end_offset);
+    if (item.frame.start_range_offset.type() != TypeId::kNull) {
+      ScalarToProto(item.frame.start_range_offset, frame->mutable_start_range_offset());
+    }
+    if (item.frame.end_range_offset.type() != TypeId::kNull) {
+      ScalarToProto(item.frame.end_range_offset, frame->mutable_end_range_offset());
+    }
     out->set_type(TypeToProto(item.type));
     out->set_name(item.name);
     return absl::OkStatus();
@@ -696,6 +702,14 @@ class PlanDecoder {
                                                    "window frame bound"));
       item.frame.start_offset = frame.start_offset();
       item.frame.end_offset = frame.end_offset();
+      if (frame.has_start_range_offset()) {
+        STRATA_ASSIGN_OR_RETURN(item.frame.start_range_offset,
+                                ScalarFromProto(frame.start_range_offset()));
+      }
+      if (frame.has_end_range_offset()) {
+        STRATA_ASSIGN_OR_RETURN(item.frame.end_range_offset,
+                                ScalarFromProto(frame.end_range_offset()));
+      }
       STRATA_ASSIGN_OR_RETURN(item.type, TypeFromProto(w.type()));
       item.name = w.name();
       STRATA_RETURN_IF_ERROR(CheckWindowItem(w, &item));

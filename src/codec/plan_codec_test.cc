@@ -423,10 +423,36 @@ TEST(PlanCodecTest, Window) {
   exec::WindowItem unordered = item(Kind::kRank, "r", TypeId::kInt64);
   unordered.order_by = {{S(), false, true}};
   unordered.frame.end = exec::WindowFrame::BoundKind::kUnboundedFollowing;
-  ExecutionPlanPtr window =
-      Ok(exec::MakeWindowExec({row_number, percent, ntile, lag, nth, sum, unordered}, Input()));
+  // RANGE frames with offsets: an interval over a timestamp key, numbers over an integer key.
+  exec::WindowItem moving = sum;
+  moving.name = "moving";
+  moving.frame.units = exec::WindowFrame::Units::kRange;
+  moving.frame.start_range_offset = Scalar::FromInterval({0, 1, 3'600'000'000'000});
+  exec::WindowItem around = item(Kind::kFirstValue, "around", TypeId::kFloat64);
+  around.args = {F()};
+  around.order_by = {{I(), false, true}};
+  around.frame.units = exec::WindowFrame::Units::kRange;
+  around.frame.start = exec::WindowFrame::BoundKind::kPreceding;
+  around.frame.start_range_offset = Scalar::Int64(2);
+  around.frame.end = exec::WindowFrame::BoundKind::kFollowing;
+  around.frame.end_range_offset = Scalar::Float64(1.5);
+  EXPECT_EQ(exec::WindowFrameText(around.frame), "RANGE BETWEEN 2 PRECEDING AND 1.5 FOLLOWING");
+  ExecutionPlanPtr window = Ok(exec::MakeWindowExec(
+      {row_number, percent, ntile, lag, nth, sum, unordered, moving, around}, Input()));
   std::vector<std::string> rows = ExpectRoundTrip(window);
   EXPECT_EQ(rows.size(), 6u);
+  // The offsets are checked again when decoding.
+  pb::Plan message;
+  ASSERT_TRUE(message.ParseFromString(Ok(EncodePlan(*window))));
+  pb::WindowFrame* frame =
+      message.mutable_root()->mutable_window()->mutable_items(7)->mutable_frame();
+  ASSERT_TRUE(frame->has_start_range_offset());
+  ScalarToProto(Scalar::Int64(3), frame->mutable_start_range_offset());
+  EXPECT_THAT(DecodePlan(SerializeDeterministic(message), {}).status().message(),
+              HasSubstr("must be an interval, got int64"));
+  frame->clear_start_range_offset();
+  EXPECT_THAT(DecodePlan(SerializeDeterministic(message), {}).status().message(),
+              HasSubstr("frame offset must not be NULL"));
 }
 
 // A custom leaf node and its extension codec: the payload is the number of rows to produce.
@@ -632,6 +658,9 @@ TEST_F(BufferPlanCodecTest, SqlPlansRoundTrip) {
       "lag(usage) OVER (PARTITION BY host ORDER BY time) AS prev, "
       "sum(usage) OVER (PARTITION BY host ORDER BY time ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) "
       "AS s FROM cpu",
+      "SELECT host, avg(usage) OVER (PARTITION BY host ORDER BY time RANGE BETWEEN INTERVAL "
+      "'1 hour' PRECEDING AND CURRENT ROW), count(*) OVER (ORDER BY usage DESC RANGE BETWEEN 5 "
+      "PRECEDING AND 2.5 FOLLOWING) FROM cpu",
       "SELECT host, usage FROM cpu ORDER BY usage DESC, time LIMIT 5",
       "SELECT host, usage FROM cpu ORDER BY time LIMIT 3 OFFSET 2",
       "SELECT host FROM cpu WHERE usage > (SELECT avg(usage) FROM cpu)",

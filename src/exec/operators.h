@@ -155,12 +155,27 @@ struct WindowFrame {
   };
   Units units = Units::kRange;
   BoundKind start = BoundKind::kUnboundedPreceding;
-  int64_t start_offset = 0;  // kPreceding/kFollowing, rows
+  int64_t start_offset = 0;  // ROWS kPreceding/kFollowing: a number of rows
   BoundKind end = BoundKind::kCurrentRow;
   int64_t end_offset = 0;
+  // RANGE kPreceding/kFollowing: how far the bound's ORDER BY value is from the current row's
+  // (PostgreSQL's semantics; the item has exactly one ORDER BY key): a non-negative number for a
+  // numeric key, a non-negative interval for a timestamp key (CheckRangeFrameOffset).
+  Scalar start_range_offset;
+  Scalar end_range_offset;
   // SQL's default frame when there is an ORDER BY (RANGE UNBOUNDED PRECEDING..CURRENT ROW, peers
   // share values); without ORDER BY the planner sets end = kUnboundedFollowing.
 };
+
+// Whether `frame` is SQL's default frame for a window with (`ordered`) or without an ORDER BY.
+bool IsDefaultWindowFrame(const WindowFrame& frame, bool ordered);
+// The frame as SQL, e.g. "RANGE BETWEEN INTERVAL '1 hour' PRECEDING AND CURRENT ROW".
+std::string WindowFrameText(const WindowFrame& frame);
+// OK when `offset` may bound a RANGE frame over an ORDER BY key of type `key_type`: a non-NULL,
+// non-negative, non-NaN int64, uint64 or float64 for an int64, uint64 or float64 key, a
+// non-NULL interval that is not negative (30-day months, as PostgreSQL compares intervals) for a
+// timestamp key. InvalidArgument naming the problem otherwise.
+absl::Status CheckRangeFrameOffset(TypeId key_type, const Scalar& offset);
 
 struct WindowItem {
   WindowFunctionKind kind = WindowFunctionKind::kRowNumber;

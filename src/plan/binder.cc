@@ -1266,11 +1266,7 @@ absl::StatusOr<LogicalPlanPtr> StatementBinder::ApplyOrderAndLimit(const sql::Qu
 
 absl::StatusOr<int64_t> StatementBinder::ConstantInt(const sql::Expr& expr,
                                                      std::string_view what) const {
-  BindScope empty_scope;
-  static const std::vector<PlanField> kNoFields;
-  empty_scope.fields = &kNoFields;
-  ExprBinder binder(this, &empty_scope, ExprBinderMode::kNoAggregates, "LIMIT");
-  auto bound = binder.Bind(expr);
+  auto bound = ExprBinder::BindConstant(this, expr, "LIMIT");
   if (!bound.ok()) {
     return bound.status();
   }

@@ -901,6 +901,47 @@ absl::StatusOr<ExprPtr> ExprBinder::BindAggregate(const sql::FunctionCallExpr& c
   return ExprPtr(e);
 }
 
+absl::StatusOr<ExprPtr> ExprBinder::BindConstant(const BinderContext* context,
+                                                 const sql::Expr& expr,
+                                                 std::string clause) {
+  static const std::vector<PlanField> kNoFields;
+  BindScope empty_scope;
+  empty_scope.fields = &kNoFields;
+  ExprBinder binder(context, &empty_scope, ExprBinderMode::kNoAggregates, std::move(clause));
+  return binder.Bind(expr);
+}
+
+absl::StatusOr<Scalar> ExprBinder::BindRangeOffset(const sql::Expr& offset,
+                                                   const std::vector<SortExpr>& order_by,
+                                                   size_t window_position) {
+  if (order_by.size() != 1) {
+    return ErrorAt(window_position,
+                   "RANGE with offset PRECEDING/FOLLOWING requires exactly one ORDER BY column");
+  }
+  const TypeId key_type = order_by[0].expr->type;
+  auto bound = BindConstant(context_, offset, "a frame offset");
+  if (!bound.ok()) {
+    return bound.status();
+  }
+  ExprPtr e = *bound;
+  // '1 hour' PRECEDING over a timestamp key is an interval, as in PostgreSQL.
+  if (key_type == TypeId::kTimestamp && IsStringType(e->type)) {
+    auto interval = CoerceTo(e, TypeId::kInterval, offset.position, "a RANGE frame offset");
+    if (!interval.ok()) {
+      return interval.status();
+    }
+    e = *interval;
+  }
+  auto value = context_->EvaluateConstant(e);
+  if (!value.ok()) {
+    return ErrorAt(offset.position, std::string(value.status().message()));
+  }
+  if (absl::Status status = exec::CheckRangeFrameOffset(key_type, *value); !status.ok()) {
+    return ErrorAt(offset.position, std::string(status.message()));
+  }
+  return *value;
+}
+
 absl::StatusOr<ExprPtr> ExprBinder::BindWindow(const sql::FunctionCallExpr& call,
                                                const std::string& name) {
   if (mode_ != ExprBinderMode::kAll) {
@@ -1051,7 +1092,8 @@ absl::StatusOr<ExprPtr> ExprBinder::BindWindow(const sql::FunctionCallExpr& call
                                                     : exec::WindowFrame::Units::kRange;
     auto bound = [&](const sql::FrameBound& b,
                      exec::WindowFrame::BoundKind* kind_out,
-                     int64_t* offset_out) -> absl::Status {
+                     int64_t* offset_out,
+                     Scalar* range_offset_out) -> absl::Status {
       using BK = exec::WindowFrame::BoundKind;
       switch (b.kind) {
         case sql::FrameBoundKind::kUnboundedPreceding:
@@ -1066,6 +1108,14 @@ absl::StatusOr<ExprPtr> ExprBinder::BindWindow(const sql::FunctionCallExpr& call
         case sql::FrameBoundKind::kPreceding:
         case sql::FrameBoundKind::kFollowing: {
           *kind_out = b.kind == sql::FrameBoundKind::kPreceding ? BK::kPreceding : BK::kFollowing;
+          if (frame.units == exec::WindowFrame::Units::kRange) {
+            auto offset = BindRangeOffset(*b.offset, e->order_by, spec.position);
+            if (!offset.ok()) {
+              return offset.status();
+            }
+            *range_offset_out = *std::move(offset);
+            return absl::OkStatus();
+          }
           auto offset = context_->ConstantInt(*b.offset, "frame offset");
           if (!offset.ok()) {
             return offset.status();
@@ -1079,10 +1129,11 @@ absl::StatusOr<ExprPtr> ExprBinder::BindWindow(const sql::FunctionCallExpr& call
       }
       return absl::OkStatus();
     };
-    if (auto s = bound(f.start, &frame.start, &frame.start_offset); !s.ok()) {
+    if (auto s = bound(f.start, &frame.start, &frame.start_offset, &frame.start_range_offset);
+        !s.ok()) {
       return s;
     }
-    if (auto s = bound(f.end, &frame.end, &frame.end_offset); !s.ok()) {
+    if (auto s = bound(f.end, &frame.end, &frame.end_offset, &frame.end_range_offset); !s.ok()) {
       return s;
     }
   } else if (e->order_by.empty()) {

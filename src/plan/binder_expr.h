@@ -89,6 +89,11 @@ class ExprBinder {
              std::string clause = "this clause");
 
   absl::StatusOr<ExprPtr> Bind(const sql::Expr& expr);
+  // Binds `expr` with no columns in scope (LIMIT, OFFSET, frame offsets); `clause` names it in
+  // errors.
+  static absl::StatusOr<ExprPtr> BindConstant(const BinderContext* context,
+                                              const sql::Expr& expr,
+                                              std::string clause);
   // Binds a condition (WHERE, HAVING, ON, FILTER): the expression, cast to boolean where allowed.
   absl::StatusOr<ExprPtr> BindPredicate(const sql::Expr& expr);
 
@@ -118,6 +123,11 @@ class ExprBinder {
                                         const std::string& name,
                                         const exec::AggregateFunction* aggregate);
   absl::StatusOr<ExprPtr> BindWindow(const sql::FunctionCallExpr& call, const std::string& name);
+  // The value of a RANGE frame's `offset` PRECEDING/FOLLOWING over the window's ORDER BY keys
+  // (exactly one is required; `window_position` locates that error).
+  absl::StatusOr<exec::Scalar> BindRangeOffset(const sql::Expr& offset,
+                                               const std::vector<SortExpr>& order_by,
+                                               size_t window_position);
 
   const BinderContext* context_;
   const BindScope* scope_;

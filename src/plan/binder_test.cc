@@ -5,6 +5,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "plan/physical_planner.h"
 #include "sql/parser.h"
 
 namespace strata::plan {
@@ -257,6 +258,54 @@ TEST(BinderTest, WindowFunctions) {
   EXPECT_THAT((*plan)->ToString(), HasSubstr("WindowAggr"));
   auto bad = Bind("SELECT host FROM cpu WHERE row_number() OVER () > 1");
   ASSERT_FALSE(bad.ok());
+}
+
+TEST(BinderTest, RangeFramesWithOffsets) {
+  // Offsets like INTERVAL '1 hour' are casts of constants, evaluated while binding.
+  auto plan_text = [](std::string_view sql) {
+    BindOptions options;
+    options.evaluate_constant = [](const ExprPtr& e) { return EvaluateConstantExpr(*e); };
+    auto plan = Bind(sql, std::move(options));
+    return plan.ok() ? (*plan)->ToString() : std::string(plan.status().message());
+  };
+  // The frame shows in the plan when it is not the default one.
+  EXPECT_THAT(plan_text("SELECT avg(usage) OVER (PARTITION BY host ORDER BY time RANGE BETWEEN "
+                        "INTERVAL '1 hour' PRECEDING AND CURRENT ROW) FROM cpu"),
+              HasSubstr("avg(cpu.usage) OVER (PARTITION BY cpu.host ORDER BY cpu.time ASC NULLS "
+                        "LAST RANGE BETWEEN INTERVAL '1 hour' PRECEDING AND CURRENT ROW)"));
+  EXPECT_THAT(plan_text("SELECT count(*) OVER (ORDER BY count DESC RANGE BETWEEN 2 PRECEDING AND "
+                        "1.5 FOLLOWING) FROM cpu"),
+              HasSubstr("RANGE BETWEEN 2 PRECEDING AND 1.5 FOLLOWING)"));
+  EXPECT_THAT(plan_text("SELECT sum(usage) OVER (ORDER BY time ROWS 3 PRECEDING) FROM cpu"),
+              HasSubstr("ROWS BETWEEN 3 PRECEDING AND CURRENT ROW)"));
+  EXPECT_THAT(plan_text("SELECT sum(usage) OVER (ORDER BY time) FROM cpu"),
+              HasSubstr("sum(cpu.usage) OVER (ORDER BY cpu.time ASC NULLS LAST)]"));
+  // A string offset over a timestamp key is an interval, as in PostgreSQL.
+  EXPECT_THAT(
+      plan_text("SELECT count(*) OVER (ORDER BY time RANGE '5 minutes' PRECEDING) FROM cpu"),
+      HasSubstr("RANGE BETWEEN INTERVAL '5 minutes' PRECEDING AND CURRENT ROW"));
+  // Errors name the window or the offset.
+  EXPECT_EQ(plan_text("SELECT count(*) OVER (RANGE 1 PRECEDING) FROM cpu"),
+            "RANGE with offset PRECEDING/FOLLOWING requires exactly one ORDER BY column at line "
+            "1, column 22");
+  EXPECT_THAT(plan_text("SELECT count(*) OVER (ORDER BY time, host RANGE BETWEEN CURRENT ROW AND "
+                        "INTERVAL '1 hour' FOLLOWING) FROM cpu"),
+              HasSubstr("requires exactly one ORDER BY column"));
+  EXPECT_EQ(plan_text("SELECT count(*) OVER (ORDER BY time RANGE 5 PRECEDING) FROM cpu"),
+            "RANGE frame offset for an ORDER BY key of type timestamp(ns) must be an interval, got "
+            "int64 at line 1, column 43");
+  EXPECT_THAT(plan_text("SELECT count(*) OVER (ORDER BY usage RANGE INTERVAL '1 day' PRECEDING) "
+                        "FROM cpu"),
+              HasSubstr("must be a number, got interval"));
+  EXPECT_THAT(plan_text("SELECT count(*) OVER (ORDER BY host RANGE 1 PRECEDING) FROM cpu"),
+              HasSubstr("RANGE with offset PRECEDING/FOLLOWING is not supported for ORDER BY type "
+                        "dictionary(string)"));
+  EXPECT_THAT(plan_text("SELECT count(*) OVER (ORDER BY count RANGE NULL PRECEDING) FROM cpu"),
+              HasSubstr("frame offset must not be NULL"));
+  EXPECT_THAT(plan_text("SELECT count(*) OVER (ORDER BY count RANGE usage PRECEDING) FROM cpu"),
+              HasSubstr("column 'usage' not found"));
+  EXPECT_THAT(plan_text("SELECT count(*) OVER (ORDER BY time RANGE 'soon' PRECEDING) FROM cpu"),
+              HasSubstr("cannot cast"));
 }
 
 TEST(BinderTest, DistinctAndOrderByNotInSelect) {

@@ -129,6 +129,9 @@ std::string Expr::ToString() const {
       if (!order_by.empty()) {
         over += (over.empty() ? "" : " ") + std::string("ORDER BY ") + OrderByText(order_by);
       }
+      if (!exec::IsDefaultWindowFrame(frame, !order_by.empty())) {
+        over += (over.empty() ? "" : " ") + exec::WindowFrameText(frame);
+      }
       return fmt::format("{}({}) OVER ({})", fn, ArgsText(args), over);
     }
     case ExprKind::kScalarSubquery:

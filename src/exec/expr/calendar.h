@@ -15,4 +15,8 @@ namespace strata::exec {
 // overflow. Subtraction passes the negated interval.
 std::optional<int64_t> AddInterval(int64_t nanos, const Interval& interval);
 
+// `nanos` - interval (each part subtracted in the same order), for intervals whose negation
+// would overflow; nullopt on overflow.
+std::optional<int64_t> SubtractInterval(int64_t nanos, const Interval& interval);
+
 }  // namespace strata::exec

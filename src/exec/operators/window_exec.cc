@@ -2,14 +2,20 @@
 // by its PARTITION BY and ORDER BY keys (items sharing keys share the sort), computes its values
 // in that order, and the values are permuted into the output order, which is the first item's.
 //
+// Frames: ROWS bounds are row arithmetic; RANGE CURRENT ROW bounds are the current row's peer
+// group; RANGE offset bounds (`x PRECEDING/FOLLOWING`, PostgreSQL's semantics: one ORDER BY key,
+// NULL keys are a peer group of their own) are found by two cursors that slide forward over the
+// sorted partition as the current row advances (FrameWalker), O(rows) per partition.
+//
 // Aggregates over frames: frames starting at UNBOUNDED PRECEDING feed one accumulator as the
 // frame end advances and evaluate it once per distinct end (peers share a value); other frames
-// aggregate each row's frame as its own group (O(rows * frame size)). RANGE frames support
-// UNBOUNDED and CURRENT ROW bounds (peer groups); RANGE with offsets is rejected.
+// aggregate each row's frame as its own group (O(rows * frame size)).
+#include <cmath>
 #include <numeric>
 
 #include "absl/strings/str_join.h"
 #include "common/status.h"
+#include "exec/expr/calendar.h"
 #include "exec/operators.h"
 #include "exec/operators/evaluation.h"
 #include "exec/operators/plan_node.h"
@@ -85,6 +91,29 @@ absl::StatusOr<int64_t> IntegerArg(const WindowItem& item,
   }
   return absl::InvalidArgumentError(
       fmt::format("{}: argument {} must be an integer", KindName(item.kind), i + 1));
+}
+
+bool HasRangeOffset(const WindowFrame& frame) {
+  auto offset = [](Bound kind) { return kind == Bound::kPreceding || kind == Bound::kFollowing; };
+  return frame.units == WindowFrame::Units::kRange && (offset(frame.start) || offset(frame.end));
+}
+
+// PostgreSQL's in_range for float8: whether `value` is within the bound `base` - `offset` (`sub`)
+// or `base` + `offset`, as `value` <= bound (`less`) or `value` >= bound. NaN is larger than every
+// number and equal to NaN; an infinite offset from the infinity it would cancel reaches every
+// number.
+bool FloatInRange(double value, double base, double offset, bool sub, bool less) {
+  if (std::isnan(value)) {
+    return std::isnan(base) || !less;
+  }
+  if (std::isnan(base)) {
+    return less;
+  }
+  if (std::isinf(offset) && std::isinf(base) && (sub ? base > 0 : base < 0)) {
+    return true;
+  }
+  const double bound = sub ? base - offset : base + offset;
+  return less ? value <= bound : value >= bound;
 }
 
 class WindowExec final : public PlanNode, public WindowExecParams {
@@ -197,33 +226,220 @@ class WindowExec final : public PlanNode, public WindowExecParams {
     return o;
   }
 
-  // The frame [start, end) of sorted position i.
-  static std::pair<int64_t, int64_t> Frame(const WindowFrame& frame, const Ordering& o, int64_t i) {
-    const int64_t ps = o.partition_start[static_cast<size_t>(i)];
-    const int64_t pe = o.partition_end[static_cast<size_t>(i)];
-    const bool rows = frame.units == WindowFrame::Units::kRows;
-    auto bound = [&](Bound kind, int64_t offset, bool is_end) -> int64_t {
+  // The frames of one item's rows, visited in sorted order. RANGE offset bounds are two cursors
+  // over the partition's rows with a non-NULL key, the frame's first row and one past its last,
+  // that move forward as the current row does (its key only grows, or only shrinks for DESC), so
+  // a partition costs O(rows) key comparisons however wide its frames are. A cursor also steps
+  // back over rows it passed that are in range after all, so a bound that did not move
+  // monotonically would still be exact.
+  class FrameWalker {
+   public:
+    // REQUIRES: MakeWindowExec accepted `item`; `o` is its ordering of `all`.
+    static absl::StatusOr<FrameWalker> Make(const WindowItem& item,
+                                            const Ordering& o,
+                                            const Batch& all) {
+      FrameWalker walker(item.frame, o);
+      if (!HasRangeOffset(item.frame)) {
+        return walker;
+      }
+      const SortKey& key = item.order_by[0];
+      STRATA_ASSIGN_OR_RETURN(walker.key_, EvaluateAsColumn(*key.expr, all));
+      walker.ascending_ = key.ascending;
+      switch (walker.key_->type()) {
+        case TypeId::kUInt64:
+          walker.key_kind_ = KeyKind::kUnsigned;
+          break;
+        case TypeId::kFloat64:
+          walker.key_kind_ = KeyKind::kFloat;
+          break;
+        case TypeId::kTimestamp:
+          walker.key_kind_ = KeyKind::kTimestamp;
+          break;
+        default:
+          walker.key_kind_ = KeyKind::kSigned;
+          break;
+      }
+      walker.start_ = RangeOffset(item.frame.start_range_offset);
+      walker.end_ = RangeOffset(item.frame.end_range_offset);
+      return walker;
+    }
+
+    // The frame [start, end) of sorted position i (end >= start). REQUIRES: i is larger than at
+    // the previous call.
+    std::pair<int64_t, int64_t> Frame(int64_t i) {
+      const int64_t ps = o_->partition_start[static_cast<size_t>(i)];
+      if (key_ != nullptr && ps != partition_) {
+        EnterPartition(ps, o_->partition_end[static_cast<size_t>(i)]);
+      }
+      const int64_t start = BoundPosition(frame_->start, frame_->start_offset, start_, false, i);
+      const int64_t end = BoundPosition(frame_->end, frame_->end_offset, end_, true, i);
+      return {start, std::max(start, end)};
+    }
+
+   private:
+    enum class KeyKind : uint8_t { kSigned, kUnsigned, kFloat, kTimestamp };
+    // A RANGE offset in the form the key's comparisons take.
+    struct Offset {
+      __int128 integer = 0;  // int64 and uint64 keys
+      double number = 0;     // float64 keys
+      Interval interval;     // timestamp keys
+    };
+
+    FrameWalker(const WindowFrame& frame, const Ordering& o) : frame_(&frame), o_(&o) {}
+
+    static Offset RangeOffset(const Scalar& value) {
+      Offset offset;
+      if (value.is_null()) {
+        return offset;  // the bound has no offset
+      }
+      if (value.type() == TypeId::kInterval) {
+        offset.interval = value.interval_value();
+      } else if (value.type() == TypeId::kUInt64) {
+        offset.integer = value.uint64_value();
+        offset.number = static_cast<double>(value.uint64_value());
+      } else if (value.type() == TypeId::kInt64) {
+        offset.integer = value.int64_value();
+        offset.number = static_cast<double>(value.int64_value());
+      } else {
+        // An integer key is within x of the current one exactly when it is within floor(x); any
+        // offset of 2^64 or more reaches every uint64 and int64 key.
+        offset.number = value.float64_value();
+        offset.integer = offset.number >= 0x1p64 ? (static_cast<__int128>(1) << 65)
+                                                 : static_cast<__int128>(std::floor(offset.number));
+      }
+      return offset;
+    }
+
+    // The key of sorted position j. REQUIRES: an integer or timestamp key.
+    __int128 IntegerKey(int64_t j) const {
+      const uint32_t row = o_->perm[static_cast<size_t>(j)];
+      return key_kind_ == KeyKind::kUnsigned ? static_cast<__int128>(key_->GetUInt64(row))
+                                             : static_cast<__int128>(key_->GetInt64(row));
+    }
+
+    // Resets the cursors for the partition [ps, pe) and finds its rows with a non-NULL key: NULLs
+    // sort together, first or last, so they are the first or the last peer group.
+    void EnterPartition(int64_t ps, int64_t pe) {
+      partition_ = ps;
+      keys_begin_ = ps;
+      keys_end_ = pe;
+      if (key_->has_nulls() && ps < pe) {
+        if (key_->IsNull(o_->perm[static_cast<size_t>(ps)])) {
+          keys_begin_ = o_->peer_end[static_cast<size_t>(ps)];
+        } else if (key_->IsNull(o_->perm[static_cast<size_t>(pe - 1)])) {
+          keys_end_ = o_->peer_start[static_cast<size_t>(pe - 1)];
+        }
+      }
+      start_cursor_ = keys_begin_;
+      end_cursor_ = keys_begin_;
+    }
+
+    // The position of a frame bound of sorted position i: the frame's first row (!is_end) or one
+    // past its last.
+    int64_t BoundPosition(Bound kind, int64_t rows, const Offset& offset, bool is_end, int64_t i) {
+      const auto at = static_cast<size_t>(i);
+      const int64_t ps = o_->partition_start[at];
+      const int64_t pe = o_->partition_end[at];
+      const bool range = frame_->units == WindowFrame::Units::kRange;
       switch (kind) {
         case Bound::kUnboundedPreceding:
           return ps;
         case Bound::kUnboundedFollowing:
           return pe;
         case Bound::kCurrentRow:
-          if (rows) {
-            return is_end ? i + 1 : i;
+          if (range) {
+            return is_end ? o_->peer_end[at] : o_->peer_start[at];
           }
-          return is_end ? o.peer_end[static_cast<size_t>(i)] : o.peer_start[static_cast<size_t>(i)];
+          return is_end ? i + 1 : i;
         case Bound::kPreceding:
-          return std::max(ps, i - offset + (is_end ? 1 : 0));
         case Bound::kFollowing:
-          return std::min(pe, i + offset + (is_end ? 1 : 0));
+          if (range) {
+            return RangeBound(kind == Bound::kPreceding, offset, is_end, i);
+          }
+          if (kind == Bound::kPreceding) {
+            return rows > i - ps ? ps : i - rows + (is_end ? 1 : 0);
+          }
+          return rows >= pe - i ? pe : std::min(pe, i + rows + (is_end ? 1 : 0));
       }
       return ps;
-    };
-    int64_t start = bound(frame.start, frame.start_offset, false);
-    int64_t end = bound(frame.end, frame.end_offset, true);
-    return {start, std::max(start, end)};
-  }
+    }
+
+    // A RANGE offset bound of sorted position i: the first row whose key is within `offset`
+    // before (`preceding`) or after the current key in the ORDER BY direction (frame start), or
+    // one past the last such row (frame end). A NULL key's frame is its peer group: NULLs are
+    // within any offset of each other and of nothing else.
+    int64_t RangeBound(bool preceding, const Offset& offset, bool is_end, int64_t i) {
+      const auto at = static_cast<size_t>(i);
+      const uint32_t row = o_->perm[at];
+      if (key_->IsNull(row)) {
+        return is_end ? o_->peer_end[at] : o_->peer_start[at];
+      }
+      // PostgreSQL's in_range flags: subtract the offset (else add it); keys in range are <= the
+      // bound (else >=). A frame start keeps the keys from the bound on, an end those up to it.
+      bool sub = preceding;
+      bool less = is_end;
+      if (!ascending_) {
+        sub = !sub;
+        less = !less;
+      }
+      int64_t* cursor = is_end ? &end_cursor_ : &start_cursor_;
+      // In range, the frame start is the first row whose key is; the end the first that is not.
+      auto seek = [&](auto in_range) {
+        auto found = [&](int64_t j) { return in_range(j) != is_end; };
+        int64_t& c = *cursor;
+        while (c < keys_end_ && !found(c)) {
+          ++c;
+        }
+        while (c > keys_begin_ && found(c - 1)) {
+          --c;
+        }
+        return c;
+      };
+      switch (key_kind_) {
+        case KeyKind::kFloat: {
+          const double base = key_->GetFloat64(row);
+          return seek([&](int64_t j) {
+            return FloatInRange(
+                key_->GetFloat64(o_->perm[static_cast<size_t>(j)]), base, offset.number, sub, less);
+          });
+        }
+        case KeyKind::kSigned:
+        case KeyKind::kUnsigned:
+        case KeyKind::kTimestamp: {
+          __int128 bound;
+          if (key_kind_ == KeyKind::kTimestamp) {
+            const int64_t base = key_->GetInt64(row);
+            const std::optional<int64_t> shifted =
+                sub ? SubtractInterval(base, offset.interval) : AddInterval(base, offset.interval);
+            // Past the int64 range the bound is beyond every key.
+            constexpr __int128 kBeyond = static_cast<__int128>(1) << 64;
+            bound = shifted.has_value() ? *shifted : (sub ? -kBeyond : kBeyond);
+          } else {
+            bound = sub ? IntegerKey(i) - offset.integer : IntegerKey(i) + offset.integer;
+          }
+          return seek([&](int64_t j) {
+            const __int128 value = IntegerKey(j);
+            return less ? value <= bound : value >= bound;
+          });
+        }
+      }
+      return keys_begin_;
+    }
+
+    const WindowFrame* frame_;
+    const Ordering* o_;
+    // RANGE offset frames only.
+    ColumnPtr key_;  // the ORDER BY key, by table row
+    KeyKind key_kind_ = KeyKind::kSigned;
+    bool ascending_ = true;
+    Offset start_;
+    Offset end_;
+    int64_t partition_ = -1;  // start of the partition the cursors are in
+    int64_t keys_begin_ = 0;  // the partition's rows with a non-NULL key
+    int64_t keys_end_ = 0;
+    int64_t start_cursor_ = 0;
+    int64_t end_cursor_ = 0;
+  };
 
   static absl::StatusOr<ColumnPtr> Compute(const WindowItem& item,
                                            const Ordering& o,
@@ -328,8 +544,9 @@ class WindowExec final : public PlanNode, public WindowExecParams {
         if (item.kind == WindowFunctionKind::kNthValue && nth <= 0) {
           return absl::InvalidArgumentError("nth_value: n must be positive");
         }
+        STRATA_ASSIGN_OR_RETURN(FrameWalker frames, FrameWalker::Make(item, o, all));
         for (int64_t i = 0; i < n; ++i) {
-          auto [start, end] = Frame(item.frame, o, i);
+          auto [start, end] = frames.Frame(i);
           int64_t pick = item.kind == WindowFunctionKind::kFirstValue  ? start
                          : item.kind == WindowFunctionKind::kLastValue ? end - 1
                                                                        : start + nth - 1;
@@ -361,6 +578,7 @@ class WindowExec final : public PlanNode, public WindowExecParams {
       STRATA_ASSIGN_OR_RETURN(ColumnPtr column, EvaluateAsColumn(*item.args[a], all));
       args.push_back(std::move(column));
     }
+    STRATA_ASSIGN_OR_RETURN(FrameWalker frames, FrameWalker::Make(item, o, all));
     SelectionVector rows;
     std::vector<uint32_t> groups;
     if (item.frame.start == Bound::kUnboundedPreceding) {
@@ -370,7 +588,7 @@ class WindowExec final : public PlanNode, public WindowExecParams {
       int64_t evaluated_end = -1;
       ColumnPtr value;
       for (int64_t i = 0; i < n; ++i) {
-        auto [start, end] = Frame(item.frame, o, i);
+        auto [start, end] = frames.Frame(i);
         if (i == o.partition_start[static_cast<size_t>(i)]) {
           STRATA_ASSIGN_OR_RETURN(accumulator,
                                   item.aggregate->create(item.signature, item.options));
@@ -398,7 +616,7 @@ class WindowExec final : public PlanNode, public WindowExecParams {
       rows.clear();
       groups.clear();
       for (int64_t i = chunk; i < chunk_end; ++i) {
-        auto [start, end] = Frame(item.frame, o, i);
+        auto [start, end] = frames.Frame(i);
         for (int64_t f = start; f < end; ++f) {
           rows.push_back(o.perm[static_cast<size_t>(f)]);
           groups.push_back(static_cast<uint32_t>(i - chunk));
@@ -538,6 +756,79 @@ class WindowExec final : public PlanNode, public WindowExecParams {
 
 }  // namespace
 
+bool IsDefaultWindowFrame(const WindowFrame& frame, bool ordered) {
+  return frame.units == WindowFrame::Units::kRange && frame.start == Bound::kUnboundedPreceding &&
+         frame.end == (ordered ? Bound::kCurrentRow : Bound::kUnboundedFollowing);
+}
+
+std::string WindowFrameText(const WindowFrame& frame) {
+  const bool range = frame.units == WindowFrame::Units::kRange;
+  auto bound = [&](Bound kind, int64_t rows, const Scalar& offset) -> std::string {
+    switch (kind) {
+      case Bound::kUnboundedPreceding:
+        return "UNBOUNDED PRECEDING";
+      case Bound::kPreceding:
+        return (range ? offset.ToString() : std::to_string(rows)) + " PRECEDING";
+      case Bound::kCurrentRow:
+        return "CURRENT ROW";
+      case Bound::kFollowing:
+        return (range ? offset.ToString() : std::to_string(rows)) + " FOLLOWING";
+      case Bound::kUnboundedFollowing:
+        return "UNBOUNDED FOLLOWING";
+    }
+    return "?";
+  };
+  return fmt::format("{} BETWEEN {} AND {}",
+                     range ? "RANGE" : "ROWS",
+                     bound(frame.start, frame.start_offset, frame.start_range_offset),
+                     bound(frame.end, frame.end_offset, frame.end_range_offset));
+}
+
+absl::Status CheckRangeFrameOffset(TypeId key_type, const Scalar& offset) {
+  const bool numeric_key =
+      key_type == TypeId::kInt64 || key_type == TypeId::kUInt64 || key_type == TypeId::kFloat64;
+  if (!numeric_key && key_type != TypeId::kTimestamp) {
+    return absl::InvalidArgumentError(
+        fmt::format("RANGE with offset PRECEDING/FOLLOWING is not supported for ORDER BY type {}",
+                    TypeName(key_type)));
+  }
+  if (offset.is_null()) {
+    return absl::InvalidArgumentError("frame offset must not be NULL");
+  }
+  const bool numeric_offset = offset.type() == TypeId::kInt64 || offset.type() == TypeId::kUInt64 ||
+                              offset.type() == TypeId::kFloat64;
+  if (numeric_key ? !numeric_offset : offset.type() != TypeId::kInterval) {
+    return absl::InvalidArgumentError(
+        fmt::format("RANGE frame offset for an ORDER BY key of type {} must be {}, got {}",
+                    TypeName(key_type),
+                    numeric_key ? "a number" : "an interval",
+                    TypeName(offset.type())));
+  }
+  bool negative = false;
+  switch (offset.type()) {
+    case TypeId::kInt64:
+      negative = offset.int64_value() < 0;
+      break;
+    case TypeId::kFloat64:
+      if (std::isnan(offset.float64_value())) {
+        return absl::InvalidArgumentError("frame offset must not be NaN");
+      }
+      negative = offset.float64_value() < 0;
+      break;
+    case TypeId::kInterval: {
+      const Interval& v = offset.interval_value();
+      negative = (static_cast<__int128>(v.months) * 30 + v.days) * kNanosPerDay + v.nanos < 0;
+      break;
+    }
+    default:
+      break;
+  }
+  if (negative) {
+    return absl::InvalidArgumentError("frame offset must not be negative");
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<ExecutionPlanPtr> MakeWindowExec(std::vector<WindowItem> items,
                                                 ExecutionPlanPtr input) {
   if (items.empty()) {
@@ -550,11 +841,23 @@ absl::StatusOr<ExecutionPlanPtr> MakeWindowExec(std::vector<WindowItem> items,
           fmt::format("WindowExec: {} has no aggregate function", item.name));
     }
     const WindowFrame& frame = item.frame;
-    if (frame.units == WindowFrame::Units::kRange &&
-        (frame.start == Bound::kPreceding || frame.start == Bound::kFollowing ||
-         frame.end == Bound::kPreceding || frame.end == Bound::kFollowing)) {
-      return absl::UnimplementedError(
-          "RANGE window frames with offsets are not supported; use ROWS");
+    if (HasRangeOffset(frame)) {
+      if (item.order_by.size() != 1) {
+        return absl::InvalidArgumentError(
+            fmt::format("WindowExec: {}: RANGE with offset PRECEDING/FOLLOWING requires exactly "
+                        "one ORDER BY column",
+                        item.name));
+      }
+      const TypeId key_type = item.order_by[0].expr->type();
+      for (const auto& [kind, offset] : {std::pair(frame.start, &frame.start_range_offset),
+                                         std::pair(frame.end, &frame.end_range_offset)}) {
+        if (kind == Bound::kPreceding || kind == Bound::kFollowing) {
+          if (absl::Status status = CheckRangeFrameOffset(key_type, *offset); !status.ok()) {
+            return absl::InvalidArgumentError(
+                fmt::format("WindowExec: {}: {}", item.name, std::string(status.message())));
+          }
+        }
+      }
     }
     if (frame.start == Bound::kUnboundedFollowing || frame.end == Bound::kUnboundedPreceding ||
         frame.start_offset < 0 || frame.end_offset < 0) {
