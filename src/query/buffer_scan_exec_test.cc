@@ -67,7 +67,8 @@ class BufferScanTest : public ::testing::Test {
   exec::ExecutionPlanPtr ScanOf(std::vector<const char*> columns,
                                 std::vector<plan::ExprPtr> filters,
                                 std::optional<int64_t> limit = std::nullopt,
-                                int partitions = 1) {
+                                int partitions = 1,
+                                int64_t min_rows_per_partition = 1) {
     plan::ScanRequest request;
     for (const char* c : columns) {
       request.projection.push_back(Field(c));
@@ -76,6 +77,7 @@ class BufferScanTest : public ::testing::Test {
     request.limit = limit;
     exec::TaskContext context;
     context.set_target_partitions(partitions);
+    context.set_min_rows_per_partition(min_rows_per_partition);
     absl::StatusOr<exec::ExecutionPlanPtr> plan = provider_->Scan(request, context);
     EXPECT_TRUE(plan.ok()) << plan.status();
     return plan.ok() ? *plan : nullptr;
@@ -206,6 +208,20 @@ TEST_F(BufferScanTest, LimitStopsEachPartition) {
   WriteThreeChunks();
   exec::ExecutionPlanPtr scan = ScanOf({"host"}, {}, /*limit=*/2);
   EXPECT_EQ(Rows(scan).size(), 2u);
+}
+
+TEST_F(BufferScanTest, SmallScansStayInOnePartition) {
+  WriteThreeChunks();  // five rows in three chunks
+  // The default threshold: five rows are not worth a second thread.
+  EXPECT_EQ(
+      ScanOf({"host"}, {}, std::nullopt, 2, exec::kDefaultMinRowsPerPartition)->output_partitions(),
+      1);
+  // Two rows per partition: two partitions for five rows; never more than the chunks.
+  EXPECT_EQ(ScanOf({"host"}, {}, std::nullopt, 2, 2)->output_partitions(), 2);
+  EXPECT_EQ(ScanOf({"host"}, {}, std::nullopt, 8, 1)->output_partitions(), 3);
+  // A time range keeping a small part of the table's span expects fewer rows: one partition.
+  plan::ExprPtr early = Cmp(BinaryOp::kLt, Col("time"), Ts(2));
+  EXPECT_EQ(ScanOf({"host"}, {early}, std::nullopt, 2, 2)->output_partitions(), 1);
 }
 
 TEST_F(BufferScanTest, PartitionsShareOneSnapshot) {

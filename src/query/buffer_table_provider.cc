@@ -65,6 +65,39 @@ std::vector<plan::FilterPushdown> BufferTableProvider::SupportsFiltersPushdown(
   return answers;
 }
 
+int BufferTableProvider::ScanPartitions(const BufferScanSpec& spec,
+                                        const exec::TaskContext& context) const {
+  std::optional<buffer::TableStats> stats = buffer_->table_stats(database_id_, table_->id());
+  if (!stats || stats->rows == 0) {
+    return 1;
+  }
+  // The rows the scan reads: the table's, scaled by the part of its time range the filters keep
+  // (rows spread evenly over time is assumption enough to choose a partition count).
+  int time_index = -1;
+  for (size_t i = 0; i < spec.column_ids.size(); ++i) {
+    if (spec.column_ids[i] == catalog::kTimeColumnId) {
+      time_index = static_cast<int>(i);
+    }
+  }
+  const TimeBounds bounds = DeriveTimeBounds(spec.filters, time_index);
+  double fraction = 1.0;
+  if (bounds.empty()) {
+    fraction = 0.0;
+  } else if (stats->max_time > stats->min_time) {
+    const double lo = static_cast<double>(std::max(bounds.min_time, stats->min_time));
+    const double hi = static_cast<double>(std::min(bounds.max_time, stats->max_time));
+    const double span = static_cast<double>(stats->max_time) - static_cast<double>(stats->min_time);
+    fraction = std::clamp((hi - lo) / span, 0.0, 1.0);
+  }
+  const double rows = fraction * static_cast<double>(stats->rows);
+  const int64_t by_rows =
+      static_cast<int64_t>(rows / static_cast<double>(context.min_rows_per_partition()));
+  int64_t partitions = std::max<int64_t>(context.target_partitions(), 1);
+  partitions = std::min(partitions, std::max<int64_t>(stats->chunks, 1));
+  partitions = std::min(partitions, std::max<int64_t>(by_rows, 1));
+  return static_cast<int>(partitions);
+}
+
 absl::StatusOr<exec::ExecutionPlanPtr> BufferTableProvider::Scan(
     const plan::ScanRequest& request, const exec::TaskContext& context) const {
   int num_fields = schema_->num_fields();
@@ -120,12 +153,7 @@ absl::StatusOr<exec::ExecutionPlanPtr> BufferTableProvider::Scan(
     spec.filters.push_back(std::move(physical));
   }
   spec.limit = request.limit;
-  int64_t chunks = 1;
-  if (std::optional<buffer::TableStats> stats = buffer_->table_stats(database_id_, table_->id())) {
-    chunks = std::max<int64_t>(stats->chunks, 1);
-  }
-  spec.partitions =
-      static_cast<int>(std::min<int64_t>(std::max(context.target_partitions(), 1), chunks));
+  spec.partitions = ScanPartitions(spec, context);
   return MakeBufferScanExec(buffer_, std::move(spec));
 }
 

@@ -12,6 +12,7 @@
 #include "buffer/write_buffer.h"
 #include "catalog/schema.h"
 #include "plan/table_provider.h"
+#include "query/buffer_scan_exec.h"
 
 namespace strata::query {
 
@@ -42,6 +43,11 @@ class BufferTableProvider : public plan::TableProvider {
   const std::vector<uint32_t>& column_ids() const { return column_ids_; }
 
  private:
+  // How many partitions a scan of `spec` uses: the context's target, but no more than the
+  // table's chunks, and no more than one per min_rows_per_partition rows the scan is expected to
+  // read in its time range.
+  int ScanPartitions(const BufferScanSpec& spec, const exec::TaskContext& context) const;
+
   const buffer::WriteBuffer* buffer_;
   uint32_t database_id_;
   std::shared_ptr<const catalog::TableSchema> table_;

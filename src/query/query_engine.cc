@@ -97,6 +97,9 @@ absl::StatusOr<QueryEngine::BoundQuery> QueryEngine::Bind(std::string_view datab
     partitions = static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
   }
   context->set_target_partitions(partitions);
+  if (options.min_rows_per_partition > 0) {
+    context->set_min_rows_per_partition(options.min_rows_per_partition);
+  }
   context->set_memory_pool(memory_pool_);
   plan::OptimizerOptions optimizer;
   optimizer.query_start_nanos = NowNanos();

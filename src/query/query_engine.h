@@ -26,6 +26,10 @@ struct QueryOptions {
   std::map<std::string, exec::Scalar> params;
   // Partitions per scan (0: hardware threads).
   int target_partitions = 0;
+  // Rows a scan must expect per partition to use more than one (0: the default,
+  // exec::kDefaultMinRowsPerPartition; 1: always target_partitions when there are enough
+  // chunks, as tests of the parallel paths want).
+  int64_t min_rows_per_partition = 0;
 };
 
 // A running query: its schema and a stream of result batches (dense, no selection). Destroying it
