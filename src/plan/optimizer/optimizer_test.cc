@@ -1,6 +1,7 @@
 // Tests of the optimizer rules on hand-built plans over a fake table provider.
 #include "plan/optimizer/optimizer.h"
 
+#include <cmath>
 #include <memory>
 #include <string>
 #include <vector>
@@ -148,6 +149,29 @@ TEST(SimplifyExpressionsTest, NowBecomesTheQueryStartTime) {
   ASSERT_EQ(out->kind, ExprKind::kBinary);
   ASSERT_EQ(out->args[1]->kind, ExprKind::kLiteral);
   EXPECT_EQ(out->args[1]->value, Scalar::Timestamp(options.query_start_nanos));
+}
+
+TEST(SimplifyExpressionsTest, UnwrapsIntegerToFloatCastsInComparisons) {
+  ExprPtr n = MakeColumn(0, "n", TypeId::kInt64);
+  ExprPtr as_float = MakeCast(n, TypeId::kFloat64);
+  auto simplified = [](ExprPtr e) { return SimplifyExpr(e, {})->ToString(); };
+  EXPECT_EQ(simplified(Cmp(BinaryOp::kGt, as_float, F64(90))), "n > 90");
+  EXPECT_EQ(simplified(Cmp(BinaryOp::kGt, as_float, F64(90.5))), "n > 90");
+  EXPECT_EQ(simplified(Cmp(BinaryOp::kGtEq, as_float, F64(90.5))), "n >= 91");
+  EXPECT_EQ(simplified(Cmp(BinaryOp::kLt, as_float, F64(-0.5))), "n < 0");
+  EXPECT_EQ(simplified(Cmp(BinaryOp::kLtEq, as_float, F64(-0.5))), "n <= -1");
+  EXPECT_EQ(simplified(Cmp(BinaryOp::kEq, as_float, F64(3))), "n = 3");
+  EXPECT_EQ(simplified(Cmp(BinaryOp::kNotEq, as_float, F64(3))), "n <> 3");
+  // The literal on the left: 90.5 < n is n > 90.
+  EXPECT_EQ(simplified(Cmp(BinaryOp::kLt, F64(90.5), as_float)), "n > 90");
+  // Left alone: = with a fraction (no integer equals it, but a NULL n must stay NULL), NaN,
+  // literals past 2^53, TRY_CAST, and casts of other types.
+  EXPECT_EQ(simplified(Cmp(BinaryOp::kEq, as_float, F64(3.5))), "CAST(n AS float64) = 3.5");
+  EXPECT_EQ(simplified(Cmp(BinaryOp::kGt, as_float, F64(std::nan("")))),
+            "CAST(n AS float64) > 'NaN'::double");
+  EXPECT_EQ(simplified(Cmp(BinaryOp::kGt, as_float, F64(1e18))), "CAST(n AS float64) > 1e+18");
+  EXPECT_EQ(simplified(Cmp(BinaryOp::kGt, MakeCast(n, TypeId::kFloat64, true), F64(1))),
+            "TRY_CAST(n AS float64) > 1.0");
 }
 
 TEST(SimplifyExpressionsTest, FoldsLiteralArithmetic) {

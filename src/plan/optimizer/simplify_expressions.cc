@@ -1,4 +1,5 @@
-// Expression simplification: constant folding, boolean identities, now(), and the plan changes
+// Expression simplification: constant folding, boolean identities, now(), integer-to-float casts
+// unwrapped from comparisons with literals, and the plan changes
 // a constant predicate allows (WHERE true disappears, WHERE false empties the relation).
 //
 // Folding evaluates a literal-only subtree with the physical kernels over one row, casts of
@@ -14,6 +15,7 @@
 // (columns are referenced by index): the column references above a renamed field and the nodes
 // that pass it through follow the new name, and the root keeps its names, which are the query's
 // column names.
+#include <cmath>
 #include <memory>
 #include <string>
 #include <utility>
@@ -80,6 +82,74 @@ ExprPtr Fold(const ExprPtr& e) {
   return MakeLiteral(*std::move(value));
 }
 
+// `CAST(x AS float64) op c` for an int64 x and a float literal c, as the same comparison of x
+// with an integer (DataFusion's unwrap_cast_in_comparison): the column is compared without a
+// per-row cast, and scans can prune and filter it by its statistics. x > 90.5 is x > 90,
+// x >= 90.5 is x >= 91; = and <> are rewritten only for integral c. Literals beyond 2^53 (where
+// floats skip integers) are left alone. nullptr when the rule does not apply.
+ExprPtr UnwrapCastInComparison(const Expr& e) {
+  if (e.kind != ExprKind::kBinary || !exec::IsComparison(e.binary_op)) {
+    return nullptr;
+  }
+  const Expr* cast = e.args[0].get();
+  const Expr* literal = e.args[1].get();
+  exec::BinaryOp op = e.binary_op;
+  if (cast->kind != ExprKind::kCast) {
+    std::swap(cast, literal);
+    switch (op) {  // c op x  ->  x op' c
+      case exec::BinaryOp::kLt:
+        op = exec::BinaryOp::kGt;
+        break;
+      case exec::BinaryOp::kLtEq:
+        op = exec::BinaryOp::kGtEq;
+        break;
+      case exec::BinaryOp::kGt:
+        op = exec::BinaryOp::kLt;
+        break;
+      case exec::BinaryOp::kGtEq:
+        op = exec::BinaryOp::kLtEq;
+        break;
+      default:
+        break;
+    }
+  }
+  if (cast->kind != ExprKind::kCast || cast->try_cast || cast->type != TypeId::kFloat64 ||
+      cast->args[0]->type != TypeId::kInt64 || literal->kind != ExprKind::kLiteral ||
+      literal->value.is_null() || literal->value.type() != TypeId::kFloat64) {
+    return nullptr;
+  }
+  const double c = literal->value.float64_value();
+  constexpr double kExact = 9007199254740992.0;  // 2^53
+  if (!(c > -kExact && c < kExact)) {
+    return nullptr;  // NaN, infinities and literals where floats are sparser than integers
+  }
+  const double floor = std::floor(c);
+  const double ceil = std::ceil(c);
+  double bound = c;
+  switch (op) {
+    case exec::BinaryOp::kEq:
+    case exec::BinaryOp::kNotEq:
+      if (floor != c) {
+        return nullptr;
+      }
+      break;
+    case exec::BinaryOp::kGt:
+    case exec::BinaryOp::kLtEq:
+      bound = floor;
+      break;
+    case exec::BinaryOp::kGtEq:
+    case exec::BinaryOp::kLt:
+      bound = ceil;
+      break;
+    default:
+      return nullptr;
+  }
+  return MakeBinary(op,
+                    cast->args[0],
+                    MakeLiteral(exec::Scalar::Int64(static_cast<int64_t>(bound))),
+                    TypeId::kBool);
+}
+
 ExprPtr SimplifyNode(const ExprPtr& e, const OptimizerOptions& options) {
   if (e->kind == ExprKind::kScalarFunction && e->name == "now" && e->args.empty() &&
       e->type == TypeId::kTimestamp) {
@@ -116,6 +186,9 @@ ExprPtr SimplifyNode(const ExprPtr& e, const OptimizerOptions& options) {
   }
   if (ExprPtr folded = Fold(e)) {
     return folded;
+  }
+  if (ExprPtr unwrapped = UnwrapCastInComparison(*e)) {
+    return unwrapped;
   }
   return e;
 }
