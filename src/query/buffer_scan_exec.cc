@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <optional>
 #include <string>
 #include <utility>
 #include <variant>
@@ -10,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "catalog/schema.h"
 #include "common/status.h"
+#include "exec/operators/evaluation.h"
 #include "exec/operators/plan_node.h"
 #include "exec/take.h"
 #include "fmt/format.h"
@@ -274,6 +276,75 @@ absl::Status CheckColumnTypes(const BufferScanSpec& spec, const ChunkSnapshot& c
   return absl::OkStatus();
 }
 
+// The rows of `batch` where every conjunct is true, in increasing order. Each conjunct after the
+// first runs only where the earlier ones held: over the physical rows (then intersected) while
+// they keep a good share and it cannot fail on a row, else over a compacted copy of the kept
+// rows, so that a selective first conjunct (a tag) spares the others most of the work.
+absl::StatusOr<exec::SelectionVector> SelectRows(
+    const exec::Batch& batch, const std::vector<exec::PhysicalExprPtr>& conjuncts) {
+  const int64_t n = batch.num_rows();
+  std::optional<exec::SelectionVector> selected;
+  for (const exec::PhysicalExprPtr& conjunct : conjuncts) {
+    if (!selected) {
+      STRATA_ASSIGN_OR_RETURN(selected, exec::EvaluatePredicate(*conjunct, batch));
+    } else if (static_cast<int64_t>(selected->size()) * 4 >= n &&
+               exec::CannotFailPerRow(*conjunct)) {
+      STRATA_ASSIGN_OR_RETURN(exec::Datum value, conjunct->Evaluate(batch));
+      STRATA_ASSIGN_OR_RETURN(selected, exec::SelectTrue(value, n, &*selected));
+    } else {
+      auto rows = std::make_shared<const exec::SelectionVector>(*std::move(selected));
+      const exec::Batch kept = exec::Batch(batch.schema(), batch.columns(), n, rows).Compact();
+      STRATA_ASSIGN_OR_RETURN(exec::SelectionVector passed,
+                              exec::EvaluatePredicate(*conjunct, kept));
+      for (uint32_t& row : passed) {
+        row = (*rows)[row];
+      }
+      selected = std::move(passed);
+    }
+    if (selected->empty()) {
+      break;
+    }
+  }
+  if (!selected) {
+    exec::SelectionVector all(static_cast<size_t>(n));
+    std::iota(all.begin(), all.end(), 0u);
+    return all;
+  }
+  return *std::move(selected);
+}
+
+// A comparison or IN list of a tag (dictionary-encoded) column with literals: evaluated on
+// dictionary codes, cheap, and in time series usually the most selective filter.
+bool IsTagFilter(const PhysicalExpr& e) {
+  const auto& children = e.children();
+  if (e.kind() == PhysicalExprKind::kBinary && IsRangeComparison(e.binary_op())) {
+    std::optional<ColumnComparison> cmp = AsColumnComparison(e);
+    const PhysicalExpr& column =
+        children[0]->kind() == PhysicalExprKind::kColumn ? *children[0] : *children[1];
+    return cmp.has_value() && column.type() == TypeId::kDictionary;
+  }
+  if (e.kind() == PhysicalExprKind::kInList && !children.empty() &&
+      children[0]->kind() == PhysicalExprKind::kColumn &&
+      children[0]->type() == TypeId::kDictionary) {
+    for (size_t i = 1; i < children.size(); ++i) {
+      if (children[i]->kind() != PhysicalExprKind::kLiteral) {
+        return false;
+      }
+    }
+    return true;
+  }
+  return false;
+}
+
+// `conjuncts` with the tag filters first (they cannot fail, so running them earlier raises no
+// error the written order would not), the rest in their order.
+std::vector<exec::PhysicalExprPtr> TagFiltersFirst(std::vector<exec::PhysicalExprPtr> conjuncts) {
+  std::stable_partition(conjuncts.begin(), conjuncts.end(), [](const exec::PhysicalExprPtr& e) {
+    return IsTagFilter(*e);
+  });
+  return conjuncts;
+}
+
 // The dynamic filters of a scan as published by their joins, resolved once per stream.
 struct ResolvedDynamicFilters {
   bool skip_all = false;  // a join's build side has no row that can match
@@ -377,8 +448,6 @@ absl::StatusOr<ResolvedDynamicFilters> ResolveDynamicFilters(const BufferScanSpe
   return resolved;
 }
 
-absl::StatusOr<exec::PhysicalExprPtr> Conjunction(const std::vector<exec::PhysicalExprPtr>& terms);
-
 // One partition's stream: its chunks in order, one batch per chunk (or per kMaxBatchRows of a
 // larger chunk).
 class BufferScanStream : public exec::BatchStream {
@@ -464,14 +533,10 @@ class BufferScanStream : public exec::BatchStream {
     }
     const TimeBounds& bounds = node_->time_bounds();
     bool inside = chunk.min_time() >= bounds.min_time && chunk.max_time() <= bounds.max_time;
-    predicate_ = inside ? node_->predicate_without_time() : node_->predicate();
+    conjuncts_ = inside ? node_->conjuncts_without_time() : node_->conjuncts();
     if (dynamic_ != nullptr) {
-      std::vector<exec::PhysicalExprPtr> terms = dynamic_->RowFilters(ChunkFacts(spec, chunk));
-      if (!terms.empty()) {
-        if (predicate_ != nullptr) {
-          terms.insert(terms.begin(), predicate_);
-        }
-        STRATA_ASSIGN_OR_RETURN(predicate_, Conjunction(terms));
+      for (exec::PhysicalExprPtr& term : dynamic_->RowFilters(ChunkFacts(spec, chunk))) {
+        conjuncts_.push_back(std::move(term));
       }
     }
     return absl::OkStatus();
@@ -494,9 +559,8 @@ class BufferScanStream : public exec::BatchStream {
     offset_ += length;
     exec::Batch batch(spec.scan_schema, std::move(columns), length);
     std::shared_ptr<exec::SelectionVector> selection;
-    if (predicate_ != nullptr) {
-      STRATA_ASSIGN_OR_RETURN(exec::SelectionVector selected,
-                              exec::EvaluatePredicate(*predicate_, batch));
+    if (!conjuncts_.empty()) {
+      STRATA_ASSIGN_OR_RETURN(exec::SelectionVector selected, SelectRows(batch, conjuncts_));
       if (selected.empty()) {
         return false;
       }
@@ -530,22 +594,10 @@ class BufferScanStream : public exec::BatchStream {
   const ChunkSnapshot* current_ = nullptr;  // owned by chunks_
   int64_t offset_ = 0;
   std::vector<ColumnPtr> columns_;
-  exec::PhysicalExprPtr predicate_;
+  std::vector<exec::PhysicalExprPtr> conjuncts_;  // the current chunk's row filters
   bool dynamic_resolved_ = false;
   std::unique_ptr<ResolvedDynamicFilters> dynamic_;  // null: no dynamic filter applies
 };
-
-absl::StatusOr<exec::PhysicalExprPtr> Conjunction(const std::vector<exec::PhysicalExprPtr>& terms) {
-  exec::PhysicalExprPtr result;
-  for (const exec::PhysicalExprPtr& term : terms) {
-    if (result == nullptr) {
-      result = term;
-    } else {
-      STRATA_ASSIGN_OR_RETURN(result, exec::MakeBinaryExpr(BinaryOp::kAnd, result, term));
-    }
-  }
-  return result;
-}
 
 std::string TimeText(int64_t t, bool unbounded, std::string_view infinity) {
   return unbounded ? std::string(infinity) : Scalar::Timestamp(t).ToString();
@@ -610,14 +662,14 @@ BufferScanExec::BufferScanExec(const buffer::WriteBuffer* buffer,
                                BufferScanSpec spec,
                                SchemaPtr output_schema,
                                TimeBounds bounds,
-                               exec::PhysicalExprPtr predicate,
-                               exec::PhysicalExprPtr predicate_without_time)
+                               std::vector<exec::PhysicalExprPtr> conjuncts,
+                               std::vector<exec::PhysicalExprPtr> conjuncts_without_time)
     : buffer_(buffer),
       spec_(std::move(spec)),
       output_schema_(std::move(output_schema)),
       bounds_(std::move(bounds)),
-      predicate_(std::move(predicate)),
-      predicate_without_time_(std::move(predicate_without_time)) {}
+      conjuncts_(std::move(conjuncts)),
+      conjuncts_without_time_(std::move(conjuncts_without_time)) {}
 
 absl::StatusOr<exec::ExecutionPlanPtr> BufferScanExec::WithChildren(
     std::vector<exec::ExecutionPlanPtr> children) const {
@@ -761,8 +813,8 @@ absl::StatusOr<exec::ExecutionPlanPtr> MakeBufferScanExec(const buffer::WriteBuf
       uncaptured.push_back(spec.filters[i]);
     }
   }
-  STRATA_ASSIGN_OR_RETURN(exec::PhysicalExprPtr predicate, Conjunction(spec.filters));
-  STRATA_ASSIGN_OR_RETURN(exec::PhysicalExprPtr without_time, Conjunction(uncaptured));
+  std::vector<exec::PhysicalExprPtr> conjuncts = TagFiltersFirst(spec.filters);
+  std::vector<exec::PhysicalExprPtr> without_time = TagFiltersFirst(std::move(uncaptured));
   std::vector<Field> output_fields(spec.scan_schema->fields().begin(),
                                    spec.scan_schema->fields().begin() + spec.output_columns);
   auto output_schema = std::make_shared<const Schema>(std::move(output_fields));
@@ -770,7 +822,7 @@ absl::StatusOr<exec::ExecutionPlanPtr> MakeBufferScanExec(const buffer::WriteBuf
                                           std::move(spec),
                                           std::move(output_schema),
                                           std::move(bounds),
-                                          std::move(predicate),
+                                          std::move(conjuncts),
                                           std::move(without_time));
 }
 

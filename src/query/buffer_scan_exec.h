@@ -71,8 +71,8 @@ class BufferScanExec : public exec::ExecutionPlan {
                  BufferScanSpec spec,
                  SchemaPtr output_schema,
                  TimeBounds bounds,
-                 exec::PhysicalExprPtr predicate,
-                 exec::PhysicalExprPtr predicate_without_time);
+                 std::vector<exec::PhysicalExprPtr> conjuncts,
+                 std::vector<exec::PhysicalExprPtr> conjuncts_without_time);
 
   std::string_view name() const override { return "BufferScanExec"; }
   const SchemaPtr& schema() const override { return output_schema_; }
@@ -89,10 +89,12 @@ class BufferScanExec : public exec::ExecutionPlan {
 
   const BufferScanSpec& spec() const { return spec_; }
   const TimeBounds& time_bounds() const { return bounds_; }
-  // The AND of every filter, and of the filters the time bounds do not capture (what a chunk
-  // lying wholly inside the bounds needs); null when there is none.
-  const exec::PhysicalExprPtr& predicate() const { return predicate_; }
-  const exec::PhysicalExprPtr& predicate_without_time() const { return predicate_without_time_; }
+  // The filters in the order rows are tested (tag filters first), and those the time bounds do
+  // not capture (what a chunk lying wholly inside the bounds needs).
+  const std::vector<exec::PhysicalExprPtr>& conjuncts() const { return conjuncts_; }
+  const std::vector<exec::PhysicalExprPtr>& conjuncts_without_time() const {
+    return conjuncts_without_time_;
+  }
 
   // The chunks of the table that survive time pruning, taken once (see the class comment).
   std::shared_ptr<const std::vector<buffer::ChunkSnapshotPtr>> Snapshot() const;
@@ -105,9 +107,8 @@ class BufferScanExec : public exec::ExecutionPlan {
   BufferScanSpec spec_;
   SchemaPtr output_schema_;
   TimeBounds bounds_;
-  // AND of all filters, and of those not captured by the time bounds (null: none).
-  exec::PhysicalExprPtr predicate_;
-  exec::PhysicalExprPtr predicate_without_time_;
+  std::vector<exec::PhysicalExprPtr> conjuncts_;
+  std::vector<exec::PhysicalExprPtr> conjuncts_without_time_;
 
   mutable std::mutex mu_;
   mutable std::shared_ptr<const std::vector<buffer::ChunkSnapshotPtr>> snapshot_;  // GUARDED_BY mu_
