@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Query benchmarks on the TSBS cpu-only data set (../shared/bench), side by side with DuckDB and
+# ClickHouse in one run:
+#   1. builds Release strata, prepares the data set, loads the peers when their data is missing;
+#   2. starts a strata server on a fresh data directory and ingests the line protocol into it;
+#   3. runs ../shared/bench/run.mjs (every query type, --rounds timed rounds of every instance,
+#      results checked against DuckDB) and the time to first byte of `SELECT 1` over HTTP;
+#   4. prints the markdown table for docs/benchmarks.md (bench/query_summary.mjs).
+#
+# Usage: bench/query.sh [--engines strata,duckdb,clickhouse] [--rounds 5] [--ttfb-requests 50]
+#                       [other run.mjs options, e.g. --types lastpoint,high-cpu-all]
+# Environment: BENCH_WORK (default .bench-work in the repository, git-ignored), and the data set
+# parameters of ../shared/bench/setup.sh (BENCH_HOSTS, BENCH_HOURS, ...).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+shared_bench="$(cd "$root/../shared/bench" && pwd)"
+export BENCH_WORK="${BENCH_WORK:-$root/.bench-work}"
+mkdir -p "$BENCH_WORK/results"
+
+engines="strata,duckdb,clickhouse"
+rounds=5
+ttfb_requests=50
+extra=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --engines) engines="$2"; shift 2 ;;
+    --rounds) rounds="$2"; shift 2 ;;
+    --ttfb-requests) ttfb_requests="$2"; shift 2 ;;
+    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) extra+=("$1"); shift ;;
+  esac
+done
+for value in "$rounds" "$ttfb_requests"; do
+  if ! [[ "$value" =~ ^[1-9][0-9]*$ ]]; then
+    echo "bench/query.sh: --rounds and --ttfb-requests take a positive integer, got '$value'" >&2
+    exit 2
+  fi
+done
+has() { [[ ",$engines," == *",$1,"* ]]; }
+
+echo "== building (release) and preparing the data set"
+"$root/scripts/build.sh" release strata >/dev/null
+"$shared_bench/setup.sh" >/dev/null
+
+port="${STRATA_BENCH_PORT:-18181}"
+server_pid=""
+data_dir=""
+cleanup() {
+  if [ -n "$server_pid" ]; then
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  if [ -n "$data_dir" ]; then rm -rf "$data_dir"; fi
+  if has clickhouse; then "$shared_bench/peers/clickhouse/stop.sh" >/dev/null 2>&1 || true; fi
+}
+trap cleanup EXIT
+
+if has clickhouse; then
+  echo "== ClickHouse"
+  "$shared_bench/peers/clickhouse/start.sh" >/dev/null
+  if ! curl -sf "http://127.0.0.1:18123/?query=SELECT%20count()%20FROM%20cpu" >/dev/null 2>&1; then
+    "$shared_bench/peers/clickhouse/load.sh"
+  fi
+fi
+if has duckdb && [ ! -s "$BENCH_WORK/duckdb/cpu.duckdb" ]; then
+  echo "== DuckDB"
+  node "$shared_bench/peers/duckdb/load.mjs"
+fi
+
+if has strata; then
+  echo "== strata: fresh server on 127.0.0.1:$port, ingesting the data set"
+  data_dir="$(mktemp -d "$BENCH_WORK/strata-query-XXXXXX")"
+  "$root/build/release/strata" serve --data-dir "$data_dir" --http-bind "127.0.0.1:$port" \
+    --log-level warn &
+  server_pid=$!
+  up=0
+  for _ in $(seq 1 100); do
+    if curl -sf "http://127.0.0.1:$port/health" >/dev/null 2>&1; then up=1; break; fi
+    sleep 0.1
+  done
+  if [ "$up" != 1 ]; then echo "bench/query.sh: strata did not start on port $port" >&2; exit 1; fi
+  STRATA_URL="http://127.0.0.1:$port" node "$shared_bench/ingest.mjs" --engines strata \
+    --out "$BENCH_WORK/results/query-ingest-$(date -u +%Y-%m-%d-%H%M%S).json" 2>&1 |
+    grep -E "rows in|SKIPPED|rror" || true
+fi
+
+stamp="$(date -u +%Y-%m-%d-%H%M%S)"
+result="$BENCH_WORK/results/query-$stamp.json"
+echo "== queries: $engines, $rounds rounds"
+status=0
+STRATA_URL="http://127.0.0.1:$port" node "$shared_bench/run.mjs" --engines "$engines" \
+  --rounds "$rounds" --out "$result" ${extra[@]+"${extra[@]}"} >/dev/null || status=$?
+
+ttfb_file=""
+if has strata; then
+  echo "== time to first byte of SELECT 1 over HTTP, $ttfb_requests requests"
+  ttfb_file="$BENCH_WORK/results/query-ttfb-$stamp.txt"
+  : > "$ttfb_file"
+  for _ in $(seq 1 "$ttfb_requests"); do
+    curl -s -o /dev/null -w '%{time_starttransfer}\n' \
+      "http://127.0.0.1:$port/api/v3/query_sql?db=bench&q=SELECT%201" >> "$ttfb_file"
+  done
+fi
+node "$root/bench/query_summary.mjs" "$result" $ttfb_file
+if [ "$status" != 0 ]; then
+  echo "bench/query.sh: run.mjs exited with status $status (a failed query or a result mismatch)" >&2
+fi
+exit "$status"
