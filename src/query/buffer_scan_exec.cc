@@ -276,10 +276,11 @@ absl::Status CheckColumnTypes(const BufferScanSpec& spec, const ChunkSnapshot& c
   return absl::OkStatus();
 }
 
-// The rows of `batch` where every conjunct is true, in increasing order. Each conjunct after the
-// first runs only where the earlier ones held: over the physical rows (then intersected) while
-// they keep a good share and it cannot fail on a row, else over a compacted copy of the kept
-// rows, so that a selective first conjunct (a tag) spares the others most of the work.
+// The rows of `batch` where every conjunct is true, in increasing order. The conjuncts run one
+// after another and stop as soon as no row is left (a tag filter, first, often leaves none in a
+// chunk). A later conjunct that cannot fail on a row runs over the physical rows and is
+// intersected with the kept ones; one that can (a division) runs only on a compacted copy of the
+// kept rows, so that the earlier conjuncts guard it.
 absl::StatusOr<exec::SelectionVector> SelectRows(
     const exec::Batch& batch, const std::vector<exec::PhysicalExprPtr>& conjuncts) {
   const int64_t n = batch.num_rows();
@@ -287,8 +288,9 @@ absl::StatusOr<exec::SelectionVector> SelectRows(
   for (const exec::PhysicalExprPtr& conjunct : conjuncts) {
     if (!selected) {
       STRATA_ASSIGN_OR_RETURN(selected, exec::EvaluatePredicate(*conjunct, batch));
-    } else if (static_cast<int64_t>(selected->size()) * 4 >= n &&
-               exec::CannotFailPerRow(*conjunct)) {
+    } else if (exec::CannotFailPerRow(*conjunct)) {
+      // Over every physical row: a sequential pass over the columns it reads costs less than
+      // gathering the kept rows, whose values are scattered over as many cache lines.
       STRATA_ASSIGN_OR_RETURN(exec::Datum value, conjunct->Evaluate(batch));
       STRATA_ASSIGN_OR_RETURN(selected, exec::SelectTrue(value, n, &*selected));
     } else {
