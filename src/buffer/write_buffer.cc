@@ -28,20 +28,6 @@ absl::Status ValidateWriteBufferOptions(const WriteBufferOptions& options) {
   return absl::OkStatus();
 }
 
-std::string FormatByteSize(uint64_t bytes) {
-  static constexpr const char* kUnits[] = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-  if (bytes < 1024) {
-    return fmt::format("{} B", bytes);
-  }
-  double value = static_cast<double>(bytes) / 1024;
-  size_t unit = 0;
-  while (value >= 1024 && unit + 1 < std::size(kUnits)) {
-    value /= 1024;
-    ++unit;
-  }
-  return fmt::format("{:.1f} {}", value, kUnits[unit]);
-}
-
 WriteBuffer::WriteBuffer(WriteBufferOptions options) : options_(options) {
   absl::Status valid = ValidateWriteBufferOptions(options_);
   STRATA_CHECK(valid.ok());

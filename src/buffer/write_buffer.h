@@ -20,6 +20,7 @@
 #include "buffer/table_buffer.h"
 #include "buffer/write_buffer_options.h"
 #include "catalog/write_batch.h"
+#include "common/byte_size.h"
 
 namespace strata::buffer {
 
@@ -82,8 +83,5 @@ class WriteBuffer {
   absl::flat_hash_map<uint64_t, std::shared_ptr<TableBuffer>> tables_ ABSL_GUARDED_BY(mu_);
   std::atomic<int64_t> memory_bytes_{0};
 };
-
-// Formats a byte count for people: "512 B", "1.5 KiB", "8.0 GiB".
-std::string FormatByteSize(uint64_t bytes);
 
 }  // namespace strata::buffer

@@ -570,14 +570,6 @@ TEST(WriteBufferTest, MemoryGrowsAndCapacityCheckFailsPastTheLimit) {
   EXPECT_EQ(buffer.table_stats(0, 1)->rows, rows_before + 1);
 }
 
-TEST(WriteBufferTest, FormatByteSize) {
-  EXPECT_EQ(FormatByteSize(0), "0 B");
-  EXPECT_EQ(FormatByteSize(1023), "1023 B");
-  EXPECT_EQ(FormatByteSize(1536), "1.5 KiB");
-  EXPECT_EQ(FormatByteSize(uint64_t{8} << 30), "8.0 GiB");
-  EXPECT_EQ(FormatByteSize(uint64_t{3} << 40), "3.0 TiB");
-}
-
 TEST(WriteBufferTest, OptionsAreValidated) {
   WriteBufferOptions options;
   EXPECT_TRUE(ValidateWriteBufferOptions(options).ok());

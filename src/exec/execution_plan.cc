@@ -1,6 +1,9 @@
 // Operator metrics and plan display.
 #include "exec/execution_plan.h"
 
+#include <algorithm>
+
+#include "common/byte_size.h"
 #include "fmt/format.h"
 
 namespace strata::exec {
@@ -17,19 +20,6 @@ std::string FormatNanos(int64_t nanos) {
     return fmt::format("{:.1f}ms", static_cast<double>(nanos) / 1e6);
   }
   return fmt::format("{:.2f}s", static_cast<double>(nanos) / 1e9);
-}
-
-std::string FormatBytes(int64_t bytes) {
-  if (bytes < 1024) {
-    return fmt::format("{} B", bytes);
-  }
-  if (bytes < 1024 * 1024) {
-    return fmt::format("{:.1f} KiB", static_cast<double>(bytes) / 1024);
-  }
-  if (bytes < int64_t{1024} * 1024 * 1024) {
-    return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / (1024 * 1024));
-  }
-  return fmt::format("{:.1f} GiB", static_cast<double>(bytes) / (1024.0 * 1024 * 1024));
 }
 
 void Display(const ExecutionPlan& plan, bool analyze, int depth, std::string* out) {
@@ -66,10 +56,11 @@ std::map<std::string, int64_t> OperatorMetrics::counters() const {
 }
 
 std::string OperatorMetrics::ToString() const {
-  std::string text = fmt::format("output_rows={}, elapsed={}, output_bytes={}",
-                                 output_rows(),
-                                 FormatNanos(elapsed_nanos()),
-                                 FormatBytes(output_bytes()));
+  std::string text =
+      fmt::format("output_rows={}, elapsed={}, output_bytes={}",
+                  output_rows(),
+                  FormatNanos(elapsed_nanos()),
+                  FormatByteSize(static_cast<uint64_t>(std::max<int64_t>(output_bytes(), 0))));
   for (const auto& [name, value] : counters()) {
     text += fmt::format(", {}={}", name, value);
   }

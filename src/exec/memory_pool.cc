@@ -5,23 +5,14 @@
 #include <iterator>
 #include <utility>
 
+#include "common/byte_size.h"
 #include "common/check.h"
 #include "fmt/format.h"
 
 namespace strata::exec {
 
 std::string FormatMemorySize(int64_t bytes) {
-  if (bytes < 1024) {
-    return fmt::format("{} B", bytes);
-  }
-  static constexpr const char* kUnits[] = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-  double value = static_cast<double>(bytes) / 1024;
-  size_t unit = 0;
-  while (value >= 1024 && unit + 1 < std::size(kUnits)) {
-    value /= 1024;
-    ++unit;
-  }
-  return fmt::format("{:.1f} {}", value, kUnits[unit]);
+  return FormatByteSize(bytes < 0 ? 0 : static_cast<uint64_t>(bytes));
 }
 
 MemoryPool::MemoryPool(int64_t limit, std::string hint)
