@@ -12,10 +12,7 @@
 # Environment: BENCH_WORK (default .bench-work in the repository, git-ignored), and the data set
 # parameters of ../shared/bench/setup.sh (BENCH_HOSTS, BENCH_HOURS, ...).
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-shared_bench="$(cd "$root/../shared/bench" && pwd)"
-export BENCH_WORK="${BENCH_WORK:-$root/.bench-work}"
-mkdir -p "$BENCH_WORK/results"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 engines="strata,clickhouse,duckdb"
 repeat=5
@@ -48,18 +45,8 @@ if [ "$parse" = 1 ]; then
 fi
 
 port="${STRATA_BENCH_PORT:-18181}"
-server_pid=""
-data_dir=""
-stop_server() {
-  if [ -n "$server_pid" ]; then
-    kill "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-    server_pid=""
-  fi
-  if [ -n "$data_dir" ]; then rm -rf "$data_dir"; data_dir=""; fi
-}
 cleanup() {
-  stop_server
+  stop_strata_server
   if [[ ",$engines," == *",clickhouse,"* ]]; then
     "$shared_bench/peers/clickhouse/stop.sh" >/dev/null 2>&1 || true
   fi
@@ -78,16 +65,7 @@ for run in $(seq 1 "$repeat"); do
   strata_peak=null
   strata_rows=null
   if [[ ",$engines," == *",strata,"* ]]; then
-    data_dir="$(mktemp -d "$BENCH_WORK/strata-data-XXXXXX")"
-    "$root/build/release/strata" serve --data-dir "$data_dir" --http-bind "127.0.0.1:$port" \
-      --log-level warn &
-    server_pid=$!
-    up=0
-    for _ in $(seq 1 100); do
-      if curl -sf "http://127.0.0.1:$port/health" >/dev/null 2>&1; then up=1; break; fi
-      sleep 0.1
-    done
-    if [ "$up" != 1 ]; then echo "bench/ingest.sh: strata did not start on port $port" >&2; exit 1; fi
+    start_strata_server "$port" strata-data
   fi
   result="$BENCH_WORK/results/ingest-$stamp-run$run.json"
   STRATA_URL="http://127.0.0.1:$port" node "$shared_bench/ingest.mjs" --engines "$engines" \
@@ -100,7 +78,7 @@ for run in $(seq 1 "$repeat"); do
         catch { console.log("null"); } });')
     wal_bytes=$(du -sb "$data_dir/wal" | cut -f1)
     echo "   strata: rows in buffer=$strata_rows peak RSS=$((strata_peak / 1024)) MiB WAL bytes=$wal_bytes"
-    stop_server
+    stop_strata_server
   fi
   [ "$run" -gt 1 ] && echo "," >> "$runs_file"
   printf '{"result": "%s", "strata_peak_rss_kib": %s, "strata_rows": %s}\n' \

@@ -12,10 +12,7 @@
 # Environment: BENCH_WORK (default .bench-work in the repository, git-ignored), and the data set
 # parameters of ../shared/bench/setup.sh (BENCH_HOSTS, BENCH_HOURS, ...).
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-shared_bench="$(cd "$root/../shared/bench" && pwd)"
-export BENCH_WORK="${BENCH_WORK:-$root/.bench-work}"
-mkdir -p "$BENCH_WORK/results"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 engines="strata,duckdb,clickhouse"
 rounds=5
@@ -43,14 +40,8 @@ echo "== building (release) and preparing the data set"
 "$shared_bench/setup.sh" >/dev/null
 
 port="${STRATA_BENCH_PORT:-18181}"
-server_pid=""
-data_dir=""
 cleanup() {
-  if [ -n "$server_pid" ]; then
-    kill "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  if [ -n "$data_dir" ]; then rm -rf "$data_dir"; fi
+  stop_strata_server
   if has clickhouse; then "$shared_bench/peers/clickhouse/stop.sh" >/dev/null 2>&1 || true; fi
 }
 trap cleanup EXIT
@@ -69,16 +60,7 @@ fi
 
 if has strata; then
   echo "== strata: fresh server on 127.0.0.1:$port, ingesting the data set"
-  data_dir="$(mktemp -d "$BENCH_WORK/strata-query-XXXXXX")"
-  "$root/build/release/strata" serve --data-dir "$data_dir" --http-bind "127.0.0.1:$port" \
-    --log-level warn &
-  server_pid=$!
-  up=0
-  for _ in $(seq 1 100); do
-    if curl -sf "http://127.0.0.1:$port/health" >/dev/null 2>&1; then up=1; break; fi
-    sleep 0.1
-  done
-  if [ "$up" != 1 ]; then echo "bench/query.sh: strata did not start on port $port" >&2; exit 1; fi
+  start_strata_server "$port" strata-query
   STRATA_URL="http://127.0.0.1:$port" node "$shared_bench/ingest.mjs" --engines strata \
     --out "$BENCH_WORK/results/query-ingest-$(date -u +%Y-%m-%d-%H%M%S).json" 2>&1 |
     grep -E "rows in|SKIPPED|rror" || true

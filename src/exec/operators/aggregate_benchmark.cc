@@ -60,6 +60,26 @@ AggregateItem Call(std::string_view function, PhysicalExprPtr arg) {
   return item;
 }
 
+// Runs the aggregation once per iteration and checks the number of groups it produces.
+void RunAggregation(benchmark::State& state,
+                    const ExecutionPlanPtr& plan,
+                    int64_t expected_groups,
+                    int64_t rows) {
+  auto context = std::make_shared<TaskContext>();
+  for (auto _ : state) {
+    auto stream = plan->Execute(0, context).value();
+    Batch batch;
+    int64_t groups = 0;
+    while (stream->Next(&batch).value()) {
+      groups += batch.length();
+    }
+    if (groups != expected_groups) {
+      state.SkipWithError("wrong number of groups");
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * rows);
+}
+
 void BM_GroupByDictionaryMaxAvg(benchmark::State& state) {
   auto schema = std::make_shared<Schema>(
       std::vector<Field>{{"host", TypeId::kDictionary, true}, {"usage", TypeId::kFloat64, true}});
@@ -86,19 +106,7 @@ void BM_GroupByDictionaryMaxAvg(benchmark::State& state) {
       MakeHashAggregateExec(
           mode, {{host, "host"}}, {Call("max", usage), Call("avg", usage)}, source)
           .value();
-  auto context = std::make_shared<TaskContext>();
-  for (auto _ : state) {
-    auto stream = plan->Execute(0, context).value();
-    Batch batch;
-    int64_t groups = 0;
-    while (stream->Next(&batch).value()) {
-      groups += batch.length();
-    }
-    if (groups != 100) {
-      state.SkipWithError("wrong number of groups");
-    }
-  }
-  state.SetItemsProcessed(state.iterations() * kRows);
+  RunAggregation(state, plan, 100, kRows);
 }
 BENCHMARK(BM_GroupByDictionaryMaxAvg)
     ->Arg(static_cast<int>(AggregateMode::kSingle))
@@ -159,19 +167,7 @@ void BM_DoubleGroupByTenAverages(benchmark::State& state) {
                             aggregates,
                             source)
           .value();
-  auto context = std::make_shared<TaskContext>();
-  for (auto _ : state) {
-    auto stream = plan->Execute(0, context).value();
-    Batch batch;
-    int64_t groups = 0;
-    while (stream->Next(&batch).value()) {
-      groups += batch.length();
-    }
-    if (groups != 1200) {
-      state.SkipWithError("wrong number of groups");
-    }
-  }
-  state.SetItemsProcessed(state.iterations() * kTotal);
+  RunAggregation(state, plan, 1200, kTotal);
 }
 BENCHMARK(BM_DoubleGroupByTenAverages)->Unit(benchmark::kMillisecond);
 
