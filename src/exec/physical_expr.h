@@ -49,6 +49,9 @@ std::string_view BinaryOpSymbol(BinaryOp op);
 
 // True for = <> < <= > >= and IS [NOT] DISTINCT FROM.
 bool IsComparison(BinaryOp op);
+// The comparison with its operands swapped: `a op b` is `b FlipComparison(op) a` (< and >, <= and
+// >= trade places; the others are symmetric). Other operators are returned unchanged.
+BinaryOp FlipComparison(BinaryOp op);
 
 enum class PhysicalExprKind : uint8_t {
   kColumn,          // input column by index

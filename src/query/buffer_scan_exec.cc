@@ -42,22 +42,6 @@ bool IsRangeComparison(BinaryOp op) {
   }
 }
 
-// `a op b` as `b op' a`.
-BinaryOp Flip(BinaryOp op) {
-  switch (op) {
-    case BinaryOp::kLt:
-      return BinaryOp::kGt;
-    case BinaryOp::kLtEq:
-      return BinaryOp::kGtEq;
-    case BinaryOp::kGt:
-      return BinaryOp::kLt;
-    case BinaryOp::kGtEq:
-      return BinaryOp::kLtEq;
-    default:
-      return op;
-  }
-}
-
 // A comparison of a column with a literal, normalized to `column op literal`.
 struct ColumnComparison {
   int column = -1;
@@ -75,7 +59,7 @@ std::optional<ColumnComparison> AsColumnComparison(const PhysicalExpr& e) {
     return ColumnComparison{l.column_index(), e.binary_op(), &r.literal()};
   }
   if (r.kind() == PhysicalExprKind::kColumn && l.kind() == PhysicalExprKind::kLiteral) {
-    return ColumnComparison{r.column_index(), Flip(e.binary_op()), &l.literal()};
+    return ColumnComparison{r.column_index(), exec::FlipComparison(e.binary_op()), &l.literal()};
   }
   return std::nullopt;
 }
@@ -280,39 +264,29 @@ absl::Status CheckColumnTypes(const BufferScanSpec& spec, const ChunkSnapshot& c
 // after another and stop as soon as no row is left (a tag filter, first, often leaves none in a
 // chunk). A later conjunct that cannot fail on a row runs over the physical rows and is
 // intersected with the kept ones; one that can (a division) runs only on a compacted copy of the
-// kept rows, so that the earlier conjuncts guard it.
+// kept rows, so that the earlier conjuncts guard it. REQUIRES: conjuncts is not empty.
 absl::StatusOr<exec::SelectionVector> SelectRows(
     const exec::Batch& batch, const std::vector<exec::PhysicalExprPtr>& conjuncts) {
   const int64_t n = batch.num_rows();
-  std::optional<exec::SelectionVector> selected;
-  for (const exec::PhysicalExprPtr& conjunct : conjuncts) {
-    if (!selected) {
-      STRATA_ASSIGN_OR_RETURN(selected, exec::EvaluatePredicate(*conjunct, batch));
-    } else if (exec::CannotFailPerRow(*conjunct)) {
+  STRATA_ASSIGN_OR_RETURN(exec::SelectionVector selected,
+                          exec::EvaluatePredicate(*conjuncts.front(), batch));
+  for (size_t c = 1; c < conjuncts.size() && !selected.empty(); ++c) {
+    const exec::PhysicalExpr& conjunct = *conjuncts[c];
+    if (exec::CannotFailPerRow(conjunct)) {
       // Over every physical row: a sequential pass over the columns it reads costs less than
       // gathering the kept rows, whose values are scattered over as many cache lines.
-      STRATA_ASSIGN_OR_RETURN(exec::Datum value, conjunct->Evaluate(batch));
-      STRATA_ASSIGN_OR_RETURN(selected, exec::SelectTrue(value, n, &*selected));
+      STRATA_ASSIGN_OR_RETURN(exec::Datum value, conjunct.Evaluate(batch));
+      STRATA_ASSIGN_OR_RETURN(selected, exec::SelectTrue(value, n, &selected));
     } else {
-      auto rows = std::make_shared<const exec::SelectionVector>(*std::move(selected));
+      auto rows = std::make_shared<const exec::SelectionVector>(std::move(selected));
       const exec::Batch kept = exec::Batch(batch.schema(), batch.columns(), n, rows).Compact();
-      STRATA_ASSIGN_OR_RETURN(exec::SelectionVector passed,
-                              exec::EvaluatePredicate(*conjunct, kept));
-      for (uint32_t& row : passed) {
+      STRATA_ASSIGN_OR_RETURN(selected, exec::EvaluatePredicate(conjunct, kept));
+      for (uint32_t& row : selected) {
         row = (*rows)[row];
       }
-      selected = std::move(passed);
-    }
-    if (selected->empty()) {
-      break;
     }
   }
-  if (!selected) {
-    exec::SelectionVector all(static_cast<size_t>(n));
-    std::iota(all.begin(), all.end(), 0u);
-    return all;
-  }
-  return *std::move(selected);
+  return selected;
 }
 
 // A comparison or IN list of a tag (dictionary-encoded) column with literals: evaluated on
@@ -353,7 +327,6 @@ struct ResolvedDynamicFilters {
   // The range of a scanned column, and `column >= min AND column <= max` over the scan schema.
   struct Range {
     int column = 0;
-    bool is_time = false;
     Scalar min;
     Scalar max;
     exec::PhysicalExprPtr filter;
@@ -432,8 +405,6 @@ absl::StatusOr<ResolvedDynamicFilters> ResolveDynamicFilters(const BufferScanSpe
     }
     ResolvedDynamicFilters::Range resolved_range;
     resolved_range.column = ref.column;
-    resolved_range.is_time =
-        spec.column_ids[static_cast<size_t>(ref.column)] == catalog::kTimeColumnId;
     resolved_range.min = range.min;
     resolved_range.max = range.max;
     exec::PhysicalExprPtr column = exec::MakeColumnExpr(ref.column, field.name, field.type);

@@ -92,22 +92,25 @@ bool GroupTable::TupleEquals(
   return true;
 }
 
+size_t GroupTable::ProbeTupleSlot(
+    const uint64_t* words, size_t n, size_t i, uint64_t mask, uint64_t hash) const {
+  const size_t slot_mask = tuple_slots_.size() - 1;
+  for (size_t slot = hash & slot_mask;; slot = (slot + 1) & slot_mask) {
+    const uint32_t entry = tuple_slots_[slot];
+    if (entry == 0 ||
+        (tuple_hashes_[entry - 1] == hash && TupleEquals(entry - 1, words, n, i, mask))) {
+      return slot;
+    }
+  }
+}
+
 int64_t GroupTable::FindTuple(
     const uint64_t* words, size_t n, size_t i, uint64_t mask, uint64_t hash) const {
   if (tuple_slots_.empty()) {
     return -1;
   }
-  const size_t slot_mask = tuple_slots_.size() - 1;
-  for (size_t slot = hash & slot_mask;; slot = (slot + 1) & slot_mask) {
-    uint32_t entry = tuple_slots_[slot];
-    if (entry == 0) {
-      return -1;
-    }
-    uint32_t g = entry - 1;
-    if (tuple_hashes_[g] == hash && TupleEquals(g, words, n, i, mask)) {
-      return g;
-    }
-  }
+  const uint32_t entry = tuple_slots_[ProbeTupleSlot(words, n, i, mask, hash)];
+  return static_cast<int64_t>(entry) - 1;
 }
 
 uint32_t GroupTable::FindOrInsertTuple(
@@ -115,17 +118,9 @@ uint32_t GroupTable::FindOrInsertTuple(
   if ((static_cast<size_t>(num_groups_) + 1) * 2 > tuple_slots_.size()) {
     GrowTupleSlots();
   }
-  const size_t slot_mask = tuple_slots_.size() - 1;
-  size_t slot = hash & slot_mask;
-  for (;; slot = (slot + 1) & slot_mask) {
-    uint32_t entry = tuple_slots_[slot];
-    if (entry == 0) {
-      break;
-    }
-    uint32_t g = entry - 1;
-    if (tuple_hashes_[g] == hash && TupleEquals(g, words, n, i, mask)) {
-      return g;
-    }
+  const size_t slot = ProbeTupleSlot(words, n, i, mask, hash);
+  if (tuple_slots_[slot] != 0) {
+    return tuple_slots_[slot] - 1;
   }
   const size_t k = columns_.size();
   const uint32_t g = num_groups_++;
@@ -362,8 +357,7 @@ void GroupTable::Insert(const std::vector<ColumnPtr>& keys,
     if (keys[c]->has_nulls() || keys[c]->type() == TypeId::kNull) {
       for (size_t i = 0; i < rows; ++i) {
         if (column_valid[i] == 0) {
-          masks[i] &= ~(uint64_t{1} << c);
-          words[c * rows + i] = 0;  // NULLs compare equal whatever was encoded
+          masks[i] &= ~(uint64_t{1} << c);  // EncodeColumn wrote word 0 for it
         }
       }
     }

@@ -87,6 +87,10 @@ class GroupTable {
   // words[c * n + i]; hashes[i] is the row's TupleHashes value and masks[i] its null mask.
   static void TupleHashes(
       const uint64_t* words, const uint64_t* masks, size_t k, size_t n, uint64_t* hashes);
+  // The slot holding the group whose key equals row i's, or the empty slot where it would go.
+  // REQUIRES: tuple_slots_ is not empty (and, being at most half full, has an empty slot).
+  size_t ProbeTupleSlot(
+      const uint64_t* words, size_t n, size_t i, uint64_t mask, uint64_t hash) const;
   // The group whose key equals row i's, inserting it when absent.
   uint32_t FindOrInsertTuple(
       const uint64_t* words, size_t n, size_t i, uint64_t mask, uint64_t hash);

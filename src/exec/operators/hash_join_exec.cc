@@ -2,6 +2,7 @@
 // GroupTable of its keys with per-key row chains; each right partition probes it. Left rows'
 // match flags are shared by the probes, and the last probe to finish emits the left rows that
 // depend on every probe (unmatched rows of LEFT/FULL joins, semi and anti joins).
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <numeric>
@@ -298,20 +299,21 @@ class HashJoinExec final : public PlanNode, public JoinExecParams {
                                 const std::vector<uint8_t>& null_key,
                                 TaskContext& context) const {
     auto value = std::make_shared<DynamicFilterValue>();
+    // The rows to range over: every row unless some key is NULL (no copy in the common case).
     SelectionVector rows;
-    bool all_rows = true;
-    for (size_t row = 0; row < null_key.size(); ++row) {
-      if (null_key[row]) {
-        all_rows = false;
-      } else {
-        rows.push_back(static_cast<uint32_t>(row));
+    const bool any_null = std::find(null_key.begin(), null_key.end(), 1) != null_key.end();
+    if (any_null) {
+      for (size_t row = 0; row < null_key.size(); ++row) {
+        if (!null_key[row]) {
+          rows.push_back(static_cast<uint32_t>(row));
+        }
       }
     }
-    value->no_rows = rows.empty();
+    value->no_rows = any_null ? rows.empty() : null_key.empty();
     if (!value->no_rows) {
       for (const ColumnPtr& key : keys) {
         STRATA_ASSIGN_OR_RETURN(std::optional<DynamicFilterValue::Range> range,
-                                KeyRange(key, all_rows ? nullptr : &rows));
+                                KeyRange(key, any_null ? &rows : nullptr));
         value->keys.push_back(std::move(range));
       }
     }

@@ -96,22 +96,7 @@ ExprPtr UnwrapCastInComparison(const Expr& e) {
   exec::BinaryOp op = e.binary_op;
   if (cast->kind != ExprKind::kCast) {
     std::swap(cast, literal);
-    switch (op) {  // c op x  ->  x op' c
-      case exec::BinaryOp::kLt:
-        op = exec::BinaryOp::kGt;
-        break;
-      case exec::BinaryOp::kLtEq:
-        op = exec::BinaryOp::kGtEq;
-        break;
-      case exec::BinaryOp::kGt:
-        op = exec::BinaryOp::kLt;
-        break;
-      case exec::BinaryOp::kGtEq:
-        op = exec::BinaryOp::kLtEq;
-        break;
-      default:
-        break;
-    }
+    op = exec::FlipComparison(op);  // c op x  ->  x op' c
   }
   if (cast->kind != ExprKind::kCast || cast->try_cast || cast->type != TypeId::kFloat64 ||
       cast->args[0]->type != TypeId::kInt64 || literal->kind != ExprKind::kLiteral ||
