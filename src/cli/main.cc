@@ -16,6 +16,7 @@
 #include "cli/flag_values.h"
 #include "cli/query_command.h"
 #include "common/logging.h"
+#include "exec/execution_plan.h"
 #include "fmt/format.h"
 #include "nlohmann/json.hpp"
 #include "server/http_client.h"
@@ -34,6 +35,8 @@ struct ServeFlags {
   std::string wal_max_segment_size = "64MiB";
   std::string write_buffer_limit = "8GiB";
   std::string query_memory_limit = "20%";
+  int query_partitions = 0;
+  int64_t query_min_rows_per_partition = exec::kDefaultMinRowsPerPartition;
   std::string partition_duration = "10m";
   int max_databases = 10000;
   int max_tables = 100000;
@@ -106,6 +109,18 @@ int RunServe(const ServeFlags& flags) {
   options.wal_max_segment_size = *segment_size;
   options.write_buffer_limit = *buffer_limit;
   options.query_memory_limit = *query_memory;
+  if (flags.query_partitions < 0 || flags.query_partitions > 1024) {
+    return Fail(absl::InvalidArgumentError(fmt::format(
+        "--query-partitions must be between 0 (one per core) and 1024, not {}",
+        flags.query_partitions)));
+  }
+  if (flags.query_min_rows_per_partition < 1) {
+    return Fail(absl::InvalidArgumentError(
+        fmt::format("--query-min-rows-per-partition must be at least 1, not {}",
+                    flags.query_min_rows_per_partition)));
+  }
+  options.query_partitions = flags.query_partitions;
+  options.query_min_rows_per_partition = flags.query_min_rows_per_partition;
   options.partition_duration_ns = partition->count();
 
   // Block the stop signals in every thread; the main thread waits for them with sigwait.
@@ -297,6 +312,19 @@ int main(int argc, char** argv) {
                    "and window functions, as a size or a percentage of the machine's memory; a "
                    "query needing more fails (0: no limit)")
       ->envname(env("QUERY_MEMORY_LIMIT"))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--query-partitions",
+                   serve.query_partitions,
+                   "Partitions a query's scans are split into, run in parallel (0: one per core)")
+      ->envname(env("QUERY_PARTITIONS"))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--query-min-rows-per-partition",
+                   serve.query_min_rows_per_partition,
+                   "Rows a scan must expect to read per partition before it uses more than one; "
+                   "smaller scans run on one thread")
+      ->envname(env("QUERY_MIN_ROWS_PER_PARTITION"))
       ->capture_default_str();
   serve_cmd
       ->add_option("--partition-duration",

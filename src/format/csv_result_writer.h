@@ -21,6 +21,7 @@ class CsvResultWriter final : public ResultWriter {
   void Begin(std::string* out) override;
   void WriteBatch(const RecordBatch& batch, std::string* out) override;
   void Finish(std::string* /*out*/) override {}
+  bool supports_fragments() const override { return true; }
 
  private:
   SchemaPtr schema_;

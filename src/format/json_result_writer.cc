@@ -139,6 +139,27 @@ void JsonResultWriter::WriteBatch(const RecordBatch& batch, std::string* out) {
   }
 }
 
+void JsonResultWriter::WriteFragment(const RecordBatch& batch, std::string* fragment) {
+  // Every row as one that follows others: preceded by ',' in the array layout.
+  rows_written_ = std::max<int64_t>(rows_written_, 1);
+  WriteBatch(batch, fragment);
+}
+
+void JsonResultWriter::AppendFragment(std::string* fragment, std::string* out) {
+  if (fragment->empty()) {
+    return;
+  }
+  if (layout_ == Layout::kArray && rows_written_ == 0) {
+    STRATA_DCHECK_EQ((*fragment)[0], ',');
+    out->append(*fragment, 1);
+  } else if (out->empty()) {
+    out->swap(*fragment);
+  } else {
+    out->append(*fragment);
+  }
+  rows_written_ = std::max<int64_t>(rows_written_, 1);
+}
+
 void JsonResultWriter::Finish(std::string* out) {
   if (layout_ == Layout::kArray) {
     out->push_back(']');

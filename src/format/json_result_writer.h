@@ -24,6 +24,11 @@ class JsonResultWriter final : public ResultWriter {
   void Begin(std::string* out) override;
   void WriteBatch(const RecordBatch& batch, std::string* out) override;
   void Finish(std::string* out) override;
+  bool supports_fragments() const override { return true; }
+  // In the array layout a fragment is its rows each preceded by ',', so that joining needs no
+  // copy: AppendFragment drops the first row's comma only when no row precedes it.
+  void WriteFragment(const RecordBatch& batch, std::string* fragment) override;
+  void AppendFragment(std::string* fragment, std::string* out) override;
 
  private:
   struct ColumnState {

@@ -42,6 +42,20 @@ void ResultWriter::CheckMatchesSchema(const RecordBatch& batch, const Schema& sc
 #endif
 }
 
+void ResultWriter::WriteFragment(const RecordBatch& batch, std::string* fragment) {
+  STRATA_CHECK(supports_fragments());
+  WriteBatch(batch, fragment);
+}
+
+void ResultWriter::AppendFragment(std::string* fragment, std::string* out) {
+  STRATA_CHECK(supports_fragments());
+  if (out->empty()) {
+    out->swap(*fragment);
+  } else {
+    out->append(*fragment);
+  }
+}
+
 absl::StatusOr<std::unique_ptr<ResultWriter>> ResultWriter::Create(ResultFormat format,
                                                                    SchemaPtr schema) {
   STRATA_CHECK(schema != nullptr);

@@ -38,6 +38,18 @@ class ResultWriter {
   // Appends what follows the rows ("]" for JSON, the whole table for pretty).
   virtual void Finish(std::string* out) = 0;
 
+  // Fragments let several writers encode one result in parallel, one per thread computing a part
+  // of it, and one writer join their output. Whether this writer's format allows it: JSON, JSON
+  // lines and CSV do (their rows are independent); the pretty table must see every row.
+  virtual bool supports_fragments() const { return false; }
+  // Appends `batch`'s rows to `*fragment` in a form that AppendFragment of any writer of the same
+  // format and schema can join into its output, at any point after its Begin.
+  // REQUIRES: supports_fragments().
+  virtual void WriteFragment(const RecordBatch& batch, std::string* fragment);
+  // Appends `*fragment` (WriteFragment's output) to `*out` as if WriteBatch had written its rows
+  // here. May take the fragment's bytes instead of copying them, leaving *fragment unspecified.
+  virtual void AppendFragment(std::string* fragment, std::string* out);
+
   // Bytes the writer holds between calls: the cells the pretty writer keeps until Finish; 0 for
   // the streaming writers. For memory accounting.
   virtual size_t buffered_bytes() const { return 0; }

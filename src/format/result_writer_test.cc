@@ -281,6 +281,65 @@ TEST_F(MultipleBatchesTest, StreamsBatchByBatch) {
   EXPECT_EQ(pretty.back(), Encode(ResultFormat::kPretty, schema_, batches_));
 }
 
+// Fragments written by separate writers (as the partitions of a query write them, each on its own
+// thread) and joined by a third give the output of one writer, in the order they are joined.
+TEST_F(MultipleBatchesTest, FragmentsJoinIntoTheSameOutput) {
+  for (ResultFormat format : {ResultFormat::kJson, ResultFormat::kJsonLines, ResultFormat::kCsv}) {
+    std::unique_ptr<ResultWriter> joiner = *ResultWriter::Create(format, schema_);
+    ASSERT_TRUE(joiner->supports_fragments()) << FormatName(format);
+    // Batches 0 and 2 from one writer, 1 and 3 from another; joined in batch order.
+    std::unique_ptr<ResultWriter> even = *ResultWriter::Create(format, schema_);
+    std::unique_ptr<ResultWriter> odd = *ResultWriter::Create(format, schema_);
+    std::vector<std::string> fragments;
+    for (size_t i = 0; i < batches_.size(); ++i) {
+      std::string fragment;
+      (i % 2 == 0 ? even : odd)->WriteFragment(batches_[i], &fragment);
+      fragments.push_back(std::move(fragment));
+    }
+    std::string out;
+    joiner->Begin(&out);
+    for (std::string& fragment : fragments) {
+      joiner->AppendFragment(&fragment, &out);
+    }
+    joiner->Finish(&out);
+    EXPECT_EQ(out, Encode(format, schema_, batches_)) << FormatName(format);
+
+    // Joined into an output that the caller cleared (sent) in between: pieces, not a copy.
+    std::unique_ptr<ResultWriter> streaming = *ResultWriter::Create(format, schema_);
+    std::string piece;
+    std::string sent;
+    streaming->Begin(&piece);
+    for (const RecordBatch& batch : batches_) {
+      std::string fragment;
+      odd->WriteFragment(batch, &fragment);
+      streaming->AppendFragment(&fragment, &piece);
+      sent += std::exchange(piece, "");
+    }
+    streaming->Finish(&piece);
+    EXPECT_EQ(sent + piece, Encode(format, schema_, batches_)) << FormatName(format);
+  }
+  std::unique_ptr<ResultWriter> pretty = *ResultWriter::Create(ResultFormat::kPretty, schema_);
+  EXPECT_FALSE(pretty->supports_fragments());
+}
+
+TEST(ResultWriterTest, JsonArrayOfOnlyEmptyFragmentsIsEmpty) {
+  SchemaPtr schema = SchemaOf({{"a", TypeId::kInt64}});
+  std::unique_ptr<ResultWriter> part = *ResultWriter::Create(ResultFormat::kJson, schema);
+  std::unique_ptr<ResultWriter> joiner = *ResultWriter::Create(ResultFormat::kJson, schema);
+  std::string fragment;
+  part->WriteFragment(Batch(schema, {Int64s({})}), &fragment);
+  EXPECT_EQ(fragment, "");
+  std::string out;
+  joiner->Begin(&out);
+  joiner->AppendFragment(&fragment, &out);
+  fragment.clear();
+  part->WriteFragment(Batch(schema, {Int64s({7})}), &fragment);
+  EXPECT_EQ(fragment, R"(,{"a":7})");
+  joiner->AppendFragment(&fragment, &out);
+  joiner->Finish(&out);
+  EXPECT_EQ(out, R"([{"a":7}])");
+}
+
 TEST(ResultWriterTest, JsonOmitsNullsButKeepsKeyOrder) {
   SchemaPtr schema =
       SchemaOf({{"a", TypeId::kInt64}, {"b", TypeId::kString}, {"c", TypeId::kBool}});

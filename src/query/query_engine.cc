@@ -4,6 +4,8 @@
 #include <chrono>
 #include <thread>
 
+#include "common/check.h"
+#include "common/status.h"
 #include "exec/operators.h"
 #include "fmt/format.h"
 #include "plan/binder.h"
@@ -73,11 +75,13 @@ exec::Batch TwoStringColumns(const std::vector<std::pair<std::string, std::strin
 
 QueryEngine::QueryEngine(const catalog::Catalog* catalog,
                          const buffer::WriteBuffer* buffer,
-                         std::shared_ptr<exec::MemoryPool> memory_pool)
+                         std::shared_ptr<exec::MemoryPool> memory_pool,
+                         QueryOptions defaults)
     : catalog_(catalog),
       buffer_(buffer),
       memory_pool_(memory_pool != nullptr ? std::move(memory_pool)
-                                          : std::make_shared<exec::MemoryPool>()) {}
+                                          : std::make_shared<exec::MemoryPool>()),
+      defaults_(std::move(defaults)) {}
 
 absl::StatusOr<QueryEngine::BoundQuery> QueryEngine::Bind(std::string_view database,
                                                           std::string_view sql,
@@ -92,13 +96,16 @@ absl::StatusOr<QueryEngine::BoundQuery> QueryEngine::Bind(std::string_view datab
     return statement.status();
   }
   auto context = std::make_shared<exec::TaskContext>();
-  int partitions = options.target_partitions;
+  int partitions =
+      options.target_partitions > 0 ? options.target_partitions : defaults_.target_partitions;
   if (partitions <= 0) {
     partitions = static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
   }
   context->set_target_partitions(partitions);
-  if (options.min_rows_per_partition > 0) {
-    context->set_min_rows_per_partition(options.min_rows_per_partition);
+  const int64_t min_rows = options.min_rows_per_partition > 0 ? options.min_rows_per_partition
+                                                              : defaults_.min_rows_per_partition;
+  if (min_rows > 0) {
+    context->set_min_rows_per_partition(min_rows);
   }
   context->set_memory_pool(memory_pool_);
   plan::OptimizerOptions optimizer;
@@ -188,11 +195,33 @@ absl::StatusOr<std::unique_ptr<QueryResult>> QueryEngine::Execute(
   }
   // Result names are the logical plan's (the physical plan keeps them, but say it once here).
   SchemaPtr result_schema = (*physical)->schema();
-  auto stream = exec::ExecuteStream(*physical, context);
-  if (!stream.ok()) {
-    return stream.status();
+  return std::make_unique<QueryResult>(result_schema, *std::move(physical), context);
+}
+
+QueryResult::~QueryResult() {
+  context_->Cancel();
+}
+
+absl::StatusOr<bool> QueryResult::Next(exec::Batch* batch) {
+  if (stream_ == nullptr) {
+    STRATA_CHECK(plan_ != nullptr && encoded_ == nullptr);
+    STRATA_ASSIGN_OR_RETURN(stream_, exec::ExecuteStream(std::move(plan_), context_));
   }
-  return std::make_unique<QueryResult>(result_schema, *std::move(stream), context);
+  return stream_->Next(batch);
+}
+
+absl::StatusOr<bool> QueryResult::NextEncoded(const exec::BatchEncoderFactory& make_encoder,
+                                              std::string* piece) {
+  if (encoded_ == nullptr) {
+    if (plan_ != nullptr) {
+      STRATA_ASSIGN_OR_RETURN(encoded_,
+                              exec::ExecuteEncoded(std::move(plan_), context_, make_encoder));
+    } else {
+      STRATA_CHECK(stream_ != nullptr);
+      encoded_ = exec::EncodeStream(std::move(stream_), make_encoder());
+    }
+  }
+  return encoded_->Next(piece);
 }
 
 }  // namespace strata::query

@@ -13,6 +13,7 @@
 #include "catalog/catalog.h"
 #include "columnar/schema.h"
 #include "exec/batch.h"
+#include "exec/batch_encoder.h"
 #include "exec/execution_plan.h"
 #include "exec/memory_pool.h"
 #include "exec/scalar.h"
@@ -32,24 +33,38 @@ struct QueryOptions {
   int64_t min_rows_per_partition = 0;
 };
 
-// A running query: its schema and a stream of result batches (dense, no selection). Destroying it
-// cancels whatever has not run yet.
+// A running query: its schema and a stream of result batches, or of their encoded bytes.
+// Nothing runs until the first Next or NextEncoded; destroying it cancels whatever has not run.
 class QueryResult {
  public:
+  // The result of running `plan`.
+  QueryResult(SchemaPtr schema, exec::ExecutionPlanPtr plan, std::shared_ptr<exec::TaskContext> context)
+      : schema_(std::move(schema)), plan_(std::move(plan)), context_(std::move(context)) {}
+  // A result already computed (EXPLAIN's rows).
   QueryResult(SchemaPtr schema,
               std::unique_ptr<exec::BatchStream> stream,
               std::shared_ptr<exec::TaskContext> context)
       : schema_(std::move(schema)), stream_(std::move(stream)), context_(std::move(context)) {}
-  ~QueryResult() { context_->Cancel(); }
+  ~QueryResult();
 
   const SchemaPtr& schema() const { return schema_; }
-  // Next result batch (false at the end). Errors (division by zero, cancellation) surface here.
-  absl::StatusOr<bool> Next(exec::Batch* batch) { return stream_->Next(batch); }
+  // Next result batch (false at the end); a batch may carry a selection. Errors (division by
+  // zero, cancellation) surface here.
+  absl::StatusOr<bool> Next(exec::Batch* batch);
+  // Next encoded piece (false at the end): the result's batches encoded by encoders from
+  // `make_encoder`, one per partition of the plan, each running on the thread that computes its
+  // partition (see exec::ExecuteEncoded). Pieces of a multi-partition plan come in no particular
+  // order, as its batches do. `make_encoder` is used at the first call only. Use either Next or
+  // NextEncoded on one result, not both.
+  absl::StatusOr<bool> NextEncoded(const exec::BatchEncoderFactory& make_encoder,
+                                   std::string* piece);
   void Cancel() { context_->Cancel(); }
 
  private:
   SchemaPtr schema_;
+  exec::ExecutionPlanPtr plan_;  // until a stream is started from it
   std::unique_ptr<exec::BatchStream> stream_;
+  std::unique_ptr<exec::EncodedStream> encoded_;
   std::shared_ptr<exec::TaskContext> context_;
 };
 
@@ -60,9 +75,12 @@ class QueryEngine {
   // operators buffer (sorts, aggregations, join build sides, window functions) from
   // `memory_pool`, shared by all queries of the engine (--query-memory-limit); a query that
   // needs more than the pool has left fails with ResourceExhausted. Null: no limit.
+  // `defaults` gives the target_partitions and min_rows_per_partition of queries whose own
+  // options leave them 0 (the server's --query-partitions and --query-min-rows-per-partition).
   QueryEngine(const catalog::Catalog* catalog,
               const buffer::WriteBuffer* buffer,
-              std::shared_ptr<exec::MemoryPool> memory_pool = nullptr);
+              std::shared_ptr<exec::MemoryPool> memory_pool = nullptr,
+              QueryOptions defaults = {});
 
   // The pool every query reserves from.
   const std::shared_ptr<exec::MemoryPool>& memory_pool() const { return memory_pool_; }
@@ -95,6 +113,7 @@ class QueryEngine {
   const catalog::Catalog* catalog_;
   const buffer::WriteBuffer* buffer_;
   const std::shared_ptr<exec::MemoryPool> memory_pool_;
+  const QueryOptions defaults_;
 };
 
 }  // namespace strata::query

@@ -7,6 +7,9 @@
 #include <memory>
 #include <utility>
 
+#include "common/check.h"
+#include "common/status.h"
+#include "exec/batch_encoder.h"
 #include "exec/memory_pool.h"
 #include "fmt/format.h"
 #include "format/result_writer.h"
@@ -138,54 +141,87 @@ absl::StatusOr<std::map<std::string, exec::Scalar>> ParamsFromJson(const json& p
   return out;
 }
 
-// The running query behind a streamed response: the engine's result, the format writer and the
-// first batch, which HandleSql fetched before answering so that its errors get a status code.
-// What the writer keeps between batches (the pretty table's cells) is reserved from the query
-// memory pool like the operators' buffers.
+// Encodes one partition's batches as fragments of the response (see ResultWriter), on the thread
+// that computes the partition.
+class FragmentEncoder final : public exec::BatchEncoder {
+ public:
+  explicit FragmentEncoder(std::unique_ptr<format::ResultWriter> writer)
+      : writer_(std::move(writer)) {}
+
+  absl::Status Encode(const exec::Batch& batch, std::string* out) override {
+    const exec::Batch dense = batch.has_selection() ? batch.Compact() : batch;
+    writer_->WriteFragment(*dense.ToRecordBatch(), out);
+    return absl::OkStatus();
+  }
+
+ private:
+  std::unique_ptr<format::ResultWriter> writer_;
+};
+
+// The running query behind a streamed response: the engine's result and the format writer. A
+// format whose rows are independent (JSON, JSON lines, CSV) is encoded in the partitions that
+// compute the result, in parallel, and `writer` only joins the fragments; the pretty table is
+// written here, from the batches. What the writer keeps between batches (the pretty table's
+// cells) is reserved from the query memory pool like the operators' buffers.
 struct QueryStream {
   std::unique_ptr<query::QueryResult> result;
   std::unique_ptr<format::ResultWriter> writer;
+  exec::BatchEncoderFactory make_encoder;  // set when the format supports fragments
   exec::MemoryReservation reservation;
-  std::optional<exec::Batch> first_batch;
-  bool begun = false;
+  std::string pending;  // what Start produced, not yet handed to Produce's caller
+  std::string piece;    // the fragment being joined
+  bool done = false;
 
-  absl::Status Write(const exec::Batch& batch, std::string* out) {
-    if (batch.length() == 0) {
-      return absl::OkStatus();
+  // Appends the encoding of the result's next rows to *out (the pretty writer keeps them until
+  // Finish instead); false at the end.
+  absl::StatusOr<bool> Pull(std::string* out) {
+    if (make_encoder) {
+      STRATA_ASSIGN_OR_RETURN(bool more, result->NextEncoded(make_encoder, &piece));
+      if (more) {
+        writer->AppendFragment(&piece, out);
+      }
+      return more;
     }
-    const exec::Batch dense = batch.has_selection() ? batch.Compact() : batch;
-    writer->WriteBatch(*dense.ToRecordBatch(), out);
-    return reservation.TryResize(static_cast<int64_t>(writer->buffered_bytes()));
+    exec::Batch batch;
+    STRATA_ASSIGN_OR_RETURN(bool more, result->Next(&batch));
+    if (more && batch.length() > 0) {
+      const exec::Batch dense = batch.has_selection() ? batch.Compact() : batch;
+      writer->WriteBatch(*dense.ToRecordBatch(), out);
+      STRATA_RETURN_IF_ERROR(
+          reservation.TryResize(static_cast<int64_t>(writer->buffered_bytes())));
+    }
+    return more;
+  }
+
+  // Runs the query up to its first rows, before the response commits to a status: most runtime
+  // errors (division by zero, a bad cast) show up there and still get a proper status and body.
+  absl::Status Start() {
+    writer->Begin(&pending);
+    STRATA_ASSIGN_OR_RETURN(bool more, Pull(&pending));
+    if (!more) {
+      writer->Finish(&pending);
+      done = true;
+    }
+    return absl::OkStatus();
   }
 
   absl::StatusOr<bool> Produce(std::string* out) {
-    if (!begun) {
-      begun = true;
-      writer->Begin(out);
-      if (!first_batch.has_value()) {
-        writer->Finish(out);
-        return false;
+    if (!pending.empty() || done) {
+      // The first rows go out at once.
+      if (out->empty()) {
+        out->swap(pending);
+      } else {
+        out->append(pending);
       }
-      absl::Status written = Write(*first_batch, out);
-      if (!written.ok()) {
-        return written;
-      }
-      first_batch.reset();
-      return true;  // the first rows go out at once
+      pending = std::string();
+      return !done;
     }
     while (out->size() < kStreamPieceBytes) {
-      exec::Batch batch;
-      absl::StatusOr<bool> more = result->Next(&batch);
-      if (!more.ok()) {
-        return more.status();
-      }
-      if (!*more) {
+      STRATA_ASSIGN_OR_RETURN(bool more, Pull(out));
+      if (!more) {
         writer->Finish(out);
+        done = true;
         return false;
-      }
-      absl::Status written = Write(batch, out);
-      if (!written.ok()) {
-        return written;
       }
     }
     return true;
@@ -320,17 +356,18 @@ void QueryApi::HandleSql(const HttpRequest& request, HttpResponse* response) con
     return;
   }
   stream->writer = *std::move(writer);
-  stream->reservation = exec::MemoryReservation(engine_->memory_pool(), "the pretty table");
-  // Run the query up to its first batch before committing to 200: most runtime errors (division
-  // by zero, a bad cast) show up there and still get a proper status and JSON body.
-  exec::Batch first;
-  absl::StatusOr<bool> more = stream->result->Next(&first);
-  if (!more.ok()) {
-    *response = StatusResponse(more.status());
-    return;
+  if (stream->writer->supports_fragments()) {
+    stream->make_encoder = [format = parsed.format, schema = stream->result->schema()] {
+      absl::StatusOr<std::unique_ptr<format::ResultWriter>> fragment_writer =
+          format::ResultWriter::Create(format, schema);
+      STRATA_CHECK(fragment_writer.ok());  // Create succeeded for the same format and schema
+      return std::make_unique<FragmentEncoder>(*std::move(fragment_writer));
+    };
   }
-  if (*more) {
-    stream->first_batch = std::move(first);
+  stream->reservation = exec::MemoryReservation(engine_->memory_pool(), "the pretty table");
+  if (absl::Status started = stream->Start(); !started.ok()) {
+    *response = StatusResponse(started);
+    return;
   }
   response->status = 200;
   response->content_type = std::string(format::ContentType(parsed.format));

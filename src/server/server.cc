@@ -146,7 +146,10 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Open(const ServerOptions& option
       impl->catalog.get(),
       impl->buffer.get(),
       std::make_shared<exec::MemoryPool>(query_memory_limit,
-                                         "raise --query-memory-limit, or add filters or a LIMIT"));
+                                         "raise --query-memory-limit, or add filters or a LIMIT"),
+      query::QueryOptions{.params = {},
+                          .target_partitions = options.query_partitions,
+                          .min_rows_per_partition = options.query_min_rows_per_partition});
   impl->api = std::make_unique<Api>(
       impl->write_path.get(),
       impl->catalog.get(),

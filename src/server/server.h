@@ -27,6 +27,10 @@ struct ServerOptions {
   // Memory all running queries together may reserve for sorts, aggregations, join build sides
   // and window functions (exec/memory_pool.h); a query that needs more fails. 0: no limit.
   uint64_t query_memory_limit = 0;
+  // Partitions a query's scans may be split into (0: one per core), and the rows a scan must
+  // expect per partition before it uses more than one (0: exec::kDefaultMinRowsPerPartition).
+  int query_partitions = 0;
+  int64_t query_min_rows_per_partition = 0;
   // When non-empty, API requests must carry `Authorization: Bearer <auth_token>`.
   std::string auth_token;
 };

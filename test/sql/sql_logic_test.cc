@@ -351,8 +351,9 @@ class InProcessBackend : public Backend {
 
   absl::StatusOr<QueryOutcome> Query(const std::string& sql, const std::string& types) override {
     // Every scan of more than one chunk is split, so that the small test tables still take the
-    // parallel paths (partial and final aggregation, partition merges) in-process; the server
-    // run (HTTP) uses the default and plans the same queries single-partition.
+    // parallel paths (partial and final aggregation, partition merges); the server run (HTTP)
+    // does the same with --query-min-rows-per-partition 1, which also encodes the results of
+    // multi-partition plans in the partitions (the fragments of format/result_writer.h).
     query::QueryOptions options;
     options.min_rows_per_partition = 1;
     auto result = engine_->Execute(kDatabase, sql, options);
@@ -856,7 +857,7 @@ absl::StatusOr<QueryOutcome> ResultRows(std::string_view csv,
 // values (see ResultRows). JSON writes NaN and infinities as null; they print as NaN here.
 class HttpBackend : public Backend {
  public:
-  HttpBackend() : server_(dir_.path() + "/data") {}
+  HttpBackend() : server_(dir_.path() + "/data", {"--query-min-rows-per-partition", "1"}) {}
 
   absl::Status Start() override {
     server_.Start();

@@ -2,8 +2,18 @@
 // Collect): results, errors, cancellation, early destruction and nested parallelism.
 #include <atomic>
 #include <condition_variable>
+#include <map>
 #include <mutex>
+#include <set>
+#include <string>
 #include <thread>
+#include <vector>
+
+#include "absl/strings/str_split.h"
+#include "common/status.h"
+#include "exec/batch_encoder.h"
+#include "fmt/format.h"
+#include "gmock/gmock.h"
 
 #include "exec/operators.h"
 #include "exec/operators/test_util.h"
@@ -175,6 +185,155 @@ TEST(ExecuteStreamTest, BackpressureBoundsWhatProducersRunAhead) {
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
   // One batch consumed; each producer may hold at most kMergeQueueDepth more plus one in hand.
   EXPECT_LE(source->counters()->batches_pulled.load(), 1 + 2 * (2 + 1));
+}
+
+// Writes each value as "<value>@<encoder id>;" and counts the encoders made and the threads
+// they ran on.
+struct EncoderLog {
+  std::mutex mu;
+  int encoders = 0;
+  std::set<std::thread::id> threads;
+};
+
+class TestEncoder final : public BatchEncoder {
+ public:
+  TestEncoder(int id, std::shared_ptr<EncoderLog> log) : id_(id), log_(std::move(log)) {}
+
+  absl::Status Encode(const Batch& batch, std::string* out) override {
+    {
+      std::lock_guard<std::mutex> lock(log_->mu);
+      log_->threads.insert(std::this_thread::get_id());
+    }
+    const Batch dense = batch.Compact();
+    for (int64_t row = 0; row < dense.length(); ++row) {
+      int64_t v = dense.column(0)->GetInt64(row);
+      if (v == failing_value) {
+        return absl::InvalidArgumentError(fmt::format("cannot encode {}", v));
+      }
+      *out += fmt::format("{}@{};", v, id_);
+    }
+    return absl::OkStatus();
+  }
+
+  int64_t failing_value = -1;
+
+ private:
+  int id_;
+  std::shared_ptr<EncoderLog> log_;
+};
+
+BatchEncoderFactory TestEncoders(std::shared_ptr<EncoderLog> log, int64_t failing_value = -1) {
+  return [log, failing_value] {
+    std::lock_guard<std::mutex> lock(log->mu);
+    auto encoder = std::make_unique<TestEncoder>(log->encoders++, log);
+    encoder->failing_value = failing_value;
+    return encoder;
+  };
+}
+
+// Every piece of an encoded stream, or its error (also for an endless one).
+absl::StatusOr<std::vector<std::string>> Pieces(EncodedStream& stream) {
+  std::vector<std::string> pieces;
+  for (;;) {
+    if (pieces.size() > 100000) {
+      return absl::InternalError("the encoded stream does not end");
+    }
+    std::string piece;
+    STRATA_ASSIGN_OR_RETURN(bool more, stream.Next(&piece));
+    if (!more) {
+      return pieces;
+    }
+    EXPECT_FALSE(piece.empty());
+    pieces.push_back(std::move(piece));
+  }
+}
+
+// Splits "v@e;v@e;" pieces into their values and checks that each piece came from one encoder,
+// and the values of one encoder from one partition (Source's partition p holds [8p, 8p + 8)).
+std::vector<std::string> DecodedValues(const std::vector<std::string>& pieces) {
+  std::vector<std::string> values;
+  std::map<int, std::set<int64_t>> partitions_of_encoder;
+  for (const std::string& piece : pieces) {
+    std::vector<std::string> entries = absl::StrSplit(piece, ';', absl::SkipEmpty());
+    for (const std::string& entry : entries) {
+      std::vector<std::string> parts = absl::StrSplit(entry, '@');
+      values.push_back(parts[0]);
+      partitions_of_encoder[std::stoi(parts[1])].insert(std::stoll(parts[0]) / 8);
+    }
+  }
+  for (const auto& [encoder, partitions] : partitions_of_encoder) {
+    EXPECT_EQ(partitions.size(), 1u) << "encoder " << encoder << " saw several partitions";
+  }
+  return Sorted(values);
+}
+
+TEST(ExecuteEncodedTest, EncodesEveryBatchOnceWithOneEncoderPerPartition) {
+  for (int iteration = 0; iteration < 20; ++iteration) {
+    auto log = std::make_shared<EncoderLog>();
+    MemoryExec::Options options;
+    options.delay = std::chrono::microseconds(100);
+    auto stream = ExecuteEncoded(Source(4, 4, options), NewContext(), TestEncoders(log));
+    ASSERT_TRUE(stream.ok()) << stream.status();
+    auto pieces = Pieces(**stream);
+    ASSERT_TRUE(pieces.ok()) << pieces.status();
+    EXPECT_EQ(pieces->size(), 16u);  // one piece per batch: nothing is dropped or merged
+    EXPECT_EQ(DecodedValues(*pieces), Range(0, 32));
+    EXPECT_EQ(log->encoders, 4);
+  }
+}
+
+TEST(ExecuteEncodedTest, PartitionsAreEncodedOffTheConsumersThread) {
+  auto log = std::make_shared<EncoderLog>();
+  MemoryExec::Options options;
+  options.delay = std::chrono::milliseconds(2);
+  auto stream = ExecuteEncoded(Source(4, 8, options), NewContext(), TestEncoders(log));
+  ASSERT_TRUE(stream.ok());
+  ASSERT_TRUE(Pieces(**stream).ok());
+  // The workers encoded some partitions: not everything ran on this thread.
+  std::lock_guard<std::mutex> lock(log->mu);
+  EXPECT_GT(log->threads.size(), 1u);
+}
+
+TEST(ExecuteEncodedTest, SinglePartitionIsEncodedInOrderOnTheCallersThread) {
+  auto log = std::make_shared<EncoderLog>();
+  auto stream = ExecuteEncoded(Source(1, 3), NewContext(), TestEncoders(log));
+  ASSERT_TRUE(stream.ok());
+  auto pieces = Pieces(**stream);
+  ASSERT_TRUE(pieces.ok());
+  EXPECT_THAT(*pieces, ::testing::ElementsAre("0@0;1@0;", "2@0;3@0;", "4@0;5@0;"));
+  std::lock_guard<std::mutex> lock(log->mu);
+  EXPECT_EQ(log->threads, std::set<std::thread::id>{std::this_thread::get_id()});
+}
+
+TEST(ExecuteEncodedTest, EmptyBatchesAndPartitionsGiveNoPieces) {
+  auto log = std::make_shared<EncoderLog>();
+  std::vector<std::vector<Batch>> parts(3);
+  parts[1].push_back(MakeBatch(IntSchema(), {Int64s({})}));
+  parts[2].push_back(MakeBatch(IntSchema(), {Int64s({9})}));
+  auto source = std::make_shared<MemoryExec>(IntSchema(), std::move(parts));
+  auto stream = ExecuteEncoded(source, NewContext(), TestEncoders(log));
+  ASSERT_TRUE(stream.ok());
+  auto pieces = Pieces(**stream);
+  ASSERT_TRUE(pieces.ok());
+  ASSERT_EQ(pieces->size(), 1u);
+  EXPECT_THAT((*pieces)[0], ::testing::StartsWith("9@"));
+}
+
+TEST(ExecuteEncodedTest, EncoderErrorSurfacesAndStopsTheOthers) {
+  for (int iteration = 0; iteration < 20; ++iteration) {
+    auto log = std::make_shared<EncoderLog>();
+    MemoryExec::Options options;
+    options.endless = true;
+    auto source = Source(4, 2, options);
+    // Partition 2 holds 8..11, repeated endlessly; 9 fails in its first batch.
+    auto stream = ExecuteEncoded(source, NewContext(), TestEncoders(log, /*failing_value=*/9));
+    ASSERT_TRUE(stream.ok());
+    auto pieces = Pieces(**stream);
+    ASSERT_FALSE(pieces.ok());
+    EXPECT_EQ(pieces.status(), absl::InvalidArgumentError("cannot encode 9"));
+    stream->reset();
+    EXPECT_EQ(source->counters()->open_streams.load(), 0);
+  }
 }
 
 // A coalesce of a union of coalesces of a union of coalesces...: every partition of the outer

@@ -18,7 +18,49 @@ class PlanOwningStream final : public BatchStream {
   std::unique_ptr<BatchStream> inner_;
 };
 
+// Encodes the batches of one stream in order.
+class SerialEncodedStream final : public EncodedStream {
+ public:
+  SerialEncodedStream(std::unique_ptr<BatchStream> stream, std::unique_ptr<BatchEncoder> encoder)
+      : stream_(std::move(stream)), encoder_(std::move(encoder)) {}
+
+  absl::StatusOr<bool> Next(std::string* piece) override {
+    piece->clear();
+    while (piece->empty()) {
+      Batch batch;
+      STRATA_ASSIGN_OR_RETURN(bool more, stream_->Next(&batch));
+      if (!more) {
+        return false;
+      }
+      if (batch.length() > 0) {
+        STRATA_RETURN_IF_ERROR(encoder_->Encode(batch, piece));
+      }
+    }
+    return true;
+  }
+
+ private:
+  std::unique_ptr<BatchStream> stream_;
+  std::unique_ptr<BatchEncoder> encoder_;
+};
+
 }  // namespace
+
+std::unique_ptr<EncodedStream> EncodeStream(std::unique_ptr<BatchStream> stream,
+                                            std::unique_ptr<BatchEncoder> encoder) {
+  return std::make_unique<SerialEncodedStream>(std::move(stream), std::move(encoder));
+}
+
+absl::StatusOr<std::unique_ptr<EncodedStream>> ExecuteEncoded(ExecutionPlanPtr plan,
+                                                              std::shared_ptr<TaskContext> context,
+                                                              BatchEncoderFactory make_encoder) {
+  if (plan->output_partitions() == 1) {
+    STRATA_ASSIGN_OR_RETURN(std::unique_ptr<BatchStream> stream,
+                            ExecuteStream(std::move(plan), std::move(context)));
+    return EncodeStream(std::move(stream), make_encoder());
+  }
+  return MergePartitionsEncoded(std::move(plan), std::move(context), std::move(make_encoder));
+}
 
 absl::StatusOr<std::unique_ptr<BatchStream>> ExecuteStream(ExecutionPlanPtr plan,
                                                            std::shared_ptr<TaskContext> context) {

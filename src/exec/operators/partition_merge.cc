@@ -15,16 +15,75 @@
 namespace strata::exec {
 namespace {
 
+// What a merge hands its consumer: the batches themselves.
+struct BatchItems {
+  using Item = Batch;
+  struct State {};
+
+  static State MakeState() { return {}; }
+  static absl::Status Map(State& /*state*/, Batch&& batch, Batch* item) {
+    *item = std::move(batch);
+    return absl::OkStatus();
+  }
+  static bool Empty(const Batch& batch) { return batch.length() == 0; }
+};
+
+// What an encoding merge hands its consumer: each batch's bytes, encoded by its partition's own
+// encoder on the thread that produced the batch.
+struct EncodedItems {
+  using Item = std::string;
+  using State = std::unique_ptr<BatchEncoder>;
+
+  explicit EncodedItems(BatchEncoderFactory make) : make_encoder(std::move(make)) {}
+  State MakeState() const { return make_encoder(); }
+  static absl::Status Map(State& encoder, Batch&& batch, std::string* item) {
+    item->clear();
+    return encoder->Encode(batch, item);
+  }
+  static bool Empty(const std::string& bytes) { return bytes.empty(); }
+
+  BatchEncoderFactory make_encoder;
+};
+
 // State shared by the consumer stream and the worker tasks. Worker tasks hold it by shared_ptr
 // because queued tasks may run after the consumer is gone; they then see `stopped` and leave.
+// `Items` turns a partition's batches into what the consumer receives (see BatchItems).
+template <typename Items>
 struct MergeState {
+  using Item = typename Items::Item;
+
   struct Partition {
     // Used only by the thread that claimed the partition (or the consumer's destructor once no
     // worker is active).
     std::unique_ptr<BatchStream> stream;
+    typename Items::State state;
     std::atomic<bool> claimed{false};
     int queued = 0;  // guarded by mu
   };
+
+  explicit MergeState(Items items_in) : items(std::move(items_in)) {}
+
+  // Pulls partition p's next non-empty item: false at its end.
+  absl::StatusOr<bool> NextItem(Partition& partition, Item* item) {
+    for (;;) {
+      Batch batch;
+      absl::StatusOr<bool> more = partition.stream->Next(&batch);
+      if (!more.ok() || !*more) {
+        return more;
+      }
+      if (batch.length() == 0) {
+        continue;
+      }
+      if (absl::Status mapped = items.Map(partition.state, std::move(batch), item); !mapped.ok()) {
+        return mapped;
+      }
+      if (!Items::Empty(*item)) {
+        return true;
+      }
+    }
+  }
+
+  Items items;
 
   ExecutionPlanPtr input;  // declared first: destroyed after the streams that point into it
   std::shared_ptr<TaskContext> context;
@@ -33,7 +92,7 @@ struct MergeState {
   std::mutex mu;
   std::condition_variable consumer_cv;      // a batch, an end, an error, or a worker leaving
   std::condition_variable producer_cv;      // queue space or stop
-  std::deque<std::pair<int, Batch>> ready;  // guarded by mu
+  std::deque<std::pair<int, Item>> ready;   // guarded by mu
   absl::Status error;                       // guarded by mu
   bool stopped = false;                     // guarded by mu
   int unfinished = 0;                       // guarded by mu
@@ -80,8 +139,8 @@ struct MergeState {
         Fail(std::move(cancelled));
         return;
       }
-      Batch batch;
-      absl::StatusOr<bool> more = partition.stream->Next(&batch);
+      Item item;
+      absl::StatusOr<bool> more = NextItem(partition, &item);
       if (!more.ok()) {
         Fail(std::move(more).status());
         return;
@@ -90,16 +149,13 @@ struct MergeState {
         Finish(p);
         return;
       }
-      if (batch.length() == 0) {
-        continue;
-      }
       {
         std::unique_lock<std::mutex> lock(mu);
         producer_cv.wait(lock, [&] { return stopped || partition.queued < kMergeQueueDepth; });
         if (stopped) {
           return;
         }
-        ready.emplace_back(p, std::move(batch));
+        ready.emplace_back(p, std::move(item));
         ++partition.queued;
       }
       consumer_cv.notify_one();
@@ -135,10 +191,16 @@ struct MergeState {
   }
 };
 
-class MergeStream final : public BatchStream {
+// The consumer side of a merge; Stream is the interface it implements (BatchStream or
+// EncodedStream), whose Next takes an Items::Item.
+template <typename Items, typename Stream>
+class MergeStream final : public Stream {
  public:
-  MergeStream(ExecutionPlanPtr input, std::shared_ptr<TaskContext> context)
-      : state_(std::make_shared<MergeState>()) {
+  using State = MergeState<Items>;
+  using Item = typename Items::Item;
+
+  MergeStream(ExecutionPlanPtr input, std::shared_ptr<TaskContext> context, Items items)
+      : state_(std::make_shared<State>(std::move(items))) {
     state_->input = std::move(input);
     state_->context = std::move(context);
   }
@@ -156,7 +218,7 @@ class MergeStream final : public BatchStream {
     }
   }
 
-  absl::StatusOr<bool> Next(Batch* batch) override {
+  absl::StatusOr<bool> Next(Item* item) override {
     if (!started_) {
       started_ = true;
       absl::Status status = Start();
@@ -165,7 +227,7 @@ class MergeStream final : public BatchStream {
         return status;
       }
     }
-    MergeState& s = *state_;
+    State& s = *state_;
     for (;;) {
       {
         std::unique_lock<std::mutex> lock(s.mu);
@@ -174,8 +236,8 @@ class MergeStream final : public BatchStream {
             return s.error;
           }
           if (!s.ready.empty()) {
-            auto& [p, ready_batch] = s.ready.front();
-            *batch = std::move(ready_batch);
+            auto& [p, ready_item] = s.ready.front();
+            *item = std::move(ready_item);
             --s.partitions[static_cast<size_t>(p)]->queued;
             s.ready.pop_front();
             lock.unlock();
@@ -204,8 +266,8 @@ class MergeStream final : public BatchStream {
         }
       }
       // Consumer help: pull from our own partition on this thread.
-      MergeState::Partition& partition = *s.partitions[static_cast<size_t>(own_)];
-      absl::StatusOr<bool> more = partition.stream->Next(batch);
+      typename State::Partition& partition = *s.partitions[static_cast<size_t>(own_)];
+      absl::StatusOr<bool> more = s.NextItem(partition, item);
       if (!more.ok()) {
         s.Fail(more.status());
         return std::move(more).status();
@@ -215,19 +277,18 @@ class MergeStream final : public BatchStream {
         own_ = -1;
         continue;
       }
-      if (batch->length() > 0) {
-        return true;
-      }
+      return true;
     }
   }
 
  private:
   absl::Status Start() {
-    MergeState& s = *state_;
+    State& s = *state_;
     int n = s.input->output_partitions();
     s.partitions.reserve(static_cast<size_t>(n));
     for (int p = 0; p < n; ++p) {
-      auto partition = std::make_unique<MergeState::Partition>();
+      auto partition = std::make_unique<typename State::Partition>();
+      partition->state = s.items.MakeState();
       absl::StatusOr<std::unique_ptr<BatchStream>> stream = s.input->Execute(p, s.context);
       if (!stream.ok()) {
         return stream.status();
@@ -241,12 +302,12 @@ class MergeStream final : public BatchStream {
     // than partitions suffices.
     int workers = std::min(n - 1, scheduler.num_threads());
     for (int i = 0; i < workers; ++i) {
-      scheduler.Submit([state = state_] { MergeState::RunWorker(state); });
+      scheduler.Submit([state = state_] { State::RunWorker(state); });
     }
     return absl::OkStatus();
   }
 
-  std::shared_ptr<MergeState> state_;
+  std::shared_ptr<State> state_;
   bool started_ = false;
   int own_ = -1;  // the partition this consumer claimed and pulls from, or -1
 };
@@ -255,7 +316,15 @@ class MergeStream final : public BatchStream {
 
 std::unique_ptr<BatchStream> MergePartitions(ExecutionPlanPtr input,
                                              std::shared_ptr<TaskContext> context) {
-  return std::make_unique<MergeStream>(std::move(input), std::move(context));
+  return std::make_unique<MergeStream<BatchItems, BatchStream>>(
+      std::move(input), std::move(context), BatchItems{});
+}
+
+std::unique_ptr<EncodedStream> MergePartitionsEncoded(ExecutionPlanPtr input,
+                                                      std::shared_ptr<TaskContext> context,
+                                                      BatchEncoderFactory make_encoder) {
+  return std::make_unique<MergeStream<EncodedItems, EncodedStream>>(
+      std::move(input), std::move(context), EncodedItems(std::move(make_encoder)));
 }
 
 }  // namespace strata::exec

@@ -11,11 +11,12 @@
 #include <memory>
 
 #include "absl/status/statusor.h"
+#include "exec/batch_encoder.h"
 #include "exec/execution_plan.h"
 
 namespace strata::exec {
 
-// Batches each partition may have queued before its producer waits (backpressure).
+// Batches (or encoded pieces) each partition may have queued before its producer waits (backpressure).
 inline constexpr int kMergeQueueDepth = 2;
 
 // A stream of the batches of every partition of `input`, in arbitrary order. Nothing runs until
@@ -24,5 +25,11 @@ inline constexpr int kMergeQueueDepth = 2;
 // (each finishes at most the batch it is computing) and waits for them, so no work outlives it.
 std::unique_ptr<BatchStream> MergePartitions(ExecutionPlanPtr input,
                                              std::shared_ptr<TaskContext> context);
+
+// The same merge, handing out encoded bytes instead of batches: each partition's batches are
+// encoded by that partition's own encoder (from `make_encoder`) on the thread that computed them.
+std::unique_ptr<EncodedStream> MergePartitionsEncoded(ExecutionPlanPtr input,
+                                                      std::shared_ptr<TaskContext> context,
+                                                      BatchEncoderFactory make_encoder);
 
 }  // namespace strata::exec
