@@ -26,8 +26,8 @@ std::string SegmentPath(const std::string& directory, uint64_t first_sequence) {
 }  // namespace
 
 absl::Status PosixError(std::string_view operation, std::string_view path, int error) {
-  return absl::ErrnoToStatus(error,
-                             fmt::format("{} {}: {}", operation, path, std::strerror(error)));
+  // ErrnoToStatus appends ": <strerror>" itself.
+  return absl::ErrnoToStatus(error, fmt::format("{} {}", operation, path));
 }
 
 absl::Status SyncDirectory(const std::string& directory) {
