@@ -12,7 +12,8 @@ STRATA_PACKAGES=(
   libspdlog-dev      # structured logging
   libcli11-dev       # command line
   libboost-dev       # Boost.Beast / Asio for HTTP
-  libzstd-dev zlib1g-dev   # compression (gzip request bodies; zstd for Parquet later)
+  libzstd-dev zlib1g-dev   # compression: gzip request bodies; ZSTD and GZIP Parquet pages
+  libsnappy-dev      # SNAPPY Parquet pages, the codec most other Parquet writers default to
   nlohmann-json3-dev # JSON in the HTTP API
   libre2-dev         # regular expressions
   libreadline-dev    # line editing and history in the `strata query` shell
