@@ -136,11 +136,12 @@ int64_t TableBuffer::PartitionStart(int64_t time, int64_t duration) {
                                                      : static_cast<int64_t>(start);
 }
 
-int64_t TableBuffer::Apply(const TableWrite& write) {
+int64_t TableBuffer::Apply(const TableWrite& write, uint64_t sequence) {
   std::lock_guard lock(mu_);
   ++write_epoch_;
   touched_partitions_.clear();
   const CellValue* cells = write.cells.data();
+  const bool check_persisted = sequence != 0 && !persisted_.empty();
   Partition* partition = nullptr;
   for (uint32_t i = 0; i < write.rows.size(); ++i) {
     const RowRef& row = write.rows[i];
@@ -148,13 +149,25 @@ int64_t TableBuffer::Apply(const TableWrite& write) {
       ++dropped_cells_;
       continue;
     }
-    uint32_t series = ResolveSeries(write, cells + row.cell_begin, cells + row.cell_end);
     if (partition == nullptr || row.time < partition->start || row.time > partition->last) {
+      if (check_persisted && IsPersisted(row.time, sequence)) {
+        // Replay of a record whose rows of this window are already in persisted files.
+        ++skipped_persisted_rows_;
+        partition = nullptr;
+        continue;
+      }
       partition = PartitionFor(row.time);
     }
+    uint32_t series = ResolveSeries(write, cells + row.cell_begin, cells + row.cell_end);
     if (partition->write_epoch != write_epoch_) {
       partition->write_epoch = write_epoch_;
       touched_partitions_.push_back(partition);
+      if (sequence != 0) {
+        if (partition->min_sequence == 0) {
+          partition->min_sequence = sequence;
+        }
+        partition->max_sequence = sequence;
+      }
     }
     if (partition != run_partition_) {
       FlushRun(write);
@@ -192,6 +205,10 @@ int64_t TableBuffer::Apply(const TableWrite& write) {
     partitions_memory_bytes_ -= touched->memory_bytes;
     touched->memory_bytes = bytes;
   }
+  return UpdateMemoryUsage();
+}
+
+int64_t TableBuffer::UpdateMemoryUsage() {
   size_t total = partitions_memory_bytes_ + TableLevelMemoryUsage();
   auto delta = static_cast<int64_t>(total) - static_cast<int64_t>(memory_bytes_);
   memory_bytes_ = total;
@@ -630,7 +647,8 @@ size_t TableBuffer::TableLevelMemoryUsage() {
       series_tag_begin_.capacity() * sizeof(uint32_t) +
       series_last_chunk_.capacity() * sizeof(uint64_t) + columns_.capacity() * sizeof(TableColumn) +
       dense_slots_.capacity() * sizeof(int32_t) +
-      partitions_.size() * (sizeof(int64_t) + sizeof(void*) + 16);
+      (partitions_.size() + frozen_.size()) * (sizeof(int64_t) + sizeof(void*) + 16) +
+      persisted_.size() * (sizeof(int64_t) + sizeof(PersistedWindow) + 16);
   for (const TableColumn& column : columns_) {
     if (column.dictionary != nullptr) {
       bytes += sizeof(StringDictionary) + column.dictionary->MemoryUsage();
@@ -649,45 +667,163 @@ size_t TableBuffer::TableLevelMemoryUsage() {
   return bytes;
 }
 
-std::vector<ChunkSnapshotPtr> TableBuffer::Snapshot(int64_t min_time, int64_t max_time) const {
-  std::lock_guard lock(mu_);
-  std::vector<ChunkSnapshotPtr> snapshots;
-  if (min_time > max_time) {
-    return snapshots;
-  }
-  // One lease for all chunks: it holds a reader on each chunk's columns and on the current
-  // generation of every tag dictionary (older generations are never modified).
+std::shared_ptr<ReadLease> TableBuffer::NewLease() const {
+  // One lease for all chunks of a snapshot: it holds a reader on each chunk's columns and on the
+  // current generation of every tag dictionary (older generations are never modified).
   auto lease = std::make_shared<ReadLease>();
   for (const TableColumn& column : columns_) {
     if (column.readers != nullptr) {
       lease->Hold(column.readers);
     }
   }
+  return lease;
+}
+
+void TableBuffer::SnapshotPartition(const Partition& partition,
+                                    int64_t min_time,
+                                    int64_t max_time,
+                                    const std::shared_ptr<ReadLease>& lease,
+                                    std::vector<ChunkSnapshotPtr>* out) const {
+  for (const std::unique_ptr<BufferChunk>& chunk : partition.chunks) {
+    if (chunk->min_time() <= max_time && chunk->max_time() >= min_time) {
+      out->push_back(chunk->Snapshot(database_id_, table_id_, slot_column_ids_, slot_order_, lease));
+    }
+  }
+}
+
+std::vector<ChunkSnapshotPtr> TableBuffer::Snapshot(int64_t min_time, int64_t max_time) const {
+  std::lock_guard lock(mu_);
+  std::vector<ChunkSnapshotPtr> snapshots;
+  if (min_time > max_time) {
+    return snapshots;
+  }
+  std::shared_ptr<ReadLease> lease = NewLease();
+  // Frozen partitions (being persisted) first: they hold the older rows of their windows.
+  for (const auto& [id, frozen] : frozen_) {
+    if (frozen->start <= max_time && frozen->last >= min_time) {
+      SnapshotPartition(*frozen, min_time, max_time, lease, &snapshots);
+    }
+  }
   for (auto it = partitions_.lower_bound(PartitionStart(min_time, options_.partition_duration_ns));
        it != partitions_.end() && it->first <= max_time;
        ++it) {
-    for (const std::unique_ptr<BufferChunk>& chunk : it->second->chunks) {
-      if (chunk->min_time() <= max_time && chunk->max_time() >= min_time) {
-        snapshots.push_back(
-            chunk->Snapshot(database_id_, table_id_, slot_column_ids_, slot_order_, lease));
-      }
-    }
+    SnapshotPartition(*it->second, min_time, max_time, lease, &snapshots);
   }
   return snapshots;
+}
+
+std::vector<FrozenPartition> TableBuffer::Freeze(int64_t max_last, int64_t* memory_delta) {
+  std::lock_guard lock(mu_);
+  std::vector<FrozenPartition> frozen;
+  std::shared_ptr<ReadLease> lease;
+  for (auto it = partitions_.begin(); it != partitions_.end() && it->second->last <= max_last;) {
+    if (lease == nullptr) {
+      lease = NewLease();
+    }
+    std::unique_ptr<Partition> partition = std::move(it->second);
+    it = partitions_.erase(it);
+    // No row is added or merged any more: the duplicate index can go.
+    partition->index = {};
+    const size_t bytes = PartitionMemoryUsage(*partition);
+    partitions_memory_bytes_ += bytes;
+    partitions_memory_bytes_ -= partition->memory_bytes;
+    partition->memory_bytes = bytes;
+
+    FrozenPartition out;
+    out.freeze_id = next_freeze_id_++;
+    out.start = partition->start;
+    out.last = partition->last;
+    out.min_sequence = partition->min_sequence;
+    out.max_sequence = partition->max_sequence;
+    out.rows = partition->rows;
+    SnapshotPartition(*partition,
+                      std::numeric_limits<int64_t>::min(),
+                      std::numeric_limits<int64_t>::max(),
+                      lease,
+                      &out.chunks);
+    frozen_.emplace(out.freeze_id, std::move(partition));
+    frozen.push_back(std::move(out));
+  }
+  *memory_delta = UpdateMemoryUsage();
+  return frozen;
+}
+
+int64_t TableBuffer::Release(uint64_t freeze_id) {
+  std::lock_guard lock(mu_);
+  auto it = frozen_.find(freeze_id);
+  if (it == frozen_.end()) {
+    return 0;
+  }
+  rows_ -= it->second->rows;
+  partitions_memory_bytes_ -= it->second->memory_bytes;
+  frozen_.erase(it);
+  return UpdateMemoryUsage();
+}
+
+void TableBuffer::SetPersistedThrough(int64_t start, int64_t last, uint64_t sequence) {
+  std::lock_guard lock(mu_);
+  PersistedWindow& window = persisted_[start];
+  window.last = std::max(window.last, last);
+  window.sequence = std::max(window.sequence, sequence);
+  // The span, saturated: IsPersisted only needs an upper bound.
+  const __int128 span = static_cast<__int128>(window.last) - start;
+  longest_persisted_window_ = std::max<int64_t>(
+      longest_persisted_window_,
+      span > std::numeric_limits<int64_t>::max() ? std::numeric_limits<int64_t>::max()
+                                                 : static_cast<int64_t>(span));
+}
+
+bool TableBuffer::IsPersisted(int64_t time, uint64_t sequence) const {
+  // Windows recorded with another partition duration may overlap: check every window that starts
+  // at most the longest span before `time`.
+  for (auto it = persisted_.upper_bound(time); it != persisted_.begin();) {
+    --it;
+    if (static_cast<__int128>(time) - it->first > longest_persisted_window_) {
+      break;
+    }
+    if (time <= it->second.last && sequence <= it->second.sequence) {
+      return true;
+    }
+  }
+  return false;
+}
+
+uint64_t TableBuffer::MinSequence() const {
+  std::lock_guard lock(mu_);
+  uint64_t min = std::numeric_limits<uint64_t>::max();
+  for (const auto& [start, partition] : partitions_) {
+    if (partition->min_sequence != 0) {
+      min = std::min(min, partition->min_sequence);
+    }
+  }
+  for (const auto& [id, partition] : frozen_) {
+    if (partition->min_sequence != 0) {
+      min = std::min(min, partition->min_sequence);
+    }
+  }
+  return min;
 }
 
 TableStats TableBuffer::Stats() const {
   std::lock_guard lock(mu_);
   TableStats stats;
   stats.rows = rows_;
-  stats.partitions = static_cast<int64_t>(partitions_.size());
-  for (const auto& [start, partition] : partitions_) {
-    stats.chunks += static_cast<int64_t>(partition->chunks.size());
-    for (const std::unique_ptr<BufferChunk>& chunk : partition->chunks) {
+  stats.partitions = static_cast<int64_t>(partitions_.size() + frozen_.size());
+  stats.frozen_partitions = static_cast<int64_t>(frozen_.size());
+  auto add = [&](const Partition& partition) {
+    stats.chunks += static_cast<int64_t>(partition.chunks.size());
+    for (const std::unique_ptr<BufferChunk>& chunk : partition.chunks) {
       stats.min_time = std::min(stats.min_time, chunk->min_time());
       stats.max_time = std::max(stats.max_time, chunk->max_time());
     }
+  };
+  for (const auto& [start, partition] : partitions_) {
+    add(*partition);
   }
+  for (const auto& [id, partition] : frozen_) {
+    add(*partition);
+  }
+  stats.skipped_persisted_rows = skipped_persisted_rows_;
   stats.series = series_.size();
   stats.merged_rows = merged_rows_;
   stats.dropped_cells = dropped_cells_;

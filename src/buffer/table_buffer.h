@@ -37,6 +37,10 @@ struct TableStats {
   int64_t series = 0;
   // Rows that were duplicates of a buffered point (same series and time) and merged into it.
   int64_t merged_rows = 0;
+  // Partitions frozen for persistence and not yet released (included in rows and chunks).
+  int64_t frozen_partitions = 0;
+  // Rows Apply skipped because their window was already persisted (WAL replay).
+  int64_t skipped_persisted_rows = 0;
   // Cells ignored because they contradicted the type the table's column already has (or were
   // malformed); the catalog prevents this, so anything but 0 points at a bug upstream.
   int64_t dropped_cells = 0;
@@ -44,6 +48,21 @@ struct TableStats {
   int64_t dictionary_copies = 0;
   // Approximate bytes held, as counted in WriteBuffer::memory_usage().
   int64_t memory_bytes = 0;
+};
+
+// A partition taken out of the writable set to be persisted (TableBuffer::Freeze). Its chunks no
+// longer change; later rows for its time window start a new partition. Queries keep seeing it
+// until it is released, once its rows are durable elsewhere.
+struct FrozenPartition {
+  uint64_t freeze_id = 0;
+  int64_t start = 0;
+  int64_t last = 0;  // the window's last nanosecond (inclusive)
+  // The WAL sequences of the first and last writes into it: every WAL record up to max_sequence
+  // that wrote a row of this window is in it (or in an earlier frozen partition of the window).
+  uint64_t min_sequence = 0;
+  uint64_t max_sequence = 0;
+  int64_t rows = 0;
+  std::vector<ChunkSnapshotPtr> chunks;
 };
 
 // Thread-safe: Apply, Snapshot and Stats take the table's lock, so writes to one table are
@@ -60,8 +79,21 @@ class TableBuffer {
 
   // Appends the rows of `write` in order, merging duplicate points (same tag set and time) into
   // the buffered row, the later value winning per field. Never fails: malformed cells are dropped
-  // and counted. Returns the change in memory usage, in bytes.
-  int64_t Apply(const TableWrite& write);
+  // and counted. `sequence` is the WAL record's (0: none, as in tests); a row of a window already
+  // persisted through that sequence (SetPersistedThrough) is skipped, as replay needs. Returns the
+  // change in memory usage, in bytes.
+  int64_t Apply(const TableWrite& write, uint64_t sequence = 0);
+
+  // Freezes every writable partition whose last nanosecond is <= max_last and returns them, in
+  // time order; *memory_delta gets the change in memory usage (their duplicate indexes go).
+  std::vector<FrozenPartition> Freeze(int64_t max_last, int64_t* memory_delta);
+  // Drops frozen partition `freeze_id` (its rows are persisted) and returns the change in memory
+  // usage. Unknown ids are ignored.
+  int64_t Release(uint64_t freeze_id);
+  // Rows of WAL records up to `sequence` in [start, last] are persisted: Apply skips them.
+  void SetPersistedThrough(int64_t start, int64_t last, uint64_t sequence);
+  // The lowest WAL sequence of a row still buffered here (writable or frozen), or UINT64_MAX.
+  uint64_t MinSequence() const;
 
   // Returns snapshots of every chunk with a row in [min_time, max_time], in partition order.
   std::vector<ChunkSnapshotPtr> Snapshot(int64_t min_time, int64_t max_time) const;
@@ -115,7 +147,16 @@ class TableBuffer {
     int64_t rows = 0;
     uint64_t write_epoch = 0;
     size_t memory_bytes = 0;
+    uint64_t min_sequence = 0;  // of the writes into it (0 until one with a sequence)
+    uint64_t max_sequence = 0;
   };
+
+  // A persisted window (SetPersistedThrough).
+  struct PersistedWindow {
+    int64_t last;
+    uint64_t sequence;
+  };
+  bool IsPersisted(int64_t time, uint64_t sequence) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   uint32_t ResolveSeries(const TableWrite& write, const CellValue* begin, const CellValue* end)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -160,6 +201,15 @@ class TableBuffer {
   void NoteDroppedCell(uint32_t column_id, TypeId type) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   size_t PartitionMemoryUsage(const Partition& partition) const;
+  // Recomputes memory_bytes_ and returns its change.
+  int64_t UpdateMemoryUsage() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  std::shared_ptr<ReadLease> NewLease() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Appends snapshots of the partition's chunks with a row in [min_time, max_time].
+  void SnapshotPartition(const Partition& partition,
+                         int64_t min_time,
+                         int64_t max_time,
+                         const std::shared_ptr<ReadLease>& lease,
+                         std::vector<ChunkSnapshotPtr>* out) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   size_t TableLevelMemoryUsage() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const uint32_t database_id_;
@@ -188,6 +238,12 @@ class TableBuffer {
   std::vector<uint64_t> series_last_chunk_ ABSL_GUARDED_BY(mu_);
 
   absl::btree_map<int64_t, std::unique_ptr<Partition>> partitions_ ABSL_GUARDED_BY(mu_);
+  // Frozen partitions by freeze id (ids grow, so also in freezing order).
+  absl::btree_map<uint64_t, std::unique_ptr<Partition>> frozen_ ABSL_GUARDED_BY(mu_);
+  uint64_t next_freeze_id_ ABSL_GUARDED_BY(mu_) = 1;
+  // Persisted windows by start (several durations may have been used over time).
+  absl::btree_map<int64_t, PersistedWindow> persisted_ ABSL_GUARDED_BY(mu_);
+  int64_t longest_persisted_window_ ABSL_GUARDED_BY(mu_) = 0;
   std::vector<Partition*> touched_partitions_ ABSL_GUARDED_BY(mu_);  // scratch for one Apply
 
   // The pending run (see StartRun): rows of `write` (index and series) that become the next rows
@@ -207,6 +263,7 @@ class TableBuffer {
   uint64_t next_chunk_id_ ABSL_GUARDED_BY(mu_) = 1;
   int64_t rows_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t merged_rows_ ABSL_GUARDED_BY(mu_) = 0;
+  int64_t skipped_persisted_rows_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t dropped_cells_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t dictionary_copies_ ABSL_GUARDED_BY(mu_) = 0;
   size_t partitions_memory_bytes_ ABSL_GUARDED_BY(mu_) = 0;

@@ -35,14 +35,47 @@ WriteBuffer::WriteBuffer(WriteBufferOptions options) : options_(options) {
 
 WriteBuffer::~WriteBuffer() = default;
 
-void WriteBuffer::Apply(const WriteBatch& batch) {
+void WriteBuffer::Apply(const WriteBatch& batch, uint64_t sequence) {
   for (const TableWrite& write : batch.tables) {
     if (write.rows.empty()) {
       continue;
     }
     std::shared_ptr<TableBuffer> table = FindOrCreateTable(batch.database_id, write.table_id);
-    memory_bytes_.fetch_add(table->Apply(write), std::memory_order_relaxed);
+    memory_bytes_.fetch_add(table->Apply(write, sequence), std::memory_order_relaxed);
   }
+}
+
+std::vector<WriteBuffer::FrozenTablePartition> WriteBuffer::Freeze(int64_t max_last) {
+  std::vector<FrozenTablePartition> out;
+  for (const auto& [database_id, table_id] : tables()) {
+    std::shared_ptr<TableBuffer> table = FindTable(database_id, table_id);
+    int64_t delta = 0;
+    for (FrozenPartition& partition : table->Freeze(max_last, &delta)) {
+      out.push_back(FrozenTablePartition{database_id, table_id, std::move(partition)});
+    }
+    memory_bytes_.fetch_add(delta, std::memory_order_relaxed);
+  }
+  return out;
+}
+
+void WriteBuffer::Release(uint32_t database_id, uint32_t table_id, uint64_t freeze_id) {
+  if (std::shared_ptr<TableBuffer> table = FindTable(database_id, table_id)) {
+    memory_bytes_.fetch_add(table->Release(freeze_id), std::memory_order_relaxed);
+  }
+}
+
+void WriteBuffer::SetPersistedThrough(
+    uint32_t database_id, uint32_t table_id, int64_t start, int64_t last, uint64_t sequence) {
+  FindOrCreateTable(database_id, table_id)->SetPersistedThrough(start, last, sequence);
+}
+
+uint64_t WriteBuffer::MinSequence() const {
+  uint64_t min = std::numeric_limits<uint64_t>::max();
+  std::shared_lock lock(mu_);
+  for (const auto& [key, table] : tables_) {
+    min = std::min(min, table->MinSequence());
+  }
+  return min;
 }
 
 absl::Status WriteBuffer::CheckCapacity() const {

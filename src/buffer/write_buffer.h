@@ -41,7 +41,32 @@ class WriteBuffer {
   // even past the memory limit: a batch that reached the WAL must be applied (callers check
   // CheckCapacity() before accepting a write). Each table's rows of the batch become visible to
   // snapshots at once.
-  void Apply(const WriteBatch& batch);
+  // `sequence` is the batch's WAL record (0: none, as in tests): rows of windows already
+  // persisted through it are skipped (see SetPersistedThrough), and each partition remembers the
+  // sequences written into it, for MinSequence.
+  void Apply(const WriteBatch& batch, uint64_t sequence = 0);
+
+  // Persistence. A snapshot freezes the partitions it persists (their rows stay visible to
+  // queries), writes them elsewhere, then releases them; the WAL can drop every record below
+  // MinSequence().
+
+  // One frozen partition of a table (see TableBuffer::Freeze).
+  struct FrozenTablePartition {
+    uint32_t database_id = 0;
+    uint32_t table_id = 0;
+    FrozenPartition partition;
+  };
+  // Freezes, in every table, the writable partitions whose last nanosecond is <= max_last
+  // (INT64_MAX: all of them), in (database, table, time) order.
+  std::vector<FrozenTablePartition> Freeze(int64_t max_last);
+  // Drops a frozen partition once its rows are durable elsewhere.
+  void Release(uint32_t database_id, uint32_t table_id, uint64_t freeze_id);
+  // Before replay: rows in [start, last] of WAL records up to `sequence` are persisted, and Apply
+  // skips them.
+  void SetPersistedThrough(
+      uint32_t database_id, uint32_t table_id, int64_t start, int64_t last, uint64_t sequence);
+  // The lowest WAL sequence of any buffered row (frozen or not), or UINT64_MAX when none is.
+  uint64_t MinSequence() const;
 
   // Returns ResourceExhausted ("write buffer is full: ...") when memory_usage() has reached the
   // limit, else OK. Cheap (one atomic load): call it for every write request.

@@ -91,10 +91,10 @@ WriteBufferOptions SmallChunks(int64_t rows) {
   return options;
 }
 
-void ApplyRows(WriteBuffer* buffer, TableWriteBuilder* rows) {
+void ApplyRows(WriteBuffer* buffer, TableWriteBuilder* rows, uint64_t sequence = 0) {
   std::vector<TableWrite> tables;
   tables.push_back(rows->Build());
-  buffer->Apply(MakeWriteBatch(0, std::move(tables)));
+  buffer->Apply(MakeWriteBatch(0, std::move(tables)), sequence);
 }
 
 TEST(PartitionStartTest, FloorsTowardNegativeInfinity) {
@@ -568,6 +568,122 @@ TEST(WriteBufferTest, MemoryGrowsAndCapacityCheckFailsPastTheLimit) {
   more.Row(-1).Int64(kCount, 1);
   ApplyRows(&buffer, &more);
   EXPECT_EQ(buffer.table_stats(0, 1)->rows, rows_before + 1);
+}
+
+// Persistence: freezing closed windows, releasing them, and skipping persisted rows on replay.
+TEST(WriteBufferPersistenceTest, FreezeTakesClosedWindowsWhichStayVisibleUntilReleased) {
+  WriteBuffer buffer;
+  TableWriteBuilder rows(1);
+  rows.Row(1).Tag(kHost, "a").Int64(kCount, 1);
+  rows.Row(kTenMinutes + 1).Tag(kHost, "a").Int64(kCount, 2);
+  ApplyRows(&buffer, &rows, /*sequence=*/7);
+  rows.Row(2).Tag(kHost, "b").Int64(kCount, 3);
+  ApplyRows(&buffer, &rows, /*sequence=*/8);
+  rows.Row(2 * kTenMinutes + 5).Tag(kHost, "b").Int64(kCount, 4);
+  ApplyRows(&buffer, &rows, /*sequence=*/9);
+  EXPECT_EQ(buffer.MinSequence(), 7u);
+
+  // Windows ending before 2 x 10 min: the first two.
+  std::vector<WriteBuffer::FrozenTablePartition> frozen = buffer.Freeze(2 * kTenMinutes - 1);
+  ASSERT_EQ(frozen.size(), 2u);
+  EXPECT_EQ(frozen[0].table_id, 1u);
+  EXPECT_EQ(frozen[0].partition.start, 0);
+  EXPECT_EQ(frozen[0].partition.last, kTenMinutes - 1);
+  EXPECT_EQ(frozen[0].partition.min_sequence, 7u);
+  EXPECT_EQ(frozen[0].partition.max_sequence, 8u);
+  EXPECT_EQ(frozen[0].partition.rows, 2);
+  EXPECT_EQ(RowsOf(frozen[0].partition.chunks).size(), 2u);
+  EXPECT_EQ(frozen[1].partition.start, kTenMinutes);
+  EXPECT_EQ(frozen[1].partition.min_sequence, 7u);
+  EXPECT_EQ(frozen[1].partition.max_sequence, 7u);
+  EXPECT_NE(frozen[0].partition.freeze_id, frozen[1].partition.freeze_id);
+  // Frozen again: nothing new (they are not writable any more).
+  EXPECT_TRUE(buffer.Freeze(2 * kTenMinutes - 1).empty());
+
+  // Queries still see every row; a late row for a frozen window starts a new partition, and a
+  // duplicate of a frozen point is not merged into it (the frozen chunks never change).
+  rows.Row(1).Tag(kHost, "a").Int64(kCount, 10);
+  ApplyRows(&buffer, &rows, /*sequence=*/10);
+  EXPECT_EQ(TableRows(buffer).size(), 5u);
+  EXPECT_EQ(RowsOf(frozen[0].partition.chunks).size(), 2u);
+  auto stats = buffer.table_stats(0, 1);
+  EXPECT_EQ(stats->frozen_partitions, 2);
+  EXPECT_EQ(stats->rows, 5);
+  EXPECT_EQ(stats->partitions, 4);
+
+  const size_t before = buffer.memory_usage();
+  buffer.Release(0, 1, frozen[0].partition.freeze_id);
+  EXPECT_LT(buffer.memory_usage(), before);
+  EXPECT_EQ(buffer.MinSequence(), 7u);  // the second frozen window still holds record 7
+  buffer.Release(0, 1, frozen[1].partition.freeze_id);
+  buffer.Release(0, 1, frozen[1].partition.freeze_id);  // unknown ids are ignored
+  EXPECT_EQ(buffer.MinSequence(), 9u);
+  std::vector<Row> left = TableRows(buffer);
+  ASSERT_EQ(left.size(), 2u);
+  EXPECT_EQ(left[0].time, 1);
+  EXPECT_EQ(left[0].values[kCount], "i:10");
+  EXPECT_EQ(left[1].time, 2 * kTenMinutes + 5);
+  stats = buffer.table_stats(0, 1);
+  EXPECT_EQ(stats->rows, 2);
+  EXPECT_EQ(stats->frozen_partitions, 0);
+
+  // Everything, including the open window at the end of time.
+  frozen = buffer.Freeze(kMax);
+  EXPECT_EQ(frozen.size(), 2u);
+  for (const auto& f : frozen) {
+    buffer.Release(0, 1, f.partition.freeze_id);
+  }
+  EXPECT_EQ(buffer.MinSequence(), std::numeric_limits<uint64_t>::max());
+  EXPECT_TRUE(TableRows(buffer).empty());
+}
+
+TEST(WriteBufferPersistenceTest, ReplaySkipsRowsOfPersistedWindowsUpToTheirSequence) {
+  WriteBuffer buffer;
+  // Window [0, 10 min) persisted through record 5; [10 min, 20 min) through record 3.
+  buffer.SetPersistedThrough(0, 1, 0, kTenMinutes - 1, 5);
+  buffer.SetPersistedThrough(0, 1, kTenMinutes, 2 * kTenMinutes - 1, 3);
+  TableWriteBuilder rows(1);
+  auto record = [&](uint64_t sequence) {
+    rows.Row(1).Tag(kHost, "a").Int64(kCount, static_cast<int64_t>(sequence));
+    rows.Row(kTenMinutes + 1).Tag(kHost, "a").Int64(kCount, static_cast<int64_t>(sequence));
+    rows.Row(3 * kTenMinutes).Tag(kHost, "a").Int64(kCount, static_cast<int64_t>(sequence));
+    ApplyRows(&buffer, &rows, sequence);
+  };
+  record(3);  // only its row of the third window is kept
+  std::vector<Row> kept = TableRows(buffer);
+  ASSERT_EQ(kept.size(), 1u);
+  EXPECT_EQ(kept[0].time, 3 * kTenMinutes);
+  record(4);  // the second window is persisted only through 3
+  kept = TableRows(buffer);
+  ASSERT_EQ(kept.size(), 2u);
+  EXPECT_EQ(kept[0].time, kTenMinutes + 1);
+  record(6);  // nothing is persisted past 5
+  kept = TableRows(buffer);
+  ASSERT_EQ(kept.size(), 3u);
+  EXPECT_EQ(kept[0].time, 1);
+  EXPECT_EQ(kept[0].values[kCount], "i:6");
+  EXPECT_EQ(buffer.table_stats(0, 1)->skipped_persisted_rows, 3);
+  // Rows without a sequence (not from the WAL) are never skipped.
+  rows.Row(2).Tag(kHost, "z").Int64(kCount, 0);
+  ApplyRows(&buffer, &rows);
+  EXPECT_EQ(TableRows(buffer).size(), 4u);
+}
+
+TEST(WriteBufferPersistenceTest, PersistedWindowsOfAnotherDurationStillApply) {
+  // Persisted with 1-hour windows; the buffer now uses 10 minutes.
+  WriteBuffer buffer;
+  const int64_t hour = 6 * kTenMinutes;
+  buffer.SetPersistedThrough(0, 1, 0, hour - 1, 10);
+  buffer.SetPersistedThrough(0, 1, hour, 2 * hour - 1, 2);
+  TableWriteBuilder rows(1);
+  for (int64_t t : {int64_t{0}, hour - 1, hour, 2 * hour}) {
+    rows.Row(t).Tag(kHost, "a").Int64(kCount, 1);
+  }
+  ApplyRows(&buffer, &rows, /*sequence=*/9);
+  std::vector<Row> kept = TableRows(buffer);
+  ASSERT_EQ(kept.size(), 2u);
+  EXPECT_EQ(kept[0].time, hour);
+  EXPECT_EQ(kept[1].time, 2 * hour);
 }
 
 TEST(WriteBufferTest, OptionsAreValidated) {

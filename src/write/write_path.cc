@@ -22,7 +22,7 @@ absl::Status WritePath::Recover() {
     if (!batch.ok()) {
       return Annotate(batch.status(), fmt::format("decoding WAL record {}", sequence));
     }
-    buffer_->Apply(*batch);
+    buffer_->Apply(*batch, sequence);
     ++records;
     rows += batch->row_count;
     return absl::OkStatus();
@@ -87,10 +87,15 @@ void WritePath::ApplyInOrder(uint64_t sequence, const WriteBatch& batch, bool du
   apply_cv_.wait(lock, [&] { return next_apply_sequence_ == sequence; });
   if (durable) {
     // Under apply_mu_: the buffer sees batches exactly in WAL order.
-    buffer_->Apply(batch);
+    buffer_->Apply(batch, sequence);
   }
   ++next_apply_sequence_;
   apply_cv_.notify_all();
+}
+
+uint64_t WritePath::NextApplySequence() const {
+  std::lock_guard<std::mutex> lock(apply_mu_);
+  return next_apply_sequence_;
 }
 
 WritePathStats WritePath::stats() const {

@@ -65,6 +65,11 @@ class WritePath {
 
   WritePathStats stats() const;
 
+  // The WAL sequence of the next record to be applied to the buffer: every lower one is applied
+  // (or was skipped because the WAL failed). With WriteBuffer::MinSequence read after it, the
+  // lower of the two bounds the WAL records persistence may remove.
+  uint64_t NextApplySequence() const;
+
  private:
   // Applies `batch` (WAL record `sequence`) to the buffer in WAL order, so that concurrent
   // duplicate points resolve the same way live as on replay. `durable` is false when the WAL
@@ -75,7 +80,7 @@ class WritePath {
   wal::Wal* const wal_;
   buffer::WriteBuffer* const buffer_;
 
-  std::mutex apply_mu_;
+  mutable std::mutex apply_mu_;
   std::condition_variable apply_cv_;
   uint64_t next_apply_sequence_ = 1;  // GUARDED_BY(apply_mu_)
 
