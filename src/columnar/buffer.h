@@ -83,6 +83,12 @@ class Buffer {
     }
     size_ = size;
   }
+  // Grows or shrinks to `size` bytes; new bytes are unspecified (for a caller that writes them
+  // all next, as a gather does).
+  void ResizeForOverwrite(size_t size) {
+    Reserve(size);
+    size_ = size;
+  }
   void Append(const void* bytes, size_t n) {
     if (size_ + n > capacity_) {
       Reserve(size_ + n);

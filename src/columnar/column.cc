@@ -93,6 +93,16 @@ void Column::ResizeFixed(int64_t rows) {
   }
 }
 
+void Column::ResizeFixedForOverwrite(int64_t rows) {
+  STRATA_DCHECK(type_ != TypeId::kString);
+  STRATA_DCHECK(rows >= size_);
+  values_.ResizeForOverwrite(static_cast<size_t>(rows) * static_cast<size_t>(FixedWidth(type_)));
+  size_ = rows;
+  if (has_validity_) {
+    validity_.Resize(size_, true);
+  }
+}
+
 void Column::SetValidity(Bitmap validity) {
   STRATA_CHECK_EQ(validity.size(), size_);
   int64_t valid = validity.CountSet();

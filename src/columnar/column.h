@@ -82,6 +82,9 @@ class Column {
   // Grows to `rows` values, the new ones zero (and valid), for kernels that then fill
   // mutable_data<T>() directly. REQUIRES: a fixed-width type (not kString), rows >= size().
   void ResizeFixed(int64_t rows);
+  // Like ResizeFixed, but the new values are unspecified: for a kernel that writes every one of
+  // them next (a gather). Saves zeroing memory that is overwritten at once.
+  void ResizeFixedForOverwrite(int64_t rows);
   // Replaces the validity: bit i set means row i is valid. REQUIRES: validity.size() == size().
   // Null slots keep whatever value they hold (kernels may leave garbage there; readers must not
   // look at a null slot's value).

@@ -4,6 +4,7 @@
 // sends the response.
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <string>
@@ -14,6 +15,10 @@
 #include "exec/execution_plan.h"
 
 namespace strata::exec {
+
+// The size encoded pieces gather batches up to before they are handed on (the last piece of a
+// partition may be smaller, a piece of a large batch larger).
+inline constexpr size_t kEncodedPieceBytes = size_t{1} << 20;
 
 // Encodes the batches of one partition. Single-threaded; one per partition.
 class BatchEncoder {
@@ -26,7 +31,8 @@ class BatchEncoder {
 // Makes one encoder per partition. Called on the consumer's thread before anything runs.
 using BatchEncoderFactory = std::function<std::unique_ptr<BatchEncoder>()>;
 
-// A stream of encoded pieces, each the bytes of one or more batches. Single consumer.
+// A stream of encoded pieces, each the bytes of one or more batches (up to about
+// kEncodedPieceBytes). Single consumer.
 class EncodedStream {
  public:
   virtual ~EncodedStream() = default;
@@ -42,7 +48,8 @@ absl::StatusOr<std::unique_ptr<EncodedStream>> ExecuteEncoded(ExecutionPlanPtr p
                                                               std::shared_ptr<TaskContext> context,
                                                               BatchEncoderFactory make_encoder);
 
-// Encodes the batches of `stream`, in order, on the caller's thread.
+// Encodes the batches of `stream`, in order, on the caller's thread, gathering them into pieces
+// like ExecuteEncoded.
 std::unique_ptr<EncodedStream> EncodeStream(std::unique_ptr<BatchStream> stream,
                                             std::unique_ptr<BatchEncoder> encoder);
 

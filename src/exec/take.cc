@@ -10,7 +10,7 @@ namespace {
 
 template <typename T>
 void TakeFixed(const Column& column, const uint32_t* indices, int64_t n, Column* out) {
-  out->ResizeFixed(n);
+  out->ResizeFixedForOverwrite(n);
   const T* in = column.data<T>();
   T* dst = out->mutable_data<T>();
   for (int64_t i = 0; i < n; ++i) {

@@ -276,7 +276,8 @@ TEST(ExecuteEncodedTest, EncodesEveryBatchOnceWithOneEncoderPerPartition) {
     ASSERT_TRUE(stream.ok()) << stream.status();
     auto pieces = Pieces(**stream);
     ASSERT_TRUE(pieces.ok()) << pieces.status();
-    EXPECT_EQ(pieces->size(), 16u);  // one piece per batch: nothing is dropped or merged
+    // Small batches: each partition's are gathered into one piece.
+    EXPECT_EQ(pieces->size(), 4u);
     EXPECT_EQ(DecodedValues(*pieces), Range(0, 32));
     EXPECT_EQ(log->encoders, 4);
   }
@@ -300,9 +301,40 @@ TEST(ExecuteEncodedTest, SinglePartitionIsEncodedInOrderOnTheCallersThread) {
   ASSERT_TRUE(stream.ok());
   auto pieces = Pieces(**stream);
   ASSERT_TRUE(pieces.ok());
-  EXPECT_THAT(*pieces, ::testing::ElementsAre("0@0;1@0;", "2@0;3@0;", "4@0;5@0;"));
+  EXPECT_THAT(*pieces, ::testing::ElementsAre("0@0;1@0;2@0;3@0;4@0;5@0;"));
   std::lock_guard<std::mutex> lock(log->mu);
   EXPECT_EQ(log->threads, std::set<std::thread::id>{std::this_thread::get_id()});
+}
+
+// Pads every batch's bytes to a quarter of a piece.
+class QuarterPieceEncoder final : public BatchEncoder {
+ public:
+  absl::Status Encode(const Batch& batch, std::string* out) override {
+    std::string row = fmt::format("{};", batch.Compact().column(0)->GetInt64(0));
+    row.resize(kEncodedPieceBytes / 4, '.');
+    *out += row;
+    return absl::OkStatus();
+  }
+};
+
+TEST(ExecuteEncodedTest, PiecesGatherBatchesUpToThePieceSize) {
+  for (int partitions : {1, 3}) {
+    auto stream = ExecuteEncoded(Source(partitions, 10), NewContext(), [] {
+      return std::make_unique<QuarterPieceEncoder>();
+    });
+    ASSERT_TRUE(stream.ok());
+    auto pieces = Pieces(**stream);
+    ASSERT_TRUE(pieces.ok());
+    // 10 batches a partition: pieces of 4, 4 and 2 batches.
+    std::map<size_t, int> sizes;
+    for (const std::string& piece : *pieces) {
+      ++sizes[piece.size()];
+    }
+    EXPECT_EQ(sizes,
+              (std::map<size_t, int>{{kEncodedPieceBytes, 2 * partitions},
+                                     {kEncodedPieceBytes / 2, partitions}}))
+        << partitions << " partitions";
+  }
 }
 
 TEST(ExecuteEncodedTest, EmptyBatchesAndPartitionsGiveNoPieces) {

@@ -26,20 +26,20 @@ class SerialEncodedStream final : public EncodedStream {
 
   absl::StatusOr<bool> Next(std::string* piece) override {
     piece->clear();
-    while (piece->empty()) {
+    while (!ended_ && piece->size() < kEncodedPieceBytes) {
       Batch batch;
       STRATA_ASSIGN_OR_RETURN(bool more, stream_->Next(&batch));
       if (!more) {
-        return false;
-      }
-      if (batch.length() > 0) {
+        ended_ = true;
+      } else if (batch.length() > 0) {
         STRATA_RETURN_IF_ERROR(encoder_->Encode(batch, piece));
       }
     }
-    return true;
+    return !piece->empty();
   }
 
  private:
+  bool ended_ = false;
   std::unique_ptr<BatchStream> stream_;
   std::unique_ptr<BatchEncoder> encoder_;
 };

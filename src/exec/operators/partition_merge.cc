@@ -15,32 +15,37 @@
 namespace strata::exec {
 namespace {
 
-// What a merge hands its consumer: the batches themselves.
+// What a merge hands its consumer: the batches themselves, one at a time.
 struct BatchItems {
   using Item = Batch;
   struct State {};
 
   static State MakeState() { return {}; }
+  static void Reset(Batch* /*item*/) {}
   static absl::Status Map(State& /*state*/, Batch&& batch, Batch* item) {
     *item = std::move(batch);
     return absl::OkStatus();
   }
   static bool Empty(const Batch& batch) { return batch.length() == 0; }
+  static bool Full(const Batch& batch) { return batch.length() > 0; }
 };
 
-// What an encoding merge hands its consumer: each batch's bytes, encoded by its partition's own
-// encoder on the thread that produced the batch.
+// What an encoding merge hands its consumer: the bytes of a partition's batches, encoded by that
+// partition's own encoder on the thread that produced them, gathered into pieces of about
+// kEncodedPieceBytes so that a large result changes hands (and threads) a few times, not once per
+// batch.
 struct EncodedItems {
   using Item = std::string;
   using State = std::unique_ptr<BatchEncoder>;
 
   explicit EncodedItems(BatchEncoderFactory make) : make_encoder(std::move(make)) {}
   State MakeState() const { return make_encoder(); }
+  static void Reset(std::string* item) { item->clear(); }
   static absl::Status Map(State& encoder, Batch&& batch, std::string* item) {
-    item->clear();
     return encoder->Encode(batch, item);
   }
   static bool Empty(const std::string& bytes) { return bytes.empty(); }
+  static bool Full(const std::string& bytes) { return bytes.size() >= kEncodedPieceBytes; }
 
   BatchEncoderFactory make_encoder;
 };
@@ -57,19 +62,26 @@ struct MergeState {
     // worker is active).
     std::unique_ptr<BatchStream> stream;
     typename Items::State state;
+    bool ended = false;  // its stream returned false (used like `stream`)
     std::atomic<bool> claimed{false};
     int queued = 0;  // guarded by mu
   };
 
   explicit MergeState(Items items_in) : items(std::move(items_in)) {}
 
-  // Pulls partition p's next non-empty item: false at its end.
+  // Pulls partition p's next item (non-empty, gathering batches until Items::Full or the
+  // partition's end): false at its end.
   absl::StatusOr<bool> NextItem(Partition& partition, Item* item) {
-    for (;;) {
+    Items::Reset(item);
+    while (!partition.ended) {
       Batch batch;
       absl::StatusOr<bool> more = partition.stream->Next(&batch);
-      if (!more.ok() || !*more) {
+      if (!more.ok()) {
         return more;
+      }
+      if (!*more) {
+        partition.ended = true;
+        break;
       }
       if (batch.length() == 0) {
         continue;
@@ -77,10 +89,11 @@ struct MergeState {
       if (absl::Status mapped = items.Map(partition.state, std::move(batch), item); !mapped.ok()) {
         return mapped;
       }
-      if (!Items::Empty(*item)) {
+      if (Items::Full(*item)) {
         return true;
       }
     }
+    return !Items::Empty(*item);
   }
 
   Items items;
