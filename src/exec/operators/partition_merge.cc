@@ -36,13 +36,31 @@ struct BatchItems {
 // batch.
 struct EncodedItems {
   using Item = std::string;
-  using State = std::unique_ptr<BatchEncoder>;
+  struct State {
+    std::unique_ptr<BatchEncoder> encoder;
+    // The capacity the partition's last piece grew to: the next one starts with it.
+    size_t piece_capacity = 0;
+  };
 
   explicit EncodedItems(BatchEncoderFactory make) : make_encoder(std::move(make)) {}
-  State MakeState() const { return make_encoder(); }
+  State MakeState() const { return State{make_encoder(), 0}; }
   static void Reset(std::string* item) { item->clear(); }
-  static absl::Status Map(State& encoder, Batch&& batch, std::string* item) {
-    return encoder->Encode(batch, item);
+  static absl::Status Map(State& state, Batch&& batch, std::string* item) {
+    if (item->empty() && item->capacity() < state.piece_capacity) {
+      item->reserve(state.piece_capacity);
+    }
+    const size_t before = item->size();
+    if (absl::Status encoded = state.encoder->Encode(batch, item); !encoded.ok()) {
+      return encoded;
+    }
+    // The next batches are likely about as large: make room for the whole piece once, instead
+    // of copying it every time the string doubles.
+    const size_t added = item->size() - before;
+    if (item->size() < kEncodedPieceBytes && item->capacity() < item->size() + added) {
+      item->reserve(kEncodedPieceBytes + added);
+    }
+    state.piece_capacity = std::max(state.piece_capacity, item->capacity());
+    return absl::OkStatus();
   }
   static bool Empty(const std::string& bytes) { return bytes.empty(); }
   static bool Full(const std::string& bytes) { return bytes.size() >= kEncodedPieceBytes; }
