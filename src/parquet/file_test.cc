@@ -224,6 +224,19 @@ TEST(FileRoundTripTest, SchemaMetadataAndTypes) {
   EXPECT_FALSE(rg.columns[3].meta_data->dictionary_page_offset.has_value());
 }
 
+TEST(FileRoundTripTest, LocalTimestampsWhenAsked) {
+  const SchemaPtr schema = AllTypesSchema();
+  const RecordBatch batch = AllTypesBatch(schema, 100);
+  WriterOptions options;
+  options.timestamps_adjusted_to_utc = false;
+  auto reader = OpenFile(WriteFile(schema, {batch}, options));
+  ASSERT_NE(reader, nullptr);
+  EXPECT_EQ(reader->metadata().schema[7].logical_type,
+            LogicalType::Timestamp(false, TimeUnit::kNanos));
+  EXPECT_EQ(reader->schema()->field(6).type, TypeId::kTimestamp);
+  ExpectBatchesEqual(batch, 0, ReadAll(*reader)[0], "local timestamps");
+}
+
 TEST(FileRoundTripTest, AllNullColumnsAndZeroRows) {
   auto schema = std::make_shared<const Schema>(std::vector<Field>{
       {"i", TypeId::kInt64, true},

@@ -279,7 +279,7 @@ class ColumnChunkEncoder {
 
   absl::Status Encode(const GatheredColumn<T>& column, ChunkOutput* result) {
     ColumnMetaData& meta = result->chunk.meta_data.emplace();
-    const SchemaElement leaf = LeafForField(field_);
+    const SchemaElement leaf = LeafForField(field_, options_.timestamps_adjusted_to_utc);
     meta.type = *leaf.type;
     meta.path_in_schema = {field_.name};
     meta.codec = options_.codec;
@@ -665,7 +665,7 @@ absl::StatusOr<std::unique_ptr<FileWriter>> FileWriter::Create(SchemaPtr schema,
   root.num_children = writer->schema_->num_fields();
   metadata.schema.push_back(std::move(root));
   for (const Field& field : writer->schema_->fields()) {
-    metadata.schema.push_back(LeafForField(field));
+    metadata.schema.push_back(LeafForField(field, writer->options_.timestamps_adjusted_to_utc));
   }
   metadata.column_orders =
       std::vector<ColumnOrder>(writer->schema_->fields().size(), ColumnOrder::kTypeDefinedOrder);

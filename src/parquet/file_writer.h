@@ -31,6 +31,11 @@ struct WriterOptions {
   // A data page holds at most this many rows, so the page index can skip pages of columns
   // whose values are small (a 1 MiB page of dictionary codes would span a whole row group).
   int64_t max_page_rows = 20'000;
+  // The isAdjustedToUTC flag of kTimestamp columns' TIMESTAMP(NANOS) type. strata's timestamps
+  // are UTC instants, so true by default; but DuckDB (1.5) reads a UTC nanosecond column as
+  // TIMESTAMP WITH TIME ZONE, which has microseconds only, and a local one as TIMESTAMP_NS
+  // with every digit (docs/parquet.md).
+  bool timestamps_adjusted_to_utc = true;
   // Whether string columns (kString and kDictionary) are written as RLE_DICTIONARY pages with a
   // dictionary page; otherwise PLAIN.
   bool dictionary = true;

@@ -79,7 +79,7 @@ absl::Status Unsupported(const SchemaElement& leaf) {
 
 }  // namespace
 
-SchemaElement LeafForField(const Field& field) {
+SchemaElement LeafForField(const Field& field, bool adjusted_to_utc) {
   SchemaElement leaf;
   leaf.name = field.name;
   leaf.repetition_type =
@@ -111,7 +111,7 @@ SchemaElement LeafForField(const Field& field) {
       // No converted type: TIMESTAMP_MILLIS and TIMESTAMP_MICROS cannot say nanoseconds, and a
       // wrong one would make old readers scale the values.
       leaf.type = Type::kInt64;
-      leaf.logical_type = LogicalType::Timestamp(/*is_adjusted_to_utc=*/true, TimeUnit::kNanos);
+      leaf.logical_type = LogicalType::Timestamp(adjusted_to_utc, TimeUnit::kNanos);
       break;
     default:
       STRATA_CHECK(IsStorageType(field.type));

@@ -23,8 +23,9 @@ namespace strata::parquet {
 using Value = std::variant<int64_t, uint64_t, double, bool, std::string>;
 
 // The schema leaf the writer emits for `field` (its type, logical and converted types, and
-// OPTIONAL or REQUIRED from field.nullable). REQUIRES: IsStorageType(field.type).
-SchemaElement LeafForField(const Field& field);
+// OPTIONAL or REQUIRED from field.nullable); `adjusted_to_utc` is the isAdjustedToUTC flag of a
+// kTimestamp. REQUIRES: IsStorageType(field.type).
+SchemaElement LeafForField(const Field& field, bool adjusted_to_utc = true);
 
 // What a reader does to a leaf's physical values to get strata values.
 enum class Conversion : uint8_t {
