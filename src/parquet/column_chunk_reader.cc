@@ -424,8 +424,10 @@ class ChunkDecoder {
     }
     absl::Status status = DecodeValues(page, DataPageEncoding(page.header), values, n, non_null);
     if (!status.ok()) {
-      if (status.code() == absl::StatusCode::kDataLoss ||
-          status.code() == absl::StatusCode::kInvalidArgument) {
+      const std::string_view message(status.message().data(), status.message().size());
+      if ((status.code() == absl::StatusCode::kDataLoss ||
+           status.code() == absl::StatusCode::kInvalidArgument) &&
+          !message.starts_with("parquet column")) {
         // The decoders' messages name offsets within the page's values; say which page.
         return absl::DataLossError(
             fmt::format("{}: {}",
@@ -524,6 +526,16 @@ class ChunkDecoder {
           for (size_t i = 0; i < count; ++i) {
             out[i] = dictionary_doubles_[static_cast<size_t>(indices_[i])];
           }
+        } else if (encoding == Encoding::kByteStreamSplit) {
+          if (spec_.mapping.physical == Type::kFloat) {
+            floats_.resize(count);
+            STRATA_RETURN_IF_ERROR(DecodeByteStreamSplit(
+                values, count, sizeof(float), reinterpret_cast<uint8_t*>(floats_.data())));
+            std::copy(floats_.begin(), floats_.end(), out);
+          } else {
+            STRATA_RETURN_IF_ERROR(DecodeByteStreamSplit(
+                values, count, sizeof(double), reinterpret_cast<uint8_t*>(out)));
+          }
         } else if (encoding != Encoding::kPlain) {
           return UnsupportedEncoding(page, encoding);
         } else if (spec_.mapping.physical == Type::kFloat) {
@@ -555,6 +567,10 @@ class ChunkDecoder {
           views_.resize(count);
           STRATA_RETURN_IF_ERROR(
               DecodePlainByteArray(values, std::span<std::string_view>(views_)).status());
+        } else if (encoding == Encoding::kDeltaLengthByteArray) {
+          STRATA_RETURN_IF_ERROR(DecodeDeltaLengthByteArray(page, values, count).status());
+        } else if (encoding == Encoding::kDeltaByteArray) {
+          STRATA_RETURN_IF_ERROR(DecodeDeltaByteArray(page, values, count));
         } else {
           return UnsupportedEncoding(page, encoding);
         }
@@ -599,34 +615,148 @@ class ChunkDecoder {
       } else {
         STRATA_RETURN_IF_ERROR(DecodePlain(values, out).status());
       }
-    } else if (encoding == Encoding::kDeltaBinaryPacked) {
+    } else if (encoding == Encoding::kByteStreamSplit) {
       if (int32) {
-        DeltaBinaryPackedDecoder<int32_t> decoder;
-        STRATA_RETURN_IF_ERROR(decoder.Init(values));
-        if (decoder.total_values() < out.size()) {
-          return PageError(page,
-                           fmt::format("DELTA_BINARY_PACKED holds {} values, the page needs {}",
-                                       decoder.total_values(),
-                                       out.size()));
-        }
         ints32_.resize(out.size());
-        STRATA_RETURN_IF_ERROR(decoder.Decode(std::span<int32_t>(ints32_)));
+        STRATA_RETURN_IF_ERROR(DecodeByteStreamSplit(
+            values, out.size(), sizeof(int32_t), reinterpret_cast<uint8_t*>(ints32_.data())));
         std::copy(ints32_.begin(), ints32_.end(), out.begin());
       } else {
-        DeltaBinaryPackedDecoder<int64_t> decoder;
-        STRATA_RETURN_IF_ERROR(decoder.Init(values));
-        if (decoder.total_values() < out.size()) {
-          return PageError(page,
-                           fmt::format("DELTA_BINARY_PACKED holds {} values, the page needs {}",
-                                       decoder.total_values(),
-                                       out.size()));
+        STRATA_RETURN_IF_ERROR(DecodeByteStreamSplit(
+            values, out.size(), sizeof(int64_t), reinterpret_cast<uint8_t*>(out.data())));
+      }
+    } else if (encoding == Encoding::kDeltaBinaryPacked) {
+      // INT32 streams are decoded in 64 bits too and cut to their low 32 bits, which is exact
+      // (sums modulo 2^32 depend only on the addends' low bits) and also accepts what DuckDB
+      // writes for UINT32 columns: unsigned first values and 33-bit deltas computed in 64 bits.
+      DeltaBinaryPackedDecoder<int64_t> decoder;
+      STRATA_RETURN_IF_ERROR(decoder.Init(values));
+      if (decoder.total_values() < out.size()) {
+        return PageError(page,
+                         fmt::format("DELTA_BINARY_PACKED holds {} values, the page needs {}",
+                                     decoder.total_values(),
+                                     out.size()));
+      }
+      STRATA_RETURN_IF_ERROR(decoder.Decode(out));
+      if (int32) {
+        for (int64_t& value : out) {
+          value = static_cast<int32_t>(static_cast<uint32_t>(value));
         }
-        STRATA_RETURN_IF_ERROR(decoder.Decode(out));
       }
     } else {
       return UnsupportedEncoding(page, encoding);
     }
     return Convert(page, out);
+  }
+
+  // BYTE_STREAM_SPLIT: byte k of value i is at values[k * count + i].
+  static absl::Status DecodeByteStreamSplit(std::string_view values,
+                                            size_t count,
+                                            size_t width,
+                                            uint8_t* out) {
+    if (values.size() / width < count) {
+      return absl::DataLossError(
+          fmt::format("BYTE_STREAM_SPLIT: {} values of {} bytes need {} bytes, only {} remain",
+                      count,
+                      width,
+                      count * width,
+                      values.size()));
+    }
+    const auto* in = reinterpret_cast<const uint8_t*>(values.data());
+    for (size_t k = 0; k < width; ++k) {
+      const uint8_t* stream = in + k * count;
+      for (size_t i = 0; i < count; ++i) {
+        out[i * width + k] = stream[i];
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  // Reads a DELTA_BINARY_PACKED stream of exactly `count` int32 lengths into lengths_ and returns
+  // its size in bytes.
+  absl::StatusOr<size_t> DecodeLengths(const PageRef& page, std::string_view values, size_t count) {
+    DeltaBinaryPackedDecoder<int32_t> decoder;
+    STRATA_RETURN_IF_ERROR(decoder.Init(values));
+    if (decoder.total_values() != count) {
+      return PageError(
+          page,
+          fmt::format(
+              "a length stream of {} values for a page of {}", decoder.total_values(), count));
+    }
+    lengths_.resize(count);
+    STRATA_RETURN_IF_ERROR(decoder.Decode(std::span<int32_t>(lengths_)));
+    return decoder.bytes_consumed();
+  }
+
+  // DELTA_LENGTH_BYTE_ARRAY: all lengths (DELTA_BINARY_PACKED), then all bytes back to back.
+  // Fills views_ with views into `values`; returns the bytes read.
+  absl::StatusOr<size_t> DecodeDeltaLengthByteArray(const PageRef& page,
+                                                    std::string_view values,
+                                                    size_t count) {
+    STRATA_ASSIGN_OR_RETURN(size_t offset, DecodeLengths(page, values, count));
+    views_.resize(count);
+    for (size_t i = 0; i < count; ++i) {
+      const int32_t length = lengths_[i];
+      if (length < 0 || static_cast<size_t>(length) > values.size() - offset) {
+        return PageError(page,
+                         fmt::format("DELTA_LENGTH_BYTE_ARRAY value {} of length {} passes the "
+                                     "end of the page",
+                                     i,
+                                     length));
+      }
+      views_[i] = values.substr(offset, static_cast<size_t>(length));
+      offset += static_cast<size_t>(length);
+    }
+    return offset;
+  }
+
+  // DELTA_BYTE_ARRAY: prefix lengths (DELTA_BINARY_PACKED), then the suffixes as
+  // DELTA_LENGTH_BYTE_ARRAY; value i is the first prefix[i] bytes of value i - 1 and its suffix.
+  // The values are built in strings_buffer_, at most max_page_bytes of them.
+  absl::Status DecodeDeltaByteArray(const PageRef& page, std::string_view values, size_t count) {
+    STRATA_ASSIGN_OR_RETURN(const size_t prefix_bytes, DecodeLengths(page, values, count));
+    std::vector<int32_t> prefixes = std::move(lengths_);
+    STRATA_RETURN_IF_ERROR(
+        DecodeDeltaLengthByteArray(page, values.substr(prefix_bytes), count).status());
+    // Sizes first, so the buffer is allocated once and the views stay valid.
+    uint64_t total = 0;
+    uint64_t previous = 0;
+    for (size_t i = 0; i < count; ++i) {
+      if (prefixes[i] < 0 || static_cast<uint64_t>(prefixes[i]) > previous) {
+        return PageError(page,
+                         fmt::format("DELTA_BYTE_ARRAY value {} has prefix {}, its predecessor {} "
+                                     "bytes",
+                                     i,
+                                     prefixes[i],
+                                     previous));
+      }
+      previous = static_cast<uint64_t>(prefixes[i]) + views_[i].size();
+      total += previous;
+      if (total > static_cast<uint64_t>(spec_.options->max_page_bytes)) {
+        return absl::ResourceExhaustedError(
+            fmt::format("{}: DELTA_BYTE_ARRAY values pass the page limit of {} bytes",
+                        PageContext(page),
+                        spec_.options->max_page_bytes));
+      }
+    }
+    strings_buffer_.resize(static_cast<size_t>(total));
+    size_t at = 0;
+    std::string_view last;
+    for (size_t i = 0; i < count; ++i) {
+      char* start = strings_buffer_.data() + at;
+      const auto prefix = static_cast<size_t>(prefixes[i]);
+      if (prefix > 0) {
+        std::memcpy(start, last.data(), prefix);
+      }
+      if (!views_[i].empty()) {
+        std::memcpy(start + prefix, views_[i].data(), views_[i].size());
+      }
+      const size_t length = prefix + views_[i].size();
+      last = std::string_view(start, length);
+      views_[i] = last;
+      at += length;
+    }
+    return absl::OkStatus();
   }
 
   const ColumnChunkSpec& spec_;
@@ -654,6 +784,9 @@ class ChunkDecoder {
   std::vector<int32_t> indices_;
   std::vector<int32_t> ints32_;
   std::vector<std::string_view> views_;
+  std::vector<float> floats_;
+  std::vector<int32_t> lengths_;
+  std::string strings_buffer_;
 };
 
 }  // namespace

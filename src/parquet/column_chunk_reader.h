@@ -1,6 +1,7 @@
 // Decodes the pages of one flat column chunk into a strata column: page headers, decompression,
 // definition levels, and values in every encoding the reader accepts (PLAIN, RLE_DICTIONARY and
-// PLAIN_DICTIONARY, DELTA_BINARY_PACKED, RLE booleans), data page v1 and v2. Internal to the
+// PLAIN_DICTIONARY, DELTA_BINARY_PACKED, RLE booleans, DELTA_LENGTH_BYTE_ARRAY, DELTA_BYTE_ARRAY,
+// BYTE_STREAM_SPLIT), data page v1 and v2. Internal to the
 // file reader, which finds the bytes (the whole chunk, or a dictionary page and some data pages
 // from the OffsetIndex) and checks them against the file first.
 #pragma once

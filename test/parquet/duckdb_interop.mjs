@@ -196,6 +196,10 @@ const DUCKDB_FILES = [
   { name: 'duckdb_gzip', rows: 2500, options: 'COMPRESSION gzip, ROW_GROUP_SIZE 2048' },
   { name: 'duckdb_zstd', rows: 10000, options: 'COMPRESSION zstd, ROW_GROUP_SIZE 4096' },
   { name: 'duckdb_zstd_one_group', rows: 100, options: 'COMPRESSION zstd, ROW_GROUP_SIZE 100000' },
+  // Data page v2, DELTA_BINARY_PACKED integers, DELTA_LENGTH_BYTE_ARRAY strings and
+  // BYTE_STREAM_SPLIT floating point.
+  { name: 'duckdb_v2_zstd', rows: 3000, options: 'COMPRESSION zstd, PARQUET_VERSION v2, ROW_GROUP_SIZE 1000' },
+  { name: 'duckdb_v2_snappy', rows: 2000, options: 'COMPRESSION snappy, PARQUET_VERSION v2' },
 ];
 
 for (const spec of DUCKDB_FILES) {
