@@ -2,6 +2,8 @@
 //   parquet_interop_tool write <dir>   writes strata Parquet files into <dir>, each with a
 //                                      <file>.expected.jsonl of the rows it holds
 //   parquet_interop_tool dump <file>   reads a Parquet file with strata and prints its rows
+//   parquet_interop_tool corpus <dir>  writes small files of the same kinds: the seeds of
+//                                      fuzz/corpus/parquet_reader
 // Both print one JSON header line {"columns": [{"name", "type"}...]} then one JSON array per
 // row, every value a string or null in one canonical form that the script also derives from
 // DuckDB's results: integers in decimal, timestamps as nanoseconds since the epoch, doubles as
@@ -169,7 +171,7 @@ RecordBatch InteropBatch(const SchemaPtr& schema, int64_t rows) {
   return RecordBatch(schema, std::move(shared), rows);
 }
 
-int Write(const std::string& dir) {
+int Write(const std::string& dir, bool small) {
   auto schema = std::make_shared<const Schema>(std::vector<Field>{
       {"b", TypeId::kBool, true},
       {"i", TypeId::kInt64, true},
@@ -198,7 +200,13 @@ int Write(const std::string& dir) {
       // Local (not UTC-adjusted) timestamps, which DuckDB reads with nanoseconds.
       {"strata_zstd_local_time", CompressionCodec::kZstd, true, 1200, 500, 4096, false},
   };
-  for (const Variant& variant : variants) {
+  for (Variant variant : variants) {
+    if (small) {
+      // A few hundred bytes per page and row group, so a fuzzer's mutations reach every part.
+      variant.rows = 40;
+      variant.row_group_rows = 25;
+      variant.page_bytes = 64;
+    }
     const RecordBatch batch = InteropBatch(schema, variant.rows);
     WriterOptions options;
     options.codec = variant.codec;
@@ -220,6 +228,9 @@ int Write(const std::string& dir) {
     }
     const std::string path = dir + "/" + variant.name + ".parquet";
     std::ofstream(path, std::ios::binary) << *file;
+    if (small) {
+      continue;
+    }
     std::ofstream expected(path + ".expected.jsonl");
     PrintHeader(*schema, expected);
     PrintRows(batch, expected);
@@ -261,11 +272,14 @@ int Dump(const std::string& path) {
 int main(int argc, char** argv) {
   const std::string command = argc > 1 ? argv[1] : "";
   if (argc == 3 && command == "write") {
-    return strata::parquet::Write(argv[2]);
+    return strata::parquet::Write(argv[2], /*small=*/false);
+  }
+  if (argc == 3 && command == "corpus") {
+    return strata::parquet::Write(argv[2], /*small=*/true);
   }
   if (argc == 3 && command == "dump") {
     return strata::parquet::Dump(argv[2]);
   }
-  std::cerr << "usage: parquet_interop_tool write <dir> | dump <file.parquet>\n";
+  std::cerr << "usage: parquet_interop_tool write <dir> | corpus <dir> | dump <file.parquet>\n";
   return 2;
 }
