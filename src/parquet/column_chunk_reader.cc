@@ -44,6 +44,25 @@ int64_t DataPageValues(const PageHeader& header) {
                                             : header.data_page_header_v2->num_values;
 }
 
+// The number of 1s in `levels`, whose bytes are all 0 or 1: eight at a time, summing a word's
+// bytes with one multiplication (std::count is not vectorized at -O2, and popcount is a library
+// call without -mpopcnt).
+size_t CountOnes(const std::vector<uint8_t>& levels) {
+  const size_t size = levels.size();
+  const uint8_t* data = levels.data();
+  size_t count = 0;
+  size_t i = 0;
+  for (; i + 8 <= size; i += 8) {
+    uint64_t word = 0;
+    std::memcpy(&word, data + i, 8);
+    count += static_cast<size_t>((word * 0x0101010101010101) >> 56);
+  }
+  for (; i < size; ++i) {
+    count += data[i];
+  }
+  return count;
+}
+
 class ChunkDecoder {
  public:
   ChunkDecoder(const ColumnChunkSpec& spec,
@@ -420,7 +439,7 @@ class ChunkDecoder {
                                          &page_buffer_));
     }
     if (spec_.optional) {
-      non_null = static_cast<size_t>(std::count(levels_.begin(), levels_.end(), uint8_t{1}));
+      non_null = CountOnes(levels_);
     }
     absl::Status status = DecodeValues(page, DataPageEncoding(page.header), values, n, non_null);
     if (!status.ok()) {

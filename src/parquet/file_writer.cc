@@ -158,13 +158,24 @@ void GatherValues(const Column& column,
                   GatheredColumn<T>* out) {
   const bool has_nulls = column.has_nulls();
   if (optional) {
-    for (int64_t i = offset; i < offset + length; ++i) {
-      out->levels.push_back(has_nulls && column.IsNull(i) ? 0 : 1);
+    if (!has_nulls) {
+      out->levels.insert(out->levels.end(), static_cast<size_t>(length), uint8_t{1});
+    } else {
+      for (int64_t i = offset; i < offset + length; ++i) {
+        out->levels.push_back(column.IsNull(i) ? 0 : 1);
+      }
     }
   }
   out->num_rows += length;
   if (!values_needed) {
     return;
+  }
+  if constexpr (!std::is_same_v<T, std::string_view>) {
+    if (!has_nulls) {
+      const T* data = column.data<T>();
+      out->values.insert(out->values.end(), data + offset, data + offset + length);
+      return;
+    }
   }
   auto append = [&](auto get) {
     if (!has_nulls) {
@@ -316,7 +327,8 @@ class ColumnChunkEncoder {
     std::vector<MinMax<T>> page_bounds;
     int64_t null_count = 0;
     int32_t data_pages = 0;
-    for (const PageSpan& page : CutPages(column)) {
+    const std::vector<PageSpan> pages = CutPages(column);
+    for (const PageSpan& page : pages) {
       MinMax<T> bounds;
       bool dictionary_bounds = false;
       if constexpr (std::is_same_v<T, std::string_view>) {
@@ -337,9 +349,8 @@ class ColumnChunkEncoder {
           }
         }
       } else {
-        for (int64_t v = page.value_begin; v < page.value_end; ++v) {
-          bounds.Add(column.values[static_cast<size_t>(v)]);
-        }
+        bounds = PageBounds(column.values.data() + page.value_begin,
+                            column.values.data() + page.value_end);
       }
       const int64_t page_nulls =
           (page.row_end - page.row_begin) - (page.value_end - page.value_begin);
@@ -371,11 +382,35 @@ class ColumnChunkEncoder {
     encoding_stats.push_back({PageType::kDataPage, encoding, data_pages});
     meta.encoding_stats = std::move(encoding_stats);
 
-    BuildColumnIndex(column, page_bounds, result);
+    BuildColumnIndex(pages, page_bounds, result);
     return absl::OkStatus();
   }
 
  private:
+  // The bounds of [begin, end). Integers take a branch-free loop the compiler vectorizes.
+  static MinMax<T> PageBounds(const T* begin, const T* end) {
+    MinMax<T> bounds;
+    if constexpr (std::is_integral_v<T>) {
+      if (begin == end) {
+        return bounds;
+      }
+      T min = *begin;
+      T max = *begin;
+      for (const T* p = begin; p != end; ++p) {
+        min = std::min(min, *p);
+        max = std::max(max, *p);
+      }
+      bounds.has_value = true;
+      bounds.min = min;
+      bounds.max = max;
+    } else {
+      for (const T* p = begin; p != end; ++p) {
+        bounds.Add(*p);
+      }
+    }
+    return bounds;
+  }
+
   static Encoding ValueEncoding(const GatheredColumn<T>& column) {
     if constexpr (std::is_same_v<T, int64_t> || std::is_same_v<T, uint64_t>) {
       return Encoding::kDeltaBinaryPacked;
@@ -402,6 +437,25 @@ class ColumnChunkEncoder {
     std::vector<PageSpan> pages;
     int64_t row = 0;
     int64_t value = 0;
+    if (fixed_value_bits > 0) {
+      // Every value has the same size: pages of a fixed row count (counting nulls as values
+      // makes pages of sparse columns smaller than the target, which costs nothing).
+      const int64_t rows_per_page = std::clamp<int64_t>(
+          target_bits / (fixed_value_bits + (optional ? 1 : 0)), 1, options_.max_page_rows);
+      while (row < column.num_rows) {
+        const int64_t end = std::min(column.num_rows, row + rows_per_page);
+        int64_t values = end - row;
+        if (optional) {
+          const auto* levels = column.levels.data();
+          values = std::count(levels + row, levels + end, uint8_t{1});
+        }
+        pages.push_back(PageSpan{
+            .row_begin = row, .row_end = end, .value_begin = value, .value_end = value + values});
+        row = end;
+        value += values;
+      }
+      return pages;
+    }
     while (row < column.num_rows) {
       PageSpan page{.row_begin = row, .row_end = row, .value_begin = value, .value_end = value};
       int64_t bits = 0;
@@ -527,7 +581,7 @@ class ColumnChunkEncoder {
   // The ColumnIndex of the chunk: per page, its bounds or that it holds only nulls. Left out
   // when a page with values has no bounds (only NaNs), since the index must give every such
   // page a min and a max.
-  void BuildColumnIndex(const GatheredColumn<T>& column,
+  void BuildColumnIndex(const std::vector<PageSpan>& pages,
                         const std::vector<MinMax<T>>& page_bounds,
                         ChunkOutput* result) const {
     ColumnIndex& index = result->column_index;
@@ -535,13 +589,10 @@ class ColumnChunkEncoder {
     bool ascending = true;
     bool descending = true;
     const MinMax<T>* previous = nullptr;
-    const auto& locations = result->offset_index.page_locations;
     for (size_t i = 0; i < page_bounds.size(); ++i) {
       const MinMax<T>& bounds = page_bounds[i];
-      const int64_t row_end =
-          i + 1 < locations.size() ? locations[i + 1].first_row_index : column.num_rows;
-      const int64_t rows = row_end - locations[i].first_row_index;
-      const int64_t values = CountValues(column, locations[i].first_row_index, row_end);
+      const int64_t rows = pages[i].row_end - pages[i].row_begin;
+      const int64_t values = pages[i].value_end - pages[i].value_begin;
       null_counts.push_back(rows - values);
       if (values == 0) {
         index.null_pages.push_back(true);
@@ -572,17 +623,6 @@ class ColumnChunkEncoder {
                                         : BoundaryOrder::kUnordered;
     index.null_counts = std::move(null_counts);
     result->has_column_index = true;
-  }
-
-  static int64_t CountValues(const GatheredColumn<T>& column, int64_t row_begin, int64_t row_end) {
-    if (column.levels.empty()) {
-      return row_end - row_begin;
-    }
-    int64_t values = 0;
-    for (int64_t r = row_begin; r < row_end; ++r) {
-      values += column.levels[static_cast<size_t>(r)];
-    }
-    return values;
   }
 
   const Field& field_;
