@@ -30,6 +30,10 @@ strata_install_deps() {
       missing+=("$p")
     fi
   done
+  # node and npm run the DuckDB interop test (test/parquet); a node from elsewhere will do.
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    missing+=(nodejs npm)
+  fi
   if [ "${#missing[@]}" -eq 0 ]; then
     return 0
   fi

@@ -203,18 +203,12 @@ absl::Status RleBitPackedDecoder::NextRun() {
     }
     const size_t available = end_ - offset_;
     if (header & 1) {
-      // Only the last run may pad its final group, so its groups cover at most the values
-      // remaining rounded up to a multiple of 8.
+      // Only the last run should pad its final group, but writers pad more than that (DuckDB
+      // writes a final bit-packed run of 32 groups for 228 remaining values), and Arrow and
+      // parquet-java accept it: values past the count are ignored, so only the count is used.
       const uint64_t groups = header >> 1;
-      if (groups > (values_remaining_ + 7) / 8) {
-        return Fail(Corrupt(fmt::format(
-            "bit-packed run of {} groups of 8 values at byte offset {} exceeds the {} values "
-            "remaining",
-            groups,
-            header_offset,
-            values_remaining_)));
-      }
-      const size_t count = std::min(static_cast<size_t>(groups) * 8, values_remaining_);
+      const size_t count = groups >= (values_remaining_ + 7) / 8 ? values_remaining_
+                                                                 : static_cast<size_t>(groups) * 8;
       const size_t needed_bytes = BitPackedSize(count, bit_width_);
       if (available < needed_bytes) {
         return Fail(Corrupt(fmt::format(
@@ -236,14 +230,8 @@ absl::Status RleBitPackedDecoder::NextRun() {
       run_next_ = 0;
       run_remaining_ = count;
     } else {
-      const uint64_t count = header >> 1;
-      if (count > values_remaining_) {
-        return Fail(Corrupt(
-            fmt::format("RLE run of {} values at byte offset {} exceeds the {} values remaining",
-                        count,
-                        header_offset,
-                        values_remaining_)));
-      }
+      // A run longer than the values remaining is cut, as for bit-packed runs above.
+      const uint64_t count = std::min<uint64_t>(header >> 1, values_remaining_);
       const size_t value_bytes = static_cast<size_t>(bit_width_ + 7) / 8;
       if (available < value_bytes) {
         return Fail(Corrupt(fmt::format(

@@ -47,8 +47,9 @@ void EncodeRleDictionaryIndices(std::span<const int32_t> indices,
                                 std::string* out);
 
 // Decodes a hybrid stream in batches. Init* takes the number of values the stream must yield
-// (from the page header); a run that would go past that count, a value wider than the bit width,
-// or data that ends too soon is a DataLoss error naming the byte offset, counted from the start
+// (from the page header); a run that would go past that count is cut short (writers pad their last
+// run), and a value wider than the bit width or data that ends too soon is a DataLoss error
+// naming the byte offset, counted from the start
 // of the `data` given to Init*. Bytes after the last needed run are ignored (the stream's end is
 // set by its framing). Nothing is read outside `data`, which must outlive the decoder. After an
 // error the decoder yields nothing more.

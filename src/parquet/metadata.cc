@@ -271,6 +271,40 @@ struct FieldList<PageHeader> {
 };
 
 template <>
+struct FieldList<PageLocation> {
+  static constexpr std::string_view kName = "PageLocation";
+  template <typename S, typename V>
+  static void Visit(S& s, V& visit) {
+    visit(1, "offset", s.offset);
+    visit(2, "compressed_page_size", s.compressed_page_size);
+    visit(3, "first_row_index", s.first_row_index);
+  }
+};
+
+template <>
+struct FieldList<OffsetIndex> {
+  static constexpr std::string_view kName = "OffsetIndex";
+  template <typename S, typename V>
+  static void Visit(S& s, V& visit) {
+    visit(1, "page_locations", s.page_locations);
+    visit(2, "unencoded_byte_array_data_bytes", s.unencoded_byte_array_data_bytes);
+  }
+};
+
+template <>
+struct FieldList<ColumnIndex> {
+  static constexpr std::string_view kName = "ColumnIndex";
+  template <typename S, typename V>
+  static void Visit(S& s, V& visit) {
+    visit(1, "null_pages", s.null_pages);
+    visit(2, "min_values", s.min_values);
+    visit(3, "max_values", s.max_values);
+    visit(4, "boundary_order", s.boundary_order);
+    visit(5, "null_counts", s.null_counts);
+  }
+};
+
+template <>
 struct FieldList<DecimalType> {
   static constexpr std::string_view kName = "DecimalType";
   template <typename S, typename V>
@@ -303,6 +337,9 @@ struct FieldList<TimeType> {
 // ---------------------------------------------------------------------------------------------
 // Writing
 
+void WriteValue(CompactWriter* writer, bool value) {
+  writer->WriteBool(value);
+}
 void WriteValue(CompactWriter* writer, int8_t value) {
   writer->WriteI8(value);
 }
@@ -378,6 +415,10 @@ void WriteStruct(const T& value, CompactWriter* writer) {
 // ---------------------------------------------------------------------------------------------
 // Reading
 
+absl::Status ReadValue(CompactReader* reader, bool* value) {
+  STRATA_ASSIGN_OR_RETURN(*value, reader->ReadBool());
+  return absl::OkStatus();
+}
 absl::Status ReadValue(CompactReader* reader, int8_t* value) {
   STRATA_ASSIGN_OR_RETURN(*value, reader->ReadI8());
   return absl::OkStatus();
@@ -677,6 +718,11 @@ std::string ToString(PageType value) {
   return EnumName(value, "PageType", kNames);
 }
 
+std::string ToString(BoundaryOrder value) {
+  static constexpr std::array<const char*, 3> kNames = {"UNORDERED", "ASCENDING", "DESCENDING"};
+  return EnumName(value, "BoundaryOrder", kNames);
+}
+
 // ---------------------------------------------------------------------------------------------
 // LogicalType, the one union whose members carry data
 
@@ -763,6 +809,9 @@ STRATA_PARQUET_THRIFT_STRUCT(DataPageHeader)
 STRATA_PARQUET_THRIFT_STRUCT(DictionaryPageHeader)
 STRATA_PARQUET_THRIFT_STRUCT(DataPageHeaderV2)
 STRATA_PARQUET_THRIFT_STRUCT(PageHeader)
+STRATA_PARQUET_THRIFT_STRUCT(PageLocation)
+STRATA_PARQUET_THRIFT_STRUCT(OffsetIndex)
+STRATA_PARQUET_THRIFT_STRUCT(ColumnIndex)
 
 #undef STRATA_PARQUET_THRIFT_STRUCT
 

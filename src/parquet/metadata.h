@@ -95,6 +95,13 @@ enum class PageType : int32_t {
   kDataPageV2 = 3,
 };
 
+// The order of a column index's per-page bounds across pages.
+enum class BoundaryOrder : int32_t {
+  kUnordered = 0,
+  kAscending = 1,
+  kDescending = 2,
+};
+
 // The spec's names ("INT32", "RLE_DICTIONARY", ...), or e.g. "Encoding(42)" for a value this code
 // has no name for.
 std::string ToString(Type value);
@@ -103,6 +110,7 @@ std::string ToString(FieldRepetitionType value);
 std::string ToString(Encoding value);
 std::string ToString(CompressionCodec value);
 std::string ToString(PageType value);
+std::string ToString(BoundaryOrder value);
 
 // The unit of TIME and TIMESTAMP logical types: the field id of the TimeUnit union's member. A
 // member this code does not know is kept as its id.
@@ -345,6 +353,36 @@ struct PageHeader {
   bool operator==(const PageHeader&) const = default;
 };
 
+// Where one data page of a column chunk lies (PageIndex.md, "OffsetIndex").
+struct PageLocation {
+  int64_t offset = 0;                // required: of the page header, from the start of the file
+  int32_t compressed_page_size = 0;  // required: the header included
+  int64_t first_row_index = 0;       // required: within the row group
+  bool operator==(const PageLocation&) const = default;
+};
+
+// The page locations of a column chunk, one per data page in order: what lets a reader fetch
+// only the pages that hold the rows it wants.
+struct OffsetIndex {
+  std::vector<PageLocation> page_locations;  // required
+  std::optional<std::vector<int64_t>> unencoded_byte_array_data_bytes;
+
+  bool operator==(const OffsetIndex&) const = default;
+};
+
+// The per-page statistics of a column chunk (PageIndex.md, "ColumnIndex"), one entry per data
+// page in the OffsetIndex's order. A page with only nulls has null_pages[i] set and empty
+// bounds.
+struct ColumnIndex {
+  std::vector<bool> null_pages;         // required
+  std::vector<std::string> min_values;  // required, PLAIN-encoded as Statistics' values
+  std::vector<std::string> max_values;  // required
+  BoundaryOrder boundary_order = BoundaryOrder::kUnordered;  // required
+  std::optional<std::vector<int64_t>> null_counts;
+
+  bool operator==(const ColumnIndex&) const = default;
+};
+
 // Writes `value` as a compact-protocol struct: at the top level, or as the value of a struct
 // field or element the caller has opened.
 void WriteThrift(const SchemaElement& value, CompactWriter* writer);
@@ -361,6 +399,9 @@ void WriteThrift(const DataPageHeader& value, CompactWriter* writer);
 void WriteThrift(const DictionaryPageHeader& value, CompactWriter* writer);
 void WriteThrift(const DataPageHeaderV2& value, CompactWriter* writer);
 void WriteThrift(const PageHeader& value, CompactWriter* writer);
+void WriteThrift(const PageLocation& value, CompactWriter* writer);
+void WriteThrift(const OffsetIndex& value, CompactWriter* writer);
+void WriteThrift(const ColumnIndex& value, CompactWriter* writer);
 
 // Reads one struct into `*value` (which should be default-constructed). Fields this code does
 // not know are skipped; a known field of the wrong type, a missing required field, a union
@@ -381,6 +422,9 @@ absl::Status ReadThrift(CompactReader* reader, DataPageHeader* value);
 absl::Status ReadThrift(CompactReader* reader, DictionaryPageHeader* value);
 absl::Status ReadThrift(CompactReader* reader, DataPageHeaderV2* value);
 absl::Status ReadThrift(CompactReader* reader, PageHeader* value);
+absl::Status ReadThrift(CompactReader* reader, PageLocation* value);
+absl::Status ReadThrift(CompactReader* reader, OffsetIndex* value);
+absl::Status ReadThrift(CompactReader* reader, ColumnIndex* value);
 
 // Returns the compact encoding of `value`, any struct above.
 template <typename T>
