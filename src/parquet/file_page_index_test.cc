@@ -3,6 +3,7 @@
 // fetching only the pages that hold them.
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <random>
 #include <string>
 #include <vector>
@@ -408,6 +409,30 @@ TEST(PageIndexTest, CorruptOffsetIndexIsNotTrusted) {
   ASSERT_TRUE(read.ok()) << read.status();
   EXPECT_EQ(Cell(*read->column(0), 0), Cell(*batch.column(0), 1999));
   EXPECT_EQ(Cell(*read->column(1), 1), Cell(*batch.column(1), 2000));
+}
+
+TEST(PageIndexTest, APageOfOnlyNaNsLeavesTheChunkWithoutColumnIndex) {
+  auto schema = std::make_shared<const Schema>(std::vector<Field>{{"f", TypeId::kFloat64, true}});
+  auto f = std::make_shared<Column>(TypeId::kFloat64);
+  for (int i = 0; i < 1000; ++i) {
+    f->AppendFloat64(i < 500 ? static_cast<double>(i) : std::nan(""));
+  }
+  WriterOptions options;
+  options.max_page_rows = 500;
+  const std::string file = WriteFile(schema, {MakeBatch(schema, {f})}, options);
+  auto reader = OpenFile(file);
+  ASSERT_NE(reader, nullptr);
+  const ColumnChunk& chunk = reader->metadata().row_groups[0].columns[0];
+  EXPECT_FALSE(chunk.column_index_offset.has_value());
+  EXPECT_TRUE(chunk.offset_index_offset.has_value());
+  // No ColumnIndex: every row is a candidate; the chunk's bounds ignore the NaNs.
+  EXPECT_THAT(reader->CandidateRows(0, 0, Value(1000.0), Value(2000.0)),
+              ::testing::ElementsAre(RowRange{0, 1000}));
+  EXPECT_EQ(reader->Statistics(0, 0).max, Value(499.0));
+  // Ranged reads still use the OffsetIndex.
+  auto read = reader->ReadRowGroup(0, std::vector<int>{0}, std::vector<RowRange>{{700, 701}});
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_TRUE(std::isnan(read->column(0)->GetFloat64(0)));
 }
 
 }  // namespace

@@ -682,8 +682,14 @@ std::shared_ptr<const FileReader::RowGroupPageIndex> FileReader::PageIndex(int r
       if (meta.dictionary_page_offset.has_value() && *meta.dictionary_page_offset > 0) {
         chunk_begin = std::min(chunk_begin, *meta.dictionary_page_offset);
       }
-      const int64_t chunk_end = chunk_begin + meta.total_compressed_size;
-      if (valid(chunk.offset_index_offset, chunk.offset_index_length)) {
+      // A chunk outside the file has no usable index (and reading it fails anyway); within the
+      // file, the sums below cannot overflow.
+      const bool chunk_in_file = chunk_begin >= 4 && meta.total_compressed_size >= 0 &&
+                                 static_cast<uint64_t>(chunk_begin) <= data_end_ &&
+                                 static_cast<uint64_t>(meta.total_compressed_size) <=
+                                     data_end_ - static_cast<uint64_t>(chunk_begin);
+      const int64_t chunk_end = chunk_in_file ? chunk_begin + meta.total_compressed_size : 0;
+      if (chunk_in_file && valid(chunk.offset_index_offset, chunk.offset_index_length)) {
         absl::StatusOr<OffsetIndex> parsed =
             Parse<OffsetIndex>(std::string_view(bytes).substr(
                                    static_cast<size_t>(*chunk.offset_index_offset - span_begin),
