@@ -234,6 +234,9 @@ absl::StatusOr<EncodedFile> EncodePartition(const buffer::WriteBuffer::FrozenTab
   }
 
   parquet::WriterOptions writer_options = options;
+  // `time` as InfluxDB 3 writes it (Arrow's Timestamp(ns) without a zone): readers such as DuckDB
+  // then keep every nanosecond, where a UTC-adjusted column becomes microseconds there.
+  writer_options.timestamps_adjusted_to_utc = false;
   writer_options.key_value_metadata.push_back(parquet::KeyValue{
       std::string(kStrataColumnsKey),
       nlohmann::json{{"table_id", table.id()}, {"columns", std::move(described)}}.dump()});
