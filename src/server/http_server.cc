@@ -395,17 +395,26 @@ class Session : public std::enable_shared_from_this<Session> {
 
 }  // namespace
 
+// One io_context per thread, each run by its own thread, and every connection bound to one of
+// them (round robin): a request is read, handled and answered on one thread, without the
+// cross-thread wake-ups a shared io_context costs for every handler it posts (measured: a
+// `SELECT 1` took 0.46 ms of server CPU with four threads sharing one io_context, 0.26 ms with
+// one). A handler that blocks (a write waiting for the WAL) holds up only its thread's
+// connections.
 struct HttpServer::Impl {
   HttpServerOptions options;
   HttpHandler handler;
-  asio::io_context io;
-  std::optional<tcp::acceptor> acceptor;
+  std::vector<std::unique_ptr<asio::io_context>> contexts;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  std::optional<tcp::acceptor> acceptor;  // on contexts[0]
+  size_t next_context = 0;                // used by the accept handler only (contexts[0])
   std::vector<std::thread> threads;
   std::atomic<bool> stopped{false};
   uint16_t port = 0;
 
   void Accept() {
-    acceptor->async_accept(asio::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
+    asio::io_context& context = *contexts[next_context++ % contexts.size()];
+    acceptor->async_accept(context.get_executor(), [this](beast::error_code ec, tcp::socket socket) {
       if (ec) {
         if (ec == asio::error::operation_aborted || stopped) {
           return;
@@ -439,7 +448,12 @@ absl::Status HttpServer::Start() {
         fmt::format("invalid bind address '{}': {}", impl_->options.bind_address, ec.message()));
   }
   tcp::endpoint endpoint(address, impl_->options.port);
-  impl_->acceptor.emplace(impl_->io);
+  const int threads = std::max(1, impl_->options.threads);
+  for (int i = 0; i < threads; ++i) {
+    impl_->contexts.push_back(std::make_unique<asio::io_context>(/*concurrency_hint=*/1));
+    impl_->work.push_back(asio::make_work_guard(*impl_->contexts.back()));
+  }
+  impl_->acceptor.emplace(*impl_->contexts[0]);
   impl_->acceptor->open(endpoint.protocol(), ec);
   if (!ec)
     impl_->acceptor->set_option(asio::socket_base::reuse_address(true), ec);
@@ -455,9 +469,10 @@ absl::Status HttpServer::Start() {
   }
   impl_->port = impl_->acceptor->local_endpoint().port();
   impl_->Accept();
-  int threads = std::max(1, impl_->options.threads);
   for (int i = 0; i < threads; ++i) {
-    impl_->threads.emplace_back([this] { impl_->io.run(); });
+    impl_->threads.emplace_back([context = impl_->contexts[static_cast<size_t>(i)].get()] {
+      context->run();
+    });
   }
   return absl::OkStatus();
 }
@@ -471,12 +486,15 @@ void HttpServer::Stop() {
     return;
   }
   if (impl_->acceptor.has_value()) {
-    asio::post(impl_->io, [this] {
+    asio::post(*impl_->contexts[0], [this] {
       beast::error_code ignored;
       impl_->acceptor->close(ignored);
     });
   }
-  impl_->io.stop();
+  impl_->work.clear();
+  for (auto& context : impl_->contexts) {
+    context->stop();
+  }
   for (auto& thread : impl_->threads) {
     thread.join();
   }
