@@ -686,7 +686,8 @@ void TableBuffer::SnapshotPartition(const Partition& partition,
                                     std::vector<ChunkSnapshotPtr>* out) const {
   for (const std::unique_ptr<BufferChunk>& chunk : partition.chunks) {
     if (chunk->min_time() <= max_time && chunk->max_time() >= min_time) {
-      out->push_back(chunk->Snapshot(database_id_, table_id_, slot_column_ids_, slot_order_, lease));
+      out->push_back(
+          chunk->Snapshot(database_id_, table_id_, slot_column_ids_, slot_order_, lease));
     }
   }
 }
@@ -767,10 +768,10 @@ void TableBuffer::SetPersistedThrough(int64_t start, int64_t last, uint64_t sequ
   window.sequence = std::max(window.sequence, sequence);
   // The span, saturated: IsPersisted only needs an upper bound.
   const __int128 span = static_cast<__int128>(window.last) - start;
-  longest_persisted_window_ = std::max<int64_t>(
-      longest_persisted_window_,
-      span > std::numeric_limits<int64_t>::max() ? std::numeric_limits<int64_t>::max()
-                                                 : static_cast<int64_t>(span));
+  longest_persisted_window_ = std::max<int64_t>(longest_persisted_window_,
+                                                span > std::numeric_limits<int64_t>::max()
+                                                    ? std::numeric_limits<int64_t>::max()
+                                                    : static_cast<int64_t>(span));
 }
 
 bool TableBuffer::IsPersisted(int64_t time, uint64_t sequence) const {

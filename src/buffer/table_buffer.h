@@ -209,7 +209,8 @@ class TableBuffer {
                          int64_t min_time,
                          int64_t max_time,
                          const std::shared_ptr<ReadLease>& lease,
-                         std::vector<ChunkSnapshotPtr>* out) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+                         std::vector<ChunkSnapshotPtr>* out) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   size_t TableLevelMemoryUsage() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const uint32_t database_id_;

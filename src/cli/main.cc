@@ -110,9 +110,9 @@ int RunServe(const ServeFlags& flags) {
   options.write_buffer_limit = *buffer_limit;
   options.query_memory_limit = *query_memory;
   if (flags.query_partitions < 0 || flags.query_partitions > 1024) {
-    return Fail(absl::InvalidArgumentError(fmt::format(
-        "--query-partitions must be between 0 (one per core) and 1024, not {}",
-        flags.query_partitions)));
+    return Fail(absl::InvalidArgumentError(
+        fmt::format("--query-partitions must be between 0 (one per core) and 1024, not {}",
+                    flags.query_partitions)));
   }
   if (flags.query_min_rows_per_partition < 1) {
     return Fail(absl::InvalidArgumentError(

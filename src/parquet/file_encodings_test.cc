@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "gmock/gmock.h"
 #include "common/status.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "parquet/encoding_delta.h"
 #include "parquet/encoding_plain.h"

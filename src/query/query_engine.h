@@ -38,7 +38,9 @@ struct QueryOptions {
 class QueryResult {
  public:
   // The result of running `plan`.
-  QueryResult(SchemaPtr schema, exec::ExecutionPlanPtr plan, std::shared_ptr<exec::TaskContext> context)
+  QueryResult(SchemaPtr schema,
+              exec::ExecutionPlanPtr plan,
+              std::shared_ptr<exec::TaskContext> context)
       : schema_(std::move(schema)), plan_(std::move(plan)), context_(std::move(context)) {}
   // A result already computed (EXPLAIN's rows).
   QueryResult(SchemaPtr schema,

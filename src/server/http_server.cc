@@ -414,19 +414,20 @@ struct HttpServer::Impl {
 
   void Accept() {
     asio::io_context& context = *contexts[next_context++ % contexts.size()];
-    acceptor->async_accept(context.get_executor(), [this](beast::error_code ec, tcp::socket socket) {
-      if (ec) {
-        if (ec == asio::error::operation_aborted || stopped) {
-          return;
-        }
-        STRATA_LOG_WARN("accept failed error={}", ec.message());
-      } else {
-        beast::error_code ignored;
-        socket.set_option(tcp::no_delay(true), ignored);
-        std::make_shared<Session>(std::move(socket), options, handler)->Start();
-      }
-      Accept();
-    });
+    acceptor->async_accept(
+        context.get_executor(), [this](beast::error_code ec, tcp::socket socket) {
+          if (ec) {
+            if (ec == asio::error::operation_aborted || stopped) {
+              return;
+            }
+            STRATA_LOG_WARN("accept failed error={}", ec.message());
+          } else {
+            beast::error_code ignored;
+            socket.set_option(tcp::no_delay(true), ignored);
+            std::make_shared<Session>(std::move(socket), options, handler)->Start();
+          }
+          Accept();
+        });
   }
 };
 
@@ -470,9 +471,8 @@ absl::Status HttpServer::Start() {
   impl_->port = impl_->acceptor->local_endpoint().port();
   impl_->Accept();
   for (int i = 0; i < threads; ++i) {
-    impl_->threads.emplace_back([context = impl_->contexts[static_cast<size_t>(i)].get()] {
-      context->run();
-    });
+    impl_->threads.emplace_back(
+        [context = impl_->contexts[static_cast<size_t>(i)].get()] { context->run(); });
   }
   return absl::OkStatus();
 }

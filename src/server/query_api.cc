@@ -187,8 +187,7 @@ struct QueryStream {
     if (more && batch.length() > 0) {
       const exec::Batch dense = batch.has_selection() ? batch.Compact() : batch;
       writer->WriteBatch(*dense.ToRecordBatch(), out);
-      STRATA_RETURN_IF_ERROR(
-          reservation.TryResize(static_cast<int64_t>(writer->buffered_bytes())));
+      STRATA_RETURN_IF_ERROR(reservation.TryResize(static_cast<int64_t>(writer->buffered_bytes())));
     }
     return more;
   }

@@ -12,12 +12,11 @@
 #include "absl/strings/str_split.h"
 #include "common/status.h"
 #include "exec/batch_encoder.h"
-#include "fmt/format.h"
-#include "gmock/gmock.h"
-
 #include "exec/operators.h"
 #include "exec/operators/test_util.h"
 #include "exec/scheduler.h"
+#include "fmt/format.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace strata::exec {

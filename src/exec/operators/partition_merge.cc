@@ -121,13 +121,13 @@ struct MergeState {
   std::vector<std::unique_ptr<Partition>> partitions;
 
   std::mutex mu;
-  std::condition_variable consumer_cv;      // a batch, an end, an error, or a worker leaving
-  std::condition_variable producer_cv;      // queue space or stop
-  std::deque<std::pair<int, Item>> ready;   // guarded by mu
-  absl::Status error;                       // guarded by mu
-  bool stopped = false;                     // guarded by mu
-  int unfinished = 0;                       // guarded by mu
-  int active_workers = 0;                   // guarded by mu
+  std::condition_variable consumer_cv;     // a batch, an end, an error, or a worker leaving
+  std::condition_variable producer_cv;     // queue space or stop
+  std::deque<std::pair<int, Item>> ready;  // guarded by mu
+  absl::Status error;                      // guarded by mu
+  bool stopped = false;                    // guarded by mu
+  int unfinished = 0;                      // guarded by mu
+  int active_workers = 0;                  // guarded by mu
 
   // Claims the next unclaimed partition, or returns -1.
   int Claim() {

@@ -16,7 +16,8 @@
 
 namespace strata::exec {
 
-// Batches (or encoded pieces) each partition may have queued before its producer waits (backpressure).
+// Batches (or encoded pieces) each partition may have queued before its producer waits
+// (backpressure).
 inline constexpr int kMergeQueueDepth = 2;
 
 // A stream of the batches of every partition of `input`, in arbitrary order. Nothing runs until
