@@ -103,7 +103,10 @@ class Decoder {
     if (!value.is_object() || value.size() != 1) {
       return Error("a statistic is not null or a one-key object");
     }
-    const auto& [key, v] = *value.items().begin();
+    // An object iterator (not items(), whose proxies are temporaries).
+    const auto only = value.begin();
+    const std::string& key = only.key();
+    const json& v = only.value();
     if (key == "b" && v.is_boolean()) {
       return StatValue{v.get<bool>()};
     }
