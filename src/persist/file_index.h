@@ -16,11 +16,13 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "buffer/column_statistics.h"
 
 namespace strata::persist {
 
-// A column statistic value in the column's own type (absent: no min/max, e.g. all nulls).
-using StatValue = std::variant<std::monostate, bool, int64_t, uint64_t, double, std::string>;
+// A column statistic value in the column's own type (absent: no min/max, e.g. all nulls): the
+// write buffer's statistic values, which the index records for persisted chunks.
+using StatValue = buffer::StatisticValue;
 
 // Statistics of one column of a Parquet file, by catalog column id.
 struct ColumnStats {
