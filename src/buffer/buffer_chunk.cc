@@ -25,9 +25,10 @@ ColumnPtr ReadLease::Share(const std::shared_ptr<ReadLease>& lease,
   return ColumnPtr(lease, raw);  // aliasing: owns the lease, points at the column
 }
 
-BufferChunk::BufferChunk(uint64_t id, int64_t partition_start)
+BufferChunk::BufferChunk(uint64_t id, int64_t partition_start, uint64_t partition_id)
     : id_(id),
       partition_start_(partition_start),
+      partition_id_(partition_id),
       min_time_(std::numeric_limits<int64_t>::max()),
       max_time_(std::numeric_limits<int64_t>::min()),
       time_(std::make_shared<Column>(TypeId::kTimestamp)),
@@ -112,6 +113,7 @@ ChunkSnapshotPtr BufferChunk::Snapshot(uint32_t database_id,
   snapshot->chunk_id_ = id_;
   snapshot->version_ = version_;
   snapshot->partition_start_ = partition_start_;
+  snapshot->partition_id_ = partition_id_;
   snapshot->sealed_ = sealed_;
   snapshot->row_count_ = rows_;
   snapshot->min_time_ = min_time_;

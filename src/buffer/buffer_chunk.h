@@ -63,7 +63,7 @@ struct BufferChunkColumn {
 // lock is released, so snapshots always see full-length columns.
 class BufferChunk {
  public:
-  BufferChunk(uint64_t id, int64_t partition_start);
+  BufferChunk(uint64_t id, int64_t partition_start, uint64_t partition_id);
   BufferChunk(const BufferChunk&) = delete;
   BufferChunk& operator=(const BufferChunk&) = delete;
 
@@ -129,6 +129,7 @@ class BufferChunk {
 
   const uint64_t id_;
   const int64_t partition_start_;
+  const uint64_t partition_id_;
   uint64_t write_epoch_ = 0;
   uint64_t version_ = 0;
   int64_t rows_ = 0;

@@ -45,6 +45,12 @@ class ChunkSnapshot {
   // partition_start() <= time < partition_start() + partition duration. (The partition of the
   // most negative times starts at INT64_MIN rather than below it.)
   int64_t partition_start() const { return partition_start_; }
+  // The partition holding the chunk, unique in its table for the life of the write buffer. A
+  // window can have several partitions (one frozen for a snapshot, a newer one for rows that
+  // arrived since); ids grow in creation order, so of two partitions of one window the higher id
+  // holds the later writes. Chunks of one partition never hold the same point (series and time)
+  // twice; chunks of different partitions of one window may.
+  uint64_t partition_id() const { return partition_id_; }
   // True once the chunk reached the row limit: it gets no more rows, only merged duplicates.
   bool sealed() const { return sealed_; }
 
@@ -71,6 +77,7 @@ class ChunkSnapshot {
   uint64_t chunk_id_ = 0;
   uint64_t version_ = 0;
   int64_t partition_start_ = 0;
+  uint64_t partition_id_ = 0;
   bool sealed_ = false;
   int64_t row_count_ = 0;
   int64_t min_time_ = 0;

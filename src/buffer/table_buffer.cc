@@ -346,6 +346,7 @@ TableBuffer::Partition* TableBuffer::PartitionFor(int64_t time) {
     return found->second.get();
   }
   auto partition = std::make_unique<Partition>();
+  partition->id = next_partition_id_++;
   partition->start = start;
   __int128 last = AlignedPartitionStart(time, options_.partition_duration_ns) +
                   options_.partition_duration_ns - 1;
@@ -389,7 +390,8 @@ void TableBuffer::FlushRun(const TableWrite& write) {
     // partition (hundreds of GB) cannot be buffered under any sane memory limit.
     STRATA_CHECK_LE(static_cast<int64_t>(partition->chunks.size() + 1) * max_rows,
                     int64_t{std::numeric_limits<uint32_t>::max()});
-    partition->chunks.push_back(std::make_unique<BufferChunk>(next_chunk_id_++, partition->start));
+    partition->chunks.push_back(
+        std::make_unique<BufferChunk>(next_chunk_id_++, partition->start, partition->id));
   }
   BufferChunk* chunk = WritableChunk(partition->chunks.back().get());
   STRATA_DCHECK_LE(chunk->rows() + static_cast<int64_t>(run_.size()), max_rows);

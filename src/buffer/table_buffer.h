@@ -140,6 +140,7 @@ class TableBuffer {
 
   // One time partition: chunks in order, all but the last full and sealed.
   struct Partition {
+    uint64_t id = 0;  // ChunkSnapshot::partition_id
     int64_t start = 0;
     int64_t last = 0;  // the partition's last nanosecond (inclusive, saturated at INT64_MAX)
     std::vector<std::unique_ptr<BufferChunk>> chunks;
@@ -262,6 +263,7 @@ class TableBuffer {
   uint64_t write_epoch_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t next_version_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t next_chunk_id_ ABSL_GUARDED_BY(mu_) = 1;
+  uint64_t next_partition_id_ ABSL_GUARDED_BY(mu_) = 1;
   int64_t rows_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t merged_rows_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t skipped_persisted_rows_ ABSL_GUARDED_BY(mu_) = 0;

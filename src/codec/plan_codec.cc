@@ -217,6 +217,9 @@ class PlanEncoder {
         node->set_limit(*spec.limit);
       }
       node->set_partitions(spec.partitions);
+      for (uint32_t id : spec.series_key_column_ids) {
+        node->add_series_key_column_ids(id);
+      }
       for (const exec::DynamicFilterRef& ref : spec.dynamic_filters) {
         pb::DynamicFilterRef* r = node->add_dynamic_filters();
         r->set_filter_id(ref.filter_id);
@@ -771,6 +774,8 @@ class PlanDecoder {
     spec.table_id = n.table_id();
     spec.table_name = n.table_name();
     spec.column_ids.assign(n.column_ids().begin(), n.column_ids().end());
+    spec.series_key_column_ids.assign(n.series_key_column_ids().begin(),
+                                      n.series_key_column_ids().end());
     STRATA_ASSIGN_OR_RETURN(spec.scan_schema, SchemaFromProto(n.scan_schema()));
     spec.output_columns = n.output_columns();
     STRATA_ASSIGN_OR_RETURN(spec.filters, Exprs(n.filters(), *spec.scan_schema, depth));
@@ -796,7 +801,11 @@ class PlanDecoder {
       spec.dynamic_filters.push_back(
           exec::DynamicFilterRef{ref.filter_id(), ref.key(), ref.column()});
     }
-    return query::MakeBufferScanExec(context_.write_buffer, std::move(spec));
+    return query::MakeBufferScanExec(query::ScanSources{.buffer = context_.write_buffer,
+                                                        .persister = context_.persister,
+                                                        .files = context_.files,
+                                                        .file_limit = context_.file_limit},
+                                     std::move(spec));
   }
 
   const DecodeContext& context_;

@@ -21,6 +21,8 @@
 #include "exec/execution_plan.h"
 #include "exec/function.h"
 #include "exec/physical_expr.h"
+#include "persist/file_cache.h"
+#include "persist/persister.h"
 
 namespace strata::codec {
 
@@ -64,6 +66,10 @@ struct DecodeContext {
   const exec::FunctionRegistry* functions = &exec::FunctionRegistry::Default();
   // The write buffer BufferScanExec nodes read; null: a plan with such a node is rejected.
   const buffer::WriteBuffer* write_buffer = nullptr;
+  // The persisted files BufferScanExec nodes also read (query::ScanSources); null: none.
+  const persist::Persister* persister = nullptr;
+  persist::ParquetFileCache* files = nullptr;
+  int64_t file_limit = 0;
   // Decodes extension nodes; null: a plan with one is rejected.
   const PhysicalExtensionCodec* extension = nullptr;
 };

@@ -49,6 +49,17 @@ std::shared_ptr<const FileIndex> Persister::index() const {
   return index_;
 }
 
+Persister::TableView Persister::ViewTable(uint32_t database_id,
+                                          uint32_t table_id,
+                                          int64_t min_time,
+                                          int64_t max_time) const {
+  std::shared_lock<std::shared_mutex> publish_lock(publish_mu_);
+  TableView view;
+  view.index = index();
+  view.chunks = buffer_->SnapshotTable(database_id, table_id, min_time, max_time);
+  return view;
+}
+
 absl::StatusOr<SnapshotSummary> Persister::Snapshot(int64_t max_last) {
   std::lock_guard<std::mutex> lock(snapshot_mu_);
   for (auto& frozen : buffer_->Freeze(max_last)) {
@@ -105,12 +116,16 @@ absl::StatusOr<SnapshotSummary> Persister::Snapshot(int64_t max_last) {
 
   // Committed: the rows are durable in the files. From here on nothing may fail the snapshot.
   working_.Apply(record);
+  auto published = std::make_shared<FileIndex>(working_);
   {
-    std::lock_guard<std::mutex> index_lock(index_mu_);
-    index_ = std::make_shared<FileIndex>(working_);
-  }
-  for (const auto& frozen : pending_) {
-    buffer_->Release(frozen.database_id, frozen.table_id, frozen.partition.freeze_id);
+    std::unique_lock<std::shared_mutex> publish_lock(publish_mu_);
+    {
+      std::lock_guard<std::mutex> index_lock(index_mu_);
+      index_ = std::move(published);
+    }
+    for (const auto& frozen : pending_) {
+      buffer_->Release(frozen.database_id, frozen.table_id, frozen.partition.freeze_id);
+    }
   }
   pending_.clear();
   summary.sequence = sequence;

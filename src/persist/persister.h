@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <vector>
 
@@ -82,6 +83,19 @@ class Persister {
   // The index as of the last committed snapshot. Immutable; replaced on every commit.
   std::shared_ptr<const FileIndex> index() const;
 
+  // What a query reads of one table: the file index and the buffer's chunks with a row in
+  // [min_time, max_time], taken together. A snapshot publishes its index and releases the
+  // partitions it persisted as one step with respect to this, so every row is in exactly one of
+  // them (never in both, never in neither).
+  struct TableView {
+    std::shared_ptr<const FileIndex> index;
+    std::vector<buffer::ChunkSnapshotPtr> chunks;
+  };
+  TableView ViewTable(uint32_t database_id,
+                      uint32_t table_id,
+                      int64_t min_time,
+                      int64_t max_time) const;
+
  private:
   buffer::WriteBuffer* const buffer_;
   objectstore::ObjectStore* const store_;
@@ -96,6 +110,9 @@ class Persister {
 
   mutable std::mutex index_mu_;
   std::shared_ptr<const FileIndex> index_;  // guarded by index_mu_
+  // Held exclusively while a commit publishes its index and releases its partitions, shared by
+  // ViewTable.
+  mutable std::shared_mutex publish_mu_;
 };
 
 }  // namespace strata::persist

@@ -2,17 +2,21 @@
 #include "query/buffer_scan_exec.h"
 
 #include <algorithm>
+#include <limits>
 #include <numeric>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <variant>
 
+#include "absl/container/btree_map.h"
 #include "absl/strings/str_join.h"
 #include "catalog/schema.h"
 #include "common/status.h"
 #include "exec/operators/evaluation.h"
 #include "exec/operators/plan_node.h"
+#include "exec/operators/row_table.h"
 #include "exec/take.h"
 #include "fmt/format.h"
 
@@ -103,17 +107,28 @@ std::optional<int> Compare(const Scalar& value, const StatisticValue& stat) {
   return std::nullopt;
 }
 
-// What pruning knows about one scanned column in one chunk.
+// What pruning knows about one scanned column in one source of rows.
 struct ColumnFacts {
-  bool all_null = false;  // absent from the chunk
+  bool all_null = false;  // absent from the source
+  // False when the source does not say how many nulls it has (stats.null_count is then 0).
+  bool null_count_known = true;
   ColumnStatistics stats;
 };
 
-class ChunkFacts {
+// The statistics of one source of rows (a buffer chunk, a Parquet file, a row group of one), by
+// scan column.
+class SourceFacts {
+ public:
+  virtual ~SourceFacts() = default;
+  virtual ColumnFacts Get(int scan_column) const = 0;
+  virtual int64_t rows() const = 0;
+};
+
+class ChunkFacts final : public SourceFacts {
  public:
   ChunkFacts(const BufferScanSpec& spec, const ChunkSnapshot& chunk) : spec_(spec), chunk_(chunk) {}
 
-  ColumnFacts Get(int scan_column) const {
+  ColumnFacts Get(int scan_column) const override {
     ColumnFacts facts;
     uint32_t id = spec_.column_ids[static_cast<size_t>(scan_column)];
     if (id == catalog::kTimeColumnId) {
@@ -130,14 +145,85 @@ class ChunkFacts {
     facts.stats = column->statistics;
     return facts;
   }
-  int64_t rows() const { return chunk_.row_count(); }
+  int64_t rows() const override { return chunk_.row_count(); }
 
  private:
   const BufferScanSpec& spec_;
   const ChunkSnapshot& chunk_;
 };
 
-bool ComparisonMayMatch(const ColumnComparison& cmp, const ChunkFacts& chunk) {
+// A Parquet file, from its entry in the file index (no read needed).
+class FileFacts final : public SourceFacts {
+ public:
+  FileFacts(const BufferScanSpec& spec, const persist::ParquetFileInfo& file)
+      : spec_(spec), file_(file) {}
+
+  ColumnFacts Get(int scan_column) const override {
+    ColumnFacts facts;
+    uint32_t id = spec_.column_ids[static_cast<size_t>(scan_column)];
+    if (id == catalog::kTimeColumnId) {
+      facts.stats.min = file_.min_time;
+      facts.stats.max = file_.max_time;
+      return facts;
+    }
+    for (const persist::ColumnStats& column : file_.columns) {
+      if (column.column_id == id) {
+        facts.stats.null_count = column.null_count;
+        facts.stats.min = column.min;
+        facts.stats.max = column.max;
+        return facts;
+      }
+    }
+    facts.all_null = true;  // the file has no value for it
+    facts.stats.null_count = file_.row_count;
+    return facts;
+  }
+  int64_t rows() const override { return file_.row_count; }
+
+ private:
+  const BufferScanSpec& spec_;
+  const persist::ParquetFileInfo& file_;
+};
+
+StatisticValue ToStatistic(const parquet::Value& value) {
+  return std::visit([](const auto& v) -> StatisticValue { return v; }, value);
+}
+
+// One row group of an opened Parquet file, from the footer's statistics.
+class RowGroupFacts final : public SourceFacts {
+ public:
+  RowGroupFacts(const BufferScanSpec& spec, const persist::OpenedFile& file, int row_group)
+      : spec_(spec), file_(file), row_group_(row_group) {}
+
+  ColumnFacts Get(int scan_column) const override {
+    ColumnFacts facts;
+    const int column = file_.ColumnOf(spec_.column_ids[static_cast<size_t>(scan_column)]);
+    if (column < 0) {
+      facts.all_null = true;
+      facts.stats.null_count = rows();
+      return facts;
+    }
+    parquet::ColumnChunkStatistics stats = file_.reader->Statistics(row_group_, column);
+    if (stats.null_count) {
+      facts.stats.null_count = *stats.null_count;
+    } else {
+      facts.null_count_known = false;
+    }
+    if (stats.min && stats.max) {
+      facts.stats.min = ToStatistic(*stats.min);
+      facts.stats.max = ToStatistic(*stats.max);
+    }
+    return facts;
+  }
+  int64_t rows() const override { return file_.reader->row_group_rows(row_group_); }
+
+ private:
+  const BufferScanSpec& spec_;
+  const persist::OpenedFile& file_;
+  int row_group_;
+};
+
+bool ComparisonMayMatch(const ColumnComparison& cmp, const SourceFacts& chunk) {
   if (cmp.literal->is_null()) {
     return false;  // a comparison with NULL is never true
   }
@@ -172,7 +258,7 @@ bool ComparisonMayMatch(const ColumnComparison& cmp, const ChunkFacts& chunk) {
 }
 
 // False only when the statistics prove that `e` is not true for any row of the chunk.
-bool MayMatch(const PhysicalExpr& e, const ChunkFacts& chunk) {
+bool MayMatch(const PhysicalExpr& e, const SourceFacts& chunk) {
   switch (e.kind()) {
     case PhysicalExprKind::kBinary:
       if (e.binary_op() == BinaryOp::kAnd) {
@@ -212,11 +298,21 @@ bool MayMatch(const PhysicalExpr& e, const ChunkFacts& chunk) {
       if (e.negated()) {  // IS NOT NULL
         return !facts.all_null && facts.stats.null_count < chunk.rows();
       }
-      return facts.all_null || facts.stats.null_count > 0;
+      return facts.all_null || !facts.null_count_known || facts.stats.null_count > 0;
     }
     default:
       return true;
   }
+}
+
+// False only when the statistics prove that some filter is not true for any row of the source.
+bool FiltersMayMatch(const std::vector<exec::PhysicalExprPtr>& filters, const SourceFacts& facts) {
+  for (const exec::PhysicalExprPtr& filter : filters) {
+    if (!MayMatch(*filter, facts)) {
+      return false;
+    }
+  }
+  return true;
 }
 
 // The column of `id` for `chunk`, or an all-null column of the field's type (tags stay
@@ -334,7 +430,7 @@ struct ResolvedDynamicFilters {
   std::vector<Range> ranges;
 
   // False when the chunk's statistics prove no row is inside some range.
-  bool ChunkMayMatch(const ChunkFacts& facts) const {
+  bool SourceMayMatch(const SourceFacts& facts) const {
     for (const Range& range : ranges) {
       ColumnFacts column = facts.Get(range.column);
       if (column.all_null) {
@@ -355,12 +451,13 @@ struct ResolvedDynamicFilters {
 
   // The range filters a chunk's rows need: those whose column the statistics do not show to be
   // non-null and inside the range.
-  std::vector<exec::PhysicalExprPtr> RowFilters(const ChunkFacts& facts) const {
+  std::vector<exec::PhysicalExprPtr> RowFilters(const SourceFacts& facts) const {
     std::vector<exec::PhysicalExprPtr> filters;
     for (const Range& range : ranges) {
       ColumnFacts column = facts.Get(range.column);
       bool inside = false;
-      if (!column.all_null && column.stats.has_min_max() && column.stats.null_count == 0) {
+      if (!column.all_null && column.stats.has_min_max() && column.null_count_known &&
+          column.stats.null_count == 0) {
         std::optional<int> min_vs_chunk_min = Compare(range.min, column.stats.min);
         std::optional<int> max_vs_chunk_max = Compare(range.max, column.stats.max);
         inside = min_vs_chunk_min && *min_vs_chunk_min <= 0 && max_vs_chunk_max &&
@@ -421,17 +518,117 @@ absl::StatusOr<ResolvedDynamicFilters> ResolveDynamicFilters(const BufferScanSpe
   return resolved;
 }
 
-// One partition's stream: its chunks in order, one batch per chunk (or per kMaxBatchRows of a
-// larger chunk).
+// A tag column's values as a kDictionary column (Parquet files may hold a tag's values plainly
+// encoded; the scan schema says kDictionary).
+ColumnPtr ToDictionary(const Column& column) {
+  auto dictionary = std::make_shared<StringDictionary>();
+  auto out = std::make_shared<Column>(TypeId::kDictionary, dictionary);
+  out->Reserve(column.size());
+  for (int64_t i = 0; i < column.size(); ++i) {
+    if (column.IsNull(i)) {
+      out->AppendNull();
+    } else {
+      out->AppendDictionaryCode(dictionary->GetOrInsert(column.GetString(i)));
+    }
+  }
+  return out;
+}
+
+// The all-null column of `type` for `rows` rows (tags stay kDictionary, with an empty dictionary).
+ColumnPtr NullColumn(TypeId type, int64_t rows) {
+  if (type == TypeId::kDictionary) {
+    auto nulls = std::make_shared<Column>(TypeId::kDictionary);
+    nulls->AppendNulls(rows);
+    return nulls;
+  }
+  return exec::MakeNullColumn(type, rows);
+}
+
+// Column `file_column` of a batch read from a Parquet file (-1: the file has none, so null in
+// every row) as `type`. DataLoss when the file's column has another type than the table's.
+absl::StatusOr<ColumnPtr> FileColumn(const RecordBatch& batch,
+                                     int batch_column,
+                                     TypeId type,
+                                     const persist::ParquetFileInfo& file,
+                                     uint32_t column_id) {
+  if (batch_column < 0) {
+    return NullColumn(type, batch.num_rows());
+  }
+  const ColumnPtr& column = batch.column(batch_column);
+  if (column->type() == type) {
+    return column;
+  }
+  if (type == TypeId::kDictionary && column->type() == TypeId::kString) {
+    return ToDictionary(*column);
+  }
+  if (IsStringType(type) && IsStringType(column->type())) {
+    return column;
+  }
+  return absl::DataLossError(
+      fmt::format("Parquet file {}: column {} ('{}') is {}, the table's is {}",
+                  file.path,
+                  column_id,
+                  batch.schema()->field(batch_column).name,
+                  TypeName(column->type()),
+                  TypeName(type)));
+}
+
+// `scalar` as a Parquet statistics value, when it has one.
+std::optional<parquet::Value> ToParquetValue(const Scalar& scalar) {
+  if (scalar.is_null()) {
+    return std::nullopt;
+  }
+  switch (scalar.type()) {
+    case TypeId::kInt64:
+    case TypeId::kTimestamp:
+      return parquet::Value(scalar.int64_value());
+    case TypeId::kUInt64:
+      return parquet::Value(scalar.uint64_value());
+    case TypeId::kFloat64:
+      return parquet::Value(scalar.float64_value());
+    case TypeId::kBool:
+      return parquet::Value(scalar.bool_value());
+    case TypeId::kString:
+    case TypeId::kDictionary:
+      return parquet::Value(std::string(scalar.string_value()));
+    default:
+      return std::nullopt;
+  }
+}
+
+// The rows both range lists hold (each sorted and disjoint).
+std::vector<parquet::RowRange> Intersect(const std::vector<parquet::RowRange>& a,
+                                         const std::vector<parquet::RowRange>& b) {
+  std::vector<parquet::RowRange> out;
+  size_t i = 0;
+  size_t j = 0;
+  while (i < a.size() && j < b.size()) {
+    const int64_t begin = std::max(a[i].begin, b[j].begin);
+    const int64_t end = std::min(a[i].end, b[j].end);
+    if (begin < end) {
+      out.push_back(parquet::RowRange{begin, end});
+    }
+    if (a[i].end < b[j].end) {
+      ++i;
+    } else {
+      ++j;
+    }
+  }
+  return out;
+}
+
+// One partition's stream: its units in order (see ScanUnit). A buffer chunk gives one batch (or
+// one per kMaxBatchRows of a larger chunk), a Parquet file one per row group, a merge unit one
+// for its merged rows.
 class BufferScanStream : public exec::BatchStream {
  public:
   BufferScanStream(const BufferScanExec* node,
-                   std::shared_ptr<const std::vector<ChunkSnapshotPtr>> chunks,
+                   std::shared_ptr<const ScanSnapshot> snapshot,
                    int partition,
                    std::shared_ptr<exec::TaskContext> context)
       : node_(node),
-        chunks_(std::move(chunks)),
-        next_chunk_(static_cast<size_t>(partition)),
+        snapshot_(std::move(snapshot)),
+        next_unit_(static_cast<size_t>(partition)),
         context_(std::move(context)) {
     if (node_->spec().limit) {
       remaining_ = *node_->spec().limit;
@@ -449,7 +646,7 @@ class BufferScanStream : public exec::BatchStream {
                                 ResolveDynamicFilters(spec, *context_));
         if (resolved.skip_all) {
           int64_t skipped = 0;
-          for (size_t i = next_chunk_; i < chunks_->size();
+          for (size_t i = next_unit_; i < snapshot_->units.size();
                i += static_cast<size_t>(spec.partitions)) {
             ++skipped;
           }
@@ -463,27 +660,15 @@ class BufferScanStream : public exec::BatchStream {
     }
     while (remaining_ > 0) {
       STRATA_RETURN_IF_ERROR(context_->CheckCancelled());
-      if (current_ == nullptr) {
-        if (next_chunk_ >= chunks_->size()) {
+      if (!has_current_) {
+        STRATA_ASSIGN_OR_RETURN(bool more, Advance());
+        if (!more) {
           return false;
         }
-        const ChunkSnapshot& chunk = *(*chunks_)[next_chunk_];
-        next_chunk_ += static_cast<size_t>(spec.partitions);
-        STRATA_RETURN_IF_ERROR(CheckColumnTypes(spec, chunk));
-        if (!node_->ChunkMayMatch(chunk)) {
-          node_->metrics().Add("chunks_pruned_by_stats", 1);
-          continue;
-        }
-        if (dynamic_ != nullptr && !dynamic_->ChunkMayMatch(ChunkFacts(spec, chunk))) {
-          node_->metrics().Add("chunks_pruned_by_dynamic_filter", 1);
-          continue;
-        }
-        node_->metrics().Add("chunks_scanned", 1);
-        node_->metrics().Add("rows_scanned", chunk.row_count());
-        STRATA_RETURN_IF_ERROR(StartChunk(chunk));
+        continue;
       }
-      if (offset_ >= current_->row_count()) {
-        current_ = nullptr;
+      if (offset_ >= current_rows_) {
+        has_current_ = false;
         continue;
       }
       STRATA_ASSIGN_OR_RETURN(bool produced, NextSlice(out));
@@ -495,31 +680,388 @@ class BufferScanStream : public exec::BatchStream {
   }
 
  private:
-  absl::Status StartChunk(const ChunkSnapshot& chunk) {
+  // Sets up the next rows to return: the next row group of the current file, or the next unit
+  // that is not pruned. False when the partition has nothing left.
+  absl::StatusOr<bool> Advance() {
     const BufferScanSpec& spec = node_->spec();
-    current_ = &chunk;
-    offset_ = 0;
-    columns_.clear();
-    for (size_t i = 0; i < spec.column_ids.size(); ++i) {
-      columns_.push_back(ChunkColumn(
-          chunk, spec.column_ids[i], spec.scan_schema->field(static_cast<int>(i)).type));
-    }
-    const TimeBounds& bounds = node_->time_bounds();
-    bool inside = chunk.min_time() >= bounds.min_time && chunk.max_time() <= bounds.max_time;
-    conjuncts_ = inside ? node_->conjuncts_without_time() : node_->conjuncts();
-    if (dynamic_ != nullptr) {
-      for (exec::PhysicalExprPtr& term : dynamic_->RowFilters(ChunkFacts(spec, chunk))) {
-        conjuncts_.push_back(std::move(term));
+    for (;;) {
+      if (file_ != nullptr) {
+        while (next_row_group_ < file_->reader->num_row_groups()) {
+          STRATA_RETURN_IF_ERROR(context_->CheckCancelled());
+          STRATA_ASSIGN_OR_RETURN(bool started, StartRowGroup(next_row_group_++));
+          if (started) {
+            return true;
+          }
+        }
+        file_ = nullptr;
+        file_info_ = nullptr;
+      }
+      if (next_unit_ >= snapshot_->units.size()) {
+        return false;
+      }
+      const ScanUnit& unit = snapshot_->units[next_unit_];
+      next_unit_ += static_cast<size_t>(spec.partitions);
+      switch (unit.kind) {
+        case ScanUnit::Kind::kChunk: {
+          const ChunkSnapshot& chunk = *unit.chunk;
+          STRATA_RETURN_IF_ERROR(CheckColumnTypes(spec, chunk));
+          ChunkFacts facts(spec, chunk);
+          if (!FiltersMayMatch(spec.filters, facts)) {
+            node_->metrics().Add("chunks_pruned_by_stats", 1);
+            continue;
+          }
+          if (dynamic_ != nullptr && !dynamic_->SourceMayMatch(facts)) {
+            node_->metrics().Add("chunks_pruned_by_dynamic_filter", 1);
+            continue;
+          }
+          node_->metrics().Add("chunks_scanned", 1);
+          node_->metrics().Add("rows_scanned", chunk.row_count());
+          StartChunk(chunk);
+          return true;
+        }
+        case ScanUnit::Kind::kFile: {
+          FileFacts facts(spec, *unit.file);
+          if (!FiltersMayMatch(spec.filters, facts)) {
+            node_->metrics().Add("files_pruned_by_stats", 1);
+            continue;
+          }
+          if (dynamic_ != nullptr && !dynamic_->SourceMayMatch(facts)) {
+            node_->metrics().Add("files_pruned_by_dynamic_filter", 1);
+            continue;
+          }
+          STRATA_ASSIGN_OR_RETURN(file_, node_->sources().files->Open(*unit.file));
+          file_info_ = unit.file;
+          next_row_group_ = 0;
+          node_->metrics().Add("files_scanned", 1);
+          continue;  // to its row groups
+        }
+        case ScanUnit::Kind::kMerge: {
+          STRATA_ASSIGN_OR_RETURN(bool started, StartMerge(unit));
+          if (started) {
+            return true;
+          }
+          continue;
+        }
       }
     }
-    return absl::OkStatus();
   }
 
-  // Produces the batch of rows [offset_, offset_ + kMaxBatchRows) of the current chunk; false
+  void StartColumns(std::vector<ColumnPtr> columns,
+                    int64_t rows,
+                    int64_t min_time,
+                    int64_t max_time,
+                    const SourceFacts* facts) {
+    columns_ = std::move(columns);
+    current_rows_ = rows;
+    offset_ = 0;
+    has_current_ = true;
+    const TimeBounds& bounds = node_->time_bounds();
+    const bool inside = min_time >= bounds.min_time && max_time <= bounds.max_time;
+    conjuncts_ = inside ? node_->conjuncts_without_time() : node_->conjuncts();
+    if (dynamic_ != nullptr) {
+      if (facts != nullptr) {
+        for (exec::PhysicalExprPtr& term : dynamic_->RowFilters(*facts)) {
+          conjuncts_.push_back(std::move(term));
+        }
+      } else {
+        for (const ResolvedDynamicFilters::Range& range : dynamic_->ranges) {
+          conjuncts_.push_back(range.filter);
+        }
+      }
+    }
+  }
+
+  void StartChunk(const ChunkSnapshot& chunk) {
+    const BufferScanSpec& spec = node_->spec();
+    std::vector<ColumnPtr> columns;
+    columns.reserve(spec.column_ids.size());
+    for (size_t i = 0; i < spec.column_ids.size(); ++i) {
+      columns.push_back(ChunkColumn(
+          chunk, spec.column_ids[i], spec.scan_schema->field(static_cast<int>(i)).type));
+    }
+    ChunkFacts facts(spec, chunk);
+    StartColumns(std::move(columns), chunk.row_count(), chunk.min_time(), chunk.max_time(), &facts);
+  }
+
+  // The rows of row group `row_group` of file_ that may pass the filters, by the page index of
+  // the time column (against the time bounds) and of columns compared for equality with a
+  // literal. Empty when none may.
+  std::vector<parquet::RowRange> CandidateRows(int row_group) const {
+    const BufferScanSpec& spec = node_->spec();
+    const parquet::FileReader& reader = *file_->reader;
+    std::vector<parquet::RowRange> rows{parquet::RowRange{0, reader.row_group_rows(row_group)}};
+    const TimeBounds& bounds = node_->time_bounds();
+    const int time_column = file_->ColumnOf(catalog::kTimeColumnId);
+    if (time_column >= 0 && (bounds.min_time != INT64_MIN || bounds.max_time != INT64_MAX)) {
+      rows = Intersect(rows,
+                       reader.CandidateRows(row_group,
+                                            time_column,
+                                            parquet::Value(bounds.min_time),
+                                            parquet::Value(bounds.max_time)));
+    }
+    for (const exec::PhysicalExprPtr& filter : spec.filters) {
+      if (rows.empty()) {
+        break;
+      }
+      std::optional<ColumnComparison> cmp = AsColumnComparison(*filter);
+      if (!cmp || cmp->op != BinaryOp::kEq) {
+        continue;
+      }
+      const int column = file_->ColumnOf(spec.column_ids[static_cast<size_t>(cmp->column)]);
+      std::optional<parquet::Value> value = ToParquetValue(*cmp->literal);
+      if (column < 0 || !value || column == time_column) {
+        continue;
+      }
+      rows = Intersect(rows, reader.CandidateRows(row_group, column, *value, *value));
+    }
+    return rows;
+  }
+
+  // Reads the scan columns of rows `rows` of a row group of `file` into columns of the scan's
+  // `ids` and `types`.
+  static absl::StatusOr<std::vector<ColumnPtr>> ReadFileColumns(
+      const persist::OpenedFile& file,
+      const persist::ParquetFileInfo& info,
+      int row_group,
+      const std::vector<uint32_t>& ids,
+      const std::vector<TypeId>& types,
+      const std::vector<parquet::RowRange>* rows,
+      int64_t* num_rows) {
+    std::vector<int> read;
+    std::vector<int> position(ids.size(), -1);
+    for (size_t i = 0; i < ids.size(); ++i) {
+      const int column = file.ColumnOf(ids[i]);
+      if (column >= 0) {
+        position[i] = static_cast<int>(read.size());
+        read.push_back(column);
+      }
+    }
+    absl::StatusOr<RecordBatch> batch = rows == nullptr
+                                            ? file.reader->ReadRowGroup(row_group, read)
+                                            : file.reader->ReadRowGroup(row_group, read, *rows);
+    if (!batch.ok()) {
+      return absl::DataLossError(fmt::format("Parquet file {}, row group {}: {}",
+                                             info.path,
+                                             row_group,
+                                             std::string(batch.status().message())));
+    }
+    *num_rows = batch->num_rows();
+    std::vector<ColumnPtr> columns;
+    columns.reserve(ids.size());
+    for (size_t i = 0; i < ids.size(); ++i) {
+      STRATA_ASSIGN_OR_RETURN(ColumnPtr column,
+                              FileColumn(*batch, position[i], types[i], info, ids[i]));
+      columns.push_back(std::move(column));
+    }
+    return columns;
+  }
+
+  // The time range of a row group from its statistics (the whole int64 range when it has none).
+  static std::pair<int64_t, int64_t> RowGroupTimeRange(const persist::OpenedFile& file,
+                                                       int row_group) {
+    const int time_column = file.ColumnOf(catalog::kTimeColumnId);
+    if (time_column >= 0) {
+      parquet::ColumnChunkStatistics stats = file.reader->Statistics(row_group, time_column);
+      if (stats.min && stats.max && std::holds_alternative<int64_t>(*stats.min) &&
+          std::holds_alternative<int64_t>(*stats.max)) {
+        return {std::get<int64_t>(*stats.min), std::get<int64_t>(*stats.max)};
+      }
+    }
+    return {INT64_MIN, INT64_MAX};
+  }
+
+  absl::StatusOr<bool> StartRowGroup(int row_group) {
+    const BufferScanSpec& spec = node_->spec();
+    RowGroupFacts facts(spec, *file_, row_group);
+    const auto [min_time, max_time] = RowGroupTimeRange(*file_, row_group);
+    const TimeBounds& bounds = node_->time_bounds();
+    if (min_time > bounds.max_time || max_time < bounds.min_time ||
+        !FiltersMayMatch(spec.filters, facts) ||
+        (dynamic_ != nullptr && !dynamic_->SourceMayMatch(facts))) {
+      node_->metrics().Add("row_groups_pruned_by_stats", 1);
+      return false;
+    }
+    const int64_t group_rows = file_->reader->row_group_rows(row_group);
+    std::vector<parquet::RowRange> rows = CandidateRows(row_group);
+    if (rows.empty()) {
+      node_->metrics().Add("row_groups_pruned_by_page_index", 1);
+      return false;
+    }
+    const bool whole = rows.size() == 1 && rows[0].begin == 0 && rows[0].end == group_rows;
+    std::vector<TypeId> types;
+    for (int i = 0; i < spec.scan_schema->num_fields(); ++i) {
+      types.push_back(spec.scan_schema->field(i).type);
+    }
+    int64_t read_rows = 0;
+    STRATA_ASSIGN_OR_RETURN(std::vector<ColumnPtr> columns,
+                            ReadFileColumns(*file_,
+                                            *file_info_,
+                                            row_group,
+                                            spec.column_ids,
+                                            types,
+                                            whole ? nullptr : &rows,
+                                            &read_rows));
+    node_->metrics().Add("row_groups_scanned", 1);
+    node_->metrics().Add("rows_scanned", read_rows);
+    if (!whole) {
+      node_->metrics().Add("rows_pruned_by_page_index", group_rows - read_rows);
+    }
+    StartColumns(std::move(columns), read_rows, min_time, max_time, &facts);
+    return read_rows > 0;
+  }
+
+  // Reads every source of a merge unit, merges rows of the same point (series key and time) with
+  // the later source winning per non-null field, as the write buffer merges duplicates, and
+  // starts the merged rows. Sources are only pruned by time here: the field values of a later
+  // source can change whether a point passes a filter.
+  absl::StatusOr<bool> StartMerge(const ScanUnit& unit) {
+    const BufferScanSpec& spec = node_->spec();
+    const TimeBounds& bounds = node_->time_bounds();
+    // The scan columns, then the key columns the scan does not read.
+    std::vector<uint32_t> ids = spec.column_ids;
+    std::vector<TypeId> types;
+    for (int i = 0; i < spec.scan_schema->num_fields(); ++i) {
+      types.push_back(spec.scan_schema->field(i).type);
+    }
+    auto position_of = [&](uint32_t id, TypeId type) {
+      auto it = std::find(ids.begin(), ids.end(), id);
+      if (it != ids.end()) {
+        return static_cast<int>(it - ids.begin());
+      }
+      ids.push_back(id);
+      types.push_back(type);
+      return static_cast<int>(ids.size() - 1);
+    };
+    const int time_position = position_of(catalog::kTimeColumnId, TypeId::kTimestamp);
+    std::vector<int> key_positions;
+    for (uint32_t id : spec.series_key_column_ids) {
+      key_positions.push_back(position_of(id, TypeId::kDictionary));
+    }
+
+    // Every source's rows, oldest source first.
+    std::vector<std::vector<ColumnPtr>> parts(ids.size());
+    int64_t total = 0;
+    auto add_part = [&](std::vector<ColumnPtr> columns, int64_t rows) {
+      for (size_t c = 0; c < columns.size(); ++c) {
+        parts[c].push_back(std::move(columns[c]));
+      }
+      total += rows;
+    };
+    for (const ScanUnit::Source& source : unit.sources) {
+      STRATA_RETURN_IF_ERROR(context_->CheckCancelled());
+      if (source.file != nullptr) {
+        STRATA_ASSIGN_OR_RETURN(std::shared_ptr<const persist::OpenedFile> file,
+                                node_->sources().files->Open(*source.file));
+        node_->metrics().Add("files_scanned", 1);
+        for (int rg = 0; rg < file->reader->num_row_groups(); ++rg) {
+          const auto [min_time, max_time] = RowGroupTimeRange(*file, rg);
+          if (min_time > bounds.max_time || max_time < bounds.min_time) {
+            node_->metrics().Add("row_groups_pruned_by_stats", 1);
+            continue;
+          }
+          int64_t rows = 0;
+          STRATA_ASSIGN_OR_RETURN(
+              std::vector<ColumnPtr> columns,
+              ReadFileColumns(*file, *source.file, rg, ids, types, nullptr, &rows));
+          node_->metrics().Add("row_groups_scanned", 1);
+          add_part(std::move(columns), rows);
+        }
+        continue;
+      }
+      for (const ChunkSnapshotPtr& chunk : source.chunks) {
+        STRATA_RETURN_IF_ERROR(CheckColumnTypes(spec, *chunk));
+        std::vector<ColumnPtr> columns;
+        for (size_t c = 0; c < ids.size(); ++c) {
+          columns.push_back(ChunkColumn(*chunk, ids[c], types[c]));
+        }
+        node_->metrics().Add("chunks_scanned", 1);
+        add_part(std::move(columns), chunk->row_count());
+      }
+    }
+    node_->metrics().Add("rows_scanned", total);
+    node_->metrics().Add("overlapping_sources_merged", static_cast<int64_t>(unit.sources.size()));
+    if (total == 0) {
+      return false;
+    }
+    if (total > std::numeric_limits<uint32_t>::max()) {
+      return absl::ResourceExhaustedError(fmt::format(
+          "scan of {}: {} overlapping rows to merge in one time window", spec.table_name, total));
+    }
+    std::vector<ColumnPtr> all(ids.size());
+    for (size_t c = 0; c < ids.size(); ++c) {
+      all[c] = exec::Concatenate(parts[c]);
+    }
+
+    // Sort by series key (a null tag first, then values by their bytes) and time; stable, so
+    // rows of one point stay in source order.
+    std::vector<uint32_t> order(static_cast<size_t>(total));
+    std::iota(order.begin(), order.end(), 0u);
+    const Column& time = *all[static_cast<size_t>(time_position)];
+    auto compare_keys = [&](uint32_t a, uint32_t b) -> int {
+      for (int k : key_positions) {
+        const Column& column = *all[static_cast<size_t>(k)];
+        const bool null_a = column.IsNull(a);
+        const bool null_b = column.IsNull(b);
+        if (null_a || null_b) {
+          if (null_a != null_b) {
+            return null_a ? -1 : 1;
+          }
+          continue;
+        }
+        const int c = column.GetString(a).compare(column.GetString(b));
+        if (c != 0) {
+          return c < 0 ? -1 : 1;
+        }
+      }
+      const int64_t ta = time.GetInt64(a);
+      const int64_t tb = time.GetInt64(b);
+      return ta < tb ? -1 : (ta > tb ? 1 : 0);
+    };
+    std::stable_sort(
+        order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return compare_keys(a, b) < 0; });
+
+    // One output row per point: per column, the value of the latest row of the point that has
+    // one.
+    const size_t scan_columns = spec.column_ids.size();
+    std::vector<std::vector<uint32_t>> take(scan_columns);
+    int64_t points = 0;
+    for (size_t begin = 0; begin < order.size();) {
+      size_t end = begin + 1;
+      while (end < order.size() && compare_keys(order[begin], order[end]) == 0) {
+        ++end;
+      }
+      for (size_t c = 0; c < scan_columns; ++c) {
+        const Column& column = *all[c];
+        uint32_t chosen = order[end - 1];
+        for (size_t r = end; r > begin; --r) {
+          if (!column.IsNull(order[r - 1])) {
+            chosen = order[r - 1];
+            break;
+          }
+        }
+        take[c].push_back(chosen);
+      }
+      ++points;
+      begin = end;
+    }
+    node_->metrics().Add("duplicate_rows_merged", total - points);
+    std::vector<ColumnPtr> columns;
+    for (size_t c = 0; c < scan_columns; ++c) {
+      ColumnPtr column = exec::Take(*all[c], take[c].data(), points);
+      if (types[c] == TypeId::kDictionary && column->type() != TypeId::kDictionary) {
+        column = ToDictionary(*column);
+      }
+      columns.push_back(std::move(column));
+    }
+    StartColumns(std::move(columns), points, INT64_MIN, INT64_MAX, nullptr);
+    return true;
+  }
+
+  // Produces the batch of rows [offset_, offset_ + kMaxBatchRows) of the current rows; false
   // when no row of it passes the filters.
   absl::StatusOr<bool> NextSlice(exec::Batch* out) {
     const BufferScanSpec& spec = node_->spec();
-    int64_t rows = current_->row_count();
+    const int64_t rows = current_rows_;
     std::vector<ColumnPtr> columns;
     int64_t length = std::min(rows - offset_, exec::kMaxBatchRows);
     if (offset_ == 0 && length == rows) {
@@ -559,15 +1101,22 @@ class BufferScanStream : public exec::BatchStream {
   }
 
   const BufferScanExec* node_;
-  std::shared_ptr<const std::vector<ChunkSnapshotPtr>> chunks_;
-  size_t next_chunk_;
+  std::shared_ptr<const ScanSnapshot> snapshot_;
+  size_t next_unit_;
   std::shared_ptr<exec::TaskContext> context_;
   int64_t remaining_ = INT64_MAX;
 
-  const ChunkSnapshot* current_ = nullptr;  // owned by chunks_
-  int64_t offset_ = 0;
+  // The file whose row groups are being read (null: none).
+  std::shared_ptr<const persist::OpenedFile> file_;
+  const persist::ParquetFileInfo* file_info_ = nullptr;  // owned by snapshot_
+  int next_row_group_ = 0;
+
+  // The rows being returned.
+  bool has_current_ = false;
   std::vector<ColumnPtr> columns_;
-  std::vector<exec::PhysicalExprPtr> conjuncts_;  // the current chunk's row filters
+  int64_t current_rows_ = 0;
+  int64_t offset_ = 0;
+  std::vector<exec::PhysicalExprPtr> conjuncts_;  // their row filters
   bool dynamic_resolved_ = false;
   std::unique_ptr<ResolvedDynamicFilters> dynamic_;  // null: no dynamic filter applies
 };
@@ -631,13 +1180,13 @@ TimeBounds DeriveTimeBounds(const std::vector<exec::PhysicalExprPtr>& conjuncts,
   return bounds;
 }
 
-BufferScanExec::BufferScanExec(const buffer::WriteBuffer* buffer,
+BufferScanExec::BufferScanExec(ScanSources sources,
                                BufferScanSpec spec,
                                SchemaPtr output_schema,
                                TimeBounds bounds,
                                std::vector<exec::PhysicalExprPtr> conjuncts,
                                std::vector<exec::PhysicalExprPtr> conjuncts_without_time)
-    : buffer_(buffer),
+    : sources_(sources),
       spec_(std::move(spec)),
       output_schema_(std::move(output_schema)),
       bounds_(std::move(bounds)),
@@ -649,7 +1198,7 @@ absl::StatusOr<exec::ExecutionPlanPtr> BufferScanExec::WithChildren(
   if (!children.empty()) {
     return absl::InvalidArgumentError("BufferScanExec has no children");
   }
-  return MakeBufferScanExec(buffer_, spec_);
+  return MakeBufferScanExec(sources_, spec_);
 }
 
 exec::ExecutionPlanPtr BufferScanExec::WithDynamicFilters(
@@ -664,41 +1213,137 @@ exec::ExecutionPlanPtr BufferScanExec::WithDynamicFilters(
       spec.dynamic_filters.push_back(ref);
     }
   }
-  absl::StatusOr<exec::ExecutionPlanPtr> scan = MakeBufferScanExec(buffer_, std::move(spec));
+  absl::StatusOr<exec::ExecutionPlanPtr> scan = MakeBufferScanExec(sources_, std::move(spec));
   return scan.ok() ? *scan : nullptr;
 }
 
-std::shared_ptr<const std::vector<ChunkSnapshotPtr>> BufferScanExec::Snapshot() const {
+absl::StatusOr<std::shared_ptr<const ScanSnapshot>> BufferScanExec::Snapshot() const {
   std::lock_guard<std::mutex> lock(mu_);
-  if (snapshot_ == nullptr) {
-    auto chunks = std::make_shared<std::vector<ChunkSnapshotPtr>>();
-    if (!bounds_.empty()) {
-      // The table's chunk count comes from a separate call, so under concurrent writes the
-      // pruned count is approximate (never negative).
-      std::optional<buffer::TableStats> stats =
-          buffer_->table_stats(spec_.database_id, spec_.table_id);
-      *chunks = buffer_->SnapshotTable(
-          spec_.database_id, spec_.table_id, bounds_.min_time, bounds_.max_time);
-      int64_t total = stats ? stats->chunks : 0;
-      metrics().Add("chunks_pruned_by_time",
-                    std::max<int64_t>(0, total - static_cast<int64_t>(chunks->size())));
-    } else if (std::optional<buffer::TableStats> stats =
-                   buffer_->table_stats(spec_.database_id, spec_.table_id)) {
-      metrics().Add("chunks_pruned_by_time", stats->chunks);
-    }
-    snapshot_ = std::move(chunks);
+  if (snapshot_ != nullptr) {
+    return snapshot_;
   }
+  auto snapshot = std::make_shared<ScanSnapshot>();
+  const bool with_files = sources_.persister != nullptr && sources_.files != nullptr;
+  // The table's chunk count comes from a separate call, so under concurrent writes the pruned
+  // count is approximate (never negative).
+  std::optional<buffer::TableStats> stats =
+      sources_.buffer->table_stats(spec_.database_id, spec_.table_id);
+  const int64_t total_chunks = stats ? stats->chunks : 0;
+  std::vector<ChunkSnapshotPtr> chunks;
+  if (!bounds_.empty()) {
+    if (with_files) {
+      persist::Persister::TableView view = sources_.persister->ViewTable(
+          spec_.database_id, spec_.table_id, bounds_.min_time, bounds_.max_time);
+      chunks = std::move(view.chunks);
+      snapshot->index = std::move(view.index);
+    } else {
+      chunks = sources_.buffer->SnapshotTable(
+          spec_.database_id, spec_.table_id, bounds_.min_time, bounds_.max_time);
+    }
+  } else if (with_files) {
+    snapshot->index = sources_.persister->index();
+  }
+  metrics().Add("chunks_pruned_by_time",
+                std::max<int64_t>(0, total_chunks - static_cast<int64_t>(chunks.size())));
+
+  // The pieces of the table that may hold rows in the time bounds: each file, and each buffer
+  // partition (its chunks). Pieces whose time ranges overlap may hold the same point.
+  struct Piece {
+    int64_t min_time = INT64_MAX;
+    int64_t max_time = INT64_MIN;
+    // Which of two pieces holds the later writes: files by snapshot, then file id; every buffer
+    // partition after every file (it holds rows written after the files' snapshots), by id.
+    std::tuple<int, uint64_t, uint64_t> age;
+    const persist::ParquetFileInfo* file = nullptr;
+    std::vector<ChunkSnapshotPtr> chunks;
+  };
+  std::vector<Piece> pieces;
+  if (snapshot->index != nullptr) {
+    int64_t pruned = 0;
+    for (const persist::ParquetFileInfo* file :
+         snapshot->index->TableFiles(spec_.database_id, spec_.table_id)) {
+      if (file->max_time < bounds_.min_time || file->min_time > bounds_.max_time) {
+        ++pruned;
+        continue;
+      }
+      Piece piece;
+      piece.min_time = file->min_time;
+      piece.max_time = file->max_time;
+      piece.age = {0, file->snapshot_sequence, file->file_id};
+      piece.file = file;
+      pieces.push_back(std::move(piece));
+    }
+    metrics().Add("files_pruned_by_time", pruned);
+    metrics().Add("files_scanned", 0);
+    if (sources_.file_limit > 0 && static_cast<int64_t>(pieces.size()) > sources_.file_limit) {
+      snapshot_ = nullptr;
+      return absl::InvalidArgumentError(
+          fmt::format("query would read {} Parquet files of table '{}', more than the limit of {} "
+                      "(--query-file-limit): narrow its time range or raise the limit",
+                      pieces.size(),
+                      spec_.table_name,
+                      sources_.file_limit));
+    }
+  }
+  {
+    absl::btree_map<uint64_t, size_t> piece_of_partition;
+    for (ChunkSnapshotPtr& chunk : chunks) {
+      auto [it, inserted] = piece_of_partition.emplace(chunk->partition_id(), pieces.size());
+      if (inserted) {
+        Piece piece;
+        piece.age = {1, chunk->partition_id(), 0};
+        pieces.push_back(std::move(piece));
+      }
+      Piece& piece = pieces[it->second];
+      piece.min_time = std::min(piece.min_time, chunk->min_time());
+      piece.max_time = std::max(piece.max_time, chunk->max_time());
+      piece.chunks.push_back(std::move(chunk));
+    }
+  }
+  std::stable_sort(pieces.begin(), pieces.end(), [](const Piece& a, const Piece& b) {
+    return a.min_time < b.min_time;
+  });
+  for (size_t begin = 0; begin < pieces.size();) {
+    size_t end = begin + 1;
+    int64_t group_max = pieces[begin].max_time;
+    while (end < pieces.size() && pieces[end].min_time <= group_max) {
+      group_max = std::max(group_max, pieces[end].max_time);
+      ++end;
+    }
+    if (end - begin == 1) {
+      Piece& piece = pieces[begin];
+      if (piece.file != nullptr) {
+        ScanUnit unit;
+        unit.kind = ScanUnit::Kind::kFile;
+        unit.file = piece.file;
+        snapshot->units.push_back(std::move(unit));
+      } else {
+        for (ChunkSnapshotPtr& chunk : piece.chunks) {
+          ScanUnit unit;
+          unit.kind = ScanUnit::Kind::kChunk;
+          unit.chunk = std::move(chunk);
+          snapshot->units.push_back(std::move(unit));
+        }
+      }
+    } else {
+      std::sort(pieces.begin() + static_cast<std::ptrdiff_t>(begin),
+                pieces.begin() + static_cast<std::ptrdiff_t>(end),
+                [](const Piece& a, const Piece& b) { return a.age < b.age; });
+      ScanUnit unit;
+      unit.kind = ScanUnit::Kind::kMerge;
+      for (size_t i = begin; i < end; ++i) {
+        unit.sources.push_back(ScanUnit::Source{pieces[i].file, std::move(pieces[i].chunks)});
+      }
+      snapshot->units.push_back(std::move(unit));
+    }
+    begin = end;
+  }
+  snapshot_ = std::move(snapshot);
   return snapshot_;
 }
 
 bool BufferScanExec::ChunkMayMatch(const ChunkSnapshot& chunk) const {
-  ChunkFacts facts(spec_, chunk);
-  for (const exec::PhysicalExprPtr& filter : spec_.filters) {
-    if (!MayMatch(*filter, facts)) {
-      return false;
-    }
-  }
-  return true;
+  return FiltersMayMatch(spec_.filters, ChunkFacts(spec_, chunk));
 }
 
 absl::StatusOr<std::unique_ptr<exec::BatchStream>> BufferScanExec::Execute(
@@ -707,8 +1352,9 @@ absl::StatusOr<std::unique_ptr<exec::BatchStream>> BufferScanExec::Execute(
     return absl::InvalidArgumentError(fmt::format(
         "BufferScanExec: partition {} out of range (0..{})", partition, spec_.partitions));
   }
+  STRATA_ASSIGN_OR_RETURN(std::shared_ptr<const ScanSnapshot> snapshot, Snapshot());
   std::unique_ptr<exec::BatchStream> stream =
-      std::make_unique<BufferScanStream>(this, Snapshot(), partition, context);
+      std::make_unique<BufferScanStream>(this, std::move(snapshot), partition, context);
   return exec::MakeMeteredStream(*this, std::move(stream));
 }
 
@@ -752,6 +1398,11 @@ std::string BufferScanExec::ToString() const {
 
 absl::StatusOr<exec::ExecutionPlanPtr> MakeBufferScanExec(const buffer::WriteBuffer* buffer,
                                                           BufferScanSpec spec) {
+  return MakeBufferScanExec(ScanSources{.buffer = buffer}, std::move(spec));
+}
+
+absl::StatusOr<exec::ExecutionPlanPtr> MakeBufferScanExec(ScanSources sources,
+                                                          BufferScanSpec spec) {
   if (spec.scan_schema == nullptr ||
       static_cast<size_t>(spec.scan_schema->num_fields()) != spec.column_ids.size() ||
       spec.output_columns < 0 || spec.output_columns > spec.scan_schema->num_fields()) {
@@ -791,7 +1442,7 @@ absl::StatusOr<exec::ExecutionPlanPtr> MakeBufferScanExec(const buffer::WriteBuf
   std::vector<Field> output_fields(spec.scan_schema->fields().begin(),
                                    spec.scan_schema->fields().begin() + spec.output_columns);
   auto output_schema = std::make_shared<const Schema>(std::move(output_fields));
-  return std::make_shared<BufferScanExec>(buffer,
+  return std::make_shared<BufferScanExec>(sources,
                                           std::move(spec),
                                           std::move(output_schema),
                                           std::move(bounds),

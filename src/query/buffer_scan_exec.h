@@ -17,6 +17,7 @@
 #include "columnar/schema.h"
 #include "exec/execution_plan.h"
 #include "exec/physical_expr.h"
+#include "query/scan_sources.h"
 
 namespace strata::query {
 
@@ -41,6 +42,10 @@ struct BufferScanSpec {
   std::optional<int64_t> limit;
   // Output partitions (at least 1). Chunks are assigned to partitions round-robin at execution.
   int partitions = 1;
+  // The catalog column ids of the table's tags (its series key, with time): where sources of the
+  // scan may hold the same point twice (a persisted file and rows written since for its window),
+  // rows are merged on them. Empty: the table has no tags (one series).
+  std::vector<uint32_t> series_key_column_ids;
   // Run-time filters from hash joins above (exec/dynamic_filter.h); `column` indexes the output
   // columns. Read when a partition produces its first batch.
   std::vector<exec::DynamicFilterRef> dynamic_filters;
@@ -57,8 +62,42 @@ struct TimeBounds {
 };
 TimeBounds DeriveTimeBounds(const std::vector<exec::PhysicalExprPtr>& conjuncts, int time_index);
 
-// The scan node. Metrics: chunks_scanned, chunks_pruned_by_time, chunks_pruned_by_stats,
-// chunks_pruned_by_dynamic_filter, rows_scanned (rows of the scanned chunks before filtering).
+// The work of one scan, decided once per query: units assigned to partitions round robin.
+struct ScanUnit {
+  enum class Kind {
+    kChunk,  // one buffer chunk
+    kFile,   // one Parquet file, row group by row group
+    kMerge,  // sources that may hold the same points, merged
+  };
+  // A source of a merge: a file, or the chunks of one buffer partition.
+  struct Source {
+    const persist::ParquetFileInfo* file = nullptr;
+    std::vector<buffer::ChunkSnapshotPtr> chunks;
+  };
+  Kind kind = Kind::kChunk;
+  buffer::ChunkSnapshotPtr chunk;                  // kChunk
+  const persist::ParquetFileInfo* file = nullptr;  // kFile
+  std::vector<Source> sources;                     // kMerge, the later writes last
+};
+
+struct ScanSnapshot {
+  std::shared_ptr<const persist::FileIndex> index;  // owns the units' files (null: no files)
+  std::vector<ScanUnit> units;
+};
+
+// The scan node, over the write buffer's chunks and (with ScanSources::persister) the table's
+// Parquet files. Where a file and buffer partitions (or several files) have overlapping time
+// ranges they may hold the same point (rows written for a window after it was persisted); such
+// sources are read together and merged per point (series key and time), the later write winning
+// per non-null field, before the filters run. Everywhere else chunks and files are read
+// independently and pruned by their statistics: files by the index's min/max, row groups by the
+// footer's, pages by the page index (time bounds and equality filters).
+//
+// Metrics: chunks_scanned, chunks_pruned_by_time, chunks_pruned_by_stats,
+// chunks_pruned_by_dynamic_filter, rows_scanned (rows read before filtering); with files:
+// files_scanned, files_pruned_by_time, files_pruned_by_stats, files_pruned_by_dynamic_filter,
+// row_groups_scanned, row_groups_pruned_by_stats, row_groups_pruned_by_page_index,
+// rows_pruned_by_page_index, overlapping_sources_merged, duplicate_rows_merged.
 //
 // Snapshot: taken at the first Execute() call of any partition and shared by every partition,
 // so all partitions read one consistent state of the table; a node therefore serves one query
@@ -67,7 +106,7 @@ TimeBounds DeriveTimeBounds(const std::vector<exec::PhysicalExprPtr>& conjuncts,
 class BufferScanExec : public exec::ExecutionPlan {
  public:
   // Use MakeBufferScanExec.
-  BufferScanExec(const buffer::WriteBuffer* buffer,
+  BufferScanExec(ScanSources sources,
                  BufferScanSpec spec,
                  SchemaPtr output_schema,
                  TimeBounds bounds,
@@ -96,14 +135,18 @@ class BufferScanExec : public exec::ExecutionPlan {
     return conjuncts_without_time_;
   }
 
-  // The chunks of the table that survive time pruning, taken once (see the class comment).
-  std::shared_ptr<const std::vector<buffer::ChunkSnapshotPtr>> Snapshot() const;
+  const ScanSources& sources() const { return sources_; }
+
+  // What the scan reads, taken once (see the class comment): the buffer chunks and Parquet
+  // files with rows in the time bounds, as units. InvalidArgument when the table has more
+  // files in the time bounds than ScanSources::file_limit.
+  absl::StatusOr<std::shared_ptr<const ScanSnapshot>> Snapshot() const;
 
   // True unless the statistics of `chunk` prove that no row passes the filters.
   bool ChunkMayMatch(const buffer::ChunkSnapshot& chunk) const;
 
  private:
-  const buffer::WriteBuffer* buffer_;
+  ScanSources sources_;
   BufferScanSpec spec_;
   SchemaPtr output_schema_;
   TimeBounds bounds_;
@@ -111,11 +154,13 @@ class BufferScanExec : public exec::ExecutionPlan {
   std::vector<exec::PhysicalExprPtr> conjuncts_without_time_;
 
   mutable std::mutex mu_;
-  mutable std::shared_ptr<const std::vector<buffer::ChunkSnapshotPtr>> snapshot_;  // GUARDED_BY mu_
+  mutable std::shared_ptr<const ScanSnapshot> snapshot_;  // GUARDED_BY mu_
 };
 
 // Builds a scan node, deriving the time bounds from the filters. InvalidArgument when the spec
 // is inconsistent (column ids and schema of different lengths, a non-boolean filter).
+absl::StatusOr<exec::ExecutionPlanPtr> MakeBufferScanExec(ScanSources sources, BufferScanSpec spec);
+// A scan of the write buffer only.
 absl::StatusOr<exec::ExecutionPlanPtr> MakeBufferScanExec(const buffer::WriteBuffer* buffer,
                                                           BufferScanSpec spec);
 

@@ -40,7 +40,8 @@ class BufferScanTest : public ::testing::Test {
     region_ = table_->FindColumn("region")->id;
     usage_ = table_->FindColumn("usage")->id;
     note_ = table_->FindColumn("note")->id;
-    provider_ = std::make_shared<BufferTableProvider>(&buffer_, db_->id(), table_);
+    provider_ =
+        std::make_shared<BufferTableProvider>(ScanSources{.buffer = &buffer_}, db_->id(), table_);
   }
 
   // Three chunks: minute 0 (hosts a, b), minute 10 (host c, with region), minute 20 (host a).

@@ -34,10 +34,10 @@ bool IsScalarExpr(const plan::ExprPtr& expr) {
 
 }  // namespace
 
-BufferTableProvider::BufferTableProvider(const buffer::WriteBuffer* buffer,
+BufferTableProvider::BufferTableProvider(ScanSources sources,
                                          uint32_t database_id,
                                          std::shared_ptr<const catalog::TableSchema> table)
-    : buffer_(buffer), database_id_(database_id), table_(std::move(table)) {
+    : sources_(sources), database_id_(database_id), table_(std::move(table)) {
   std::vector<const catalog::ColumnSchema*> columns;
   for (const catalog::ColumnSchema& c : table_->columns()) {
     columns.push_back(&c);
@@ -67,7 +67,8 @@ std::vector<plan::FilterPushdown> BufferTableProvider::SupportsFiltersPushdown(
 
 int BufferTableProvider::ScanPartitions(const BufferScanSpec& spec,
                                         const exec::TaskContext& context) const {
-  std::optional<buffer::TableStats> stats = buffer_->table_stats(database_id_, table_->id());
+  std::optional<buffer::TableStats> stats =
+      sources_.buffer->table_stats(database_id_, table_->id());
   if (!stats || stats->rows == 0) {
     return 1;
   }
@@ -147,6 +148,11 @@ absl::StatusOr<exec::ExecutionPlanPtr> BufferTableProvider::Scan(
   }
   spec.scan_schema = std::make_shared<const Schema>(std::move(fields));
   spec.output_columns = output_columns;
+  for (const catalog::ColumnSchema& column : table_->columns()) {
+    if (column.kind == catalog::ColumnKind::kTag) {
+      spec.series_key_column_ids.push_back(column.id);
+    }
+  }
   for (const plan::ExprPtr& term : conjuncts) {
     plan::ExprPtr remapped = plan::RemapColumns(term, mapping);
     STRATA_ASSIGN_OR_RETURN(exec::PhysicalExprPtr physical, plan::CreatePhysicalExpr(*remapped));
@@ -154,13 +160,13 @@ absl::StatusOr<exec::ExecutionPlanPtr> BufferTableProvider::Scan(
   }
   spec.limit = request.limit;
   spec.partitions = ScanPartitions(spec, context);
-  return MakeBufferScanExec(buffer_, std::move(spec));
+  return MakeBufferScanExec(sources_, std::move(spec));
 }
 
-BufferSchemaProvider::BufferSchemaProvider(const buffer::WriteBuffer* buffer,
+BufferSchemaProvider::BufferSchemaProvider(ScanSources sources,
                                            std::shared_ptr<const catalog::CatalogSnapshot> snapshot,
                                            const catalog::DatabaseSchema* database)
-    : buffer_(buffer), snapshot_(std::move(snapshot)), database_(database) {}
+    : sources_(sources), snapshot_(std::move(snapshot)), database_(database) {}
 
 plan::TableProviderPtr BufferSchemaProvider::FindTable(std::string_view name) const {
   const catalog::TableSchema* table = database_->FindTable(name);
@@ -168,7 +174,7 @@ plan::TableProviderPtr BufferSchemaProvider::FindTable(std::string_view name) co
     return nullptr;
   }
   return std::make_shared<BufferTableProvider>(
-      buffer_, database_->id(), database_->tables()[table->id()]);
+      sources_, database_->id(), database_->tables()[table->id()]);
 }
 
 std::vector<std::string> BufferSchemaProvider::TableNames() const {
@@ -193,7 +199,8 @@ std::vector<std::string> BufferSchemaProvider::SchemaNames() const {
 }
 
 std::optional<int64_t> BufferTableProvider::EstimatedRowCount() const {
-  std::optional<buffer::TableStats> stats = buffer_->table_stats(database_id_, table_->id());
+  std::optional<buffer::TableStats> stats =
+      sources_.buffer->table_stats(database_id_, table_->id());
   return stats ? stats->rows : 0;
 }
 

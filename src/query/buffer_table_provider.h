@@ -13,6 +13,7 @@
 #include "catalog/schema.h"
 #include "plan/table_provider.h"
 #include "query/buffer_scan_exec.h"
+#include "query/scan_sources.h"
 
 namespace strata::query {
 
@@ -27,7 +28,7 @@ namespace strata::query {
 // Thread-safe (immutable). `buffer` must outlive the provider and every plan built from it.
 class BufferTableProvider : public plan::TableProvider {
  public:
-  BufferTableProvider(const buffer::WriteBuffer* buffer,
+  BufferTableProvider(ScanSources sources,
                       uint32_t database_id,
                       std::shared_ptr<const catalog::TableSchema> table);
 
@@ -48,7 +49,7 @@ class BufferTableProvider : public plan::TableProvider {
   // read in its time range.
   int ScanPartitions(const BufferScanSpec& spec, const exec::TaskContext& context) const;
 
-  const buffer::WriteBuffer* buffer_;
+  ScanSources sources_;
   uint32_t database_id_;
   std::shared_ptr<const catalog::TableSchema> table_;
   SchemaPtr schema_;
@@ -61,7 +62,7 @@ class BufferTableProvider : public plan::TableProvider {
 class BufferSchemaProvider : public plan::SchemaProvider {
  public:
   // REQUIRES: `database` belongs to `snapshot`.
-  BufferSchemaProvider(const buffer::WriteBuffer* buffer,
+  BufferSchemaProvider(ScanSources sources,
                        std::shared_ptr<const catalog::CatalogSnapshot> snapshot,
                        const catalog::DatabaseSchema* database);
 
@@ -72,7 +73,7 @@ class BufferSchemaProvider : public plan::SchemaProvider {
   std::vector<std::string> SchemaNames() const override;
 
  private:
-  const buffer::WriteBuffer* buffer_;
+  ScanSources sources_;
   std::shared_ptr<const catalog::CatalogSnapshot> snapshot_;
   const catalog::DatabaseSchema* database_;
 };

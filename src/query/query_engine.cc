@@ -78,10 +78,16 @@ QueryEngine::QueryEngine(const catalog::Catalog* catalog,
                          std::shared_ptr<exec::MemoryPool> memory_pool,
                          QueryOptions defaults)
     : catalog_(catalog),
-      buffer_(buffer),
+      sources_{.buffer = buffer},
       memory_pool_(memory_pool != nullptr ? std::move(memory_pool)
                                           : std::make_shared<exec::MemoryPool>()),
       defaults_(std::move(defaults)) {}
+
+void QueryEngine::AttachPersistedFiles(const persist::Persister* persister,
+                                       persist::ParquetFileCache* files) {
+  sources_.persister = persister;
+  sources_.files = files;
+}
 
 absl::StatusOr<QueryEngine::BoundQuery> QueryEngine::Bind(std::string_view database,
                                                           std::string_view sql,
@@ -111,7 +117,7 @@ absl::StatusOr<QueryEngine::BoundQuery> QueryEngine::Bind(std::string_view datab
   plan::OptimizerOptions optimizer;
   optimizer.query_start_nanos = NowNanos();
 
-  BufferSchemaProvider schema(buffer_, snapshot, db);
+  BufferSchemaProvider schema(sources_, snapshot, db);
   plan::BindOptions bind;
   bind.params = options.params;
   bind.evaluate_constant = [&optimizer](const plan::ExprPtr& expr) {

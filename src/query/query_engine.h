@@ -19,6 +19,7 @@
 #include "exec/scalar.h"
 #include "plan/logical_plan.h"
 #include "plan/optimizer/optimizer.h"
+#include "query/scan_sources.h"
 
 namespace strata::query {
 
@@ -84,6 +85,10 @@ class QueryEngine {
               std::shared_ptr<exec::MemoryPool> memory_pool = nullptr,
               QueryOptions defaults = {});
 
+  // Makes scans read the Parquet files of `persister`'s index too, through `files`. Call before
+  // the first query; both must outlive the engine.
+  void AttachPersistedFiles(const persist::Persister* persister, persist::ParquetFileCache* files);
+
   // The pool every query reserves from.
   const std::shared_ptr<exec::MemoryPool>& memory_pool() const { return memory_pool_; }
 
@@ -113,7 +118,7 @@ class QueryEngine {
                                   const QueryOptions& options) const;
 
   const catalog::Catalog* catalog_;
-  const buffer::WriteBuffer* buffer_;
+  ScanSources sources_;
   const std::shared_ptr<exec::MemoryPool> memory_pool_;
   const QueryOptions defaults_;
 };
