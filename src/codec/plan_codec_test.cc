@@ -617,8 +617,14 @@ TEST_F(BufferPlanCodecTest, BufferScanWithFiltersLimitAndPartitions) {
   spec.filters = {exec::MakeIsNullExpr(Col(2, TypeId::kDictionary, "region"), true)};
   spec.limit = 100;
   spec.partitions = 2;
+  spec.series_key_column_ids = {cpu->FindColumn("host")->id, cpu->FindColumn("region")->id};
   ExecutionPlanPtr scan = Ok(query::MakeBufferScanExec(&buffer_, spec));
   EXPECT_EQ(ExpectRoundTrip(scan, context_).size(), 8u);
+  {
+    ExecutionPlanPtr decoded = Ok(DecodePlan(Ok(EncodePlan(*scan)), context_));
+    EXPECT_EQ(static_cast<const query::BufferScanExec&>(*decoded).spec().series_key_column_ids,
+              spec.series_key_column_ids);
+  }
   // Dynamic filter references (never published here, so every row is still read).
   query::BufferScanSpec with_refs = spec;
   with_refs.limit.reset();

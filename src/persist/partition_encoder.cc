@@ -251,4 +251,21 @@ absl::StatusOr<EncodedFile> EncodePartition(const buffer::WriteBuffer::FrozenTab
   return file;
 }
 
+PartitionEncoder MakeCatalogPartitionEncoder(const catalog::Catalog* catalog,
+                                             parquet::WriterOptions options) {
+  return
+      [catalog, options = std::move(options)](
+          const buffer::WriteBuffer::FrozenTablePartition& frozen) -> absl::StatusOr<EncodedFile> {
+        std::shared_ptr<const catalog::CatalogSnapshot> snapshot = catalog->snapshot();
+        const catalog::DatabaseSchema* database = snapshot->DatabaseById(frozen.database_id);
+        const catalog::TableSchema* table =
+            database == nullptr ? nullptr : database->TableById(frozen.table_id);
+        if (table == nullptr) {
+          return absl::InternalError(fmt::format(
+              "the catalog has no table {} in database {}", frozen.table_id, frozen.database_id));
+        }
+        return EncodePartition(frozen, *table, options);
+      };
+}
+
 }  // namespace strata::persist

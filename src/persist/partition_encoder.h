@@ -5,6 +5,7 @@
 
 #include "absl/status/statusor.h"
 #include "buffer/write_buffer.h"
+#include "catalog/catalog.h"
 #include "catalog/schema.h"
 #include "parquet/file_writer.h"
 #include "persist/persister.h"
@@ -21,5 +22,10 @@ inline constexpr std::string_view kStrataColumnsKey = "strata.columns";
 absl::StatusOr<EncodedFile> EncodePartition(const buffer::WriteBuffer::FrozenTablePartition& frozen,
                                             const catalog::TableSchema& table,
                                             const parquet::WriterOptions& options);
+
+// The PartitionEncoder of a server: EncodePartition with the partition's table looked up (by
+// database and table id) in `catalog`'s current snapshot. `catalog` must outlive it.
+PartitionEncoder MakeCatalogPartitionEncoder(const catalog::Catalog* catalog,
+                                             parquet::WriterOptions options = {});
 
 }  // namespace strata::persist

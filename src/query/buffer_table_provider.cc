@@ -65,11 +65,32 @@ std::vector<plan::FilterPushdown> BufferTableProvider::SupportsFiltersPushdown(
   return answers;
 }
 
+BufferTableProvider::TableSize BufferTableProvider::Size() const {
+  TableSize size;
+  if (std::optional<buffer::TableStats> stats =
+          sources_.buffer->table_stats(database_id_, table_->id());
+      stats && stats->rows > 0) {
+    size.rows = stats->rows;
+    size.units = stats->chunks;
+    size.min_time = stats->min_time;
+    size.max_time = stats->max_time;
+  }
+  if (sources_.persister != nullptr) {
+    std::shared_ptr<const persist::FileIndex> index = sources_.persister->index();
+    for (const persist::ParquetFileInfo* file : index->TableFiles(database_id_, table_->id())) {
+      size.rows += file->row_count;
+      ++size.units;
+      size.min_time = std::min(size.min_time, file->min_time);
+      size.max_time = std::max(size.max_time, file->max_time);
+    }
+  }
+  return size;
+}
+
 int BufferTableProvider::ScanPartitions(const BufferScanSpec& spec,
                                         const exec::TaskContext& context) const {
-  std::optional<buffer::TableStats> stats =
-      sources_.buffer->table_stats(database_id_, table_->id());
-  if (!stats || stats->rows == 0) {
+  const TableSize size = Size();
+  if (size.rows == 0) {
     return 1;
   }
   // The rows the scan reads: the table's, scaled by the part of its time range the filters keep
@@ -84,17 +105,17 @@ int BufferTableProvider::ScanPartitions(const BufferScanSpec& spec,
   double fraction = 1.0;
   if (bounds.empty()) {
     fraction = 0.0;
-  } else if (stats->max_time > stats->min_time) {
-    const double lo = static_cast<double>(std::max(bounds.min_time, stats->min_time));
-    const double hi = static_cast<double>(std::min(bounds.max_time, stats->max_time));
-    const double span = static_cast<double>(stats->max_time) - static_cast<double>(stats->min_time);
+  } else if (size.max_time > size.min_time) {
+    const double lo = static_cast<double>(std::max(bounds.min_time, size.min_time));
+    const double hi = static_cast<double>(std::min(bounds.max_time, size.max_time));
+    const double span = static_cast<double>(size.max_time) - static_cast<double>(size.min_time);
     fraction = std::clamp((hi - lo) / span, 0.0, 1.0);
   }
-  const double rows = fraction * static_cast<double>(stats->rows);
+  const double rows = fraction * static_cast<double>(size.rows);
   const int64_t by_rows =
       static_cast<int64_t>(rows / static_cast<double>(context.min_rows_per_partition()));
   int64_t partitions = std::max<int64_t>(context.target_partitions(), 1);
-  partitions = std::min(partitions, std::max<int64_t>(stats->chunks, 1));
+  partitions = std::min(partitions, std::max<int64_t>(size.units, 1));
   partitions = std::min(partitions, std::max<int64_t>(by_rows, 1));
   return static_cast<int>(partitions);
 }
@@ -199,9 +220,7 @@ std::vector<std::string> BufferSchemaProvider::SchemaNames() const {
 }
 
 std::optional<int64_t> BufferTableProvider::EstimatedRowCount() const {
-  std::optional<buffer::TableStats> stats =
-      sources_.buffer->table_stats(database_id_, table_->id());
-  return stats ? stats->rows : 0;
+  return Size().rows;
 }
 
 }  // namespace strata::query

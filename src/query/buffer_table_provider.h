@@ -44,6 +44,15 @@ class BufferTableProvider : public plan::TableProvider {
   const std::vector<uint32_t>& column_ids() const { return column_ids_; }
 
  private:
+  // Rows, chunks plus files, and time range of the table in the buffer and in files.
+  struct TableSize {
+    int64_t rows = 0;
+    int64_t units = 0;
+    int64_t min_time = INT64_MAX;
+    int64_t max_time = INT64_MIN;
+  };
+  TableSize Size() const;
+
   // How many partitions a scan of `spec` uses: the context's target, but no more than the
   // table's chunks, and no more than one per min_rows_per_partition rows the scan is expected to
   // read in its time range.

@@ -84,9 +84,11 @@ QueryEngine::QueryEngine(const catalog::Catalog* catalog,
       defaults_(std::move(defaults)) {}
 
 void QueryEngine::AttachPersistedFiles(const persist::Persister* persister,
-                                       persist::ParquetFileCache* files) {
+                                       persist::ParquetFileCache* files,
+                                       int64_t file_limit) {
   sources_.persister = persister;
   sources_.files = files;
+  sources_.file_limit = file_limit;
 }
 
 absl::StatusOr<QueryEngine::BoundQuery> QueryEngine::Bind(std::string_view database,

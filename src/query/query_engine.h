@@ -85,9 +85,12 @@ class QueryEngine {
               std::shared_ptr<exec::MemoryPool> memory_pool = nullptr,
               QueryOptions defaults = {});
 
-  // Makes scans read the Parquet files of `persister`'s index too, through `files`. Call before
-  // the first query; both must outlive the engine.
-  void AttachPersistedFiles(const persist::Persister* persister, persist::ParquetFileCache* files);
+  // Makes scans read the Parquet files of `persister`'s index too, through `files`, at most
+  // `file_limit` files per table scan (0: no limit; --query-file-limit). Call before the first
+  // query; both must outlive the engine.
+  void AttachPersistedFiles(const persist::Persister* persister,
+                            persist::ParquetFileCache* files,
+                            int64_t file_limit = 0);
 
   // The pool every query reserves from.
   const std::shared_ptr<exec::MemoryPool>& memory_pool() const { return memory_pool_; }

@@ -9,6 +9,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "query/query_test_util.h"
 #include "wal/wal.h"
 #include "write/write_path.h"
 
@@ -53,61 +54,7 @@ class QueryEngineTest : public ::testing::Test {
 
   // Runs `sql` and returns its rows as "v1|v2|..." strings.
   absl::StatusOr<std::vector<std::string>> Query(std::string_view sql) {
-    auto result = engine_->Execute("db", sql);
-    if (!result.ok()) {
-      return result.status();
-    }
-    std::vector<std::string> rows;
-    exec::Batch batch;
-    while (true) {
-      auto more = (*result)->Next(&batch);
-      if (!more.ok()) {
-        return more.status();
-      }
-      if (!*more) {
-        break;
-      }
-      exec::Batch dense = batch.Compact();
-      for (int64_t r = 0; r < dense.num_rows(); ++r) {
-        std::string row;
-        for (int c = 0; c < dense.num_columns(); ++c) {
-          const Column& col = *dense.column(c);
-          if (c > 0) {
-            row += "|";
-          }
-          if (col.IsNull(r)) {
-            row += "NULL";
-            continue;
-          }
-          switch (col.type()) {
-            case TypeId::kBool:
-              row += col.GetBool(r) ? "true" : "false";
-              break;
-            case TypeId::kInt64:
-            case TypeId::kTimestamp:
-              row += std::to_string(col.GetInt64(r));
-              break;
-            case TypeId::kUInt64:
-              row += std::to_string(col.GetUInt64(r));
-              break;
-            case TypeId::kFloat64: {
-              char text[64];
-              snprintf(text, sizeof(text), "%g", col.GetFloat64(r));
-              row += text;
-              break;
-            }
-            case TypeId::kString:
-            case TypeId::kDictionary:
-              row += col.GetString(r);
-              break;
-            default:
-              row += "?";
-          }
-        }
-        rows.push_back(row);
-      }
-    }
-    return rows;
+    return QueryRows(*engine_, "db", sql);
   }
 
   std::filesystem::path dir_;

@@ -1,0 +1,425 @@
+// Queries over persisted Parquet files and the write buffer together: a node that snapshots is
+// checked against a reference node that got the same writes and never snapshots (the buffer
+// alone), including rows written for windows already persisted, which the scan must merge per
+// point as the buffer does.
+#include <filesystem>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_join.h"
+#include "fmt/format.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "objectstore/in_memory_object_store.h"
+#include "persist/file_cache.h"
+#include "persist/partition_encoder.h"
+#include "persist/persister.h"
+#include "query/query_engine.h"
+#include "query/query_test_util.h"
+#include "wal/wal.h"
+#include "write/write_path.h"
+
+namespace strata::query {
+namespace {
+
+using ::testing::HasSubstr;
+
+constexpr int64_t kMinute = 60'000'000'000;
+constexpr int64_t kWindow = 10 * kMinute;  // the default partition duration
+constexpr int64_t kEverything = INT64_MAX;
+
+// One server's worth of state in-process: catalog, WAL, buffer, write path, query engine and,
+// when `persist`, an in-memory object store, a persister and a file cache.
+class Node {
+ public:
+  Node(const std::filesystem::path& dir,
+       bool persist,
+       parquet::WriterOptions writer = {},
+       int64_t file_limit = 0)
+      : dir_(dir) {
+    std::filesystem::remove_all(dir_);
+    catalog_ = catalog::Catalog::CreateInMemory(catalog::CatalogLimits{});
+    wal::WalOptions wal_options;
+    wal_options.directory = (dir_ / "wal").string();
+    auto wal = wal::Wal::Open(wal_options);
+    EXPECT_TRUE(wal.ok()) << wal.status();
+    wal_ = *std::move(wal);
+    buffer_ = std::make_unique<buffer::WriteBuffer>();
+    write_ = std::make_unique<write::WritePath>(catalog_.get(), wal_.get(), buffer_.get());
+    engine_ = std::make_unique<QueryEngine>(catalog_.get(), buffer_.get());
+    if (persist) {
+      persister_ = std::make_unique<persist::Persister>(
+          buffer_.get(),
+          &store_,
+          persist::MakeCatalogPartitionEncoder(catalog_.get(), writer),
+          persist::WalHooks{
+              .wait_durable = [this](uint64_t s) { return wal_->WaitDurable(s); },
+              .next_apply_sequence = [this] { return write_->NextApplySequence(); },
+              .remove_through = [this](uint64_t s) { return wal_->RemoveSegmentsThrough(s); },
+          });
+      EXPECT_TRUE(persister_->Open().ok());
+      files_ = std::make_unique<persist::ParquetFileCache>(&store_, 64 << 20);
+      engine_->AttachPersistedFiles(persister_.get(), files_.get(), file_limit);
+    }
+    EXPECT_TRUE(write_->Recover().ok());
+  }
+  ~Node() {
+    engine_.reset();
+    persister_.reset();
+    write_.reset();
+    wal_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  void Write(std::string_view lines) {
+    write::WriteRequest request;
+    request.database = "db";
+    request.body = lines;
+    request.precision = lineprotocol::Precision::kNanosecond;
+    auto outcome = write_->Write(request);
+    ASSERT_TRUE(outcome.ok()) << outcome.status();
+    ASSERT_TRUE(outcome->errors.empty()) << outcome->errors[0].message;
+  }
+
+  persist::SnapshotSummary Snapshot(int64_t max_last) {
+    auto summary = persister_->Snapshot(max_last);
+    EXPECT_TRUE(summary.ok()) << summary.status();
+    return summary.ok() ? *summary : persist::SnapshotSummary{};
+  }
+
+  absl::StatusOr<std::vector<std::string>> Query(std::string_view sql) const {
+    return QueryRows(*engine_, "db", sql, /*exact_floats=*/true);
+  }
+  // EXPLAIN ANALYZE of `sql`, as one string.
+  std::string Analyze(std::string_view sql) const {
+    auto rows = Query(std::string("EXPLAIN ANALYZE ") + std::string(sql));
+    EXPECT_TRUE(rows.ok()) << rows.status();
+    return rows.ok() ? absl::StrJoin(*rows, "\n") : "";
+  }
+
+  int64_t BufferedRows() const {
+    int64_t rows = 0;
+    auto snapshot = catalog_->snapshot();
+    for (const auto& database : snapshot->databases()) {
+      for (const auto& table : database->tables()) {
+        if (auto stats = buffer_->table_stats(database->id(), table->id())) {
+          rows += stats->rows;
+        }
+      }
+    }
+    return rows;
+  }
+  size_t Files() const { return persister_->index()->files().size(); }
+  objectstore::InMemoryObjectStore& store() { return store_; }
+  QueryEngine& engine() { return *engine_; }
+  persist::Persister& persister() { return *persister_; }
+
+ private:
+  std::filesystem::path dir_;
+  std::unique_ptr<catalog::Catalog> catalog_;
+  std::unique_ptr<wal::Wal> wal_;
+  std::unique_ptr<buffer::WriteBuffer> buffer_;
+  std::unique_ptr<write::WritePath> write_;
+  objectstore::InMemoryObjectStore store_;
+  std::unique_ptr<persist::Persister> persister_;
+  std::unique_ptr<persist::ParquetFileCache> files_;
+  std::unique_ptr<QueryEngine> engine_;
+};
+
+// `nanos` (under a day) as a timestamp literal.
+std::string At(int64_t nanos) {
+  const int64_t seconds = nanos / 1'000'000'000;
+  return fmt::format("'1970-01-01T{:02}:{:02}:{:02}.{:09}Z'",
+                     seconds / 3600,
+                     seconds / 60 % 60,
+                     seconds % 60,
+                     nanos % 1'000'000'000);
+}
+
+std::filesystem::path TestDir(std::string_view suffix) {
+  return std::filesystem::temp_directory_path() /
+         fmt::format("file_scan_test_{}_{}_{}",
+                     ::getpid(),
+                     ::testing::UnitTest::GetInstance()->current_test_info()->name(),
+                     suffix);
+}
+
+// Queries whose results the persisting node must give exactly as the reference does (rows
+// sorted where the query has no total order).
+const std::vector<std::string>& CheckedQueries() {
+  static const std::vector<std::string> queries = {
+      "SELECT host, region, time, usage, count, ok, note FROM m",
+      "SELECT count(*), count(usage), count(count), sum(usage), sum(count), min(note), max(note) "
+      "FROM m",
+      "SELECT host, count(*), max(usage) FROM m GROUP BY host",
+      "SELECT host, region, time, usage FROM m WHERE usage > 50",
+      "SELECT host, time, count FROM m WHERE host = 'h1'",
+      "SELECT host, time FROM m WHERE region IS NULL",
+      "SELECT count(*) FROM m WHERE count IS NULL",
+      "SELECT host, time, note FROM m WHERE note = 'n3'",
+      "SELECT time, host, usage FROM m WHERE time >= '1970-01-01T00:20:00Z' AND "
+      "time < '1970-01-01T00:40:00Z'",
+      "SELECT time, host, region FROM m ORDER BY time DESC, host, region LIMIT 7",
+      "SELECT region, count(*) FROM m WHERE ok GROUP BY region",
+      "SELECT date_bin(INTERVAL '10 minutes', time) AS w, count(*), sum(usage) FROM m GROUP BY w",
+  };
+  return queries;
+}
+
+void ExpectSameResults(const Node& persisted, const Node& reference, std::string_view when) {
+  for (const std::string& sql : CheckedQueries()) {
+    auto got = persisted.Query(sql);
+    auto want = reference.Query(sql);
+    if (!want.ok()) {
+      // A query the table's columns do not allow: the same error on both.
+      ASSERT_EQ(got.status(), want.status()) << sql;
+      continue;
+    }
+    ASSERT_TRUE(got.ok()) << sql << ": " << got.status();
+    std::sort(got->begin(), got->end());
+    std::sort(want->begin(), want->end());
+    ASSERT_EQ(*got, *want) << when << "\n" << sql;
+  }
+}
+
+class FileScanTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    persisted_ = std::make_unique<Node>(TestDir("persisted"), true, Writer());
+    reference_ = std::make_unique<Node>(TestDir("reference"), false);
+  }
+  virtual parquet::WriterOptions Writer() const { return {}; }
+
+  void Write(std::string_view lines) {
+    persisted_->Write(lines);
+    reference_->Write(lines);
+  }
+
+  std::unique_ptr<Node> persisted_;
+  std::unique_ptr<Node> reference_;
+};
+
+// Rows of three windows, three hosts, every field type, some tags and fields absent.
+std::string ThreeWindows() {
+  std::string lines;
+  for (int w = 0; w < 3; ++w) {
+    for (int h = 0; h < 3; ++h) {
+      for (int i = 0; i < 5; ++i) {
+        const int64_t t = w * kWindow + i * kMinute + h;
+        std::string tags = fmt::format("host=h{}", h);
+        if (h != 2) {
+          tags += fmt::format(",region=r{}", h % 2);
+        }
+        std::string fields = fmt::format("usage={}", w * 30 + i * 7 + h);
+        if (i % 2 == 0) {
+          fields += fmt::format(",count={}i", i * 100 + h);
+        }
+        fields += fmt::format(",ok={},note=\"n{}\"", i % 3 == 0 ? "true" : "false", i);
+        lines += fmt::format("m,{} {} {}\n", tags, fields, t);
+      }
+    }
+  }
+  return lines;
+}
+
+TEST_F(FileScanTest, PersistedRowsAnswerAsBufferedOnes) {
+  Write(ThreeWindows());
+  ExpectSameResults(*persisted_, *reference_, "before any snapshot");
+  persist::SnapshotSummary summary = persisted_->Snapshot(kEverything);
+  EXPECT_EQ(summary.files, 3);
+  EXPECT_EQ(summary.rows, 45);
+  EXPECT_EQ(persisted_->BufferedRows(), 0);
+  ExpectSameResults(*persisted_, *reference_, "after persisting everything");
+}
+
+TEST_F(FileScanTest, PartlyPersistedTable) {
+  Write(ThreeWindows());
+  // The first window only: the others stay in the buffer.
+  persist::SnapshotSummary summary = persisted_->Snapshot(kWindow - 1);
+  EXPECT_EQ(summary.files, 1);
+  EXPECT_EQ(persisted_->BufferedRows(), 30);
+  ExpectSameResults(*persisted_, *reference_, "first window persisted");
+  std::string plan = persisted_->Analyze("SELECT count(*) FROM m");
+  EXPECT_THAT(plan, HasSubstr("files_scanned=1"));
+  EXPECT_THAT(plan, HasSubstr("chunks_scanned=2"));
+  EXPECT_THAT(plan, ::testing::Not(HasSubstr("overlapping_sources_merged")));
+}
+
+TEST_F(FileScanTest, LateRowsForAPersistedWindowMergePerPoint) {
+  Write(ThreeWindows());
+  persisted_->Snapshot(kEverything);
+  // Points already persisted, written again: usage changes, count is absent (so the persisted
+  // value stays), a new field appears; plus new points in the persisted windows.
+  Write(
+      "m,host=h0,region=r0 usage=1000 0\n"
+      "m,host=h1,region=r1 usage=2000,extra=1i 600000000001\n"
+      "m,host=h2 note=\"late\" 1200000000002\n"
+      "m,host=h0,region=r0 usage=3000 7\n"
+      "m,host=h9 usage=5 120000000000\n");
+  ExpectSameResults(*persisted_, *reference_, "late rows in the buffer");
+  std::string plan = persisted_->Analyze("SELECT count(*) FROM m");
+  EXPECT_THAT(plan, HasSubstr("overlapping_sources_merged="));
+  EXPECT_THAT(plan, HasSubstr("duplicate_rows_merged=3"));
+  auto extra = persisted_->Query("SELECT host, time, usage, count, extra FROM m WHERE extra = 1");
+  ASSERT_TRUE(extra.ok()) << extra.status();
+  EXPECT_EQ(*extra, std::vector<std::string>({"h1|600000000001|2000|1|1"}));
+  auto kept =
+      persisted_->Query("SELECT usage, count, note FROM m WHERE host = 'h0' AND time = " + At(0));
+  ASSERT_TRUE(kept.ok()) << kept.status();
+  EXPECT_EQ(*kept, std::vector<std::string>({"1000|0|n0"}));
+
+  // Persisted again: two files of the same windows, merged the same way.
+  persisted_->Snapshot(kEverything);
+  EXPECT_EQ(persisted_->BufferedRows(), 0);
+  ExpectSameResults(*persisted_, *reference_, "late rows persisted in second files");
+  // And a third layer, in the buffer.
+  Write("m,host=h0,region=r0 usage=4000 0\n");
+  ExpectSameResults(*persisted_, *reference_, "a third write of one point");
+}
+
+TEST_F(FileScanTest, FilesArePrunedByTimeAndStatistics) {
+  std::string lines;
+  for (int w = 0; w < 10; ++w) {
+    for (int h = 0; h < 4; ++h) {
+      lines += fmt::format("m,host=h{}{} usage={} {}\n", w, h, w * 10 + h, w * kWindow + h);
+    }
+  }
+  Write(lines);
+  persisted_->Snapshot(kEverything);
+  EXPECT_EQ(persisted_->Files(), 10u);
+  std::string by_time = persisted_->Analyze(fmt::format(
+      "SELECT count(*) FROM m WHERE time >= {} AND time < {}", At(3 * kWindow), At(4 * kWindow)));
+  EXPECT_THAT(by_time, HasSubstr("files_pruned_by_time=9"));
+  EXPECT_THAT(by_time, HasSubstr("files_scanned=1"));
+  std::string by_tag = persisted_->Analyze("SELECT count(*) FROM m WHERE host = 'h52'");
+  EXPECT_THAT(by_tag, HasSubstr("files_pruned_by_stats=9"));
+  EXPECT_THAT(by_tag, HasSubstr("files_scanned=1"));
+  std::string by_field = persisted_->Analyze("SELECT count(*) FROM m WHERE usage >= 92");
+  EXPECT_THAT(by_field, HasSubstr("files_pruned_by_stats=9"));
+  auto rows = persisted_->Query("SELECT host, usage FROM m WHERE host = 'h52'");
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  EXPECT_EQ(*rows, std::vector<std::string>({"h52|52"}));
+}
+
+class SmallPagesTest : public FileScanTest {
+ protected:
+  parquet::WriterOptions Writer() const override {
+    parquet::WriterOptions options;
+    options.max_page_rows = 50;
+    options.max_row_group_rows = 400;
+    return options;
+  }
+};
+
+TEST_F(SmallPagesTest, RowGroupsAndPagesArePruned) {
+  // One window, 20 hosts x 60 points: rows sorted by host then time, 3 row groups of 400 rows,
+  // pages of 50.
+  std::string lines;
+  for (int h = 0; h < 20; ++h) {
+    for (int i = 0; i < 60; ++i) {
+      lines += fmt::format("m,host=h{:02} usage={} {}\n", h, h * 1000 + i, i * 1'000'000'000LL);
+    }
+  }
+  Write(lines);
+  persisted_->Snapshot(kEverything);
+  ExpectSameResults(*persisted_, *reference_, "small pages");
+  std::string plan = persisted_->Analyze("SELECT count(*), sum(usage) FROM m WHERE host = 'h07'");
+  EXPECT_THAT(plan, HasSubstr("row_groups_pruned_by_stats=2"));
+  EXPECT_THAT(plan, HasSubstr("rows_pruned_by_page_index="));
+  auto rows = persisted_->Query("SELECT count(*), sum(usage) FROM m WHERE host = 'h07'");
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  EXPECT_EQ(*rows, std::vector<std::string>({"60|421770"}));
+  auto by_time =
+      persisted_->Query(fmt::format("SELECT count(*) FROM m WHERE time >= {} AND time < {}",
+                                    At(10'000'000'000),
+                                    At(20'000'000'000)));
+  ASSERT_TRUE(by_time.ok()) << by_time.status();
+  EXPECT_EQ(*by_time, std::vector<std::string>({"200"}));
+}
+
+TEST_F(FileScanTest, RandomWritesAndSnapshotsMatchTheBufferAlone) {
+  std::mt19937_64 rng(20261201);
+  auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<uint64_t>(n)); };
+  bool merged = false;
+  for (int round = 0; round < 40; ++round) {
+    std::string lines;
+    const int count = 1 + pick(40);
+    for (int i = 0; i < count; ++i) {
+      std::string tags = fmt::format("host=h{}", pick(4));
+      if (pick(3) != 0) {
+        tags += fmt::format(",region=r{}", pick(2));
+      }
+      std::vector<std::string> fields;
+      if (pick(4) != 0) {
+        fields.push_back(fmt::format("usage={}", pick(100)));
+      }
+      if (pick(2) == 0) {
+        fields.push_back(fmt::format("count={}i", pick(1000) - 500));
+      }
+      if (pick(3) == 0) {
+        fields.push_back(pick(2) == 0 ? "ok=true" : "ok=false");
+      }
+      if (fields.empty() || pick(3) == 0) {
+        fields.push_back(fmt::format("note=\"n{}\"", pick(5)));
+      }
+      // Five windows, few distinct times: many writes hit a point written before.
+      const int64_t t = pick(5) * kWindow + pick(6) * kMinute;
+      lines += fmt::format("m,{} {} {}\n", tags, absl::StrJoin(fields, ","), t);
+    }
+    Write(lines);
+    if (pick(3) == 0) {
+      // Persist everything, or the windows up to a random one.
+      const int64_t max_last = pick(2) == 0 ? kEverything : (pick(5) + 1) * kWindow - 1;
+      persisted_->Snapshot(max_last);
+    }
+    if (round % 4 == 3) {
+      merged =
+          merged || persisted_->Analyze("SELECT count(*) FROM m").find("duplicate_rows_merged") !=
+                        std::string::npos;
+      ExpectSameResults(*persisted_, *reference_, fmt::format("round {}", round));
+      if (HasFatalFailure()) {
+        return;
+      }
+    }
+  }
+  // The case that matters most happened: points of persisted windows written again.
+  EXPECT_TRUE(merged);
+  persisted_->Snapshot(kEverything);
+  EXPECT_GE(persisted_->Files(), 5u);
+  ExpectSameResults(*persisted_, *reference_, "everything persisted");
+}
+
+TEST(FileLimitTest, AScanOfMoreFilesThanTheLimitFails) {
+  Node node(TestDir("limited"), true, {}, /*file_limit=*/3);
+  std::string lines;
+  for (int w = 0; w < 5; ++w) {
+    lines += fmt::format("m,host=a usage=1 {}\n", w * kWindow);
+  }
+  node.Write(lines);
+  node.Snapshot(kEverything);
+  auto all = node.Query("SELECT count(*) FROM m");
+  ASSERT_FALSE(all.ok());
+  EXPECT_EQ(all.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(all.status().message(),
+              HasSubstr("query would read 5 Parquet files of table 'm', more than the limit of 3 "
+                        "(--query-file-limit)"));
+  auto two = node.Query(fmt::format("SELECT count(*) FROM m WHERE time < {}", At(2 * kWindow)));
+  ASSERT_TRUE(two.ok()) << two.status();
+  EXPECT_EQ(*two, std::vector<std::string>({"2"}));
+}
+
+TEST_F(FileScanTest, MissingFileIsDataLoss) {
+  Write("m,host=a usage=1 1\n");
+  persisted_->Snapshot(kEverything);
+  ASSERT_EQ(persisted_->Files(), 1u);
+  const std::string path = persisted_->persister().index()->files().begin()->second.path;
+  ASSERT_TRUE(persisted_->store().Delete(*objectstore::ObjectPath::Parse(path)).ok());
+  auto rows = persisted_->Query("SELECT count(*) FROM m");
+  ASSERT_FALSE(rows.ok());
+  EXPECT_EQ(rows.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(rows.status().message(), HasSubstr(path));
+}
+
+}  // namespace
+}  // namespace strata::query
