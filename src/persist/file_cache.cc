@@ -110,17 +110,84 @@ absl::StatusOr<std::shared_ptr<const OpenedFile>> ParquetFileCache::Open(
   }
   lru_.emplace_front(info.path, opened);
   by_path_[info.path] = lru_.begin();
+  opened->cached = true;
   stats_.bytes += opened->size_bytes;
   ++stats_.files;
+  EvictLocked();
+  return opened;
+}
+
+void ParquetFileCache::EvictLocked() {
   while (stats_.bytes > capacity_bytes_ && !lru_.empty()) {
-    auto& victim = lru_.back();
-    stats_.bytes -= victim.second->size_bytes;
+    const OpenedFile& victim = *lru_.back().second;
+    stats_.bytes -= victim.size_bytes + victim.decoded_bytes;
+    stats_.decoded_bytes -= victim.decoded_bytes;
+    // Queries still reading it keep what they hold; nothing more is kept for it.
+    victim.cached = false;
+    victim.decoded.clear();
+    victim.decoded_bytes = 0;
     --stats_.files;
     ++stats_.evictions;
-    by_path_.erase(victim.first);
+    by_path_.erase(lru_.back().first);
     lru_.pop_back();
   }
-  return opened;
+}
+
+absl::StatusOr<std::vector<ColumnPtr>> ParquetFileCache::ReadColumns(
+    const OpenedFile& file,
+    const ParquetFileInfo& info,
+    int row_group,
+    const std::vector<int>& columns) {
+  std::vector<ColumnPtr> out(columns.size());
+  std::vector<int> missing;
+  std::vector<size_t> missing_at;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (size_t i = 0; i < columns.size(); ++i) {
+      auto it = file.decoded.find({row_group, columns[i]});
+      if (it != file.decoded.end()) {
+        out[i] = it->second;
+      } else {
+        missing.push_back(columns[i]);
+        missing_at.push_back(i);
+      }
+    }
+  }
+  if (missing.empty()) {
+    return out;
+  }
+  absl::StatusOr<RecordBatch> batch = file.reader->ReadRowGroup(row_group, missing);
+  if (!batch.ok()) {
+    return absl::DataLossError(fmt::format("Parquet file {}, row group {}: {}",
+                                           info.path,
+                                           row_group,
+                                           std::string(batch.status().message())));
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  for (size_t m = 0; m < missing.size(); ++m) {
+    const ColumnPtr& column = batch->column(static_cast<int>(m));
+    out[missing_at[m]] = column;
+    if (!file.cached) {
+      continue;
+    }
+    const uint64_t bytes =
+        column->MemoryUsage() +
+        (column->dictionary() != nullptr ? column->dictionary()->MemoryUsage() : 0);
+    if (file.decoded.emplace(std::make_pair(row_group, missing[m]), column).second) {
+      file.decoded_bytes += bytes;
+      stats_.decoded_bytes += bytes;
+      stats_.bytes += bytes;
+    }
+  }
+  if (file.cached) {
+    // The file was used just now: it moves to the front before anything is evicted.
+    auto it = by_path_.find(info.path);
+    if (it != by_path_.end()) {
+      lru_.splice(lru_.begin(), lru_, it->second);
+    }
+    EvictLocked();
+  }
+  return out;
 }
 
 FileCacheStats ParquetFileCache::stats() const {

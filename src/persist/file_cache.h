@@ -27,6 +27,12 @@ struct OpenedFile {
   absl::flat_hash_map<uint32_t, int> column_of_id;
   uint64_t size_bytes = 0;
 
+  // Decoded column chunks ParquetFileCache::ReadColumns kept, by (row group, column), and their
+  // bytes; `cached` while the cache holds the file. Guarded by the cache's mutex.
+  mutable absl::flat_hash_map<std::pair<int, int>, ColumnPtr> decoded;
+  mutable uint64_t decoded_bytes = 0;
+  mutable bool cached = false;
+
   // The file's column of catalog column `id`, or -1 when the file has none.
   int ColumnOf(uint32_t id) const {
     auto it = column_of_id.find(id);
@@ -39,8 +45,9 @@ struct FileCacheStats {
   uint64_t hits = 0;
   uint64_t misses = 0;
   uint64_t evictions = 0;
-  uint64_t bytes = 0;  // held now
-  uint64_t files = 0;  // held now
+  uint64_t bytes = 0;          // held now: files and decoded columns
+  uint64_t decoded_bytes = 0;  // of which decoded columns
+  uint64_t files = 0;          // held now
 };
 
 // Thread-safe. `store` must outlive the cache.
@@ -53,10 +60,22 @@ class ParquetFileCache {
   // file, or its strata.columns metadata is absent or malformed, naming the path.
   absl::StatusOr<std::shared_ptr<const OpenedFile>> Open(const ParquetFileInfo& file);
 
+  // Columns `columns` (indices into the file's schema) of row group `row_group` of `file`,
+  // whole: the decoded columns an earlier read kept, the others decoded now and kept while the
+  // cache holds the file and they fit in its capacity (hot files are then scanned without
+  // decompressing or decoding anything). DataLoss naming the file for a corrupt column.
+  absl::StatusOr<std::vector<ColumnPtr>> ReadColumns(const OpenedFile& file,
+                                                     const ParquetFileInfo& info,
+                                                     int row_group,
+                                                     const std::vector<int>& columns);
+
   FileCacheStats stats() const;
   uint64_t capacity_bytes() const { return capacity_bytes_; }
 
  private:
+  // Evicts least recently used files until the cache is within its capacity.
+  void EvictLocked();
+
   objectstore::ObjectStore* const store_;
   const uint64_t capacity_bytes_;
 

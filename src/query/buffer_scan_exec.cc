@@ -544,17 +544,14 @@ ColumnPtr NullColumn(TypeId type, int64_t rows) {
   return exec::MakeNullColumn(type, rows);
 }
 
-// Column `file_column` of a batch read from a Parquet file (-1: the file has none, so null in
-// every row) as `type`. DataLoss when the file's column has another type than the table's.
-absl::StatusOr<ColumnPtr> FileColumn(const RecordBatch& batch,
-                                     int batch_column,
-                                     TypeId type,
-                                     const persist::ParquetFileInfo& file,
-                                     uint32_t column_id) {
-  if (batch_column < 0) {
-    return NullColumn(type, batch.num_rows());
-  }
-  const ColumnPtr& column = batch.column(batch_column);
+// A column read from a Parquet file as `type` (the scan schema's). DataLoss when the file's
+// column has another type than the table's.
+absl::StatusOr<ColumnPtr> ConvertFileColumn(ColumnPtr column,
+                                            TypeId type,
+                                            const persist::OpenedFile& file,
+                                            int file_column,
+                                            const persist::ParquetFileInfo& info,
+                                            uint32_t column_id) {
   if (column->type() == type) {
     return column;
   }
@@ -566,9 +563,9 @@ absl::StatusOr<ColumnPtr> FileColumn(const RecordBatch& batch,
   }
   return absl::DataLossError(
       fmt::format("Parquet file {}: column {} ('{}') is {}, the table's is {}",
-                  file.path,
+                  info.path,
                   column_id,
-                  batch.schema()->field(batch_column).name,
+                  file.reader->schema()->field(file_column).name,
                   TypeName(column->type()),
                   TypeName(type)));
 }
@@ -817,16 +814,15 @@ class BufferScanStream : public exec::BatchStream {
     return rows;
   }
 
-  // Reads the scan columns of rows `rows` of a row group of `file` into columns of the scan's
-  // `ids` and `types`.
-  static absl::StatusOr<std::vector<ColumnPtr>> ReadFileColumns(
-      const persist::OpenedFile& file,
-      const persist::ParquetFileInfo& info,
-      int row_group,
-      const std::vector<uint32_t>& ids,
-      const std::vector<TypeId>& types,
-      const std::vector<parquet::RowRange>* rows,
-      int64_t* num_rows) {
+  // Reads the columns `ids` (as `types`) of rows `rows` (null: all) of a row group of `file`,
+  // through the file cache (which keeps decoded columns of hot files).
+  absl::StatusOr<std::vector<ColumnPtr>> ReadFileColumns(const persist::OpenedFile& file,
+                                                         const persist::ParquetFileInfo& info,
+                                                         int row_group,
+                                                         const std::vector<uint32_t>& ids,
+                                                         const std::vector<TypeId>& types,
+                                                         const std::vector<parquet::RowRange>* rows,
+                                                         int64_t* num_rows) const {
     std::vector<int> read;
     std::vector<int> position(ids.size(), -1);
     for (size_t i = 0; i < ids.size(); ++i) {
@@ -836,21 +832,45 @@ class BufferScanStream : public exec::BatchStream {
         read.push_back(column);
       }
     }
-    absl::StatusOr<RecordBatch> batch = rows == nullptr
-                                            ? file.reader->ReadRowGroup(row_group, read)
-                                            : file.reader->ReadRowGroup(row_group, read, *rows);
-    if (!batch.ok()) {
-      return absl::DataLossError(fmt::format("Parquet file {}, row group {}: {}",
-                                             info.path,
-                                             row_group,
-                                             std::string(batch.status().message())));
+    STRATA_ASSIGN_OR_RETURN(std::vector<ColumnPtr> whole,
+                            node_->sources().files->ReadColumns(file, info, row_group, read));
+    std::vector<uint32_t> indices;
+    if (rows != nullptr) {
+      for (const parquet::RowRange& range : *rows) {
+        for (int64_t r = range.begin; r < range.end; ++r) {
+          indices.push_back(static_cast<uint32_t>(r));
+        }
+      }
     }
-    *num_rows = batch->num_rows();
+    *num_rows = rows != nullptr ? static_cast<int64_t>(indices.size())
+                                : file.reader->row_group_rows(row_group);
     std::vector<ColumnPtr> columns;
     columns.reserve(ids.size());
     for (size_t i = 0; i < ids.size(); ++i) {
-      STRATA_ASSIGN_OR_RETURN(ColumnPtr column,
-                              FileColumn(*batch, position[i], types[i], info, ids[i]));
+      if (position[i] < 0) {
+        columns.push_back(NullColumn(types[i], *num_rows));
+        continue;
+      }
+      ColumnPtr column = whole[static_cast<size_t>(position[i])];
+      if (column->size() != file.reader->row_group_rows(row_group)) {
+        return absl::DataLossError(
+            fmt::format("Parquet file {}, row group {}: column {} has {} rows, the row group {}",
+                        info.path,
+                        row_group,
+                        read[static_cast<size_t>(position[i])],
+                        column->size(),
+                        file.reader->row_group_rows(row_group)));
+      }
+      if (rows != nullptr) {
+        column = exec::Take(*column, indices.data(), *num_rows);
+      }
+      STRATA_ASSIGN_OR_RETURN(column,
+                              ConvertFileColumn(std::move(column),
+                                                types[i],
+                                                file,
+                                                read[static_cast<size_t>(position[i])],
+                                                info,
+                                                ids[i]));
       columns.push_back(std::move(column));
     }
     return columns;
