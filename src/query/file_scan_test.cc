@@ -11,14 +11,9 @@
 #include "fmt/format.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "objectstore/in_memory_object_store.h"
-#include "persist/file_cache.h"
-#include "persist/partition_encoder.h"
-#include "persist/persister.h"
 #include "query/query_engine.h"
+#include "query/query_test_node.h"
 #include "query/query_test_util.h"
-#include "wal/wal.h"
-#include "write/write_path.h"
 
 namespace strata::query {
 namespace {
@@ -28,104 +23,6 @@ using ::testing::HasSubstr;
 constexpr int64_t kMinute = 60'000'000'000;
 constexpr int64_t kWindow = 10 * kMinute;  // the default partition duration
 constexpr int64_t kEverything = INT64_MAX;
-
-// One server's worth of state in-process: catalog, WAL, buffer, write path, query engine and,
-// when `persist`, an in-memory object store, a persister and a file cache.
-class Node {
- public:
-  Node(const std::filesystem::path& dir,
-       bool persist,
-       parquet::WriterOptions writer = {},
-       int64_t file_limit = 0)
-      : dir_(dir) {
-    std::filesystem::remove_all(dir_);
-    catalog_ = catalog::Catalog::CreateInMemory(catalog::CatalogLimits{});
-    wal::WalOptions wal_options;
-    wal_options.directory = (dir_ / "wal").string();
-    auto wal = wal::Wal::Open(wal_options);
-    EXPECT_TRUE(wal.ok()) << wal.status();
-    wal_ = *std::move(wal);
-    buffer_ = std::make_unique<buffer::WriteBuffer>();
-    write_ = std::make_unique<write::WritePath>(catalog_.get(), wal_.get(), buffer_.get());
-    engine_ = std::make_unique<QueryEngine>(catalog_.get(), buffer_.get());
-    if (persist) {
-      persister_ = std::make_unique<persist::Persister>(
-          buffer_.get(),
-          &store_,
-          persist::MakeCatalogPartitionEncoder(catalog_.get(), writer),
-          persist::WalHooks{
-              .wait_durable = [this](uint64_t s) { return wal_->WaitDurable(s); },
-              .next_apply_sequence = [this] { return write_->NextApplySequence(); },
-              .remove_through = [this](uint64_t s) { return wal_->RemoveSegmentsThrough(s); },
-          });
-      EXPECT_TRUE(persister_->Open().ok());
-      files_ = std::make_unique<persist::ParquetFileCache>(&store_, 64 << 20);
-      engine_->AttachPersistedFiles(persister_.get(), files_.get(), file_limit);
-    }
-    EXPECT_TRUE(write_->Recover().ok());
-  }
-  ~Node() {
-    engine_.reset();
-    persister_.reset();
-    write_.reset();
-    wal_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
-  void Write(std::string_view lines) {
-    write::WriteRequest request;
-    request.database = "db";
-    request.body = lines;
-    request.precision = lineprotocol::Precision::kNanosecond;
-    auto outcome = write_->Write(request);
-    ASSERT_TRUE(outcome.ok()) << outcome.status();
-    ASSERT_TRUE(outcome->errors.empty()) << outcome->errors[0].message;
-  }
-
-  persist::SnapshotSummary Snapshot(int64_t max_last) {
-    auto summary = persister_->Snapshot(max_last);
-    EXPECT_TRUE(summary.ok()) << summary.status();
-    return summary.ok() ? *summary : persist::SnapshotSummary{};
-  }
-
-  absl::StatusOr<std::vector<std::string>> Query(std::string_view sql) const {
-    return QueryRows(*engine_, "db", sql, /*exact_floats=*/true);
-  }
-  // EXPLAIN ANALYZE of `sql`, as one string.
-  std::string Analyze(std::string_view sql) const {
-    auto rows = Query(std::string("EXPLAIN ANALYZE ") + std::string(sql));
-    EXPECT_TRUE(rows.ok()) << rows.status();
-    return rows.ok() ? absl::StrJoin(*rows, "\n") : "";
-  }
-
-  int64_t BufferedRows() const {
-    int64_t rows = 0;
-    auto snapshot = catalog_->snapshot();
-    for (const auto& database : snapshot->databases()) {
-      for (const auto& table : database->tables()) {
-        if (auto stats = buffer_->table_stats(database->id(), table->id())) {
-          rows += stats->rows;
-        }
-      }
-    }
-    return rows;
-  }
-  size_t Files() const { return persister_->index()->files().size(); }
-  objectstore::InMemoryObjectStore& store() { return store_; }
-  QueryEngine& engine() { return *engine_; }
-  persist::Persister& persister() { return *persister_; }
-
- private:
-  std::filesystem::path dir_;
-  std::unique_ptr<catalog::Catalog> catalog_;
-  std::unique_ptr<wal::Wal> wal_;
-  std::unique_ptr<buffer::WriteBuffer> buffer_;
-  std::unique_ptr<write::WritePath> write_;
-  objectstore::InMemoryObjectStore store_;
-  std::unique_ptr<persist::Persister> persister_;
-  std::unique_ptr<persist::ParquetFileCache> files_;
-  std::unique_ptr<QueryEngine> engine_;
-};
 
 // `nanos` (under a day) as a timestamp literal.
 std::string At(int64_t nanos) {
@@ -167,7 +64,9 @@ const std::vector<std::string>& CheckedQueries() {
   return queries;
 }
 
-void ExpectSameResults(const Node& persisted, const Node& reference, std::string_view when) {
+void ExpectSameResults(const TestNode& persisted,
+                       const TestNode& reference,
+                       std::string_view when) {
   for (const std::string& sql : CheckedQueries()) {
     auto got = persisted.Query(sql);
     auto want = reference.Query(sql);
@@ -186,18 +85,23 @@ void ExpectSameResults(const Node& persisted, const Node& reference, std::string
 class FileScanTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    persisted_ = std::make_unique<Node>(TestDir("persisted"), true, Writer());
-    reference_ = std::make_unique<Node>(TestDir("reference"), false);
+    persisted_ = std::make_unique<TestNode>(TestDir("persisted"), true, Writer());
+    reference_ = std::make_unique<TestNode>(TestDir("reference"), false);
   }
   virtual parquet::WriterOptions Writer() const { return {}; }
 
   void Write(std::string_view lines) {
-    persisted_->Write(lines);
-    reference_->Write(lines);
+    ASSERT_TRUE(persisted_->Write(lines).ok());
+    ASSERT_TRUE(reference_->Write(lines).ok());
+  }
+  persist::SnapshotSummary Snapshot(int64_t max_last) {
+    auto summary = persisted_->Snapshot(max_last);
+    EXPECT_TRUE(summary.ok()) << summary.status();
+    return summary.ok() ? *summary : persist::SnapshotSummary{};
   }
 
-  std::unique_ptr<Node> persisted_;
-  std::unique_ptr<Node> reference_;
+  std::unique_ptr<TestNode> persisted_;
+  std::unique_ptr<TestNode> reference_;
 };
 
 // Rows of three windows, three hosts, every field type, some tags and fields absent.
@@ -226,7 +130,7 @@ std::string ThreeWindows() {
 TEST_F(FileScanTest, PersistedRowsAnswerAsBufferedOnes) {
   Write(ThreeWindows());
   ExpectSameResults(*persisted_, *reference_, "before any snapshot");
-  persist::SnapshotSummary summary = persisted_->Snapshot(kEverything);
+  persist::SnapshotSummary summary = Snapshot(kEverything);
   EXPECT_EQ(summary.files, 3);
   EXPECT_EQ(summary.rows, 45);
   EXPECT_EQ(persisted_->BufferedRows(), 0);
@@ -236,7 +140,7 @@ TEST_F(FileScanTest, PersistedRowsAnswerAsBufferedOnes) {
 TEST_F(FileScanTest, PartlyPersistedTable) {
   Write(ThreeWindows());
   // The first window only: the others stay in the buffer.
-  persist::SnapshotSummary summary = persisted_->Snapshot(kWindow - 1);
+  persist::SnapshotSummary summary = Snapshot(kWindow - 1);
   EXPECT_EQ(summary.files, 1);
   EXPECT_EQ(persisted_->BufferedRows(), 30);
   ExpectSameResults(*persisted_, *reference_, "first window persisted");
@@ -248,7 +152,7 @@ TEST_F(FileScanTest, PartlyPersistedTable) {
 
 TEST_F(FileScanTest, LateRowsForAPersistedWindowMergePerPoint) {
   Write(ThreeWindows());
-  persisted_->Snapshot(kEverything);
+  Snapshot(kEverything);
   // Points already persisted, written again: usage changes, count is absent (so the persisted
   // value stays), a new field appears; plus new points in the persisted windows.
   Write(
@@ -270,7 +174,7 @@ TEST_F(FileScanTest, LateRowsForAPersistedWindowMergePerPoint) {
   EXPECT_EQ(*kept, std::vector<std::string>({"1000|0|n0"}));
 
   // Persisted again: two files of the same windows, merged the same way.
-  persisted_->Snapshot(kEverything);
+  Snapshot(kEverything);
   EXPECT_EQ(persisted_->BufferedRows(), 0);
   ExpectSameResults(*persisted_, *reference_, "late rows persisted in second files");
   // And a third layer, in the buffer.
@@ -286,7 +190,7 @@ TEST_F(FileScanTest, FilesArePrunedByTimeAndStatistics) {
     }
   }
   Write(lines);
-  persisted_->Snapshot(kEverything);
+  Snapshot(kEverything);
   EXPECT_EQ(persisted_->Files(), 10u);
   std::string by_time = persisted_->Analyze(fmt::format(
       "SELECT count(*) FROM m WHERE time >= {} AND time < {}", At(3 * kWindow), At(4 * kWindow)));
@@ -322,7 +226,7 @@ TEST_F(SmallPagesTest, RowGroupsAndPagesArePruned) {
     }
   }
   Write(lines);
-  persisted_->Snapshot(kEverything);
+  Snapshot(kEverything);
   ExpectSameResults(*persisted_, *reference_, "small pages");
   std::string plan = persisted_->Analyze("SELECT count(*), sum(usage) FROM m WHERE host = 'h07'");
   EXPECT_THAT(plan, HasSubstr("row_groups_pruned_by_stats=2"));
@@ -371,7 +275,7 @@ TEST_F(FileScanTest, RandomWritesAndSnapshotsMatchTheBufferAlone) {
     if (pick(3) == 0) {
       // Persist everything, or the windows up to a random one.
       const int64_t max_last = pick(2) == 0 ? kEverything : (pick(5) + 1) * kWindow - 1;
-      persisted_->Snapshot(max_last);
+      Snapshot(max_last);
     }
     if (round % 4 == 3) {
       merged =
@@ -385,19 +289,19 @@ TEST_F(FileScanTest, RandomWritesAndSnapshotsMatchTheBufferAlone) {
   }
   // The case that matters most happened: points of persisted windows written again.
   EXPECT_TRUE(merged);
-  persisted_->Snapshot(kEverything);
+  Snapshot(kEverything);
   EXPECT_GE(persisted_->Files(), 5u);
   ExpectSameResults(*persisted_, *reference_, "everything persisted");
 }
 
 TEST(FileLimitTest, AScanOfMoreFilesThanTheLimitFails) {
-  Node node(TestDir("limited"), true, {}, /*file_limit=*/3);
+  TestNode node(TestDir("limited"), true, {}, /*file_limit=*/3);
   std::string lines;
   for (int w = 0; w < 5; ++w) {
     lines += fmt::format("m,host=a usage=1 {}\n", w * kWindow);
   }
-  node.Write(lines);
-  node.Snapshot(kEverything);
+  ASSERT_TRUE(node.Write(lines).ok());
+  ASSERT_TRUE(node.Snapshot(kEverything).ok());
   auto all = node.Query("SELECT count(*) FROM m");
   ASSERT_FALSE(all.ok());
   EXPECT_EQ(all.status().code(), absl::StatusCode::kInvalidArgument);
@@ -411,7 +315,7 @@ TEST(FileLimitTest, AScanOfMoreFilesThanTheLimitFails) {
 
 TEST_F(FileScanTest, MissingFileIsDataLoss) {
   Write("m,host=a usage=1 1\n");
-  persisted_->Snapshot(kEverything);
+  Snapshot(kEverything);
   ASSERT_EQ(persisted_->Files(), 1u);
   const std::string path = persisted_->persister().index()->files().begin()->second.path;
   ASSERT_TRUE(persisted_->store().Delete(*objectstore::ObjectPath::Parse(path)).ok());
