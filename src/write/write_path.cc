@@ -44,8 +44,13 @@ absl::Status WritePath::Recover() {
 
 absl::StatusOr<WriteOutcome> WritePath::Write(const WriteRequest& request) {
   if (absl::Status capacity = buffer_->CheckCapacity(); !capacity.ok()) {
-    // A full buffer is temporary (HTTP 503 with Retry-After), unlike a catalog limit.
-    return absl::UnavailableError(std::string(capacity.message()));
+    // A full buffer is temporary (HTTP 503 with Retry-After), unlike a catalog limit:
+    // persistence frees it.
+    absl::Status room =
+        room_.wait_for_room ? room_.wait_for_room() : absl::UnavailableError(capacity.message());
+    if (!room.ok()) {
+      return room;
+    }
   }
 
   // One parse result per thread keeps its vectors' capacity across requests.
@@ -69,6 +74,9 @@ absl::StatusOr<WriteOutcome> WritePath::Write(const WriteRequest& request) {
     STRATA_ASSIGN_OR_RETURN(uint64_t sequence, wal_->Append(std::move(payload)));
     absl::Status durable = request.no_sync ? absl::OkStatus() : wal_->WaitDurable(sequence);
     ApplyInOrder(sequence, validated.batch, durable.ok());
+    if (room_.note_growth) {
+      room_.note_growth();
+    }
     STRATA_RETURN_IF_ERROR_CTX(durable, "writing to the WAL");
     outcome.lines_written = validated.lines_accepted;
   }

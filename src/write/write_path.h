@@ -6,6 +6,7 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string_view>
 #include <vector>
@@ -49,6 +50,17 @@ struct WritePathStats {
   int64_t rows_replayed = 0;
 };
 
+// How Write gets write buffer memory from persistence (the server's snapshot scheduler). Without
+// it, a write that finds the buffer full is refused at once.
+struct BufferRoom {
+  // Called after every write that added rows; must be cheap (it wakes persistence when the
+  // buffer nears its limit).
+  std::function<void()> note_growth;
+  // Called before a write is accepted when the buffer is at its limit: blocks until there is
+  // room again (OK) or returns the error to answer with (Unavailable: HTTP 503).
+  std::function<absl::Status()> wait_for_room;
+};
+
 // Thread-safe: many HTTP threads call Write concurrently. The catalog, WAL and buffer are owned
 // by the caller and must outlive this object.
 class WritePath {
@@ -58,9 +70,13 @@ class WritePath {
   // Replays every WAL record into the write buffer. Call once, before the first Write.
   absl::Status Recover();
 
+  // Connects the write path to persistence. Call before the first Write.
+  void SetBufferRoom(BufferRoom room) { room_ = std::move(room); }
+
   // Writes one request. Returns a non-OK status for request-level failures: invalid database
-  // name (InvalidArgument), write buffer full or limits reached (ResourceExhausted), WAL or
-  // catalog I/O failure (Internal / DataLoss). Per-line problems are in WriteOutcome::errors.
+  // name (InvalidArgument), write buffer full and no room made for it (Unavailable), limits
+  // reached (ResourceExhausted), WAL or catalog I/O failure (Internal / DataLoss). Per-line
+  // problems are in WriteOutcome::errors.
   absl::StatusOr<WriteOutcome> Write(const WriteRequest& request);
 
   WritePathStats stats() const;
@@ -79,6 +95,7 @@ class WritePath {
   catalog::Catalog* const catalog_;
   wal::Wal* const wal_;
   buffer::WriteBuffer* const buffer_;
+  BufferRoom room_;  // set before the first Write, read-only after
 
   mutable std::mutex apply_mu_;
   std::condition_variable apply_cv_;
