@@ -1,11 +1,12 @@
 // The strata command line: `strata serve` runs the server, `strata write` sends line protocol to
-// a running server, `strata query` sends it SQL. Every serve flag can also be set as an environment
-// variable STRATA_<FLAG>.
+// a running server, `strata query` sends it SQL, `strata snapshot` makes it persist its write
+// buffer. Every serve flag can also be set as an environment variable STRATA_<FLAG>.
 #include <malloc.h>
 #include <signal.h>
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -15,6 +16,7 @@
 #include "CLI/CLI.hpp"
 #include "cli/flag_values.h"
 #include "cli/query_command.h"
+#include "common/byte_size.h"
 #include "common/logging.h"
 #include "exec/execution_plan.h"
 #include "fmt/format.h"
@@ -37,12 +39,20 @@ struct ServeFlags {
   std::string query_memory_limit = "20%";
   int query_partitions = 0;
   int64_t query_min_rows_per_partition = exec::kDefaultMinRowsPerPartition;
-  std::string partition_duration = "10m";
+  std::string gen1_duration = "10m";
+  std::string object_store = "file";
+  std::string parquet_mem_cache_size = "10%";
+  std::string snapshot_check_interval = "1s";
   int max_databases = 10000;
   int max_tables = 100000;
   int max_columns_per_table = 2000;
   std::string log_level = "info";
   std::string auth_token;
+};
+
+struct SnapshotFlags {
+  std::string host = "http://127.0.0.1:8181";
+  std::string token;
 };
 
 struct WriteFlags {
@@ -89,19 +99,31 @@ int RunServe(const ServeFlags& flags) {
   auto segment_size = ParseByteSize(flags.wal_max_segment_size);
   auto buffer_limit = ParseByteSize(flags.write_buffer_limit);
   auto query_memory = ParseMemorySize(flags.query_memory_limit, AvailableMemoryBytes());
-  auto partition = ParseDuration(flags.partition_duration);
-  for (const absl::Status& s : {request_size.status(),
-                                flush_interval.status(),
-                                segment_size.status(),
-                                buffer_limit.status(),
-                                query_memory.status(),
-                                partition.status()}) {
+  auto gen1 = ParseDuration(flags.gen1_duration);
+  auto parquet_cache = ParseMemorySize(flags.parquet_mem_cache_size, AvailableMemoryBytes());
+  auto check_interval = ParseDuration(flags.snapshot_check_interval);
+  for (const auto& [flag, s] : {std::pair{"--max-http-request-size", request_size.status()},
+                                {"--wal-flush-interval", flush_interval.status()},
+                                {"--wal-max-segment-size", segment_size.status()},
+                                {"--write-buffer-limit", buffer_limit.status()},
+                                {"--query-memory-limit", query_memory.status()},
+                                {"--gen1-duration", gen1.status()},
+                                {"--parquet-mem-cache-size", parquet_cache.status()},
+                                {"--snapshot-check-interval", check_interval.status()}}) {
     if (!s.ok()) {
-      return Fail(s);
+      return Fail(
+          absl::InvalidArgumentError(fmt::format("{}: {}", flag, std::string(s.message()))));
     }
   }
-  if (partition->count() <= 0) {
-    return Fail(absl::InvalidArgumentError("--partition-duration must be positive"));
+  if (gen1->count() <= 0) {
+    return Fail(absl::InvalidArgumentError(fmt::format(
+        "--gen1-duration (--partition-duration) must be positive, not '{}'", flags.gen1_duration)));
+  }
+  if (flags.object_store != "file" && flags.object_store != "memory") {
+    return Fail(absl::InvalidArgumentError(
+        fmt::format("--object-store must be 'file' (under --data-dir/objects) or 'memory' (for "
+                    "tests: data is lost on exit), not '{}'",
+                    flags.object_store)));
   }
   options.max_http_request_size = *request_size;
   options.wal_flush_interval =
@@ -121,7 +143,10 @@ int RunServe(const ServeFlags& flags) {
   }
   options.query_partitions = flags.query_partitions;
   options.query_min_rows_per_partition = flags.query_min_rows_per_partition;
-  options.partition_duration_ns = partition->count();
+  options.gen1_duration_ns = gen1->count();
+  options.object_store = flags.object_store;
+  options.parquet_mem_cache_size = *parquet_cache;
+  options.snapshot_check_interval = *check_interval;
 
   // Block the stop signals in every thread; the main thread waits for them with sigwait.
   sigset_t stop_signals;
@@ -255,11 +280,58 @@ int RunWrite(const WriteFlags& flags) {
   return 0;
 }
 
+// POST /api/v3/snapshot and a one-line summary of what it persisted.
+int RunSnapshot(const SnapshotFlags& flags) {
+  auto client = server::HttpClient::Create(flags.host);
+  if (!client.ok()) {
+    return Fail(client.status());
+  }
+  std::vector<std::pair<std::string, std::string>> headers;
+  if (!flags.token.empty()) {
+    headers.emplace_back("Authorization", "Bearer " + flags.token);
+  }
+  auto response = (*client)->Request("POST", "/api/v3/snapshot", "", headers);
+  if (!response.ok()) {
+    return Fail(response.status());
+  }
+  nlohmann::json body = nlohmann::json::parse(response->body, nullptr, false);
+  if (response->status != 200 || body.is_discarded() || !body.is_object()) {
+    std::string message = !body.is_discarded() && body.is_object() && body.contains("error") &&
+                                  body["error"].is_string()
+                              ? body["error"].get<std::string>()
+                              : response->body;
+    std::fprintf(
+        stderr, "strata: error: server answered %d: %s\n", response->status, message.c_str());
+    return 1;
+  }
+  const uint64_t sequence = body.value("sequence", uint64_t{0});
+  if (sequence == 0) {
+    std::printf("nothing to persist: the write buffer holds no rows\n");
+    return 0;
+  }
+  const int64_t rows = body.value("rows", int64_t{0});
+  const int files = body.value("files", 0);
+  const uint64_t removed = body.value("wal_removed_through", uint64_t{0});
+  std::printf("%s\n",
+              fmt::format("snapshot {}: {} row{} in {} file{}, {}; {}",
+                          sequence,
+                          rows,
+                          rows == 1 ? "" : "s",
+                          files,
+                          files == 1 ? "" : "s",
+                          FormatByteSize(body.value("bytes", uint64_t{0})),
+                          removed == 0 ? std::string("the WAL keeps every record")
+                                       : fmt::format("WAL records through {} removed", removed))
+                  .c_str());
+  return 0;
+}
+
 }  // namespace
 }  // namespace strata::cli
 
 int main(int argc, char** argv) {
   using strata::cli::ServeFlags;
+  using strata::cli::SnapshotFlags;
   using strata::cli::WriteFlags;
   CLI::App app{"strata: a database for metrics and logs (InfluxDB line protocol, SQL)", "strata"};
   app.set_version_flag("--version", std::string(strata::kVersion));
@@ -268,7 +340,8 @@ int main(int argc, char** argv) {
   ServeFlags serve;
   CLI::App* serve_cmd = app.add_subcommand("serve", "Run the strata server");
   auto env = [](const char* name) { return std::string("STRATA_") + name; };
-  serve_cmd->add_option("--data-dir", serve.data_dir, "Directory for the catalog, WAL and data")
+  serve_cmd
+      ->add_option("--data-dir", serve.data_dir, "Directory for the catalog, WAL and Parquet files")
       ->envname(env("DATA_DIR"))
       ->capture_default_str();
   serve_cmd->add_option("--http-bind", serve.http_bind, "Address and port to serve HTTP on")
@@ -302,7 +375,8 @@ int main(int argc, char** argv) {
   serve_cmd
       ->add_option("--write-buffer-limit",
                    serve.write_buffer_limit,
-                   "Memory for buffered rows; beyond it writes get HTTP 503")
+                   "Memory for buffered rows; near it the oldest time windows are persisted to "
+                   "Parquet at once, and writes get HTTP 503 only if that cannot make room")
       ->envname(env("WRITE_BUFFER_LIMIT"))
       ->capture_default_str();
   serve_cmd
@@ -327,10 +401,33 @@ int main(int argc, char** argv) {
       ->envname(env("QUERY_MIN_ROWS_PER_PARTITION"))
       ->capture_default_str();
   serve_cmd
-      ->add_option("--partition-duration",
-                   serve.partition_duration,
-                   "Time window of write buffer partitions")
-      ->envname(env("PARTITION_DURATION"))
+      ->add_option("--gen1-duration,--partition-duration",
+                   serve.gen1_duration,
+                   "Time window size: rows are buffered and persisted in windows this long, a "
+                   "window is written to Parquet once it has been closed for this long")
+      ->envname(env("GEN1_DURATION"))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--object-store",
+                   serve.object_store,
+                   "Where Parquet files go: 'file' (under --data-dir/objects) or 'memory' (for "
+                   "tests: persisted data is lost when the server exits)")
+      ->envname(env("OBJECT_STORE"))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--parquet-mem-cache-size",
+                   serve.parquet_mem_cache_size,
+                   "Memory for Parquet files kept open for queries, as a size or a percentage of "
+                   "the machine's memory (0: none are kept)")
+      ->envname(env("PARQUET_MEM_CACHE_SIZE"))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--snapshot-check-interval",
+                   serve.snapshot_check_interval,
+                   "How often to look for time windows to persist (0: only when the write buffer "
+                   "nears its limit or on POST /api/v3/snapshot)")
+      ->envname(env("SNAPSHOT_CHECK_INTERVAL"))
+      ->group("Advanced")
       ->capture_default_str();
   serve_cmd->add_option("--max-databases", serve.max_databases, "Most databases allowed")
       ->envname(env("MAX_DATABASES"))
@@ -395,6 +492,22 @@ int main(int argc, char** argv) {
       ->envname(env("TOKEN"));
   query_cmd->add_option("sql", query.sql, "The SQL statement (default: standard input or shell)");
 
+  SnapshotFlags snapshot;
+  CLI::App* snapshot_cmd = app.add_subcommand(
+      "snapshot", "Make a running server persist everything it buffers to Parquet files now");
+  snapshot_cmd->add_option("--host", snapshot.host, "Server URL")
+      ->envname(env("HOST"))
+      ->capture_default_str();
+  snapshot_cmd->add_option("--token", snapshot.token, "Authentication token (serve --auth-token)")
+      ->envname(env("TOKEN"));
+
+  // The environment variable of --gen1-duration's old name still works.
+  if (std::getenv("STRATA_GEN1_DURATION") == nullptr) {
+    if (const char* old_name = std::getenv("STRATA_PARTITION_DURATION")) {
+      serve.gen1_duration = old_name;
+    }
+  }
+
   CLI11_PARSE(app, argc, argv);
   if (serve_cmd->parsed()) {
     return strata::cli::RunServe(serve);
@@ -404,6 +517,9 @@ int main(int argc, char** argv) {
   }
   if (query_cmd->parsed()) {
     return strata::cli::RunQuery(query);
+  }
+  if (snapshot_cmd->parsed()) {
+    return strata::cli::RunSnapshot(snapshot);
   }
   return 2;
 }

@@ -68,13 +68,15 @@ Api::Api(write::WritePath* write_path,
          buffer::WriteBuffer* buffer,
          const query::QueryEngine* query_engine,
          std::function<int64_t()> clock_ns,
-         std::string auth_token)
+         std::string auth_token,
+         persist::SnapshotScheduler* snapshots)
     : write_path_(write_path),
       catalog_(catalog),
       buffer_(buffer),
       query_api_(query_engine),
       clock_ns_(std::move(clock_ns)),
-      auth_token_(std::move(auth_token)) {}
+      auth_token_(std::move(auth_token)),
+      snapshots_(snapshots) {}
 
 bool Api::Authorized(const HttpRequest& request, HttpResponse* response) const {
   if (auth_token_.empty()) {
@@ -157,6 +159,12 @@ void Api::Handle(const HttpRequest& request, HttpResponse* response) const {
       return;
     }
     HandlePing(response);
+  } else if (path == "/api/v3/snapshot") {
+    if (!post) {
+      method_not_allowed("POST");
+      return;
+    }
+    HandleSnapshot(response);
   } else if (path == "/api/v3/debug/buffer") {
     if (!get) {
       method_not_allowed("GET");
@@ -252,6 +260,28 @@ void Api::HandleWrite(WriteApi api, const HttpRequest& request, HttpResponse* re
                          .dump() +
                      "\n";
   }
+}
+
+void Api::HandleSnapshot(HttpResponse* response) const {
+  if (snapshots_ == nullptr) {
+    *response = JsonError(501, "this server does not persist its write buffer");
+    return;
+  }
+  absl::StatusOr<persist::SnapshotSummary> summary = snapshots_->SnapshotAll();
+  if (!summary.ok()) {
+    *response =
+        JsonError(HttpStatusFor(summary.status()),
+                  fmt::format("snapshot failed: {}", std::string(summary.status().message())));
+    return;
+  }
+  response->status = 200;
+  response->body = json{{"sequence", summary->sequence},
+                        {"files", summary->files},
+                        {"rows", summary->rows},
+                        {"bytes", summary->bytes},
+                        {"wal_removed_through", summary->wal_removed_through}}
+                       .dump() +
+                   "\n";
 }
 
 void Api::HandlePing(HttpResponse* response) const {

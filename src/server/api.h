@@ -1,5 +1,6 @@
 // The HTTP API: InfluxDB-compatible write endpoints (v3 write_lp, v2 write, v1 write), the SQL
-// query endpoint (v3 query_sql), health and ping, and debug views of the write buffer. Maps
+// query endpoint (v3 query_sql), health and ping, snapshots on request, and debug views of the
+// write buffer. Maps
 // requests to the write path and statuses to HTTP codes and JSON error bodies the way InfluxDB 3
 // does.
 #pragma once
@@ -9,6 +10,7 @@
 
 #include "buffer/write_buffer.h"
 #include "catalog/catalog.h"
+#include "persist/snapshot_scheduler.h"
 #include "query/query_engine.h"
 #include "server/http_types.h"
 #include "server/query_api.h"
@@ -21,13 +23,15 @@ class Api {
  public:
   // `clock_ns` returns the server time in ns since the epoch (injectable for tests). With a
   // non-empty `auth_token`, every endpoint but /health and /ping requires the header
-  // `Authorization: Bearer <auth_token>` (or `Token <auth_token>`).
+  // `Authorization: Bearer <auth_token>` (or `Token <auth_token>`). `snapshots` serves
+  // POST /api/v3/snapshot (null: the endpoint answers 501).
   Api(write::WritePath* write_path,
       catalog::Catalog* catalog,
       buffer::WriteBuffer* buffer,
       const query::QueryEngine* query_engine,
       std::function<int64_t()> clock_ns,
-      std::string auth_token = "");
+      std::string auth_token = "",
+      persist::SnapshotScheduler* snapshots = nullptr);
 
   void Handle(const HttpRequest& request, HttpResponse* response) const;
 
@@ -39,6 +43,8 @@ class Api {
   void HandlePing(HttpResponse* response) const;
   // False (with a 401 response) when tokens are required and the request has no valid one.
   bool Authorized(const HttpRequest& request, HttpResponse* response) const;
+  // POST /api/v3/snapshot: persists everything buffered.
+  void HandleSnapshot(HttpResponse* response) const;
   void HandleDebugBuffer(const HttpRequest& request, HttpResponse* response) const;
   void HandleDebugRows(const HttpRequest& request, HttpResponse* response) const;
 
@@ -48,6 +54,7 @@ class Api {
   QueryApi query_api_;
   std::function<int64_t()> clock_ns_;
   std::string auth_token_;
+  persist::SnapshotScheduler* const snapshots_;
 };
 
 // The HTTP status for a request-level error status.

@@ -2,6 +2,8 @@
 //   <data-dir>/LOCK       flock()ed while a server runs
 //   <data-dir>/catalog/   the catalog (docs/catalog.md)
 //   <data-dir>/wal/       WAL segments (docs/wal_format.md)
+//   <data-dir>/objects/   the object store with --object-store file: Parquet files and the file
+//                         index (docs/persistence.md)
 #include "server/server.h"
 
 #include <fcntl.h>
@@ -19,6 +21,12 @@
 #include "common/status.h"
 #include "exec/memory_pool.h"
 #include "fmt/format.h"
+#include "objectstore/object_store.h"
+#include "parquet/file_writer.h"
+#include "persist/file_cache.h"
+#include "persist/partition_encoder.h"
+#include "persist/persister.h"
+#include "persist/snapshot_scheduler.h"
 #include "query/query_engine.h"
 #include "server/api.h"
 #include "server/http_server.h"
@@ -34,11 +42,17 @@ struct Server::Impl {
   std::unique_ptr<wal::Wal> wal;
   std::unique_ptr<buffer::WriteBuffer> buffer;
   std::unique_ptr<write::WritePath> write_path;
+  std::unique_ptr<objectstore::ObjectStore> store;
+  std::unique_ptr<persist::Persister> persister;
+  std::unique_ptr<persist::SnapshotScheduler> snapshots;
+  std::unique_ptr<persist::ParquetFileCache> file_cache;
   std::unique_ptr<query::QueryEngine> query_engine;
   std::unique_ptr<Api> api;
   std::unique_ptr<HttpServer> http;
   bool stopped = false;
 
+  // Members are destroyed in reverse order: the snapshot thread stops before the persister,
+  // the WAL and the buffer it uses go away.
   ~Impl() {
     if (lock_fd >= 0) {
       close(lock_fd);
@@ -73,6 +87,36 @@ absl::Status ParseBindAddress(const std::string& bind, std::string* host, uint16
   *port = static_cast<uint16_t>(value);
   return absl::OkStatus();
 }
+
+namespace {
+
+int64_t SystemClockNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Encodes a frozen partition with its table's schema from the catalog's current snapshot (which
+// knows every column the partition has: a column enters the catalog before its rows reach the
+// buffer).
+persist::PartitionEncoder MakePartitionEncoder(const catalog::Catalog* catalog) {
+  return [catalog](const buffer::WriteBuffer::FrozenTablePartition& frozen)
+             -> absl::StatusOr<persist::EncodedFile> {
+    std::shared_ptr<const catalog::CatalogSnapshot> snapshot = catalog->snapshot();
+    const catalog::DatabaseSchema* database = snapshot->DatabaseById(frozen.database_id);
+    const catalog::TableSchema* table =
+        database == nullptr ? nullptr : database->TableById(frozen.table_id);
+    if (table == nullptr) {
+      return absl::InternalError(fmt::format(
+          "persisting a partition of table {} of database {}: the catalog has no such table",
+          frozen.table_id,
+          frozen.database_id));
+    }
+    return persist::EncodePartition(frozen, *table, parquet::WriterOptions{});
+  };
+}
+
+}  // namespace
 
 Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
@@ -120,19 +164,68 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Open(const ServerOptions& option
   STRATA_ASSIGN_OR_RETURN(impl->wal, wal::Wal::Open(wal_options));
 
   buffer::WriteBufferOptions buffer_options;
-  buffer_options.partition_duration_ns = options.partition_duration_ns;
+  buffer_options.partition_duration_ns = options.gen1_duration_ns;
   if (options.write_buffer_limit > 0) {
     buffer_options.memory_limit_bytes = options.write_buffer_limit;
   }
+  STRATA_RETURN_IF_ERROR(buffer::ValidateWriteBufferOptions(buffer_options));
   impl->buffer = std::make_unique<buffer::WriteBuffer>(buffer_options);
   impl->write_path =
       std::make_unique<write::WritePath>(impl->catalog.get(), impl->wal.get(), impl->buffer.get());
+
   auto started = std::chrono::steady_clock::now();
+  STRATA_ASSIGN_OR_RETURN(impl->store,
+                          objectstore::MakeObjectStore(options.object_store, options.data_dir));
+  if (options.object_store == "memory") {
+    STRATA_LOG_WARN(
+        "--object-store memory: Parquet files live in memory and are lost when the server "
+        "exits, along with every row they hold (the WAL is trimmed once rows are persisted)");
+  }
+  wal::Wal* wal = impl->wal.get();
+  write::WritePath* write_path = impl->write_path.get();
+  persist::WalHooks hooks{
+      .wait_durable = [wal](uint64_t sequence) { return wal->WaitDurable(sequence); },
+      .next_apply_sequence = [write_path] { return write_path->NextApplySequence(); },
+      .remove_through = [wal](uint64_t sequence) { return wal->RemoveSegmentsThrough(sequence); },
+  };
+  impl->persister = std::make_unique<persist::Persister>(
+      impl->buffer.get(),
+      impl->store.get(),
+      MakePartitionEncoder(impl->catalog.get()),
+      std::move(hooks),
+      persist::PersisterOptions{.checkpoint_interval = 100, .clock_ns = SystemClockNs});
+  // The index must be loaded before the WAL replay, which skips rows already in files.
+  STRATA_RETURN_IF_ERROR_CTX(impl->persister->Open(), "loading the file index");
+  {
+    std::shared_ptr<const persist::FileIndex> index = impl->persister->index();
+    uint64_t bytes = 0;
+    for (const auto& [id, file] : index->files()) {
+      bytes += file.size_bytes;
+    }
+    STRATA_LOG_INFO("file index loaded object_store={} last_snapshot={} files={} bytes={}",
+                    impl->store->Description(),
+                    index->last_sequence(),
+                    index->files().size(),
+                    bytes);
+  }
   STRATA_RETURN_IF_ERROR(impl->write_path->Recover());
   STRATA_LOG_INFO(
       "recovered data_dir={} seconds={:.3f}",
       options.data_dir,
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+
+  impl->snapshots = std::make_unique<persist::SnapshotScheduler>(
+      impl->persister.get(),
+      impl->buffer.get(),
+      persist::SnapshotSchedulerOptions{.gen1_duration_ns = options.gen1_duration_ns,
+                                        .check_interval = options.snapshot_check_interval,
+                                        .clock_ns = SystemClockNs});
+  persist::SnapshotScheduler* snapshots = impl->snapshots.get();
+  impl->write_path->SetBufferRoom(
+      write::BufferRoom{.note_growth = [snapshots] { snapshots->NoteBufferGrowth(); },
+                        .wait_for_room = [snapshots] { return snapshots->WaitForRoom(); }});
+  impl->file_cache = std::make_unique<persist::ParquetFileCache>(impl->store.get(),
+                                                                 options.parquet_mem_cache_size);
   const int64_t query_memory_limit =
       options.query_memory_limit == 0 ||
               options.query_memory_limit >= static_cast<uint64_t>(exec::MemoryPool::kUnlimited)
@@ -150,17 +243,14 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Open(const ServerOptions& option
       query::QueryOptions{.params = {},
                           .target_partitions = options.query_partitions,
                           .min_rows_per_partition = options.query_min_rows_per_partition});
-  impl->api = std::make_unique<Api>(
-      impl->write_path.get(),
-      impl->catalog.get(),
-      impl->buffer.get(),
-      impl->query_engine.get(),
-      [] {
-        return std::chrono::duration_cast<std::chrono::nanoseconds>(
-                   std::chrono::system_clock::now().time_since_epoch())
-            .count();
-      },
-      options.auth_token);
+  impl->query_engine->AttachPersistedFiles(impl->persister.get(), impl->file_cache.get());
+  impl->api = std::make_unique<Api>(impl->write_path.get(),
+                                    impl->catalog.get(),
+                                    impl->buffer.get(),
+                                    impl->query_engine.get(),
+                                    SystemClockNs,
+                                    options.auth_token,
+                                    impl->snapshots.get());
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
 
@@ -172,6 +262,7 @@ absl::Status Server::Start() {
   int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   http_options.threads =
       impl_->options.http_threads > 0 ? impl_->options.http_threads : std::max(4, 2 * cores);
+  impl_->snapshots->Start();
   Api* api = impl_->api.get();
   impl_->http = std::make_unique<HttpServer>(
       http_options, [api](const HttpRequest& request, HttpResponse* response) {
@@ -196,6 +287,10 @@ absl::Status Server::Stop() {
   impl_->stopped = true;
   if (impl_->http) {
     impl_->http->Stop();
+  }
+  // Before the WAL closes: a snapshot waits for WAL records to be durable and trims segments.
+  if (impl_->snapshots) {
+    impl_->snapshots->Stop();
   }
   absl::Status status = impl_->wal ? impl_->wal->Close() : absl::OkStatus();
   STRATA_LOG_INFO("stopped wal_closed={}", status.ok());

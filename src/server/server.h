@@ -1,5 +1,6 @@
-// The strata server process: opens the data directory (catalog, WAL, write buffer), replays the
-// WAL, and serves the HTTP API until asked to stop.
+// The strata server process: opens the data directory (catalog, WAL, write buffer, the object
+// store's file index), replays the WAL, persists the buffer to Parquet files in the background,
+// and serves the HTTP API until asked to stop.
 #pragma once
 
 #include <chrono>
@@ -20,7 +21,18 @@ struct ServerOptions {
   std::chrono::microseconds wal_flush_interval{0};
   uint64_t wal_max_segment_size = 64ull << 20;
   uint64_t write_buffer_limit = 0;  // 0: the write buffer's default
-  int64_t partition_duration_ns = 600'000'000'000;
+  // The time window size (--gen1-duration, alias --partition-duration): the width of write
+  // buffer partitions and of Parquet files, and how long a window stays in the buffer after it
+  // ends before it is persisted.
+  int64_t gen1_duration_ns = 600'000'000'000;
+  // Where Parquet files and the file index go: "file" (<data_dir>/objects) or "memory" (lost on
+  // exit; for tests).
+  std::string object_store = "file";
+  // Memory for Parquet files kept open for queries (0: none are kept).
+  uint64_t parquet_mem_cache_size = 0;
+  // How often the snapshot thread looks for windows to persist. Zero: never; snapshots then
+  // happen only under memory pressure and on POST /api/v3/snapshot.
+  std::chrono::nanoseconds snapshot_check_interval = std::chrono::seconds(1);
   int max_databases = 0;  // 0: the catalog's default
   int max_tables = 0;
   int max_columns_per_table = 0;
@@ -38,15 +50,16 @@ struct ServerOptions {
 class Server {
  public:
   // Opens the data directory (taking an exclusive lock on it so two servers cannot share it),
-  // loads the catalog and replays the WAL.
+  // loads the catalog and the file index, and replays the WAL.
   static absl::StatusOr<std::unique_ptr<Server>> Open(const ServerOptions& options);
   ~Server();
 
-  // Starts serving HTTP. Returns once the port accepts connections.
+  // Starts the snapshot thread and serves HTTP. Returns once the port accepts connections.
   absl::Status Start();
   // The HTTP port actually bound (useful with port 0).
   uint16_t port() const;
-  // Stops HTTP, makes the WAL durable and closes it. Idempotent.
+  // Stops HTTP, then the snapshot thread (after a snapshot in progress ends), makes the WAL
+  // durable and closes it. Idempotent.
   absl::Status Stop();
 
  private:

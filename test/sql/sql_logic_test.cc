@@ -855,9 +855,14 @@ absl::StatusOr<QueryOutcome> ResultRows(std::string_view csv,
 // A real server process, driven over HTTP. A query runs twice: as CSV for the column names (JSON
 // leaves NULL values out, so the names say which value is missing), then as JSON lines for the
 // values (see ResultRows). JSON writes NaN and infinities as null; they print as NaN here.
+// Every write is persisted at once (POST /api/v3/snapshot), so queries here read Parquet files
+// while the in-process backend reads the write buffer: the same results from both. (Without the
+// periodic snapshot thread, which would persist some rows and not others depending on timing.)
 class HttpBackend : public Backend {
  public:
-  HttpBackend() : server_(dir_.path() + "/data", {"--query-min-rows-per-partition", "1"}) {}
+  HttpBackend()
+      : server_(dir_.path() + "/data",
+                {"--query-min-rows-per-partition", "1", "--snapshot-check-interval", "0"}) {}
 
   absl::Status Start() override {
     server_.Start();
@@ -880,6 +885,14 @@ class HttpBackend : public Backend {
     if (response->status != 204) {
       return absl::InvalidArgumentError(
           fmt::format("write answered {}: {}", response->status, response->body));
+    }
+    auto snapshot = client_->Request("POST", "/api/v3/snapshot");
+    if (!snapshot.ok()) {
+      return snapshot.status();
+    }
+    if (snapshot->status != 200) {
+      return absl::InternalError(
+          fmt::format("snapshot answered {}: {}", snapshot->status, snapshot->body));
     }
     return absl::OkStatus();
   }
