@@ -43,6 +43,7 @@ struct ServeFlags {
   std::string object_store = "file";
   std::string parquet_mem_cache_size = "10%";
   std::string snapshot_check_interval = "1s";
+  int64_t query_file_limit = 0;
   int max_databases = 10000;
   int max_tables = 100000;
   int max_columns_per_table = 2000;
@@ -147,6 +148,11 @@ int RunServe(const ServeFlags& flags) {
   options.object_store = flags.object_store;
   options.parquet_mem_cache_size = *parquet_cache;
   options.snapshot_check_interval = *check_interval;
+  if (flags.query_file_limit < 0) {
+    return Fail(absl::InvalidArgumentError(fmt::format(
+        "--query-file-limit must be 0 (no limit) or positive, not {}", flags.query_file_limit)));
+  }
+  options.query_file_limit = flags.query_file_limit;
 
   // Block the stop signals in every thread; the main thread waits for them with sigwait.
   sigset_t stop_signals;
@@ -420,6 +426,13 @@ int main(int argc, char** argv) {
                    "Memory for Parquet files kept open for queries, as a size or a percentage of "
                    "the machine's memory (0: none are kept)")
       ->envname(env("PARQUET_MEM_CACHE_SIZE"))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--query-file-limit",
+                   serve.query_file_limit,
+                   "Most Parquet files one table scan of a query may read (in its time range); a "
+                   "query needing more fails (0: no limit)")
+      ->envname(env("QUERY_FILE_LIMIT"))
       ->capture_default_str();
   serve_cmd
       ->add_option("--snapshot-check-interval",

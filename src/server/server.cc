@@ -22,7 +22,6 @@
 #include "exec/memory_pool.h"
 #include "fmt/format.h"
 #include "objectstore/object_store.h"
-#include "parquet/file_writer.h"
 #include "persist/file_cache.h"
 #include "persist/partition_encoder.h"
 #include "persist/persister.h"
@@ -94,26 +93,6 @@ int64_t SystemClockNs() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-// Encodes a frozen partition with its table's schema from the catalog's current snapshot (which
-// knows every column the partition has: a column enters the catalog before its rows reach the
-// buffer).
-persist::PartitionEncoder MakePartitionEncoder(const catalog::Catalog* catalog) {
-  return [catalog](const buffer::WriteBuffer::FrozenTablePartition& frozen)
-             -> absl::StatusOr<persist::EncodedFile> {
-    std::shared_ptr<const catalog::CatalogSnapshot> snapshot = catalog->snapshot();
-    const catalog::DatabaseSchema* database = snapshot->DatabaseById(frozen.database_id);
-    const catalog::TableSchema* table =
-        database == nullptr ? nullptr : database->TableById(frozen.table_id);
-    if (table == nullptr) {
-      return absl::InternalError(fmt::format(
-          "persisting a partition of table {} of database {}: the catalog has no such table",
-          frozen.table_id,
-          frozen.database_id));
-    }
-    return persist::EncodePartition(frozen, *table, parquet::WriterOptions{});
-  };
 }
 
 }  // namespace
@@ -191,7 +170,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Open(const ServerOptions& option
   impl->persister = std::make_unique<persist::Persister>(
       impl->buffer.get(),
       impl->store.get(),
-      MakePartitionEncoder(impl->catalog.get()),
+      persist::MakeCatalogPartitionEncoder(impl->catalog.get()),
       std::move(hooks),
       persist::PersisterOptions{.checkpoint_interval = 100, .clock_ns = SystemClockNs});
   // The index must be loaded before the WAL replay, which skips rows already in files.
@@ -243,7 +222,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Open(const ServerOptions& option
       query::QueryOptions{.params = {},
                           .target_partitions = options.query_partitions,
                           .min_rows_per_partition = options.query_min_rows_per_partition});
-  impl->query_engine->AttachPersistedFiles(impl->persister.get(), impl->file_cache.get());
+  impl->query_engine->AttachPersistedFiles(
+      impl->persister.get(), impl->file_cache.get(), options.query_file_limit);
   impl->api = std::make_unique<Api>(impl->write_path.get(),
                                     impl->catalog.get(),
                                     impl->buffer.get(),

@@ -317,6 +317,24 @@ TEST(SnapshotTest, PartitionDurationIsAnAliasOfGen1Duration) {
   EXPECT_EQ(Snapshot(*client)["files"], 2);
 }
 
+TEST(SnapshotTest, QueryFileLimitRefusesScansOfMoreFiles) {
+  TempDir dir;
+  ServerProcess server(dir.path() + "/data",
+                       {"--snapshot-check-interval", "0", "--query-file-limit", "1"});
+  server.Start();
+  auto client = server.Client();
+  WriteWindows(*client, 2, 2);
+  EXPECT_EQ(Snapshot(*client)["files"], 2);
+  auto response = client->Request(
+      "GET", "/api/v3/query_sql?db=snap&q=" + server::UrlEncode("SELECT count(*) FROM cpu"));
+  ASSERT_TRUE(response.ok());
+  EXPECT_EQ(response->status, 400) << response->body;
+  EXPECT_NE(response->body.find("--query-file-limit"), std::string::npos) << response->body;
+  EXPECT_EQ(
+      Query(*client, "snap", "SELECT count(*) AS n FROM cpu WHERE time < '2024-01-01T00:10:00Z'"),
+      json::parse(R"([{"n":20}])"));
+}
+
 TEST(SnapshotTest, MemoryPressurePersistsInsteadOfRefusingWrites) {
   TempDir dir;
   const std::string data = dir.path() + "/data";
@@ -394,6 +412,7 @@ TEST(ServeFlagsTest, InvalidPersistenceFlagsAreRefusedClearly) {
       {"--partition-duration 0s", "--gen1-duration (--partition-duration) must be positive"},
       {"--parquet-mem-cache-size 200%", "--parquet-mem-cache-size: invalid memory size '200%'"},
       {"--snapshot-check-interval soon", "--snapshot-check-interval: invalid duration 'soon'"},
+      {"--query-file-limit -3", "--query-file-limit must be 0 (no limit) or positive"},
   };
   for (const auto& [flags, message] : cases) {
     auto [status, output] =
