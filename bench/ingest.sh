@@ -72,12 +72,11 @@ for run in $(seq 1 "$repeat"); do
     --out "$result" ${extra[@]+"${extra[@]}"} 2>&1 | grep -E "rows in|SKIPPED|rror" || true
   if [ -n "$server_pid" ]; then
     strata_peak=$(awk '/VmHWM/ {print $2}' "/proc/$server_pid/status")
-    strata_rows=$(curl -s "http://127.0.0.1:$port/api/v3/debug/buffer?db=bench" | node -e '
-      let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
-        try { let n = 0; for (const d of JSON.parse(s).databases) for (const t of d.tables) n += t.rows; console.log(n); }
-        catch { console.log("null"); } });')
+    strata_rows=$(curl -sf --get "http://127.0.0.1:$port/api/v3/query_sql" \
+      --data-urlencode db=bench --data-urlencode format=csv \
+      --data-urlencode "q=SELECT count(*) FROM cpu" | tail -1 || echo null)
     wal_bytes=$(du -sb "$data_dir/wal" | cut -f1)
-    echo "   strata: rows in buffer=$strata_rows peak RSS=$((strata_peak / 1024)) MiB WAL bytes=$wal_bytes"
+    echo "   strata: rows=$strata_rows peak RSS=$((strata_peak / 1024)) MiB WAL bytes=$wal_bytes"
     stop_strata_server
   fi
   [ "$run" -gt 1 ] && echo "," >> "$runs_file"
