@@ -499,8 +499,12 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   query_cmd->add_option("-d,--database", query.database, "Database to query")
       ->envname(env("DATABASE"));
-  query_cmd->add_option("--format", query.format, "json, jsonl, csv or pretty")
+  query_cmd->add_option("--format", query.format, "json, jsonl, csv, pretty or parquet")
       ->capture_default_str();
+  query_cmd->add_option("-o,--output",
+                        query.output,
+                        "Write the results to this file instead of standard output (a Parquet "
+                        "result needs a file)");
   query_cmd->add_option("--token", query.token, "Authentication token (serve --auth-token)")
       ->envname(env("TOKEN"));
   query_cmd->add_option("sql", query.sql, "The SQL statement (default: standard input or shell)");

@@ -5,9 +5,11 @@
 #include <readline/readline.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -38,17 +40,36 @@ void PrintError(std::string_view message) {
   std::fprintf(stderr, "strata: error: %.*s\n", static_cast<int>(message.size()), message.data());
 }
 
-// Sends statements to one server over one kept-alive connection and prints their results.
+// Sends statements to one server over one kept-alive connection and prints their results (to
+// standard output or the --output file).
 class QuerySession {
  public:
-  QuerySession(std::unique_ptr<server::HttpClient> client, const QueryFlags& flags)
-      : client_(std::move(client)), flags_(flags), database_(flags.database) {}
+  QuerySession(std::unique_ptr<server::HttpClient> client,
+               const QueryFlags& flags,
+               format::ResultFormat result_format)
+      : client_(std::move(client)),
+        flags_(flags),
+        binary_(result_format == format::ResultFormat::kParquet),
+        database_(flags.database) {}
+  QuerySession(const QuerySession&) = delete;
+  QuerySession& operator=(const QuerySession&) = delete;
+  ~QuerySession() {
+    if (out_ != nullptr && out_ != stdout) {
+      std::fclose(out_);
+    }
+  }
 
   // Runs one statement, printing its result on stdout or its error on stderr. Returns false on
   // an error.
   bool Execute(const std::string& sql) {
     if (database_.empty()) {
       PrintError("no database selected: pass --database DB (or \\c DB in the shell)");
+      return false;
+    }
+    if (binary_ && results_ > 0) {
+      PrintError(
+          "--format parquet writes one result as one file: run one statement per file (the "
+          "results of several statements cannot be joined into one Parquet file)");
       return false;
     }
     std::vector<std::pair<std::string, std::string>> headers = {
@@ -76,14 +97,25 @@ class QuerySession {
       PrintError(fmt::format("query failed ({}): {}", response->status, message));
       return false;
     }
-    std::fwrite(response->body.data(), 1, response->body.size(), stdout);
-    if (!response->body.empty() && response->body.back() != '\n') {
-      std::fputc('\n', stdout);  // the pretty table ends without one
+    if (!OpenOutput()) {
+      return false;
+    }
+    ++results_;
+    std::fwrite(response->body.data(), 1, response->body.size(), out_);
+    if (!binary_ && !response->body.empty() && response->body.back() != '\n') {
+      std::fputc('\n', out_);  // the pretty table ends without one
+    }
+    if (std::fflush(out_) != 0 || std::ferror(out_)) {
+      PrintError(fmt::format("writing the result to {}: {}",
+                             out_ == stdout ? "standard output" : "'" + flags_.output + "'",
+                             std::strerror(errno)));
+      return false;
     }
     if (timing_) {
-      std::printf("Time: %.3f ms\n", millis);
+      // Not into a Parquet file on standard output.
+      std::fprintf(binary_ && out_ == stdout ? stderr : stdout, "Time: %.3f ms\n", millis);
+      std::fflush(stdout);
     }
-    std::fflush(stdout);
     return true;
   }
 
@@ -136,10 +168,32 @@ class QuerySession {
   const std::string& database() const { return database_; }
 
  private:
+  // Opens the --output file (once, at the first result, so that a failed query leaves no empty
+  // file behind), or takes standard output. False, after saying why, if the file cannot be
+  // created.
+  bool OpenOutput() {
+    if (out_ != nullptr) {
+      return true;
+    }
+    if (flags_.output.empty() || flags_.output == "-") {
+      out_ = stdout;
+      return true;
+    }
+    out_ = std::fopen(flags_.output.c_str(), "wb");
+    if (out_ == nullptr) {
+      PrintError(fmt::format("cannot create '{}': {}", flags_.output, std::strerror(errno)));
+      return false;
+    }
+    return true;
+  }
+
   std::unique_ptr<server::HttpClient> client_;
   const QueryFlags& flags_;
+  const bool binary_;  // Parquet: no newline added, one result only
   std::string database_;
   bool timing_ = false;
+  FILE* out_ = nullptr;  // set by OpenOutput
+  int results_ = 0;
 };
 
 std::string HistoryPath() {
@@ -229,8 +283,11 @@ int RunQuery(const QueryFlags& flags) {
     PrintError(std::string(parsed_format.status().message()));
     return 1;
   }
-  if (*parsed_format == format::ResultFormat::kParquet) {
-    PrintError("--format parquet is not supported yet; use json, jsonl, csv or pretty");
+  if (*parsed_format == format::ResultFormat::kParquet &&
+      (flags.output.empty() || flags.output == "-") && isatty(STDOUT_FILENO)) {
+    PrintError(
+        "--format parquet writes a binary Parquet file, which a terminal cannot show: pass "
+        "--output FILE, or redirect standard output to a file");
     return 1;
   }
   auto client = server::HttpClient::Create(flags.host);
@@ -238,7 +295,7 @@ int RunQuery(const QueryFlags& flags) {
     PrintError(std::string(client.status().message()));
     return 1;
   }
-  QuerySession session(*std::move(client), flags);
+  QuerySession session(*std::move(client), flags, *parsed_format);
   if (!flags.sql.empty()) {
     return session.Execute(flags.sql) ? 0 : 1;
   }

@@ -13,10 +13,16 @@ struct QueryFlags {
   std::string format = "pretty";
   std::string token;  // sent as `Authorization: Bearer <token>` when set
   std::string sql;    // empty: read statements from standard input or run the shell
+  // Where results go: empty for standard output, else a file, created (or truncated) when the
+  // first result arrives; the results of several statements follow each other in it.
+  std::string output;
 };
 
 // Runs the command. Returns the process exit code: 0, or 1 when a statement failed (outside the
 // interactive shell, which reports errors and goes on) or the server could not be reached.
+//
+// --format parquet: the result is one binary Parquet file, so it is refused on a terminal (pass
+// --output FILE or redirect standard output) and only one statement's result can be written.
 int RunQuery(const QueryFlags& flags);
 
 }  // namespace strata::cli

@@ -4,15 +4,17 @@
 #include "fmt/format.h"
 #include "format/csv_result_writer.h"
 #include "format/json_result_writer.h"
+#include "format/parquet_result_writer.h"
 #include "format/pretty_result_writer.h"
 
 namespace strata::format {
 namespace {
 
-// The column types every text format can write. A kNull column (an untyped NULL in the select
-// list) holds only nulls, so it is written as nulls are: left out of JSON objects, empty in CSV
-// and pretty. kInterval is not: arrow's text for intervals has changed between the releases
-// InfluxDB 3 has shipped with, so there is no single spelling to match yet.
+// The column types every format can write. A kNull column (an untyped NULL in the select list)
+// holds only nulls, so it is written as nulls are: left out of JSON objects, empty in CSV and
+// pretty, an always-null (UNKNOWN) column in Parquet. kInterval is not: arrow's text for
+// intervals has changed between the releases InfluxDB 3 has shipped with, so there is no single
+// spelling to match yet, and arrow-rs does not write month-day-nanosecond intervals to Parquet.
 bool IsWritableType(TypeId type) {
   switch (type) {
     case TypeId::kNull:
@@ -59,9 +61,6 @@ void ResultWriter::AppendFragment(std::string* fragment, std::string* out) {
 absl::StatusOr<std::unique_ptr<ResultWriter>> ResultWriter::Create(ResultFormat format,
                                                                    SchemaPtr schema) {
   STRATA_CHECK(schema != nullptr);
-  if (format == ResultFormat::kParquet) {
-    return absl::UnimplementedError("parquet output is not supported yet");
-  }
   for (const Field& field : schema->fields()) {
     if (!IsWritableType(field.type)) {
       return absl::UnimplementedError(
@@ -83,8 +82,14 @@ absl::StatusOr<std::unique_ptr<ResultWriter>> ResultWriter::Create(ResultFormat 
       return std::make_unique<CsvResultWriter>(std::move(schema));
     case ResultFormat::kPretty:
       return std::make_unique<PrettyResultWriter>(std::move(schema));
-    case ResultFormat::kParquet:
-      break;
+    case ResultFormat::kParquet: {
+      absl::StatusOr<std::unique_ptr<ParquetResultWriter>> writer =
+          ParquetResultWriter::Create(std::move(schema));
+      if (!writer.ok()) {
+        return writer.status();
+      }
+      return std::unique_ptr<ResultWriter>(*std::move(writer));
+    }
   }
   return absl::UnimplementedError(fmt::format("{} output is not supported", FormatName(format)));
 }

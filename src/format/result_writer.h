@@ -1,12 +1,13 @@
 // Query result encoders for /api/v3/query_sql and `strata query`: they turn record batches into
-// the bytes InfluxDB 3 sends for the same result (its arrow-rs JSON, CSV and pretty writers).
-// src/format/README.md shows what each format prints for each type.
+// the bytes InfluxDB 3 sends for the same result (its arrow-rs JSON, CSV, pretty and Parquet
+// writers). src/format/README.md shows what each format prints for each type.
 #pragma once
 
 #include <cstddef>
 #include <memory>
 #include <string>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "columnar/record_batch.h"
 #include "columnar/schema.h"
@@ -18,15 +19,16 @@ namespace strata::format {
 // the writer's schema), then Finish once; each call appends the encoded bytes it can produce so
 // far to `*out`, which the caller may send and clear between calls. The JSON, JSON lines and CSV
 // writers produce every row during WriteBatch; the pretty writer must know every value to size
-// its columns, so it keeps the rows and produces the whole table in Finish.
+// its columns, so it keeps the rows and produces the whole table in Finish; the Parquet writer
+// produces each row group once it is full, and the footer in Finish.
 //
 // A writer is single-threaded and holds no reference to the batches it was given.
 class ResultWriter {
  public:
   virtual ~ResultWriter() = default;
 
-  // Returns a writer of `format` for results of `schema`. kParquet is Unimplemented for now; a
-  // column of a type the format cannot write is Unimplemented, naming the column.
+  // Returns a writer of `format` for results of `schema`. A column of a type the format cannot
+  // write (kInterval, in every format) is Unimplemented, naming the column.
   static absl::StatusOr<std::unique_ptr<ResultWriter>> Create(ResultFormat format,
                                                               SchemaPtr schema);
 
@@ -50,9 +52,15 @@ class ResultWriter {
   // here. May take the fragment's bytes instead of copying them, leaving *fragment unspecified.
   virtual void AppendFragment(std::string* fragment, std::string* out);
 
-  // Bytes the writer holds between calls: the cells the pretty writer keeps until Finish; 0 for
-  // the streaming writers. For memory accounting.
+  // Bytes the writer holds between calls: the cells the pretty writer keeps until Finish, the
+  // batches of the Parquet writer's unfinished row group; 0 for the text writers that stream.
+  // For memory accounting.
   virtual size_t buffered_bytes() const { return 0; }
+
+  // OK, or the first error of a writer whose encoding can fail (Parquet's; the text writers
+  // cannot fail). Once it is set, the writer appends nothing more, so a caller checks it after
+  // WriteBatch and Finish before sending what they appended.
+  virtual absl::Status status() const { return absl::OkStatus(); }
 
  protected:
   // Checks WriteBatch's REQUIRES (the column types only in debug builds).

@@ -486,14 +486,6 @@ TEST(ResultWriterTest, CreateRejectsIntervalColumns) {
             "column 'gap' has type interval, which csv output cannot write yet");
 }
 
-TEST(ResultWriterTest, CreateRejectsParquet) {
-  absl::StatusOr<std::unique_ptr<ResultWriter>> writer =
-      ResultWriter::Create(ResultFormat::kParquet, SchemaOf({{"a", TypeId::kInt64}}));
-  ASSERT_FALSE(writer.ok());
-  EXPECT_EQ(writer.status().code(), absl::StatusCode::kUnimplemented);
-  EXPECT_EQ(writer.status().message(), "parquet output is not supported yet");
-}
-
 // Random values of every type survive a JSON round trip through an independent parser.
 TEST(ResultWriterTest, JsonParsesBackWithNlohmann) {
   std::mt19937_64 random(1234);

@@ -401,6 +401,9 @@ ColumnChunkStatistics FileReader::Statistics(int row_group, int column) const {
   }
   const parquet::Statistics& stats = *meta.statistics;
   result.null_count = stats.null_count;
+  if (info.mapping.type == TypeId::kNull) {
+    return result;  // no values, so no bounds
+  }
   if (metadata_.column_orders.has_value() &&
       (metadata_.column_orders->size() <= static_cast<size_t>(info.leaf) ||
        (*metadata_.column_orders)[static_cast<size_t>(info.leaf)] !=
@@ -518,6 +521,16 @@ absl::StatusOr<ColumnPtr> FileReader::ReadColumn(int row_group,
   if (meta.num_values != row_group_size) {
     return absl::DataLossError(fmt::format(
         "{}: the chunk has {} values for {} rows", context, meta.num_values, row_group_size));
+  }
+  if (info.mapping.type == TypeId::kNull) {
+    // An UNKNOWN (always null) column: nothing to decode.
+    int64_t wanted = 0;
+    for (const RowRange& range : rows) {
+      wanted += range.end - range.begin;
+    }
+    auto nulls = std::make_shared<Column>(TypeId::kNull);
+    nulls->AppendNulls(wanted);
+    return nulls;
   }
   int64_t start = meta.data_page_offset;
   if (meta.dictionary_page_offset.has_value() && *meta.dictionary_page_offset > 0 &&
@@ -748,8 +761,8 @@ std::vector<RowRange> FileReader::CandidateRows(int row_group,
     return {};
   }
   const int64_t rows = row_group_rows(row_group);
-  if (rows == 0) {
-    return {};
+  if (rows == 0 || info.mapping.type == TypeId::kNull) {
+    return {};  // an always-null column holds no value in any range
   }
   const std::vector<RowRange> whole = {{0, rows}};
   const size_t alternative = ValueIndexForType(info.mapping.type);

@@ -78,7 +78,9 @@ struct RowRange {
 // with the strata type of a supported one (see docs/parquet.md for the mapping) and kNull for a
 // column strata cannot read (nested LIST/MAP/struct, DECIMAL, INT96, FIXED_LEN_BYTE_ARRAY,
 // TIME, ...): such a column can still be described and skipped, and reading it is an
-// Unimplemented error that ColumnSupport gives in advance. String columns are kString in
+// Unimplemented error that ColumnSupport gives in advance. A column of the UNKNOWN logical type
+// (always null) is kNull too, but supported: reading it gives a kNull column of nulls, without
+// decoding its pages. String columns are kString in
 // schema(); a read may return kDictionary (ReaderOptions::strings_as_dictionary), so a batch's
 // own schema says which.
 class FileReader {

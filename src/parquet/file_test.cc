@@ -356,6 +356,102 @@ TEST(FileRoundTripTest, ManyRowGroupsFromBatchesOfAnySize) {
   }
 }
 
+// kNull (a query's untyped NULL column) is an OPTIONAL INT32 of the UNKNOWN logical type, read
+// back as kNull nulls, even when the field says it is not nullable.
+TEST(FileRoundTripTest, AlwaysNullColumnsAreUnknownInt32) {
+  auto schema = std::make_shared<const Schema>(std::vector<Field>{
+      {"n", TypeId::kNull, true},
+      {"i", TypeId::kInt64, true},
+      {"n_required", TypeId::kNull, false},
+  });
+  std::vector<RecordBatch> batches;
+  for (int64_t rows : {3, 25'000}) {
+    auto n = std::make_shared<Column>(TypeId::kNull);
+    auto i = std::make_shared<Column>(TypeId::kInt64);
+    auto n_required = std::make_shared<Column>(TypeId::kNull);
+    n->AppendNulls(rows);
+    n_required->AppendNulls(rows);
+    for (int64_t r = 0; r < rows; ++r) {
+      i->AppendInt64(r);
+    }
+    batches.push_back(MakeBatch(schema, {n, i, n_required}));
+  }
+  WriterOptions options;
+  options.max_page_rows = 10'000;
+  const std::string file = WriteFile(schema, batches, options);
+  auto reader = OpenFile(file);
+  ASSERT_NE(reader, nullptr);
+  for (int c : {0, 2}) {
+    const SchemaElement& leaf = reader->metadata().schema[static_cast<size_t>(c) + 1];
+    EXPECT_EQ(leaf.type, Type::kInt32);
+    ASSERT_TRUE(leaf.logical_type.has_value());
+    EXPECT_EQ(leaf.logical_type->kind, LogicalType::Kind::kUnknown);
+    EXPECT_EQ(leaf.repetition_type, FieldRepetitionType::kOptional);
+    EXPECT_EQ(reader->schema()->field(c).type, TypeId::kNull);
+    EXPECT_TRUE(reader->ColumnSupport(c).ok()) << reader->ColumnSupport(c);
+    const ColumnChunkStatistics stats = reader->Statistics(0, c);
+    EXPECT_EQ(stats.null_count, 25'003);
+    EXPECT_FALSE(stats.min.has_value());
+    EXPECT_TRUE(reader->CandidateRows(0, c, Value(int64_t{0}), Value(int64_t{9})).empty());
+  }
+  const std::vector<RecordBatch> read = ReadAll(*reader);
+  ASSERT_EQ(read.size(), 1u);
+  ASSERT_EQ(read[0].num_rows(), 25'003);
+  EXPECT_EQ(read[0].column(0)->type(), TypeId::kNull);
+  EXPECT_EQ(read[0].column(0)->null_count(), 25'003);
+  EXPECT_EQ(read[0].column(2)->null_count(), 25'003);
+  EXPECT_EQ(read[0].column(1)->GetInt64(3), 0);
+  EXPECT_EQ(read[0].column(1)->GetInt64(25'002), 24'999);
+  // A ranged read counts the rows it was asked for.
+  const RowRange ranges[] = {{1, 4}, {20'000, 20'010}};
+  auto ranged = reader->ReadRowGroup(0, std::vector<int>{0, 1}, ranges);
+  ASSERT_TRUE(ranged.ok()) << ranged.status();
+  ASSERT_EQ(ranged->num_rows(), 13);
+  EXPECT_EQ(ranged->column(0)->size(), 13);
+  EXPECT_EQ(ranged->column(0)->null_count(), 13);
+  EXPECT_EQ(ranged->column(1)->GetInt64(3), 20'000 - 3);
+}
+
+// TakeBytes hands out the file as it is written: the pieces and Finish's rest are the same bytes
+// as a file written in one go, and the writer never holds more than a row group of them.
+TEST(FileWriterTest, TakeBytesStreamsTheSameFile) {
+  const SchemaPtr schema = AllTypesSchema();
+  std::vector<RecordBatch> batches;
+  for (int64_t b = 0; b < 12; ++b) {
+    batches.push_back(AllTypesBatch(schema, 3'001, b * 3'001));
+  }
+  WriterOptions options;
+  options.max_row_group_rows = 10'000;
+  const std::string whole = WriteFile(schema, batches, options);
+
+  auto writer = FileWriter::Create(schema, options);
+  ASSERT_TRUE(writer.ok());
+  std::string streamed;
+  size_t most_held = 0;
+  size_t takes_with_bytes = 0;
+  for (const RecordBatch& batch : batches) {
+    ASSERT_TRUE((*writer)->WriteBatch(batch).ok());
+    most_held = std::max(most_held, (*writer)->encoded_bytes());
+    EXPECT_LT((*writer)->pending_rows(), options.max_row_group_rows);
+    const size_t before = streamed.size();
+    (*writer)->TakeBytes(&streamed);
+    takes_with_bytes += streamed.size() > before ? 1 : 0;
+    EXPECT_EQ((*writer)->encoded_bytes(), 0u);
+  }
+  EXPECT_EQ(takes_with_bytes, 4u);  // the magic, then row groups 1 to 3 as each fills
+  auto rest = (*writer)->Finish();
+  ASSERT_TRUE(rest.ok()) << rest.status();
+  EXPECT_LT(rest->size(), whole.size() / 2);
+  streamed += *rest;
+  EXPECT_EQ(streamed.size(), whole.size());
+  EXPECT_TRUE(streamed == whole);
+  EXPECT_LT(most_held, whole.size() / 2);
+  auto reader = OpenFile(streamed);
+  ASSERT_NE(reader, nullptr);
+  EXPECT_EQ(reader->num_row_groups(), 4);
+  EXPECT_EQ(reader->num_rows(), 12 * 3'001);
+}
+
 TEST(FileRoundTripTest, ManyPagesPerColumnChunk) {
   const SchemaPtr schema = AllTypesSchema();
   const RecordBatch batch = AllTypesBatch(schema, 20'000);
@@ -601,8 +697,9 @@ TEST(FileStatisticsTest, LongStringsAreTruncatedToBounds) {
 }
 
 TEST(FileWriterTest, RejectsWhatItCannotWrite) {
-  auto null_schema = std::make_shared<const Schema>(std::vector<Field>{{"n", TypeId::kNull, true}});
-  auto created = FileWriter::Create(null_schema, {});
+  auto interval_schema =
+      std::make_shared<const Schema>(std::vector<Field>{{"n", TypeId::kInterval, true}});
+  auto created = FileWriter::Create(interval_schema, {});
   EXPECT_EQ(created.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(created.status().message(), HasSubstr("'n'"));
   auto duplicate = std::make_shared<const Schema>(

@@ -285,8 +285,9 @@ class ColumnChunkEncoder {
   ColumnChunkEncoder(const Field& field,
                      const WriterOptions& options,
                      const Codec* codec,
-                     std::string* out)
-      : field_(field), options_(options), codec_(codec), out_(out) {}
+                     std::string* out,
+                     int64_t taken_bytes)
+      : field_(field), options_(options), codec_(codec), out_(out), taken_bytes_(taken_bytes) {}
 
   absl::Status Encode(const GatheredColumn<T>& column, ChunkOutput* result) {
     ColumnMetaData& meta = result->chunk.meta_data.emplace();
@@ -298,10 +299,10 @@ class ColumnChunkEncoder {
 
     std::vector<T> dictionary_values;  // typed copy of the dictionary for page statistics
     if (column.use_dictionary) {
-      meta.dictionary_page_offset = static_cast<int64_t>(out_->size());
+      meta.dictionary_page_offset = Offset();
       STRATA_RETURN_IF_ERROR(WriteDictionaryPage(column, &meta));
     }
-    meta.data_page_offset = static_cast<int64_t>(out_->size());
+    meta.data_page_offset = Offset();
     const Encoding encoding = ValueEncoding(column);
 
     // Ranks of dictionary entries in value order, so a page's bounds are the entries of its
@@ -355,13 +356,12 @@ class ColumnChunkEncoder {
       const int64_t page_nulls =
           (page.row_end - page.row_begin) - (page.value_end - page.value_begin);
       null_count += page_nulls;
-      const int64_t page_offset = static_cast<int64_t>(out_->size());
+      const int64_t page_offset = Offset();
       STRATA_RETURN_IF_ERROR(WriteDataPage(column, page, encoding, bounds, page_nulls, &meta));
       ++data_pages;
       result->offset_index.page_locations.push_back(
           PageLocation{.offset = page_offset,
-                       .compressed_page_size =
-                           static_cast<int32_t>(static_cast<int64_t>(out_->size()) - page_offset),
+                       .compressed_page_size = static_cast<int32_t>(Offset() - page_offset),
                        .first_row_index = page.row_begin});
       chunk_bounds.Merge(bounds);
       page_bounds.push_back(bounds);
@@ -387,6 +387,9 @@ class ColumnChunkEncoder {
   }
 
  private:
+  // The file offset of the next byte appended.
+  int64_t Offset() const { return taken_bytes_ + static_cast<int64_t>(out_->size()); }
+
   // The bounds of [begin, end). Integers take a branch-free loop the compiler vectorizes.
   static MinMax<T> PageBounds(const T* begin, const T* end) {
     MinMax<T> bounds;
@@ -430,7 +433,7 @@ class ColumnChunkEncoder {
     if constexpr (std::is_same_v<T, uint8_t>) {
       fixed_value_bits = 1;
     } else if constexpr (!std::is_same_v<T, std::string_view>) {
-      fixed_value_bits = 64;
+      fixed_value_bits = static_cast<int64_t>(8 * sizeof(T));
     } else if (column.use_dictionary) {
       fixed_value_bits = std::max(1, RleDictionaryIndexBitWidth(column.dictionary.size()));
     }
@@ -550,8 +553,8 @@ class ColumnChunkEncoder {
       }
     } else if constexpr (std::is_same_v<T, uint8_t>) {
       EncodePlainBoolean(std::span<const uint8_t>(column.values).subspan(first, count), &body_);
-    } else if constexpr (std::is_same_v<T, double>) {
-      EncodePlain(std::span<const double>(column.values).subspan(first, count), &body_);
+    } else if constexpr (std::is_same_v<T, double> || std::is_same_v<T, int32_t>) {
+      EncodePlain(std::span<const T>(column.values).subspan(first, count), &body_);
     } else {
       // uint64 values are written as the int64 with the same bits; deltas wrap the same way.
       const auto* data = reinterpret_cast<const int64_t*>(column.values.data());
@@ -629,6 +632,7 @@ class ColumnChunkEncoder {
   const WriterOptions& options_;
   const Codec* codec_;
   std::string* out_;
+  const int64_t taken_bytes_;  // the file's bytes before *out_ (FileWriter::TakeBytes)
   std::string body_;
   std::string compressed_;
   struct {
@@ -662,7 +666,7 @@ absl::StatusOr<std::unique_ptr<FileWriter>> FileWriter::Create(SchemaPtr schema,
       return absl::InvalidArgumentError(
           fmt::format("parquet writer: field name '{}' appears twice", field.name));
     }
-    if (!IsStorageType(field.type)) {
+    if (!IsStorageType(field.type) && field.type != TypeId::kNull) {
       return absl::InvalidArgumentError(
           fmt::format("parquet writer: field '{}' has type {}, which cannot be stored in a file",
                       field.name,
@@ -741,7 +745,7 @@ absl::Status FileWriter::WriteBatch(const RecordBatch& batch) {
                       column.size(),
                       batch.num_rows()));
     }
-    if (!field.nullable && column.null_count() > 0) {
+    if (!field.nullable && field.type != TypeId::kNull && column.null_count() > 0) {
       return absl::InvalidArgumentError(
           fmt::format("parquet writer: field '{}' is not nullable but the batch has {} nulls in it",
                       field.name,
@@ -770,7 +774,7 @@ absl::Status FileWriter::FlushRowGroup() {
   STRATA_ASSIGN_OR_RETURN(const Codec* codec, GetCodec(static_cast<CodecId>(options_.codec)));
   RowGroup row_group;
   row_group.num_rows = pending_rows_;
-  row_group.file_offset = static_cast<int64_t>(out_.size());
+  row_group.file_offset = Offset();
   row_group.ordinal = static_cast<int16_t>(
       std::min<size_t>(metadata_.row_groups.size(), std::numeric_limits<int16_t>::max()));
   std::vector<ColumnIndex> column_indexes;
@@ -793,7 +797,7 @@ absl::Status FileWriter::FlushRowGroup() {
                      values_needed,
                      &gathered);
       }
-      ColumnChunkEncoder<T> encoder(field, options_, codec, &out_);
+      ColumnChunkEncoder<T> encoder(field, options_, codec, &out_, taken_bytes_);
       return Annotate(encoder.Encode(gathered, &output),
                       fmt::format("parquet writer: row group {}", metadata_.row_groups.size()));
     };
@@ -818,6 +822,16 @@ absl::Status FileWriter::FlushRowGroup() {
       case TypeId::kFloat64: {
         GatheredColumn<double> gathered;
         status = encode(gathered);
+        break;
+      }
+      case TypeId::kNull: {
+        // Definition levels only: every row is null whatever the column holds.
+        GatheredColumn<int32_t> gathered;
+        gathered.num_rows = pending_rows_;
+        gathered.levels.assign(static_cast<size_t>(pending_rows_), uint8_t{0});
+        ColumnChunkEncoder<int32_t> encoder(field, options_, codec, &out_, taken_bytes_);
+        status = Annotate(encoder.Encode(gathered, &output),
+                          fmt::format("parquet writer: row group {}", metadata_.row_groups.size()));
         break;
       }
       case TypeId::kString:
@@ -862,6 +876,16 @@ absl::Status FileWriter::FlushRowGroup() {
   return absl::OkStatus();
 }
 
+void FileWriter::TakeBytes(std::string* out) {
+  taken_bytes_ += static_cast<int64_t>(out_.size());
+  if (out->empty()) {
+    out->swap(out_);
+  } else {
+    out->append(out_);
+  }
+  out_.clear();
+}
+
 absl::StatusOr<std::string> FileWriter::Finish() {
   if (finished_) {
     return absl::FailedPreconditionError("parquet writer: Finish called twice");
@@ -877,7 +901,7 @@ absl::StatusOr<std::string> FileWriter::Finish() {
       }
       ColumnChunk& chunk = metadata_.row_groups[rg].columns[c];
       const std::string bytes = Serialize(column_indexes_[rg][c]);
-      chunk.column_index_offset = static_cast<int64_t>(out_.size());
+      chunk.column_index_offset = Offset();
       chunk.column_index_length = static_cast<int32_t>(bytes.size());
       out_.append(bytes);
     }
@@ -886,7 +910,7 @@ absl::StatusOr<std::string> FileWriter::Finish() {
     for (size_t c = 0; c < offset_indexes_[rg].size(); ++c) {
       ColumnChunk& chunk = metadata_.row_groups[rg].columns[c];
       const std::string bytes = Serialize(offset_indexes_[rg][c]);
-      chunk.offset_index_offset = static_cast<int64_t>(out_.size());
+      chunk.offset_index_offset = Offset();
       chunk.offset_index_length = static_cast<int32_t>(bytes.size());
       out_.append(bytes);
     }

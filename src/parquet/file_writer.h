@@ -50,16 +50,20 @@ struct WriterOptions {
 
 // Builds a Parquet file in memory from record batches of one schema. Rows are buffered (by
 // reference to the batches' columns, without copying) until a row group is full, then encoded;
-// Finish encodes the rest and returns the file. Not thread-safe.
+// Finish encodes the rest and returns the file. A caller that sends or stores the file as it is
+// written takes the encoded row groups out with TakeBytes, so that the writer holds at most one
+// row group's rows and bytes (plus the footer's metadata) at a time. Not thread-safe.
 //
 // Type mapping: kTimestamp is INT64 TIMESTAMP(isAdjustedToUTC=true, NANOS); kInt64 is INT64
 // INTEGER(64, signed); kUInt64 is INT64 INTEGER(64, unsigned) (UINT_64); kFloat64 is DOUBLE;
-// kBool is BOOLEAN; kString and kDictionary are BYTE_ARRAY STRING (UTF8). A nullable field is
-// OPTIONAL, a non-nullable one REQUIRED.
+// kBool is BOOLEAN; kString and kDictionary are BYTE_ARRAY STRING (UTF8); kNull (a query
+// result's untyped NULL column) is an always-OPTIONAL INT32 with the UNKNOWN logical type, the
+// format's "always null" column, and only definition levels. A nullable field is OPTIONAL, a
+// non-nullable one REQUIRED.
 class FileWriter {
  public:
-  // InvalidArgument for a schema with a field of a type that cannot be stored (kNull,
-  // kInterval), an empty or duplicated field name, or options out of range.
+  // InvalidArgument for a schema with a field of a type that cannot be stored (kInterval), an
+  // empty or duplicated field name, or options out of range.
   static absl::StatusOr<std::unique_ptr<FileWriter>> Create(SchemaPtr schema,
                                                             WriterOptions options);
 
@@ -68,12 +72,22 @@ class FileWriter {
   // non-nullable field. The batch's columns are kept (shared) until their rows are encoded.
   absl::Status WriteBatch(const RecordBatch& batch);
 
-  // Encodes the buffered rows and returns the whole file. The writer cannot be used afterwards
-  // (FailedPrecondition).
+  // Moves the bytes encoded so far (the leading magic, then each row group once it is full) to
+  // the end of `*out`. Finish then returns only the bytes after everything taken: the file is
+  // the concatenation of every TakeBytes output and Finish's. Offsets in the footer count the
+  // taken bytes too.
+  void TakeBytes(std::string* out);
+
+  // Encodes the buffered rows and returns the file, or what of it TakeBytes has not taken. The
+  // writer cannot be used afterwards (FailedPrecondition).
   absl::StatusOr<std::string> Finish();
 
   // Rows accepted so far.
   int64_t rows_written() const { return rows_written_; }
+  // Rows accepted but not yet encoded (fewer than max_row_group_rows).
+  int64_t pending_rows() const { return pending_rows_; }
+  // Encoded bytes the writer holds (not taken by TakeBytes).
+  size_t encoded_bytes() const { return out_.size(); }
 
   ~FileWriter();
 
@@ -88,10 +102,13 @@ class FileWriter {
   FileWriter(SchemaPtr schema, WriterOptions options);
   // Encodes the pending rows as one row group.
   absl::Status FlushRowGroup();
+  // The file offset of the next byte encoded.
+  int64_t Offset() const { return taken_bytes_ + static_cast<int64_t>(out_.size()); }
 
   SchemaPtr schema_;
   WriterOptions options_;
   std::string out_;
+  int64_t taken_bytes_ = 0;  // moved out of out_ by TakeBytes
   FileMetaData metadata_;
   // Per row group, per column: the page index, written after the last row group.
   std::vector<std::vector<ColumnIndex>> column_indexes_;

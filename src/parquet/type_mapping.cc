@@ -113,6 +113,13 @@ SchemaElement LeafForField(const Field& field, bool adjusted_to_utc) {
       leaf.type = Type::kInt64;
       leaf.logical_type = LogicalType::Timestamp(adjusted_to_utc, TimeUnit::kNanos);
       break;
+    case TypeId::kNull:
+      // The format's "always null" column (arrow-rs writes its Null type the same way). OPTIONAL
+      // whatever the field says: its rows are nulls.
+      leaf.type = Type::kInt32;
+      leaf.logical_type = LogicalType{.kind = LogicalType::Kind::kUnknown};
+      leaf.repetition_type = FieldRepetitionType::kOptional;
+      break;
     default:
       STRATA_CHECK(IsStorageType(field.type));
       break;
@@ -145,6 +152,11 @@ absl::StatusOr<LeafMapping> MapLeaf(const SchemaElement& leaf) {
   const std::optional<LogicalType>& logical = leaf.logical_type;
   const std::optional<ConvertedType>& converted =
       logical.has_value() ? std::nullopt : leaf.converted_type;
+  if (logical.has_value() && logical->kind == Kind::kUnknown) {
+    // Always null, whatever the physical type: the values, if any, are never read.
+    mapping.type = TypeId::kNull;
+    return mapping;
+  }
   switch (*leaf.type) {
     case Type::kBoolean:
       if (logical.has_value() || converted.has_value()) {

@@ -24,7 +24,8 @@ using Value = std::variant<int64_t, uint64_t, double, bool, std::string>;
 
 // The schema leaf the writer emits for `field` (its type, logical and converted types, and
 // OPTIONAL or REQUIRED from field.nullable); `adjusted_to_utc` is the isAdjustedToUTC flag of a
-// kTimestamp. REQUIRES: IsStorageType(field.type).
+// kTimestamp. REQUIRES: IsStorageType(field.type) or field.type == kNull (an OPTIONAL INT32
+// UNKNOWN leaf).
 SchemaElement LeafForField(const Field& field, bool adjusted_to_utc = true);
 
 // What a reader does to a leaf's physical values to get strata values.
@@ -45,9 +46,10 @@ struct LeafMapping {
   Conversion conversion = Conversion::kNone;
 };
 
-// The strata type of a primitive leaf. Unimplemented, naming the Parquet type, for leaves strata
-// cannot represent: DECIMAL, TIME, INT96, FIXED_LEN_BYTE_ARRAY, FLOAT16, BSON, UUID, INTERVAL,
-// INT32/INT64 annotated as something else.
+// The strata type of a primitive leaf: kNull for the UNKNOWN logical type (a column that is
+// always null; its values are never read). Unimplemented, naming the Parquet type, for leaves
+// strata cannot represent: DECIMAL, TIME, INT96, FIXED_LEN_BYTE_ARRAY, FLOAT16, BSON, UUID,
+// INTERVAL, INT32/INT64 annotated as something else.
 absl::StatusOr<LeafMapping> MapLeaf(const SchemaElement& leaf);
 
 // A description of a leaf's Parquet type for messages: "INT64 TIMESTAMP(NANOS, UTC)",

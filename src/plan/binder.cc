@@ -1389,12 +1389,16 @@ absl::StatusOr<TableProviderPtr> StatementBinder::ResolveTable(
   if (name.size() >= 2 && schema != kDefaultCatalog &&
       std::find(schemas.begin(), schemas.end(), schema) == schemas.end()) {
     const sql::Identifier& part = name[name.size() - 2];
+    auto has = [&schemas](std::string_view wanted) {
+      return std::find(schemas.begin(), schemas.end(), wanted) != schemas.end();
+    };
     return ErrorAt(
         part.position,
-        fmt::format("schema '{}' not found (tables live in schema '{}'{})",
+        fmt::format("schema '{}' not found (tables live in schema '{}'{}{})",
                     part.spelling,
                     kDefaultSchema,
-                    schemas.size() > 1 ? ", catalog views in 'information_schema'" : ""));
+                    has(kInformationSchema) ? ", catalog views in 'information_schema'" : "",
+                    has(kSystemSchema) ? ", system tables in 'system'" : ""));
   }
   std::string hint;
   if (schema == kDefaultSchema || schema == kDefaultCatalog) {
@@ -1408,6 +1412,13 @@ absl::StatusOr<TableProviderPtr> StatementBinder::ResolveTable(
       if (std::string best = internal::ClosestMatch(table.value, names); !best.empty()) {
         hint = fmt::format("; did you mean '{}'?", best);
       }
+    }
+  }
+  if (schema != kDefaultSchema && schema != kDefaultCatalog) {
+    // A schema of a few fixed tables (system, information_schema): name them all.
+    std::vector<std::string> names = schema_->TableNamesInSchema(schema);
+    if (!names.empty()) {
+      hint = fmt::format("; schema '{}' has {}", schema, fmt::join(names, ", "));
     }
   }
   auto lc = sql::OffsetToLineColumn(sql, table.position);

@@ -65,9 +65,12 @@ inline constexpr std::string_view kDefaultCatalog = "public";
 inline constexpr std::string_view kDefaultSchema = "iox";
 // The schema of the catalog views (information_schema.tables, .columns, .df_settings).
 inline constexpr std::string_view kInformationSchema = "information_schema";
+// The schema of InfluxDB 3's system tables (system.parquet_files, ...).
+inline constexpr std::string_view kSystemSchema = "system";
 
 // What the binder resolves table names against (one database, as DataFusion's catalog "public"
-// with the schemas "iox" and, where a provider offers it, "information_schema").
+// with the schemas "iox" and, where a provider offers them, "information_schema" and
+// "system").
 class SchemaProvider {
  public:
   virtual ~SchemaProvider() = default;
@@ -83,8 +86,14 @@ class SchemaProvider {
                                              std::string_view table) const {
     return schema == kDefaultSchema || schema == kDefaultCatalog ? FindTable(table) : nullptr;
   }
-  // The schemas FindTableInSchema knows, for error messages.
+  // The schemas FindTableInSchema knows, sorted, for information_schema and error messages.
   virtual std::vector<std::string> SchemaNames() const { return {std::string(kDefaultSchema)}; }
+  // The names of the tables of `schema`, sorted, for information_schema and error messages:
+  // TableNames() for "iox"; the default knows no other schema's (a provider with more schemas
+  // overrides it with FindTableInSchema).
+  virtual std::vector<std::string> TableNamesInSchema(std::string_view schema) const {
+    return schema == kDefaultSchema ? TableNames() : std::vector<std::string>{};
+  }
 };
 
 }  // namespace strata::plan

@@ -9,6 +9,7 @@
 #include "plan/physical_planner.h"
 #include "query/buffer_scan_exec.h"
 #include "query/information_schema.h"
+#include "query/system_tables.h"
 
 namespace strata::query {
 namespace {
@@ -212,11 +213,26 @@ plan::TableProviderPtr BufferSchemaProvider::FindTableInSchema(std::string_view 
   if (schema == plan::kInformationSchema) {
     return FindInformationSchemaTable(table, *this);
   }
+  if (schema == plan::kSystemSchema) {
+    return FindSystemTable(table, sources_, snapshot_, database_);
+  }
   return plan::SchemaProvider::FindTableInSchema(schema, table);
 }
 
 std::vector<std::string> BufferSchemaProvider::SchemaNames() const {
-  return {std::string(plan::kInformationSchema), std::string(plan::kDefaultSchema)};
+  return {std::string(plan::kInformationSchema),
+          std::string(plan::kDefaultSchema),
+          std::string(plan::kSystemSchema)};
+}
+
+std::vector<std::string> BufferSchemaProvider::TableNamesInSchema(std::string_view schema) const {
+  if (schema == plan::kInformationSchema) {
+    return InformationSchemaTableNames();
+  }
+  if (schema == plan::kSystemSchema) {
+    return SystemTableNames();
+  }
+  return plan::SchemaProvider::TableNamesInSchema(schema);
 }
 
 std::optional<int64_t> BufferTableProvider::EstimatedRowCount() const {

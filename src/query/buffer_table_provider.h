@@ -66,8 +66,9 @@ class BufferTableProvider : public plan::TableProvider {
 };
 
 // The tables of one database, as of one catalog snapshot (held for the provider's life, so one
-// query sees one catalog state): its own tables in schema "iox" and the views of
-// information_schema (information_schema.h) over them. `buffer` must outlive the provider.
+// query sees one catalog state): its own tables in schema "iox", the views of information_schema
+// (information_schema.h) over them, and the system tables (system_tables.h). `buffer` must
+// outlive the provider.
 class BufferSchemaProvider : public plan::SchemaProvider {
  public:
   // REQUIRES: `database` belongs to `snapshot`.
@@ -80,6 +81,7 @@ class BufferSchemaProvider : public plan::SchemaProvider {
   plan::TableProviderPtr FindTableInSchema(std::string_view schema,
                                            std::string_view table) const override;
   std::vector<std::string> SchemaNames() const override;
+  std::vector<std::string> TableNamesInSchema(std::string_view schema) const override;
 
  private:
   ScanSources sources_;

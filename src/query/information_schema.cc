@@ -77,7 +77,8 @@ struct ListedTable {
   bool view = false;
 };
 
-// The user tables (sorted by name), then the views.
+// The user tables (sorted by name), then the system tables (when the provider has that schema),
+// as InfluxDB 3 lists them, then the views.
 std::vector<ListedTable> ListTables(const plan::SchemaProvider& user_tables) {
   std::vector<ListedTable> tables;
   for (std::string& name : user_tables.TableNames()) {
@@ -86,6 +87,15 @@ std::vector<ListedTable> ListTables(const plan::SchemaProvider& user_tables) {
       continue;  // Cannot happen with one snapshot; skip rather than list a phantom.
     }
     tables.push_back({plan::kDefaultSchema, std::move(name), table->schema(), false});
+  }
+  if (std::vector<std::string> schemas = user_tables.SchemaNames();
+      std::find(schemas.begin(), schemas.end(), plan::kSystemSchema) != schemas.end()) {
+    for (std::string& name : user_tables.TableNamesInSchema(plan::kSystemSchema)) {
+      plan::TableProviderPtr table = user_tables.FindTableInSchema(plan::kSystemSchema, name);
+      if (table != nullptr) {
+        tables.push_back({plan::kSystemSchema, std::move(name), table->schema(), false});
+      }
+    }
   }
   for (std::string& name : InformationSchemaTableNames()) {
     SchemaPtr schema = ViewSchema(name);

@@ -50,7 +50,9 @@ std::vector<std::string> InformationSchemaTableNames();
 // show the catalog as `user_tables` sees it (one snapshot per query) and the view does not refer
 // to `user_tables` afterwards:
 //   tables      (table_catalog, table_schema, table_name, table_type): 'public', 'iox', each user
-//               table, 'BASE TABLE'; then the views themselves in 'information_schema', 'VIEW'.
+//               table, 'BASE TABLE'; then, when `user_tables` has the schema 'system', each of
+//               its tables, 'BASE TABLE'; then the views themselves in 'information_schema',
+//               'VIEW'.
 //   columns     (table_catalog, table_schema, table_name, column_name, ordinal_position UInt64,
 //               column_default NULL, is_nullable 'YES'/'NO', data_type as DataFusionTypeName):
 //               the fields of every table above in schema order; ordinal_position counts from 0

@@ -160,9 +160,10 @@ class FragmentEncoder final : public exec::BatchEncoder {
 
 // The running query behind a streamed response: the engine's result and the format writer. A
 // format whose rows are independent (JSON, JSON lines, CSV) is encoded in the partitions that
-// compute the result, in parallel, and `writer` only joins the fragments; the pretty table is
-// written here, from the batches. What the writer keeps between batches (the pretty table's
-// cells) is reserved from the query memory pool like the operators' buffers.
+// compute the result, in parallel, and `writer` only joins the fragments; the pretty table and
+// Parquet are written here, from the batches. What the writer keeps between batches (the pretty
+// table's cells, the Parquet row group being filled) is reserved from the query memory pool like
+// the operators' buffers.
 struct QueryStream {
   std::unique_ptr<query::QueryResult> result;
   std::unique_ptr<format::ResultWriter> writer;
@@ -170,10 +171,12 @@ struct QueryStream {
   exec::MemoryReservation reservation;
   std::string pending;  // what Start produced, not yet handed to Produce's caller
   std::string piece;    // the fragment being joined
+  // The pretty table: its reservation covers the drawn table until it has been sent.
+  bool drawn_at_end = false;
   bool done = false;
 
   // Appends the encoding of the result's next rows to *out (the pretty writer keeps them until
-  // Finish instead); false at the end.
+  // Finish instead, the Parquet writer until their row group is full); false at the end.
   absl::StatusOr<bool> Pull(std::string* out) {
     if (make_encoder) {
       STRATA_ASSIGN_OR_RETURN(bool more, result->NextEncoded(make_encoder, &piece));
@@ -187,6 +190,7 @@ struct QueryStream {
     if (more && batch.length() > 0) {
       const exec::Batch dense = batch.has_selection() ? batch.Compact() : batch;
       writer->WriteBatch(*dense.ToRecordBatch(), out);
+      STRATA_RETURN_IF_ERROR(writer->status());
       STRATA_RETURN_IF_ERROR(reservation.TryResize(static_cast<int64_t>(writer->buffered_bytes())));
     }
     return more;
@@ -199,6 +203,10 @@ struct QueryStream {
     STRATA_ASSIGN_OR_RETURN(bool more, Pull(&pending));
     if (!more) {
       writer->Finish(&pending);
+      STRATA_RETURN_IF_ERROR(writer->status());
+      if (!drawn_at_end) {
+        reservation.Free();
+      }
       done = true;
     }
     return absl::OkStatus();
@@ -219,6 +227,10 @@ struct QueryStream {
       STRATA_ASSIGN_OR_RETURN(bool more, Pull(out));
       if (!more) {
         writer->Finish(out);
+        STRATA_RETURN_IF_ERROR(writer->status());
+        if (!drawn_at_end) {
+          reservation.Free();
+        }
         done = true;
         return false;
       }
@@ -307,17 +319,12 @@ std::optional<HttpResponse> ParseQueryRequest(const HttpRequest& request, QueryR
     if (!chosen.has_value()) {
       return JsonError(400,
                        fmt::format("no supported format in the Accept header '{}' (supported: "
-                                   "application/json, application/jsonl, text/csv, text/plain)",
+                                   "application/json, application/jsonl, text/csv, text/plain, "
+                                   "application/vnd.apache.parquet)",
                                    *accept));
     }
     out->format = *chosen;
   }
-  if (out->format == format::ResultFormat::kParquet) {
-    return JsonError(501,
-                     "the parquet result format is not supported yet; use json, jsonl, csv or "
-                     "pretty");
-  }
-
   if (raw.params_json.has_value() || raw.params_text.has_value()) {
     absl::StatusOr<std::map<std::string, exec::Scalar>> params =
         raw.params_json.has_value() ? ParamsFromJson(*raw.params_json)
@@ -363,7 +370,9 @@ void QueryApi::HandleSql(const HttpRequest& request, HttpResponse* response) con
       return std::make_unique<FragmentEncoder>(*std::move(fragment_writer));
     };
   }
-  stream->reservation = exec::MemoryReservation(engine_->memory_pool(), "the pretty table");
+  stream->drawn_at_end = parsed.format == format::ResultFormat::kPretty;
+  stream->reservation = exec::MemoryReservation(
+      engine_->memory_pool(), stream->drawn_at_end ? "the pretty table" : "the parquet row group");
   if (absl::Status started = stream->Start(); !started.ok()) {
     *response = StatusResponse(started);
     return;

@@ -31,7 +31,7 @@ struct QueryRequest {
 // form-encoded body) request into `*out`. A `format` parameter wins over the Accept header.
 // Returns the error response to send instead, if any: 400 for a missing or malformed parameter or
 // an unacceptable Accept header, 413 for an oversized `q`, 415 for a body that is neither JSON nor
-// a form, 501 for the parquet format.
+// a form.
 std::optional<HttpResponse> ParseQueryRequest(const HttpRequest& request, QueryRequest* out);
 
 // Converts a `params` JSON object (text) to placeholder values: strings, integers (int64, or

@@ -7,11 +7,13 @@
 #include <sys/wait.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <string>
 
 #include "fmt/format.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "parquet/file_reader.h"
 #include "server/http_client.h"
 #include "test/e2e/server_process.h"
 
@@ -138,14 +140,6 @@ TEST_F(QueryApiTest, MissingAndMalformedParametersAre400) {
 }
 
 TEST_F(QueryApiTest, UnsupportedThingsSayWhat) {
-  server::ClientResponse parquet = Get("/api/v3/query_sql?db=q&q=SELECT%201&format=parquet");
-  EXPECT_EQ(parquet.status, 501);
-  EXPECT_NE(ErrorOf(parquet).find("parquet result format is not supported yet"), std::string::npos)
-      << parquet.body;
-  server::ClientResponse parquet_accept =
-      Get("/api/v3/query_sql?db=q&q=SELECT%201", {{"Accept", "application/vnd.apache.parquet"}});
-  EXPECT_EQ(parquet_accept.status, 501) << parquet_accept.body;
-
   for (const char* target :
        {"/api/v3/query_influxql?db=q&q=SHOW%20MEASUREMENTS", "/query?db=q&q=SHOW%20MEASUREMENTS"}) {
     server::ClientResponse influxql = Get(target);
@@ -221,6 +215,111 @@ TEST_F(QueryApiTest, EveryFormatWithItsContentType) {
   server::ClientResponse plain =
       Get(fmt::format("/api/v3/query_sql?db=q&q={}", server::UrlEncode(sql)));
   EXPECT_EQ(HeaderValue(plain, "Content-Type"), "application/json");
+}
+
+// A Parquet file's rows as JSON objects like the json format's (NULLs left out, timestamps in
+// nanoseconds), for comparison.
+json ParquetRows(const std::string& file) {
+  json rows = json::array();
+  absl::StatusOr<std::unique_ptr<parquet::FileReader>> reader =
+      parquet::FileReader::Open(parquet::MemorySource(file));
+  EXPECT_TRUE(reader.ok()) << reader.status();
+  if (!reader.ok()) {
+    return rows;
+  }
+  std::vector<int> columns;
+  for (int c = 0; c < (*reader)->num_columns(); ++c) {
+    columns.push_back(c);
+  }
+  for (int rg = 0; rg < (*reader)->num_row_groups(); ++rg) {
+    absl::StatusOr<RecordBatch> batch = (*reader)->ReadRowGroup(rg, columns);
+    EXPECT_TRUE(batch.ok()) << batch.status();
+    if (!batch.ok()) {
+      return rows;
+    }
+    for (int64_t r = 0; r < batch->num_rows(); ++r) {
+      json row = json::object();
+      for (int c = 0; c < batch->num_columns(); ++c) {
+        const Column& column = *batch->column(c);
+        const std::string& name = batch->schema()->field(c).name;
+        if (column.IsNull(r)) {
+          continue;
+        }
+        switch (column.type()) {
+          case TypeId::kBool:
+            row[name] = column.GetBool(r);
+            break;
+          case TypeId::kInt64:
+          case TypeId::kTimestamp:
+            row[name] = column.GetInt64(r);
+            break;
+          case TypeId::kUInt64:
+            row[name] = column.GetUInt64(r);
+            break;
+          case TypeId::kFloat64:
+            row[name] = column.GetFloat64(r);
+            break;
+          default:
+            row[name] = std::string(column.GetString(r));
+        }
+      }
+      rows.push_back(std::move(row));
+    }
+  }
+  return rows;
+}
+
+// format=parquet: the body is a Parquet file of the result, by GET, POST and the Accept header;
+// errors before the first byte are the usual JSON errors.
+TEST_F(QueryApiTest, ParquetFormatIsAParquetFile) {
+  SKIP_UNTIL_THE_ENGINE_RUNS();
+  const std::string sql =
+      "SELECT host, usage, cores, time, NULL AS nothing, 'é' AS e FROM cpu ORDER BY host";
+  server::ClientResponse get =
+      Get(fmt::format("/api/v3/query_sql?db=q&q={}&format=parquet", server::UrlEncode(sql)));
+  server::ClientResponse post = Post(json{{"db", "q"}, {"q", sql}, {"format", "parquet"}}.dump());
+  server::ClientResponse accept =
+      Get(fmt::format("/api/v3/query_sql?db=q&q={}", server::UrlEncode(sql)),
+          {{"Accept", "application/vnd.apache.parquet"}});
+  const json expected =
+      json::parse(R"([{"host":"a","usage":1.5,"cores":4,"time":1451606400000000000,"e":"é"},)"
+                  R"({"host":"b","usage":2.5,"cores":8,"time":1451606460000000000,"e":"é"}])");
+  for (const server::ClientResponse* response : {&get, &post, &accept}) {
+    EXPECT_EQ(response->status, 200) << response->body.substr(0, 200);
+    EXPECT_EQ(HeaderValue(*response, "Content-Type"), "application/vnd.apache.parquet");
+    ASSERT_GE(response->body.size(), 8u);
+    EXPECT_EQ(response->body.substr(0, 4), "PAR1");
+    EXPECT_EQ(response->body.substr(response->body.size() - 4), "PAR1");
+    EXPECT_EQ(ParquetRows(response->body), expected);
+  }
+  EXPECT_EQ(get.body, post.body);
+
+  // No rows: a file with the columns and no row group.
+  server::ClientResponse empty = Post(json{
+      {"db", "q"},
+      {"q", "SELECT host, usage FROM cpu WHERE usage > 100"},
+      {"format", "parquet"}}.dump());
+  EXPECT_EQ(empty.status, 200) << empty.body;
+  auto reader = parquet::FileReader::Open(parquet::MemorySource(empty.body));
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  EXPECT_EQ((*reader)->num_rows(), 0);
+  EXPECT_EQ((*reader)->schema()->num_fields(), 2);
+  EXPECT_EQ((*reader)->schema()->field(1).name, "usage");
+
+  // Errors before the first byte: JSON, with their statuses.
+  server::ClientResponse bad =
+      Post(json{{"db", "q"}, {"q", "SELEC 1"}, {"format", "parquet"}}.dump());
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(HeaderValue(bad, "Content-Type"), "application/json");
+  EXPECT_NE(ErrorOf(bad).find("syntax error"), std::string::npos) << bad.body;
+  server::ClientResponse missing = Get("/api/v3/query_sql?db=nosuch&q=SELECT%201&format=parquet");
+  EXPECT_EQ(missing.status, 404);
+  server::ClientResponse interval =
+      Get(fmt::format("/api/v3/query_sql?db=q&q={}&format=parquet",
+                      server::UrlEncode("SELECT INTERVAL '1 hour' AS i")));
+  EXPECT_EQ(interval.status, 501) << interval.body;
+  EXPECT_EQ(ErrorOf(interval),
+            "column 'i' has type interval, which parquet output cannot write yet");
 }
 
 TEST_F(QueryApiTest, ParamsBindPlaceholders) {
@@ -388,6 +487,78 @@ TEST_F(QueryApiTest, CliReportsErrorsWithExitCodes) {
                  &code);
   EXPECT_EQ(code, 1);
   EXPECT_NE(output.find("cannot connect"), std::string::npos) << output;
+}
+
+// `strata query --format parquet`: to a file with --output, to a pipe as is, never to a terminal.
+TEST_F(QueryApiTest, CliWritesParquetFiles) {
+  SKIP_UNTIL_THE_ENGINE_RUNS();
+  TempDir dir;
+  const std::string file = dir.path() + "/cpu.parquet";
+  int code = 0;
+  std::string output = RunCommand(fmt::format("{} query --host {} --database q --format parquet "
+                                              "--output {} 'SELECT host, cores FROM cpu ORDER BY "
+                                              "host'",
+                                              STRATA_BINARY,
+                                              server_->url(),
+                                              file),
+                                  &code);
+  EXPECT_EQ(code, 0) << output;
+  EXPECT_EQ(output, "");
+  std::string bytes;
+  {
+    FILE* in = fopen(file.c_str(), "rb");
+    ASSERT_NE(in, nullptr);
+    char buffer[4096];
+    size_t n;
+    while ((n = fread(buffer, 1, sizeof(buffer), in)) > 0) {
+      bytes.append(buffer, n);
+    }
+    fclose(in);
+  }
+  EXPECT_EQ(ParquetRows(bytes), json::parse(R"([{"host":"a","cores":4},{"host":"b","cores":8}])"));
+
+  // Standard output that is not a terminal gets the file as is.
+  output = RunCommand(fmt::format("{} query --host {} --database q --format parquet 'SELECT host, "
+                                  "cores FROM cpu ORDER BY host' | cmp - {}",
+                                  STRATA_BINARY,
+                                  server_->url(),
+                                  file),
+                      &code);
+  EXPECT_EQ(code, 0) << output;
+
+  // One result per file: a second statement is refused.
+  output = RunCommand(fmt::format("printf 'SELECT 1;\nSELECT 2;\n' | {} query --host {} "
+                                  "--database q --format parquet --output {}",
+                                  STRATA_BINARY,
+                                  server_->url(),
+                                  file),
+                      &code);
+  EXPECT_EQ(code, 1);
+  EXPECT_NE(output.find("run one statement per file"), std::string::npos) << output;
+
+  // A failed query leaves no file behind.
+  const std::string never = dir.path() + "/never.parquet";
+  output = RunCommand(fmt::format("{} query --host {} --database q --format parquet --output {} "
+                                  "'SELECT nosuch FROM cpu'",
+                                  STRATA_BINARY,
+                                  server_->url(),
+                                  never),
+                      &code);
+  EXPECT_EQ(code, 1);
+  EXPECT_NE(output.find("query failed (400)"), std::string::npos) << output;
+  EXPECT_FALSE(std::filesystem::exists(never));
+
+  // A terminal is refused (script(1) gives the command one), with a message that says what to do.
+  if (system("command -v script >/dev/null 2>&1") == 0) {
+    output = RunCommand(fmt::format("script -qec \"{} query --host {} --database q --format "
+                                    "parquet 'SELECT 1'\" /dev/null",
+                                    STRATA_BINARY,
+                                    server_->url()),
+                        &code);
+    EXPECT_EQ(code, 1) << output;
+    EXPECT_NE(output.find("pass --output FILE"), std::string::npos) << output;
+    EXPECT_EQ(output.find("PAR1"), std::string::npos) << output;
+  }
 }
 
 TEST_F(QueryApiTest, CliPrintsResults) {

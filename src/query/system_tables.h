@@ -1,0 +1,35 @@
+// The `system` schema: InfluxDB 3's system tables over one database. For now one table,
+// `system.parquet_files`, the Parquet files of the database's tables in the file index.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "catalog/schema.h"
+#include "plan/table_provider.h"
+#include "query/scan_sources.h"
+
+namespace strata::query {
+
+// The names of the system tables, sorted: "parquet_files".
+std::vector<std::string> SystemTableNames();
+
+// The system table `name` of `database`, or nullptr when there is no such table:
+//   parquet_files (table_name Utf8, path Utf8, size_bytes UInt64, row_count UInt64,
+//                  min_time Int64, max_time Int64), every column non-nullable, as InfluxDB 3's
+//                  (min_time and max_time are nanoseconds since the epoch, of the file's first
+//                  and last rows): one row per file of the database's tables in the persister's
+//                  file index, by table name and then in the order the files were written. The
+//                  index is read when the table is scanned; tables are named as `snapshot`
+//                  names them (a file of a table newer than the snapshot is left out, as the
+//                  table is). Empty when persistence is off (no persister in `sources`).
+// The provider keeps `snapshot` (which owns `database`) alive; `sources.persister` must outlive
+// the plans built from it.
+plan::TableProviderPtr FindSystemTable(std::string_view name,
+                                       const ScanSources& sources,
+                                       std::shared_ptr<const catalog::CatalogSnapshot> snapshot,
+                                       const catalog::DatabaseSchema* database);
+
+}  // namespace strata::query
