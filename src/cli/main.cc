@@ -43,7 +43,8 @@ struct ServeFlags {
   std::string object_store = "file";
   std::string parquet_mem_cache_size = "10%";
   std::string snapshot_check_interval = "1s";
-  int64_t query_file_limit = 0;
+  // A year of 10-minute windows is 52,560 files per table: the default leaves room for that.
+  int64_t query_file_limit = 100'000;
   int max_databases = 10000;
   int max_tables = 100000;
   int max_columns_per_table = 2000;
@@ -431,7 +432,8 @@ int main(int argc, char** argv) {
       ->add_option("--query-file-limit",
                    serve.query_file_limit,
                    "Most Parquet files one table scan of a query may read (in its time range); a "
-                   "query needing more fails (0: no limit)")
+                   "query needing more fails (0: no limit; the default is more than a year of "
+                   "10-minute files)")
       ->envname(env("QUERY_FILE_LIMIT"))
       ->capture_default_str();
   serve_cmd

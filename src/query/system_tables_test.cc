@@ -78,7 +78,7 @@ class SystemTablesTest : public ::testing::Test {
 
   void Write(std::string_view database, std::string_view lines) {
     write::WriteRequest request;
-    request.database = std::string(database);
+    request.database = database;
     request.body = lines;
     request.precision = lineprotocol::Precision::kNanosecond;
     auto outcome = write_->Write(request);

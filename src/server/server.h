@@ -31,7 +31,7 @@ struct ServerOptions {
   // Memory for Parquet files kept open for queries (0: none are kept).
   uint64_t parquet_mem_cache_size = 0;
   // Most Parquet files one table scan may read (0: no limit); a query needing more fails.
-  int64_t query_file_limit = 0;
+  int64_t query_file_limit = 100'000;
   // How often the snapshot thread looks for windows to persist. Zero: never; snapshots then
   // happen only under memory pressure and on POST /api/v3/snapshot.
   std::chrono::nanoseconds snapshot_check_interval = std::chrono::seconds(1);
