@@ -12,14 +12,19 @@
 namespace strata::query {
 
 // Runs `sql` against `database` and returns its rows as "v1|v2|..." strings (NULL for nulls,
-// floats with %g, or with every digit when `exact_floats`).
+// floats with %g, or with every digit when `exact_floats`); the result's schema in *schema when
+// given.
 inline absl::StatusOr<std::vector<std::string>> QueryRows(const QueryEngine& engine,
                                                           std::string_view database,
                                                           std::string_view sql,
-                                                          bool exact_floats = false) {
+                                                          bool exact_floats = false,
+                                                          SchemaPtr* schema = nullptr) {
   auto result = engine.Execute(database, sql);
   if (!result.ok()) {
     return result.status();
+  }
+  if (schema != nullptr) {
+    *schema = (*result)->schema();
   }
   std::vector<std::string> rows;
   exec::Batch batch;

@@ -19,6 +19,7 @@
 #include "persist/partition_encoder.h"
 #include "persist/persister.h"
 #include "query/query_engine.h"
+#include "query/query_test_util.h"
 #include "wal/wal.h"
 #include "write/write_path.h"
 
@@ -97,44 +98,7 @@ class SystemTablesTest : public ::testing::Test {
   static absl::StatusOr<std::vector<std::string>> Query(const QueryEngine& engine,
                                                         std::string_view sql,
                                                         SchemaPtr* schema = nullptr) {
-    auto result = engine.Execute("db", sql);
-    if (!result.ok()) {
-      return result.status();
-    }
-    if (schema != nullptr) {
-      *schema = (*result)->schema();
-    }
-    std::vector<std::string> rows;
-    exec::Batch batch;
-    while (true) {
-      auto more = (*result)->Next(&batch);
-      if (!more.ok()) {
-        return more.status();
-      }
-      if (!*more) {
-        return rows;
-      }
-      const exec::Batch dense = batch.Compact();
-      for (int64_t r = 0; r < dense.num_rows(); ++r) {
-        std::string row;
-        for (int c = 0; c < dense.num_columns(); ++c) {
-          const Column& column = *dense.column(c);
-          row += c > 0 ? "|" : "";
-          if (column.IsNull(r)) {
-            row += "NULL";
-          } else if (column.type() == TypeId::kUInt64) {
-            row += std::to_string(column.GetUInt64(r));
-          } else if (column.type() == TypeId::kInt64 || column.type() == TypeId::kTimestamp) {
-            row += std::to_string(column.GetInt64(r));
-          } else if (IsStringType(column.type())) {
-            row += column.GetString(r);
-          } else {
-            row += "?";
-          }
-        }
-        rows.push_back(std::move(row));
-      }
-    }
+    return QueryRows(engine, "db", sql, /*exact_floats=*/false, schema);
   }
   absl::StatusOr<std::vector<std::string>> Query(std::string_view sql,
                                                  SchemaPtr* schema = nullptr) {
