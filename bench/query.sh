@@ -3,11 +3,15 @@
 # ClickHouse in one run:
 #   1. builds Release strata, prepares the data set, loads the peers when their data is missing;
 #   2. starts a strata server on a fresh data directory and ingests the line protocol into it;
+#      with --data files (the default) it then persists everything to Parquet files
+#      (POST /api/v3/snapshot), so queries read files; with --data buffer the server never
+#      snapshots and queries read the write buffer;
 #   3. runs ../shared/bench/run.mjs (every query type, --rounds timed rounds of every instance,
 #      results checked against DuckDB) and the time to first byte of `SELECT 1` over HTTP;
 #   4. prints the markdown table for docs/benchmarks.md (bench/query_summary.mjs).
 #
 # Usage: bench/query.sh [--engines strata,duckdb,clickhouse] [--rounds 5] [--ttfb-requests 50]
+#                       [--data files|buffer]
 #                       [other run.mjs options, e.g. --types lastpoint,high-cpu-all]
 # Environment: BENCH_WORK (default .bench-work in the repository, git-ignored), and the data set
 # parameters of ../shared/bench/setup.sh (BENCH_HOSTS, BENCH_HOURS, ...).
@@ -17,13 +21,15 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 engines="strata,duckdb,clickhouse"
 rounds=5
 ttfb_requests=50
+data=files
 extra=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --engines) engines="$2"; shift 2 ;;
     --rounds) rounds="$2"; shift 2 ;;
     --ttfb-requests) ttfb_requests="$2"; shift 2 ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --data) data="$2"; shift 2 ;;
+    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) extra+=("$1"); shift ;;
   esac
 done
@@ -33,6 +39,10 @@ for value in "$rounds" "$ttfb_requests"; do
     exit 2
   fi
 done
+if [ "$data" != files ] && [ "$data" != buffer ]; then
+  echo "bench/query.sh: --data takes 'files' or 'buffer', got '$data'" >&2
+  exit 2
+fi
 has() { [[ ",$engines," == *",$1,"* ]]; }
 
 echo "== building (release) and preparing the data set"
@@ -60,10 +70,21 @@ fi
 
 if has strata; then
   echo "== strata: fresh server on 127.0.0.1:$port, ingesting the data set"
-  start_strata_server "$port" strata-query
+  if [ "$data" = buffer ]; then
+    start_strata_server "$port" strata-query --snapshot-check-interval 0
+  else
+    start_strata_server "$port" strata-query
+  fi
   STRATA_URL="http://127.0.0.1:$port" node "$shared_bench/ingest.mjs" --engines strata \
     --out "$BENCH_WORK/results/query-ingest-$(date -u +%Y-%m-%d-%H%M%S).json" 2>&1 |
     grep -E "rows in|SKIPPED|rror" || true
+  if [ "$data" = files ]; then
+    echo "== strata: persisting the write buffer: $(curl -sf -XPOST \
+      "http://127.0.0.1:$port/api/v3/snapshot")"
+  fi
+  files_sql="SELECT count(*) AS files, sum(row_count) AS rows FROM system.parquet_files"
+  echo "== strata: Parquet files: $(curl -sf --get "http://127.0.0.1:$port/api/v3/query_sql" \
+    --data-urlencode db=bench --data-urlencode "q=$files_sql" --data-urlencode format=jsonl)"
 fi
 
 stamp="$(date -u +%Y-%m-%d-%H%M%S)"
