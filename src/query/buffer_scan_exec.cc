@@ -2,6 +2,7 @@
 #include "query/buffer_scan_exec.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <limits>
 #include <numeric>
 #include <optional>
@@ -222,6 +223,57 @@ class RowGroupFacts final : public SourceFacts {
   const persist::OpenedFile& file_;
   int row_group_;
 };
+
+// The values one series key column (a tag) takes in one piece of a table (a file, or a buffer
+// partition's chunks): whether some row lacks it, and the range of the others.
+struct KeyColumnRange {
+  bool has_null = false;
+  bool has_values = false;
+  bool unbounded = false;  // values without known bounds
+  StatisticValue min;
+  StatisticValue max;
+
+  void Add(int64_t null_count, int64_t rows, const StatisticValue& lo, const StatisticValue& hi) {
+    has_null = has_null || null_count > 0;
+    if (null_count >= rows) {
+      return;
+    }
+    has_values = true;
+    if (std::holds_alternative<std::monostate>(lo) || std::holds_alternative<std::monostate>(hi)) {
+      unbounded = true;
+      return;
+    }
+    if (std::holds_alternative<std::monostate>(min) || lo < min) {
+      min = lo;
+    }
+    if (std::holds_alternative<std::monostate>(max) || max < hi) {
+      max = hi;
+    }
+  }
+  void AddAbsent() { has_null = true; }
+};
+
+// False when no series key can be in both pieces: for some key column, the two pieces have
+// neither a row without it in common nor a value range in common.
+bool SeriesMayBeShared(const std::vector<KeyColumnRange>& a, const std::vector<KeyColumnRange>& b) {
+  for (size_t k = 0; k < a.size() && k < b.size(); ++k) {
+    const KeyColumnRange& x = a[k];
+    const KeyColumnRange& y = b[k];
+    if (x.has_null && y.has_null) {
+      continue;
+    }
+    if (!x.has_values || !y.has_values) {
+      return false;
+    }
+    if (x.unbounded || y.unbounded || x.min.index() != y.min.index()) {
+      continue;
+    }
+    if (x.max < y.min || y.max < x.min) {
+      return false;
+    }
+  }
+  return true;
+}
 
 bool ComparisonMayMatch(const ColumnComparison& cmp, const SourceFacts& chunk) {
   if (cmp.literal->is_null()) {
@@ -1276,6 +1328,8 @@ absl::StatusOr<std::shared_ptr<const ScanSnapshot>> BufferScanExec::Snapshot() c
     std::tuple<int, uint64_t, uint64_t> age;
     const persist::ParquetFileInfo* file = nullptr;
     std::vector<ChunkSnapshotPtr> chunks;
+    // By series key column (spec_.series_key_column_ids).
+    std::vector<KeyColumnRange> keys;
   };
   std::vector<Piece> pieces;
   if (snapshot->index != nullptr) {
@@ -1291,6 +1345,18 @@ absl::StatusOr<std::shared_ptr<const ScanSnapshot>> BufferScanExec::Snapshot() c
       piece.max_time = file->max_time;
       piece.age = {0, file->snapshot_sequence, file->file_id};
       piece.file = file;
+      piece.keys.resize(spec_.series_key_column_ids.size());
+      for (size_t k = 0; k < spec_.series_key_column_ids.size(); ++k) {
+        auto column = std::find_if(
+            file->columns.begin(), file->columns.end(), [&](const persist::ColumnStats& c) {
+              return c.column_id == spec_.series_key_column_ids[k];
+            });
+        if (column == file->columns.end()) {
+          piece.keys[k].AddAbsent();
+        } else {
+          piece.keys[k].Add(column->null_count, file->row_count, column->min, column->max);
+        }
+      }
       pieces.push_back(std::move(piece));
     }
     metrics().Add("files_pruned_by_time", pruned);
@@ -1312,26 +1378,65 @@ absl::StatusOr<std::shared_ptr<const ScanSnapshot>> BufferScanExec::Snapshot() c
       if (inserted) {
         Piece piece;
         piece.age = {1, chunk->partition_id(), 0};
+        piece.keys.resize(spec_.series_key_column_ids.size());
         pieces.push_back(std::move(piece));
       }
       Piece& piece = pieces[it->second];
       piece.min_time = std::min(piece.min_time, chunk->min_time());
       piece.max_time = std::max(piece.max_time, chunk->max_time());
+      for (size_t k = 0; k < spec_.series_key_column_ids.size(); ++k) {
+        const buffer::ChunkColumnSnapshot* column =
+            chunk->FindColumn(spec_.series_key_column_ids[k]);
+        if (column == nullptr) {
+          piece.keys[k].AddAbsent();
+        } else {
+          piece.keys[k].Add(column->statistics.null_count,
+                            chunk->row_count(),
+                            column->statistics.min,
+                            column->statistics.max);
+        }
+      }
       piece.chunks.push_back(std::move(chunk));
     }
   }
   std::stable_sort(pieces.begin(), pieces.end(), [](const Piece& a, const Piece& b) {
     return a.min_time < b.min_time;
   });
-  for (size_t begin = 0; begin < pieces.size();) {
-    size_t end = begin + 1;
-    int64_t group_max = pieces[begin].max_time;
-    while (end < pieces.size() && pieces[end].min_time <= group_max) {
-      group_max = std::max(group_max, pieces[end].max_time);
-      ++end;
+  // Pieces that may hold the same point (their time ranges overlap and so may their series keys)
+  // are merged per point; groups of such pieces are the connected components of that relation.
+  std::vector<size_t> parent(pieces.size());
+  std::iota(parent.begin(), parent.end(), size_t{0});
+  auto root = [&](size_t i) {
+    while (parent[i] != i) {
+      parent[i] = parent[parent[i]];
+      i = parent[i];
     }
-    if (end - begin == 1) {
-      Piece& piece = pieces[begin];
+    return i;
+  };
+  std::vector<size_t> active;  // earlier pieces whose time range reaches the current one
+  for (size_t i = 0; i < pieces.size(); ++i) {
+    std::erase_if(active, [&](size_t j) { return pieces[j].max_time < pieces[i].min_time; });
+    for (size_t j : active) {
+      if (root(i) != root(j) && SeriesMayBeShared(pieces[i].keys, pieces[j].keys)) {
+        parent[root(j)] = root(i);
+      }
+    }
+    active.push_back(i);
+  }
+  // Units in the order of their earliest piece.
+  std::vector<std::vector<size_t>> groups;
+  std::vector<size_t> group_of_root(pieces.size(), SIZE_MAX);
+  for (size_t i = 0; i < pieces.size(); ++i) {
+    size_t& group = group_of_root[root(i)];
+    if (group == SIZE_MAX) {
+      group = groups.size();
+      groups.emplace_back();
+    }
+    groups[group].push_back(i);
+  }
+  for (std::vector<size_t>& group : groups) {
+    if (group.size() == 1) {
+      Piece& piece = pieces[group[0]];
       if (piece.file != nullptr) {
         ScanUnit unit;
         unit.kind = ScanUnit::Kind::kFile;
@@ -1345,18 +1450,17 @@ absl::StatusOr<std::shared_ptr<const ScanSnapshot>> BufferScanExec::Snapshot() c
           snapshot->units.push_back(std::move(unit));
         }
       }
-    } else {
-      std::sort(pieces.begin() + static_cast<std::ptrdiff_t>(begin),
-                pieces.begin() + static_cast<std::ptrdiff_t>(end),
-                [](const Piece& a, const Piece& b) { return a.age < b.age; });
-      ScanUnit unit;
-      unit.kind = ScanUnit::Kind::kMerge;
-      for (size_t i = begin; i < end; ++i) {
-        unit.sources.push_back(ScanUnit::Source{pieces[i].file, std::move(pieces[i].chunks)});
-      }
-      snapshot->units.push_back(std::move(unit));
+      continue;
     }
-    begin = end;
+    std::sort(group.begin(), group.end(), [&](size_t a, size_t b) {
+      return pieces[a].age < pieces[b].age;
+    });
+    ScanUnit unit;
+    unit.kind = ScanUnit::Kind::kMerge;
+    for (size_t i : group) {
+      unit.sources.push_back(ScanUnit::Source{pieces[i].file, std::move(pieces[i].chunks)});
+    }
+    snapshot->units.push_back(std::move(unit));
   }
   snapshot_ = std::move(snapshot);
   return snapshot_;

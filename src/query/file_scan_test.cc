@@ -184,6 +184,41 @@ TEST_F(FileScanTest, LateRowsForAPersistedWindowMergePerPoint) {
   ExpectSameResults(*persisted_, *reference_, "a third write of one point");
 }
 
+// Pieces of one window whose series cannot meet (disjoint ranges of some tag) are scanned as
+// they are, without a merge; as soon as a piece may hold a series of another, both merge.
+TEST_F(FileScanTest, PiecesWithDisjointSeriesAreNotMerged) {
+  Write(ThreeWindows());  // hosts h0..h2; h2 without region
+  Snapshot(kEverything);
+  // New series in the persisted windows: hosts after h2 (one also without region), and h1 in a
+  // region none of its persisted rows has.
+  Write(
+      "m,host=z0,region=r0 usage=1 5\n"
+      "m,host=z1 usage=2 600000000005\n"
+      "m,host=z2,region=r1 usage=3 1200000000005\n");
+  ExpectSameResults(*persisted_, *reference_, "new hosts in the buffer");
+  std::string plan = persisted_->Analyze("SELECT count(*) FROM m");
+  EXPECT_THAT(plan, ::testing::Not(HasSubstr("overlapping_sources_merged"))) << plan;
+  Snapshot(kEverything);  // second files of every window, still disjoint
+  ExpectSameResults(*persisted_, *reference_, "new hosts in second files");
+  plan = persisted_->Analyze("SELECT count(*) FROM m");
+  EXPECT_THAT(plan, ::testing::Not(HasSubstr("overlapping_sources_merged"))) << plan;
+  EXPECT_THAT(plan, HasSubstr("files_scanned=6")) << plan;
+
+  // A region no file has for its host range: still disjoint by region.
+  Write("m,host=h1,region=r7 usage=4 600000000001\n");
+  ExpectSameResults(*persisted_, *reference_, "a new region");
+  plan = persisted_->Analyze("SELECT count(*) FROM m");
+  EXPECT_THAT(plan, ::testing::Not(HasSubstr("overlapping_sources_merged"))) << plan;
+
+  // A point of a persisted series (h2 has no region, as the buffered z1 row of the same window
+  // has not): the window's first file and the buffer merge, the second file does not join them.
+  Write("m,host=h2 usage=99 600000000002\n");
+  ExpectSameResults(*persisted_, *reference_, "a persisted point written again");
+  plan = persisted_->Analyze("SELECT count(*) FROM m");
+  EXPECT_THAT(plan, HasSubstr("overlapping_sources_merged=2")) << plan;
+  EXPECT_THAT(plan, HasSubstr("duplicate_rows_merged=1")) << plan;
+}
+
 TEST_F(FileScanTest, FilesArePrunedByTimeAndStatistics) {
   std::string lines;
   for (int w = 0; w < 10; ++w) {
