@@ -43,6 +43,7 @@ struct ServeFlags {
   std::string object_store = "file";
   std::string parquet_mem_cache_size = "10%";
   std::string snapshot_check_interval = "1s";
+  bool disable_compaction = false;
   // A year of 10-minute windows is 52,560 files per table: the default leaves room for that.
   int64_t query_file_limit = 100'000;
   int max_databases = 10000;
@@ -149,6 +150,7 @@ int RunServe(const ServeFlags& flags) {
   options.object_store = flags.object_store;
   options.parquet_mem_cache_size = *parquet_cache;
   options.snapshot_check_interval = *check_interval;
+  options.compaction = !flags.disable_compaction;
   if (flags.query_file_limit < 0) {
     return Fail(absl::InvalidArgumentError(fmt::format(
         "--query-file-limit must be 0 (no limit) or positive, not {}", flags.query_file_limit)));
@@ -444,6 +446,13 @@ int main(int argc, char** argv) {
       ->envname(env("SNAPSHOT_CHECK_INTERVAL"))
       ->group("Advanced")
       ->capture_default_str();
+  serve_cmd
+      ->add_flag("--disable-compaction",
+                 serve.disable_compaction,
+                 "Do not merge the Parquet files of a time window written by several snapshots "
+                 "into one")
+      ->envname(env("DISABLE_COMPACTION"))
+      ->group("Advanced");
   serve_cmd->add_option("--max-databases", serve.max_databases, "Most databases allowed")
       ->envname(env("MAX_DATABASES"))
       ->check(CLI::PositiveNumber)

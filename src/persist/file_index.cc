@@ -182,6 +182,9 @@ std::string EncodeSnapshotRecord(const SnapshotRecord& record) {
               {"next_file_id", record.next_file_id},
               {"files", std::move(files)},
               {"windows", std::move(windows)}};
+  if (!record.removed_file_ids.empty()) {
+    out["removed_file_ids"] = record.removed_file_ids;
+  }
   return out.dump();
 }
 
@@ -257,6 +260,20 @@ absl::StatusOr<SnapshotRecord> DecodeSnapshotRecord(std::string_view bytes, std:
     }
     record.windows.push_back(window);
   }
+  if (parsed.contains("removed_file_ids")) {
+    const json* removed = nullptr;
+    STRATA_DECODE(removed, d.GetArray(parsed, "removed_file_ids"));
+    if (record.checkpoint && !removed->empty()) {
+      return d.Error("a checkpoint removes files");
+    }
+    for (const json& id : *removed) {
+      if (!id.is_number_unsigned() || id.get<uint64_t>() == 0 ||
+          id.get<uint64_t>() >= record.next_file_id) {
+        return d.Error(fmt::format("bad removed file id {}", id.dump()));
+      }
+      record.removed_file_ids.push_back(id.get<uint64_t>());
+    }
+  }
   return record;
 }
 
@@ -266,6 +283,9 @@ void FileIndex::Apply(const SnapshotRecord& record) {
     windows_.clear();
   } else {
     STRATA_CHECK_EQ(record.sequence, last_sequence_ + 1);
+  }
+  for (uint64_t id : record.removed_file_ids) {
+    files_.erase(id);
   }
   for (const ParquetFileInfo& file : record.files) {
     files_[file.file_id] = file;
@@ -296,6 +316,21 @@ SnapshotRecord FileIndex::ToCheckpoint(int64_t created_unix_nanos) const {
     record.windows.push_back(window);
   }
   return record;
+}
+
+const PersistedWindow* FileIndex::WindowOf(uint32_t database_id,
+                                           uint32_t table_id,
+                                           int64_t time) const {
+  auto it = windows_.upper_bound({database_id, table_id, time});
+  if (it == windows_.begin()) {
+    return nullptr;
+  }
+  --it;
+  const PersistedWindow& window = it->second;
+  if (window.database_id != database_id || window.table_id != table_id || time > window.last) {
+    return nullptr;
+  }
+  return &window;
 }
 
 std::vector<const ParquetFileInfo*> FileIndex::TableFiles(uint32_t database_id,

@@ -64,13 +64,17 @@ struct PersistedWindow {
   bool operator==(const PersistedWindow&) const = default;
 };
 
-// What one snapshot added (or, as a checkpoint, the whole index as of that snapshot).
+// What one snapshot added (or, as a checkpoint, the whole index as of that snapshot). A
+// compaction is a record too: it adds the merged file and removes the files it replaces.
 struct SnapshotRecord {
   uint64_t sequence = 0;  // 1, 2, ...: snapshots are numbered without gaps
   int64_t created_unix_nanos = 0;
   bool checkpoint = false;
   std::vector<ParquetFileInfo> files;
   std::vector<PersistedWindow> windows;
+  // Files this record replaces (a compaction's inputs): removed from the index. Never in a
+  // checkpoint.
+  std::vector<uint64_t> removed_file_ids;
   // The next file id to hand out after this snapshot.
   uint64_t next_file_id = 1;
 
@@ -99,6 +103,8 @@ class FileIndex {
   const std::map<uint64_t, ParquetFileInfo>& files() const { return files_; }
   // The files of one table, in file id order.
   std::vector<const ParquetFileInfo*> TableFiles(uint32_t database_id, uint32_t table_id) const;
+  // The persisted window of (database, table) that holds `time`, or nullptr.
+  const PersistedWindow* WindowOf(uint32_t database_id, uint32_t table_id, int64_t time) const;
   // Persisted windows, by (database, table, start).
   const std::map<std::tuple<uint32_t, uint32_t, int64_t>, PersistedWindow>& windows() const {
     return windows_;

@@ -142,6 +142,37 @@ TEST(FileIndexTest, FoldsRecordsAndCheckpoints) {
   EXPECT_EQ(restored.windows(), index.windows());
   EXPECT_EQ(restored.last_sequence(), 2u);
   EXPECT_EQ(restored.next_file_id(), 4u);
+
+  // A compaction: file 4 replaces files 1 and 3 of window [0, 9] of table 1.
+  SnapshotRecord compaction;
+  compaction.sequence = 3;
+  compaction.next_file_id = 5;
+  compaction.files = {file(4, 1, "d")};
+  compaction.removed_file_ids = {1, 3};
+  auto decoded = DecodeSnapshotRecord(EncodeSnapshotRecord(compaction), "s");
+  ASSERT_TRUE(decoded.ok()) << decoded.status();
+  EXPECT_EQ(*decoded, compaction);
+  index.Apply(*decoded);
+  ASSERT_EQ(index.TableFiles(0, 1).size(), 1u);
+  EXPECT_EQ(index.TableFiles(0, 1)[0]->path, "d");
+  EXPECT_EQ(index.TableFiles(0, 2).size(), 1u);
+  EXPECT_EQ(index.ToCheckpoint(0).removed_file_ids.size(), 0u);
+  ASSERT_NE(index.WindowOf(0, 1, 5), nullptr);
+  EXPECT_EQ(index.WindowOf(0, 1, 5)->start, 0);
+  EXPECT_EQ(index.WindowOf(0, 1, 19)->start, 10);
+  EXPECT_EQ(index.WindowOf(0, 1, 20), nullptr);
+  EXPECT_EQ(index.WindowOf(0, 2, 5), nullptr);
+  EXPECT_EQ(index.WindowOf(0, 1, -1), nullptr);
+
+  // Malformed removals.
+  nlohmann::json bad = nlohmann::json::parse(EncodeSnapshotRecord(compaction));
+  bad["removed_file_ids"] = {7};
+  EXPECT_EQ(DecodeSnapshotRecord(bad.dump(), "s").status().code(), absl::StatusCode::kDataLoss);
+  bad["removed_file_ids"] = {"1"};
+  EXPECT_EQ(DecodeSnapshotRecord(bad.dump(), "s").status().code(), absl::StatusCode::kDataLoss);
+  bad["removed_file_ids"] = {1};
+  bad["checkpoint"] = true;
+  EXPECT_EQ(DecodeSnapshotRecord(bad.dump(), "s").status().code(), absl::StatusCode::kDataLoss);
 }
 
 }  // namespace

@@ -192,17 +192,40 @@ absl::StatusOr<EncodedFile> EncodePartition(const buffer::WriteBuffer::FrozenTab
 
   // Gather the columns in that order.
   const int64_t n = static_cast<int64_t>(rows.size());
-  std::vector<Field> fields;
-  std::vector<ColumnPtr> values;
   auto time = std::make_shared<Column>(TypeId::kTimestamp);
   time->Reserve(n);
+  for (RowRef ref : rows) {
+    time->AppendInt64(time_of(ref));
+  }
+  std::vector<SortedColumn> gathered;
+  for (const OutputColumn& column : columns) {
+    auto out = std::make_shared<Column>(column.type, column.dictionary);
+    out->Reserve(n);
+    for (RowRef ref : rows) {
+      AppendValue(column, ref, out.get());
+    }
+    gathered.push_back(SortedColumn{column.schema, std::move(out)});
+  }
+  STRATA_ASSIGN_OR_RETURN(EncodedFile file, EncodeSortedColumns(table, time, gathered, options));
+  if (n == 0) {
+    file.min_time = file.max_time = frozen.partition.start;
+  }
+  return file;
+}
+
+absl::StatusOr<EncodedFile> EncodeSortedColumns(const catalog::TableSchema& table,
+                                                const ColumnPtr& time,
+                                                const std::vector<SortedColumn>& columns,
+                                                const parquet::WriterOptions& options) {
+  const int64_t n = time->size();
+  std::vector<Field> fields;
+  std::vector<ColumnPtr> values;
   EncodedFile file;
   file.row_count = n;
   file.min_time = std::numeric_limits<int64_t>::max();
   file.max_time = std::numeric_limits<int64_t>::min();
-  for (RowRef ref : rows) {
-    int64_t t = time_of(ref);
-    time->AppendInt64(t);
+  for (int64_t i = 0; i < n; ++i) {
+    const int64_t t = time->GetInt64(i);
     file.min_time = std::min(file.min_time, t);
     file.max_time = std::max(file.max_time, t);
   }
@@ -214,23 +237,25 @@ absl::StatusOr<EncodedFile> EncodePartition(const buffer::WriteBuffer::FrozenTab
                        {"id", time_schema.id},
                        {"kind", "time"},
                        {"type", "timestamp"}});
-  for (const OutputColumn& column : columns) {
-    auto out = std::make_shared<Column>(column.type, column.dictionary);
-    out->Reserve(n);
-    for (RowRef ref : rows) {
-      AppendValue(column, ref, out.get());
+  for (const SortedColumn& column : columns) {
+    if (column.values->size() != n) {
+      return absl::InternalError(fmt::format("column {} of table {} has {} rows, not {}",
+                                             column.schema->name,
+                                             table.name(),
+                                             column.values->size(),
+                                             n));
     }
-    if (out->null_count() == n) {
+    if (column.values->null_count() == n) {
       continue;
     }
-    fields.push_back(Field{column.schema->name, column.type, /*nullable=*/true});
+    fields.push_back(Field{column.schema->name, column.values->type(), /*nullable=*/true});
     described.push_back(
         {{"name", column.schema->name},
          {"id", column.schema->id},
          {"kind", catalog::ColumnKindName(column.schema->kind)},
          {"type", catalog::ColumnTypeName(column.schema->kind, column.schema->type)}});
-    file.columns.push_back(StatsOf(column.schema->id, *out));
-    values.push_back(std::move(out));
+    file.columns.push_back(StatsOf(column.schema->id, *column.values));
+    values.push_back(column.values);
   }
 
   parquet::WriterOptions writer_options = options;
@@ -245,9 +270,6 @@ absl::StatusOr<EncodedFile> EncodePartition(const buffer::WriteBuffer::FrozenTab
                           parquet::FileWriter::Create(schema, std::move(writer_options)));
   STRATA_RETURN_IF_ERROR(writer->WriteBatch(RecordBatch(schema, std::move(values), n)));
   STRATA_ASSIGN_OR_RETURN(file.bytes, writer->Finish());
-  if (n == 0) {
-    file.min_time = file.max_time = frozen.partition.start;
-  }
   return file;
 }
 

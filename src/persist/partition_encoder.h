@@ -3,6 +3,8 @@
 // the columns in the file's key-value metadata, and per-column statistics for the file index.
 #pragma once
 
+#include <vector>
+
 #include "absl/status/statusor.h"
 #include "buffer/write_buffer.h"
 #include "catalog/catalog.h"
@@ -22,6 +24,20 @@ inline constexpr std::string_view kStrataColumnsKey = "strata.columns";
 absl::StatusOr<EncodedFile> EncodePartition(const buffer::WriteBuffer::FrozenTablePartition& frozen,
                                             const catalog::TableSchema& table,
                                             const parquet::WriterOptions& options);
+
+// One column of rows already in file order, with its catalog column.
+struct SortedColumn {
+  const catalog::ColumnSchema* schema;
+  ColumnPtr values;  // tags kDictionary, as in the buffer
+};
+
+// Writes rows already sorted by series key and time (what EncodePartition does after sorting;
+// compaction uses it for merged rows): `time` and `columns`, all of one length. Columns null in
+// every row are left out.
+absl::StatusOr<EncodedFile> EncodeSortedColumns(const catalog::TableSchema& table,
+                                                const ColumnPtr& time,
+                                                const std::vector<SortedColumn>& columns,
+                                                const parquet::WriterOptions& options);
 
 // The PartitionEncoder of a server: EncodePartition with the partition's table looked up (by
 // database and table id) in `catalog`'s current snapshot. `catalog` must outlive it.

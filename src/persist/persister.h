@@ -61,7 +61,32 @@ struct SnapshotSummary {
   uint64_t wal_removed_through = 0;
 };
 
-// Thread-safe; snapshots run one at a time. The buffer and store must outlive it.
+// Merges the rows of several files of one table window into one file (sorted by series key and
+// time, one row per point: per column the value of the latest file that has one, files ordered
+// by (snapshot_sequence, file_id)). The inputs come in that order.
+using CompactionEncoder =
+    std::function<absl::StatusOr<EncodedFile>(const std::vector<ParquetFileInfo>& inputs)>;
+
+// A table window whose rows are in more than one file.
+struct CompactionCandidate {
+  uint32_t database_id = 0;
+  uint32_t table_id = 0;
+  int64_t window_start = 0;
+  int files = 0;
+  int64_t rows = 0;  // in its files together
+};
+
+// What one compaction did.
+struct CompactionSummary {
+  uint64_t sequence = 0;  // 0: there was nothing to compact
+  int input_files = 0;
+  int64_t input_rows = 0;
+  int64_t rows = 0;  // in the merged file (input_rows minus the points written more than once)
+  uint64_t bytes = 0;
+};
+
+// Thread-safe; snapshots and compactions run one at a time. The buffer and store must outlive
+// it.
 class Persister {
  public:
   Persister(buffer::WriteBuffer* buffer,
@@ -96,7 +121,34 @@ class Persister {
                       int64_t min_time,
                       int64_t max_time) const;
 
+  // Table windows with at least `min_files` files, oldest window first.
+  std::vector<CompactionCandidate> CompactionCandidates(int min_files) const;
+
+  // Rewrites every file of the window of (database, table) starting at `window_start` into one,
+  // with `encode`, and commits a record that adds it and removes them. The merged file takes
+  // the snapshot sequence of its newest input, so files written for the window later still win
+  // over it. Queries that hold an older index keep reading the old files: they are deleted by
+  // DeleteRetiredFiles once no such index is in use. A window with fewer than two files is left
+  // alone (sequence 0).
+  absl::StatusOr<CompactionSummary> Compact(uint32_t database_id,
+                                            uint32_t table_id,
+                                            int64_t window_start,
+                                            const CompactionEncoder& encode);
+
+  // Deletes the files compactions replaced that no index in use (held by a query) lists any
+  // more. Returns how many it deleted. Cheap when there are none.
+  int DeleteRetiredFiles();
+
+  // Files replaced by compactions and not deleted yet.
+  int retired_files() const;
+
  private:
+  // Publishes `next` as the index (under publish_mu_ held by the caller) and remembers it, so
+  // that DeleteRetiredFiles knows which indexes are still in use.
+  void PublishLocked(std::shared_ptr<const FileIndex> next);
+  // Writes a checkpoint every options_.checkpoint_interval sequences. Under snapshot_mu_.
+  void MaybeCheckpoint(uint64_t sequence, int64_t created_unix_nanos);
+
   buffer::WriteBuffer* const buffer_;
   objectstore::ObjectStore* const store_;
   const PartitionEncoder encode_;
@@ -110,6 +162,10 @@ class Persister {
 
   mutable std::mutex index_mu_;
   std::shared_ptr<const FileIndex> index_;  // guarded by index_mu_
+  // Every index published, by its last sequence, while a query may hold it; and the paths of
+  // files removed by the compaction of a sequence. Guarded by index_mu_.
+  std::vector<std::pair<uint64_t, std::weak_ptr<const FileIndex>>> published_;
+  std::vector<std::pair<uint64_t, std::string>> retired_;
   // Held exclusively while a commit publishes its index and releases its partitions, shared by
   // ViewTable.
   mutable std::shared_mutex publish_mu_;

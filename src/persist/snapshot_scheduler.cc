@@ -126,7 +126,10 @@ absl::Status SnapshotScheduler::RunRound(bool pressure) {
     if (closed.ok() && buffer_->memory_usage() < pressure_bytes_) {
       pressure_floor_.store(0);
     }
-    return closed.status();
+    if (!closed.ok()) {
+      return closed.status();
+    }
+    return CompactWindows(/*idle=*/closed->sequence == 0);
   }
   if (!closed.ok()) {
     return closed.status();
@@ -143,6 +146,64 @@ absl::Status SnapshotScheduler::RunRound(bool pressure) {
     }
   }
   pressure_floor_.store(buffer_->memory_usage());
+  return absl::OkStatus();
+}
+
+absl::Status SnapshotScheduler::CompactWindows(bool idle) {
+  persister_->DeleteRetiredFiles();
+  if (!options_.compaction_encoder) {
+    return absl::OkStatus();
+  }
+  const int min_files = idle ? 2 : std::max(2, options_.compaction_busy_min_files);
+  for (const CompactionCandidate& window : persister_->CompactionCandidates(min_files)) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stopping_ || pressure_requested_.load()) {
+        break;
+      }
+    }
+    if (window.rows > options_.compaction_max_rows) {
+      continue;
+    }
+    const auto started = std::chrono::steady_clock::now();
+    absl::StatusOr<CompactionSummary> summary = persister_->Compact(
+        window.database_id, window.table_id, window.window_start, options_.compaction_encoder);
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (!summary.ok()) {
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        ++stats_.compaction_failures;
+      }
+      STRATA_LOG_ERROR(
+          "compaction failed, will retry database_id={} table_id={} window_start={} error={}",
+          window.database_id,
+          window.table_id,
+          window.window_start,
+          summary.status().ToString());
+      return summary.status();
+    }
+    if (summary->sequence == 0) {
+      continue;
+    }
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      ++stats_.compactions;
+      stats_.compacted_files += static_cast<uint64_t>(summary->input_files);
+    }
+    STRATA_LOG_INFO(
+        "compaction sequence={} database_id={} table_id={} window_start={} files={} "
+        "rows_in={} rows_out={} bytes={} seconds={:.3f}",
+        summary->sequence,
+        window.database_id,
+        window.table_id,
+        window.window_start,
+        summary->input_files,
+        summary->input_rows,
+        summary->rows,
+        summary->bytes,
+        seconds);
+  }
   return absl::OkStatus();
 }
 

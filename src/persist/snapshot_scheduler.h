@@ -38,6 +38,15 @@ struct SnapshotSchedulerOptions {
   std::chrono::nanoseconds retry_delay = std::chrono::seconds(1);
   // The clock (ns since the epoch) that decides which windows are closed.
   std::function<int64_t()> clock_ns;
+  // Merges the files of a window (null: no compaction). After a round that had nothing to
+  // persist, the thread compacts every window with at least two files; after any other round,
+  // windows with at least `compaction_busy_min_files` (a backfill adding a file to a window
+  // every round would otherwise rewrite it every round).
+  CompactionEncoder compaction_encoder;
+  int compaction_busy_min_files = 10;
+  // Windows with more rows than this in their files are left as they are (a compaction holds a
+  // window's rows in memory).
+  int64_t compaction_max_rows = 20'000'000;
 };
 
 // Counters since start, for tests and logs.
@@ -46,6 +55,9 @@ struct SnapshotSchedulerStats {
   uint64_t snapshots = 0;  // committed snapshots (not counting those with nothing to persist)
   uint64_t failures = 0;   // snapshot attempts that returned an error
   uint64_t pressure_rounds = 0;
+  uint64_t compactions = 0;          // committed compactions
+  uint64_t compaction_failures = 0;  // compactions that returned an error
+  uint64_t compacted_files = 0;      // files replaced by compactions
 };
 
 // Thread-safe. The persister and buffer must outlive it; Stop (or the destructor) must run
@@ -92,6 +104,9 @@ class SnapshotScheduler {
   // One wake-up of the thread: persists closed windows or, under pressure, the oldest data until
   // the buffer is relieved. Returns the first error.
   absl::Status RunRound(bool pressure);
+  // Compacts the windows that qualify (see SnapshotSchedulerOptions::compaction_encoder) until
+  // none is left, a write asks for room, or Stop. Returns the first error.
+  absl::Status CompactWindows(bool idle);
   // One Persister::Snapshot, logged.
   absl::StatusOr<SnapshotSummary> SnapshotThrough(int64_t max_last, Reason reason);
   // Whether `used` bytes of buffer call for a pressure round.

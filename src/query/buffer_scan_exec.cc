@@ -570,22 +570,6 @@ absl::StatusOr<ResolvedDynamicFilters> ResolveDynamicFilters(const BufferScanSpe
   return resolved;
 }
 
-// A tag column's values as a kDictionary column (Parquet files may hold a tag's values plainly
-// encoded; the scan schema says kDictionary).
-ColumnPtr ToDictionary(const Column& column) {
-  auto dictionary = std::make_shared<StringDictionary>();
-  auto out = std::make_shared<Column>(TypeId::kDictionary, dictionary);
-  out->Reserve(column.size());
-  for (int64_t i = 0; i < column.size(); ++i) {
-    if (column.IsNull(i)) {
-      out->AppendNull();
-    } else {
-      out->AppendDictionaryCode(dictionary->GetOrInsert(column.GetString(i)));
-    }
-  }
-  return out;
-}
-
 // The all-null column of `type` for `rows` rows (tags stay kDictionary, with an empty dictionary).
 ColumnPtr NullColumn(TypeId type, int64_t rows) {
   if (type == TypeId::kDictionary) {
@@ -1287,6 +1271,25 @@ exec::ExecutionPlanPtr BufferScanExec::WithDynamicFilters(
   }
   absl::StatusOr<exec::ExecutionPlanPtr> scan = MakeBufferScanExec(sources_, std::move(spec));
   return scan.ok() ? *scan : nullptr;
+}
+
+ColumnPtr ToDictionary(const Column& column) {
+  auto dictionary = std::make_shared<StringDictionary>();
+  auto out = std::make_shared<Column>(TypeId::kDictionary, dictionary);
+  out->Reserve(column.size());
+  for (int64_t i = 0; i < column.size(); ++i) {
+    if (column.IsNull(i)) {
+      out->AppendNull();
+    } else {
+      out->AppendDictionaryCode(dictionary->GetOrInsert(column.GetString(i)));
+    }
+  }
+  return out;
+}
+
+void BufferScanExec::UseSnapshot(std::shared_ptr<const ScanSnapshot> snapshot) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  snapshot_ = std::move(snapshot);
 }
 
 absl::StatusOr<std::shared_ptr<const ScanSnapshot>> BufferScanExec::Snapshot() const {

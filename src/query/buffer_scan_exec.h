@@ -145,6 +145,11 @@ class BufferScanExec : public exec::ExecutionPlan {
   // True unless the statistics of `chunk` prove that no row passes the filters.
   bool ChunkMayMatch(const buffer::ChunkSnapshot& chunk) const;
 
+  // Makes the scan read `snapshot` instead of taking one at its first Execute (compaction
+  // merges a chosen set of files this way). The files of its units must outlive the scan.
+  // REQUIRES: called before the first Execute.
+  void UseSnapshot(std::shared_ptr<const ScanSnapshot> snapshot) const;
+
  private:
   ScanSources sources_;
   BufferScanSpec spec_;
@@ -156,6 +161,10 @@ class BufferScanExec : public exec::ExecutionPlan {
   mutable std::mutex mu_;
   mutable std::shared_ptr<const ScanSnapshot> snapshot_;  // GUARDED_BY mu_
 };
+
+// A tag column's values as a kDictionary column (Parquet files may hold a tag's values plainly
+// encoded; scans and files keep tags as kDictionary).
+ColumnPtr ToDictionary(const Column& column);
 
 // Builds a scan node, deriving the time bounds from the filters. InvalidArgument when the spec
 // is inconsistent (column ids and schema of different lengths, a non-boolean filter).

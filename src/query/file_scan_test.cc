@@ -283,6 +283,7 @@ TEST_F(FileScanTest, RandomWritesAndSnapshotsMatchTheBufferAlone) {
   std::mt19937_64 rng(20261201);
   auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<uint64_t>(n)); };
   bool merged = false;
+  int compacted = 0;
   for (int round = 0; round < 40; ++round) {
     std::string lines;
     const int count = 1 + pick(40);
@@ -314,6 +315,11 @@ TEST_F(FileScanTest, RandomWritesAndSnapshotsMatchTheBufferAlone) {
       const int64_t max_last = pick(2) == 0 ? kEverything : (pick(5) + 1) * kWindow - 1;
       Snapshot(max_last);
     }
+    if (pick(3) == 0) {
+      auto compactions = persisted_->CompactAll();
+      ASSERT_TRUE(compactions.ok()) << compactions.status();
+      compacted += *compactions;
+    }
     if (round % 4 == 3) {
       merged =
           merged || persisted_->Analyze("SELECT count(*) FROM m").find("duplicate_rows_merged") !=
@@ -324,11 +330,78 @@ TEST_F(FileScanTest, RandomWritesAndSnapshotsMatchTheBufferAlone) {
       }
     }
   }
-  // The case that matters most happened: points of persisted windows written again.
+  // The cases that matter most happened: points of persisted windows written again, and
+  // windows of several files compacted.
   EXPECT_TRUE(merged);
+  EXPECT_GT(compacted, 0);
   Snapshot(kEverything);
   EXPECT_GE(persisted_->Files(), 5u);
   ExpectSameResults(*persisted_, *reference_, "everything persisted");
+}
+
+// Files of one window, written by several snapshots, compacted into one: queries answer as
+// before, without a merge; later writes to the window still win over the compacted file.
+TEST_F(FileScanTest, CompactionMergesAWindowsFilesIntoOne) {
+  Write(ThreeWindows());
+  Snapshot(kEverything);
+  Write(
+      "m,host=h0,region=r0 usage=1000 0\n"
+      "m,host=h1,region=r1 usage=2000,extra=1i 600000000001\n"
+      "m,host=h2 note=\"late\" 1200000000002\n"
+      "m,host=h9 usage=5 120000000000\n");
+  Snapshot(kEverything);
+  Write("m,host=h0,region=r0 usage=3000 0\nm,host=h0,region=r0 count=77i 7\n");
+  Snapshot(kEverything);
+  EXPECT_EQ(persisted_->Files(), 3u + 3u + 1u);
+  ExpectSameResults(*persisted_, *reference_, "before compaction");
+
+  std::shared_ptr<const persist::FileIndex> held = persisted_->persister().index();
+  auto compactions = persisted_->CompactAll();
+  ASSERT_TRUE(compactions.ok()) << compactions.status();
+  EXPECT_EQ(*compactions, 3);
+  EXPECT_EQ(persisted_->Files(), 3u);
+  ExpectSameResults(*persisted_, *reference_, "after compaction");
+  std::string plan = persisted_->Analyze("SELECT count(*) FROM m");
+  EXPECT_THAT(plan, ::testing::Not(HasSubstr("overlapping_sources_merged"))) << plan;
+  EXPECT_THAT(plan, HasSubstr("files_scanned=3")) << plan;
+  EXPECT_EQ(persisted_->CompactAll().value_or(-1), 0);  // nothing left to compact
+
+  // The replaced files stay while an index listing them is in use, then go.
+  auto objects = [&] {
+    return persisted_->store().List(objectstore::ObjectPath::Parse("files").value())->size();
+  };
+  EXPECT_EQ(persisted_->persister().retired_files(), 7);
+  EXPECT_EQ(persisted_->persister().DeleteRetiredFiles(), 0);
+  EXPECT_EQ(objects(), 7u + 3u);
+  held.reset();
+  EXPECT_EQ(persisted_->persister().DeleteRetiredFiles(), 7);
+  EXPECT_EQ(objects(), 3u);
+  ExpectSameResults(*persisted_, *reference_, "old files deleted");
+
+  // A later write of a compacted point wins over the compacted file, in the buffer and in a
+  // file of its own, and after a second compaction.
+  Write("m,host=h1,region=r1 usage=4000 600000000001\nm,host=h0,region=r0 count=5i 0\n");
+  ExpectSameResults(*persisted_, *reference_, "late rows over a compacted file");
+  Snapshot(kEverything);
+  ExpectSameResults(*persisted_, *reference_, "late rows persisted over a compacted file");
+  ASSERT_EQ(persisted_->CompactAll().value_or(-1), 2);
+  ExpectSameResults(*persisted_, *reference_, "compacted twice");
+}
+
+// A restart removes files no index record lists (replaced by a compaction that committed, or
+// written by a snapshot that did not), and keeps every listed one.
+TEST_F(FileScanTest, OpenRemovesFilesTheIndexDoesNotList) {
+  Write(ThreeWindows());
+  Snapshot(kEverything);
+  objectstore::InMemoryObjectStore& store = persisted_->store();
+  const auto orphan = objectstore::ObjectPath::Parse("files/00000000000000000001/0-0-99.parquet");
+  ASSERT_TRUE(store.Put(*orphan, "left by a compaction").ok());
+  buffer::WriteBuffer buffer;
+  persist::Persister reopened(&buffer, &store, nullptr, persist::WalHooks{});
+  ASSERT_TRUE(reopened.Open().ok());
+  EXPECT_EQ(reopened.index()->files().size(), 3u);
+  EXPECT_FALSE(store.Head(*orphan).ok());
+  EXPECT_EQ(store.List(objectstore::ObjectPath::Parse("files").value())->size(), 3u);
 }
 
 TEST(FileLimitTest, AScanOfMoreFilesThanTheLimitFails) {

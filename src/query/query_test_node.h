@@ -15,6 +15,7 @@
 #include "persist/file_cache.h"
 #include "persist/partition_encoder.h"
 #include "persist/persister.h"
+#include "query/compaction.h"
 #include "query/query_engine.h"
 #include "query/query_test_util.h"
 #include "wal/wal.h"
@@ -31,7 +32,7 @@ class TestNode {
            parquet::WriterOptions writer = {},
            int64_t file_limit = 0,
            uint64_t file_cache_bytes = 64 << 20)
-      : dir_(dir) {
+      : dir_(dir), writer_(writer) {
     std::filesystem::remove_all(dir_);
     catalog_ = catalog::Catalog::CreateInMemory(catalog::CatalogLimits{});
     wal::WalOptions wal_options;
@@ -86,6 +87,24 @@ class TestNode {
     return persister_->Snapshot(max_last);
   }
 
+  // Compacts every window with more than one file, as the server's snapshot thread does.
+  // Returns the number of compactions.
+  absl::StatusOr<int> CompactAll() {
+    int compactions = 0;
+    for (const persist::CompactionCandidate& window : persister_->CompactionCandidates(2)) {
+      auto summary =
+          persister_->Compact(window.database_id,
+                              window.table_id,
+                              window.window_start,
+                              MakeCompactionEncoder(catalog_.get(), files_.get(), writer_));
+      if (!summary.ok()) {
+        return summary.status();
+      }
+      compactions += summary->sequence != 0 ? 1 : 0;
+    }
+    return compactions;
+  }
+
   absl::StatusOr<std::vector<std::string>> Query(std::string_view sql) const {
     return QueryRows(*engine_, "db", sql, /*exact_floats=*/true);
   }
@@ -114,6 +133,7 @@ class TestNode {
 
  private:
   std::filesystem::path dir_;
+  parquet::WriterOptions writer_;
   std::unique_ptr<catalog::Catalog> catalog_;
   std::unique_ptr<wal::Wal> wal_;
   std::unique_ptr<buffer::WriteBuffer> buffer_;

@@ -26,6 +26,7 @@
 #include "persist/partition_encoder.h"
 #include "persist/persister.h"
 #include "persist/snapshot_scheduler.h"
+#include "query/compaction.h"
 #include "query/query_engine.h"
 #include "server/api.h"
 #include "server/http_server.h"
@@ -45,6 +46,7 @@ struct Server::Impl {
   std::unique_ptr<persist::Persister> persister;
   std::unique_ptr<persist::SnapshotScheduler> snapshots;
   std::unique_ptr<persist::ParquetFileCache> file_cache;
+  std::unique_ptr<persist::ParquetFileCache> compaction_files;
   std::unique_ptr<query::QueryEngine> query_engine;
   std::unique_ptr<Api> api;
   std::unique_ptr<HttpServer> http;
@@ -193,12 +195,20 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Open(const ServerOptions& option
       options.data_dir,
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
 
+  // Compaction reads the files it merges through a cache of its own that keeps nothing, so it
+  // does not evict what queries use.
+  impl->compaction_files = std::make_unique<persist::ParquetFileCache>(impl->store.get(), 0);
   impl->snapshots = std::make_unique<persist::SnapshotScheduler>(
       impl->persister.get(),
       impl->buffer.get(),
-      persist::SnapshotSchedulerOptions{.gen1_duration_ns = options.gen1_duration_ns,
-                                        .check_interval = options.snapshot_check_interval,
-                                        .clock_ns = SystemClockNs});
+      persist::SnapshotSchedulerOptions{
+          .gen1_duration_ns = options.gen1_duration_ns,
+          .check_interval = options.snapshot_check_interval,
+          .clock_ns = SystemClockNs,
+          .compaction_encoder =
+              options.compaction
+                  ? query::MakeCompactionEncoder(impl->catalog.get(), impl->compaction_files.get())
+                  : nullptr});
   persist::SnapshotScheduler* snapshots = impl->snapshots.get();
   impl->write_path->SetBufferRoom(
       write::BufferRoom{.note_growth = [snapshots] { snapshots->NoteBufferGrowth(); },

@@ -35,6 +35,9 @@ struct ServerOptions {
   // How often the snapshot thread looks for windows to persist. Zero: never; snapshots then
   // happen only under memory pressure and on POST /api/v3/snapshot.
   std::chrono::nanoseconds snapshot_check_interval = std::chrono::seconds(1);
+  // Whether the snapshot thread merges the files of a window written by several snapshots into
+  // one (--disable-compaction turns it off).
+  bool compaction = true;
   int max_databases = 0;  // 0: the catalog's default
   int max_tables = 0;
   int max_columns_per_table = 0;

@@ -168,7 +168,9 @@ TEST(CrashRecoveryTest, AcknowledgedWritesSurviveKill9) {
        std::filesystem::recursive_directory_iterator(dir.path() + "/data/objects/files")) {
     parquet_files += entry.path().extension() == ".parquet" ? 1 : 0;
   }
-  EXPECT_GT(parquet_files, 1) << "the snapshot thread persisted nothing: the test did not cover "
+  // Every row is in one time window, so compaction (which the kills also interrupt) may have
+  // merged its files into one.
+  EXPECT_GE(parquet_files, 1) << "the snapshot thread persisted nothing: the test did not cover "
                                  "reading rows back from files";
   EXPECT_GT(forced_snapshots, 0);
   // No row is held twice (in a file and replayed into the buffer, or in two files): points are

@@ -307,6 +307,62 @@ TEST(SnapshotTest, ClosedWindowsArePersistedInTheBackground) {
   EXPECT_NE(server.Log().find("reason=\"windows closed\""), std::string::npos) << server.Log();
 }
 
+// A window written by several snapshots ends up as one file: the snapshot thread compacts it
+// when it has nothing to persist, the replaced files are deleted, and answers do not change,
+// before or after a restart. With --disable-compaction the files stay.
+TEST(SnapshotTest, TheSnapshotThreadCompactsAWindowsFiles) {
+  TempDir dir;
+  const std::string data = dir.path() + "/data";
+  ServerProcess server(data, {"--snapshot-check-interval", "100ms"});
+  server.Start();
+  auto client = server.Client();
+  auto body = [](int hosts, int value, int64_t offset) {
+    std::string lines;
+    for (int h = 0; h < hosts; ++h) {
+      for (int t = 0; t < 10; ++t) {
+        lines += fmt::format("cpu,host=h{} v={}i {}\n", h, value, kBase + t * kMinute + offset);
+      }
+    }
+    return lines;
+  };
+  // 100 points, then 50 of them again (v=2) and 30 new ones (v=3), each persisted on its own.
+  Write(*client, "compact", body(10, 1, 0));
+  Snapshot(*client);
+  Write(*client, "compact", body(5, 2, 0));
+  Snapshot(*client);
+  Write(*client, "compact", body(3, 3, 1));
+  Snapshot(*client);
+  const std::string sql = "SELECT count(*) AS n, sum(v) AS s FROM cpu";
+  const json expected = json::parse(R"([{"n":130,"s":240}])");  // 50*1 + 50*2 + 30*3
+  const std::string files_sql = "SELECT count(*) AS files FROM system.parquet_files";
+  ASSERT_TRUE(Eventually([&] {
+    return Query(*client, "compact", files_sql) == json::parse(R"([{"files":1}])") &&
+           CountFiles(data + "/objects/files", ".parquet") == 1 &&
+           server.Log().find("compaction sequence=") != std::string::npos;
+  })) << server.Log();
+  EXPECT_EQ(Query(*client, "compact", sql), expected);
+
+  server.Stop(SIGKILL);
+  server.Start();
+  client = server.Client();
+  EXPECT_EQ(Query(*client, "compact", sql), expected);
+  EXPECT_EQ(CountFiles(data + "/objects/files", ".parquet"), 1);
+  ASSERT_EQ(server.Stop(SIGTERM), 0) << server.Log();
+
+  TempDir off_dir;
+  const std::string off_data = off_dir.path() + "/data";
+  ServerProcess off(off_data, {"--snapshot-check-interval", "100ms", "--disable-compaction"});
+  off.Start();
+  client = off.Client();
+  Write(*client, "compact", body(10, 1, 0));
+  Snapshot(*client);
+  Write(*client, "compact", body(5, 2, 0));
+  Snapshot(*client);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_EQ(CountFiles(off_data + "/objects/files", ".parquet"), 2);
+  EXPECT_EQ(Query(*client, "compact", sql), json::parse(R"([{"n":100,"s":150}])"));
+}
+
 TEST(SnapshotTest, PartitionDurationIsAnAliasOfGen1Duration) {
   TempDir dir;
   ServerProcess server(dir.path() + "/data",
