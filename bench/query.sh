@@ -83,8 +83,23 @@ if has strata; then
       "http://127.0.0.1:$port/api/v3/snapshot")"
   fi
   files_sql="SELECT count(*) AS files, sum(row_count) AS rows FROM system.parquet_files"
-  echo "== strata: Parquet files: $(curl -sf --get "http://127.0.0.1:$port/api/v3/query_sql" \
-    --data-urlencode db=bench --data-urlencode "q=$files_sql" --data-urlencode format=jsonl)"
+  files_now() {
+    curl -sf --get "http://127.0.0.1:$port/api/v3/query_sql" --data-urlencode db=bench \
+      --data-urlencode "q=$files_sql" --data-urlencode format=jsonl
+  }
+  if [ "$data" = files ]; then
+    # The snapshot thread compacts windows written by several snapshots once it is idle: wait
+    # until the file count holds still for two seconds (at most a minute).
+    last="" stable=0
+    for _ in $(seq 1 60); do
+      now="$(files_now)"
+      if [ "$now" = "$last" ]; then stable=$((stable + 1)); else stable=0; fi
+      [ "$stable" -ge 2 ] && break
+      last="$now"
+      sleep 1
+    done
+  fi
+  echo "== strata: Parquet files: $(files_now)"
 fi
 
 stamp="$(date -u +%Y-%m-%d-%H%M%S)"
