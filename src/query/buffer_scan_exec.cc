@@ -762,6 +762,9 @@ class BufferScanStream : public exec::BatchStream {
             node_->metrics().Add("files_pruned_by_dynamic_filter", 1);
             continue;
           }
+          if (CountedFromIndex(*unit.file)) {
+            return true;
+          }
           STRATA_ASSIGN_OR_RETURN(file_, node_->sources().files->Open(*unit.file));
           file_info_ = unit.file;
           next_row_group_ = 0;
@@ -802,6 +805,26 @@ class BufferScanStream : public exec::BatchStream {
         }
       }
     }
+  }
+
+  // When the scan needs only how many rows there are (count(*)), the file lies wholly inside the
+  // time bounds and no other filter applies, its rows are counted from its index entry without
+  // opening it: starts that many rows of no columns, and returns true.
+  bool CountedFromIndex(const persist::ParquetFileInfo& file) {
+    const BufferScanSpec& spec = node_->spec();
+    const TimeBounds& bounds = node_->time_bounds();
+    if (spec.output_columns != 0 || dynamic_ != nullptr ||
+        !node_->conjuncts_without_time().empty() || file.min_time < bounds.min_time ||
+        file.max_time > bounds.max_time || file.row_count <= 0) {
+      return false;
+    }
+    node_->metrics().Add("files_counted_from_index", 1);
+    std::vector<ColumnPtr> columns;
+    for (int i = 0; i < spec.scan_schema->num_fields(); ++i) {
+      columns.push_back(NullColumn(spec.scan_schema->field(i).type, file.row_count));
+    }
+    StartColumns(std::move(columns), file.row_count, file.min_time, file.max_time, nullptr);
+    return true;
   }
 
   void StartChunk(const ChunkSnapshot& chunk) {

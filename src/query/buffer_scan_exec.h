@@ -97,7 +97,9 @@ struct ScanSnapshot {
 // chunks_pruned_by_dynamic_filter, rows_scanned (rows read before filtering); with files:
 // files_scanned, files_pruned_by_time, files_pruned_by_stats, files_pruned_by_dynamic_filter,
 // row_groups_scanned, row_groups_pruned_by_stats, row_groups_pruned_by_page_index,
-// rows_pruned_by_page_index, overlapping_sources_merged, duplicate_rows_merged.
+// rows_pruned_by_page_index, overlapping_sources_merged, duplicate_rows_merged,
+// files_counted_from_index (count(*) of a file inside the time bounds, from its index entry,
+// without reading it).
 //
 // Snapshot: taken at the first Execute() call of any partition and shared by every partition,
 // so all partitions read one consistent state of the table; a node therefore serves one query

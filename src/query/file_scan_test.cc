@@ -139,6 +139,38 @@ TEST_F(FileScanTest, PersistedRowsAnswerAsBufferedOnes) {
   ExpectSameResults(*persisted_, *reference_, "after persisting everything");
 }
 
+// count(*) of files wholly inside the time bounds comes from the index, without reading them;
+// a file the bounds cut, a filter on another column or a selected column needs the rows.
+TEST_F(FileScanTest, CountOfWholeFilesComesFromTheIndex) {
+  Write(ThreeWindows());
+  Snapshot(kEverything);
+  auto count = [&](std::string_view where) {
+    const std::string sql = fmt::format("SELECT count(*) FROM m {}", where);
+    auto got = persisted_->Query(sql);
+    auto want = reference_->Query(sql);
+    EXPECT_TRUE(got.ok() && want.ok()) << sql;
+    EXPECT_EQ(got.value_or(std::vector<std::string>{}), want.value_or(std::vector<std::string>{}))
+        << sql;
+    return persisted_->Analyze(sql);
+  };
+  std::string plan = count("");
+  EXPECT_THAT(plan, HasSubstr("files_counted_from_index=3")) << plan;
+  EXPECT_THAT(plan, ::testing::Not(HasSubstr("row_groups_scanned"))) << plan;
+  // Windows 1 and 2 whole, window 0 cut: one file read.
+  plan = count("WHERE time >= " + At(2 * kMinute));
+  EXPECT_THAT(plan, HasSubstr("files_counted_from_index=2")) << plan;
+  EXPECT_THAT(plan, HasSubstr("row_groups_scanned=1")) << plan;
+  plan = count("WHERE host = 'h1'");
+  EXPECT_THAT(plan, ::testing::Not(HasSubstr("files_counted_from_index"))) << plan;
+  plan = persisted_->Analyze("SELECT count(usage) FROM m");
+  EXPECT_THAT(plan, ::testing::Not(HasSubstr("files_counted_from_index"))) << plan;
+  // A late row makes window 0 a merge: counted after merging, the others from the index.
+  Write("m,host=h0,region=r0 usage=1 0\n");
+  plan = count("");
+  EXPECT_THAT(plan, HasSubstr("files_counted_from_index=2")) << plan;
+  EXPECT_THAT(plan, HasSubstr("duplicate_rows_merged=1")) << plan;
+}
+
 TEST_F(FileScanTest, PartlyPersistedTable) {
   Write(ThreeWindows());
   // The first window only: the others stay in the buffer.
@@ -146,7 +178,7 @@ TEST_F(FileScanTest, PartlyPersistedTable) {
   EXPECT_EQ(summary.files, 1);
   EXPECT_EQ(persisted_->BufferedRows(), 30);
   ExpectSameResults(*persisted_, *reference_, "first window persisted");
-  std::string plan = persisted_->Analyze("SELECT count(*) FROM m");
+  std::string plan = persisted_->Analyze("SELECT count(usage) FROM m");
   EXPECT_THAT(plan, HasSubstr("files_scanned=1"));
   EXPECT_THAT(plan, HasSubstr("chunks_scanned=2"));
   EXPECT_THAT(plan, ::testing::Not(HasSubstr("overlapping_sources_merged")));
@@ -200,7 +232,7 @@ TEST_F(FileScanTest, PiecesWithDisjointSeriesAreNotMerged) {
   EXPECT_THAT(plan, ::testing::Not(HasSubstr("overlapping_sources_merged"))) << plan;
   Snapshot(kEverything);  // second files of every window, still disjoint
   ExpectSameResults(*persisted_, *reference_, "new hosts in second files");
-  plan = persisted_->Analyze("SELECT count(*) FROM m");
+  plan = persisted_->Analyze("SELECT count(usage) FROM m");
   EXPECT_THAT(plan, ::testing::Not(HasSubstr("overlapping_sources_merged"))) << plan;
   EXPECT_THAT(plan, HasSubstr("files_scanned=6")) << plan;
 
@@ -229,8 +261,10 @@ TEST_F(FileScanTest, FilesArePrunedByTimeAndStatistics) {
   Write(lines);
   Snapshot(kEverything);
   EXPECT_EQ(persisted_->Files(), 10u);
-  std::string by_time = persisted_->Analyze(fmt::format(
-      "SELECT count(*) FROM m WHERE time >= {} AND time < {}", At(3 * kWindow), At(4 * kWindow)));
+  std::string by_time =
+      persisted_->Analyze(fmt::format("SELECT count(usage) FROM m WHERE time >= {} AND time < {}",
+                                      At(3 * kWindow),
+                                      At(4 * kWindow)));
   EXPECT_THAT(by_time, HasSubstr("files_pruned_by_time=9"));
   EXPECT_THAT(by_time, HasSubstr("files_scanned=1"));
   std::string by_tag = persisted_->Analyze("SELECT count(*) FROM m WHERE host = 'h52'");
@@ -361,7 +395,7 @@ TEST_F(FileScanTest, CompactionMergesAWindowsFilesIntoOne) {
   EXPECT_EQ(*compactions, 3);
   EXPECT_EQ(persisted_->Files(), 3u);
   ExpectSameResults(*persisted_, *reference_, "after compaction");
-  std::string plan = persisted_->Analyze("SELECT count(*) FROM m");
+  std::string plan = persisted_->Analyze("SELECT count(usage) FROM m");
   EXPECT_THAT(plan, ::testing::Not(HasSubstr("overlapping_sources_merged"))) << plan;
   EXPECT_THAT(plan, HasSubstr("files_scanned=3")) << plan;
   EXPECT_EQ(persisted_->CompactAll().value_or(-1), 0);  // nothing left to compact
@@ -429,7 +463,7 @@ TEST_F(FileScanTest, MissingFileIsDataLoss) {
   ASSERT_EQ(persisted_->Files(), 1u);
   const std::string path = persisted_->persister().index()->files().begin()->second.path;
   ASSERT_TRUE(persisted_->store().Delete(*objectstore::ObjectPath::Parse(path)).ok());
-  auto rows = persisted_->Query("SELECT count(*) FROM m");
+  auto rows = persisted_->Query("SELECT count(usage) FROM m");
   ASSERT_FALSE(rows.ok());
   EXPECT_EQ(rows.status().code(), absl::StatusCode::kDataLoss);
   EXPECT_THAT(rows.status().message(), HasSubstr(path));
