@@ -24,6 +24,9 @@ Value ValueOf(const TableWrite& write, const CellValue& cell) {
 }
 
 bool ColumnFilter::Matches(const Value& value) const {
+  if (!allowed.has_value() && excluded.empty()) {
+    return true;  // no condition on this column
+  }
   if (std::holds_alternative<std::monostate>(value)) {
     return false;
   }

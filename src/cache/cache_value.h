@@ -19,8 +19,8 @@ using Value = std::variant<std::monostate, int64_t, uint64_t, double, bool, std:
 Value ValueOf(const TableWrite& write, const CellValue& cell);
 
 // A condition on one column pushed into a lookup: the value must be one of `allowed` (when set:
-// equality and IN lists, intersected) and none of `excluded` (NOT IN and <>). A null value never
-// passes a filter, as SQL comparisons with NULL are never true.
+// equality and IN lists, intersected) and none of `excluded` (NOT IN and <>). A null value passes
+// only an empty filter (no condition), as SQL comparisons with NULL are never true.
 struct ColumnFilter {
   std::optional<std::vector<Value>> allowed;
   std::vector<Value> excluded;
