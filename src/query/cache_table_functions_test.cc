@@ -173,6 +173,9 @@ TEST_F(CacheTableFunctionsTest, JoinsAndAggregates) {
   EXPECT_THAT(Rows("SELECT l.host, l.usage, count(*) FROM last_cache('cpu') AS l "
                    "JOIN cpu ON cpu.host = l.host GROUP BY l.host, l.usage ORDER BY l.host"),
               ElementsAre("a|4|3", "b|3|1"));
+  EXPECT_THAT(Rows("SELECT count(*) FROM last_cache('cpu')"), ElementsAre("2"));
+  EXPECT_THAT(Rows("SELECT host FROM last_cache('cpu') ORDER BY usage DESC LIMIT 1"),
+              ElementsAre("a"));
 }
 
 TEST_F(CacheTableFunctionsTest, NamingErrors) {
