@@ -34,6 +34,16 @@ const CellValue* FindCell(const TableWrite& write, const RowRef& row, uint32_t c
   return it != end && it->column_id == column_id ? &*it : nullptr;
 }
 
+// Sets `*value` to the value of `cell`, reusing a string's capacity.
+void AssignValue(const TableWrite& write, const CellValue& cell, Value* value) {
+  if ((cell.type == TypeId::kDictionary || cell.type == TypeId::kString) &&
+      std::holds_alternative<std::string>(*value)) {
+    std::get<std::string>(*value).assign(write.StringOf(cell));
+    return;
+  }
+  *value = ValueOf(write, cell);
+}
+
 }  // namespace
 
 const Value& LastRow::Find(uint32_t column_id) const {
@@ -93,14 +103,39 @@ void LastCache::Insert(const TableWrite& write, int64_t now_ns) {
         row.time < entry.rows.back().time && entry.rows.back().inserted_ns >= now_ns - ttl_ns_) {
       continue;
     }
+    // The common case, a row newer than every row of a full key with none expired, reuses the
+    // storage of the oldest row (which it pushes out) instead of allocating.
+    std::vector<LastRow>& rows = entry.rows;
+    bool recycle =
+        static_cast<int64_t>(rows.size()) >= definition_.count && row.time > rows.front().time;
+    for (size_t r = 0; recycle && r < rows.size(); ++r) {
+      recycle = rows[r].inserted_ns >= now_ns - ttl_ns_;
+    }
     LastRow cached;
+    if (recycle) {
+      cached = std::move(rows.back());
+      rows.pop_back();
+    }
     cached.time = row.time;
     cached.inserted_ns = now_ns;
+    size_t used = 0;
     for (uint32_t c = row.cell_begin; c < row.cell_end; ++c) {
       const CellValue& cell = write.cells[c];
-      if (IsValueColumn(cell.column_id)) {
+      if (!IsValueColumn(cell.column_id)) {
+        continue;
+      }
+      if (used < cached.values.size()) {
+        cached.values[used].first = cell.column_id;
+        AssignValue(write, cell, &cached.values[used].second);
+      } else {
         cached.values.emplace_back(cell.column_id, ValueOf(write, cell));
       }
+      ++used;
+    }
+    cached.values.resize(used);
+    if (recycle) {
+      rows.insert(rows.begin(), std::move(cached));
+      continue;
     }
     InsertRow(&entry, std::move(cached), now_ns);
   }

@@ -168,6 +168,31 @@ TEST(LastCacheTest, FiltersOnKeysSelectEntries) {
   EXPECT_EQ(hosts({ColumnFilter{std::vector<Value>{}, {}}}), std::vector<std::string>{});
 }
 
+TEST(LastCacheTest, NewerRowsReplaceTheOldestWithTheirOwnValues) {
+  LastCache cache(Definition(2));
+  for (int i = 1; i <= 6; ++i) {
+    TableWrite w;
+    if (i % 2 == 0) {
+      AddRow(&w, i * 10, {Host("a"), Usage(i), {kNote, std::string(static_cast<size_t>(i), 'n')}});
+    } else {
+      AddRow(&w, i * 10, {Host("a"), {kNote, int64_t{i}}});
+    }
+    cache.Insert(w, i);
+  }
+  auto entries = cache.Lookup({}, 6);
+  ASSERT_EQ(entries.size(), 1u);
+  ASSERT_EQ(entries[0].rows.size(), 2u);
+  const LastRow& newest = entries[0].rows[0];
+  EXPECT_EQ(newest.time, 60);
+  EXPECT_EQ(newest.inserted_ns, 6);
+  EXPECT_EQ(std::get<double>(newest.Find(kUsage)), 6.0);
+  EXPECT_EQ(std::get<std::string>(newest.Find(kNote)), "nnnnnn");
+  const LastRow& older = entries[0].rows[1];
+  EXPECT_EQ(older.time, 50);
+  EXPECT_TRUE(std::holds_alternative<std::monostate>(older.Find(kUsage)));
+  EXPECT_EQ(std::get<int64_t>(older.Find(kNote)), 5);
+}
+
 TEST(LastCacheTest, IntegerAndBoolKeys) {
   catalog::LastCacheDefinition d = Definition(1);
   d.key_column_ids = {5, 6};
