@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <system_error>
 #include <utility>
@@ -258,6 +259,122 @@ absl::Status Catalog::CreateDatabase(std::string_view name) {
   }
   STRATA_ASSIGN_OR_RETURN(std::shared_ptr<const CatalogSnapshot> next, BuildChanged(base, changes));
   return PersistAndPublish(std::move(next));
+}
+
+namespace {
+
+// The table `table` of `database` in `snapshot`, or NotFound naming the missing one.
+absl::StatusOr<std::pair<const DatabaseSchema*, const TableSchema*>> FindCacheTable(
+    const CatalogSnapshot& snapshot, std::string_view database, std::string_view table) {
+  const DatabaseSchema* db = snapshot.FindDatabase(database);
+  if (db == nullptr) {
+    return absl::NotFoundError(fmt::format("database '{}' not found", database));
+  }
+  const TableSchema* t = db->FindTable(table);
+  if (t == nullptr) {
+    return absl::NotFoundError(
+        fmt::format("table '{}' not found in database '{}'", table, database));
+  }
+  return std::make_pair(db, t);
+}
+
+}  // namespace
+
+absl::Status Catalog::ReplaceTable(const std::shared_ptr<const CatalogSnapshot>& base,
+                                   const DatabaseSchema& database,
+                                   std::shared_ptr<const TableSchema> changed) {
+  std::shared_ptr<const DatabaseSchema> next_database = database.WithTable(std::move(changed));
+  return PersistAndPublish(base->WithDatabase(std::move(next_database), base->sequence() + 1));
+}
+
+absl::StatusOr<Catalog::CacheCreation<LastCacheDefinition>> Catalog::CreateLastCache(
+    const LastCacheRequest& request) {
+  absl::MutexLock lock(&apply_mutex_);
+  std::shared_ptr<const CatalogSnapshot> base = current_.load();
+  STRATA_ASSIGN_OR_RETURN(auto found, FindCacheTable(*base, request.database, request.table));
+  const auto [database, table] = found;
+  STRATA_ASSIGN_OR_RETURN(LastCacheDefinition definition, MakeLastCacheDefinition(*table, request));
+  CacheCreation<LastCacheDefinition> creation{database->id(), table->id(), definition, false};
+  if (const LastCacheDefinition* existing = table->caches().FindLastCache(definition.name)) {
+    if (*existing == definition) {
+      return creation;
+    }
+    return absl::InvalidArgumentError(
+        fmt::format("a last cache named '{}' already exists on table '{}' with a different "
+                    "configuration",
+                    definition.name,
+                    table->name()));
+  }
+  TableCaches caches = table->caches();
+  caches.last_caches.push_back(definition);
+  STRATA_RETURN_IF_ERROR(ReplaceTable(base, *database, table->WithCaches(std::move(caches))));
+  creation.created = true;
+  return creation;
+}
+
+absl::StatusOr<Catalog::CacheCreation<DistinctCacheDefinition>> Catalog::CreateDistinctCache(
+    const DistinctCacheRequest& request) {
+  absl::MutexLock lock(&apply_mutex_);
+  std::shared_ptr<const CatalogSnapshot> base = current_.load();
+  STRATA_ASSIGN_OR_RETURN(auto found, FindCacheTable(*base, request.database, request.table));
+  const auto [database, table] = found;
+  STRATA_ASSIGN_OR_RETURN(DistinctCacheDefinition definition,
+                          MakeDistinctCacheDefinition(*table, request));
+  CacheCreation<DistinctCacheDefinition> creation{database->id(), table->id(), definition, false};
+  if (const DistinctCacheDefinition* existing =
+          table->caches().FindDistinctCache(definition.name)) {
+    if (*existing == definition) {
+      return creation;
+    }
+    return absl::InvalidArgumentError(
+        fmt::format("a distinct cache named '{}' already exists on table '{}' with a different "
+                    "configuration",
+                    definition.name,
+                    table->name()));
+  }
+  TableCaches caches = table->caches();
+  caches.distinct_caches.push_back(definition);
+  STRATA_RETURN_IF_ERROR(ReplaceTable(base, *database, table->WithCaches(std::move(caches))));
+  creation.created = true;
+  return creation;
+}
+
+absl::StatusOr<std::pair<uint32_t, uint32_t>> Catalog::DeleteLastCache(std::string_view database,
+                                                                       std::string_view table,
+                                                                       std::string_view name) {
+  absl::MutexLock lock(&apply_mutex_);
+  std::shared_ptr<const CatalogSnapshot> base = current_.load();
+  STRATA_ASSIGN_OR_RETURN(auto found, FindCacheTable(*base, database, table));
+  TableCaches caches = found.second->caches();
+  auto& list = caches.last_caches;
+  auto it = std::find_if(
+      list.begin(), list.end(), [&](const LastCacheDefinition& c) { return c.name == name; });
+  if (it == list.end()) {
+    return absl::NotFoundError(fmt::format("last cache '{}' not found on table '{}'", name, table));
+  }
+  list.erase(it);
+  STRATA_RETURN_IF_ERROR(
+      ReplaceTable(base, *found.first, found.second->WithCaches(std::move(caches))));
+  return std::make_pair(found.first->id(), found.second->id());
+}
+
+absl::StatusOr<std::pair<uint32_t, uint32_t>> Catalog::DeleteDistinctCache(
+    std::string_view database, std::string_view table, std::string_view name) {
+  absl::MutexLock lock(&apply_mutex_);
+  std::shared_ptr<const CatalogSnapshot> base = current_.load();
+  STRATA_ASSIGN_OR_RETURN(auto found, FindCacheTable(*base, database, table));
+  TableCaches caches = found.second->caches();
+  auto& list = caches.distinct_caches;
+  auto it = std::find_if(
+      list.begin(), list.end(), [&](const DistinctCacheDefinition& c) { return c.name == name; });
+  if (it == list.end()) {
+    return absl::NotFoundError(
+        fmt::format("distinct cache '{}' not found on table '{}'", name, table));
+  }
+  list.erase(it);
+  STRATA_RETURN_IF_ERROR(
+      ReplaceTable(base, *found.first, found.second->WithCaches(std::move(caches))));
+  return std::make_pair(found.first->id(), found.second->id());
 }
 
 }  // namespace strata::catalog

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -106,6 +107,33 @@ class Catalog {
   // Creates an empty database. AlreadyExists when it exists; otherwise as Apply.
   absl::Status CreateDatabase(std::string_view name);
 
+  // What CreateLastCache and CreateDistinctCache did: the database and table ids, the definition
+  // (with defaults filled in), and whether it is new (false: an identical one existed).
+  template <typename Definition>
+  struct CacheCreation {
+    uint32_t database_id = 0;
+    uint32_t table_id = 0;
+    Definition definition;
+    bool created = false;
+  };
+
+  // Adds a last-value cache to a table and persists it. Creating an identical cache again changes
+  // nothing (created=false). Errors: NotFound (database or table), InvalidArgument (a bad column
+  // or value, or another cache of that name with a different definition), Internal (persisting).
+  absl::StatusOr<CacheCreation<LastCacheDefinition>> CreateLastCache(
+      const LastCacheRequest& request);
+  absl::StatusOr<CacheCreation<DistinctCacheDefinition>> CreateDistinctCache(
+      const DistinctCacheRequest& request);
+
+  // Removes a cache and persists the change; returns the database and table ids. NotFound when
+  // the database, the table or the cache does not exist.
+  absl::StatusOr<std::pair<uint32_t, uint32_t>> DeleteLastCache(std::string_view database,
+                                                                std::string_view table,
+                                                                std::string_view name);
+  absl::StatusOr<std::pair<uint32_t, uint32_t>> DeleteDistinctCache(std::string_view database,
+                                                                    std::string_view table,
+                                                                    std::string_view name);
+
   const CatalogLimits& limits() const { return limits_; }
 
   // The catalog directory; empty for an in-memory catalog.
@@ -119,6 +147,12 @@ class Catalog {
   // Builds the snapshot `changes` lead to from `base`. Returns `base` when nothing is missing.
   absl::StatusOr<std::shared_ptr<const CatalogSnapshot>> BuildChanged(
       const std::shared_ptr<const CatalogSnapshot>& base, const CatalogChanges& changes) const;
+
+  // Publishes a copy of `base` in which table `table` of database `database` is `changed`.
+  absl::Status ReplaceTable(const std::shared_ptr<const CatalogSnapshot>& base,
+                            const DatabaseSchema& database,
+                            std::shared_ptr<const TableSchema> changed)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(apply_mutex_);
 
   // Writes `next` to the catalog file (unless in memory) and makes it the current snapshot.
   absl::Status PersistAndPublish(std::shared_ptr<const CatalogSnapshot> next)

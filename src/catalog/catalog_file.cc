@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "catalog/names.h"
+#include "common/status.h"
 #include "fmt/format.h"
 #include "nlohmann/json.hpp"
 
@@ -180,6 +181,127 @@ absl::StatusOr<ColumnSchema> DecodeColumn(const Json& json, std::string_view whe
   return column;
 }
 
+// Cache definitions are optional members of a table ("last_caches", "distinct_caches"); tables
+// without caches leave them out, so catalogs written before caches existed read unchanged.
+void EncodeCaches(const TableCaches& caches, Json* table) {
+  if (!caches.last_caches.empty()) {
+    Json list = Json::array();
+    for (const LastCacheDefinition& cache : caches.last_caches) {
+      Json entry{{"name", cache.name},
+                 {"key_column_ids", cache.key_column_ids},
+                 {"count", cache.count},
+                 {"ttl_seconds", cache.ttl_seconds}};
+      if (cache.all_value_columns) {
+        entry["value_column_ids"] = nullptr;
+      } else {
+        entry["value_column_ids"] = cache.value_column_ids;
+      }
+      list.push_back(std::move(entry));
+    }
+    (*table)["last_caches"] = std::move(list);
+  }
+  if (!caches.distinct_caches.empty()) {
+    Json list = Json::array();
+    for (const DistinctCacheDefinition& cache : caches.distinct_caches) {
+      list.push_back(Json{{"name", cache.name},
+                          {"column_ids", cache.column_ids},
+                          {"max_cardinality", cache.max_cardinality},
+                          {"max_age_seconds", cache.max_age_seconds}});
+    }
+    (*table)["distinct_caches"] = std::move(list);
+  }
+}
+
+absl::Status ColumnIds(const Json& object,
+                       std::string_view where,
+                       const char* key,
+                       std::vector<uint32_t>* ids) {
+  const Json* list;
+  STRATA_RETURN_IF_ERROR(Member(object, where, key, Json::value_t::array, &list));
+  for (const Json& id : *list) {
+    if (!id.is_number_unsigned() || id.get<uint64_t>() > UINT32_MAX) {
+      return Corrupt(where, fmt::format("\"{}\" holds something other than a column id", key));
+    }
+    ids->push_back(static_cast<uint32_t>(id.get<uint64_t>()));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Int(const Json& object, std::string_view where, const char* key, int64_t* value) {
+  const Json* member;
+  STRATA_RETURN_IF_ERROR(Member(object, where, key, Json::value_t::number_unsigned, &member));
+  if (member->get<uint64_t>() > INT64_MAX) {
+    return Corrupt(where, fmt::format("\"{}\" is out of range", key));
+  }
+  *value = member->get<int64_t>();
+  return absl::OkStatus();
+}
+
+absl::StatusOr<TableCaches> DecodeCaches(const Json& json,
+                                         std::string_view where,
+                                         const TableSchema& table) {
+  TableCaches caches;
+  if (auto it = json.find("last_caches"); it != json.end()) {
+    if (!it->is_array()) {
+      return Corrupt(where, "\"last_caches\" is not an array");
+    }
+    for (size_t i = 0; i < it->size(); ++i) {
+      const Json& entry = (*it)[i];
+      std::string cache_where = fmt::format("{}.last_caches[{}]", where, i);
+      if (!entry.is_object()) {
+        return Corrupt(cache_where, "not an object");
+      }
+      LastCacheDefinition cache;
+      STRATA_RETURN_IF_ERROR(Name(entry, cache_where, nullptr, &cache.name));
+      STRATA_RETURN_IF_ERROR(
+          ColumnIds(entry, cache_where, "key_column_ids", &cache.key_column_ids));
+      auto values = entry.find("value_column_ids");
+      if (values == entry.end()) {
+        return Corrupt(cache_where, "missing \"value_column_ids\"");
+      }
+      cache.all_value_columns = values->is_null();
+      if (!cache.all_value_columns) {
+        STRATA_RETURN_IF_ERROR(
+            ColumnIds(entry, cache_where, "value_column_ids", &cache.value_column_ids));
+      }
+      STRATA_RETURN_IF_ERROR(Int(entry, cache_where, "count", &cache.count));
+      STRATA_RETURN_IF_ERROR(Int(entry, cache_where, "ttl_seconds", &cache.ttl_seconds));
+      if (absl::Status valid = CheckLastCacheDefinition(table, cache); !valid.ok()) {
+        return Corrupt(cache_where, std::string(valid.message()));
+      }
+      if (caches.FindLastCache(cache.name) != nullptr) {
+        return Corrupt(cache_where, fmt::format("duplicate last cache name '{}'", cache.name));
+      }
+      caches.last_caches.push_back(std::move(cache));
+    }
+  }
+  if (auto it = json.find("distinct_caches"); it != json.end()) {
+    if (!it->is_array()) {
+      return Corrupt(where, "\"distinct_caches\" is not an array");
+    }
+    for (size_t i = 0; i < it->size(); ++i) {
+      const Json& entry = (*it)[i];
+      std::string cache_where = fmt::format("{}.distinct_caches[{}]", where, i);
+      if (!entry.is_object()) {
+        return Corrupt(cache_where, "not an object");
+      }
+      DistinctCacheDefinition cache;
+      STRATA_RETURN_IF_ERROR(Name(entry, cache_where, nullptr, &cache.name));
+      STRATA_RETURN_IF_ERROR(ColumnIds(entry, cache_where, "column_ids", &cache.column_ids));
+      STRATA_RETURN_IF_ERROR(Int(entry, cache_where, "max_cardinality", &cache.max_cardinality));
+      STRATA_RETURN_IF_ERROR(Int(entry, cache_where, "max_age_seconds", &cache.max_age_seconds));
+      if (absl::Status valid = CheckDistinctCacheDefinition(table, cache); !valid.ok()) {
+        return Corrupt(cache_where, std::string(valid.message()));
+      }
+      if (caches.FindDistinctCache(cache.name) != nullptr) {
+        return Corrupt(cache_where, fmt::format("duplicate distinct cache name '{}'", cache.name));
+      }
+      caches.distinct_caches.push_back(std::move(cache));
+    }
+  }
+  return caches;
+}
+
 absl::StatusOr<std::shared_ptr<const TableSchema>> DecodeTable(const Json& json,
                                                                std::string_view where,
                                                                size_t index) {
@@ -217,7 +339,12 @@ absl::StatusOr<std::shared_ptr<const TableSchema>> DecodeTable(const Json& json,
     }
     columns.push_back(*std::move(column));
   }
-  return std::make_shared<const TableSchema>(id, std::move(name), std::move(columns));
+  auto table = std::make_shared<const TableSchema>(id, std::move(name), std::move(columns));
+  STRATA_ASSIGN_OR_RETURN(TableCaches caches, DecodeCaches(json, where, *table));
+  if (caches.empty()) {
+    return table;
+  }
+  return table->WithCaches(std::move(caches));
 }
 
 absl::StatusOr<std::shared_ptr<const DatabaseSchema>> DecodeDatabase(const Json& json,
@@ -309,8 +436,10 @@ std::string EncodeCatalogJson(const CatalogSnapshot& snapshot) {
                                {"kind", KindToken(column.kind)},
                                {"type", TypeToken(column.type)}});
       }
-      tables.push_back(
-          Json{{"id", table->id()}, {"name", table->name()}, {"columns", std::move(columns)}});
+      Json table_json{
+          {"id", table->id()}, {"name", table->name()}, {"columns", std::move(columns)}};
+      EncodeCaches(table->caches(), &table_json);
+      tables.push_back(std::move(table_json));
     }
     databases.push_back(
         Json{{"id", database->id()}, {"name", database->name()}, {"tables", std::move(tables)}});

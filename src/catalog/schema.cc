@@ -66,7 +66,10 @@ bool IsValidColumnType(ColumnKind kind, TypeId type) {
 // ---- TableSchema ----
 
 TableSchema::TableSchema(uint32_t id, std::string name, std::vector<ColumnSchema> columns)
-    : id_(id), name_(std::move(name)), columns_(std::move(columns)) {
+    : id_(id),
+      name_(std::move(name)),
+      columns_(std::move(columns)),
+      caches_(std::make_shared<const TableCaches>()) {
   STRATA_CHECK(!columns_.empty());
   STRATA_CHECK(columns_[0].kind == ColumnKind::kTime);
   ids_by_name_.reserve(columns_.size());
@@ -99,7 +102,15 @@ std::shared_ptr<const TableSchema> TableSchema::WithColumns(std::vector<ColumnSc
   for (ColumnSchema& column : added) {
     columns.push_back(std::move(column));
   }
-  return std::make_shared<const TableSchema>(id_, name_, std::move(columns));
+  auto table = std::make_shared<TableSchema>(id_, name_, std::move(columns));
+  table->caches_ = caches_;
+  return table;
+}
+
+std::shared_ptr<const TableSchema> TableSchema::WithCaches(TableCaches caches) const {
+  auto table = std::make_shared<TableSchema>(*this);
+  table->caches_ = std::make_shared<const TableCaches>(std::move(caches));
+  return table;
 }
 
 // ---- DatabaseSchema ----
@@ -240,7 +251,8 @@ bool CatalogSnapshot::SameContentAs(const CatalogSnapshot& other) const {
     for (size_t t = 0; t < a.table_count(); ++t) {
       const TableSchema& x = *a.tables()[t];
       const TableSchema& y = *b.tables()[t];
-      if (x.id() != y.id() || x.name() != y.name() || x.columns() != y.columns()) {
+      if (x.id() != y.id() || x.name() != y.name() || x.columns() != y.columns() ||
+          x.caches() != y.caches()) {
         return false;
       }
     }

@@ -11,6 +11,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/hash/hash.h"
+#include "catalog/cache_definitions.h"
 #include "types/data_type.h"
 
 namespace strata::catalog {
@@ -94,13 +95,21 @@ class TableSchema {
 
   // Returns a copy of this table with `added` appended; their ids must continue the sequence
   // (added[i].id == next_column_id() + i).
+  // The caches keep their definitions.
   std::shared_ptr<const TableSchema> WithColumns(std::vector<ColumnSchema> added) const;
+
+  // The last-value and distinct-value caches defined on this table (never null).
+  const TableCaches& caches() const { return *caches_; }
+
+  // Returns a copy of this table with `caches` as its cache definitions.
+  std::shared_ptr<const TableSchema> WithCaches(TableCaches caches) const;
 
  private:
   uint32_t id_;
   std::string name_;
   std::vector<ColumnSchema> columns_;
   NameMap<uint32_t> ids_by_name_;
+  std::shared_ptr<const TableCaches> caches_;
 };
 
 // A database: its tables, indexed by id and by name. Table ids are dense: tables()[i]->id() == i.

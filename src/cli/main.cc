@@ -14,6 +14,7 @@
 #include <string>
 
 #include "CLI/CLI.hpp"
+#include "cli/cache_commands.h"
 #include "cli/flag_values.h"
 #include "cli/query_command.h"
 #include "common/byte_size.h"
@@ -529,6 +530,15 @@ int main(int argc, char** argv) {
   snapshot_cmd->add_option("--token", snapshot.token, "Authentication token (serve --auth-token)")
       ->envname(env("TOKEN"));
 
+  // create/delete/show: cache management (cache_commands.h).
+  CLI::App* create_cmd = app.add_subcommand("create", "Create a cache on a running server");
+  CLI::App* delete_cmd = app.add_subcommand("delete", "Delete a cache on a running server");
+  CLI::App* show_cmd = app.add_subcommand("show", "List caches of a running server");
+  for (CLI::App* group : {create_cmd, delete_cmd, show_cmd}) {
+    group->require_subcommand(1);
+  }
+  strata::cli::CacheCommands cache_commands(create_cmd, delete_cmd, show_cmd);
+
   // The environment variable of --gen1-duration's old name still works.
   if (std::getenv("STRATA_GEN1_DURATION") == nullptr) {
     if (const char* old_name = std::getenv("STRATA_PARTITION_DURATION")) {
@@ -548,6 +558,9 @@ int main(int argc, char** argv) {
   }
   if (snapshot_cmd->parsed()) {
     return strata::cli::RunSnapshot(snapshot);
+  }
+  if (cache_commands.Parsed()) {
+    return cache_commands.Run();
   }
   return 2;
 }

@@ -483,7 +483,36 @@ absl::StatusOr<LogicalPlanPtr> StatementBinder::BindTableRef(
     }
     case sql::TableRefKind::kTableFunction: {
       const auto& fn = ref.As<sql::TableFunctionRef>();
-      return ErrorAt(ref.position, fmt::format("table function '{}' not found", fn.name.spelling));
+      // Arguments are constants (table and cache names): bound with no columns in scope and
+      // folded to values.
+      std::vector<Scalar> args;
+      for (const auto& arg : fn.args) {
+        auto bound = ExprBinder::BindConstant(this, *arg, "a table function argument");
+        if (!bound.ok()) {
+          return bound.status();
+        }
+        auto value = EvaluateConstant(*bound);
+        if (!value.ok()) {
+          return ErrorAt(arg->position,
+                         fmt::format("the arguments of table function '{}' must be constants",
+                                     fn.name.spelling));
+        }
+        args.push_back(*std::move(value));
+      }
+      auto provider = schema_->CallTableFunction(fn.name.value, args);
+      if (!provider.ok()) {
+        return ErrorAt(ref.position, std::string(provider.status().message()));
+      }
+      if (*provider == nullptr) {
+        return ErrorAt(ref.position,
+                       fmt::format("table function '{}' not found", fn.name.spelling));
+      }
+      std::string alias = fn.alias ? fn.alias->name.value : fn.name.value;
+      LogicalPlanPtr scan = MakeScan(*provider, alias);
+      if (fn.alias && !fn.alias->columns.empty()) {
+        return Alias(scan, alias, fn.alias->columns);
+      }
+      return scan;
     }
     case sql::TableRefKind::kJoin:
       return BindJoin(ref.As<sql::JoinTableRef>(), outer, using_columns);

@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "columnar/schema.h"
 #include "exec/execution_plan.h"
+#include "exec/scalar.h"
 #include "plan/expr.h"
 
 namespace strata::plan {
@@ -93,6 +94,16 @@ class SchemaProvider {
   // overrides it with FindTableInSchema).
   virtual std::vector<std::string> TableNamesInSchema(std::string_view schema) const {
     return schema == kDefaultSchema ? TableNames() : std::vector<std::string>{};
+  }
+
+  // The table function `name` (lower case, as written unquoted) called with the constant
+  // `args`: its table, nullptr when there is no function of that name, or an error about the
+  // arguments (its message is what the user sees). The default knows no table function.
+  virtual absl::StatusOr<TableProviderPtr> CallTableFunction(
+      std::string_view name, const std::vector<exec::Scalar>& args) const {
+    (void)name;
+    (void)args;
+    return TableProviderPtr(nullptr);
   }
 };
 

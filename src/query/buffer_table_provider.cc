@@ -8,6 +8,7 @@
 #include "fmt/format.h"
 #include "plan/physical_planner.h"
 #include "query/buffer_scan_exec.h"
+#include "query/cache_table_functions.h"
 #include "query/information_schema.h"
 #include "query/system_tables.h"
 
@@ -233,6 +234,11 @@ std::vector<std::string> BufferSchemaProvider::TableNamesInSchema(std::string_vi
     return SystemTableNames();
   }
   return plan::SchemaProvider::TableNamesInSchema(schema);
+}
+
+absl::StatusOr<plan::TableProviderPtr> BufferSchemaProvider::CallTableFunction(
+    std::string_view name, const std::vector<exec::Scalar>& args) const {
+  return CallCacheTableFunction(name, args, sources_, snapshot_, database_);
 }
 
 std::optional<int64_t> BufferTableProvider::EstimatedRowCount() const {

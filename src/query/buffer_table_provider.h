@@ -82,6 +82,9 @@ class BufferSchemaProvider : public plan::SchemaProvider {
                                            std::string_view table) const override;
   std::vector<std::string> SchemaNames() const override;
   std::vector<std::string> TableNamesInSchema(std::string_view schema) const override;
+  // last_cache() and distinct_cache() (cache_table_functions.h).
+  absl::StatusOr<plan::TableProviderPtr> CallTableFunction(
+      std::string_view name, const std::vector<exec::Scalar>& args) const override;
 
  private:
   ScanSources sources_;

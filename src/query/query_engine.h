@@ -92,6 +92,10 @@ class QueryEngine {
                             persist::ParquetFileCache* files,
                             int64_t file_limit = 0);
 
+  // Makes last_cache() and distinct_cache() read `caches`. Call before the first query;
+  // `caches` must outlive the engine.
+  void AttachCaches(const cache::CacheManager* caches) { sources_.caches = caches; }
+
   // The pool every query reserves from.
   const std::shared_ptr<exec::MemoryPool>& memory_pool() const { return memory_pool_; }
 

@@ -42,7 +42,9 @@ class TestNode {
     wal_ = *std::move(wal);
     buffer_ = std::make_unique<buffer::WriteBuffer>();
     write_ = std::make_unique<write::WritePath>(catalog_.get(), wal_.get(), buffer_.get());
+    write_->SetCaches(&caches_);
     engine_ = std::make_unique<QueryEngine>(catalog_.get(), buffer_.get());
+    engine_->AttachCaches(&caches_);
     if (persist) {
       persister_ = std::make_unique<persist::Persister>(
           buffer_.get(),
@@ -129,12 +131,15 @@ class TestNode {
   size_t Files() const { return persister_->index()->files().size(); }
   objectstore::InMemoryObjectStore& store() { return store_; }
   QueryEngine& engine() { return *engine_; }
+  catalog::Catalog& catalog() { return *catalog_; }
+  cache::CacheManager& caches() { return caches_; }
   persist::Persister& persister() { return *persister_; }
 
  private:
   std::filesystem::path dir_;
   parquet::WriterOptions writer_;
   std::unique_ptr<catalog::Catalog> catalog_;
+  cache::CacheManager caches_;
   std::unique_ptr<wal::Wal> wal_;
   std::unique_ptr<buffer::WriteBuffer> buffer_;
   std::unique_ptr<write::WritePath> write_;

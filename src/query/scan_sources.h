@@ -3,6 +3,7 @@
 #pragma once
 
 #include "buffer/write_buffer.h"
+#include "cache/cache_manager.h"
 #include "persist/file_cache.h"
 #include "persist/persister.h"
 
@@ -16,6 +17,8 @@ struct ScanSources {
   // A scan of one table may read at most this many files (0: no limit); beyond, the query fails
   // with a message naming --query-file-limit.
   int64_t file_limit = 0;
+  // The last-value and distinct-value caches (null: the cache table functions fail).
+  const cache::CacheManager* caches = nullptr;
 };
 
 }  // namespace strata::query

@@ -61,10 +61,112 @@ std::vector<Row> ParquetFilesRows(const persist::Persister* persister,
   return rows;
 }
 
+constexpr std::string_view kLastCachesTable = "last_caches";
+constexpr std::string_view kDistinctCachesTable = "distinct_caches";
+
+const SchemaPtr& LastCachesSchema() {
+  static const SchemaPtr* schema = new SchemaPtr(std::make_shared<const Schema>(std::vector<Field>{
+      {"table", TypeId::kString, false},
+      {"name", TypeId::kString, false},
+      {"key_column_ids", TypeId::kString, false},
+      {"key_column_names", TypeId::kString, false},
+      {"value_column_ids", TypeId::kString, false},
+      {"value_column_names", TypeId::kString, false},
+      {"count", TypeId::kUInt64, false},
+      {"ttl", TypeId::kUInt64, false},
+  }));
+  return *schema;
+}
+
+const SchemaPtr& DistinctCachesSchema() {
+  static const SchemaPtr* schema = new SchemaPtr(std::make_shared<const Schema>(std::vector<Field>{
+      {"table", TypeId::kString, false},
+      {"name", TypeId::kString, false},
+      {"column_ids", TypeId::kString, false},
+      {"column_names", TypeId::kString, false},
+      {"max_cardinality", TypeId::kUInt64, false},
+      {"max_age_seconds", TypeId::kUInt64, false},
+  }));
+  return *schema;
+}
+
+// "[1, 2]" and "[host, region]": the ids and names of `ids`, as InfluxDB 3 shows its lists.
+std::pair<Scalar, Scalar> ColumnLists(const catalog::TableSchema& table,
+                                      const std::vector<uint32_t>& ids) {
+  std::string id_text = "[";
+  std::string name_text = "[";
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const catalog::ColumnSchema* column = table.ColumnById(ids[i]);
+    id_text += (i > 0 ? ", " : "") + std::to_string(ids[i]);
+    name_text += (i > 0 ? ", " : "") + (column != nullptr ? column->name : std::string("?"));
+  }
+  return {Scalar::String(id_text + "]"), Scalar::String(name_text + "]")};
+}
+
+// The rows of system.last_caches: every last cache of the database's tables, by table and
+// name. Value columns leave time out (every cache has it); a cache of all non-key columns lists
+// the table's current ones.
+std::vector<Row> LastCachesRows(const catalog::DatabaseSchema& database) {
+  std::vector<Row> rows;
+  for (const auto& table : database.tables()) {
+    for (const catalog::LastCacheDefinition& cache : table->caches().last_caches) {
+      std::vector<uint32_t> values;
+      if (cache.all_value_columns) {
+        for (const catalog::ColumnSchema& column : table->columns()) {
+          if (std::find(cache.key_column_ids.begin(), cache.key_column_ids.end(), column.id) ==
+              cache.key_column_ids.end()) {
+            values.push_back(column.id);
+          }
+        }
+      } else {
+        values = cache.value_column_ids;
+      }
+      values.erase(std::remove(values.begin(), values.end(), catalog::kTimeColumnId), values.end());
+      auto [key_ids, key_names] = ColumnLists(*table, cache.key_column_ids);
+      auto [value_ids, value_names] = ColumnLists(*table, values);
+      rows.push_back({Scalar::String(table->name()),
+                      Scalar::String(cache.name),
+                      std::move(key_ids),
+                      std::move(key_names),
+                      std::move(value_ids),
+                      std::move(value_names),
+                      Scalar::UInt64(static_cast<uint64_t>(cache.count)),
+                      Scalar::UInt64(static_cast<uint64_t>(cache.ttl_seconds))});
+    }
+  }
+  std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+    return std::tie(a[0].string_value(), a[1].string_value()) <
+           std::tie(b[0].string_value(), b[1].string_value());
+  });
+  return rows;
+}
+
+std::vector<Row> DistinctCachesRows(const catalog::DatabaseSchema& database) {
+  std::vector<Row> rows;
+  for (const auto& table : database.tables()) {
+    for (const catalog::DistinctCacheDefinition& cache : table->caches().distinct_caches) {
+      auto [ids, names] = ColumnLists(*table, cache.column_ids);
+      rows.push_back({Scalar::String(table->name()),
+                      Scalar::String(cache.name),
+                      std::move(ids),
+                      std::move(names),
+                      Scalar::UInt64(static_cast<uint64_t>(cache.max_cardinality)),
+                      Scalar::UInt64(static_cast<uint64_t>(cache.max_age_seconds))});
+    }
+  }
+  std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+    return std::tie(a[0].string_value(), a[1].string_value()) <
+           std::tie(b[0].string_value(), b[1].string_value());
+  });
+  return rows;
+}
+
 }  // namespace
 
 std::vector<std::string> SystemTableNames() {
-  return {std::string(kParquetFilesTable)};
+  return {std::string(kDistinctCachesTable),
+          std::string(kLastCachesTable),
+          std::string(kParquetFilesTable)};
 }
 
 plan::TableProviderPtr FindSystemTable(std::string_view name,
@@ -79,6 +181,16 @@ plan::TableProviderPtr FindSystemTable(std::string_view name,
         // `snapshot` owns `database`: the lambda keeps it alive for the plans built from it.
         [persister, snapshot = std::move(snapshot), database](const exec::TaskContext&) {
           return ParquetFilesRows(persister, *database);
+        });
+  }
+  if (name == kLastCachesTable || name == kDistinctCachesTable) {
+    // The rows come from `snapshot`, the catalog the query sees.
+    const bool last = name == kLastCachesTable;
+    return std::make_shared<MemoryTableProvider>(
+        std::string(name),
+        last ? LastCachesSchema() : DistinctCachesSchema(),
+        [last, snapshot = std::move(snapshot), database](const exec::TaskContext&) {
+          return last ? LastCachesRows(*database) : DistinctCachesRows(*database);
         });
   }
   return nullptr;

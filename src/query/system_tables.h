@@ -13,7 +13,7 @@
 
 namespace strata::query {
 
-// The names of the system tables, sorted: "parquet_files".
+// The names of the system tables, sorted: "distinct_caches", "last_caches", "parquet_files".
 std::vector<std::string> SystemTableNames();
 
 // The system table `name` of `database`, or nullptr when there is no such table:
@@ -25,6 +25,12 @@ std::vector<std::string> SystemTableNames();
 //                  index is read when the table is scanned; tables are named as `snapshot`
 //                  names them (a file of a table newer than the snapshot is left out, as the
 //                  table is). Empty when persistence is off (no persister in `sources`).
+//   last_caches (table, name, key_column_ids, key_column_names, value_column_ids,
+//                value_column_names Utf8, count UInt64, ttl UInt64 seconds): one row per last
+//                cache, by table and name. The lists are text ("[1, 2]", "[host, region]"),
+//                as InfluxDB 3 prints its list columns; value columns leave out time.
+//   distinct_caches (table, name, column_ids, column_names Utf8, max_cardinality UInt64,
+//                max_age_seconds UInt64): one row per distinct cache, by table and name.
 // The provider keeps `snapshot` (which owns `database`) alive; `sources.persister` must outlive
 // the plans built from it.
 plan::TableProviderPtr FindSystemTable(std::string_view name,

@@ -237,6 +237,8 @@ TEST_F(SystemTablesTest, ListedInInformationSchemaAndShowTables) {
   ASSERT_TRUE(tables.ok()) << tables.status();
   EXPECT_THAT(*tables,
               ElementsAre("public|iox|cpu|BASE TABLE",
+                          "public|system|distinct_caches|BASE TABLE",
+                          "public|system|last_caches|BASE TABLE",
                           "public|system|parquet_files|BASE TABLE",
                           "public|information_schema|columns|VIEW",
                           "public|information_schema|df_settings|VIEW",
@@ -258,7 +260,8 @@ TEST_F(SystemTablesTest, UnknownSystemTablesAreClearErrors) {
   ASSERT_FALSE(unknown.ok());
   EXPECT_EQ(unknown.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(unknown.status().message(),
-            "table 'queries' not found at line 1, column 22; schema 'system' has parquet_files");
+            "table 'queries' not found at line 1, column 22; schema 'system' has distinct_caches, "
+            "last_caches, parquet_files");
   // System tables are not visible unqualified.
   absl::StatusOr<std::vector<std::string>> bare = Query("SELECT * FROM parquet_files");
   ASSERT_FALSE(bare.ok());

@@ -177,6 +177,8 @@ void Api::Handle(const HttpRequest& request, HttpResponse* response) const {
       return;
     }
     HandleDebugRows(request, response);
+  } else if (path == "/api/v3/configure/last_cache" || path == "/api/v3/configure/distinct_cache") {
+    HandleConfigureCache(path == "/api/v3/configure/last_cache", request, response);
   } else {
     *response = JsonError(404, fmt::format("no such endpoint: {} {}", request.method, path));
   }

@@ -6,9 +6,11 @@
 #pragma once
 
 #include <functional>
+#include <mutex>
 #include <string>
 
 #include "buffer/write_buffer.h"
+#include "cache/cache_manager.h"
 #include "catalog/catalog.h"
 #include "persist/snapshot_scheduler.h"
 #include "query/query_engine.h"
@@ -35,6 +37,10 @@ class Api {
 
   void Handle(const HttpRequest& request, HttpResponse* response) const;
 
+  // Serves /api/v3/configure/last_cache and /api/v3/configure/distinct_cache with `caches`
+  // (without it they answer 501). Call before the first request; `caches` must outlive this.
+  void SetCaches(cache::CacheManager* caches) { caches_ = caches; }
+
  private:
   // Which write endpoint a request came in on; decides defaults and error shapes.
   enum class WriteApi { kV3, kV2, kV1 };
@@ -47,6 +53,9 @@ class Api {
   void HandleSnapshot(HttpResponse* response) const;
   void HandleDebugBuffer(const HttpRequest& request, HttpResponse* response) const;
   void HandleDebugRows(const HttpRequest& request, HttpResponse* response) const;
+  // POST (create) and DELETE on /api/v3/configure/last_cache (`last`) or distinct_cache
+  // (cache_api.cc).
+  void HandleConfigureCache(bool last, const HttpRequest& request, HttpResponse* response) const;
 
   write::WritePath* const write_path_;
   catalog::Catalog* const catalog_;
@@ -55,6 +64,10 @@ class Api {
   std::function<int64_t()> clock_ns_;
   std::string auth_token_;
   persist::SnapshotScheduler* const snapshots_;
+  cache::CacheManager* caches_ = nullptr;
+  // Serializes cache creation and deletion, so the catalog and the cache manager change in the
+  // same order.
+  mutable std::mutex cache_config_mutex_;
 };
 
 // The HTTP status for a request-level error status.

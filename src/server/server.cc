@@ -41,6 +41,7 @@ struct Server::Impl {
   std::unique_ptr<catalog::Catalog> catalog;
   std::unique_ptr<wal::Wal> wal;
   std::unique_ptr<buffer::WriteBuffer> buffer;
+  std::unique_ptr<cache::CacheManager> caches;
   std::unique_ptr<write::WritePath> write_path;
   std::unique_ptr<objectstore::ObjectStore> store;
   std::unique_ptr<persist::Persister> persister;
@@ -153,6 +154,10 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Open(const ServerOptions& option
   impl->buffer = std::make_unique<buffer::WriteBuffer>(buffer_options);
   impl->write_path =
       std::make_unique<write::WritePath>(impl->catalog.get(), impl->wal.get(), impl->buffer.get());
+  // The caches the catalog defines start empty and are refilled by the WAL replay.
+  impl->caches = std::make_unique<cache::CacheManager>();
+  impl->caches->LoadDefinitions(*impl->catalog->snapshot());
+  impl->write_path->SetCaches(impl->caches.get());
 
   auto started = std::chrono::steady_clock::now();
   STRATA_ASSIGN_OR_RETURN(impl->store,
@@ -234,6 +239,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Open(const ServerOptions& option
                           .min_rows_per_partition = options.query_min_rows_per_partition});
   impl->query_engine->AttachPersistedFiles(
       impl->persister.get(), impl->file_cache.get(), options.query_file_limit);
+  impl->query_engine->AttachCaches(impl->caches.get());
   impl->api = std::make_unique<Api>(impl->write_path.get(),
                                     impl->catalog.get(),
                                     impl->buffer.get(),
@@ -241,6 +247,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Open(const ServerOptions& option
                                     SystemClockNs,
                                     options.auth_token,
                                     impl->snapshots.get());
+  impl->api->SetCaches(impl->caches.get());
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
 

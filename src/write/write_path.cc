@@ -23,6 +23,9 @@ absl::Status WritePath::Recover() {
       return Annotate(batch.status(), fmt::format("decoding WAL record {}", sequence));
     }
     buffer_->Apply(*batch, sequence);
+    if (caches_ != nullptr) {
+      caches_->Apply(*batch);
+    }
     ++records;
     rows += batch->row_count;
     return absl::OkStatus();
@@ -96,6 +99,10 @@ void WritePath::ApplyInOrder(uint64_t sequence, const WriteBatch& batch, bool du
   if (durable) {
     // Under apply_mu_: the buffer sees batches exactly in WAL order.
     buffer_->Apply(batch, sequence);
+    // In WAL order too, so the caches keep the same row of duplicate points as the buffer.
+    if (caches_ != nullptr) {
+      caches_->Apply(batch);
+    }
   }
   ++next_apply_sequence_;
   apply_cv_.notify_all();

@@ -13,6 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "buffer/write_buffer.h"
+#include "cache/cache_manager.h"
 #include "catalog/catalog.h"
 #include "lineprotocol/parser.h"
 #include "lineprotocol/precision.h"
@@ -70,6 +71,10 @@ class WritePath {
   // Replays every WAL record into the write buffer. Call once, before the first Write.
   absl::Status Recover();
 
+  // Keeps `caches` up to date with every write, before it is acknowledged, and with the WAL
+  // replay. Call before Recover; `caches` must outlive this object.
+  void SetCaches(cache::CacheManager* caches) { caches_ = caches; }
+
   // Connects the write path to persistence. Call before the first Write.
   void SetBufferRoom(BufferRoom room) { room_ = std::move(room); }
 
@@ -95,7 +100,8 @@ class WritePath {
   catalog::Catalog* const catalog_;
   wal::Wal* const wal_;
   buffer::WriteBuffer* const buffer_;
-  BufferRoom room_;  // set before the first Write, read-only after
+  BufferRoom room_;                        // set before the first Write, read-only after
+  cache::CacheManager* caches_ = nullptr;  // set before Recover, read-only after
 
   mutable std::mutex apply_mu_;
   std::condition_variable apply_cv_;

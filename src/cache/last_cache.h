@@ -1,0 +1,78 @@
+// The last-value cache (InfluxDB 3's LVC): per distinct combination of key column values, the
+// newest `count` rows of a table, with the values of its value columns.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
+#include "cache/cache_value.h"
+#include "catalog/cache_definitions.h"
+#include "catalog/write_batch.h"
+
+namespace strata::cache {
+
+// One cached row: its time, when it entered the cache (wall clock), and its value cells (column
+// id, value) sorted by column id; a value column the row did not have is absent (NULL).
+struct LastRow {
+  int64_t time = 0;
+  int64_t inserted_ns = 0;
+  std::vector<std::pair<uint32_t, Value>> values;
+
+  // The value of column `column_id` (monostate when absent).
+  const Value& Find(uint32_t column_id) const;
+};
+
+// The rows of one key, newest first.
+struct LastCacheEntry {
+  std::vector<Value> key;  // one per key column, in key order; never null
+  std::vector<LastRow> rows;
+};
+
+// Thread-safe: writes (Insert) and lookups (Lookup) may run concurrently; each takes the cache's
+// mutex, lookups copying the rows they return.
+//
+// Semantics: a row missing any key column is not cached (it has no key). Per key, the newest
+// `count` rows by row time are kept; a row older than every cached row of a full key is dropped;
+// a row with the time of a cached row is merged into it (its values replace those of the same
+// columns), as the write buffer resolves a duplicate point. The ttl counts from the moment a row
+// entered the cache (wall clock, as in InfluxDB 3; on restart the WAL replay time): expired rows
+// are never returned and are removed when their key is written or by EvictExpired.
+class LastCache {
+ public:
+  explicit LastCache(catalog::LastCacheDefinition definition);
+
+  const catalog::LastCacheDefinition& definition() const { return definition_; }
+
+  // Adds the rows of `write` (a write to this cache's table) at wall clock `now_ns`.
+  void Insert(const TableWrite& write, int64_t now_ns);
+
+  // The entries whose key passes `filters` (one per key column, or empty for none), each with
+  // its unexpired rows (at `now_ns`); entries left with no row are left out. Order unspecified.
+  std::vector<LastCacheEntry> Lookup(const std::vector<ColumnFilter>& filters,
+                                     int64_t now_ns) const;
+
+  // Removes expired rows and keys left without rows.
+  void EvictExpired(int64_t now_ns);
+
+  // The number of keys held (including keys whose rows have expired but are not evicted yet).
+  size_t key_count() const;
+
+ private:
+  bool IsValueColumn(uint32_t column_id) const;
+  void InsertRow(LastCacheEntry* entry, LastRow row, int64_t now_ns);
+
+  const catalog::LastCacheDefinition definition_;
+  const int64_t ttl_ns_;
+  // Column ids of the value columns (sorted) when the definition lists them.
+  std::vector<uint32_t> value_ids_sorted_;
+
+  mutable absl::Mutex mutex_;
+  // Keyed by the encoded key values.
+  absl::flat_hash_map<std::string, LastCacheEntry> entries_ ABSL_GUARDED_BY(mutex_);
+};
+
+}  // namespace strata::cache

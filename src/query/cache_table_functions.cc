@@ -1,0 +1,420 @@
+// Table providers over the caches of src/cache.
+#include "query/cache_table_functions.h"
+
+#include <algorithm>
+#include <optional>
+#include <utility>
+
+#include "absl/strings/str_join.h"
+#include "cache/cache_manager.h"
+#include "exec/operators.h"
+#include "fmt/format.h"
+
+namespace strata::query {
+namespace {
+
+using exec::Scalar;
+using Row = std::vector<Scalar>;
+
+constexpr std::string_view kLastCacheFunction = "last_cache";
+constexpr std::string_view kDistinctCacheFunction = "distinct_cache";
+
+// The SQL type a cached column has: tags as Utf8, time as a timestamp.
+TypeId SqlType(const catalog::ColumnSchema& column) {
+  switch (column.kind) {
+    case catalog::ColumnKind::kTag:
+      return TypeId::kString;
+    case catalog::ColumnKind::kTime:
+      return TypeId::kTimestamp;
+    case catalog::ColumnKind::kField:
+      break;
+  }
+  return column.type;
+}
+
+Scalar ToScalar(const cache::Value& value, TypeId type) {
+  return std::visit(
+      [type](const auto& v) -> Scalar {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, std::monostate>) {
+          return Scalar::Null(type);
+        } else if constexpr (std::is_same_v<T, std::string>) {
+          return Scalar::String(v);
+        } else if constexpr (std::is_same_v<T, int64_t>) {
+          return Scalar::Int64(v);
+        } else if constexpr (std::is_same_v<T, uint64_t>) {
+          return Scalar::UInt64(v);
+        } else if constexpr (std::is_same_v<T, double>) {
+          return Scalar::Float64(v);
+        } else {
+          return Scalar::Bool(v);
+        }
+      },
+      value);
+}
+
+// The cache value a literal of `type` stands for, when it can be compared with the cached
+// values of a column of that type exactly.
+std::optional<cache::Value> ToValue(const Scalar& literal, TypeId type) {
+  if (literal.is_null() || literal.type() != type) {
+    return std::nullopt;
+  }
+  switch (type) {
+    case TypeId::kString:
+      return cache::Value(literal.string_value());
+    case TypeId::kInt64:
+      return cache::Value(literal.int64_value());
+    case TypeId::kUInt64:
+      return cache::Value(literal.uint64_value());
+    case TypeId::kBool:
+      return cache::Value(literal.bool_value());
+    default:
+      return std::nullopt;
+  }
+}
+
+// A filter the cache answers exactly: `column = literal`, `column <> literal`, `column [NOT] IN
+// (literals)`, with `column` one of the first `filterable` fields of `schema`.
+struct KeyCondition {
+  int column = -1;
+  bool negated = false;
+  std::vector<cache::Value> values;
+};
+
+std::optional<KeyCondition> AnalyzeFilter(const plan::Expr& filter,
+                                          const Schema& schema,
+                                          int filterable) {
+  auto column_of = [&](const plan::Expr& e) -> int {
+    return e.kind == plan::ExprKind::kColumn && e.column_index >= 0 && e.column_index < filterable
+               ? e.column_index
+               : -1;
+  };
+  KeyCondition condition;
+  if (filter.kind == plan::ExprKind::kBinary && filter.args.size() == 2 &&
+      (filter.binary_op == exec::BinaryOp::kEq || filter.binary_op == exec::BinaryOp::kNotEq)) {
+    const plan::Expr* column = filter.args[0].get();
+    const plan::Expr* literal = filter.args[1].get();
+    if (column_of(*column) < 0) {
+      std::swap(column, literal);
+    }
+    condition.column = column_of(*column);
+    if (condition.column < 0 || literal->kind != plan::ExprKind::kLiteral) {
+      return std::nullopt;
+    }
+    auto value = ToValue(literal->value, schema.field(condition.column).type);
+    if (!value) {
+      return std::nullopt;
+    }
+    condition.negated = filter.binary_op == exec::BinaryOp::kNotEq;
+    condition.values.push_back(*std::move(value));
+    return condition;
+  }
+  if (filter.kind == plan::ExprKind::kInList && !filter.args.empty()) {
+    condition.column = column_of(*filter.args[0]);
+    if (condition.column < 0) {
+      return std::nullopt;
+    }
+    for (size_t i = 1; i < filter.args.size(); ++i) {
+      if (filter.args[i]->kind != plan::ExprKind::kLiteral) {
+        return std::nullopt;
+      }
+      auto value = ToValue(filter.args[i]->value, schema.field(condition.column).type);
+      if (!value) {
+        return std::nullopt;  // a NULL in the list (or another type): leave it to the Filter
+      }
+      condition.values.push_back(*std::move(value));
+    }
+    condition.negated = filter.negated;
+    return condition;
+  }
+  return std::nullopt;
+}
+
+// The lookup filters (one per filterable column) for the accepted `filters`.
+std::vector<cache::ColumnFilter> BuildColumnFilters(const std::vector<plan::ExprPtr>& filters,
+                                                    const Schema& schema,
+                                                    int filterable) {
+  std::vector<cache::ColumnFilter> result(static_cast<size_t>(filterable));
+  for (const plan::ExprPtr& filter : filters) {
+    std::optional<KeyCondition> condition = AnalyzeFilter(*filter, schema, filterable);
+    if (!condition) {
+      continue;
+    }
+    cache::ColumnFilter& target = result[static_cast<size_t>(condition->column)];
+    if (condition->negated) {
+      target.excluded.insert(
+          target.excluded.end(), condition->values.begin(), condition->values.end());
+      continue;
+    }
+    std::vector<cache::Value> allowed;
+    for (cache::Value& value : condition->values) {
+      bool keep =
+          std::find(allowed.begin(), allowed.end(), value) == allowed.end() &&
+          (!target.allowed || std::find(target.allowed->begin(), target.allowed->end(), value) !=
+                                  target.allowed->end());
+      if (keep) {
+        allowed.push_back(std::move(value));
+      }
+    }
+    target.allowed = std::move(allowed);
+  }
+  return result;
+}
+
+// Shared by both providers: schema, name, pushdown of key conditions, projection and limit.
+class CacheTableProvider : public plan::TableProvider {
+ public:
+  CacheTableProvider(std::string name, SchemaPtr schema, int filterable)
+      : name_(std::move(name)), schema_(std::move(schema)), filterable_(filterable) {}
+
+  const SchemaPtr& schema() const override { return schema_; }
+  const std::string& name() const override { return name_; }
+
+  std::vector<plan::FilterPushdown> SupportsFiltersPushdown(
+      const std::vector<plan::ExprPtr>& filters) const override {
+    std::vector<plan::FilterPushdown> result;
+    for (const plan::ExprPtr& filter : filters) {
+      result.push_back(AnalyzeFilter(*filter, *schema_, filterable_)
+                           ? plan::FilterPushdown::kExact
+                           : plan::FilterPushdown::kUnsupported);
+    }
+    return result;
+  }
+
+  absl::StatusOr<exec::ExecutionPlanPtr> Scan(const plan::ScanRequest& request,
+                                              const exec::TaskContext&) const override {
+    std::vector<Field> fields;
+    for (int field : request.projection) {
+      if (field < 0 || field >= schema_->num_fields()) {
+        return absl::InvalidArgumentError(
+            fmt::format("scan of {}: field {} out of range", name_, field));
+      }
+      fields.push_back(schema_->field(field));
+    }
+    std::vector<Row> rows =
+        Rows(BuildColumnFilters(request.filters, *schema_, filterable_), request.limit);
+    if (request.limit && static_cast<int64_t>(rows.size()) > *request.limit) {
+      rows.resize(static_cast<size_t>(std::max<int64_t>(*request.limit, 0)));
+    }
+    std::vector<Row> projected;
+    projected.reserve(rows.size());
+    for (Row& row : rows) {
+      Row out;
+      out.reserve(request.projection.size());
+      for (int field : request.projection) {
+        out.push_back(std::move(row[static_cast<size_t>(field)]));
+      }
+      projected.push_back(std::move(out));
+    }
+    return exec::MakeValuesExec(std::make_shared<const Schema>(std::move(fields)),
+                                std::move(projected));
+  }
+
+ protected:
+  // The table's rows passing `filters`; at least the first `limit` of them when set.
+  virtual std::vector<Row> Rows(const std::vector<cache::ColumnFilter>& filters,
+                                std::optional<int64_t> limit) const = 0;
+
+ private:
+  std::string name_;
+  SchemaPtr schema_;
+  int filterable_;
+};
+
+class LastCacheTableProvider final : public CacheTableProvider {
+ public:
+  LastCacheTableProvider(std::string name,
+                         SchemaPtr schema,
+                         std::vector<uint32_t> value_ids,
+                         std::shared_ptr<const cache::LastCache> cache,
+                         const cache::CacheManager* manager)
+      : CacheTableProvider(std::move(name),
+                           std::move(schema),
+                           static_cast<int>(cache->definition().key_column_ids.size())),
+        value_ids_(std::move(value_ids)),
+        cache_(std::move(cache)),
+        manager_(manager) {}
+
+ protected:
+  std::vector<Row> Rows(const std::vector<cache::ColumnFilter>& filters,
+                        std::optional<int64_t>) const override {
+    std::vector<cache::LastCacheEntry> entries = cache_->Lookup(filters, manager_->Now());
+    std::sort(
+        entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
+    const size_t keys = cache_->definition().key_column_ids.size();
+    std::vector<Row> rows;
+    for (const cache::LastCacheEntry& entry : entries) {
+      for (const cache::LastRow& cached : entry.rows) {
+        Row row;
+        row.reserve(keys + value_ids_.size());
+        for (size_t k = 0; k < keys; ++k) {
+          row.push_back(ToScalar(entry.key[k], schema()->field(static_cast<int>(k)).type));
+        }
+        for (size_t v = 0; v < value_ids_.size(); ++v) {
+          if (value_ids_[v] == catalog::kTimeColumnId) {
+            row.push_back(Scalar::Timestamp(cached.time));
+          } else {
+            row.push_back(ToScalar(cached.Find(value_ids_[v]),
+                                   schema()->field(static_cast<int>(keys + v)).type));
+          }
+        }
+        rows.push_back(std::move(row));
+      }
+    }
+    return rows;
+  }
+
+ private:
+  std::vector<uint32_t> value_ids_;
+  std::shared_ptr<const cache::LastCache> cache_;
+  const cache::CacheManager* manager_;
+};
+
+class DistinctCacheTableProvider final : public CacheTableProvider {
+ public:
+  DistinctCacheTableProvider(std::string name,
+                             SchemaPtr schema,
+                             std::shared_ptr<const cache::DistinctCache> cache,
+                             const cache::CacheManager* manager)
+      : CacheTableProvider(std::move(name),
+                           std::move(schema),
+                           static_cast<int>(cache->definition().column_ids.size())),
+        cache_(std::move(cache)),
+        manager_(manager) {}
+
+ protected:
+  std::vector<Row> Rows(const std::vector<cache::ColumnFilter>& filters,
+                        std::optional<int64_t> limit) const override {
+    std::vector<Row> rows;
+    for (const auto& tuple : cache_->Lookup(filters, limit, manager_->Now())) {
+      Row row;
+      for (const cache::Value& value : tuple) {
+        row.push_back(ToScalar(value, TypeId::kString));
+      }
+      rows.push_back(std::move(row));
+    }
+    return rows;
+  }
+
+ private:
+  std::shared_ptr<const cache::DistinctCache> cache_;
+  const cache::CacheManager* manager_;
+};
+
+// The value columns of a last cache as of `table`, in output order.
+std::vector<uint32_t> LastCacheValueColumns(const catalog::TableSchema& table,
+                                            const catalog::LastCacheDefinition& definition) {
+  if (!definition.all_value_columns) {
+    return definition.value_column_ids;
+  }
+  std::vector<uint32_t> ids;
+  for (const catalog::ColumnSchema& column : table.columns()) {
+    bool is_key =
+        std::find(definition.key_column_ids.begin(), definition.key_column_ids.end(), column.id) !=
+        definition.key_column_ids.end();
+    if (!is_key && column.id != catalog::kTimeColumnId) {
+      ids.push_back(column.id);
+    }
+  }
+  ids.push_back(catalog::kTimeColumnId);
+  return ids;
+}
+
+}  // namespace
+
+absl::StatusOr<plan::TableProviderPtr> CallCacheTableFunction(
+    std::string_view name,
+    const std::vector<exec::Scalar>& args,
+    const ScanSources& sources,
+    std::shared_ptr<const catalog::CatalogSnapshot> snapshot,
+    const catalog::DatabaseSchema* database) {
+  const bool last = name == kLastCacheFunction;
+  if (!last && name != kDistinctCacheFunction) {
+    return plan::TableProviderPtr(nullptr);
+  }
+  const std::string_view kind = last ? "last cache" : "distinct cache";
+  bool strings = !args.empty() && args.size() <= 2;
+  for (const Scalar& arg : args) {
+    strings = strings && arg.type() == TypeId::kString && !arg.is_null();
+  }
+  if (!strings) {
+    return absl::InvalidArgumentError(fmt::format(
+        "{}() takes a table name and optionally a cache name, as strings: {}('table'[, 'name'])",
+        name,
+        name));
+  }
+  const std::string& table_name = args[0].string_value();
+  const catalog::TableSchema* table = database->FindTable(table_name);
+  if (table == nullptr) {
+    return absl::InvalidArgumentError(fmt::format("{}(): table '{}' not found", name, table_name));
+  }
+  std::vector<std::string> names;
+  if (last) {
+    for (const auto& cache : table->caches().last_caches) {
+      names.push_back(cache.name);
+    }
+  } else {
+    for (const auto& cache : table->caches().distinct_caches) {
+      names.push_back(cache.name);
+    }
+  }
+  std::string cache_name;
+  if (args.size() == 2) {
+    cache_name = args[1].string_value();
+    if (std::find(names.begin(), names.end(), cache_name) == names.end()) {
+      return absl::InvalidArgumentError(
+          fmt::format("{}(): no {} named '{}' on table '{}'", name, kind, cache_name, table_name));
+    }
+  } else if (names.empty()) {
+    return absl::InvalidArgumentError(
+        fmt::format("{}(): table '{}' has no {}", name, table_name, kind));
+  } else if (names.size() > 1) {
+    return absl::InvalidArgumentError(
+        fmt::format("{}(): table '{}' has several {}s ({}); name one: {}('{}', 'name')",
+                    name,
+                    table_name,
+                    kind,
+                    absl::StrJoin(names, ", "),
+                    name,
+                    table_name));
+  } else {
+    cache_name = names[0];
+  }
+  if (sources.caches == nullptr) {
+    return absl::FailedPreconditionError(fmt::format("{}(): caches are not enabled", name));
+  }
+  const std::string provider_name = fmt::format("{}('{}', '{}')", name, table_name, cache_name);
+  std::vector<Field> fields;
+  if (last) {
+    auto cache = sources.caches->FindLastCache(database->id(), table->id(), cache_name);
+    if (cache == nullptr) {
+      return absl::InternalError(fmt::format("{} '{}' is not loaded", kind, cache_name));
+    }
+    for (uint32_t id : cache->definition().key_column_ids) {
+      const catalog::ColumnSchema& column = *table->ColumnById(id);
+      fields.push_back(Field{column.name, SqlType(column), false});
+    }
+    std::vector<uint32_t> value_ids = LastCacheValueColumns(*table, cache->definition());
+    for (uint32_t id : value_ids) {
+      const catalog::ColumnSchema& column = *table->ColumnById(id);
+      fields.push_back(Field{column.name, SqlType(column), id != catalog::kTimeColumnId});
+    }
+    return std::make_shared<LastCacheTableProvider>(provider_name,
+                                                    std::make_shared<const Schema>(fields),
+                                                    std::move(value_ids),
+                                                    std::move(cache),
+                                                    sources.caches);
+  }
+  auto cache = sources.caches->FindDistinctCache(database->id(), table->id(), cache_name);
+  if (cache == nullptr) {
+    return absl::InternalError(fmt::format("{} '{}' is not loaded", kind, cache_name));
+  }
+  for (uint32_t id : cache->definition().column_ids) {
+    fields.push_back(Field{table->ColumnById(id)->name, TypeId::kString, true});
+  }
+  (void)snapshot;  // the schemas were built above; nothing refers to `database` later
+  return std::make_shared<DistinctCacheTableProvider>(
+      provider_name, std::make_shared<const Schema>(fields), std::move(cache), sources.caches);
+}
+
+}  // namespace strata::query
