@@ -5,6 +5,7 @@
 #include "buffer/write_buffer.h"
 #include "persist/file_cache.h"
 #include "persist/persister.h"
+#include "query/query_log.h"
 
 namespace strata::query {
 
@@ -16,6 +17,8 @@ struct ScanSources {
   // A scan of one table may read at most this many files (0: no limit); beyond, the query fails
   // with a message naming --query-file-limit.
   int64_t file_limit = 0;
+  // The server's query log, read by system.queries (null: the table is empty).
+  const QueryLog* query_log = nullptr;
 };
 
 }  // namespace strata::query

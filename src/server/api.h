@@ -35,6 +35,13 @@ class Api {
 
   void Handle(const HttpRequest& request, HttpResponse* response) const;
 
+  // Sets how queries are admitted, limited and logged (server/query_api.h). Call before serving.
+  void ConfigureQueries(QueryApiOptions options) { query_api_.Configure(std::move(options)); }
+  // Query counters (running, queued, rejected, outcomes, latency) for /metrics; thread-safe.
+  query::QueryStats query_stats() const { return query_api_.stats(); }
+  // Refuses queued and new queries and cancels running ones; call before the HTTP server stops.
+  void ShutdownQueries() { query_api_.Shutdown(); }
+
  private:
   // Which write endpoint a request came in on; decides defaults and error shapes.
   enum class WriteApi { kV3, kV2, kV1 };
