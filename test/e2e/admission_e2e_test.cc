@@ -106,7 +106,7 @@ json QueryLogRow(server::HttpClient& client, const std::string& sql) {
 TEST(AdmissionTest, QueueWaitsAndOverflowGets503) {
   TempDir dir;
   ServerProcess server(dir.path() + "/data",
-                       {"--max-concurrent-queries", "1", "--query-queue-size", "1"});
+                       {"--max-concurrent-queries", "1", "--query-queue-size", "2"});
   server.Start();
   auto client = server.Client();
   WriteBigTable(*client);
@@ -118,17 +118,23 @@ TEST(AdmissionTest, QueueWaitsAndOverflowGets503) {
     auto own = server.Client();
     return Query(*own, join);
   });
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  // A third query waits too, on a raw socket whose client will give up.
+  const std::string abandoned = "SELECT 4 AS abandoned";
+  int queued_fd = SendRawQuery(server.port(), abandoned);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
   server::ClientResponse refused = Query(*client, "SELECT 3");
   EXPECT_EQ(refused.status, 503) << refused.body;
   EXPECT_EQ(ErrorOf(refused),
-            "too many queries: 1 running (--max-concurrent-queries) and 1 waiting "
+            "too many queries: 1 running (--max-concurrent-queries) and 2 waiting "
             "(--query-queue-size); retry later");
   bool retry_after = false;
   for (const auto& [name, value] : refused.headers) {
     retry_after |= (name == "Retry-After" || name == "retry-after") && value == "1";
   }
   EXPECT_TRUE(retry_after);
+  // The waiting raw client gives up: its query leaves the queue, cancelled.
+  ::close(queued_fd);
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   ::close(fd);
   server::ClientResponse queued = second.get();
@@ -153,6 +159,13 @@ TEST(AdmissionTest, QueueWaitsAndOverflowGets503) {
   ASSERT_TRUE(rejected.is_object());
   EXPECT_EQ(rejected["phase"], "fail");
   EXPECT_EQ(rejected["success"], false);
+  json gave_up = QueryLogRow(*client, abandoned);
+  ASSERT_TRUE(gave_up.is_object());
+  EXPECT_EQ(gave_up["phase"], "cancel") << gave_up.dump();
+  EXPECT_EQ(gave_up["cancelled"], true) << gave_up.dump();
+  EXPECT_EQ(gave_up["running"], false);
+  // It never got a permit (JSON leaves out nulls).
+  EXPECT_FALSE(gave_up.contains("permit_duration")) << gave_up.dump();
   json slow = QueryLogRow(*client, kSlowQuery);
   ASSERT_TRUE(slow.is_object());
   EXPECT_EQ(slow["phase"], "cancel");
