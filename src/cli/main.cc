@@ -37,7 +37,12 @@ struct ServeFlags {
   std::string wal_flush_interval = "0";
   std::string wal_max_segment_size = "64MiB";
   std::string write_buffer_limit = "8GiB";
-  std::string query_memory_limit = "20%";
+  std::string exec_mem_pool_bytes = "20%";
+  std::string query_memory_limit = "10%";
+  int max_concurrent_queries = 0;
+  int query_queue_size = -1;
+  std::string query_timeout = "0";
+  int query_log_size = 1000;
   int query_partitions = 0;
   int64_t query_min_rows_per_partition = exec::kDefaultMinRowsPerPartition;
   std::string gen1_duration = "10m";
@@ -102,7 +107,9 @@ int RunServe(const ServeFlags& flags) {
   auto flush_interval = ParseDuration(flags.wal_flush_interval);
   auto segment_size = ParseByteSize(flags.wal_max_segment_size);
   auto buffer_limit = ParseByteSize(flags.write_buffer_limit);
+  auto exec_pool = ParseMemorySize(flags.exec_mem_pool_bytes, AvailableMemoryBytes());
   auto query_memory = ParseMemorySize(flags.query_memory_limit, AvailableMemoryBytes());
+  auto query_timeout = ParseDuration(flags.query_timeout);
   auto gen1 = ParseDuration(flags.gen1_duration);
   auto parquet_cache = ParseMemorySize(flags.parquet_mem_cache_size, AvailableMemoryBytes());
   auto check_interval = ParseDuration(flags.snapshot_check_interval);
@@ -110,7 +117,9 @@ int RunServe(const ServeFlags& flags) {
                                 {"--wal-flush-interval", flush_interval.status()},
                                 {"--wal-max-segment-size", segment_size.status()},
                                 {"--write-buffer-limit", buffer_limit.status()},
+                                {"--exec-mem-pool-bytes", exec_pool.status()},
                                 {"--query-memory-limit", query_memory.status()},
+                                {"--query-timeout", query_timeout.status()},
                                 {"--gen1-duration", gen1.status()},
                                 {"--parquet-mem-cache-size", parquet_cache.status()},
                                 {"--snapshot-check-interval", check_interval.status()}}) {
@@ -134,7 +143,30 @@ int RunServe(const ServeFlags& flags) {
       std::chrono::duration_cast<std::chrono::microseconds>(*flush_interval);
   options.wal_max_segment_size = *segment_size;
   options.write_buffer_limit = *buffer_limit;
+  options.exec_mem_pool_bytes = *exec_pool;
   options.query_memory_limit = *query_memory;
+  if (query_timeout->count() < 0) {
+    return Fail(absl::InvalidArgumentError(fmt::format(
+        "--query-timeout must be 0 (no limit) or positive, not '{}'", flags.query_timeout)));
+  }
+  options.query_timeout = *query_timeout;
+  if (flags.max_concurrent_queries < 0 || flags.max_concurrent_queries > 100000) {
+    return Fail(absl::InvalidArgumentError(
+        fmt::format("--max-concurrent-queries must be between 0 (2 x cores) and 100000, not {}",
+                    flags.max_concurrent_queries)));
+  }
+  if (flags.query_queue_size < -1 || flags.query_queue_size > 1000000) {
+    return Fail(absl::InvalidArgumentError(
+        fmt::format("--query-queue-size must be between -1 (automatic) and 1000000, not {}",
+                    flags.query_queue_size)));
+  }
+  if (flags.query_log_size < 0 || flags.query_log_size > 1000000) {
+    return Fail(absl::InvalidArgumentError(fmt::format(
+        "--query-log-size must be between 0 and 1000000, not {}", flags.query_log_size)));
+  }
+  options.max_concurrent_queries = flags.max_concurrent_queries;
+  options.query_queue_size = flags.query_queue_size;
+  options.query_log_size = flags.query_log_size;
   if (flags.query_partitions < 0 || flags.query_partitions > 1024) {
     return Fail(absl::InvalidArgumentError(
         fmt::format("--query-partitions must be between 0 (one per core) and 1024, not {}",
@@ -390,12 +422,44 @@ int main(int argc, char** argv) {
       ->envname(env("WRITE_BUFFER_LIMIT"))
       ->capture_default_str();
   serve_cmd
-      ->add_option("--query-memory-limit",
-                   serve.query_memory_limit,
+      ->add_option("--exec-mem-pool-bytes",
+                   serve.exec_mem_pool_bytes,
                    "Memory all running queries together may use for sorts, aggregations, joins "
                    "and window functions, as a size or a percentage of the machine's memory; a "
-                   "query needing more fails (0: no limit)")
+                   "query needing more than is left fails (0: no limit)")
+      ->envname(env("EXEC_MEM_POOL_BYTES"))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--query-memory-limit",
+                   serve.query_memory_limit,
+                   "Memory one query may use of --exec-mem-pool-bytes, as a size or a percentage "
+                   "of the machine's memory; a query needing more fails (0: the whole pool)")
       ->envname(env("QUERY_MEMORY_LIMIT"))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--max-concurrent-queries",
+                   serve.max_concurrent_queries,
+                   "Queries running at once; more wait in the queue (0: 2 x cores)")
+      ->envname(env("MAX_CONCURRENT_QUERIES"))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--query-queue-size",
+                   serve.query_queue_size,
+                   "Queries that may wait for a running one to end; beyond, HTTP 503 (-1: 50 x "
+                   "--max-concurrent-queries, at least 100)")
+      ->envname(env("QUERY_QUEUE_SIZE"))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--query-timeout",
+                   serve.query_timeout,
+                   "A query taking longer from its arrival (waiting included) is cancelled, e.g. "
+                   "30s (0: no limit)")
+      ->envname(env("QUERY_TIMEOUT"))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option(
+          "--query-log-size", serve.query_log_size, "Recent queries kept in system.queries")
+      ->envname(env("QUERY_LOG_SIZE"))
       ->capture_default_str();
   serve_cmd
       ->add_option("--query-partitions",

@@ -15,8 +15,14 @@ std::string FormatMemorySize(int64_t bytes) {
   return FormatByteSize(bytes < 0 ? 0 : static_cast<uint64_t>(bytes));
 }
 
-MemoryPool::MemoryPool(int64_t limit, std::string hint)
-    : limit_(limit < 0 ? 0 : limit), hint_(std::move(hint)) {}
+MemoryPool::MemoryPool(int64_t limit,
+                       std::string hint,
+                       std::shared_ptr<MemoryPool> parent,
+                       std::string name)
+    : limit_(limit < 0 ? 0 : limit),
+      hint_(std::move(hint)),
+      parent_(std::move(parent)),
+      name_(std::move(name)) {}
 
 absl::Status MemoryPool::TryReserve(const std::string& consumer, int64_t held, int64_t bytes) {
   int64_t current = reserved_.load(std::memory_order_relaxed);
@@ -25,7 +31,8 @@ absl::Status MemoryPool::TryReserve(const std::string& consumer, int64_t held, i
       std::string holding =
           held > 0 ? fmt::format(", {} of it by {}", FormatMemorySize(held), consumer) : "";
       return absl::ResourceExhaustedError(
-          fmt::format("query memory limit of {} exceeded: {} needed {} more (in use: {}{}){}{}",
+          fmt::format("{} of {} exceeded: {} needed {} more (in use: {}{}){}{}",
+                      name_,
                       FormatMemorySize(limit_),
                       consumer,
                       FormatMemorySize(bytes),
@@ -35,6 +42,13 @@ absl::Status MemoryPool::TryReserve(const std::string& consumer, int64_t held, i
                       hint_));
     }
   } while (!reserved_.compare_exchange_weak(current, current + bytes, std::memory_order_relaxed));
+  if (parent_ != nullptr) {
+    // The parent counts every query's bytes: what this consumer holds there is `held` too.
+    if (absl::Status status = parent_->TryReserve(consumer, held, bytes); !status.ok()) {
+      reserved_.fetch_sub(bytes, std::memory_order_relaxed);
+      return status;
+    }
+  }
   const int64_t now = current + bytes;
   int64_t peak = peak_.load(std::memory_order_relaxed);
   while (now > peak && !peak_.compare_exchange_weak(peak, now, std::memory_order_relaxed)) {
@@ -46,6 +60,9 @@ void MemoryPool::Release(int64_t bytes) {
   int64_t before = reserved_.fetch_sub(bytes, std::memory_order_relaxed);
   STRATA_DCHECK(before >= bytes);
   (void)before;
+  if (parent_ != nullptr) {
+    parent_->Release(bytes);
+  }
 }
 
 MemoryReservation::MemoryReservation(std::shared_ptr<MemoryPool> pool, std::string consumer)

@@ -4,8 +4,10 @@
 // that would take the pool past its limit fails with ResourceExhausted. A huge query then fails
 // with an error that says what to do, instead of taking the server's memory.
 //
-// The server shares one pool between all running queries (--query-memory-limit), so concurrent
-// queries together stay within the limit; first come, first served. Accounting is approximate:
+// The server gives every query a pool of its own (--query-memory-limit) whose parent is one pool
+// shared by all running queries (--exec-mem-pool-bytes): a reservation must fit in both, so one
+// query cannot take more than its share and concurrent queries together stay within the global
+// limit; first come, first served. Accounting is approximate:
 // it covers the large, long-lived buffers (materialized rows, hash tables, aggregate states, sort
 // keys), not the batches in flight between operators nor expression temporaries. Nothing spills
 // to disk.
@@ -34,7 +36,13 @@ class MemoryPool {
   // A pool of `limit` bytes (kUnlimited: accounting only, never fails). `hint` ends the message
   // of every refusal, telling the user how to get more memory or use less, e.g. "raise
   // --query-memory-limit, or add filters or a LIMIT" (exec knows no flags: the server says).
-  explicit MemoryPool(int64_t limit = kUnlimited, std::string hint = "");
+  // With a `parent`, every reservation is also taken from the parent (and refused when the
+  // parent has no room, with the parent's message): a per-query pool inside the global one.
+  // `name` starts refusal messages: "<name> of 1.0 GiB exceeded: ...".
+  explicit MemoryPool(int64_t limit = kUnlimited,
+                      std::string hint = "",
+                      std::shared_ptr<MemoryPool> parent = nullptr,
+                      std::string name = "query memory limit");
   MemoryPool(const MemoryPool&) = delete;
   MemoryPool& operator=(const MemoryPool&) = delete;
 
@@ -43,6 +51,8 @@ class MemoryPool {
   int64_t reserved() const { return reserved_.load(std::memory_order_relaxed); }
   // The most bytes ever reserved at once.
   int64_t peak_reserved() const { return peak_.load(std::memory_order_relaxed); }
+  // The pool this one takes its reservations from too, or null.
+  const std::shared_ptr<MemoryPool>& parent() const { return parent_; }
 
  private:
   friend class MemoryReservation;
@@ -54,6 +64,8 @@ class MemoryPool {
 
   const int64_t limit_;
   const std::string hint_;
+  const std::shared_ptr<MemoryPool> parent_;
+  const std::string name_;
   std::atomic<int64_t> reserved_{0};
   std::atomic<int64_t> peak_{0};
 };

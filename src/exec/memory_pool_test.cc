@@ -20,6 +20,43 @@ TEST(MemoryPoolTest, FormatsSizes) {
   EXPECT_EQ(FormatMemorySize(-1), "0 B");
 }
 
+// A per-query pool inside a global one: a reservation must fit in both, the refusal names the
+// limit that was hit, and what a query frees (or holds when it ends) goes back to both.
+TEST(MemoryPoolTest, ChildPoolsReserveFromTheirParent) {
+  auto global = std::make_shared<MemoryPool>(
+      1000, "raise --exec-mem-pool-bytes", nullptr, "execution memory pool");
+  auto q1 = std::make_shared<MemoryPool>(700, "raise --query-memory-limit", global);
+  auto q2 = std::make_shared<MemoryPool>(700, "raise --query-memory-limit", global);
+  MemoryReservation a(q1, "SortExec");
+  ASSERT_TRUE(a.TryGrow(600).ok());
+  EXPECT_EQ(global->reserved(), 600);
+  // The query's own limit: 600 + 200 > 700.
+  absl::Status own = a.TryGrow(200);
+  EXPECT_EQ(own.message(),
+            "query memory limit of 700 B exceeded: SortExec needed 200 B more (in use: 600 B, "
+            "600 B of it by SortExec); raise --query-memory-limit");
+  EXPECT_EQ(q1->reserved(), 600);
+  EXPECT_EQ(global->reserved(), 600);
+  // The global pool: q2 fits its own 700 but not the 400 left in the pool; q2 keeps nothing.
+  MemoryReservation b(q2, "HashJoinExec");
+  absl::Status pool = b.TryGrow(500);
+  EXPECT_EQ(pool.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(pool.message(),
+            "execution memory pool of 1000 B exceeded: HashJoinExec needed 500 B more (in use: "
+            "600 B); raise --exec-mem-pool-bytes");
+  EXPECT_EQ(q2->reserved(), 0);
+  EXPECT_EQ(global->reserved(), 600);
+  ASSERT_TRUE(b.TryGrow(400).ok());
+  EXPECT_EQ(global->reserved(), 1000);
+  a.Free();
+  EXPECT_EQ(q1->reserved(), 0);
+  EXPECT_EQ(global->reserved(), 400);
+  EXPECT_EQ(q1->peak_reserved(), 600);
+  { MemoryReservation dropped = std::move(b); }
+  EXPECT_EQ(global->reserved(), 0);
+  EXPECT_EQ(global->peak_reserved(), 1000);
+}
+
 TEST(MemoryPoolTest, GrowShrinkAndResizeWithinTheLimit) {
   auto pool = std::make_shared<MemoryPool>(1000);
   MemoryReservation a(pool, "A");

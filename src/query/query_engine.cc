@@ -103,7 +103,11 @@ absl::StatusOr<QueryEngine::BoundQuery> QueryEngine::Bind(std::string_view datab
   if (!statement.ok()) {
     return statement.status();
   }
-  auto context = std::make_shared<exec::TaskContext>();
+  std::shared_ptr<exec::TaskContext> context = options.context;
+  if (context == nullptr) {
+    context = std::make_shared<exec::TaskContext>();
+    context->set_memory_pool(memory_pool_);
+  }
   int partitions =
       options.target_partitions > 0 ? options.target_partitions : defaults_.target_partitions;
   if (partitions <= 0) {
@@ -115,7 +119,6 @@ absl::StatusOr<QueryEngine::BoundQuery> QueryEngine::Bind(std::string_view datab
   if (min_rows > 0) {
     context->set_min_rows_per_partition(min_rows);
   }
-  context->set_memory_pool(memory_pool_);
   plan::OptimizerOptions optimizer;
   optimizer.query_start_nanos = NowNanos();
 
@@ -201,6 +204,8 @@ absl::StatusOr<std::unique_ptr<QueryResult>> QueryEngine::Execute(
   if (!physical.ok()) {
     return physical.status();
   }
+  // Cancelled while planning (a timeout during a long subquery): stop before running anything.
+  STRATA_RETURN_IF_ERROR(context->CheckCancelled());
   // Result names are the logical plan's (the physical plan keeps them, but say it once here).
   SchemaPtr result_schema = (*physical)->schema();
   return std::make_unique<QueryResult>(result_schema, *std::move(physical), context);

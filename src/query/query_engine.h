@@ -19,6 +19,7 @@
 #include "exec/scalar.h"
 #include "plan/logical_plan.h"
 #include "plan/optimizer/optimizer.h"
+#include "query/query_log.h"
 #include "query/scan_sources.h"
 
 namespace strata::query {
@@ -32,6 +33,11 @@ struct QueryOptions {
   // exec::kDefaultMinRowsPerPartition; 1: always target_partitions when there are enough
   // chunks, as tests of the parallel paths want).
   int64_t min_rows_per_partition = 0;
+  // The context the query runs in, made by the caller so that it can cancel the query from
+  // another thread while it is still being planned (uncorrelated subqueries run then) and give it
+  // a memory pool of its own (a per-query limit). Null: Execute makes one with the engine's pool.
+  // The engine sets its partitioning from the options; a context's memory pool is kept.
+  std::shared_ptr<exec::TaskContext> context;
 };
 
 // A running query: its schema and a stream of result batches, or of their encoded bytes.
@@ -42,7 +48,10 @@ class QueryResult {
   QueryResult(SchemaPtr schema,
               exec::ExecutionPlanPtr plan,
               std::shared_ptr<exec::TaskContext> context)
-      : schema_(std::move(schema)), plan_(std::move(plan)), context_(std::move(context)) {}
+      : schema_(std::move(schema)),
+        plan_(std::move(plan)),
+        physical_plan_(plan_),
+        context_(std::move(context)) {}
   // A result already computed (EXPLAIN's rows).
   QueryResult(SchemaPtr schema,
               std::unique_ptr<exec::BatchStream> stream,
@@ -62,10 +71,14 @@ class QueryResult {
   absl::StatusOr<bool> NextEncoded(const exec::BatchEncoderFactory& make_encoder,
                                    std::string* piece);
   void Cancel() { context_->Cancel(); }
+  const std::shared_ptr<exec::TaskContext>& context() const { return context_; }
+  // The physical plan being run, for its metrics once it ends (null for EXPLAIN).
+  const exec::ExecutionPlanPtr& physical_plan() const { return physical_plan_; }
 
  private:
   SchemaPtr schema_;
   exec::ExecutionPlanPtr plan_;  // until a stream is started from it
+  exec::ExecutionPlanPtr physical_plan_;
   std::unique_ptr<exec::BatchStream> stream_;
   std::unique_ptr<exec::EncodedStream> encoded_;
   std::shared_ptr<exec::TaskContext> context_;
@@ -95,6 +108,9 @@ class QueryEngine {
   // Makes last_cache() and distinct_cache() read `caches`. Call before the first query;
   // `caches` must outlive the engine.
   void AttachCaches(const cache::CacheManager* caches) { sources_.caches = caches; }
+  // Makes system.queries show `log`'s entries. Call before the first query; `log` must outlive
+  // the engine.
+  void AttachQueryLog(const QueryLog* log) { sources_.query_log = log; }
 
   // The pool every query reserves from.
   const std::shared_ptr<exec::MemoryPool>& memory_pool() const { return memory_pool_; }

@@ -6,6 +6,7 @@
 #include "cache/cache_manager.h"
 #include "persist/file_cache.h"
 #include "persist/persister.h"
+#include "query/query_log.h"
 
 namespace strata::query {
 
@@ -19,6 +20,8 @@ struct ScanSources {
   int64_t file_limit = 0;
   // The last-value and distinct-value caches (null: the cache table functions fail).
   const cache::CacheManager* caches = nullptr;
+  // The server's query log, read by system.queries (null: the table is empty).
+  const QueryLog* query_log = nullptr;
 };
 
 }  // namespace strata::query

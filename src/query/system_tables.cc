@@ -15,6 +15,9 @@ using exec::Scalar;
 using Row = MemoryTableProvider::Row;
 
 constexpr std::string_view kParquetFilesTable = "parquet_files";
+constexpr std::string_view kQueriesTable = "queries";
+constexpr std::string_view kTablesTable = "tables";
+constexpr std::string_view kColumnsTable = "columns";
 
 const SchemaPtr& ParquetFilesSchema() {
   static const SchemaPtr* schema = new SchemaPtr(std::make_shared<const Schema>(std::vector<Field>{
@@ -74,6 +77,29 @@ const SchemaPtr& LastCachesSchema() {
       {"value_column_names", TypeId::kString, false},
       {"count", TypeId::kUInt64, false},
       {"ttl", TypeId::kUInt64, false},
+  }));
+  return *schema;
+}
+
+const SchemaPtr& QueriesSchema() {
+  static const SchemaPtr* schema = new SchemaPtr(std::make_shared<const Schema>(std::vector<Field>{
+      {"id", TypeId::kString, false},
+      {"phase", TypeId::kString, false},
+      {"issue_time", TypeId::kTimestamp, false},
+      {"query_type", TypeId::kString, false},
+      {"query_text", TypeId::kString, false},
+      {"partitions", TypeId::kInt64, true},
+      {"parquet_files", TypeId::kInt64, true},
+      {"plan_duration", TypeId::kInt64, true},
+      {"permit_duration", TypeId::kInt64, true},
+      {"execute_duration", TypeId::kInt64, true},
+      {"end2end_duration", TypeId::kInt64, true},
+      {"compute_duration", TypeId::kInt64, true},
+      {"max_memory", TypeId::kInt64, false},
+      {"success", TypeId::kBool, false},
+      {"running", TypeId::kBool, false},
+      {"cancelled", TypeId::kBool, false},
+      {"trace_id", TypeId::kString, true},
   }));
   return *schema;
 }
@@ -161,12 +187,157 @@ std::vector<Row> DistinctCachesRows(const catalog::DatabaseSchema& database) {
   return rows;
 }
 
+Scalar OptionalInt64(const std::optional<int64_t>& value) {
+  return value.has_value() ? Scalar::Int64(*value) : Scalar::Null(TypeId::kInt64);
+}
+
+std::vector<Row> QueriesRows(const QueryLog* log, const catalog::DatabaseSchema& database) {
+  if (log == nullptr) {
+    return {};
+  }
+  std::vector<Row> rows;
+  for (QueryLogRow& entry : log->Rows(database.name())) {
+    rows.push_back({Scalar::String(std::move(entry.id)),
+                    Scalar::String(std::string(QueryPhaseName(entry.phase))),
+                    Scalar::Timestamp(entry.issue_time_ns),
+                    Scalar::String(std::move(entry.query_type)),
+                    Scalar::String(std::move(entry.query_text)),
+                    OptionalInt64(entry.partitions),
+                    OptionalInt64(entry.parquet_files),
+                    OptionalInt64(entry.plan_duration_ns),
+                    OptionalInt64(entry.permit_duration_ns),
+                    OptionalInt64(entry.execute_duration_ns),
+                    OptionalInt64(entry.end2end_duration_ns),
+                    OptionalInt64(entry.compute_duration_ns),
+                    Scalar::Int64(entry.max_memory),
+                    Scalar::Bool(entry.success),
+                    Scalar::Bool(entry.running),
+                    Scalar::Bool(entry.cancelled),
+                    entry.trace_id.has_value() ? Scalar::String(std::move(*entry.trace_id))
+                                               : Scalar::Null(TypeId::kString)});
+  }
+  return rows;
+}
+
+const SchemaPtr& TablesSchema() {
+  static const SchemaPtr* schema = new SchemaPtr(std::make_shared<const Schema>(std::vector<Field>{
+      {"table_name", TypeId::kString, false},
+      {"table_id", TypeId::kUInt64, false},
+      {"column_count", TypeId::kUInt64, false},
+      {"tag_count", TypeId::kUInt64, false},
+      {"field_count", TypeId::kUInt64, false},
+      {"buffer_rows", TypeId::kUInt64, false},
+      {"buffer_chunks", TypeId::kUInt64, false},
+      {"buffer_series", TypeId::kUInt64, false},
+      {"parquet_files", TypeId::kUInt64, false},
+      {"parquet_rows", TypeId::kUInt64, false},
+      {"parquet_size_bytes", TypeId::kUInt64, false},
+  }));
+  return *schema;
+}
+
+uint64_t Unsigned(int64_t value) {
+  return static_cast<uint64_t>(std::max<int64_t>(value, 0));
+}
+
+std::vector<Row> TablesRows(const ScanSources& sources, const catalog::DatabaseSchema& database) {
+  struct FileTotals {
+    uint64_t files = 0;
+    uint64_t rows = 0;
+    uint64_t bytes = 0;
+  };
+  std::vector<FileTotals> files(database.tables().size());
+  if (sources.persister != nullptr) {
+    if (const std::shared_ptr<const persist::FileIndex> index = sources.persister->index()) {
+      for (const auto& [file_id, file] : index->files()) {
+        if (file.database_id == database.id() && file.table_id < files.size()) {
+          FileTotals& totals = files[file.table_id];
+          ++totals.files;
+          totals.rows += Unsigned(file.row_count);
+          totals.bytes += file.size_bytes;
+        }
+      }
+    }
+  }
+  std::vector<const catalog::TableSchema*> tables;
+  for (const auto& table : database.tables()) {
+    tables.push_back(table.get());
+  }
+  std::sort(tables.begin(), tables.end(), [](const auto* a, const auto* b) {
+    return a->name() < b->name();
+  });
+  std::vector<Row> rows;
+  for (const catalog::TableSchema* table : tables) {
+    uint64_t tags = 0;
+    uint64_t fields = 0;
+    for (const catalog::ColumnSchema& column : table->columns()) {
+      tags += column.kind == catalog::ColumnKind::kTag;
+      fields += column.kind == catalog::ColumnKind::kField;
+    }
+    buffer::TableStats stats;
+    if (sources.buffer != nullptr) {
+      stats = sources.buffer->table_stats(database.id(), table->id()).value_or(stats);
+    }
+    const FileTotals& totals = files[table->id()];
+    rows.push_back({Scalar::String(table->name()),
+                    Scalar::UInt64(table->id()),
+                    Scalar::UInt64(table->column_count()),
+                    Scalar::UInt64(tags),
+                    Scalar::UInt64(fields),
+                    Scalar::UInt64(Unsigned(stats.rows)),
+                    Scalar::UInt64(Unsigned(stats.chunks)),
+                    Scalar::UInt64(Unsigned(stats.series)),
+                    Scalar::UInt64(totals.files),
+                    Scalar::UInt64(totals.rows),
+                    Scalar::UInt64(totals.bytes)});
+  }
+  return rows;
+}
+
+const SchemaPtr& ColumnsSchema() {
+  static const SchemaPtr* schema = new SchemaPtr(std::make_shared<const Schema>(std::vector<Field>{
+      {"table_name", TypeId::kString, false},
+      {"column_name", TypeId::kString, false},
+      {"column_id", TypeId::kUInt64, false},
+      {"kind", TypeId::kString, false},
+      {"influx_type", TypeId::kString, false},
+      {"data_type", TypeId::kString, false},
+  }));
+  return *schema;
+}
+
+std::vector<Row> ColumnsRows(const catalog::DatabaseSchema& database) {
+  std::vector<const catalog::TableSchema*> tables;
+  for (const auto& table : database.tables()) {
+    tables.push_back(table.get());
+  }
+  std::sort(tables.begin(), tables.end(), [](const auto* a, const auto* b) {
+    return a->name() < b->name();
+  });
+  std::vector<Row> rows;
+  for (const catalog::TableSchema* table : tables) {
+    for (const catalog::ColumnSchema& column : table->columns()) {
+      rows.push_back(
+          {Scalar::String(table->name()),
+           Scalar::String(column.name),
+           Scalar::UInt64(column.id),
+           Scalar::String(std::string(catalog::ColumnKindName(column.kind))),
+           Scalar::String(std::string(catalog::ColumnTypeName(column.kind, column.type))),
+           Scalar::String(std::string(DataFusionTypeName(column.type)))});
+    }
+  }
+  return rows;
+}
+
 }  // namespace
 
 std::vector<std::string> SystemTableNames() {
-  return {std::string(kDistinctCachesTable),
+  return {std::string(kColumnsTable),
+          std::string(kDistinctCachesTable),
           std::string(kLastCachesTable),
-          std::string(kParquetFilesTable)};
+          std::string(kParquetFilesTable),
+          std::string(kQueriesTable),
+          std::string(kTablesTable)};
 }
 
 plan::TableProviderPtr FindSystemTable(std::string_view name,
@@ -191,6 +362,31 @@ plan::TableProviderPtr FindSystemTable(std::string_view name,
         last ? LastCachesSchema() : DistinctCachesSchema(),
         [last, snapshot = std::move(snapshot), database](const exec::TaskContext&) {
           return last ? LastCachesRows(*database) : DistinctCachesRows(*database);
+        });
+  }
+  if (name == kQueriesTable) {
+    const QueryLog* log = sources.query_log;
+    return std::make_shared<MemoryTableProvider>(
+        std::string(name),
+        QueriesSchema(),
+        [log, snapshot = std::move(snapshot), database](const exec::TaskContext&) {
+          return QueriesRows(log, *database);
+        });
+  }
+  if (name == kTablesTable) {
+    return std::make_shared<MemoryTableProvider>(
+        std::string(name),
+        TablesSchema(),
+        [sources, snapshot = std::move(snapshot), database](const exec::TaskContext&) {
+          return TablesRows(sources, *database);
+        });
+  }
+  if (name == kColumnsTable) {
+    return std::make_shared<MemoryTableProvider>(
+        std::string(name),
+        ColumnsSchema(),
+        [snapshot = std::move(snapshot), database](const exec::TaskContext&) {
+          return ColumnsRows(*database);
         });
   }
   return nullptr;

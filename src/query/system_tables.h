@@ -1,5 +1,7 @@
-// The `system` schema: InfluxDB 3's system tables over one database. For now one table,
-// `system.parquet_files`, the Parquet files of the database's tables in the file index.
+// The `system` schema: InfluxDB 3's system tables over one database: `system.parquet_files`
+// (the Parquet files of the database's tables in the file index), `system.queries` (the query
+// log), and strata's own `system.tables` and `system.columns` (the catalog with row and file
+// counts). docs/sql.md describes them for users.
 #pragma once
 
 #include <memory>
@@ -13,7 +15,8 @@
 
 namespace strata::query {
 
-// The names of the system tables, sorted: "distinct_caches", "last_caches", "parquet_files".
+// The names of the system tables, sorted: "columns", "distinct_caches", "last_caches",
+// "parquet_files", "queries", "tables".
 std::vector<std::string> SystemTableNames();
 
 // The system table `name` of `database`, or nullptr when there is no such table:
@@ -31,6 +34,22 @@ std::vector<std::string> SystemTableNames();
 //                as InfluxDB 3 prints its list columns; value columns leave out time.
 //   distinct_caches (table, name, column_ids, column_names Utf8, max_cardinality UInt64,
 //                max_age_seconds UInt64): one row per distinct cache, by table and name.
+//   queries (id Utf8, phase Utf8, issue_time Timestamp, query_type Utf8, query_text Utf8,
+//            partitions Int64?, parquet_files Int64?, plan_duration Int64?,
+//            permit_duration Int64?, execute_duration Int64?, end2end_duration Int64?,
+//            compute_duration Int64?, max_memory Int64, success Bool, running Bool,
+//            cancelled Bool, trace_id Utf8?): InfluxDB 3's columns (? marks nullable ones;
+//            durations are nanoseconds, as strata has no Duration type), one row per entry of
+//            `sources.query_log` for this database, oldest first, as of the scan. Empty without
+//            a log.
+//   tables (table_name Utf8, table_id UInt64, column_count UInt64, tag_count UInt64,
+//           field_count UInt64, buffer_rows UInt64, buffer_chunks UInt64, buffer_series UInt64,
+//           parquet_files UInt64, parquet_rows UInt64, parquet_size_bytes UInt64): one row per
+//           table of the snapshot, by name; buffer counts from the write buffer as of the scan
+//           (rows include those of windows being persisted), file counts from the file index.
+//   columns (table_name Utf8, column_name Utf8, column_id UInt64, kind Utf8 ("tag", "field",
+//            "time"), influx_type Utf8 ("tag", "float", "integer", ...), data_type Utf8 (as
+//            information_schema.columns names it)): one row per column, by table name, then id.
 // The provider keeps `snapshot` (which owns `database`) alive; `sources.persister` must outlive
 // the plans built from it.
 plan::TableProviderPtr FindSystemTable(std::string_view name,

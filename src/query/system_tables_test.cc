@@ -1,6 +1,7 @@
-// system.parquet_files over a real persister (Parquet files on an in-memory object store): its
-// rows per database, its schema, how information_schema and SHOW TABLES list it, and the errors
-// for system tables that do not exist.
+// The system tables over a real persister (Parquet files on an in-memory object store):
+// system.parquet_files, system.tables and system.columns per database, system.queries over a
+// query log, their schemas, how information_schema and SHOW TABLES list them, and the errors for
+// system tables that do not exist.
 #include "query/system_tables.h"
 
 #include <filesystem>
@@ -237,9 +238,12 @@ TEST_F(SystemTablesTest, ListedInInformationSchemaAndShowTables) {
   ASSERT_TRUE(tables.ok()) << tables.status();
   EXPECT_THAT(*tables,
               ElementsAre("public|iox|cpu|BASE TABLE",
+                          "public|system|columns|BASE TABLE",
                           "public|system|distinct_caches|BASE TABLE",
                           "public|system|last_caches|BASE TABLE",
                           "public|system|parquet_files|BASE TABLE",
+                          "public|system|queries|BASE TABLE",
+                          "public|system|tables|BASE TABLE",
                           "public|information_schema|columns|VIEW",
                           "public|information_schema|df_settings|VIEW",
                           "public|information_schema|tables|VIEW"));
@@ -256,12 +260,12 @@ TEST_F(SystemTablesTest, ListedInInformationSchemaAndShowTables) {
 
 TEST_F(SystemTablesTest, UnknownSystemTablesAreClearErrors) {
   Write("db", fmt::format("cpu,host=a usage=1 {}\n", k2016));
-  absl::StatusOr<std::vector<std::string>> unknown = Query("SELECT * FROM system.queries");
+  absl::StatusOr<std::vector<std::string>> unknown = Query("SELECT * FROM system.query");
   ASSERT_FALSE(unknown.ok());
   EXPECT_EQ(unknown.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(unknown.status().message(),
-            "table 'queries' not found at line 1, column 22; schema 'system' has distinct_caches, "
-            "last_caches, parquet_files");
+            "table 'query' not found at line 1, column 22; schema 'system' has columns, "
+            "distinct_caches, last_caches, parquet_files, queries, tables");
   // System tables are not visible unqualified.
   absl::StatusOr<std::vector<std::string>> bare = Query("SELECT * FROM parquet_files");
   ASSERT_FALSE(bare.ok());
@@ -275,6 +279,146 @@ TEST_F(SystemTablesTest, UnknownSystemTablesAreClearErrors) {
   // A system table's name in another schema is not it.
   EXPECT_FALSE(Query("SELECT * FROM information_schema.parquet_files").ok());
   EXPECT_FALSE(Query("SELECT * FROM iox.parquet_files").ok());
+}
+
+}  // namespace
+}  // namespace strata::query
+
+namespace strata::query {
+namespace {
+
+// system.tables: per table of the database, by name, its column counts, what the buffer holds
+// and what the file index holds; other databases' tables are not listed.
+TEST_F(SystemTablesTest, TablesCountsColumnsRowsAndFiles) {
+  Write("db",
+        fmt::format("cpu,host=a,region=eu usage=1,idle=2i {}\n"
+                    "cpu,host=b,region=eu usage=2 {}\n"
+                    "mem,host=a used=7i {}\n",
+                    k2016 + 5,
+                    k2016 + 9,
+                    k2016 + 42));
+  Write("other", fmt::format("disk,host=a free=1i {}\n", k2016));
+  EXPECT_THAT(*Query("SELECT * FROM system.tables"),
+              ElementsAre("cpu|0|5|2|2|2|1|2|0|0|0", "mem|1|3|1|1|1|1|1|0|0|0"));
+  Snapshot();
+  // Persisted: the rows moved from the buffer to one file per table.
+  absl::StatusOr<std::vector<std::string>> after = Query(
+      "SELECT table_name, buffer_rows, parquet_files, parquet_rows, parquet_size_bytes > 0 "
+      "FROM system.tables");
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_THAT(*after, ElementsAre("cpu|0|1|2|true", "mem|0|1|1|true"));
+  // The tables of another database.
+  auto other = QueryRows(*engine_,
+                         "other",
+                         "SELECT table_name, column_count FROM system.tables",
+                         /*exact_floats=*/false,
+                         nullptr);
+  ASSERT_TRUE(other.ok()) << other.status();
+  EXPECT_THAT(*other, ElementsAre("disk|3"));
+}
+
+// system.columns: every column of every table, by table name then column id, with its kind,
+// line protocol type and SQL type.
+TEST_F(SystemTablesTest, ColumnsListsEveryColumn) {
+  Write("db",
+        fmt::format("cpu,host=a usage=1,idle=2i,ok=true,note=\"x\" {}\nmem,host=a used=7u {}\n",
+                    k2016,
+                    k2016));
+  SchemaPtr schema;
+  absl::StatusOr<std::vector<std::string>> rows = Query("SELECT * FROM system.columns", &schema);
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  EXPECT_THAT(*rows,
+              ElementsAre("cpu|time|0|time|timestamp|Timestamp(Nanosecond, None)",
+                          "cpu|host|1|tag|tag|Dictionary(Int32, Utf8)",
+                          "cpu|usage|2|field|float|Float64",
+                          "cpu|idle|3|field|integer|Int64",
+                          "cpu|ok|4|field|boolean|Boolean",
+                          "cpu|note|5|field|string|Utf8",
+                          "mem|time|0|time|timestamp|Timestamp(Nanosecond, None)",
+                          "mem|host|1|tag|tag|Dictionary(Int32, Utf8)",
+                          "mem|used|2|field|uinteger|UInt64"));
+  ASSERT_NE(schema, nullptr);
+  EXPECT_EQ(schema->num_fields(), 6);
+}
+
+// system.queries over a log the test fills: the entries of this database only, oldest first,
+// with their phase, flags and durations as they move; a running query shows running = true.
+TEST_F(SystemTablesTest, QueriesShowsTheLogOfThisDatabase) {
+  Write("db", fmt::format("cpu,host=a usage=1 {}\n", k2016));
+  // Without a log the table is empty.
+  EXPECT_THAT(*Query("SELECT * FROM system.queries"), IsEmpty());
+
+  QueryLog log(10);
+  engine_->AttachQueryLog(&log);
+  std::shared_ptr<QueryLogEntry> done = log.Add("db", "sql", "SELECT 1", k2016);
+  done->Permitted();
+  done->Planned();
+  done->Finish(QueryPhase::kSuccess, "", 4096, 3, 1);
+  std::shared_ptr<QueryLogEntry> failed = log.Add("db", "sql", "SELECT nope", k2016 + 1);
+  failed->Permitted();
+  failed->Finish(QueryPhase::kFail, "column 'nope' not found", 0, std::nullopt, std::nullopt);
+  std::shared_ptr<QueryLogEntry> elsewhere = log.Add("other", "sql", "SELECT 2", k2016 + 2);
+  std::shared_ptr<QueryLogEntry> running = log.Add("db", "sql", "SELECT sleep", k2016 + 3);
+  running->Permitted();
+
+  SchemaPtr schema;
+  absl::StatusOr<std::vector<std::string>> rows = Query(
+      "SELECT query_text, phase, success, running, cancelled, partitions, parquet_files, "
+      "max_memory, permit_duration IS NOT NULL, plan_duration IS NOT NULL, "
+      "execute_duration IS NOT NULL, end2end_duration IS NOT NULL, trace_id FROM system.queries",
+      nullptr);
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  // The engine does not log the queries it runs itself (the HTTP API does): three rows.
+  EXPECT_THAT(*rows,
+              ElementsAre("SELECT 1|success|true|false|false|3|1|4096|true|true|true|true|NULL",
+                          "SELECT nope|fail|false|false|false|NULL|NULL|0|true|false|false|true|"
+                          "NULL",
+                          "SELECT sleep|permit|false|true|false|NULL|NULL|0|true|false|false|"
+                          "false|NULL"));
+  // The running query is cancelled: its hook runs once, and the row changes.
+  int hook_calls = 0;
+  running->set_cancel_hook([&hook_calls] { ++hook_calls; });
+  EXPECT_TRUE(running->RequestCancel(CancelReason::kTimeout));
+  EXPECT_FALSE(running->RequestCancel(CancelReason::kClientGone));
+  EXPECT_EQ(hook_calls, 1);
+  running->Finish(QueryPhase::kCancel, "timed out", 0, std::nullopt, std::nullopt);
+  running->set_trace_id("4bf92f3577b34da6a3ce929d0e0e4736");
+  rows = Query(
+      "SELECT phase, success, running, cancelled, trace_id FROM system.queries "
+      "WHERE query_text = 'SELECT sleep'");
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  EXPECT_THAT(*rows, ElementsAre("cancel|false|false|true|4bf92f3577b34da6a3ce929d0e0e4736"));
+  // Ids are distinct UUIDs; issue_time is a timestamp.
+  rows = Query("SELECT count(DISTINCT id), min(length(id)), min(issue_time) FROM system.queries",
+               &schema);
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  EXPECT_THAT(*rows, ElementsAre(fmt::format("3|36|{}", k2016)));
+  QueryStats stats = log.stats();
+  EXPECT_EQ(stats.received, 4);
+  EXPECT_EQ(stats.succeeded, 1);
+  EXPECT_EQ(stats.failed, 1);
+  EXPECT_EQ(stats.cancelled, 1);
+  EXPECT_EQ(stats.timed_out, 1);
+  EXPECT_EQ(stats.latency_count, 3);
+  EXPECT_EQ(log.Running().size(), 1u);  // `elsewhere`
+  (void)elsewhere;
+}
+
+// The ring keeps the last `capacity` entries; a running query that left it is still tracked.
+TEST(QueryLogTest, KeepsTheLastEntriesAndTracksRunningOnes) {
+  QueryLog log(2);
+  std::shared_ptr<QueryLogEntry> first = log.Add("db", "sql", "q1", 1);
+  log.Add("db", "sql", "q2", 2)->Finish(QueryPhase::kSuccess, "", 0, std::nullopt, std::nullopt);
+  log.Add("db", "sql", "q3", 3)->Finish(QueryPhase::kSuccess, "", 0, std::nullopt, std::nullopt);
+  std::vector<QueryLogRow> rows = log.Rows("db");
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].query_text, "q2");
+  EXPECT_EQ(rows[1].query_text, "q3");
+  ASSERT_EQ(log.Running().size(), 1u);
+  EXPECT_EQ(log.Running()[0], first);
+  first.reset();  // destroyed without finishing: no longer tracked
+  EXPECT_TRUE(log.Running().empty());
+  EXPECT_TRUE(QueryLog(0).Rows("db").empty());
 }
 
 }  // namespace

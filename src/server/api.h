@@ -40,6 +40,12 @@ class Api {
   // Serves /api/v3/configure/last_cache and /api/v3/configure/distinct_cache with `caches`
   // (without it they answer 501). Call before the first request; `caches` must outlive this.
   void SetCaches(cache::CacheManager* caches) { caches_ = caches; }
+  // Sets how queries are admitted, limited and logged (server/query_api.h). Call before serving.
+  void ConfigureQueries(QueryApiOptions options) { query_api_.Configure(std::move(options)); }
+  // Query counters (running, queued, rejected, outcomes, latency) for /metrics; thread-safe.
+  query::QueryStats query_stats() const { return query_api_.stats(); }
+  // Refuses queued and new queries and cancels running ones; call before the HTTP server stops.
+  void ShutdownQueries() { query_api_.Shutdown(); }
 
  private:
   // Which write endpoint a request came in on; decides defaults and error shapes.

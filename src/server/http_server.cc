@@ -2,6 +2,9 @@
 // an io_context run by a fixed pool of threads. Handlers run on those threads.
 #include "server/http_server.h"
 
+#include <poll.h>
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -9,6 +12,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <cctype>
+#include <cerrno>
 #include <optional>
 
 #include "common/logging.h"
@@ -182,6 +186,10 @@ class Session : public std::enable_shared_from_this<Session> {
       request.headers.emplace(std::move(name), std::string(field.value()));
     }
     request.body = std::move(body);
+    request.client_gone = [weak = weak_from_this()] {
+      std::shared_ptr<Session> self = weak.lock();
+      return self == nullptr || self->PeerClosed();
+    };
     keep_alive_ = message.keep_alive();
     version_ = message.version();
 
@@ -218,12 +226,59 @@ class Session : public std::enable_shared_from_this<Session> {
     Send(std::move(response), !keep_alive_);
   }
 
+  // Whether the client closed or reset the connection, without consuming anything: poll for
+  // hang-up, and peek whether readable data is an end of stream. Called from other threads only
+  // while this session has no operation in progress (its handler runs or its response is
+  // deferred), so the socket is not used concurrently.
+  bool PeerClosed() {
+    if (!stream_.socket().is_open()) {
+      return true;
+    }
+    const int fd = stream_.socket().native_handle();
+    pollfd poll_fd{.fd = fd, .events = static_cast<short>(POLLIN | POLLRDHUP), .revents = 0};
+    if (::poll(&poll_fd, 1, 0) <= 0) {
+      return false;
+    }
+    if ((poll_fd.revents & (POLLHUP | POLLERR | POLLRDHUP)) != 0) {
+      return true;
+    }
+    if ((poll_fd.revents & POLLIN) != 0) {
+      char byte;
+      const ssize_t n = ::recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+      return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+    }
+    return false;
+  }
+
+  // Hands a deferred response its resume function: calling it posts `finish` to this
+  // connection's thread, then sends what it made.
+  void Defer(HttpResponse response, bool close) {
+    std::function<void(HttpResume)> deferred = std::move(response.deferred);
+    deferred([self = shared_from_this(), close](std::function<void(HttpResponse*)> finish) {
+      auto shared_finish = std::make_shared<std::function<void(HttpResponse*)>>(std::move(finish));
+      asio::post(self->stream_.get_executor(), [self, close, shared_finish] {
+        HttpResponse resumed;
+        try {
+          (*shared_finish)(&resumed);
+        } catch (const std::exception& e) {
+          STRATA_LOG_ERROR("deferred HTTP handler threw error={}", e.what());
+          resumed = JsonError(500, fmt::format("internal error: {}", e.what()));
+        }
+        self->Send(std::move(resumed), close);
+      });
+    });
+  }
+
   void SendError(int status, std::string_view message, bool close) {
     keep_alive_ = false;
     Send(JsonError(status, message), close);
   }
 
   void Send(HttpResponse response, bool close) {
+    if (response.deferred) {
+      Defer(std::move(response), close);
+      return;
+    }
     if (response.stream) {
       if (version_ >= 11) {
         SendStream(std::move(response), close);

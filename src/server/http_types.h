@@ -22,6 +22,11 @@ struct HttpRequest {
   // Header names lower-cased.
   std::map<std::string, std::string> headers;
   std::string body;
+  // True once the client has closed or reset the connection (a half-close counts: strata's
+  // clients do not send one while waiting for a response). Set by the server (null in unit
+  // tests); call it only while the handler runs or while its deferred response is pending (from
+  // any thread then), never once the response is being sent.
+  std::function<bool()> client_gone;
 
   // The first value of query parameter `key`, or nullptr.
   const std::string* Param(std::string_view key) const;
@@ -36,6 +41,13 @@ struct HttpRequest {
 // time; it may block (e.g. while a query computes its next batch).
 using HttpBodyStream = std::function<absl::StatusOr<bool>(std::string* out)>;
 
+struct HttpResponse;
+
+// Resumes a deferred response (HttpResponse::deferred): the server runs `finish` on the
+// connection's thread, as it runs handlers, to fill in the response, then sends it. Call it once,
+// from any thread; dropping it without a call closes the connection.
+using HttpResume = std::function<void(std::function<void(HttpResponse*)> finish)>;
+
 struct HttpResponse {
   int status = 200;
   std::string content_type = "application/json";
@@ -45,6 +57,11 @@ struct HttpResponse {
   // produces it (HTTP/1.0 clients get it whole, after the last piece). Destroyed when the response
   // is done or the connection fails, which is how a producer learns the client is gone.
   HttpBodyStream stream;
+  // When set, the response is not ready when the handler returns (a query waiting for an
+  // admission permit): the server calls `deferred` with a resume function right away, ignores
+  // the rest of this response, and reads nothing more from the connection until the resume
+  // function is called. No thread waits meanwhile.
+  std::function<void(HttpResume resume)> deferred;
 };
 
 // Splits a request target into path and decoded query parameters. Percent escapes and '+' in

@@ -165,6 +165,9 @@ class FragmentEncoder final : public exec::BatchEncoder {
 // table's cells, the Parquet row group being filled) is reserved from the query memory pool like
 // the operators' buffers.
 struct QueryStream {
+  ~QueryStream();
+
+  std::shared_ptr<QueryApi::RunningQuery> query;  // the log entry and the permit
   std::unique_ptr<query::QueryResult> result;
   std::unique_ptr<format::ResultWriter> writer;
   exec::BatchEncoderFactory make_encoder;  // set when the format supports fragments
@@ -212,6 +215,9 @@ struct QueryStream {
     return absl::OkStatus();
   }
 
+  // Produce, with the query's log entry and permit ended once the result is complete or fails.
+  absl::StatusOr<bool> ProduceAndTrack(std::string* out);
+
   absl::StatusOr<bool> Produce(std::string* out) {
     if (!pending.empty() || done) {
       // The first rows go out at once.
@@ -249,7 +255,172 @@ HttpResponse StatusResponse(const absl::Status& status) {
   return JsonError(code, std::string(status.message()));
 }
 
+// "2.5s", "100ms", "1m30s" style text of a duration for messages.
+std::string DurationText(std::chrono::nanoseconds duration) {
+  const double seconds = std::chrono::duration<double>(duration).count();
+  if (seconds < 1) {
+    return fmt::format("{:g}ms", seconds * 1000);
+  }
+  return fmt::format("{:g}s", seconds);
+}
+
+// The sum of counter `name` over every node of `plan`.
+int64_t SumCounter(const exec::ExecutionPlan& plan, const std::string& name) {
+  int64_t total = 0;
+  const std::map<std::string, int64_t> counters = plan.metrics().counters();
+  if (auto it = counters.find(name); it != counters.end()) {
+    total += it->second;
+  }
+  for (const exec::ExecutionPlanPtr& child : plan.children()) {
+    total += SumCounter(*child, name);
+  }
+  return total;
+}
+
 }  // namespace
+
+// One query from its arrival to the end of its response. Shared by the handler, the admission
+// queue's continuation, the watchdog's cancel hook and the response stream; the permit and the
+// log entry end with it.
+struct QueryApi::RunningQuery {
+  QueryRequest request;
+  std::shared_ptr<query::QueryLogEntry> entry;
+  std::shared_ptr<exec::TaskContext> context;
+  std::shared_ptr<exec::MemoryPool> memory_pool;  // the query's own, inside the engine's
+  std::chrono::nanoseconds timeout{0};
+  query::QueryAdmission::Permit permit;
+  exec::ExecutionPlanPtr plan;  // once planned, for its metrics
+
+  ~RunningQuery() {
+    if (entry != nullptr && !entry->finished()) {
+      // Dropped without an answer (a queued query at shutdown): still ends in the log.
+      End(query::QueryPhase::kCancel, "the query was abandoned before it ran");
+    }
+  }
+
+  // The meeting point of a queued query: the admission decides (a permit, or a cancellation)
+  // and the connection hands over its resume function, in either order; the second one resumes
+  // the connection with `finish`.
+  std::mutex mu;
+  HttpResume resume;                          // GUARDED_BY(mu)
+  std::function<void(HttpResponse*)> finish;  // GUARDED_BY(mu)
+  bool resumed = false;                       // GUARDED_BY(mu)
+
+  void SetResume(HttpResume r) {
+    std::function<void(HttpResponse*)> go;
+    {
+      std::lock_guard lock(mu);
+      if (!finish || resumed) {
+        resume = std::move(r);
+        return;
+      }
+      resumed = true;
+      go = std::move(finish);
+    }
+    r(std::move(go));
+  }
+  void Decide(std::function<void(HttpResponse*)> f) {
+    HttpResume go;
+    {
+      std::lock_guard lock(mu);
+      if (resumed || finish) {
+        return;  // decided already
+      }
+      if (!resume) {
+        finish = std::move(f);
+        return;
+      }
+      resumed = true;
+      go = std::move(resume);  // not kept: it owns the connection
+    }
+    go(std::move(f));
+  }
+
+  // Ends the log entry (the first end wins) and gives the permit back.
+  void End(query::QueryPhase phase, std::string error) {
+    std::optional<int64_t> partitions;
+    std::optional<int64_t> files;
+    if (plan != nullptr) {
+      partitions = SumCounter(*plan, "chunks_scanned");
+      files = SumCounter(*plan, "files_scanned");
+    }
+    entry->Finish(phase,
+                  std::move(error),
+                  memory_pool == nullptr ? 0 : memory_pool->peak_reserved(),
+                  partitions,
+                  files);
+    permit.Release();
+  }
+
+  // The response for a query cancelled from outside, and the end of its entry; for another
+  // error, StatusResponse.
+  HttpResponse Fail(const absl::Status& status) {
+    switch (entry->cancel_reason()) {
+      case query::CancelReason::kTimeout: {
+        std::string message =
+            fmt::format("query exceeded the time limit of {} (--query-timeout) and was cancelled",
+                        DurationText(timeout));
+        End(query::QueryPhase::kCancel, message);
+        return JsonError(408, message);
+      }
+      case query::CancelReason::kClientGone:
+        End(query::QueryPhase::kCancel, "the client closed the connection");
+        // Nobody reads it: nginx's "client closed request".
+        return JsonError(499, "the client closed the connection");
+      case query::CancelReason::kShutdown:
+        End(query::QueryPhase::kCancel, "the server is shutting down");
+        return JsonError(503, "the server is shutting down");
+      case query::CancelReason::kNone:
+        break;
+    }
+    End(status.code() == absl::StatusCode::kCancelled ? query::QueryPhase::kCancel
+                                                      : query::QueryPhase::kFail,
+        std::string(status.message()));
+    return StatusResponse(status);
+  }
+
+  // A mid-stream error: the status to end the stream with (the query's entry ends too).
+  absl::Status StreamError(const absl::Status& status) {
+    switch (entry->cancel_reason()) {
+      case query::CancelReason::kTimeout: {
+        std::string message =
+            fmt::format("query exceeded the time limit of {} (--query-timeout) and was cancelled",
+                        DurationText(timeout));
+        End(query::QueryPhase::kCancel, message);
+        return absl::DeadlineExceededError(message);
+      }
+      case query::CancelReason::kClientGone:
+      case query::CancelReason::kShutdown:
+      case query::CancelReason::kNone:
+        break;
+    }
+    End(status.code() == absl::StatusCode::kCancelled ? query::QueryPhase::kCancel
+                                                      : query::QueryPhase::kFail,
+        std::string(status.message()));
+    return status;
+  }
+};
+
+absl::StatusOr<bool> QueryStream::ProduceAndTrack(std::string* out) {
+  absl::StatusOr<bool> more = Produce(out);
+  if (!more.ok()) {
+    return query->StreamError(more.status());
+  }
+  if (!*more) {
+    query->End(query::QueryPhase::kSuccess, "");
+  }
+  return more;
+}
+
+QueryStream::~QueryStream() {
+  if (query != nullptr && !query->entry->finished()) {
+    // The response was abandoned before the result ended: the client went away (a write
+    // failed) or the server stopped. The query's operators stop when `result` is destroyed.
+    query->entry->RequestCancel(query::CancelReason::kClientGone);
+    result.reset();
+    query->End(query::QueryPhase::kCancel, "the client closed the connection");
+  }
+}
 
 absl::StatusOr<std::map<std::string, exec::Scalar>> ParseQueryParams(std::string_view json_text) {
   json parsed = json::parse(json_text, nullptr, /*allow_exceptions=*/false);
@@ -339,26 +510,200 @@ std::optional<HttpResponse> ParseQueryRequest(const HttpRequest& request, QueryR
   return std::nullopt;
 }
 
+QueryApi::QueryApi(const query::QueryEngine* engine, QueryApiOptions options) : engine_(engine) {
+  Configure(std::move(options));
+}
+
+QueryApi::~QueryApi() {
+  StopWatchdog();
+}
+
+void QueryApi::Configure(QueryApiOptions options) {
+  StopWatchdog();
+  options_ = std::move(options);
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int concurrent =
+      options_.max_concurrent_queries > 0 ? options_.max_concurrent_queries : 2 * cores;
+  const int queue =
+      options_.query_queue_size >= 0 ? options_.query_queue_size : std::max(100, 50 * concurrent);
+  admission_ = std::make_unique<query::QueryAdmission>(concurrent, queue);
+  if (options_.query_log != nullptr) {
+    own_log_.reset();
+    log_ = options_.query_log;
+  } else {
+    own_log_ = std::make_unique<query::QueryLog>(0);
+    log_ = own_log_.get();
+  }
+  StartWatchdog();
+}
+
+query::QueryStats QueryApi::stats() const {
+  query::QueryStats stats = log_->stats();
+  stats.running = admission_->running();
+  stats.queued = admission_->queued();
+  stats.rejected = admission_->rejected();
+  return stats;
+}
+
+void QueryApi::Shutdown() {
+  admission_->Close();
+  for (const std::shared_ptr<query::QueryLogEntry>& entry : log_->Running()) {
+    entry->RequestCancel(query::CancelReason::kShutdown);
+  }
+  StopWatchdog();
+}
+
+void QueryApi::StartWatchdog() {
+  {
+    std::lock_guard lock(watchdog_mu_);
+    watchdog_stop_ = false;
+  }
+  watchdog_ = std::thread([this] { WatchdogLoop(); });
+}
+
+void QueryApi::StopWatchdog() {
+  {
+    std::lock_guard lock(watchdog_mu_);
+    watchdog_stop_ = true;
+  }
+  watchdog_wake_.notify_all();
+  if (watchdog_.joinable()) {
+    watchdog_.join();
+  }
+}
+
+void QueryApi::WatchdogLoop() {
+  std::unique_lock lock(watchdog_mu_);
+  while (!watchdog_stop_) {
+    watchdog_wake_.wait_for(lock, options_.watchdog_interval);
+    if (watchdog_stop_) {
+      break;
+    }
+    lock.unlock();
+    const auto now = query::QueryLogEntry::Clock::now();
+    for (const std::shared_ptr<query::QueryLogEntry>& entry : log_->Running()) {
+      if (now >= entry->deadline()) {
+        entry->RequestCancel(query::CancelReason::kTimeout);
+      } else if (entry->ClientGone()) {
+        entry->RequestCancel(query::CancelReason::kClientGone);
+      }
+    }
+    lock.lock();
+  }
+}
+
 void QueryApi::HandleSql(const HttpRequest& request, HttpResponse* response) const {
-  QueryRequest parsed;
-  if (std::optional<HttpResponse> error = ParseQueryRequest(request, &parsed)) {
+  auto query = std::make_shared<RunningQuery>();
+  if (std::optional<HttpResponse> error = ParseQueryRequest(request, &query->request)) {
     *response = *std::move(error);
     return;
   }
+  const int64_t now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+  query->entry = log_->Add(query->request.database, "sql", query->request.sql, now_ns);
+  query->timeout = options_.query_timeout;
+  if (options_.query_timeout.count() > 0) {
+    query->entry->set_deadline(query::QueryLogEntry::Clock::now() + options_.query_timeout);
+  }
+  // Every query reserves from a pool of its own (its limit, and its peak for system.queries)
+  // inside the engine's pool, which all queries share.
+  query->memory_pool = std::make_shared<exec::MemoryPool>(
+      options_.query_memory_limit > 0 ? options_.query_memory_limit : exec::MemoryPool::kUnlimited,
+      "raise --query-memory-limit, or add filters or a LIMIT",
+      engine_->memory_pool());
+  query->context = std::make_shared<exec::TaskContext>();
+  query->context->set_memory_pool(query->memory_pool);
+  if (request.client_gone) {
+    query->entry->set_client_gone_check(request.client_gone);
+  }
+
+  uint64_t ticket = 0;
+  std::weak_ptr<RunningQuery> weak = query;
+  query::QueryAdmission::Outcome outcome = admission_->Acquire(
+      [this, waiting = query](query::QueryAdmission::Permit permit) {
+        waiting->permit = std::move(permit);
+        waiting->entry->Permitted();
+        waiting->Decide([this, waiting](HttpResponse* resumed) { Run(waiting, resumed); });
+      },
+      &query->permit,
+      &ticket);
+  switch (outcome) {
+    case query::QueryAdmission::Outcome::kAdmitted:
+      query->entry->Permitted();
+      Run(query, response);
+      return;
+    case query::QueryAdmission::Outcome::kRejected: {
+      std::string message =
+          admission_->closed()
+              ? std::string("the server is shutting down")
+              : fmt::format(
+                    "too many queries: {} running (--max-concurrent-queries) and {} "
+                    "waiting (--query-queue-size); retry later",
+                    admission_->max_concurrent(),
+                    admission_->queue_size());
+      query->End(query::QueryPhase::kFail, message);
+      *response = JsonError(503, message);
+      response->headers.emplace_back("Retry-After", "1");
+      return;
+    }
+    case query::QueryAdmission::Outcome::kQueued:
+      break;
+  }
+  // Queued: cancelling it (timeout, client gone, shutdown) takes it out of the queue and answers.
+  query::QueryAdmission* admission = admission_.get();
+  query->entry->set_cancel_hook([admission, ticket, weak] {
+    std::shared_ptr<RunningQuery> waiting = weak.lock();
+    if (waiting != nullptr && admission->Withdraw(ticket)) {
+      waiting->Decide([waiting](HttpResponse* resumed) {
+        *resumed = waiting->Fail(absl::CancelledError("query cancelled"));
+      });
+    }
+  });
+  // The resume function owns the connection; the query owns the resume function until it is
+  // called, and the queue's continuation owns the query: a queue that is dropped (shutdown)
+  // closes the connections waiting in it. The cancel hook refers to the query weakly (the entry
+  // must not own what owns it).
+  response->deferred = [query](HttpResume resume) { query->SetResume(std::move(resume)); };
+}
+
+void QueryApi::Run(const std::shared_ptr<RunningQuery>& query, HttpResponse* response) const {
+  // From here on a cancellation stops the query's execution.
+  std::weak_ptr<exec::TaskContext> weak_context = query->context;
+  query->entry->set_cancel_hook([weak_context] {
+    if (std::shared_ptr<exec::TaskContext> context = weak_context.lock()) {
+      context->Cancel();
+    }
+  });
+  if (query->entry->cancel_reason() != query::CancelReason::kNone) {
+    query->context->Cancel();  // requested before the hook was in place
+    *response = query->Fail(absl::CancelledError("query cancelled"));
+    return;
+  }
+  // The connection is used by this thread again once the handler returns: stop checking it.
+  struct StopClientCheck {
+    query::QueryLogEntry* entry;
+    ~StopClientCheck() { entry->set_client_gone_check(nullptr); }
+  } stop_client_check{query->entry.get()};
+
+  const QueryRequest& parsed = query->request;
   query::QueryOptions options;
-  options.params = std::move(parsed.params);
+  options.params = parsed.params;
+  options.context = query->context;
   absl::StatusOr<std::unique_ptr<query::QueryResult>> result =
       engine_->Execute(parsed.database, parsed.sql, options);
   if (!result.ok()) {
-    *response = StatusResponse(result.status());
+    *response = query->Fail(result.status());
     return;
   }
+  query->entry->Planned();
+  query->plan = (*result)->physical_plan();
   auto stream = std::make_shared<QueryStream>();
   stream->result = *std::move(result);
   absl::StatusOr<std::unique_ptr<format::ResultWriter>> writer =
       format::ResultWriter::Create(parsed.format, stream->result->schema());
   if (!writer.ok()) {
-    *response = StatusResponse(writer.status());
+    *response = query->Fail(writer.status());
     return;
   }
   stream->writer = *std::move(writer);
@@ -372,11 +717,13 @@ void QueryApi::HandleSql(const HttpRequest& request, HttpResponse* response) con
   }
   stream->drawn_at_end = parsed.format == format::ResultFormat::kPretty;
   stream->reservation = exec::MemoryReservation(
-      engine_->memory_pool(), stream->drawn_at_end ? "the pretty table" : "the parquet row group");
+      query->memory_pool, stream->drawn_at_end ? "the pretty table" : "the parquet row group");
   if (absl::Status started = stream->Start(); !started.ok()) {
-    *response = StatusResponse(started);
+    *response = query->Fail(started);
     return;
   }
+  // The stream owns the query from here: its end (or its destruction) ends the entry.
+  stream->query = query;
   response->status = 200;
   response->content_type = std::string(format::ContentType(parsed.format));
   if (parsed.format == format::ResultFormat::kPretty) {
@@ -394,9 +741,10 @@ void QueryApi::HandleSql(const HttpRequest& request, HttpResponse* response) con
       status = stream->reservation.TryResize(static_cast<int64_t>(body->size()));
     }
     if (!status.ok()) {
-      *response = StatusResponse(status);
+      *response = query->Fail(status);
       return;
     }
+    query->End(query::QueryPhase::kSuccess, "");
     response->stream = [stream, body](std::string* out) -> absl::StatusOr<bool> {
       if (out->empty()) {
         out->swap(*body);
@@ -409,7 +757,7 @@ void QueryApi::HandleSql(const HttpRequest& request, HttpResponse* response) con
     };
     return;
   }
-  response->stream = [stream](std::string* out) { return stream->Produce(out); };
+  response->stream = [stream](std::string* out) { return stream->ProduceAndTrack(out); };
 }
 
 }  // namespace strata::server

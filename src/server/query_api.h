@@ -3,15 +3,22 @@
 // requested format while the query runs. docs/http_api.md describes the parameters and statuses.
 #pragma once
 
+#include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include "absl/status/statusor.h"
 #include "exec/scalar.h"
 #include "format/result_format.h"
+#include "query/query_admission.h"
 #include "query/query_engine.h"
+#include "query/query_log.h"
 #include "server/http_types.h"
 
 namespace strata::server {
@@ -38,18 +45,75 @@ std::optional<HttpResponse> ParseQueryRequest(const HttpRequest& request, QueryR
 // uint64 above its range), floats, booleans and null. Arrays and objects are InvalidArgument.
 absl::StatusOr<std::map<std::string, exec::Scalar>> ParseQueryParams(std::string_view json_text);
 
+// How queries are admitted, limited and logged (the serve flags of the same names).
+struct QueryApiOptions {
+  // Queries running at once (0: 2 x cores); more wait in a queue of `query_queue_size` (-1: 50 x
+  // max_concurrent_queries, at least 100); beyond that, 503.
+  int max_concurrent_queries = 0;
+  int query_queue_size = -1;
+  // A query running longer (from its arrival, queueing included) is cancelled (0: no limit).
+  std::chrono::nanoseconds query_timeout{0};
+  // Bytes one query may reserve (0: only the engine's pool limits it).
+  int64_t query_memory_limit = 0;
+  // Where queries are logged for system.queries; must outlive the QueryApi. Null: a log of its
+  // own that keeps no entries (counters only).
+  query::QueryLog* query_log = nullptr;
+  // How often the watchdog checks deadlines and clients.
+  std::chrono::milliseconds watchdog_interval{50};
+};
+
 // Serves /api/v3/query_sql. Thread-safe; the engine must outlive it.
+//
+// A query first takes an admission permit (query::QueryAdmission): if none is free it waits in
+// the queue as a deferred response (no thread waits), and is refused with 503 when the queue is
+// full. It is planned and run up to its first rows on the connection's thread, then streamed;
+// the permit is held until the result has been produced or the response is abandoned. Every
+// query is logged (system.queries). A watchdog thread cancels queries that pass
+// --query-timeout, and queries whose client has gone away before the response started (later,
+// a failed write ends the stream, which cancels the query).
 class QueryApi {
  public:
-  explicit QueryApi(const query::QueryEngine* engine) : engine_(engine) {}
+  explicit QueryApi(const query::QueryEngine* engine, QueryApiOptions options = {});
+  ~QueryApi();
+  QueryApi(const QueryApi&) = delete;
+  QueryApi& operator=(const QueryApi&) = delete;
+
+  // Replaces the options. Call before serving.
+  void Configure(QueryApiOptions options);
 
   // Answers with an error body ({"error": message}) if the request or the query is invalid or
   // the first batch fails; otherwise with a streamed body (HttpResponse::stream) that runs the
-  // rest of the query as the client reads it.
+  // rest of the query as the client reads it. 503 when the admission queue is full, 408 when the
+  // query times out before its response starts.
   void HandleSql(const HttpRequest& request, HttpResponse* response) const;
 
+  // Counters for /metrics: the log's, with running, queued and rejected from the admission.
+  query::QueryStats stats() const;
+
+  // Refuses queued and new queries and cancels running ones (server shutdown). Call before the
+  // HTTP server stops, so that no queued response outlives its connection's thread.
+  void Shutdown();
+
+  // Internal: one query's state, shared by the handler, the admission queue and the stream.
+  struct RunningQuery;
+
  private:
+  void StartWatchdog();
+  void StopWatchdog();
+  void WatchdogLoop();
+  // Plans and starts the query on the connection's thread, once it holds a permit.
+  void Run(const std::shared_ptr<RunningQuery>& query, HttpResponse* response) const;
+
   const query::QueryEngine* const engine_;
+  QueryApiOptions options_;
+  std::unique_ptr<query::QueryLog> own_log_;
+  query::QueryLog* log_ = nullptr;
+  std::unique_ptr<query::QueryAdmission> admission_;
+
+  std::mutex watchdog_mu_;
+  std::condition_variable watchdog_wake_;
+  bool watchdog_stop_ = false;  // GUARDED_BY(watchdog_mu_)
+  std::thread watchdog_;
 };
 
 }  // namespace strata::server

@@ -48,6 +48,7 @@ struct Server::Impl {
   std::unique_ptr<persist::SnapshotScheduler> snapshots;
   std::unique_ptr<persist::ParquetFileCache> file_cache;
   std::unique_ptr<persist::ParquetFileCache> compaction_files;
+  std::unique_ptr<query::QueryLog> query_log;
   std::unique_ptr<query::QueryEngine> query_engine;
   std::unique_ptr<Api> api;
   std::unique_ptr<HttpServer> http;
@@ -220,26 +221,38 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Open(const ServerOptions& option
                         .wait_for_room = [snapshots] { return snapshots->WaitForRoom(); }});
   impl->file_cache = std::make_unique<persist::ParquetFileCache>(impl->store.get(),
                                                                  options.parquet_mem_cache_size);
-  const int64_t query_memory_limit =
-      options.query_memory_limit == 0 ||
-              options.query_memory_limit >= static_cast<uint64_t>(exec::MemoryPool::kUnlimited)
-          ? exec::MemoryPool::kUnlimited
-          : static_cast<int64_t>(options.query_memory_limit);
-  STRATA_LOG_INFO("query engine memory_limit_bytes={}",
-                  query_memory_limit == exec::MemoryPool::kUnlimited
-                      ? std::string("none")
-                      : std::to_string(query_memory_limit));
+  auto memory_limit = [](uint64_t bytes) {
+    return bytes == 0 || bytes >= static_cast<uint64_t>(exec::MemoryPool::kUnlimited)
+               ? exec::MemoryPool::kUnlimited
+               : static_cast<int64_t>(bytes);
+  };
+  const int64_t pool_bytes = memory_limit(options.exec_mem_pool_bytes);
+  const int64_t per_query_bytes = memory_limit(options.query_memory_limit);
+  auto limit_text = [](int64_t bytes) {
+    return bytes == exec::MemoryPool::kUnlimited ? std::string("none") : std::to_string(bytes);
+  };
+  STRATA_LOG_INFO("query engine exec_mem_pool_bytes={} query_memory_limit_bytes={}",
+                  limit_text(pool_bytes),
+                  limit_text(per_query_bytes));
+  impl->query_log =
+      std::make_unique<query::QueryLog>(static_cast<size_t>(std::max(0, options.query_log_size)));
   impl->query_engine = std::make_unique<query::QueryEngine>(
       impl->catalog.get(),
       impl->buffer.get(),
-      std::make_shared<exec::MemoryPool>(query_memory_limit,
-                                         "raise --query-memory-limit, or add filters or a LIMIT"),
+      std::make_shared<exec::MemoryPool>(
+          pool_bytes,
+          "raise --exec-mem-pool-bytes, run fewer queries at once (--max-concurrent-queries), or "
+          "add filters or a LIMIT",
+          nullptr,
+          "execution memory pool (all running queries)"),
       query::QueryOptions{.params = {},
                           .target_partitions = options.query_partitions,
-                          .min_rows_per_partition = options.query_min_rows_per_partition});
+                          .min_rows_per_partition = options.query_min_rows_per_partition,
+                          .context = nullptr});
   impl->query_engine->AttachPersistedFiles(
       impl->persister.get(), impl->file_cache.get(), options.query_file_limit);
   impl->query_engine->AttachCaches(impl->caches.get());
+  impl->query_engine->AttachQueryLog(impl->query_log.get());
   impl->api = std::make_unique<Api>(impl->write_path.get(),
                                     impl->catalog.get(),
                                     impl->buffer.get(),
@@ -248,6 +261,14 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Open(const ServerOptions& option
                                     options.auth_token,
                                     impl->snapshots.get());
   impl->api->SetCaches(impl->caches.get());
+  impl->api->ConfigureQueries(QueryApiOptions{
+      .max_concurrent_queries = options.max_concurrent_queries,
+      .query_queue_size = options.query_queue_size,
+      .query_timeout = options.query_timeout,
+      .query_memory_limit = per_query_bytes == exec::MemoryPool::kUnlimited ? 0 : per_query_bytes,
+      .query_log = impl->query_log.get(),
+      .watchdog_interval = std::chrono::milliseconds(50),
+  });
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
 
@@ -277,11 +298,19 @@ uint16_t Server::port() const {
   return impl_->http ? impl_->http->port() : 0;
 }
 
+query::QueryStats Server::query_stats() const {
+  return impl_->api->query_stats();
+}
+
 absl::Status Server::Stop() {
   if (impl_->stopped) {
     return absl::OkStatus();
   }
   impl_->stopped = true;
+  if (impl_->api) {
+    // Before HTTP stops: queued queries hold their connections, which must close on their threads.
+    impl_->api->ShutdownQueries();
+  }
   if (impl_->http) {
     impl_->http->Stop();
   }

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "query/query_log.h"
 
 namespace strata::server {
 
@@ -42,8 +43,18 @@ struct ServerOptions {
   int max_tables = 0;
   int max_columns_per_table = 0;
   // Memory all running queries together may reserve for sorts, aggregations, join build sides
-  // and window functions (exec/memory_pool.h); a query that needs more fails. 0: no limit.
+  // and window functions (exec/memory_pool.h), --exec-mem-pool-bytes; and the part of it one
+  // query may reserve, --query-memory-limit. A query that needs more fails. 0: no limit.
+  uint64_t exec_mem_pool_bytes = 0;
   uint64_t query_memory_limit = 0;
+  // Queries running at once (0: 2 x cores), queries waiting for them (-1: max(100, 50 x
+  // max_concurrent_queries)); beyond both, 503.
+  int max_concurrent_queries = 0;
+  int query_queue_size = -1;
+  // A query taking longer is cancelled (0: no limit).
+  std::chrono::nanoseconds query_timeout{0};
+  // Queries kept in system.queries.
+  int query_log_size = 1000;
   // Partitions a query's scans may be split into (0: one per core), and the rows a scan must
   // expect per partition before it uses more than one (0: exec::kDefaultMinRowsPerPartition).
   int query_partitions = 0;
@@ -63,6 +74,8 @@ class Server {
   absl::Status Start();
   // The HTTP port actually bound (useful with port 0).
   uint16_t port() const;
+  // Query counters (running, queued, rejected, outcomes, latency) for /metrics; thread-safe.
+  query::QueryStats query_stats() const;
   // Stops HTTP, then the snapshot thread (after a snapshot in progress ends), makes the WAL
   // durable and closes it. Idempotent.
   absl::Status Stop();
