@@ -1,6 +1,6 @@
 // The HTTP API: InfluxDB-compatible write endpoints (v3 write_lp, v2 write, v1 write), the SQL
-// query endpoint (v3 query_sql), health and ping, snapshots on request, and debug views of the
-// write buffer. Maps
+// query endpoint (v3 query_sql), health and ping, Prometheus metrics (/metrics), snapshots on
+// request, and debug views of the write buffer. Maps
 // requests to the write path and statuses to HTTP codes and JSON error bodies the way InfluxDB 3
 // does.
 #pragma once
@@ -14,6 +14,7 @@
 #include "query/query_engine.h"
 #include "server/http_types.h"
 #include "server/query_api.h"
+#include "server/server_metrics.h"
 #include "write/write_path.h"
 
 namespace strata::server {
@@ -35,6 +36,11 @@ class Api {
 
   void Handle(const HttpRequest& request, HttpResponse* response) const;
 
+  // Turns on GET /metrics (rendering `metrics`' registry) and the request, write and query
+  // series, and exports the traces of SQL queries through `exporter` (null: not exported). Call
+  // before serving; both must outlive the Api.
+  void SetObservability(const ServerMetrics* metrics, observe::SpanExporter* exporter);
+
  private:
   // Which write endpoint a request came in on; decides defaults and error shapes.
   enum class WriteApi { kV3, kV2, kV1 };
@@ -47,6 +53,8 @@ class Api {
   void HandleSnapshot(HttpResponse* response) const;
   void HandleDebugBuffer(const HttpRequest& request, HttpResponse* response) const;
   void HandleDebugRows(const HttpRequest& request, HttpResponse* response) const;
+  // Routes a request (Handle counts it afterwards).
+  void Dispatch(const HttpRequest& request, HttpResponse* response) const;
 
   write::WritePath* const write_path_;
   catalog::Catalog* const catalog_;
@@ -55,6 +63,7 @@ class Api {
   std::function<int64_t()> clock_ns_;
   std::string auth_token_;
   persist::SnapshotScheduler* const snapshots_;
+  const ServerMetrics* metrics_ = nullptr;
 };
 
 // The HTTP status for a request-level error status.

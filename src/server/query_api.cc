@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <limits>
 #include <memory>
 #include <utility>
@@ -14,8 +15,10 @@
 #include "fmt/format.h"
 #include "format/result_writer.h"
 #include "nlohmann/json.hpp"
+#include "observe/span_exporter.h"
 #include "server/api.h"
 #include "server/http_server.h"
+#include "server/server_metrics.h"
 
 namespace strata::server {
 namespace {
@@ -249,7 +252,83 @@ HttpResponse StatusResponse(const absl::Status& status) {
   return JsonError(code, std::string(status.message()));
 }
 
+// The server side of one SQL request: its server span, and the query metrics. Ends the span,
+// exports the trace and counts the query when destroyed, which HandleSql arranges to happen after
+// the query's result (and so the engine's spans) is gone.
+class QueryObservation {
+ public:
+  QueryObservation(const HttpRequest& request,
+                   const ServerMetrics* metrics,
+                   observe::SpanExporter* exporter)
+      : trace_(std::make_shared<observe::Trace>(IncomingTraceContext(request))),
+        metrics_(metrics),
+        exporter_(exporter),
+        start_(std::chrono::steady_clock::now()) {
+    server_span_ = trace_->StartSpan(
+        fmt::format("{} {}", request.method, request.path), 0, observe::SpanKind::kServer);
+    trace_->SetAttribute(server_span_, "http.request.method", request.method);
+    trace_->SetAttribute(server_span_, "url.path", request.path);
+    if (metrics_ != nullptr) {
+      metrics_->queries_active->Add(1);
+    }
+  }
+
+  ~QueryObservation() {
+    const bool ok = status_ >= 200 && status_ < 300 && error_.ok();
+    trace_->SetAttribute(server_span_, "http.response.status_code", int64_t{status_});
+    // As OpenTelemetry's HTTP conventions have it, a 4xx answer is the client's error and leaves
+    // the server span's status unset.
+    absl::Status span_status = error_;
+    if (span_status.ok() && status_ >= 500) {
+      span_status = absl::InternalError(fmt::format("HTTP status {}", status_));
+    }
+    trace_->EndSpan(server_span_, span_status);
+    if (exporter_ != nullptr) {
+      exporter_->Export(*trace_);
+    }
+    if (metrics_ != nullptr) {
+      (ok ? metrics_->queries_ok : metrics_->queries_error)->Increment();
+      metrics_->query_duration_seconds->Observe(
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count());
+      metrics_->queries_active->Add(-1);
+    }
+  }
+
+  const std::shared_ptr<observe::Trace>& trace() const { return trace_; }
+  uint64_t server_span() const { return server_span_; }
+  void set_status(int status) { status_ = status; }
+  // The streamed body failed after the status was sent.
+  void Fail(const absl::Status& status) {
+    if (error_.ok()) {
+      error_ = status;
+    }
+  }
+
+ private:
+  const std::shared_ptr<observe::Trace> trace_;
+  uint64_t server_span_ = 0;
+  const ServerMetrics* const metrics_;
+  observe::SpanExporter* const exporter_;
+  const std::chrono::steady_clock::time_point start_;
+  int status_ = 0;
+  absl::Status error_;
+};
+
 }  // namespace
+
+observe::SpanContext IncomingTraceContext(const HttpRequest& request) {
+  if (const std::string* traceparent = request.Header("traceparent")) {
+    if (std::optional<observe::SpanContext> context = observe::ParseTraceparent(*traceparent)) {
+      return *context;
+    }
+  }
+  if (const std::string* uber = request.Header("uber-trace-id")) {
+    if (std::optional<observe::SpanContext> context = observe::ParseUberTraceId(*uber)) {
+      return *context;
+    }
+  }
+  return {};
+}
 
 absl::StatusOr<std::map<std::string, exec::Scalar>> ParseQueryParams(std::string_view json_text) {
   json parsed = json::parse(json_text, nullptr, /*allow_exceptions=*/false);
@@ -340,6 +419,38 @@ std::optional<HttpResponse> ParseQueryRequest(const HttpRequest& request, QueryR
 }
 
 void QueryApi::HandleSql(const HttpRequest& request, HttpResponse* response) const {
+  auto observation = std::make_shared<QueryObservation>(request, metrics_, exporter_);
+  HandleSqlTraced(request, response, observation->trace(), observation->server_span());
+  observation->set_status(response->status);
+  const observe::Trace& trace = *observation->trace();
+  response->headers.emplace_back("trace-id", trace.trace_id().ToHex());
+  response->headers.emplace_back(
+      "traceparent",
+      observe::FormatTraceparent(
+          observe::SpanContext{trace.trace_id(), observation->server_span(), trace.sampled()}));
+  if (response->stream) {
+    // Members are destroyed in reverse order: the query's stream (holding its result) before
+    // the observation that ends the server span.
+    struct Streaming {
+      std::shared_ptr<QueryObservation> observation;
+      HttpBodyStream inner;
+    };
+    auto streaming =
+        std::make_shared<Streaming>(Streaming{observation, std::move(response->stream)});
+    response->stream = [streaming](std::string* out) -> absl::StatusOr<bool> {
+      absl::StatusOr<bool> more = streaming->inner(out);
+      if (!more.ok()) {
+        streaming->observation->Fail(more.status());
+      }
+      return more;
+    };
+  }
+}
+
+void QueryApi::HandleSqlTraced(const HttpRequest& request,
+                               HttpResponse* response,
+                               std::shared_ptr<observe::Trace> trace,
+                               uint64_t server_span) const {
   QueryRequest parsed;
   if (std::optional<HttpResponse> error = ParseQueryRequest(request, &parsed)) {
     *response = *std::move(error);
@@ -347,6 +458,8 @@ void QueryApi::HandleSql(const HttpRequest& request, HttpResponse* response) con
   }
   query::QueryOptions options;
   options.params = std::move(parsed.params);
+  options.trace = std::move(trace);
+  options.parent_span_id = server_span;
   absl::StatusOr<std::unique_ptr<query::QueryResult>> result =
       engine_->Execute(parsed.database, parsed.sql, options);
   if (!result.ok()) {
