@@ -269,7 +269,11 @@ absl::StatusOr<std::unique_ptr<QueryResult>> QueryEngine::ExecuteTraced(std::str
     std::vector<std::pair<std::string, std::string>> rows;
     if (explain.analyze) {
       auto start = std::chrono::steady_clock::now();
+      const int64_t start_nanos = observe::UnixNanosNow();
+      const uint64_t execute_span = trace->StartSpan("execute", query_span);
       auto batches = exec::Collect(*physical, context);
+      trace->EndSpan(execute_span, batches.status());
+      AddOperatorSpans(trace, **physical, execute_span, start_nanos, observe::UnixNanosNow());
       if (!batches.ok()) {
         return batches.status();
       }
@@ -364,8 +368,8 @@ absl::StatusOr<bool> QueryResult::NextEncoded(const exec::BatchEncoderFactory& m
                                               std::string* piece) {
   absl::StatusOr<bool> more = [&]() -> absl::StatusOr<bool> {
     if (encoded_ == nullptr) {
-      StartExecuteSpan();
       if (plan_ != nullptr) {
+        StartExecuteSpan();
         STRATA_ASSIGN_OR_RETURN(encoded_,
                                 exec::ExecuteEncoded(std::move(plan_), context_, make_encoder));
       } else {

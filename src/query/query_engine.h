@@ -74,8 +74,9 @@ class QueryResult {
                                    std::string* piece);
   void Cancel() { context_->Cancel(); }
 
-  // The trace this query records spans in (never null): trace()->trace_id() is the query's trace
-  // id (for system.queries and the response headers).
+  // The trace this query records spans in: trace()->trace_id() is the query's trace id (for
+  // system.queries and the response headers). Null only for a result not made by
+  // QueryEngine::Execute.
   const std::shared_ptr<observe::Trace>& trace() const { return trace_; }
   // Attaches the query's trace (called by QueryEngine::Execute): an "execute" span starts under
   // `query_span` with the first Next or NextEncoded; when the result is destroyed, it and

@@ -3,6 +3,7 @@
 // covers the SQL surface; these check the pipeline's wiring and EXPLAIN.)
 #include "query/query_engine.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -347,6 +348,40 @@ TEST_F(QueryEngineTest, FailedQueryEndsItsSpansWithTheError) {
   const observe::Span* parse = FindSpan(syntax_spans, "parse");
   ASSERT_NE(parse, nullptr);
   EXPECT_TRUE(parse->error);
+}
+
+TEST_F(QueryEngineTest, ExplainAnalyzeTracesTheOperatorsItRan) {
+  Write("cpu,host=a usage=1 1\ncpu,host=b usage=2 2\n");
+  auto trace = std::make_shared<observe::Trace>();
+  QueryOptions options;
+  options.trace = trace;
+  auto result = engine_->Execute("db", "EXPLAIN ANALYZE SELECT count(*) FROM cpu", options);
+  ASSERT_TRUE(result.ok()) << result.status();
+  exec::Batch batch;
+  while (true) {
+    auto more = (*result)->Next(&batch);
+    ASSERT_TRUE(more.ok()) << more.status();
+    if (!*more) {
+      break;
+    }
+  }
+  result->reset();
+  std::vector<observe::Span> spans = trace->spans();
+  const observe::Span* execute = FindSpan(spans, "execute");
+  ASSERT_NE(execute, nullptr);
+  int operators = 0;
+  for (const observe::Span& span : spans) {
+    if (span.name.ends_with("Exec")) {
+      ++operators;
+      EXPECT_TRUE(IntAttribute(span, "output_rows").has_value());
+    }
+  }
+  EXPECT_GE(operators, 2);
+  EXPECT_NE(FindSpan(spans, "query")->end_unix_nanos, 0);
+  EXPECT_EQ(std::count_if(spans.begin(),
+                          spans.end(),
+                          [](const observe::Span& span) { return span.name == "execute"; }),
+            1);
 }
 
 TEST_F(QueryEngineTest, QueryWithoutATraceGetsItsOwn) {
