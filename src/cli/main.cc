@@ -57,6 +57,10 @@ struct ServeFlags {
   int max_columns_per_table = 2000;
   std::string log_level = "info";
   std::string auth_token;
+  std::string traces_exporter = "none";
+  std::string traces_exporter_file;
+  std::string traces_exporter_otlp_endpoint;
+  int traces_exporter_max_queued = 1024;
 };
 
 struct SnapshotFlags {
@@ -103,6 +107,10 @@ int RunServe(const ServeFlags& flags) {
   options.max_tables = flags.max_tables;
   options.max_columns_per_table = flags.max_columns_per_table;
   options.auth_token = flags.auth_token;
+  options.traces_exporter = flags.traces_exporter;
+  options.traces_exporter_file = flags.traces_exporter_file;
+  options.traces_exporter_otlp_endpoint = flags.traces_exporter_otlp_endpoint;
+  options.traces_exporter_max_queued = flags.traces_exporter_max_queued;
   auto request_size = ParseByteSize(flags.max_http_request_size);
   auto flush_interval = ParseDuration(flags.wal_flush_interval);
   auto segment_size = ParseByteSize(flags.wal_max_segment_size);
@@ -542,6 +550,34 @@ int main(int argc, char** argv) {
                    "Require 'Authorization: Bearer <token>' on every API request but /health and "
                    "/ping (default: no authentication)")
       ->envname(env("AUTH_TOKEN"));
+  serve_cmd
+      ->add_option("--traces-exporter",
+                   serve.traces_exporter,
+                   "Where query traces go: 'none', 'otlp-file' (OTLP/JSON lines appended to "
+                   "--traces-exporter-file) or 'otlp-http' (POSTed to "
+                   "--traces-exporter-otlp-endpoint)")
+      ->envname(env("TRACES_EXPORTER"))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--traces-exporter-file",
+                   serve.traces_exporter_file,
+                   "File that --traces-exporter otlp-file appends to, one OTLP/JSON request a line")
+      ->envname(env("TRACES_EXPORTER_FILE"));
+  serve_cmd
+      ->add_option(
+          "--traces-exporter-otlp-endpoint",
+          serve.traces_exporter_otlp_endpoint,
+          "Collector URL for --traces-exporter otlp-http, http://HOST:PORT (requests go to "
+          "/v1/traces) or a full URL with its path")
+      ->envname(env("TRACES_EXPORTER_OTLP_ENDPOINT"));
+  serve_cmd
+      ->add_option("--traces-exporter-max-queued",
+                   serve.traces_exporter_max_queued,
+                   "Traces waiting for the exporter beyond this many are dropped (and counted in "
+                   "strata_traces_dropped_total)")
+      ->envname(env("TRACES_EXPORTER_MAX_QUEUED"))
+      ->group("Advanced")
+      ->capture_default_str();
 
   WriteFlags write;
   CLI::App* write_cmd = app.add_subcommand(

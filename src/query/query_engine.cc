@@ -8,6 +8,7 @@
 #include "common/status.h"
 #include "exec/operators.h"
 #include "fmt/format.h"
+#include "observe/span_exporter.h"
 #include "plan/binder.h"
 #include "plan/optimizer/optimizer.h"
 #include "plan/physical_optimizer.h"
@@ -42,22 +43,74 @@ int64_t NowNanos() {
 }
 
 // Plans a bound logical plan down to an executable physical plan.
+// With a `trace`, records spans "optimize" and "physical_plan" under `parent_span`.
 absl::StatusOr<exec::ExecutionPlanPtr> OptimizeAndPlan(const plan::LogicalPlanPtr& logical,
                                                        const plan::OptimizerOptions& optimizer,
                                                        const exec::TaskContext& context,
-                                                       plan::LogicalPlanPtr* optimized_out) {
-  auto optimized = plan::Optimize(logical, optimizer);
-  if (!optimized.ok()) {
-    return optimized.status();
+                                                       plan::LogicalPlanPtr* optimized_out,
+                                                       observe::Trace* trace = nullptr,
+                                                       uint64_t parent_span = 0) {
+  absl::StatusOr<plan::LogicalPlanPtr> optimized;
+  {
+    observe::ScopedSpan span(trace, "optimize", parent_span);
+    optimized = plan::Optimize(logical, optimizer);
+    if (!optimized.ok()) {
+      span.set_status(optimized.status());
+      return optimized.status();
+    }
   }
   if (optimized_out != nullptr) {
     *optimized_out = *optimized;
   }
+  observe::ScopedSpan span(trace, "physical_plan", parent_span);
   auto physical = plan::CreatePhysicalPlan(**optimized, context);
   if (!physical.ok()) {
+    span.set_status(physical.status());
     return physical.status();
   }
-  return plan::OptimizePhysicalPlan(*std::move(physical));
+  auto final_plan = plan::OptimizePhysicalPlan(*std::move(physical));
+  if (!final_plan.ok()) {
+    span.set_status(final_plan.status());
+  }
+  return final_plan;
+}
+
+// Adds a span for `node` and each operator below it, under `parent`: what EXPLAIN ANALYZE shows
+// of it (output rows, batches and bytes, elapsed time, its counters such as files_scanned and
+// chunks_scanned). Operators keep totals, not start and end times: each span starts when
+// execution started and lasts the operator's elapsed time (summed over its partitions, so capped
+// at the execution's end).
+void AddOperatorSpans(observe::Trace* trace,
+                      const exec::ExecutionPlan& node,
+                      uint64_t parent,
+                      int64_t start_nanos,
+                      int64_t end_nanos) {
+  const exec::OperatorMetrics& metrics = node.metrics();
+  observe::Span span;
+  span.name = std::string(node.name());
+  span.parent_span_id = parent;
+  span.start_unix_nanos = start_nanos;
+  span.end_unix_nanos =
+      start_nanos + std::clamp<int64_t>(metrics.elapsed_nanos(), 0, end_nanos - start_nanos);
+  std::string description = node.ToString();
+  constexpr size_t kMaxDescription = 1024;
+  if (description.size() > kMaxDescription) {
+    description.resize(kMaxDescription);
+    description += "...";
+  }
+  span.attributes.emplace_back("operator", std::move(description));
+  span.attributes.emplace_back("output_rows", metrics.output_rows());
+  span.attributes.emplace_back("output_batches", metrics.output_batches());
+  span.attributes.emplace_back("output_bytes", metrics.output_bytes());
+  span.attributes.emplace_back("elapsed_ns", metrics.elapsed_nanos());
+  span.attributes.emplace_back("partitions", static_cast<int64_t>(node.output_partitions()));
+  for (const auto& [name, value] : metrics.counters()) {
+    span.attributes.emplace_back(name, value);
+  }
+  const uint64_t id = trace->AddSpan(std::move(span));
+  for (const exec::ExecutionPlanPtr& child : node.children()) {
+    AddOperatorSpans(trace, *child, id, start_nanos, end_nanos);
+  }
 }
 
 exec::Batch TwoStringColumns(const std::vector<std::pair<std::string, std::string>>& rows,
@@ -93,13 +146,22 @@ void QueryEngine::AttachPersistedFiles(const persist::Persister* persister,
 
 absl::StatusOr<QueryEngine::BoundQuery> QueryEngine::Bind(std::string_view database,
                                                           std::string_view sql,
-                                                          const QueryOptions& options) const {
+                                                          const QueryOptions& options,
+                                                          observe::Trace* trace,
+                                                          uint64_t parent_span_id) const {
   std::shared_ptr<const catalog::CatalogSnapshot> snapshot = catalog_->snapshot();
   const catalog::DatabaseSchema* db = snapshot->FindDatabase(database);
   if (db == nullptr) {
     return absl::NotFoundError(fmt::format("database '{}' not found", database));
   }
-  auto statement = sql::ParseStatement(sql);
+  auto statement = [&] {
+    observe::ScopedSpan span(trace, "parse", parent_span_id);
+    auto parsed = sql::ParseStatement(sql);
+    if (!parsed.ok()) {
+      span.set_status(parsed.status());
+    }
+    return parsed;
+  }();
   if (!statement.ok()) {
     return statement.status();
   }
@@ -138,8 +200,10 @@ absl::StatusOr<QueryEngine::BoundQuery> QueryEngine::Bind(std::string_view datab
     return exec::Collect(*physical, context);
   };
   plan::Binder binder(&schema, sql, std::move(bind));
+  observe::ScopedSpan bind_span(trace, "bind", parent_span_id);
   auto logical = binder.BindStatement(**statement);
   if (!logical.ok()) {
+    bind_span.set_status(logical.status());
     return logical.status();
   }
   return BoundQuery{*std::move(logical), std::move(context), optimizer};
@@ -159,7 +223,37 @@ absl::StatusOr<exec::ExecutionPlanPtr> QueryEngine::PlanPhysical(
 
 absl::StatusOr<std::unique_ptr<QueryResult>> QueryEngine::Execute(
     std::string_view database, std::string_view sql, const QueryOptions& options) const {
-  auto bound = Bind(database, sql, options);
+  std::shared_ptr<observe::Trace> trace = options.trace;
+  const bool own_trace = trace == nullptr;
+  if (own_trace) {
+    trace = std::make_shared<observe::Trace>();
+  }
+  const uint64_t query_span = trace->StartSpan("query", options.parent_span_id);
+  trace->SetAttribute(query_span, "db.system", std::string("strata"));
+  trace->SetAttribute(query_span, "db.name", std::string(database));
+  constexpr size_t kMaxStatement = 4096;
+  trace->SetAttribute(query_span,
+                      "db.statement",
+                      sql.size() > kMaxStatement ? std::string(sql.substr(0, kMaxStatement)) + "..."
+                                                 : std::string(sql));
+  auto result = ExecuteTraced(database, sql, options, trace.get(), query_span);
+  if (!result.ok()) {
+    trace->EndSpan(query_span, result.status());
+    if (own_trace && exporter_ != nullptr) {
+      exporter_->Export(*trace);
+    }
+    return result.status();
+  }
+  (*result)->AttachTrace(std::move(trace), query_span, own_trace ? exporter_ : nullptr);
+  return result;
+}
+
+absl::StatusOr<std::unique_ptr<QueryResult>> QueryEngine::ExecuteTraced(std::string_view database,
+                                                                        std::string_view sql,
+                                                                        const QueryOptions& options,
+                                                                        observe::Trace* trace,
+                                                                        uint64_t query_span) const {
+  auto bound = Bind(database, sql, options, trace, query_span);
   if (!bound.ok()) {
     return bound.status();
   }
@@ -170,14 +264,19 @@ absl::StatusOr<std::unique_ptr<QueryResult>> QueryEngine::Execute(
   if ((*logical)->kind == plan::PlanKind::kExplain) {
     const plan::LogicalPlan& explain = **logical;
     plan::LogicalPlanPtr optimized;
-    auto physical = OptimizeAndPlan(explain.inputs[0], optimizer, *context, &optimized);
+    auto physical =
+        OptimizeAndPlan(explain.inputs[0], optimizer, *context, &optimized, trace, query_span);
     if (!physical.ok()) {
       return physical.status();
     }
     std::vector<std::pair<std::string, std::string>> rows;
     if (explain.analyze) {
       auto start = std::chrono::steady_clock::now();
+      const int64_t start_nanos = observe::UnixNanosNow();
+      const uint64_t execute_span = trace->StartSpan("execute", query_span);
       auto batches = exec::Collect(*physical, context);
+      trace->EndSpan(execute_span, batches.status());
+      AddOperatorSpans(trace, **physical, execute_span, start_nanos, observe::UnixNanosNow());
       if (!batches.ok()) {
         return batches.status();
       }
@@ -200,7 +299,7 @@ absl::StatusOr<std::unique_ptr<QueryResult>> QueryEngine::Execute(
         out, std::make_unique<VectorStream>(std::move(batches)), context);
   }
 
-  auto physical = OptimizeAndPlan(*logical, optimizer, *context, nullptr);
+  auto physical = OptimizeAndPlan(*logical, optimizer, *context, nullptr, trace, query_span);
   if (!physical.ok()) {
     return physical.status();
   }
@@ -213,28 +312,82 @@ absl::StatusOr<std::unique_ptr<QueryResult>> QueryEngine::Execute(
 
 QueryResult::~QueryResult() {
   context_->Cancel();
+  FinishTrace();
+}
+
+void QueryResult::AttachTrace(std::shared_ptr<observe::Trace> trace,
+                              uint64_t query_span,
+                              observe::SpanExporter* exporter) {
+  trace_ = std::move(trace);
+  query_span_ = query_span;
+  traced_plan_ = plan_;
+  exporter_ = exporter;
+}
+
+void QueryResult::StartExecuteSpan() {
+  if (trace_ != nullptr && execute_span_ == 0) {
+    execute_span_ = trace_->StartSpan("execute", query_span_);
+  }
+}
+
+void QueryResult::FinishTrace() {
+  if (trace_ == nullptr) {
+    return;
+  }
+  if (execute_span_ != 0) {
+    trace_->EndSpan(execute_span_, error_);
+    if (traced_plan_ != nullptr) {
+      int64_t start = 0;
+      int64_t end = 0;
+      for (const observe::Span& span : trace_->spans()) {
+        if (span.span_id == execute_span_) {
+          start = span.start_unix_nanos;
+          end = span.end_unix_nanos;
+        }
+      }
+      AddOperatorSpans(trace_.get(), *traced_plan_, execute_span_, start, end);
+    }
+  }
+  trace_->EndSpan(query_span_, error_);
+  if (exporter_ != nullptr) {
+    exporter_->Export(*trace_);
+  }
 }
 
 absl::StatusOr<bool> QueryResult::Next(exec::Batch* batch) {
-  if (stream_ == nullptr) {
-    STRATA_CHECK(plan_ != nullptr && encoded_ == nullptr);
-    STRATA_ASSIGN_OR_RETURN(stream_, exec::ExecuteStream(std::move(plan_), context_));
+  absl::StatusOr<bool> more = [&]() -> absl::StatusOr<bool> {
+    if (stream_ == nullptr) {
+      STRATA_CHECK(plan_ != nullptr && encoded_ == nullptr);
+      StartExecuteSpan();
+      STRATA_ASSIGN_OR_RETURN(stream_, exec::ExecuteStream(std::move(plan_), context_));
+    }
+    return stream_->Next(batch);
+  }();
+  if (!more.ok() && error_.ok()) {
+    error_ = more.status();
   }
-  return stream_->Next(batch);
+  return more;
 }
 
 absl::StatusOr<bool> QueryResult::NextEncoded(const exec::BatchEncoderFactory& make_encoder,
                                               std::string* piece) {
-  if (encoded_ == nullptr) {
-    if (plan_ != nullptr) {
-      STRATA_ASSIGN_OR_RETURN(encoded_,
-                              exec::ExecuteEncoded(std::move(plan_), context_, make_encoder));
-    } else {
-      STRATA_CHECK(stream_ != nullptr);
-      encoded_ = exec::EncodeStream(std::move(stream_), make_encoder());
+  absl::StatusOr<bool> more = [&]() -> absl::StatusOr<bool> {
+    if (encoded_ == nullptr) {
+      if (plan_ != nullptr) {
+        StartExecuteSpan();
+        STRATA_ASSIGN_OR_RETURN(encoded_,
+                                exec::ExecuteEncoded(std::move(plan_), context_, make_encoder));
+      } else {
+        STRATA_CHECK(stream_ != nullptr);
+        encoded_ = exec::EncodeStream(std::move(stream_), make_encoder());
+      }
     }
+    return encoded_->Next(piece);
+  }();
+  if (!more.ok() && error_.ok()) {
+    error_ = more.status();
   }
-  return encoded_->Next(piece);
+  return more;
 }
 
 }  // namespace strata::query

@@ -17,10 +17,15 @@
 #include "exec/execution_plan.h"
 #include "exec/memory_pool.h"
 #include "exec/scalar.h"
+#include "observe/trace.h"
 #include "plan/logical_plan.h"
 #include "plan/optimizer/optimizer.h"
 #include "query/query_log.h"
 #include "query/scan_sources.h"
+
+namespace strata::observe {
+class SpanExporter;
+}  // namespace strata::observe
 
 namespace strata::query {
 
@@ -38,6 +43,12 @@ struct QueryOptions {
   // a memory pool of its own (a per-query limit). Null: Execute makes one with the engine's pool.
   // The engine sets its partitioning from the options; a context's memory pool is kept.
   std::shared_ptr<exec::TaskContext> context;
+  // Where the query's spans go (query, parse, bind, optimize, physical_plan, execute and one per
+  // operator): under `parent_span_id` of `trace` (0: the trace's root), e.g. the HTTP request's
+  // server span. Null: the query records a trace of its own, with a new trace id. Whoever
+  // created the trace exports it (the engine does for its own, see SetSpanExporter).
+  std::shared_ptr<observe::Trace> trace;
+  uint64_t parent_span_id = 0;
 };
 
 // A running query: its schema and a stream of result batches, or of their encoded bytes.
@@ -75,13 +86,34 @@ class QueryResult {
   // The physical plan being run, for its metrics once it ends (null for EXPLAIN).
   const exec::ExecutionPlanPtr& physical_plan() const { return physical_plan_; }
 
+  // The trace this query records spans in: trace()->trace_id() is the query's trace id (for
+  // system.queries and the response headers). Null only for a result not made by
+  // QueryEngine::Execute.
+  const std::shared_ptr<observe::Trace>& trace() const { return trace_; }
+  // Attaches the query's trace (called by QueryEngine::Execute): an "execute" span starts under
+  // `query_span` with the first Next or NextEncoded; when the result is destroyed, it and
+  // `query_span` end (with the first error the result returned, if any), a span per operator of
+  // the plan is added under "execute", and a non-null `exporter` exports the trace.
+  void AttachTrace(std::shared_ptr<observe::Trace> trace,
+                   uint64_t query_span,
+                   observe::SpanExporter* exporter);
+
  private:
+  void StartExecuteSpan();
+  void FinishTrace();
+
   SchemaPtr schema_;
   exec::ExecutionPlanPtr plan_;  // until a stream is started from it
   exec::ExecutionPlanPtr physical_plan_;
   std::unique_ptr<exec::BatchStream> stream_;
   std::unique_ptr<exec::EncodedStream> encoded_;
   std::shared_ptr<exec::TaskContext> context_;
+  std::shared_ptr<observe::Trace> trace_;
+  uint64_t query_span_ = 0;
+  uint64_t execute_span_ = 0;
+  exec::ExecutionPlanPtr traced_plan_;
+  observe::SpanExporter* exporter_ = nullptr;
+  absl::Status error_;  // the first error the result returned
 };
 
 // Thread-safe; one per server.
@@ -111,6 +143,9 @@ class QueryEngine {
   // Makes system.queries show `log`'s entries. Call before the first query; `log` must outlive
   // the engine.
   void AttachQueryLog(const QueryLog* log) { sources_.query_log = log; }
+  // Exports the traces of queries that were not given one in QueryOptions::trace (null: none
+  // are exported). Call before the first query; `exporter` must outlive the engine.
+  void SetSpanExporter(observe::SpanExporter* exporter) { exporter_ = exporter; }
 
   // The pool every query reserves from.
   const std::shared_ptr<exec::MemoryPool>& memory_pool() const { return memory_pool_; }
@@ -138,12 +173,20 @@ class QueryEngine {
   };
   absl::StatusOr<BoundQuery> Bind(std::string_view database,
                                   std::string_view sql,
-                                  const QueryOptions& options) const;
+                                  const QueryOptions& options,
+                                  observe::Trace* trace = nullptr,
+                                  uint64_t parent_span_id = 0) const;
+  absl::StatusOr<std::unique_ptr<QueryResult>> ExecuteTraced(std::string_view database,
+                                                             std::string_view sql,
+                                                             const QueryOptions& options,
+                                                             observe::Trace* trace,
+                                                             uint64_t query_span) const;
 
   const catalog::Catalog* catalog_;
   ScanSources sources_;
   const std::shared_ptr<exec::MemoryPool> memory_pool_;
   const QueryOptions defaults_;
+  observe::SpanExporter* exporter_ = nullptr;
 };
 
 }  // namespace strata::query

@@ -3,8 +3,11 @@
 // covers the SQL surface; these check the pipeline's wiring and EXPLAIN.)
 #include "query/query_engine.h"
 
+#include <algorithm>
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -225,6 +228,171 @@ TEST_F(QueryEngineTest, DynamicFilterIgnoresNullBuildKeysAndKeepsOuterProbeRows)
   auto plan = Query("EXPLAIN SELECT c.host, r.w FROM ref r RIGHT JOIN cpu c ON c.host = r.host");
   ASSERT_TRUE(plan.ok()) << plan.status();
   EXPECT_THAT((*plan)[1], ::testing::Not(HasSubstr("dynamic_filter")));
+}
+
+}  // namespace
+}  // namespace strata::query
+
+namespace strata::query {
+namespace {
+
+// The span named `name` (the first one), or null.
+const observe::Span* FindSpan(const std::vector<observe::Span>& spans, std::string_view name) {
+  for (const observe::Span& span : spans) {
+    if (span.name == name) {
+      return &span;
+    }
+  }
+  return nullptr;
+}
+
+std::optional<int64_t> IntAttribute(const observe::Span& span, std::string_view key) {
+  for (const auto& [name, value] : span.attributes) {
+    if (name == key && std::holds_alternative<int64_t>(value)) {
+      return std::get<int64_t>(value);
+    }
+  }
+  return std::nullopt;
+}
+
+TEST_F(QueryEngineTest, QueryRecordsASpanTreeUnderTheCallersSpan) {
+  Write(
+      "cpu,host=a usage=1 1\n"
+      "cpu,host=b usage=5 2\n"
+      "cpu,host=a usage=3 3\n");
+  auto trace = std::make_shared<observe::Trace>();
+  const uint64_t server_span = trace->StartSpan("GET /api/v3/query_sql", 0);
+  QueryOptions options;
+  options.trace = trace;
+  options.parent_span_id = server_span;
+  {
+    auto result = engine_->Execute(
+        "db", "SELECT host, sum(usage) FROM cpu WHERE usage > 1 GROUP BY host", options);
+    ASSERT_TRUE(result.ok()) << result.status();
+    EXPECT_EQ((*result)->trace(), trace);
+    exec::Batch batch;
+    int64_t rows = 0;
+    for (;;) {
+      auto more = (*result)->Next(&batch);
+      ASSERT_TRUE(more.ok()) << more.status();
+      if (!*more) {
+        break;
+      }
+      rows += batch.length();
+    }
+    EXPECT_EQ(rows, 2);
+  }  // the result's destruction ends the query's spans
+
+  std::vector<observe::Span> spans = trace->spans();
+  const observe::Span* query = FindSpan(spans, "query");
+  ASSERT_NE(query, nullptr);
+  EXPECT_EQ(query->parent_span_id, server_span);
+  EXPECT_NE(query->end_unix_nanos, 0);
+  for (const char* phase : {"parse", "bind", "optimize", "physical_plan", "execute"}) {
+    const observe::Span* span = FindSpan(spans, phase);
+    ASSERT_NE(span, nullptr) << phase;
+    EXPECT_EQ(span->parent_span_id, query->span_id) << phase;
+    EXPECT_GE(span->start_unix_nanos, query->start_unix_nanos) << phase;
+    EXPECT_LE(span->end_unix_nanos, query->end_unix_nanos) << phase;
+    EXPECT_FALSE(span->error) << phase;
+  }
+  // Operator spans hang below "execute", each under its parent operator, down to the scan,
+  // which reports what it read.
+  const observe::Span* execute = FindSpan(spans, "execute");
+  int operators = 0;
+  const observe::Span* scan = nullptr;
+  for (const observe::Span& span : spans) {
+    if (span.name.ends_with("Exec")) {
+      ++operators;
+      EXPECT_NE(span.parent_span_id, 0u);
+      bool parent_found = span.parent_span_id == execute->span_id;
+      for (const observe::Span& other : spans) {
+        parent_found |= other.span_id == span.parent_span_id && other.name.ends_with("Exec");
+      }
+      EXPECT_TRUE(parent_found) << span.name;
+      EXPECT_GE(span.start_unix_nanos, execute->start_unix_nanos);
+      EXPECT_LE(span.end_unix_nanos, execute->end_unix_nanos);
+      if (IntAttribute(span, "chunks_scanned").has_value()) {
+        scan = &span;
+      }
+    }
+  }
+  EXPECT_GE(operators, 3);
+  ASSERT_NE(scan, nullptr);
+  EXPECT_GE(*IntAttribute(*scan, "chunks_scanned"), 1);
+  EXPECT_EQ(*IntAttribute(*scan, "rows_scanned"), 3);
+}
+
+TEST_F(QueryEngineTest, FailedQueryEndsItsSpansWithTheError) {
+  Write("cpu,host=a usage=1 1\n");
+  auto trace = std::make_shared<observe::Trace>();
+  QueryOptions options;
+  options.trace = trace;
+  auto result = engine_->Execute("db", "SELECT nope FROM cpu", options);
+  ASSERT_FALSE(result.ok());
+  std::vector<observe::Span> spans = trace->spans();
+  const observe::Span* query = FindSpan(spans, "query");
+  ASSERT_NE(query, nullptr);
+  EXPECT_TRUE(query->error);
+  EXPECT_THAT(query->status_message, HasSubstr("nope"));
+  const observe::Span* bind = FindSpan(spans, "bind");
+  ASSERT_NE(bind, nullptr);
+  EXPECT_TRUE(bind->error);
+  EXPECT_EQ(FindSpan(spans, "execute"), nullptr);
+
+  // A syntax error fails in "parse".
+  auto syntax_trace = std::make_shared<observe::Trace>();
+  options.trace = syntax_trace;
+  ASSERT_FALSE(engine_->Execute("db", "SELEC 1", options).ok());
+  std::vector<observe::Span> syntax_spans = syntax_trace->spans();
+  const observe::Span* parse = FindSpan(syntax_spans, "parse");
+  ASSERT_NE(parse, nullptr);
+  EXPECT_TRUE(parse->error);
+}
+
+TEST_F(QueryEngineTest, ExplainAnalyzeTracesTheOperatorsItRan) {
+  Write("cpu,host=a usage=1 1\ncpu,host=b usage=2 2\n");
+  auto trace = std::make_shared<observe::Trace>();
+  QueryOptions options;
+  options.trace = trace;
+  auto result = engine_->Execute("db", "EXPLAIN ANALYZE SELECT count(*) FROM cpu", options);
+  ASSERT_TRUE(result.ok()) << result.status();
+  exec::Batch batch;
+  while (true) {
+    auto more = (*result)->Next(&batch);
+    ASSERT_TRUE(more.ok()) << more.status();
+    if (!*more) {
+      break;
+    }
+  }
+  result->reset();
+  std::vector<observe::Span> spans = trace->spans();
+  const observe::Span* execute = FindSpan(spans, "execute");
+  ASSERT_NE(execute, nullptr);
+  int operators = 0;
+  for (const observe::Span& span : spans) {
+    if (span.name.ends_with("Exec")) {
+      ++operators;
+      EXPECT_TRUE(IntAttribute(span, "output_rows").has_value());
+    }
+  }
+  EXPECT_GE(operators, 2);
+  EXPECT_NE(FindSpan(spans, "query")->end_unix_nanos, 0);
+  EXPECT_EQ(std::count_if(spans.begin(),
+                          spans.end(),
+                          [](const observe::Span& span) { return span.name == "execute"; }),
+            1);
+}
+
+TEST_F(QueryEngineTest, QueryWithoutATraceGetsItsOwn) {
+  Write("cpu,host=a usage=1 1\n");
+  auto a = engine_->Execute("db", "SELECT 1");
+  auto b = engine_->Execute("db", "SELECT 1");
+  ASSERT_TRUE(a.ok()) << a.status();
+  ASSERT_TRUE(b.ok()) << b.status();
+  ASSERT_NE((*a)->trace(), nullptr);
+  EXPECT_TRUE((*a)->trace()->trace_id().valid());
+  EXPECT_NE((*a)->trace()->trace_id(), (*b)->trace()->trace_id());
 }
 
 }  // namespace

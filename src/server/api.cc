@@ -109,7 +109,24 @@ bool Api::Authorized(const HttpRequest& request, HttpResponse* response) const {
   return false;
 }
 
+void Api::SetObservability(const ServerMetrics* metrics, observe::SpanExporter* exporter) {
+  metrics_ = metrics;
+  query_api_.SetObservability(metrics, exporter);
+}
+
 void Api::Handle(const HttpRequest& request, HttpResponse* response) const {
+  Dispatch(request, response);
+  if (metrics_ != nullptr) {
+    metrics_->RecordHttpRequest(request.method, request.path, response->status);
+    const std::string& path = request.path;
+    if (response->status >= 400 &&
+        (path == "/api/v3/write_lp" || path == "/api/v2/write" || path == "/write")) {
+      metrics_->write_errors->Increment();
+    }
+  }
+}
+
+void Api::Dispatch(const HttpRequest& request, HttpResponse* response) const {
   const std::string& path = request.path;
   const bool get = request.method == "GET" || request.method == "HEAD";
   const bool post = request.method == "POST";
@@ -159,6 +176,14 @@ void Api::Handle(const HttpRequest& request, HttpResponse* response) const {
       return;
     }
     HandlePing(response);
+  } else if (path == "/metrics" && metrics_ != nullptr) {
+    if (!get) {
+      method_not_allowed("GET");
+      return;
+    }
+    response->status = 200;
+    response->content_type = "text/plain; version=0.0.4; charset=utf-8";
+    response->body = metrics_->registry()->Render();
   } else if (path == "/api/v3/snapshot") {
     if (!post) {
       method_not_allowed("POST");
@@ -233,6 +258,9 @@ void Api::HandleWrite(WriteApi api, const HttpRequest& request, HttpResponse* re
     return;
   }
 
+  if (metrics_ != nullptr) {
+    metrics_->write_bytes->Increment(request.body.size());
+  }
   absl::StatusOr<write::WriteOutcome> outcome = write_path_->Write(write_request);
   if (!outcome.ok()) {
     *response = JsonError(HttpStatusFor(outcome.status()), std::string(outcome.status().message()));

@@ -1,6 +1,6 @@
 // The HTTP API: InfluxDB-compatible write endpoints (v3 write_lp, v2 write, v1 write), the SQL
-// query endpoint (v3 query_sql), health and ping, snapshots on request, and debug views of the
-// write buffer. Maps
+// query endpoint (v3 query_sql), health and ping, Prometheus metrics (/metrics), snapshots on
+// request, and debug views of the write buffer. Maps
 // requests to the write path and statuses to HTTP codes and JSON error bodies the way InfluxDB 3
 // does.
 #pragma once
@@ -16,6 +16,7 @@
 #include "query/query_engine.h"
 #include "server/http_types.h"
 #include "server/query_api.h"
+#include "server/server_metrics.h"
 #include "write/write_path.h"
 
 namespace strata::server {
@@ -46,6 +47,10 @@ class Api {
   query::QueryStats query_stats() const { return query_api_.stats(); }
   // Refuses queued and new queries and cancels running ones; call before the HTTP server stops.
   void ShutdownQueries() { query_api_.Shutdown(); }
+  // Turns on GET /metrics (rendering `metrics`' registry) and the request, write and query
+  // series, and exports the traces of SQL queries through `exporter` (null: not exported). Call
+  // before serving; both must outlive the Api.
+  void SetObservability(const ServerMetrics* metrics, observe::SpanExporter* exporter);
 
  private:
   // Which write endpoint a request came in on; decides defaults and error shapes.
@@ -62,6 +67,8 @@ class Api {
   // POST (create) and DELETE on /api/v3/configure/last_cache (`last`) or distinct_cache
   // (cache_api.cc).
   void HandleConfigureCache(bool last, const HttpRequest& request, HttpResponse* response) const;
+  // Routes a request (Handle counts it afterwards).
+  void Dispatch(const HttpRequest& request, HttpResponse* response) const;
 
   write::WritePath* const write_path_;
   catalog::Catalog* const catalog_;
@@ -74,6 +81,7 @@ class Api {
   // Serializes cache creation and deletion, so the catalog and the cache manager change in the
   // same order.
   mutable std::mutex cache_config_mutex_;
+  const ServerMetrics* metrics_ = nullptr;
 };
 
 // The HTTP status for a request-level error status.

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <limits>
 #include <memory>
 #include <utility>
@@ -14,8 +15,10 @@
 #include "fmt/format.h"
 #include "format/result_writer.h"
 #include "nlohmann/json.hpp"
+#include "observe/span_exporter.h"
 #include "server/api.h"
 #include "server/http_server.h"
+#include "server/server_metrics.h"
 
 namespace strata::server {
 namespace {
@@ -277,13 +280,120 @@ int64_t SumCounter(const exec::ExecutionPlan& plan, const std::string& name) {
   return total;
 }
 
+// The server side of one SQL request: its server span, and the query metrics. Ends the span,
+// exports the trace and counts the query when destroyed, which HandleSql arranges to happen after
+// the query's result (and so the engine's spans) is gone.
+class QueryObservation {
+ public:
+  QueryObservation(const HttpRequest& request,
+                   const ServerMetrics* metrics,
+                   observe::SpanExporter* exporter)
+      : trace_(std::make_shared<observe::Trace>(IncomingTraceContext(request))),
+        metrics_(metrics),
+        exporter_(exporter),
+        start_(std::chrono::steady_clock::now()) {
+    server_span_ = trace_->StartSpan(
+        fmt::format("{} {}", request.method, request.path), 0, observe::SpanKind::kServer);
+    trace_->SetAttribute(server_span_, "http.request.method", request.method);
+    trace_->SetAttribute(server_span_, "url.path", request.path);
+    if (metrics_ != nullptr) {
+      metrics_->queries_active->Add(1);
+    }
+  }
+
+  ~QueryObservation() {
+    const bool ok = status_ >= 200 && status_ < 300 && error_.ok();
+    trace_->SetAttribute(server_span_, "http.response.status_code", int64_t{status_});
+    // As OpenTelemetry's HTTP conventions have it, a 4xx answer is the client's error and leaves
+    // the server span's status unset.
+    absl::Status span_status = error_;
+    if (span_status.ok() && status_ >= 500) {
+      span_status = absl::InternalError(fmt::format("HTTP status {}", status_));
+    }
+    trace_->EndSpan(server_span_, span_status);
+    if (exporter_ != nullptr) {
+      exporter_->Export(*trace_);
+    }
+    if (metrics_ != nullptr) {
+      (ok ? metrics_->queries_ok : metrics_->queries_error)->Increment();
+      metrics_->query_duration_seconds->Observe(
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count());
+      metrics_->queries_active->Add(-1);
+    }
+  }
+
+  const std::shared_ptr<observe::Trace>& trace() const { return trace_; }
+  uint64_t server_span() const { return server_span_; }
+  void set_status(int status) { status_ = status; }
+  // The streamed body failed after the status was sent.
+  void Fail(const absl::Status& status) {
+    if (error_.ok()) {
+      error_ = status;
+    }
+  }
+
+ private:
+  const std::shared_ptr<observe::Trace> trace_;
+  uint64_t server_span_ = 0;
+  const ServerMetrics* const metrics_;
+  observe::SpanExporter* const exporter_;
+  const std::chrono::steady_clock::time_point start_;
+  int status_ = 0;
+  absl::Status error_;
+};
+
+// Adds the trace headers to a query's response and makes the observation (and so the server
+// span) outlive the response's stream, ending it once the body is done.
+void ObserveResponse(const std::shared_ptr<QueryObservation>& observation, HttpResponse* response) {
+  observation->set_status(response->status);
+  const observe::Trace& trace = *observation->trace();
+  response->headers.emplace_back("trace-id", trace.trace_id().ToHex());
+  response->headers.emplace_back(
+      "traceparent",
+      observe::FormatTraceparent(
+          observe::SpanContext{trace.trace_id(), observation->server_span(), trace.sampled()}));
+  if (response->stream) {
+    // Members are destroyed in reverse order: the query's stream (holding its result) before
+    // the observation that ends the server span.
+    struct Streaming {
+      std::shared_ptr<QueryObservation> observation;
+      HttpBodyStream inner;
+    };
+    auto streaming =
+        std::make_shared<Streaming>(Streaming{observation, std::move(response->stream)});
+    response->stream = [streaming](std::string* out) -> absl::StatusOr<bool> {
+      absl::StatusOr<bool> more = streaming->inner(out);
+      if (!more.ok()) {
+        streaming->observation->Fail(more.status());
+      }
+      return more;
+    };
+  }
+}
+
 }  // namespace
+
+observe::SpanContext IncomingTraceContext(const HttpRequest& request) {
+  if (const std::string* traceparent = request.Header("traceparent")) {
+    if (std::optional<observe::SpanContext> context = observe::ParseTraceparent(*traceparent)) {
+      return *context;
+    }
+  }
+  if (const std::string* uber = request.Header("uber-trace-id")) {
+    if (std::optional<observe::SpanContext> context = observe::ParseUberTraceId(*uber)) {
+      return *context;
+    }
+  }
+  return {};
+}
 
 // One query from its arrival to the end of its response. Shared by the handler, the admission
 // queue's continuation, the watchdog's cancel hook and the response stream; the permit and the
 // log entry end with it.
 struct QueryApi::RunningQuery {
   QueryRequest request;
+  // The request's server span and query metrics; ends when the query and its response do.
+  std::shared_ptr<QueryObservation> observation;
   std::shared_ptr<query::QueryLogEntry> entry;
   std::shared_ptr<exec::TaskContext> context;
   std::shared_ptr<exec::MemoryPool> memory_pool;  // the query's own, inside the engine's
@@ -594,14 +704,17 @@ void QueryApi::WatchdogLoop() {
 
 void QueryApi::HandleSql(const HttpRequest& request, HttpResponse* response) const {
   auto query = std::make_shared<RunningQuery>();
+  query->observation = std::make_shared<QueryObservation>(request, metrics_, exporter_);
   if (std::optional<HttpResponse> error = ParseQueryRequest(request, &query->request)) {
     *response = *std::move(error);
+    ObserveResponse(query->observation, response);
     return;
   }
   const int64_t now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
                              std::chrono::system_clock::now().time_since_epoch())
                              .count();
   query->entry = log_->Add(query->request.database, "sql", query->request.sql, now_ns);
+  query->entry->set_trace_id(query->observation->trace()->trace_id().ToHex());
   query->timeout = options_.query_timeout;
   if (options_.query_timeout.count() > 0) {
     query->entry->set_deadline(query::QueryLogEntry::Clock::now() + options_.query_timeout);
@@ -624,7 +737,10 @@ void QueryApi::HandleSql(const HttpRequest& request, HttpResponse* response) con
       [this, waiting = query](query::QueryAdmission::Permit permit) {
         waiting->permit = std::move(permit);
         waiting->entry->Permitted();
-        waiting->Decide([this, waiting](HttpResponse* resumed) { Run(waiting, resumed); });
+        waiting->Decide([this, waiting](HttpResponse* resumed) {
+          Run(waiting, resumed);
+          ObserveResponse(waiting->observation, resumed);
+        });
       },
       &query->permit,
       &ticket);
@@ -632,6 +748,7 @@ void QueryApi::HandleSql(const HttpRequest& request, HttpResponse* response) con
     case query::QueryAdmission::Outcome::kAdmitted:
       query->entry->Permitted();
       Run(query, response);
+      ObserveResponse(query->observation, response);
       return;
     case query::QueryAdmission::Outcome::kRejected: {
       std::string message =
@@ -645,6 +762,7 @@ void QueryApi::HandleSql(const HttpRequest& request, HttpResponse* response) con
       query->End(query::QueryPhase::kFail, message);
       *response = JsonError(503, message);
       response->headers.emplace_back("Retry-After", "1");
+      ObserveResponse(query->observation, response);
       return;
     }
     case query::QueryAdmission::Outcome::kQueued:
@@ -657,6 +775,7 @@ void QueryApi::HandleSql(const HttpRequest& request, HttpResponse* response) con
     if (waiting != nullptr && admission->Withdraw(ticket)) {
       waiting->Decide([waiting](HttpResponse* resumed) {
         *resumed = waiting->Fail(absl::CancelledError("query cancelled"));
+        ObserveResponse(waiting->observation, resumed);
       });
     }
   });
@@ -690,6 +809,8 @@ void QueryApi::Run(const std::shared_ptr<RunningQuery>& query, HttpResponse* res
   query::QueryOptions options;
   options.params = parsed.params;
   options.context = query->context;
+  options.trace = query->observation->trace();
+  options.parent_span_id = query->observation->server_span();
   absl::StatusOr<std::unique_ptr<query::QueryResult>> result =
       engine_->Execute(parsed.database, parsed.sql, options);
   if (!result.ok()) {

@@ -16,12 +16,19 @@
 #include "absl/status/statusor.h"
 #include "exec/scalar.h"
 #include "format/result_format.h"
+#include "observe/trace.h"
 #include "query/query_admission.h"
 #include "query/query_engine.h"
 #include "query/query_log.h"
 #include "server/http_types.h"
 
+namespace strata::observe {
+class SpanExporter;
+}
+
 namespace strata::server {
+
+class ServerMetrics;
 
 // The longest SQL text accepted (bytes). Longer ones are refused with 413 before parsing.
 inline constexpr size_t kMaxQueryTextBytes = 1u << 20;
@@ -61,6 +68,9 @@ struct QueryApiOptions {
   // How often the watchdog checks deadlines and clients.
   std::chrono::milliseconds watchdog_interval{50};
 };
+// The caller's trace context from a request's headers: a valid W3C `traceparent`, else a valid
+// Jaeger `uber-trace-id`, else an invalid (empty) context, meaning a new trace.
+observe::SpanContext IncomingTraceContext(const HttpRequest& request);
 
 // Serves /api/v3/query_sql. Thread-safe; the engine must outlive it.
 //
@@ -81,10 +91,20 @@ class QueryApi {
   // Replaces the options. Call before serving.
   void Configure(QueryApiOptions options);
 
+  // Counts queries in `metrics` (by result, duration, active) and exports their traces through
+  // `exporter`; either may be null. Call before serving; both must outlive the QueryApi.
+  void SetObservability(const ServerMetrics* metrics, observe::SpanExporter* exporter) {
+    metrics_ = metrics;
+    exporter_ = exporter;
+  }
+
   // Answers with an error body ({"error": message}) if the request or the query is invalid or
   // the first batch fails; otherwise with a streamed body (HttpResponse::stream) that runs the
   // rest of the query as the client reads it. 503 when the admission queue is full, 408 when the
-  // query times out before its response starts.
+  // query times out before its response starts. Every request is traced: a server span
+  // (continuing the caller's trace, see IncomingTraceContext) with the engine's spans below it,
+  // ended and exported once the response is done; the response carries headers `trace-id` (32
+  // hex digits) and `traceparent` (naming the server span).
   void HandleSql(const HttpRequest& request, HttpResponse* response) const;
 
   // Counters for /metrics: the log's, with running, queued and rejected from the admission.
@@ -105,6 +125,8 @@ class QueryApi {
   void Run(const std::shared_ptr<RunningQuery>& query, HttpResponse* response) const;
 
   const query::QueryEngine* const engine_;
+  const ServerMetrics* metrics_ = nullptr;
+  observe::SpanExporter* exporter_ = nullptr;
   QueryApiOptions options_;
   std::unique_ptr<query::QueryLog> own_log_;
   query::QueryLog* log_ = nullptr;

@@ -22,6 +22,7 @@
 #include "exec/memory_pool.h"
 #include "fmt/format.h"
 #include "objectstore/object_store.h"
+#include "observe/span_exporter.h"
 #include "persist/file_cache.h"
 #include "persist/partition_encoder.h"
 #include "persist/persister.h"
@@ -30,6 +31,8 @@
 #include "query/query_engine.h"
 #include "server/api.h"
 #include "server/http_server.h"
+#include "server/otlp_http_sender.h"
+#include "server/server_metrics.h"
 #include "wal/wal.h"
 #include "write/write_path.h"
 
@@ -38,6 +41,10 @@ namespace strata::server {
 struct Server::Impl {
   ServerOptions options;
   int lock_fd = -1;
+  // Declared first, destroyed last: the components' callback series read them until then.
+  metrics::Registry metric_registry;
+  std::unique_ptr<ServerMetrics> metrics;
+  std::unique_ptr<observe::SpanExporter> span_exporter;
   std::unique_ptr<catalog::Catalog> catalog;
   std::unique_ptr<wal::Wal> wal;
   std::unique_ptr<buffer::WriteBuffer> buffer;
@@ -93,6 +100,38 @@ absl::Status ParseBindAddress(const std::string& bind, std::string* host, uint16
 
 namespace {
 
+// The trace exporter --traces-exporter asks for (null for "none").
+absl::StatusOr<std::unique_ptr<observe::SpanExporter>> MakeSpanExporter(
+    const ServerOptions& options) {
+  observe::OtlpSend send;
+  if (options.traces_exporter == "none" || options.traces_exporter.empty()) {
+    return nullptr;
+  } else if (options.traces_exporter == "otlp-file") {
+    if (options.traces_exporter_file.empty()) {
+      return absl::InvalidArgumentError(
+          "--traces-exporter otlp-file needs --traces-exporter-file PATH");
+    }
+    STRATA_ASSIGN_OR_RETURN(send, observe::OpenOtlpFileSender(options.traces_exporter_file));
+  } else if (options.traces_exporter == "otlp-http") {
+    if (options.traces_exporter_otlp_endpoint.empty()) {
+      return absl::InvalidArgumentError(
+          "--traces-exporter otlp-http needs --traces-exporter-otlp-endpoint URL");
+    }
+    STRATA_ASSIGN_OR_RETURN(send, MakeOtlpHttpSender(options.traces_exporter_otlp_endpoint));
+  } else {
+    return absl::InvalidArgumentError(
+        fmt::format("--traces-exporter must be 'none', 'otlp-file' or 'otlp-http', not '{}'",
+                    options.traces_exporter));
+  }
+  if (options.traces_exporter_max_queued < 1) {
+    return absl::InvalidArgumentError(
+        fmt::format("--traces-exporter-max-queued must be at least 1, not {}",
+                    options.traces_exporter_max_queued));
+  }
+  return std::make_unique<observe::SpanExporter>(
+      std::move(send), "strata", static_cast<size_t>(options.traces_exporter_max_queued));
+}
+
 int64_t SystemClockNs() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -129,6 +168,15 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Open(const ServerOptions& option
                     lock_path));
   }
 
+  impl->metrics = std::make_unique<ServerMetrics>(&impl->metric_registry);
+  STRATA_ASSIGN_OR_RETURN(impl->span_exporter, MakeSpanExporter(options));
+  if (impl->span_exporter != nullptr) {
+    STRATA_LOG_INFO("exporting query traces exporter={} destination={}",
+                    options.traces_exporter,
+                    options.traces_exporter == "otlp-file" ? options.traces_exporter_file
+                                                           : options.traces_exporter_otlp_endpoint);
+  }
+
   catalog::CatalogLimits limits;
   if (options.max_databases > 0)
     limits.max_databases = options.max_databases;
@@ -144,6 +192,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Open(const ServerOptions& option
   wal_options.directory = options.data_dir + "/wal";
   wal_options.flush_interval = options.wal_flush_interval;
   wal_options.max_segment_bytes = options.wal_max_segment_size;
+  wal_options.fsync_seconds = impl->metrics->wal_fsync_seconds;
   STRATA_ASSIGN_OR_RETURN(impl->wal, wal::Wal::Open(wal_options));
 
   buffer::WriteBufferOptions buffer_options;
@@ -248,11 +297,14 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Open(const ServerOptions& option
       query::QueryOptions{.params = {},
                           .target_partitions = options.query_partitions,
                           .min_rows_per_partition = options.query_min_rows_per_partition,
-                          .context = nullptr});
+                          .context = nullptr,
+                          .trace = nullptr,
+                          .parent_span_id = 0});
   impl->query_engine->AttachPersistedFiles(
       impl->persister.get(), impl->file_cache.get(), options.query_file_limit);
   impl->query_engine->AttachCaches(impl->caches.get());
   impl->query_engine->AttachQueryLog(impl->query_log.get());
+  impl->query_engine->SetSpanExporter(impl->span_exporter.get());
   impl->api = std::make_unique<Api>(impl->write_path.get(),
                                     impl->catalog.get(),
                                     impl->buffer.get(),
@@ -269,6 +321,39 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Open(const ServerOptions& option
       .query_log = impl->query_log.get(),
       .watchdog_interval = std::chrono::milliseconds(50),
   });
+  RegisterComponentMetrics(&impl->metric_registry,
+                           MetricSources{.write_path = impl->write_path.get(),
+                                         .wal = impl->wal.get(),
+                                         .buffer = impl->buffer.get(),
+                                         .snapshots = impl->snapshots.get(),
+                                         .persister = impl->persister.get(),
+                                         .file_cache = impl->file_cache.get(),
+                                         .query_memory = impl->query_engine->memory_pool().get(),
+                                         .span_exporter = impl->span_exporter.get()});
+  impl->api->SetObservability(impl->metrics.get(), impl->span_exporter.get());
+  {
+    Api* api = impl->api.get();
+    persist::SnapshotScheduler* scheduler = impl->snapshots.get();
+    impl->metric_registry.AddCallbackGauge(
+        "strata_queries_queued",
+        "Queries waiting for admission (--max-concurrent-queries, --query-queue-size)",
+        {},
+        [api] { return static_cast<double>(api->query_stats().queued); });
+    impl->metric_registry.AddCallbackCounter(
+        "strata_queries_rejected_total",
+        "Queries refused with 503 because the admission queue was full",
+        {},
+        [api] { return static_cast<double>(api->query_stats().rejected); });
+    impl->metric_registry.AddCallbackCounter(
+        "strata_compactions_total",
+        "Compactions of a time window's Parquet files into one",
+        {},
+        [scheduler] { return static_cast<double>(scheduler->stats().compactions); });
+    impl->metric_registry.AddCallbackCounter(
+        "strata_compacted_files_total", "Parquet files replaced by compactions", {}, [scheduler] {
+          return static_cast<double>(scheduler->stats().compacted_files);
+        });
+  }
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
 

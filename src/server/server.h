@@ -61,6 +61,13 @@ struct ServerOptions {
   int64_t query_min_rows_per_partition = 0;
   // When non-empty, API requests must carry `Authorization: Bearer <auth_token>`.
   std::string auth_token;
+  // Where query traces go: "none", "otlp-file" (OTLP/JSON lines appended to
+  // traces_exporter_file) or "otlp-http" (POSTed to traces_exporter_otlp_endpoint).
+  std::string traces_exporter = "none";
+  std::string traces_exporter_file;
+  std::string traces_exporter_otlp_endpoint;
+  // Traces waiting to be exported beyond this many are dropped (and counted).
+  int traces_exporter_max_queued = 1024;
 };
 
 class Server {

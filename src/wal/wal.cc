@@ -389,7 +389,12 @@ absl::Status Wal::WriteGroup(const std::vector<PendingRecord>& group) {
   }
   absl::Status status = active_->Write(pieces);
   if (status.ok()) {
+    const auto sync_start = std::chrono::steady_clock::now();
     status = active_->Sync();
+    if (options_.fsync_seconds != nullptr) {
+      options_.fsync_seconds->Observe(
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - sync_start).count());
+    }
   }
   std::lock_guard<std::mutex> lock(mu_);
   segments_.back().bytes = active_->size();

@@ -19,6 +19,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "common/metrics.h"
 #include "wal/segment_writer.h"
 
 namespace strata::wal {
@@ -42,6 +43,9 @@ struct WalOptions {
   uint64_t max_pending_bytes = 256ull << 20;
   // Test hook, see IoFaultInjector: lets tests make segment writes and fsyncs fail.
   IoFaultInjector io_fault_injector;
+  // When set, observes the duration in seconds of every commit group's fsync (the server's
+  // strata_wal_fsync_duration_seconds). Must outlive the Wal.
+  metrics::Histogram* fsync_seconds = nullptr;
 };
 
 // Counters describing a Wal, for tests, logs and metrics.

@@ -149,6 +149,22 @@ TEST_F(WalTest, NewWalStartsAtSequenceOne) {
   EXPECT_EQ(stats.bytes, kSegmentHeaderSize + kRecordHeaderSize + 5);
 }
 
+TEST_F(WalTest, FsyncDurationsAreObservedPerCommitGroup) {
+  metrics::Histogram fsync_seconds(metrics::LatencyBucketsSeconds());
+  options_.fsync_seconds = &fsync_seconds;
+  std::vector<Record> records;
+  std::unique_ptr<Wal> wal = OpenAndReplay(&records);
+  ASSERT_NE(wal, nullptr);
+  for (int i = 0; i < 3; ++i) {
+    absl::StatusOr<uint64_t> sequence = wal->Append("record");
+    ASSERT_TRUE(sequence.ok());
+    ASSERT_TRUE(wal->WaitDurable(*sequence).ok());
+  }
+  EXPECT_EQ(fsync_seconds.count(), wal->stats().fsyncs);
+  EXPECT_GE(fsync_seconds.count(), 3u);
+  EXPECT_GT(fsync_seconds.sum(), 0.0);
+}
+
 TEST_F(WalTest, RoundTripAcrossRestartsAndRotation) {
   options_.max_segment_bytes = 300;
   {

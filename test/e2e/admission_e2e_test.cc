@@ -283,14 +283,14 @@ TEST(AdmissionTest, SystemQueriesShowsOutcomes) {
   EXPECT_EQ(Query(*client, "SELECT 1", "nosuch").status, 404);
   json rows = Rows(*client,
                    "SELECT query_text, phase, success, running, cancelled, query_type, "
-                   "trace_id IS NULL AS no_trace FROM system.queries ORDER BY issue_time");
+                   "length(trace_id) AS trace_len FROM system.queries ORDER BY issue_time");
   ASSERT_EQ(rows.size(), 3u) << rows.dump();  // the query for 'nosuch' is not in this database
   EXPECT_EQ(rows[0]["query_text"], "SELECT count(*) FROM big");
   EXPECT_EQ(rows[0]["phase"], "success");
   EXPECT_EQ(rows[0]["success"], true);
   EXPECT_EQ(rows[0]["running"], false);
   EXPECT_EQ(rows[0]["query_type"], "sql");
-  EXPECT_EQ(rows[0]["no_trace"], true);
+  EXPECT_EQ(rows[0]["trace_len"], 32);  // the trace-id of the response, in hex
   EXPECT_EQ(rows[1]["query_text"], "SELECT nope FROM big");
   EXPECT_EQ(rows[1]["phase"], "fail");
   EXPECT_EQ(rows[1]["success"], false);
