@@ -106,6 +106,15 @@ class Catalog {
   // Creates an empty database. AlreadyExists when it exists; otherwise as Apply.
   absl::Status CreateDatabase(std::string_view name);
 
+  // The operator token (TokenInfo::kOperatorName, admin, never expires), docs/catalog.md
+  // "Tokens". `hash` is auth::HashToken of the new token, made by the caller: the catalog never
+  // sees a token. Both persist before they return, like Apply.
+  // Adds the operator token. AlreadyExists when there is one; InvalidArgument for a bad hash.
+  absl::StatusOr<TokenInfo> CreateOperatorToken(std::string hash, int64_t now_ms);
+  // Gives the operator token a new hash (same id and name, new creation time): the old token is
+  // refused from when this returns. NotFound when there is no operator token.
+  absl::StatusOr<TokenInfo> RegenerateOperatorToken(std::string hash, int64_t now_ms);
+
   const CatalogLimits& limits() const { return limits_; }
 
   // The catalog directory; empty for an in-memory catalog.
