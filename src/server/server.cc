@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "auth/token.h"
 #include "buffer/write_buffer.h"
 #include "catalog/catalog.h"
 #include "common/logging.h"
@@ -224,12 +225,27 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Open(const ServerOptions& option
                           .min_rows_per_partition = options.query_min_rows_per_partition});
   impl->query_engine->AttachPersistedFiles(
       impl->persister.get(), impl->file_cache.get(), options.query_file_limit);
+  AuthOptions auth{.enabled = options.auth_enabled,
+                   .disabled_authz = options.disabled_authz,
+                   .preshared_token_hash =
+                       options.auth_token.empty() ? "" : auth::HashToken(options.auth_token)};
+  // The pre-shared token itself is not kept.
+  impl->options.auth_token.clear();
+  if (!options.auth_enabled) {
+    STRATA_LOG_WARN("authentication is off (--without-auth): every request is allowed");
+  } else if (options.auth_token.empty() &&
+             impl->catalog->snapshot()->FindToken(catalog::TokenInfo::kOperatorName) == nullptr) {
+    STRATA_LOG_WARN(
+        "authentication is on and there is no token yet: create the operator token with "
+        "`strata create token --admin` (POST /api/v3/configure/token/admin), or start with "
+        "--without-auth");
+  }
   impl->api = std::make_unique<Api>(impl->write_path.get(),
                                     impl->catalog.get(),
                                     impl->buffer.get(),
                                     impl->query_engine.get(),
                                     SystemClockNs,
-                                    options.auth_token,
+                                    std::move(auth),
                                     impl->snapshots.get());
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
