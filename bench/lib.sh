@@ -11,11 +11,12 @@ data_dir=""
 
 # start_strata_server PORT PREFIX [SERVE FLAGS...]: starts build/release/strata on
 # 127.0.0.1:PORT with a new data directory $BENCH_WORK/PREFIX-XXXXXX (in $data_dir) and waits until
-# it answers /health.
+# it answers /health. It runs --without-auth: benchmarks measure the engine, and nothing but the
+# benchmark can reach it.
 start_strata_server() {
   data_dir="$(mktemp -d "$BENCH_WORK/$2-XXXXXX")"
-  "$root/build/release/strata" serve --data-dir "$data_dir" --http-bind "127.0.0.1:$1" \
-    --log-level warn "${@:3}" &
+  "$root/build/release/strata" serve --without-auth --data-dir "$data_dir" \
+    --http-bind "127.0.0.1:$1" --log-level warn "${@:3}" &
   server_pid=$!
   for _ in $(seq 1 100); do
     if curl -sf "http://127.0.0.1:$1/health" >/dev/null 2>&1; then return 0; fi

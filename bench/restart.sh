@@ -49,8 +49,8 @@ cleanup() {
 trap cleanup EXIT
 
 start() {
-  "$root/build/release/strata" serve --data-dir "$data_dir" --http-bind "127.0.0.1:$port" \
-    --log-level info >>"$log" 2>&1 &
+  "$root/build/release/strata" serve --without-auth --data-dir "$data_dir" \
+    --http-bind "127.0.0.1:$port" --log-level info >>"$log" 2>&1 &
   server_pid=$!
 }
 wait_healthy() {

@@ -133,6 +133,14 @@ class Catalog {
   absl::StatusOr<std::pair<uint32_t, uint32_t>> DeleteDistinctCache(std::string_view database,
                                                                     std::string_view table,
                                                                     std::string_view name);
+  // The operator token (TokenInfo::kOperatorName, admin, never expires), docs/catalog.md
+  // "Tokens". `hash` is auth::HashToken of the new token, made by the caller: the catalog never
+  // sees a token. Both persist before they return, like Apply.
+  // Adds the operator token. AlreadyExists when there is one; InvalidArgument for a bad hash.
+  absl::StatusOr<TokenInfo> CreateOperatorToken(std::string hash, int64_t now_ms);
+  // Gives the operator token a new hash (same id and name, new creation time): the old token is
+  // refused from when this returns. NotFound when there is no operator token.
+  absl::StatusOr<TokenInfo> RegenerateOperatorToken(std::string hash, int64_t now_ms);
 
   const CatalogLimits& limits() const { return limits_; }
 

@@ -385,6 +385,74 @@ absl::StatusOr<std::shared_ptr<const DatabaseSchema>> DecodeDatabase(const Json&
   return std::make_shared<const DatabaseSchema>(id, std::move(name), std::move(tables));
 }
 
+bool IsLowerHex(std::string_view text) {
+  for (char c : text) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+absl::StatusOr<TokenInfo> DecodeToken(const Json& json, std::string_view where) {
+  if (!json.is_object()) {
+    return Corrupt(where, "not an object");
+  }
+  TokenInfo token;
+  const Json* id;
+  const Json* hash;
+  const Json* created_at;
+  const Json* permissions;
+  absl::Status status = Member(json, where, "id", Json::value_t::number_unsigned, &id);
+  if (status.ok()) {
+    status = Name(json, where, nullptr, &token.name);
+  }
+  if (status.ok()) {
+    status = Member(json, where, "hash", Json::value_t::string, &hash);
+  }
+  if (status.ok()) {
+    status = Member(json, where, "created_at", Json::value_t::number_unsigned, &created_at);
+  }
+  if (status.ok()) {
+    status = Member(json, where, "permissions", Json::value_t::array, &permissions);
+  }
+  if (!status.ok()) {
+    return status;
+  }
+  token.id = id->get<uint64_t>();
+  if (token.name.empty() || token.name.size() > kMaxTokenNameBytes) {
+    return Corrupt(where, fmt::format("token name must be 1 to {} bytes long", kMaxTokenNameBytes));
+  }
+  token.hash = hash->get<std::string>();
+  if (token.hash.size() != 128 || !IsLowerHex(token.hash)) {
+    return Corrupt(where, "\"hash\" is not 128 lower-case hex digits (a SHA-512 digest)");
+  }
+  if (created_at->get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) {
+    return Corrupt(where, "\"created_at\" is out of range");
+  }
+  token.created_at_ms = created_at->get<int64_t>();
+  auto expiry = json.find("expiry");
+  if (expiry != json.end() && !expiry->is_null()) {
+    if (!expiry->is_number_integer()) {
+      return Corrupt(where, "\"expiry\" must be null or milliseconds since the epoch");
+    }
+    token.expiry_ms = expiry->get<int64_t>();
+  }
+  for (const Json& permission : *permissions) {
+    if (!permission.is_string() || permission.get<std::string>() != TokenInfo::kAdminPermission) {
+      return Corrupt(where,
+                     fmt::format("unsupported permission {} (only \"{}\", admin, exists)",
+                                 permission.dump(),
+                                 TokenInfo::kAdminPermission));
+    }
+    token.permissions.push_back(permission.get<std::string>());
+  }
+  if (token.permissions.empty()) {
+    return Corrupt(where, "a token without permissions");
+  }
+  return token;
+}
+
 std::string ErrnoText(int error) {
   return std::error_code(error, std::generic_category()).message();
 }
@@ -444,10 +512,20 @@ std::string EncodeCatalogJson(const CatalogSnapshot& snapshot) {
     databases.push_back(
         Json{{"id", database->id()}, {"name", database->name()}, {"tables", std::move(tables)}});
   }
+  Json tokens = Json::array();
+  for (const TokenInfo& token : snapshot.tokens()) {
+    tokens.push_back(Json{{"id", token.id},
+                          {"name", token.name},
+                          {"hash", token.hash},
+                          {"created_at", token.created_at_ms},
+                          {"expiry", token.expiry_ms ? Json(*token.expiry_ms) : Json(nullptr)},
+                          {"permissions", token.permissions}});
+  }
   Json root{{"format", "strata-catalog"},
             {"format_version", kCatalogFormatVersion},
             {"sequence", snapshot.sequence()},
-            {"databases", std::move(databases)}};
+            {"databases", std::move(databases)},
+            {"tokens", std::move(tokens)}};
   // Names were validated as UTF-8 when they were added, so dump() cannot throw.
   return root.dump(1) + "\n";
 }
@@ -504,7 +582,32 @@ absl::StatusOr<std::shared_ptr<const CatalogSnapshot>> DecodeCatalogJson(std::st
     }
     databases.push_back(*std::move(database));
   }
-  return std::make_shared<const CatalogSnapshot>(sequence->get<uint64_t>(), std::move(databases));
+  auto snapshot =
+      std::make_shared<const CatalogSnapshot>(sequence->get<uint64_t>(), std::move(databases));
+  // "tokens" is optional: catalogs written before tokens existed have none.
+  auto tokens_json = root.find("tokens");
+  if (tokens_json == root.end()) {
+    return snapshot;
+  }
+  if (!tokens_json->is_array()) {
+    return Corrupt("document", "\"tokens\" is not an array");
+  }
+  std::vector<TokenInfo> tokens;
+  for (size_t i = 0; i < tokens_json->size(); ++i) {
+    std::string where = fmt::format("tokens[{}]", i);
+    absl::StatusOr<TokenInfo> token = DecodeToken((*tokens_json)[i], where);
+    if (!token.ok()) {
+      return token.status();
+    }
+    for (const TokenInfo& other : tokens) {
+      if (other.id == token->id || other.name == token->name) {
+        return Corrupt(where,
+                       fmt::format("duplicate token id {} or name '{}'", token->id, token->name));
+      }
+    }
+    tokens.push_back(*std::move(token));
+  }
+  return snapshot->WithTokens(std::move(tokens), snapshot->sequence());
 }
 
 absl::Status ReplaceFileDurably(const std::string& directory,

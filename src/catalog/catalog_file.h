@@ -16,6 +16,9 @@ namespace strata::catalog {
 // The format version written into, and required from, every catalog file.
 inline constexpr int kCatalogFormatVersion = 1;
 
+// The longest token name accepted.
+inline constexpr size_t kMaxTokenNameBytes = 256;
+
 // Returns the JSON text of `snapshot`.
 std::string EncodeCatalogJson(const CatalogSnapshot& snapshot);
 

@@ -196,7 +196,10 @@ CatalogSnapshot::CatalogSnapshot(uint64_t sequence,
 CatalogSnapshot::CatalogSnapshot(uint64_t sequence,
                                  std::vector<std::shared_ptr<const DatabaseSchema>> databases,
                                  std::shared_ptr<const NameMap<uint32_t>> ids_by_name)
-    : sequence_(sequence), databases_(std::move(databases)), ids_by_name_(std::move(ids_by_name)) {
+    : sequence_(sequence),
+      databases_(std::move(databases)),
+      ids_by_name_(std::move(ids_by_name)),
+      tokens_(std::make_shared<const std::vector<TokenInfo>>()) {
   STRATA_CHECK_EQ(ids_by_name_->size(), databases_.size());
   for (const auto& database : databases_) {
     total_table_count_ += database->table_count();
@@ -234,12 +237,35 @@ std::shared_ptr<const CatalogSnapshot> CatalogSnapshot::WithDatabase(
     STRATA_CHECK(databases[database->id()]->name() == database->name());
     databases[database->id()] = std::move(database);
   }
-  return std::shared_ptr<const CatalogSnapshot>(
-      new CatalogSnapshot(sequence, std::move(databases), std::move(index)));
+  auto* next = new CatalogSnapshot(sequence, std::move(databases), std::move(index));
+  next->tokens_ = tokens_;
+  return std::shared_ptr<const CatalogSnapshot>(next);
+}
+
+const TokenInfo* CatalogSnapshot::FindToken(std::string_view name) const {
+  for (const TokenInfo& token : *tokens_) {
+    if (token.name == name) {
+      return &token;
+    }
+  }
+  return nullptr;
+}
+
+std::shared_ptr<const CatalogSnapshot> CatalogSnapshot::WithTokens(std::vector<TokenInfo> tokens,
+                                                                   uint64_t sequence) const {
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      STRATA_CHECK(tokens[i].id != tokens[j].id);
+      STRATA_CHECK(tokens[i].name != tokens[j].name);
+    }
+  }
+  auto* next = new CatalogSnapshot(sequence, databases_, ids_by_name_);
+  next->tokens_ = std::make_shared<const std::vector<TokenInfo>>(std::move(tokens));
+  return std::shared_ptr<const CatalogSnapshot>(next);
 }
 
 bool CatalogSnapshot::SameContentAs(const CatalogSnapshot& other) const {
-  if (databases_.size() != other.databases_.size()) {
+  if (databases_.size() != other.databases_.size() || *tokens_ != *other.tokens_) {
     return false;
   }
   for (size_t d = 0; d < databases_.size(); ++d) {

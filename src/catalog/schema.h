@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -156,6 +157,27 @@ class DatabaseSchema {
   std::shared_ptr<const NameMap<uint32_t>> ids_by_name_;
 };
 
+// An authentication token as the catalog keeps it: never the token itself, only the hex SHA-512
+// of it (auth/token.h), so a copy of the catalog file grants nothing. docs/catalog.md ("Tokens").
+struct TokenInfo {
+  // The operator token's name (InfluxDB 3's): the admin token created first, and regenerated.
+  static constexpr std::string_view kOperatorName = "_admin";
+  // The only permission there is so far: everything (InfluxDB 3's spelling of an admin token).
+  static constexpr std::string_view kAdminPermission = "*:*:*";
+
+  uint64_t id = 0;
+  std::string name;
+  // Lower-case hex of the token's SHA-512 digest: 128 characters.
+  std::string hash;
+  // Milliseconds since the epoch.
+  int64_t created_at_ms = 0;
+  // Milliseconds since the epoch after which the token is refused; none: never expires.
+  std::optional<int64_t> expiry_ms;
+  std::vector<std::string> permissions;
+
+  bool operator==(const TokenInfo&) const = default;
+};
+
 // The whole catalog at one moment: every database, indexed by id and by name, and a sequence number
 // that grows by one with every persisted change. Readers hold a std::shared_ptr to a snapshot;
 // every pointer they get from it lives as long as the snapshot.
@@ -195,8 +217,19 @@ class CatalogSnapshot {
   std::shared_ptr<const CatalogSnapshot> WithDatabase(
       std::shared_ptr<const DatabaseSchema> database, uint64_t sequence) const;
 
-  // True when both snapshots hold the same databases, tables and columns with the same ids
-  // (sequence numbers are not compared).
+  // Every token, in id order. Lookups scan them all (there are few), comparing in constant time.
+  const std::vector<TokenInfo>& tokens() const { return *tokens_; }
+
+  // Returns the token named `name`, or nullptr.
+  const TokenInfo* FindToken(std::string_view name) const;
+
+  // Returns a copy of this snapshot with sequence `sequence` whose tokens are `tokens` (sharing
+  // every database). REQUIRES: ids and names unique (checked).
+  std::shared_ptr<const CatalogSnapshot> WithTokens(std::vector<TokenInfo> tokens,
+                                                    uint64_t sequence) const;
+
+  // True when both snapshots hold the same databases, tables and columns with the same ids, and
+  // the same tokens (sequence numbers are not compared).
   bool SameContentAs(const CatalogSnapshot& other) const;
 
  private:
@@ -208,6 +241,8 @@ class CatalogSnapshot {
   std::vector<std::shared_ptr<const DatabaseSchema>> databases_;
   std::shared_ptr<const NameMap<uint32_t>> ids_by_name_;
   size_t total_table_count_ = 0;
+  // Never null; shared by the snapshots that do not change tokens.
+  std::shared_ptr<const std::vector<TokenInfo>> tokens_;
 };
 
 }  // namespace strata::catalog

@@ -1,6 +1,7 @@
 // The strata command line: `strata serve` runs the server, `strata write` sends line protocol to
 // a running server, `strata query` sends it SQL, `strata snapshot` makes it persist its write
-// buffer. Every serve flag can also be set as an environment variable STRATA_<FLAG>.
+// buffer, `strata create token --admin` makes the operator token. Every serve flag can also be set
+// as an environment variable STRATA_<FLAG>.
 #include <malloc.h>
 #include <signal.h>
 
@@ -17,11 +18,13 @@
 #include "cli/cache_commands.h"
 #include "cli/flag_values.h"
 #include "cli/query_command.h"
+#include "cli/token_command.h"
 #include "common/byte_size.h"
 #include "common/logging.h"
 #include "exec/execution_plan.h"
 #include "fmt/format.h"
 #include "nlohmann/json.hpp"
+#include "server/authenticator.h"
 #include "server/http_client.h"
 #include "server/server.h"
 #include "strata/version.h"
@@ -56,6 +59,8 @@ struct ServeFlags {
   int max_tables = 100000;
   int max_columns_per_table = 2000;
   std::string log_level = "info";
+  bool without_auth = false;
+  std::string disable_authz;
   std::string auth_token;
   std::string traces_exporter = "none";
   std::string traces_exporter_file;
@@ -106,11 +111,21 @@ int RunServe(const ServeFlags& flags) {
   options.max_databases = flags.max_databases;
   options.max_tables = flags.max_tables;
   options.max_columns_per_table = flags.max_columns_per_table;
+  options.auth_enabled = !flags.without_auth;
   options.auth_token = flags.auth_token;
   options.traces_exporter = flags.traces_exporter;
   options.traces_exporter_file = flags.traces_exporter_file;
   options.traces_exporter_otlp_endpoint = flags.traces_exporter_otlp_endpoint;
   options.traces_exporter_max_queued = flags.traces_exporter_max_queued;
+  if (flags.without_auth && !flags.auth_token.empty()) {
+    return Fail(absl::InvalidArgumentError(
+        "--auth-token and --without-auth contradict each other: a token is pointless when every "
+        "request is allowed"));
+  }
+  if (absl::Status authz = server::ParseDisabledAuthz(flags.disable_authz, &options.disabled_authz);
+      !authz.ok()) {
+    return Fail(authz);
+  }
   auto request_size = ParseByteSize(flags.max_http_request_size);
   auto flush_interval = ParseDuration(flags.wal_flush_interval);
   auto segment_size = ParseByteSize(flags.wal_max_segment_size);
@@ -545,10 +560,21 @@ int main(int argc, char** argv) {
       ->envname(env("LOG_LEVEL"))
       ->capture_default_str();
   serve_cmd
+      ->add_flag("--without-auth",
+                 serve.without_auth,
+                 "Run without authentication: every request is allowed (by default every request "
+                 "needs a token; create the first with `strata create token --admin`)")
+      ->envname(env("WITHOUT_AUTH"));
+  serve_cmd
+      ->add_option("--disable-authz",
+                   serve.disable_authz,
+                   "Comma-separated resources that need no token: health, ping, metrics")
+      ->envname(env("DISABLE_AUTHZ"));
+  serve_cmd
       ->add_option("--auth-token",
                    serve.auth_token,
-                   "Require 'Authorization: Bearer <token>' on every API request but /health and "
-                   "/ping (default: no authentication)")
+                   "A pre-shared admin token accepted besides the catalog's tokens (kept only as "
+                   "a hash); prefer STRATA_AUTH_TOKEN, which other users cannot see in ps")
       ->envname(env("AUTH_TOKEN"));
   serve_cmd
       ->add_option("--traces-exporter",
@@ -598,8 +624,9 @@ int main(int argc, char** argv) {
                       "Acknowledge before the WAL fsync (faster, may lose the last writes)");
   write_cmd->add_option("--batch-size", write.batch_size, "Bytes of line protocol per request")
       ->capture_default_str();
-  write_cmd->add_option("--token", write.token, "Authentication token (serve --auth-token)")
-      ->envname(env("TOKEN"));
+  write_cmd->add_option("--token",
+                        write.token,
+                        "Authentication token (default: STRATA_TOKEN, then INFLUXDB3_AUTH_TOKEN)");
 
   strata::cli::QueryFlags query;
   CLI::App* query_cmd = app.add_subcommand(
@@ -617,8 +644,9 @@ int main(int argc, char** argv) {
                         query.output,
                         "Write the results to this file instead of standard output (a Parquet "
                         "result needs a file)");
-  query_cmd->add_option("--token", query.token, "Authentication token (serve --auth-token)")
-      ->envname(env("TOKEN"));
+  query_cmd->add_option("--token",
+                        query.token,
+                        "Authentication token (default: STRATA_TOKEN, then INFLUXDB3_AUTH_TOKEN)");
   query_cmd->add_option("sql", query.sql, "The SQL statement (default: standard input or shell)");
 
   SnapshotFlags snapshot;
@@ -627,14 +655,45 @@ int main(int argc, char** argv) {
   snapshot_cmd->add_option("--host", snapshot.host, "Server URL")
       ->envname(env("HOST"))
       ->capture_default_str();
-  snapshot_cmd->add_option("--token", snapshot.token, "Authentication token (serve --auth-token)")
-      ->envname(env("TOKEN"));
+  snapshot_cmd->add_option(
+      "--token",
+      snapshot.token,
+      "Authentication token (default: STRATA_TOKEN, then INFLUXDB3_AUTH_TOKEN)");
 
-  // create/delete/show: cache management (cache_commands.h).
-  CLI::App* create_cmd = app.add_subcommand("create", "Create a cache on a running server");
+  strata::cli::CreateTokenFlags create_token;
+  CLI::App* create_cmd =
+      app.add_subcommand("create", "Create a token or a cache (last_cache, distinct_cache)");
+  create_cmd->require_subcommand(1);
+  CLI::App* create_token_cmd = create_cmd->add_subcommand(
+      "token",
+      "Create the operator (admin) token, or regenerate it; the token is printed once and the "
+      "server keeps only its hash");
+  create_token_cmd->add_flag("--admin", create_token.admin, "Create an admin (operator) token");
+  create_token_cmd->add_flag("--regenerate",
+                             create_token.regenerate,
+                             "Replace the operator token; the old one stops working (needs "
+                             "--token, unless --offline)");
+  create_token_cmd->add_option("--host", create_token.host, "Server URL")
+      ->envname(env("HOST"))
+      ->capture_default_str();
+  create_token_cmd->add_option(
+      "--token",
+      create_token.token,
+      "The current operator token (default: STRATA_TOKEN, then INFLUXDB3_AUTH_TOKEN)");
+  create_token_cmd->add_flag("--offline",
+                             create_token.offline,
+                             "Write into the catalog of a stopped server instead of asking a "
+                             "running one (to recover a lost token); needs --data-dir");
+  create_token_cmd->add_option(
+      "--data-dir", create_token.data_dir, "The stopped server's data directory (--offline)");
+  create_token_cmd->add_option("--format", create_token.format, "text or json")
+      ->capture_default_str();
+
+  // create (token above; last_cache, distinct_cache), delete and show: cache management
+  // (cache_commands.h).
   CLI::App* delete_cmd = app.add_subcommand("delete", "Delete a cache on a running server");
   CLI::App* show_cmd = app.add_subcommand("show", "List caches of a running server");
-  for (CLI::App* group : {create_cmd, delete_cmd, show_cmd}) {
+  for (CLI::App* group : {delete_cmd, show_cmd}) {
     group->require_subcommand(1);
   }
   strata::cli::CacheCommands cache_commands(create_cmd, delete_cmd, show_cmd);
@@ -647,6 +706,12 @@ int main(int argc, char** argv) {
   }
 
   CLI11_PARSE(app, argc, argv);
+  for (std::string* token : {&write.token, &query.token, &snapshot.token, &create_token.token}) {
+    strata::cli::TokenFromEnvironment(token);
+  }
+  if (create_token_cmd->parsed()) {
+    return strata::cli::RunCreateToken(create_token);
+  }
   if (serve_cmd->parsed()) {
     return strata::cli::RunServe(serve);
   }

@@ -3,6 +3,9 @@
 
 #include <unistd.h>
 
+#include "auth/token.h"
+#include "common/civil_time.h"
+#include "common/logging.h"
 #include "fmt/format.h"
 #include "nlohmann/json.hpp"
 #include "server/http_server.h"
@@ -29,6 +32,31 @@ std::optional<bool> ParseBool(const std::string& value) {
   if (value == "false" || value == "0" || value == "FALSE" || value == "False")
     return false;
   return std::nullopt;
+}
+
+// A token's times as InfluxDB 3 shows them: RFC 3339 in UTC, milliseconds.
+nlohmann::json TokenTime(std::optional<int64_t> ms) {
+  if (!ms.has_value()) {
+    return nullptr;
+  }
+  return FormatIso8601(*ms * 1'000'000, SecondFraction::kMillisMicrosOrNanos) + "Z";
+}
+
+// The 201 answer that carries a new token: the only time its text is ever shown.
+void NewTokenResponse(const catalog::TokenInfo& info,
+                      const std::string& token,
+                      HttpResponse* response) {
+  response->status = 201;
+  response->body = json{{"id", info.id},
+                        {"name", info.name},
+                        {"token", token},
+                        {"hash", info.hash},
+                        {"created_at", TokenTime(info.created_at_ms)},
+                        {"expiry", TokenTime(info.expiry_ms)}}
+                       .dump() +
+                   "\n";
+  // Neither a browser nor a proxy may keep a copy.
+  response->headers.emplace_back("Cache-Control", "no-store");
 }
 
 }  // namespace
@@ -68,46 +96,15 @@ Api::Api(write::WritePath* write_path,
          buffer::WriteBuffer* buffer,
          const query::QueryEngine* query_engine,
          std::function<int64_t()> clock_ns,
-         std::string auth_token,
+         AuthOptions auth,
          persist::SnapshotScheduler* snapshots)
     : write_path_(write_path),
       catalog_(catalog),
       buffer_(buffer),
       query_api_(query_engine),
-      clock_ns_(std::move(clock_ns)),
-      auth_token_(std::move(auth_token)),
+      clock_ns_(clock_ns),
+      auth_(catalog, std::move(auth), [clock_ns] { return clock_ns() / 1'000'000; }),
       snapshots_(snapshots) {}
-
-bool Api::Authorized(const HttpRequest& request, HttpResponse* response) const {
-  if (auth_token_.empty()) {
-    return true;
-  }
-  const std::string* header = request.Header("authorization");
-  std::string_view presented;
-  if (header != nullptr) {
-    std::string_view value = *header;
-    for (std::string_view scheme : {"Bearer ", "Token "}) {
-      if (value.size() > scheme.size() && value.substr(0, scheme.size()) == scheme) {
-        presented = value.substr(scheme.size());
-      }
-    }
-  }
-  // Compare in time independent of where the first difference is.
-  unsigned char difference = presented.size() == auth_token_.size() ? 0 : 1;
-  for (size_t i = 0; i < presented.size() && i < auth_token_.size(); ++i) {
-    difference |= static_cast<unsigned char>(presented[i] ^ auth_token_[i]);
-  }
-  if (header != nullptr && !presented.empty() && difference == 0) {
-    return true;
-  }
-  *response = JsonError(401,
-                        header == nullptr
-                            ? "authorization required: send the header 'Authorization: Bearer "
-                              "<token>'"
-                            : "invalid token in the Authorization header");
-  response->headers.emplace_back("WWW-Authenticate", "Bearer");
-  return false;
-}
 
 void Api::SetObservability(const ServerMetrics* metrics, observe::SpanExporter* exporter) {
   metrics_ = metrics;
@@ -136,8 +133,18 @@ void Api::Dispatch(const HttpRequest& request, HttpResponse* response) const {
     response->headers.emplace_back("Allow", allow);
   };
 
-  const bool open_endpoint = path == "/health" || path == "/api/v1/health" || path == "/ping";
-  if (!open_endpoint && !Authorized(request, response)) {
+  // The first operator token is created without a token: the endpoint checks for itself.
+  if (path == "/api/v3/configure/token/admin") {
+    if (!post) {
+      method_not_allowed("POST");
+      return;
+    }
+    HandleCreateAdminToken(request, response);
+    return;
+  }
+  // Every other endpoint, including ones added later, needs a token unless exempt.
+  if (!auth_.IsExempt(path) && !auth_.Authenticate(request)) {
+    Authenticator::Unauthorized(request, response);
     return;
   }
 
@@ -184,6 +191,12 @@ void Api::Dispatch(const HttpRequest& request, HttpResponse* response) const {
     response->status = 200;
     response->content_type = "text/plain; version=0.0.4; charset=utf-8";
     response->body = metrics_->registry()->Render();
+  } else if (path == "/api/v3/configure/token/admin/regenerate") {
+    if (!post) {
+      method_not_allowed("POST");
+      return;
+    }
+    HandleRegenerateAdminToken(response);
   } else if (path == "/api/v3/snapshot") {
     if (!post) {
       method_not_allowed("POST");
@@ -312,6 +325,54 @@ void Api::HandleSnapshot(HttpResponse* response) const {
                         {"wal_removed_through", summary->wal_removed_through}}
                        .dump() +
                    "\n";
+}
+
+void Api::HandleCreateAdminToken(const HttpRequest& request, HttpResponse* response) const {
+  // Once an operator token exists this endpoint only says so (InfluxDB 3's 409 and message),
+  // token or not: whether a server has been set up is no secret (the first POST would tell), and
+  // the answer never depends on which token was presented.
+  if (catalog_->snapshot()->FindToken(catalog::TokenInfo::kOperatorName) != nullptr) {
+    *response = JsonError(409,
+                          fmt::format("token name already exists, {}; to replace it, POST "
+                                      "/api/v3/configure/token/admin/regenerate",
+                                      catalog::TokenInfo::kOperatorName));
+    return;
+  }
+  // A server given a pre-shared token is already locked: only its holder may add another.
+  if (auth_.enabled() && auth_.has_preshared_token() && !auth_.Authenticate(request)) {
+    Authenticator::Unauthorized(request, response);
+    return;
+  }
+  absl::StatusOr<std::string> token = auth::GenerateToken();
+  if (!token.ok()) {
+    *response = JsonError(500, std::string(token.status().message()));
+    return;
+  }
+  absl::StatusOr<catalog::TokenInfo> info =
+      catalog_->CreateOperatorToken(auth::HashToken(*token), clock_ns_() / 1'000'000);
+  if (!info.ok()) {
+    // Another request created it first (409), or the catalog could not be written.
+    *response = JsonError(HttpStatusFor(info.status()), std::string(info.status().message()));
+    return;
+  }
+  STRATA_LOG_INFO("operator token created id={} name={}", info->id, info->name);
+  NewTokenResponse(*info, *token, response);
+}
+
+void Api::HandleRegenerateAdminToken(HttpResponse* response) const {
+  absl::StatusOr<std::string> token = auth::GenerateToken();
+  if (!token.ok()) {
+    *response = JsonError(500, std::string(token.status().message()));
+    return;
+  }
+  absl::StatusOr<catalog::TokenInfo> info =
+      catalog_->RegenerateOperatorToken(auth::HashToken(*token), clock_ns_() / 1'000'000);
+  if (!info.ok()) {
+    *response = JsonError(HttpStatusFor(info.status()), std::string(info.status().message()));
+    return;
+  }
+  STRATA_LOG_INFO("operator token regenerated id={} name={}", info->id, info->name);
+  NewTokenResponse(*info, *token, response);
 }
 
 void Api::HandlePing(HttpResponse* response) const {

@@ -14,6 +14,7 @@
 #include "catalog/catalog.h"
 #include "persist/snapshot_scheduler.h"
 #include "query/query_engine.h"
+#include "server/authenticator.h"
 #include "server/http_types.h"
 #include "server/query_api.h"
 #include "server/server_metrics.h"
@@ -24,16 +25,15 @@ namespace strata::server {
 // Dispatches requests by path. Thread-safe; the components must outlive it.
 class Api {
  public:
-  // `clock_ns` returns the server time in ns since the epoch (injectable for tests). With a
-  // non-empty `auth_token`, every endpoint but /health and /ping requires the header
-  // `Authorization: Bearer <auth_token>` (or `Token <auth_token>`). `snapshots` serves
-  // POST /api/v3/snapshot (null: the endpoint answers 501).
+  // `clock_ns` returns the server time in ns since the epoch (injectable for tests). `auth`
+  // decides which requests need a token (server/authenticator.h; the default lets every request
+  // through). `snapshots` serves POST /api/v3/snapshot (null: the endpoint answers 501).
   Api(write::WritePath* write_path,
       catalog::Catalog* catalog,
       buffer::WriteBuffer* buffer,
       const query::QueryEngine* query_engine,
       std::function<int64_t()> clock_ns,
-      std::string auth_token = "",
+      AuthOptions auth = {},
       persist::SnapshotScheduler* snapshots = nullptr);
 
   void Handle(const HttpRequest& request, HttpResponse* response) const;
@@ -58,8 +58,13 @@ class Api {
 
   void HandleWrite(WriteApi api, const HttpRequest& request, HttpResponse* response) const;
   void HandlePing(HttpResponse* response) const;
-  // False (with a 401 response) when tokens are required and the request has no valid one.
-  bool Authorized(const HttpRequest& request, HttpResponse* response) const;
+  // POST /api/v3/configure/token/admin: creates the operator token, without a token while there
+  // is none (how the first one is made; with --auth-token, the pre-shared token is needed), 409
+  // once there is one.
+  void HandleCreateAdminToken(const HttpRequest& request, HttpResponse* response) const;
+  // POST /api/v3/configure/token/admin/regenerate (authenticated): a new operator token; the old
+  // one is refused from then on.
+  void HandleRegenerateAdminToken(HttpResponse* response) const;
   // POST /api/v3/snapshot: persists everything buffered.
   void HandleSnapshot(HttpResponse* response) const;
   void HandleDebugBuffer(const HttpRequest& request, HttpResponse* response) const;
@@ -75,7 +80,7 @@ class Api {
   buffer::WriteBuffer* const buffer_;
   QueryApi query_api_;
   std::function<int64_t()> clock_ns_;
-  std::string auth_token_;
+  Authenticator auth_;
   persist::SnapshotScheduler* const snapshots_;
   cache::CacheManager* caches_ = nullptr;
   // Serializes cache creation and deletion, so the catalog and the cache manager change in the

@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "auth/token.h"
 #include "buffer/write_buffer.h"
 #include "catalog/catalog.h"
 #include "common/logging.h"
@@ -305,12 +306,27 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Open(const ServerOptions& option
   impl->query_engine->AttachCaches(impl->caches.get());
   impl->query_engine->AttachQueryLog(impl->query_log.get());
   impl->query_engine->SetSpanExporter(impl->span_exporter.get());
+  AuthOptions auth{.enabled = options.auth_enabled,
+                   .disabled_authz = options.disabled_authz,
+                   .preshared_token_hash =
+                       options.auth_token.empty() ? "" : auth::HashToken(options.auth_token)};
+  // The pre-shared token itself is not kept.
+  impl->options.auth_token.clear();
+  if (!options.auth_enabled) {
+    STRATA_LOG_WARN("authentication is off (--without-auth): every request is allowed");
+  } else if (options.auth_token.empty() &&
+             impl->catalog->snapshot()->FindToken(catalog::TokenInfo::kOperatorName) == nullptr) {
+    STRATA_LOG_WARN(
+        "authentication is on and there is no token yet: create the operator token with "
+        "`strata create token --admin` (POST /api/v3/configure/token/admin), or start with "
+        "--without-auth");
+  }
   impl->api = std::make_unique<Api>(impl->write_path.get(),
                                     impl->catalog.get(),
                                     impl->buffer.get(),
                                     impl->query_engine.get(),
                                     SystemClockNs,
-                                    options.auth_token,
+                                    std::move(auth),
                                     impl->snapshots.get());
   impl->api->SetCaches(impl->caches.get());
   impl->api->ConfigureQueries(QueryApiOptions{

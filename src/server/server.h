@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <set>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -59,7 +60,12 @@ struct ServerOptions {
   // expect per partition before it uses more than one (0: exec::kDefaultMinRowsPerPartition).
   int query_partitions = 0;
   int64_t query_min_rows_per_partition = 0;
-  // When non-empty, API requests must carry `Authorization: Bearer <auth_token>`.
+  // Token authentication (docs/http_api.md, "Authentication"): on unless --without-auth.
+  bool auth_enabled = true;
+  // --disable-authz: resources that need no token ("health", "ping", "metrics").
+  std::set<std::string> disabled_authz;
+  // --auth-token: one pre-shared admin token accepted besides the catalog's (empty: none). Only
+  // its hash is kept once the server is open.
   std::string auth_token;
   // Where query traces go: "none", "otlp-file" (OTLP/JSON lines appended to
   // traces_exporter_file) or "otlp-http" (POSTed to traces_exporter_otlp_endpoint).

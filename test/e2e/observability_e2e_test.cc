@@ -339,7 +339,7 @@ TEST_F(ObservabilityTest, MetricsMoveWithWritesQueriesAndSnapshots) {
 }
 
 TEST_F(ObservabilityTest, MetricsNeedTheTokenWhenOneIsSet) {
-  StartServer({"--auth-token", "secret"});
+  StartServer({kWithAuth, "--auth-token", "secret"});
   EXPECT_EQ(Request("GET", "/metrics").status, 401);
   server::ClientResponse response =
       Request("GET", "/metrics", "", {{"Authorization", "Bearer secret"}});

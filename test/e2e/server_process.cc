@@ -90,7 +90,17 @@ void ServerProcess::Start() {
                                    fmt::format("127.0.0.1:{}", port_),
                                    "--log-level",
                                    "info"};
-  args.insert(args.end(), extra_args_.begin(), extra_args_.end());
+  bool with_auth = false;
+  for (const std::string& arg : extra_args_) {
+    if (arg == kWithAuth) {
+      with_auth = true;
+    } else {
+      args.push_back(arg);
+    }
+  }
+  if (!with_auth) {
+    args.push_back("--without-auth");
+  }
   pid_ = fork();
   ASSERT_GE(pid_, 0);
   if (pid_ == 0) {
@@ -113,7 +123,7 @@ void ServerProcess::Start() {
     auto client = server::HttpClient::Create(url());
     if (client.ok()) {
       auto response = (*client)->Request("GET", "/health");
-      if (response.ok() && response->status == 200) {
+      if (response.ok() && (response->status == 200 || response->status == 401)) {
         return;
       }
     }

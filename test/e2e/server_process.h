@@ -24,13 +24,19 @@ class TempDir {
   std::string path_;
 };
 
+// Pass among a ServerProcess's extra arguments to run the server with authentication on, the
+// default of `strata serve`; without it a test server runs with --without-auth. It is not passed
+// on to the binary.
+inline constexpr char kWithAuth[] = "<with-auth>";
+
 class ServerProcess {
  public:
   // `data_dir` persists across restarts of this object's process.
   ServerProcess(std::string data_dir, std::vector<std::string> extra_args = {});
   ~ServerProcess();
 
-  // Starts the server and waits (up to 30 s) until GET /health answers; fails the test if not.
+  // Starts the server and waits (up to 30 s) until GET /health answers (200, or 401 when
+  // authentication is on); fails the test if not.
   void Start();
   // Sends `signal` and waits for the process; returns its wait status.
   int Stop(int signal);

@@ -440,7 +440,7 @@ TEST(SnapshotTest, InMemoryObjectStoreServes) {
 TEST(SnapshotTest, TheEndpointNeedsTheTokenWhenOneIsSet) {
   TempDir dir;
   ServerProcess server(dir.path() + "/data",
-                       {"--auth-token", "s3cret", "--snapshot-check-interval", "0"});
+                       {kWithAuth, "--auth-token", "s3cret", "--snapshot-check-interval", "0"});
   server.Start();
   auto client = server.Client();
   auto denied = client->Request("POST", "/api/v3/snapshot");

@@ -316,10 +316,11 @@ TEST(ServerLifecycleTest, SigtermShutsDownCleanlyAndKeepsData) {
   ASSERT_EQ(count->status, 200) << count->body;
   EXPECT_EQ(json::parse(count->body), json::parse(R"([{"n":1}])")) << count->body;
   // A second server on the same data directory is refused with a clear message.
-  std::string command = fmt::format("{} serve --data-dir {}/data --http-bind 127.0.0.1:{} 2>&1",
-                                    STRATA_BINARY,
-                                    dir.path(),
-                                    FreePort());
+  std::string command =
+      fmt::format("{} serve --without-auth --data-dir {}/data --http-bind 127.0.0.1:{} 2>&1",
+                  STRATA_BINARY,
+                  dir.path(),
+                  FreePort());
   FILE* pipe = popen(command.c_str(), "r");
   ASSERT_NE(pipe, nullptr);
   std::string output;

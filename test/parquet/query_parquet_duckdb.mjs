@@ -45,7 +45,7 @@ async function freePort() {
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
 const log = fs.openSync(path.join(work, 'strata.log'), 'w');
-const server = spawn(strata, ['serve', '--data-dir', path.join(work, 'data'),
+const server = spawn(strata, ['serve', '--without-auth', '--data-dir', path.join(work, 'data'),
                               '--http-bind', `127.0.0.1:${port}`, '--log-level', 'warn'],
                      { stdio: ['ignore', log, log] });
 let exited = false;
