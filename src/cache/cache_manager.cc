@@ -64,40 +64,35 @@ void CacheManager::AddDistinctCache(uint32_t database_id,
   UpdateCount();
 }
 
-bool CacheManager::RemoveLastCache(uint32_t database_id, uint32_t table_id, std::string_view name) {
+template <typename List>
+bool CacheManager::RemoveCache(uint32_t database_id,
+                               uint32_t table_id,
+                               std::string_view name,
+                               List TableCacheSet::*list) {
   absl::WriterMutexLock lock(&mutex_);
   auto it = tables_.find(Key(database_id, table_id));
   if (it == tables_.end()) {
     return false;
   }
-  auto& list = it->second.last;
+  List& caches = it->second.*list;
   auto found = std::find_if(
-      list.begin(), list.end(), [&](const auto& c) { return c->definition().name == name; });
-  if (found == list.end()) {
+      caches.begin(), caches.end(), [&](const auto& c) { return c->definition().name == name; });
+  if (found == caches.end()) {
     return false;
   }
-  list.erase(found);
+  caches.erase(found);
   UpdateCount();
   return true;
+}
+
+bool CacheManager::RemoveLastCache(uint32_t database_id, uint32_t table_id, std::string_view name) {
+  return RemoveCache(database_id, table_id, name, &TableCacheSet::last);
 }
 
 bool CacheManager::RemoveDistinctCache(uint32_t database_id,
                                        uint32_t table_id,
                                        std::string_view name) {
-  absl::WriterMutexLock lock(&mutex_);
-  auto it = tables_.find(Key(database_id, table_id));
-  if (it == tables_.end()) {
-    return false;
-  }
-  auto& list = it->second.distinct;
-  auto found = std::find_if(
-      list.begin(), list.end(), [&](const auto& c) { return c->definition().name == name; });
-  if (found == list.end()) {
-    return false;
-  }
-  list.erase(found);
-  UpdateCount();
-  return true;
+  return RemoveCache(database_id, table_id, name, &TableCacheSet::distinct);
 }
 
 void CacheManager::Apply(const WriteBatch& batch) {

@@ -67,6 +67,12 @@ class CacheManager {
     return (uint64_t{database_id} << 32) | table_id;
   }
   void UpdateCount() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
+  // Removes the cache `name` from `list` of the table's set; false when there is none.
+  template <typename List>
+  bool RemoveCache(uint32_t database_id,
+                   uint32_t table_id,
+                   std::string_view name,
+                   List TableCacheSet::*list);
 
   const std::function<int64_t()> clock_;
   mutable absl::Mutex mutex_;
