@@ -11,7 +11,7 @@ function(strata_module name)
 endfunction()
 
 function(strata_test name)
-  if(NOT STRATA_BUILD_TESTS OR STRATA_FUZZ)
+  if(NOT STRATA_BUILD_TESTS)
     return()
   endif()
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;LABELS" ${ARGN})

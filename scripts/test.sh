@@ -26,10 +26,11 @@ if [ -z "${STRATA_SKIP_ASAN:-}" ]; then
 fi
 
 if [ -z "${STRATA_SKIP_FUZZ:-}" ]; then
+  # The fuzzers come from the sanitizer tree (scripts/build.sh asan builds them with the tests).
   stage "build fuzzers"
-  scripts/build.sh fuzz
+  scripts/build.sh asan fuzzers
   seconds="${STRATA_FUZZ_SECONDS:-20}"
-  for fuzzer in build/fuzz/fuzz/*_fuzzer; do
+  for fuzzer in build/asan/fuzz/*_fuzzer; do
     [ -x "$fuzzer" ] || continue
     name="$(basename "$fuzzer" _fuzzer)"
     corpus="$(mktemp -d)"

@@ -256,7 +256,14 @@ if (bad.status !== 400 || bad.headers.get('content-type') !== 'application/json'
   fail(`error: ${bad.status} ${bad.headers.get('content-type')} ${badBody}`);
 }
 
-stopServer();
+// Wait for the server to exit before the data directory is removed: a server still writing
+// (its shutdown, a snapshot or a compaction) would race the caller's rm -rf.
+if (!exited) {
+  const gone = new Promise((resolve) => server.once('exit', resolve));
+  stopServer();
+  const timer = new Promise((resolve) => setTimeout(() => resolve('timeout'), 30000));
+  if (await Promise.race([gone, timer]) === 'timeout') fail('strata did not exit within 30 s of SIGTERM');
+}
 console.log(`query parquet: ${checked} results compared, ${failures} failures`);
 console.log(`${failures === 0 ? 1 : 0} passed, ${failures === 0 ? 0 : 1} failed`);
 process.exit(failures === 0 ? 0 : 1);
