@@ -9,9 +9,13 @@
 #   3. runs ../shared/bench/run.mjs (every query type, --rounds timed rounds of every instance,
 #      results checked against DuckDB) and the time to first byte of `SELECT 1` over HTTP;
 #   4. prints the markdown table for docs/benchmarks.md (bench/query_summary.mjs).
+# With --caches, strata gets a last-value cache (cpu by hostname, count 1) and a distinct-value
+# cache (cpu hostname) before the queries, so that lastpoint and SELECT DISTINCT hostname are
+# answered from them (the optimizer's cache rewrites), and two query types are added:
+# distinct-hostname (all engines) and distinct-cache (strata's distinct_cache()).
 #
 # Usage: bench/query.sh [--engines strata,duckdb,clickhouse] [--rounds 5] [--ttfb-requests 50]
-#                       [--data files|buffer]
+#                       [--data files|buffer] [--caches]
 #                       [other run.mjs options, e.g. --types lastpoint,high-cpu-all]
 # Environment: BENCH_WORK (default .bench-work in the repository, git-ignored), and the data set
 # parameters of ../shared/bench/setup.sh (BENCH_HOSTS, BENCH_HOURS, ...).
@@ -22,6 +26,7 @@ engines="strata,duckdb,clickhouse"
 rounds=5
 ttfb_requests=50
 data=files
+caches=0
 extra=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -29,7 +34,8 @@ while [ $# -gt 0 ]; do
     --rounds) rounds="$2"; shift 2 ;;
     --ttfb-requests) ttfb_requests="$2"; shift 2 ;;
     --data) data="$2"; shift 2 ;;
-    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --caches) caches=1; shift ;;
+    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) extra+=("$1"); shift ;;
   esac
 done
@@ -100,6 +106,39 @@ if has strata; then
     done
   fi
   echo "== strata: Parquet files: $(files_now)"
+  if [ "$caches" = 1 ]; then
+    for body in '{"db":"bench","table":"cpu","key_columns":["hostname"],"count":1}' \
+                '{"db":"bench","table":"cpu","columns":["hostname"]}'; do
+      kind=last_cache
+      [[ "$body" == *'"columns"'* ]] && kind=distinct_cache
+      echo "== strata: $kind $(curl -s -XPOST -H 'Content-Type: application/json' \
+        "http://127.0.0.1:$port/api/v3/configure/$kind" -d "$body")"
+    done
+  fi
+fi
+
+if [ "$caches" = 1 ]; then
+  # The query file with the two distinct types added.
+  queries="$BENCH_WORK/queries-caches.json"
+  node -e '
+    const fs = require("fs");
+    const doc = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+    const sql = "SELECT DISTINCT hostname FROM cpu ORDER BY hostname";
+    const n = Object.values(doc.types)[0].instances.length;
+    doc.types["distinct-hostname"] = {
+      description: "the distinct hostnames (strata: answered by the distinct-value cache)",
+      instances: Array.from({ length: n }, () => ({ strata: sql, duckdb: sql, clickhouse: sql })),
+    };
+    doc.types["distinct-cache"] = {
+      description: "the distinct hostnames from distinct_cache() (strata only)",
+      engines: ["strata"],
+      compare_with: "distinct-hostname",
+      instances: Array.from({ length: n }, () => ({
+        strata: "SELECT hostname FROM distinct_cache(\x27cpu\x27) ORDER BY hostname" })),
+    };
+    fs.writeFileSync(process.argv[2], JSON.stringify(doc));
+  ' "$BENCH_WORK/queries.json" "$queries"
+  extra+=(--queries "$queries")
 fi
 
 stamp="$(date -u +%Y-%m-%d-%H%M%S)"

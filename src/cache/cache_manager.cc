@@ -15,14 +15,14 @@ int64_t WallClockNs() {
 
 CacheManager::CacheManager(std::function<int64_t()> clock) : clock_(std::move(clock)) {}
 
-void CacheManager::LoadDefinitions(const catalog::CatalogSnapshot& snapshot) {
+void CacheManager::LoadDefinitions(const catalog::CatalogSnapshot& snapshot, bool filled) {
   for (const auto& database : snapshot.databases()) {
     for (const auto& table : database->tables()) {
       for (const auto& definition : table->caches().last_caches) {
-        AddLastCache(database->id(), table->id(), definition);
+        AddLastCache(database->id(), table->id(), definition, filled);
       }
       for (const auto& definition : table->caches().distinct_caches) {
-        AddDistinctCache(database->id(), table->id(), definition);
+        AddDistinctCache(database->id(), table->id(), definition, filled);
       }
     }
   }
@@ -36,32 +36,58 @@ void CacheManager::UpdateCount() {
   cache_count_.store(count, std::memory_order_release);
 }
 
-void CacheManager::AddLastCache(uint32_t database_id,
-                                uint32_t table_id,
-                                const catalog::LastCacheDefinition& definition) {
+std::shared_ptr<LastCache> CacheManager::AddLastCache(
+    uint32_t database_id,
+    uint32_t table_id,
+    const catalog::LastCacheDefinition& definition,
+    bool filled) {
   absl::WriterMutexLock lock(&mutex_);
   TableCacheSet& set = tables_[Key(database_id, table_id)];
   for (const auto& cache : set.last) {
     if (cache->definition().name == definition.name) {
-      return;
+      return nullptr;
     }
   }
-  set.last.push_back(std::make_shared<LastCache>(definition));
+  set.last.push_back(std::make_shared<LastCache>(definition, filled));
   UpdateCount();
+  return set.last.back();
 }
 
-void CacheManager::AddDistinctCache(uint32_t database_id,
-                                    uint32_t table_id,
-                                    const catalog::DistinctCacheDefinition& definition) {
+std::shared_ptr<DistinctCache> CacheManager::AddDistinctCache(
+    uint32_t database_id,
+    uint32_t table_id,
+    const catalog::DistinctCacheDefinition& definition,
+    bool filled) {
   absl::WriterMutexLock lock(&mutex_);
   TableCacheSet& set = tables_[Key(database_id, table_id)];
   for (const auto& cache : set.distinct) {
     if (cache->definition().name == definition.name) {
-      return;
+      return nullptr;
     }
   }
-  set.distinct.push_back(std::make_shared<DistinctCache>(definition));
+  set.distinct.push_back(std::make_shared<DistinctCache>(definition, filled));
   UpdateCount();
+  return set.distinct.back();
+}
+
+std::vector<CacheManager::UnfilledCache> CacheManager::Unfilled() const {
+  std::vector<UnfilledCache> result;
+  absl::ReaderMutexLock lock(&mutex_);
+  for (const auto& [key, set] : tables_) {
+    const auto database_id = static_cast<uint32_t>(key >> 32);
+    const auto table_id = static_cast<uint32_t>(key);
+    for (const auto& cache : set.last) {
+      if (!cache->fill_gate().is_open()) {
+        result.push_back({database_id, table_id, cache, nullptr});
+      }
+    }
+    for (const auto& cache : set.distinct) {
+      if (!cache->fill_gate().is_open()) {
+        result.push_back({database_id, table_id, nullptr, cache});
+      }
+    }
+  }
+  return result;
 }
 
 template <typename List>

@@ -30,16 +30,22 @@ class CacheManager {
   explicit CacheManager(std::function<int64_t()> clock = WallClockNs);
 
   // Creates (empty) every cache `snapshot` defines that is not held yet. Call at start-up,
-  // before the WAL is replayed.
-  void LoadDefinitions(const catalog::CatalogSnapshot& snapshot);
+  // before the WAL is replayed. `filled` as for AddLastCache: false when a fill from the tables'
+  // data follows (FillPendingCaches in src/query/cache_fill.h).
+  void LoadDefinitions(const catalog::CatalogSnapshot& snapshot, bool filled = true);
 
-  // Adds an empty cache (replacing nothing: a cache of that name that exists is kept).
-  void AddLastCache(uint32_t database_id,
-                    uint32_t table_id,
-                    const catalog::LastCacheDefinition& definition);
-  void AddDistinctCache(uint32_t database_id,
-                        uint32_t table_id,
-                        const catalog::DistinctCacheDefinition& definition);
+  // Adds an empty cache and returns it, or returns nullptr when a cache of that name exists (it
+  // is kept). `filled` false: the cache's gate starts closed, lookups wait until whoever fills
+  // it from the table's data opens it (see FillGate).
+  std::shared_ptr<LastCache> AddLastCache(uint32_t database_id,
+                                          uint32_t table_id,
+                                          const catalog::LastCacheDefinition& definition,
+                                          bool filled = true);
+  std::shared_ptr<DistinctCache> AddDistinctCache(
+      uint32_t database_id,
+      uint32_t table_id,
+      const catalog::DistinctCacheDefinition& definition,
+      bool filled = true);
   // Drops a cache; false when there was none of that name.
   bool RemoveLastCache(uint32_t database_id, uint32_t table_id, std::string_view name);
   bool RemoveDistinctCache(uint32_t database_id, uint32_t table_id, std::string_view name);
@@ -57,6 +63,28 @@ class CacheManager {
                                                          std::string_view name) const;
 
   int64_t Now() const { return clock_(); }
+
+  // Lookups of the caches by queries (last_cache(), distinct_cache(), and queries of a table
+  // answered from a cache): a hit returned rows, a miss none. For /metrics.
+  enum class CacheKind : uint8_t { kLast = 0, kDistinct = 1 };
+  void RecordLookup(CacheKind kind, bool hit) const {
+    (hit ? hits_ : misses_)[static_cast<int>(kind)].fetch_add(1, std::memory_order_relaxed);
+  }
+  int64_t hits(CacheKind kind) const {
+    return hits_[static_cast<int>(kind)].load(std::memory_order_relaxed);
+  }
+  int64_t misses(CacheKind kind) const {
+    return misses_[static_cast<int>(kind)].load(std::memory_order_relaxed);
+  }
+
+  // The caches whose gate is closed (waiting for a fill), with their table.
+  struct UnfilledCache {
+    uint32_t database_id = 0;
+    uint32_t table_id = 0;
+    std::shared_ptr<LastCache> last;  // one of the two is set
+    std::shared_ptr<DistinctCache> distinct;
+  };
+  std::vector<UnfilledCache> Unfilled() const;
 
  private:
   struct TableCacheSet {
@@ -79,6 +107,8 @@ class CacheManager {
   // Readers (the write hook, queries) take it shared.
   absl::flat_hash_map<uint64_t, TableCacheSet> tables_ ABSL_GUARDED_BY(mutex_);
   std::atomic<int64_t> cache_count_{0};
+  mutable std::atomic<int64_t> hits_[2] = {0, 0};
+  mutable std::atomic<int64_t> misses_[2] = {0, 0};
   // When the last-value caches were last swept of expired keys.
   std::atomic<int64_t> last_sweep_ns_{0};
 };

@@ -4,9 +4,12 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "catalog/write_batch.h"
 
 namespace strata::cache {
@@ -17,6 +20,43 @@ using Value = std::variant<std::monostate, int64_t, uint64_t, double, bool, std:
 
 // The value of `cell`, a cell of `write`.
 Value ValueOf(const TableWrite& write, const CellValue& cell);
+
+// Appends an unambiguous encoding of `value` to `out` (a type byte, then the payload; strings
+// with their length): the encoded values of a key, one after another, identify it.
+void AppendEncodedValue(const Value& value, std::string* out);
+
+// Mixes tag `column_id` = `value` into `hash`, the identity of a row's series: a row's tags in
+// column id order, starting from kSeriesHashSeed. Two rows with the same key and time but
+// another series make a last-value cache ambiguous (it keeps one merged row where the table
+// has two).
+inline constexpr uint64_t kSeriesHashSeed = 0xcbf29ce484222325ULL;
+uint64_t MixSeriesHash(uint64_t hash, uint32_t column_id, std::string_view value);
+
+// Whether a cache holds the data written before it existed. A cache the server creates (on
+// request, or from the catalog at start-up) starts empty and closed; a scan of its table fills
+// it (src/query/cache_fill.h), and then opens the gate. Lookups wait for the gate: a query never
+// reads a half-filled cache. Writes are applied at any time (filling does not replace newer
+// values). A cache made without a fill to wait for starts open.
+class FillGate {
+ public:
+  explicit FillGate(bool open) : open_(open) {}
+  void Open() {
+    absl::MutexLock lock(&mutex_);
+    open_ = true;
+  }
+  bool is_open() const {
+    absl::MutexLock lock(&mutex_);
+    return open_;
+  }
+  void Wait() const {
+    absl::MutexLock lock(&mutex_);
+    mutex_.Await(absl::Condition(&open_));
+  }
+
+ private:
+  mutable absl::Mutex mutex_;
+  bool open_ ABSL_GUARDED_BY(mutex_);
+};
 
 // A condition on one column pushed into a lookup: the value must be one of `allowed` (when set:
 // equality and IN lists, intersected) and none of `excluded` (NOT IN and <>). A null value passes

@@ -77,11 +77,12 @@ void CollectLeafTimes(const Node& node, size_t depth, size_t columns, std::vecto
 
 }  // namespace
 
-DistinctCache::DistinctCache(catalog::DistinctCacheDefinition definition)
+DistinctCache::DistinctCache(catalog::DistinctCacheDefinition definition, bool filled)
     : definition_(std::move(definition)),
       max_age_ns_(definition_.max_age_seconds > INT64_MAX / 1'000'000'000
                       ? INT64_MAX
                       : definition_.max_age_seconds * 1'000'000'000),
+      fill_gate_(filled),
       root_(std::make_unique<Node>()) {}
 
 DistinctCache::~DistinctCache() = default;
@@ -92,7 +93,6 @@ void DistinctCache::Insert(const TableWrite& write, int64_t now_ns) {
   bool grew = false;
   for (const RowRef& row : write.rows) {
     // Cells are sorted by column id; find each cache column's value.
-    Node* node = root_.get();
     bool any = false;
     std::optional<std::string> values[64];
     const size_t n = std::min<size_t>(columns.size(), 64);
@@ -112,19 +112,32 @@ void DistinctCache::Insert(const TableWrite& write, int64_t now_ns) {
       }
     }
     if (!any) {
+      ++rows_without_values_;
       continue;
     }
-    node->last_seen_ns = std::max(node->last_seen_ns, now_ns);
-    for (size_t i = 0; i < n; ++i) {
-      auto [it, inserted] = node->children.try_emplace(std::move(values[i]));
-      if (inserted && i + 1 == n) {
-        ++cardinality_;
-        grew = true;
-      }
-      node = &it->second;
-      node->last_seen_ns = std::max(node->last_seen_ns, now_ns);
-    }
+    grew |= AddTuple(values, n, now_ns);
   }
+  PruneAfterAdd(grew, now_ns);
+}
+
+bool DistinctCache::AddTuple(std::optional<std::string>* values, size_t n, int64_t now_ns) {
+  oldest_seen_bound_ns_ = std::min(oldest_seen_bound_ns_, now_ns);
+  Node* node = root_.get();
+  bool grew = false;
+  node->last_seen_ns = std::max(node->last_seen_ns, now_ns);
+  for (size_t i = 0; i < n; ++i) {
+    auto [it, inserted] = node->children.try_emplace(std::move(values[i]));
+    if (inserted && i + 1 == n) {
+      ++cardinality_;
+      grew = true;
+    }
+    node = &it->second;
+    node->last_seen_ns = std::max(node->last_seen_ns, now_ns);
+  }
+  return grew;
+}
+
+void DistinctCache::PruneAfterAdd(bool grew, int64_t now_ns) {
   if (grew && cardinality_ > definition_.max_cardinality) {
     PruneLocked(now_ns, definition_.max_cardinality - definition_.max_cardinality / 10);
   } else if (now_ns - last_prune_ns_ >= 1'000'000'000) {
@@ -132,13 +145,34 @@ void DistinctCache::Insert(const TableWrite& write, int64_t now_ns) {
   }
 }
 
+void DistinctCache::Backfill(const std::vector<std::vector<std::optional<std::string>>>& tuples,
+                             int64_t now_ns) {
+  const size_t n = definition_.column_ids.size();
+  std::vector<std::optional<std::string>> values(n);
+  absl::MutexLock lock(&mutex_);
+  bool grew = false;
+  for (const auto& tuple : tuples) {
+    if (tuple.size() != n ||
+        std::none_of(tuple.begin(), tuple.end(), [](const auto& v) { return v.has_value(); })) {
+      ++rows_without_values_;
+      continue;
+    }
+    std::copy(tuple.begin(), tuple.end(), values.begin());
+    grew |= AddTuple(values.data(), n, now_ns);
+  }
+  PruneAfterAdd(grew, now_ns);
+}
+
 void DistinctCache::PruneLocked(int64_t now_ns, int64_t target) {
   last_prune_ns_ = now_ns;
   const size_t columns = std::min<size_t>(definition_.column_ids.size(), 64);
-  cardinality_ -= RemoveOlderThan(root_.get(), 0, columns, now_ns - max_age_ns_);
+  const int64_t expired = RemoveOlderThan(root_.get(), 0, columns, now_ns - max_age_ns_);
+  cardinality_ -= expired;
+  lost_ |= expired > 0;
   if (cardinality_ <= target) {
     return;
   }
+  lost_ = true;  // tuples of the table leave the cache
   std::vector<int64_t> times;
   times.reserve(static_cast<size_t>(cardinality_));
   CollectLeafTimes(*root_, 0, columns, &times);
@@ -152,6 +186,35 @@ void DistinctCache::PruneLocked(int64_t now_ns, int64_t target) {
   removed += (excess - removed) - budget;
   cardinality_ -= removed;
   RemoveOlderThan(root_.get(), 0, columns, INT64_MIN);  // recompute last_seen_ns
+}
+
+bool DistinctCache::IsComplete(int64_t now_ns) const {
+  if (!fill_gate_.is_open()) {
+    return false;
+  }
+  absl::MutexLock lock(&mutex_);
+  if (lost_ || rows_without_values_ > 0) {
+    return false;
+  }
+  const int64_t cutoff = now_ns - max_age_ns_;
+  std::vector<int64_t> times;
+  if (oldest_seen_bound_ns_ < cutoff) {
+    const size_t columns = std::min<size_t>(definition_.column_ids.size(), 64);
+    CollectLeafTimes(*root_, 0, columns, &times);
+    const int64_t oldest =
+        times.empty() ? INT64_MAX : *std::min_element(times.begin(), times.end());
+    if (oldest < cutoff) {
+      lost_ = true;
+      return false;
+    }
+    oldest_seen_bound_ns_ = oldest;
+  }
+  return true;
+}
+
+void DistinctCache::MarkIncomplete() {
+  absl::MutexLock lock(&mutex_);
+  lost_ = true;
 }
 
 void DistinctCache::Prune(int64_t now_ns) {

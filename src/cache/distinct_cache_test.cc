@@ -51,6 +51,37 @@ std::string Tuples(const DistinctCache& cache,
   return absl::StrJoin(out, " ");
 }
 
+// A fill's tuples join the written ones (duplicates once), all-NULL tuples are skipped, and
+// max_cardinality holds as for writes.
+TEST(DistinctCacheTest, BackfillAddsTuplesWithinTheCardinality) {
+  DistinctCache cache(Definition(4), /*filled=*/false);
+  EXPECT_FALSE(cache.fill_gate().is_open());
+  Add(&cache, 0, {{Region("us"), Host("a")}});
+  cache.Backfill({{"us", "a"}, {"eu", std::nullopt}, {std::nullopt, std::nullopt}, {"us", "b"}}, 0);
+  EXPECT_EQ(Tuples(cache, 0), "eu/NULL us/a us/b");
+  EXPECT_EQ(cache.cardinality(), 3);
+  cache.Backfill({{"ap", "x"}, {"ap", "y"}, {"ap", "z"}}, 1);
+  EXPECT_LE(cache.cardinality(), 4);
+}
+
+// Complete until a tuple leaves (max_cardinality, max_age) or a row lacks every column.
+TEST(DistinctCacheTest, CompletenessUntilATupleIsLost) {
+  DistinctCache cache(Definition(3, /*max_age_seconds=*/10));
+  Add(&cache, 0, {{Region("us"), Host("a")}, {Region("us"), Host("b")}});
+  EXPECT_TRUE(cache.IsComplete(5 * kSecond));
+  EXPECT_FALSE(cache.IsComplete(11 * kSecond));  // expired
+
+  DistinctCache full(Definition(3));
+  Add(&full, 0, {{Region("us"), Host("a")}, {Region("us"), Host("b")}, {Region("us"), Host("c")}});
+  EXPECT_TRUE(full.IsComplete(0));
+  Add(&full, 0, {{Region("us"), Host("d")}});
+  EXPECT_FALSE(full.IsComplete(0));
+
+  DistinctCache without(Definition());
+  Add(&without, 0, {{{kUsage, 1.0}}});
+  EXPECT_FALSE(without.IsComplete(0));
+}
+
 TEST(DistinctCacheTest, DistinctTuplesInOrderWithNulls) {
   DistinctCache cache(Definition());
   Add(&cache,

@@ -7,24 +7,6 @@
 namespace strata::cache {
 namespace {
 
-// Appends an unambiguous encoding of `value` to `out` (type byte, then the payload; strings
-// with their length).
-void EncodeKeyPart(const Value& value, std::string* out) {
-  out->push_back(static_cast<char>(value.index()));
-  std::visit(
-      [out](const auto& v) {
-        using T = std::decay_t<decltype(v)>;
-        if constexpr (std::is_same_v<T, std::string>) {
-          uint32_t length = static_cast<uint32_t>(v.size());
-          out->append(reinterpret_cast<const char*>(&length), sizeof(length));
-          out->append(v);
-        } else if constexpr (!std::is_same_v<T, std::monostate>) {
-          out->append(reinterpret_cast<const char*>(&v), sizeof(v));
-        }
-      },
-      value);
-}
-
 const CellValue* FindCell(const TableWrite& write, const RowRef& row, uint32_t column_id) {
   auto begin = write.cells.begin() + row.cell_begin;
   auto end = write.cells.begin() + row.cell_end;
@@ -55,12 +37,13 @@ const Value& LastRow::Find(uint32_t column_id) const {
   return it != values.end() && it->first == column_id ? it->second : kNull;
 }
 
-LastCache::LastCache(catalog::LastCacheDefinition definition)
+LastCache::LastCache(catalog::LastCacheDefinition definition, bool filled)
     : definition_(std::move(definition)),
       ttl_ns_(definition_.ttl_seconds > INT64_MAX / 1'000'000'000
                   ? INT64_MAX
                   : definition_.ttl_seconds * 1'000'000'000),
-      value_ids_sorted_(definition_.value_column_ids) {
+      value_ids_sorted_(definition_.value_column_ids),
+      fill_gate_(filled) {
   std::sort(value_ids_sorted_.begin(), value_ids_sorted_.end());
 }
 
@@ -88,9 +71,10 @@ void LastCache::Insert(const TableWrite& write, int64_t now_ns) {
         break;
       }
       key_values.push_back(ValueOf(write, *cell));
-      EncodeKeyPart(key_values.back(), &key);
+      AppendEncodedValue(key_values.back(), &key);
     }
     if (!complete) {
+      ++rows_without_key_;
       continue;
     }
     auto [it, inserted] = entries_.try_emplace(key);
@@ -118,9 +102,14 @@ void LastCache::Insert(const TableWrite& write, int64_t now_ns) {
     }
     cached.time = row.time;
     cached.inserted_ns = now_ns;
+    cached.series = kSeriesHashSeed;
+    oldest_insert_bound_ns_ = std::min(oldest_insert_bound_ns_, now_ns);
     size_t used = 0;
     for (uint32_t c = row.cell_begin; c < row.cell_end; ++c) {
       const CellValue& cell = write.cells[c];
+      if (cell.type == TypeId::kDictionary) {
+        cached.series = MixSeriesHash(cached.series, cell.column_id, write.StringOf(cell));
+      }
       if (!IsValueColumn(cell.column_id)) {
         continue;
       }
@@ -144,16 +133,15 @@ void LastCache::Insert(const TableWrite& write, int64_t now_ns) {
 void LastCache::InsertRow(LastCacheEntry* entry, LastRow row, int64_t now_ns) {
   std::vector<LastRow>& rows = entry->rows;
   // Expired rows make room first.
-  const int64_t cutoff = now_ns - ttl_ns_;
-  rows.erase(
-      std::remove_if(
-          rows.begin(), rows.end(), [cutoff](const LastRow& r) { return r.inserted_ns < cutoff; }),
-      rows.end());
+  RemoveExpired(&rows, now_ns - ttl_ns_);
   // Newest first: the first row not newer than `row`.
   auto it =
       std::find_if(rows.begin(), rows.end(), [&](const LastRow& r) { return r.time <= row.time; });
   if (it != rows.end() && it->time == row.time) {
-    // A duplicate point: its values replace those of the same columns.
+    // A duplicate point: its values replace those of the same columns. Rows of two series
+    // at one key and time are two rows in the table but one here.
+    ambiguous_ |= it->series != row.series;
+    it->series = row.series;
     std::vector<std::pair<uint32_t, Value>> merged;
     merged.reserve(it->values.size() + row.values.size());
     auto a = it->values.begin();
@@ -178,6 +166,39 @@ void LastCache::InsertRow(LastCacheEntry* entry, LastRow row, int64_t now_ns) {
   rows.insert(it, std::move(row));
   if (static_cast<int64_t>(rows.size()) > definition_.count) {
     rows.pop_back();
+  }
+}
+
+void LastCache::Backfill(const std::vector<Value>& key, LastRow row, int64_t now_ns) {
+  std::string encoded;
+  for (const Value& value : key) {
+    AppendEncodedValue(value, &encoded);
+  }
+  row.inserted_ns = now_ns;
+  absl::MutexLock lock(&mutex_);
+  auto [entry_it, inserted] = entries_.try_emplace(std::move(encoded));
+  LastCacheEntry& entry = entry_it->second;
+  if (inserted) {
+    entry.key = key;
+  }
+  std::vector<LastRow>& rows = entry.rows;
+  auto it =
+      std::find_if(rows.begin(), rows.end(), [&](const LastRow& r) { return r.time <= row.time; });
+  oldest_insert_bound_ns_ = std::min(oldest_insert_bound_ns_, now_ns);
+  if (it == rows.end() || it->time != row.time) {
+    InsertRow(&entry, std::move(row), now_ns);
+    return;
+  }
+  ambiguous_ |= it->series != row.series;
+  // The cached row wins; the filled one adds only the columns it lacks.
+  for (auto& cell : row.values) {
+    auto at = std::lower_bound(
+        it->values.begin(), it->values.end(), cell.first, [](const auto& c, uint32_t id) {
+          return c.first < id;
+        });
+    if (at == it->values.end() || at->first != cell.first) {
+      it->values.insert(at, std::move(cell));
+    }
   }
 }
 
@@ -231,7 +252,7 @@ std::vector<LastCacheEntry> LastCache::Lookup(const std::vector<ColumnFilter>& f
   while (true) {
     key.clear();
     for (size_t i = 0; i < filters.size(); ++i) {
-      EncodeKeyPart((*filters[i].allowed)[position[i]], &key);
+      AppendEncodedValue((*filters[i].allowed)[position[i]], &key);
     }
     if (auto it = entries_.find(key); it != entries_.end()) {
       add(it->second);
@@ -247,15 +268,59 @@ std::vector<LastCacheEntry> LastCache::Lookup(const std::vector<ColumnFilter>& f
   return result;
 }
 
+void LastCache::RemoveExpired(std::vector<LastRow>* rows, int64_t cutoff) {
+  auto end = std::remove_if(
+      rows->begin(), rows->end(), [cutoff](const LastRow& r) { return r.inserted_ns < cutoff; });
+  if (end != rows->end()) {
+    lost_ = true;
+    rows->erase(end, rows->end());
+  }
+}
+
+LastCache::Completeness LastCache::CheckComplete(int64_t now_ns) const {
+  if (!fill_gate_.is_open()) {
+    return {};
+  }
+  absl::MutexLock lock(&mutex_);
+  Completeness result{.complete = false, .rows_without_key = rows_without_key_};
+  if (lost_ || ambiguous_) {
+    return result;
+  }
+  const int64_t cutoff = now_ns - ttl_ns_;
+  if (oldest_insert_bound_ns_ < cutoff) {
+    // Some row may have expired: look.
+    int64_t oldest = INT64_MAX;
+    for (const auto& [encoded, entry] : entries_) {
+      for (const LastRow& row : entry.rows) {
+        oldest = std::min(oldest, row.inserted_ns);
+      }
+    }
+    if (oldest < cutoff) {
+      lost_ = true;
+      return result;
+    }
+    oldest_insert_bound_ns_ = oldest;
+  }
+  result.complete = true;
+  return result;
+}
+
+void LastCache::MarkIncomplete() {
+  absl::MutexLock lock(&mutex_);
+  lost_ = true;
+}
+
+void LastCache::AddRowsWithoutKey(int64_t rows) {
+  absl::MutexLock lock(&mutex_);
+  rows_without_key_ += rows;
+}
+
 void LastCache::EvictExpired(int64_t now_ns) {
   const int64_t cutoff = now_ns - ttl_ns_;
   absl::MutexLock lock(&mutex_);
   for (auto it = entries_.begin(); it != entries_.end();) {
     auto& rows = it->second.rows;
-    rows.erase(std::remove_if(rows.begin(),
-                              rows.end(),
-                              [cutoff](const LastRow& r) { return r.inserted_ns < cutoff; }),
-               rows.end());
+    RemoveExpired(&rows, cutoff);
     if (rows.empty()) {
       entries_.erase(it++);
     } else {

@@ -20,6 +20,7 @@ namespace strata::cache {
 struct LastRow {
   int64_t time = 0;
   int64_t inserted_ns = 0;
+  uint64_t series = kSeriesHashSeed;  // the row's tags (MixSeriesHash)
   std::vector<std::pair<uint32_t, Value>> values;
 
   // The value of column `column_id` (monostate when absent).
@@ -43,12 +44,21 @@ struct LastCacheEntry {
 // are never returned and are removed when their key is written or by EvictExpired.
 class LastCache {
  public:
-  explicit LastCache(catalog::LastCacheDefinition definition);
+  // `filled`: whether the cache starts with its gate open (false: a fill from the table's data
+  // follows, and lookups wait for it; see FillGate).
+  explicit LastCache(catalog::LastCacheDefinition definition, bool filled = true);
 
   const catalog::LastCacheDefinition& definition() const { return definition_; }
+  FillGate& fill_gate() const { return fill_gate_; }
 
   // Adds the rows of `write` (a write to this cache's table) at wall clock `now_ns`.
   void Insert(const TableWrite& write, int64_t now_ns);
+
+  // Adds `row` of key `key` (the values of the key columns in key order, none null) from data
+  // written before the cache existed (a fill), at wall clock `now_ns`. As Insert, except that a
+  // cached row of the same time keeps its values and only gains the columns it lacks: it came
+  // from a write at least as new as the fill's snapshot of the table.
+  void Backfill(const std::vector<Value>& key, LastRow row, int64_t now_ns);
 
   // The entries whose key passes `filters` (one per key column, or empty for none), each with
   // its unexpired rows (at `now_ns`); entries left with no row are left out. Order unspecified.
@@ -58,21 +68,46 @@ class LastCache {
   // Removes expired rows and keys left without rows.
   void EvictExpired(int64_t now_ns);
 
+  // Whether the cache holds, at `now_ns`, the newest `count` rows of every key of its table
+  // (the condition for answering a query of the table, see UseCaches): it was filled, no row
+  // was lost (expired, or a failed fill), and no two series met at one key and time.
+  struct Completeness {
+    bool complete = false;
+    // Rows written without a key column (not cached): the groups with a NULL key are missing.
+    int64_t rows_without_key = 0;
+  };
+  Completeness CheckComplete(int64_t now_ns) const;
+  // Records that the cache misses rows (a fill that failed).
+  void MarkIncomplete();
+  // Counts rows a fill skipped for lacking a key column.
+  void AddRowsWithoutKey(int64_t rows);
+
   // The number of keys held (including keys whose rows have expired but are not evicted yet).
   size_t key_count() const;
 
  private:
   bool IsValueColumn(uint32_t column_id) const;
-  void InsertRow(LastCacheEntry* entry, LastRow row, int64_t now_ns);
+  void InsertRow(LastCacheEntry* entry, LastRow row, int64_t now_ns)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
+  // Removes the expired rows of `rows` (noting the loss).
+  void RemoveExpired(std::vector<LastRow>* rows, int64_t cutoff)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
 
   const catalog::LastCacheDefinition definition_;
   const int64_t ttl_ns_;
   // Column ids of the value columns (sorted) when the definition lists them.
   std::vector<uint32_t> value_ids_sorted_;
 
+  mutable FillGate fill_gate_;
   mutable absl::Mutex mutex_;
   // Keyed by the encoded key values.
   absl::flat_hash_map<std::string, LastCacheEntry> entries_ ABSL_GUARDED_BY(mutex_);
+  // A row expired, a fill failed, or rows of two series were merged.
+  mutable bool lost_ ABSL_GUARDED_BY(mutex_) = false;
+  bool ambiguous_ ABSL_GUARDED_BY(mutex_) = false;
+  int64_t rows_without_key_ ABSL_GUARDED_BY(mutex_) = 0;
+  // No held row entered the cache before this (a lower bound; CheckComplete raises it).
+  mutable int64_t oldest_insert_bound_ns_ ABSL_GUARDED_BY(mutex_) = INT64_MAX;
 };
 
 }  // namespace strata::cache

@@ -55,6 +55,78 @@ TEST(LastCacheTest, KeepsNewestCountRowsPerKeyNewestFirst) {
   EXPECT_EQ(times["b"], (std::vector<int64_t>{5}));
 }
 
+// A fill's rows: the newest `count` per key are kept whatever the order they come in, a row of
+// the time of a cached row (written while the fill ran) keeps the cached values and only gains
+// the columns it lacked, and the gate opens only when asked.
+TEST(LastCacheTest, BackfillKeepsNewestAndNeverReplacesWrittenValues) {
+  LastCache cache(Definition(2), /*filled=*/false);
+  EXPECT_FALSE(cache.fill_gate().is_open());
+  TableWrite live;
+  AddRow(&live, 40, {Host("a"), Usage(4)});
+  cache.Insert(live, 100);
+  auto row = [](int64_t time, std::vector<std::pair<uint32_t, Value>> values) {
+    LastRow r;
+    r.time = time;
+    r.values = std::move(values);
+    return r;
+  };
+  const std::vector<Value> a{std::string("a")};
+  cache.Backfill(a, row(10, {{kUsage, 1.0}}), 100);
+  cache.Backfill(a, row(30, {{kUsage, 3.0}}), 100);
+  cache.Backfill(a, row(20, {{kUsage, 2.0}}), 100);  // older than the two newest: dropped
+  cache.Backfill(a, row(40, {{kUsage, 99.0}, {kNote, std::string("n")}}), 100);
+  cache.Backfill({std::string("b")}, row(5, {{kUsage, 9.0}}), 100);
+  auto times = Times(cache, 100);
+  EXPECT_EQ(times["a"], (std::vector<int64_t>{40, 30}));
+  EXPECT_EQ(times["b"], (std::vector<int64_t>{5}));
+  for (const LastCacheEntry& entry : cache.Lookup({}, 100)) {
+    if (std::get<std::string>(entry.key[0]) == "a") {
+      EXPECT_EQ(entry.rows[0].Find(kUsage), Value(4.0));              // the written value stays
+      EXPECT_EQ(entry.rows[0].Find(kNote), Value(std::string("n")));  // the missing one is added
+    }
+  }
+  cache.fill_gate().Open();
+  EXPECT_TRUE(cache.fill_gate().is_open());
+  cache.fill_gate().Wait();  // returns at once
+}
+
+// Complete (able to answer for its table) until a row expires, two series meet at one key
+// and time, or a fill fails; rows without a key are counted.
+TEST(LastCacheTest, CompletenessUntilARowIsLost) {
+  LastCache cache(Definition(1, /*ttl_seconds=*/10));
+  TableWrite write;
+  AddRow(&write, 10, {Host("a"), Usage(1)});
+  AddRow(&write, 11, {Usage(2)});
+  cache.Insert(write, 0);
+  EXPECT_TRUE(cache.CheckComplete(5 * kSecond).complete);
+  EXPECT_EQ(cache.CheckComplete(5 * kSecond).rows_without_key, 1);
+  // Key a rewritten at 8 s: still complete at 15 s (its row is 7 s old).
+  TableWrite again;
+  AddRow(&again, 20, {Host("a"), Usage(3)});
+  cache.Insert(again, 8 * kSecond);
+  EXPECT_TRUE(cache.CheckComplete(15 * kSecond).complete);
+  // At 19 s it has expired, and the cache stays incomplete even when written again.
+  EXPECT_FALSE(cache.CheckComplete(19 * kSecond).complete);
+  cache.Insert(again, 20 * kSecond);
+  EXPECT_FALSE(cache.CheckComplete(21 * kSecond).complete);
+
+  LastCache two_series(Definition(1));
+  TableWrite collide;
+  AddRow(&collide, 10, {Host("a"), {kRegion, std::string("eu"), true}, Usage(1)});
+  two_series.Insert(collide, 0);
+  EXPECT_TRUE(two_series.CheckComplete(0).complete);
+  TableWrite other;
+  AddRow(&other, 10, {Host("a"), {kRegion, std::string("us"), true}, Usage(2)});
+  two_series.Insert(other, 0);
+  EXPECT_FALSE(two_series.CheckComplete(0).complete);
+
+  LastCache failed(Definition(1));
+  failed.MarkIncomplete();
+  EXPECT_FALSE(failed.CheckComplete(0).complete);
+  LastCache unfilled(Definition(1), /*filled=*/false);
+  EXPECT_FALSE(unfilled.CheckComplete(0).complete);
+}
+
 TEST(LastCacheTest, OlderRowDoesNotReplaceNewer) {
   LastCache cache(Definition(1));
   TableWrite first;

@@ -61,8 +61,10 @@ absl::StatusOr<ExecutionPlanPtr> MakeUnionExec(std::vector<ExecutionPlanPtr> inp
 
 // Literal rows (SELECT 1; VALUES). One partition. An empty `rows` with no fields and
 // `produce_one_row` yields one row of zero columns (SELECT without FROM).
+// `source`, when set, says in EXPLAIN where the rows come from (a cache a scan reads).
 absl::StatusOr<ExecutionPlanPtr> MakeValuesExec(SchemaPtr schema,
-                                                std::vector<std::vector<Scalar>> rows);
+                                                std::vector<std::vector<Scalar>> rows,
+                                                std::string source = "");
 ExecutionPlanPtr MakeEmptyExec(SchemaPtr schema, bool produce_one_row);
 
 enum class AggregateMode : uint8_t {

@@ -35,6 +35,11 @@ std::string NodeLine(const LogicalPlan& plan) {
       if (plan.fetch) {
         text += fmt::format(" fetch={}", *plan.fetch);
       }
+      if (plan.table != nullptr) {
+        if (std::string source = plan.table->Description(); !source.empty()) {
+          text += " source=" + source;
+        }
+      }
       return text;
     }
     case PlanKind::kFilter:

@@ -35,6 +35,25 @@ struct ScanRequest {
   std::optional<int64_t> limit;
 };
 
+// What a query needs of a table when only the newest rows of each group of rows matter (the
+// TSBS lastpoint; ORDER BY time DESC LIMIT n): a last-value cache that holds them can answer
+// the scan instead of the table (UseCaches in plan/optimizer).
+struct NewestRowsRequest {
+  // The query needs, of every group of rows with equal values of these table fields, the newest
+  // `rows_per_group` rows. nullopt: the query needs the table's newest `rows_per_group` rows of
+  // those its filters keep, whatever the grouping.
+  std::optional<std::vector<int>> group_fields;
+  // Whether the groups with a NULL in a group field matter (false: the query drops them, as a
+  // join on the group fields does).
+  bool null_groups_matter = true;
+  int64_t rows_per_group = 1;
+  // The table fields the scan must produce (its projection and what its filters read).
+  std::vector<int> fields;
+  // The table fields the scan's filters read besides time (which they bound from below only):
+  // every row of a group must agree on them, so they must be key fields of the cache.
+  std::vector<int> filter_fields;
+};
+
 class TableProvider {
  public:
   virtual ~TableProvider() = default;
@@ -56,6 +75,27 @@ class TableProvider {
   // The scan node: produces batches with the projected fields.
   virtual absl::StatusOr<exec::ExecutionPlanPtr> Scan(const ScanRequest& request,
                                                       const exec::TaskContext& context) const = 0;
+
+  // What EXPLAIN shows after a scan of this provider (which cache answers it); empty for none.
+  virtual std::string Description() const { return ""; }
+
+  // A provider with this provider's schema, answering from a cache, whose scans return (with
+  // the same filters, projection and limit) rows that include every row `request` asks for and
+  // give the same answer to the query the optimizer checked; nullptr when no cache can.
+  virtual std::shared_ptr<const TableProvider> NewestRowsSource(
+      const NewestRowsRequest& request) const {
+    (void)request;
+    return nullptr;
+  }
+  // A provider with this provider's schema, answering from a distinct-value cache, whose scans
+  // return rows with exactly the distinct combinations of values of `fields` the table has
+  // (other fields NULL); nullptr when no cache can. `fields` are the fields the scan produces
+  // and its filters read.
+  virtual std::shared_ptr<const TableProvider> DistinctValuesSource(
+      const std::vector<int>& fields) const {
+    (void)fields;
+    return nullptr;
+  }
 };
 
 using TableProviderPtr = std::shared_ptr<const TableProvider>;

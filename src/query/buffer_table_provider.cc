@@ -56,6 +56,16 @@ BufferTableProvider::BufferTableProvider(ScanSources sources,
   schema_ = std::make_shared<const Schema>(std::move(fields));
 }
 
+plan::TableProviderPtr BufferTableProvider::NewestRowsSource(
+    const plan::NewestRowsRequest& request) const {
+  return MakeNewestRowsSource(sources_, database_id_, *table_, schema_, column_ids_, request);
+}
+
+plan::TableProviderPtr BufferTableProvider::DistinctValuesSource(
+    const std::vector<int>& fields) const {
+  return MakeDistinctValuesSource(sources_, database_id_, *table_, schema_, column_ids_, fields);
+}
+
 std::vector<plan::FilterPushdown> BufferTableProvider::SupportsFiltersPushdown(
     const std::vector<plan::ExprPtr>& filters) const {
   std::vector<plan::FilterPushdown> answers;

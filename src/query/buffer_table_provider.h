@@ -39,6 +39,9 @@ class BufferTableProvider : public plan::TableProvider {
   absl::StatusOr<exec::ExecutionPlanPtr> Scan(const plan::ScanRequest& request,
                                               const exec::TaskContext& context) const override;
   std::optional<int64_t> EstimatedRowCount() const override;
+  // The table's last-value and distinct-value caches (cache_table_functions.h).
+  plan::TableProviderPtr NewestRowsSource(const plan::NewestRowsRequest& request) const override;
+  plan::TableProviderPtr DistinctValuesSource(const std::vector<int>& fields) const override;
 
   // The catalog column id of each schema field.
   const std::vector<uint32_t>& column_ids() const { return column_ids_; }

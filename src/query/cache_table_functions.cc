@@ -2,13 +2,16 @@
 #include "query/cache_table_functions.h"
 
 #include <algorithm>
+#include <functional>
 #include <optional>
 #include <utility>
 
 #include "absl/strings/str_join.h"
 #include "cache/cache_manager.h"
+#include "common/status.h"
 #include "exec/operators.h"
 #include "fmt/format.h"
+#include "plan/physical_planner.h"
 
 namespace strata::query {
 namespace {
@@ -238,7 +241,9 @@ class LastCacheTableProvider final : public CacheTableProvider {
  protected:
   std::vector<Row> Rows(const std::vector<cache::ColumnFilter>& filters,
                         std::optional<int64_t>) const override {
+    cache_->fill_gate().Wait();  // a cache being filled answers once it holds the table's rows
     std::vector<cache::LastCacheEntry> entries = cache_->Lookup(filters, manager_->Now());
+    manager_->RecordLookup(cache::CacheManager::CacheKind::kLast, !entries.empty());
     std::sort(
         entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
     const size_t keys = cache_->definition().key_column_ids.size();
@@ -285,8 +290,11 @@ class DistinctCacheTableProvider final : public CacheTableProvider {
  protected:
   std::vector<Row> Rows(const std::vector<cache::ColumnFilter>& filters,
                         std::optional<int64_t> limit) const override {
+    cache_->fill_gate().Wait();
     std::vector<Row> rows;
-    for (const auto& tuple : cache_->Lookup(filters, limit, manager_->Now())) {
+    std::vector<std::vector<cache::Value>> tuples = cache_->Lookup(filters, limit, manager_->Now());
+    manager_->RecordLookup(cache::CacheManager::CacheKind::kDistinct, !tuples.empty());
+    for (const auto& tuple : tuples) {
       Row row;
       for (const cache::Value& value : tuple) {
         row.push_back(ToScalar(value, TypeId::kString));
@@ -300,6 +308,67 @@ class DistinctCacheTableProvider final : public CacheTableProvider {
   std::shared_ptr<const cache::DistinctCache> cache_;
   const cache::CacheManager* manager_;
 };
+
+// The table's rows as a cache has them, for a scan the optimizer moved to the cache
+// (UseCaches): the rows (over the table's whole schema, unread fields NULL) are taken when the
+// scan is planned; the scan's filters, projection and limit apply to them as the table's
+// provider applies them.
+class CachedRowsProvider final : public plan::TableProvider {
+ public:
+  CachedRowsProvider(std::string name,
+                     SchemaPtr schema,
+                     std::string description,
+                     std::function<std::vector<Row>()> rows)
+      : name_(std::move(name)),
+        schema_(std::move(schema)),
+        description_(std::move(description)),
+        rows_(std::move(rows)) {}
+
+  const SchemaPtr& schema() const override { return schema_; }
+  const std::string& name() const override { return name_; }
+  std::string Description() const override { return description_; }
+  std::vector<plan::FilterPushdown> SupportsFiltersPushdown(
+      const std::vector<plan::ExprPtr>& filters) const override {
+    return std::vector<plan::FilterPushdown>(filters.size(), plan::FilterPushdown::kExact);
+  }
+
+  absl::StatusOr<exec::ExecutionPlanPtr> Scan(const plan::ScanRequest& request,
+                                              const exec::TaskContext&) const override {
+    STRATA_ASSIGN_OR_RETURN(exec::ExecutionPlanPtr plan,
+                            exec::MakeValuesExec(schema_, rows_(), description_));
+    if (!request.filters.empty()) {
+      STRATA_ASSIGN_OR_RETURN(exec::PhysicalExprPtr predicate,
+                              plan::CreatePhysicalExpr(*plan::MakeAnd(request.filters)));
+      STRATA_ASSIGN_OR_RETURN(plan, exec::MakeFilterExec(std::move(predicate), std::move(plan)));
+    }
+    std::vector<exec::ProjectionItem> items;
+    for (int field : request.projection) {
+      if (field < 0 || field >= schema_->num_fields()) {
+        return absl::InvalidArgumentError(
+            fmt::format("scan of {}: field {} out of range", name_, field));
+      }
+      const Field& f = schema_->field(field);
+      STRATA_ASSIGN_OR_RETURN(exec::PhysicalExprPtr column,
+                              plan::CreatePhysicalExpr(*plan::MakeColumn(field, f.name, f.type)));
+      items.push_back(exec::ProjectionItem{std::move(column), f.name});
+    }
+    STRATA_ASSIGN_OR_RETURN(plan, exec::MakeProjectionExec(std::move(items), std::move(plan)));
+    if (request.limit) {
+      STRATA_ASSIGN_OR_RETURN(plan, exec::MakeLimitExec(0, request.limit, std::move(plan)));
+    }
+    return plan;
+  }
+
+ private:
+  std::string name_;
+  SchemaPtr schema_;
+  std::string description_;
+  std::function<std::vector<Row>()> rows_;
+};
+
+bool Contains(const std::vector<uint32_t>& ids, uint32_t id) {
+  return std::find(ids.begin(), ids.end(), id) != ids.end();
+}
 
 // The value columns of a last cache as of `table`, in output order.
 std::vector<uint32_t> LastCacheValueColumns(const catalog::TableSchema& table,
@@ -415,6 +484,164 @@ absl::StatusOr<plan::TableProviderPtr> CallCacheTableFunction(
   (void)snapshot;  // the schemas were built above; nothing refers to `database` later
   return std::make_shared<DistinctCacheTableProvider>(
       provider_name, std::make_shared<const Schema>(fields), std::move(cache), sources.caches);
+}
+
+plan::TableProviderPtr MakeNewestRowsSource(const ScanSources& sources,
+                                            uint32_t database_id,
+                                            const catalog::TableSchema& table,
+                                            SchemaPtr schema,
+                                            const std::vector<uint32_t>& column_ids,
+                                            const plan::NewestRowsRequest& request) {
+  if (sources.caches == nullptr) {
+    return nullptr;
+  }
+  auto id_of = [&](int field) {
+    return field >= 0 && static_cast<size_t>(field) < column_ids.size()
+               ? column_ids[static_cast<size_t>(field)]
+               : UINT32_MAX;
+  };
+  const int64_t now = sources.caches->Now();
+  for (const catalog::LastCacheDefinition& definition : table.caches().last_caches) {
+    const std::vector<uint32_t>& keys = definition.key_column_ids;
+    if (definition.count < request.rows_per_group) {
+      continue;
+    }
+    // Filters must keep or drop whole keys; the groups must be unions of keys.
+    bool ok = true;
+    for (int field : request.filter_fields) {
+      ok = ok && Contains(keys, id_of(field));
+    }
+    bool same_keys = false;
+    if (request.group_fields) {
+      std::vector<uint32_t> groups;
+      for (int field : *request.group_fields) {
+        groups.push_back(id_of(field));
+        ok = ok && Contains(keys, groups.back());
+      }
+      same_keys = groups.size() == keys.size();
+    }
+    // The fields the scan reads must be cached.
+    for (int field : request.fields) {
+      const uint32_t id = id_of(field);
+      ok = ok && id != UINT32_MAX &&
+           (id == catalog::kTimeColumnId || Contains(keys, id) || definition.all_value_columns ||
+            Contains(definition.value_column_ids, id));
+    }
+    if (!ok) {
+      continue;
+    }
+    auto cache = sources.caches->FindLastCache(database_id, table.id(), definition.name);
+    if (cache == nullptr) {
+      continue;
+    }
+    cache::LastCache::Completeness completeness = cache->CheckComplete(now);
+    // Rows without a key are not cached: they matter unless they are exactly the query's NULL
+    // groups, which it drops.
+    if (!completeness.complete ||
+        (completeness.rows_without_key > 0 && (request.null_groups_matter || !same_keys))) {
+      continue;
+    }
+    const cache::CacheManager* manager = sources.caches;
+    std::vector<TypeId> types;
+    for (const Field& field : schema->fields()) {
+      types.push_back(field.type);
+    }
+    auto rows = [cache, manager, column_ids, types] {
+      std::vector<cache::LastCacheEntry> entries = cache->Lookup({}, manager->Now());
+      manager->RecordLookup(cache::CacheManager::CacheKind::kLast, !entries.empty());
+      const std::vector<uint32_t>& key_ids = cache->definition().key_column_ids;
+      std::vector<Row> out;
+      for (const cache::LastCacheEntry& entry : entries) {
+        for (const cache::LastRow& cached : entry.rows) {
+          Row row;
+          row.reserve(column_ids.size());
+          for (size_t f = 0; f < column_ids.size(); ++f) {
+            const uint32_t id = column_ids[f];
+            auto key = std::find(key_ids.begin(), key_ids.end(), id);
+            if (id == catalog::kTimeColumnId) {
+              row.push_back(Scalar::Timestamp(cached.time));
+            } else if (key != key_ids.end()) {
+              row.push_back(
+                  ToScalar(entry.key[static_cast<size_t>(key - key_ids.begin())], types[f]));
+            } else {
+              row.push_back(ToScalar(cached.Find(id), types[f]));
+            }
+          }
+          out.push_back(std::move(row));
+        }
+      }
+      return out;
+    };
+    return std::make_shared<CachedRowsProvider>(table.name(),
+                                                std::move(schema),
+                                                fmt::format("last_cache('{}')", definition.name),
+                                                std::move(rows));
+  }
+  return nullptr;
+}
+
+plan::TableProviderPtr MakeDistinctValuesSource(const ScanSources& sources,
+                                                uint32_t database_id,
+                                                const catalog::TableSchema& table,
+                                                SchemaPtr schema,
+                                                const std::vector<uint32_t>& column_ids,
+                                                const std::vector<int>& fields) {
+  if (sources.caches == nullptr) {
+    return nullptr;
+  }
+  const int64_t now = sources.caches->Now();
+  for (const catalog::DistinctCacheDefinition& definition : table.caches().distinct_caches) {
+    bool ok = true;
+    for (int field : fields) {
+      ok = ok && field >= 0 && static_cast<size_t>(field) < column_ids.size() &&
+           Contains(definition.column_ids, column_ids[static_cast<size_t>(field)]);
+    }
+    if (!ok) {
+      continue;
+    }
+    auto cache = sources.caches->FindDistinctCache(database_id, table.id(), definition.name);
+    if (cache == nullptr || !cache->IsComplete(now)) {
+      continue;
+    }
+    const cache::CacheManager* manager = sources.caches;
+    std::vector<TypeId> types;
+    for (const Field& field : schema->fields()) {
+      types.push_back(field.type);
+    }
+    // Each tuple's value of field f: the position of the field's column in the cache.
+    std::vector<int> position(column_ids.size(), -1);
+    for (size_t f = 0; f < column_ids.size(); ++f) {
+      auto it =
+          std::find(definition.column_ids.begin(), definition.column_ids.end(), column_ids[f]);
+      if (it != definition.column_ids.end()) {
+        position[f] = static_cast<int>(it - definition.column_ids.begin());
+      }
+    }
+    auto rows = [cache, manager, position, types] {
+      std::vector<std::vector<cache::Value>> tuples =
+          cache->Lookup({}, std::nullopt, manager->Now());
+      manager->RecordLookup(cache::CacheManager::CacheKind::kDistinct, !tuples.empty());
+      std::vector<Row> out;
+      out.reserve(tuples.size());
+      for (const auto& tuple : tuples) {
+        Row row;
+        row.reserve(position.size());
+        for (size_t f = 0; f < position.size(); ++f) {
+          row.push_back(position[f] < 0
+                            ? Scalar::Null(types[f])
+                            : ToScalar(tuple[static_cast<size_t>(position[f])], types[f]));
+        }
+        out.push_back(std::move(row));
+      }
+      return out;
+    };
+    return std::make_shared<CachedRowsProvider>(
+        table.name(),
+        std::move(schema),
+        fmt::format("distinct_cache('{}')", definition.name),
+        std::move(rows));
+  }
+  return nullptr;
 }
 
 }  // namespace strata::query

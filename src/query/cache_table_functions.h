@@ -35,4 +35,23 @@ absl::StatusOr<plan::TableProviderPtr> CallCacheTableFunction(
     std::shared_ptr<const catalog::CatalogSnapshot> snapshot,
     const catalog::DatabaseSchema* database);
 
+// A provider with `table`'s `schema` (fields in the order of `column_ids`) whose scans read one
+// of its last-value caches that holds what `request` asks for (see plan::NewestRowsRequest and
+// UseCaches): filled, complete (no row expired or lost), keyed by the request's group fields or
+// finer, holding rows_per_group rows, covering the fields. nullptr when no cache can answer.
+plan::TableProviderPtr MakeNewestRowsSource(const ScanSources& sources,
+                                            uint32_t database_id,
+                                            const catalog::TableSchema& table,
+                                            SchemaPtr schema,
+                                            const std::vector<uint32_t>& column_ids,
+                                            const plan::NewestRowsRequest& request);
+
+// As MakeNewestRowsSource, from a complete distinct-value cache whose columns include `fields`.
+plan::TableProviderPtr MakeDistinctValuesSource(const ScanSources& sources,
+                                                uint32_t database_id,
+                                                const catalog::TableSchema& table,
+                                                SchemaPtr schema,
+                                                const std::vector<uint32_t>& column_ids,
+                                                const std::vector<int>& fields);
+
 }  // namespace strata::query

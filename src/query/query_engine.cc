@@ -184,7 +184,11 @@ absl::StatusOr<QueryEngine::BoundQuery> QueryEngine::Bind(std::string_view datab
   plan::OptimizerOptions optimizer;
   optimizer.query_start_nanos = NowNanos();
 
-  BufferSchemaProvider schema(sources_, snapshot, db);
+  ScanSources sources = sources_;
+  if (options.unlimited_files) {
+    sources.file_limit = 0;
+  }
+  BufferSchemaProvider schema(sources, snapshot, db);
   plan::BindOptions bind;
   bind.params = options.params;
   bind.evaluate_constant = [&optimizer](const plan::ExprPtr& expr) {

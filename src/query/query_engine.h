@@ -49,6 +49,9 @@ struct QueryOptions {
   // created the trace exports it (the engine does for its own, see SetSpanExporter).
   std::shared_ptr<observe::Trace> trace;
   uint64_t parent_span_id = 0;
+  // Scans may read any number of files: --query-file-limit guards users' queries, not the
+  // server's own scans (cache fills).
+  bool unlimited_files = false;
 };
 
 // A running query: its schema and a stream of result batches, or of their encoded bytes.

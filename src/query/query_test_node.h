@@ -45,6 +45,7 @@ class TestNode {
     write_->SetCaches(&caches_);
     engine_ = std::make_unique<QueryEngine>(catalog_.get(), buffer_.get());
     engine_->AttachCaches(&caches_);
+    engine_without_caches_ = std::make_unique<QueryEngine>(catalog_.get(), buffer_.get());
     if (persist) {
       persister_ = std::make_unique<persist::Persister>(
           buffer_.get(),
@@ -58,11 +59,13 @@ class TestNode {
       STRATA_CHECK(persister_->Open().ok());
       files_ = std::make_unique<persist::ParquetFileCache>(&store_, file_cache_bytes);
       engine_->AttachPersistedFiles(persister_.get(), files_.get(), file_limit);
+      engine_without_caches_->AttachPersistedFiles(persister_.get(), files_.get(), file_limit);
     }
     STRATA_CHECK(write_->Recover().ok());
   }
   ~TestNode() {
     engine_.reset();
+    engine_without_caches_.reset();
     persister_.reset();
     write_.reset();
     wal_.reset();
@@ -131,6 +134,8 @@ class TestNode {
   size_t Files() const { return persister_->index()->files().size(); }
   objectstore::InMemoryObjectStore& store() { return store_; }
   QueryEngine& engine() { return *engine_; }
+  // An engine over the same data that knows no cache (the answers without them).
+  QueryEngine& engine_without_caches() { return *engine_without_caches_; }
   catalog::Catalog& catalog() { return *catalog_; }
   cache::CacheManager& caches() { return caches_; }
   persist::Persister& persister() { return *persister_; }
@@ -147,6 +152,7 @@ class TestNode {
   std::unique_ptr<persist::Persister> persister_;
   std::unique_ptr<persist::ParquetFileCache> files_;
   std::unique_ptr<QueryEngine> engine_;
+  std::unique_ptr<QueryEngine> engine_without_caches_;
 };
 
 }  // namespace strata::query

@@ -104,7 +104,8 @@ Api::Api(write::WritePath* write_path,
       query_api_(query_engine),
       clock_ns_(clock_ns),
       auth_(catalog, std::move(auth), [clock_ns] { return clock_ns() / 1'000'000; }),
-      snapshots_(snapshots) {}
+      snapshots_(snapshots),
+      query_engine_(query_engine) {}
 
 void Api::SetObservability(const ServerMetrics* metrics, observe::SpanExporter* exporter) {
   metrics_ = metrics;

@@ -82,6 +82,7 @@ class Api {
   std::function<int64_t()> clock_ns_;
   Authenticator auth_;
   persist::SnapshotScheduler* const snapshots_;
+  const query::QueryEngine* const query_engine_;
   cache::CacheManager* caches_ = nullptr;
   // Serializes cache creation and deletion, so the catalog and the cache manager change in the
   // same order.

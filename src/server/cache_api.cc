@@ -5,8 +5,10 @@
 #include <string>
 #include <vector>
 
+#include "common/logging.h"
 #include "fmt/format.h"
 #include "nlohmann/json.hpp"
+#include "query/cache_fill.h"
 #include "server/api.h"
 #include "server/http_server.h"
 
@@ -114,6 +116,30 @@ HttpResponse JsonResponse(int status, const json& body) {
   return response;
 }
 
+// Logs how filling a new cache from its table's rows went. A failed fill leaves the cache with
+// what writes add from now on; the cache exists either way (it is in the catalog).
+void LogFill(std::string_view kind,
+             std::string_view name,
+             std::string_view db,
+             std::string_view table,
+             const absl::StatusOr<query::CacheFillStats>& stats) {
+  if (!stats.ok()) {
+    STRATA_LOG_WARN("{} '{}' of {}.{} not filled from the table's rows: {}",
+                    kind,
+                    name,
+                    db,
+                    table,
+                    std::string(stats.status().message()));
+    return;
+  }
+  STRATA_LOG_INFO("{} '{}' of {}.{} created and filled rows_scanned={}",
+                  kind,
+                  name,
+                  db,
+                  table,
+                  stats->rows_scanned);
+}
+
 }  // namespace
 
 void Api::HandleConfigureCache(bool last,
@@ -201,10 +227,24 @@ void Api::HandleConfigureCache(bool last,
     if (result.ok()) {
       created = result->created;
       const catalog::LastCacheDefinition& d = result->definition;
-      // Add (or keep) the cache before answering, so writes after the response reach it.
-      caches_->AddLastCache(result->database_id, result->table_id, d);
+      // Add (or keep) the cache before answering, so writes after the response reach it, and
+      // fill a new one from the rows the table holds (writes from now on reach it anyway).
       auto snapshot = catalog_->snapshot();
       const catalog::TableSchema* schema = snapshot->FindTable(*db, *table);
+      if (auto added = caches_->AddLastCache(
+              result->database_id, result->table_id, d, query_engine_ == nullptr)) {
+        if (query_engine_ != nullptr) {
+          LogFill("last cache",
+                  d.name,
+                  *db,
+                  *table,
+                  query::FillLastCache(*query_engine_,
+                                       *snapshot->DatabaseById(result->database_id),
+                                       *schema,
+                                       added.get(),
+                                       caches_->Now()));
+        }
+      }
       out = json{{"db", *db},
                  {"table", *table},
                  {"name", d.name},
@@ -233,9 +273,22 @@ void Api::HandleConfigureCache(bool last,
     if (result.ok()) {
       created = result->created;
       const catalog::DistinctCacheDefinition& d = result->definition;
-      caches_->AddDistinctCache(result->database_id, result->table_id, d);
       auto snapshot = catalog_->snapshot();
       const catalog::TableSchema* schema = snapshot->FindTable(*db, *table);
+      if (auto added = caches_->AddDistinctCache(
+              result->database_id, result->table_id, d, query_engine_ == nullptr)) {
+        if (query_engine_ != nullptr) {
+          LogFill("distinct cache",
+                  d.name,
+                  *db,
+                  *table,
+                  query::FillDistinctCache(*query_engine_,
+                                           *snapshot->DatabaseById(result->database_id),
+                                           *schema,
+                                           added.get(),
+                                           caches_->Now()));
+        }
+      }
       out = json{{"db", *db},
                  {"table", *table},
                  {"name", d.name},

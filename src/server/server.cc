@@ -10,6 +10,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
@@ -28,6 +29,7 @@
 #include "persist/partition_encoder.h"
 #include "persist/persister.h"
 #include "persist/snapshot_scheduler.h"
+#include "query/cache_fill.h"
 #include "query/compaction.h"
 #include "query/query_engine.h"
 #include "server/api.h"
@@ -61,10 +63,22 @@ struct Server::Impl {
   std::unique_ptr<Api> api;
   std::unique_ptr<HttpServer> http;
   bool stopped = false;
+  // Fills the caches the catalog defines from the tables' data after start-up (they start
+  // closed: queries of a cache wait for its fill).
+  std::thread cache_fill;
+  std::atomic<bool> stop_cache_fill{false};
+
+  void JoinCacheFill() {
+    stop_cache_fill.store(true);
+    if (cache_fill.joinable()) {
+      cache_fill.join();
+    }
+  }
 
   // Members are destroyed in reverse order: the snapshot thread stops before the persister,
   // the WAL and the buffer it uses go away.
   ~Impl() {
+    JoinCacheFill();
     if (lock_fd >= 0) {
       close(lock_fd);
     }
@@ -205,9 +219,10 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Open(const ServerOptions& option
   impl->buffer = std::make_unique<buffer::WriteBuffer>(buffer_options);
   impl->write_path =
       std::make_unique<write::WritePath>(impl->catalog.get(), impl->wal.get(), impl->buffer.get());
-  // The caches the catalog defines start empty and are refilled by the WAL replay.
+  // The caches the catalog defines start empty: the WAL replay refills them with what the WAL
+  // holds, and a scan of their tables (buffer and Parquet files) once the query engine is up.
   impl->caches = std::make_unique<cache::CacheManager>();
-  impl->caches->LoadDefinitions(*impl->catalog->snapshot());
+  impl->caches->LoadDefinitions(*impl->catalog->snapshot(), /*filled=*/false);
   impl->write_path->SetCaches(impl->caches.get());
 
   auto started = std::chrono::steady_clock::now();
@@ -300,7 +315,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Open(const ServerOptions& option
                           .min_rows_per_partition = options.query_min_rows_per_partition,
                           .context = nullptr,
                           .trace = nullptr,
-                          .parent_span_id = 0});
+                          .parent_span_id = 0,
+                          .unlimited_files = false});
   impl->query_engine->AttachPersistedFiles(
       impl->persister.get(), impl->file_cache.get(), options.query_file_limit);
   impl->query_engine->AttachCaches(impl->caches.get());
@@ -360,6 +376,22 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Open(const ServerOptions& option
         "Queries refused with 503 because the admission queue was full",
         {},
         [api] { return static_cast<double>(api->query_stats().rejected); });
+    const cache::CacheManager* caches = impl->caches.get();
+    for (const auto& entry : {std::pair{cache::CacheManager::CacheKind::kLast, "last"},
+                              std::pair{cache::CacheManager::CacheKind::kDistinct, "distinct"}}) {
+      const cache::CacheManager::CacheKind kind = entry.first;
+      const char* label = entry.second;
+      impl->metric_registry.AddCallbackCounter(
+          "strata_cache_hits_total",
+          "Lookups of a last-value or distinct-value cache that returned rows",
+          {{"cache", label}},
+          [caches, kind] { return static_cast<double>(caches->hits(kind)); });
+      impl->metric_registry.AddCallbackCounter(
+          "strata_cache_misses_total",
+          "Lookups of a last-value or distinct-value cache that returned no row",
+          {{"cache", label}},
+          [caches, kind] { return static_cast<double>(caches->misses(kind)); });
+    }
     impl->metric_registry.AddCallbackCounter(
         "strata_compactions_total",
         "Compactions of a time window's Parquet files into one",
@@ -369,6 +401,13 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Open(const ServerOptions& option
         "strata_compacted_files_total", "Parquet files replaced by compactions", {}, [scheduler] {
           return static_cast<double>(scheduler->stats().compacted_files);
         });
+  }
+  if (!impl->caches->Unfilled().empty()) {
+    Impl* state = impl.get();
+    impl->cache_fill = std::thread([state] {
+      query::FillPendingCaches(
+          *state->query_engine, *state->catalog, state->caches.get(), &state->stop_cache_fill);
+    });
   }
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
@@ -408,6 +447,7 @@ absl::Status Server::Stop() {
     return absl::OkStatus();
   }
   impl_->stopped = true;
+  impl_->JoinCacheFill();
   if (impl_->api) {
     // Before HTTP stops: queued queries hold their connections, which must close on their threads.
     impl_->api->ShutdownQueries();

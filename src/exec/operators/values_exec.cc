@@ -27,8 +27,8 @@ class BatchesStream final : public BatchStream {
 
 class ValuesExec final : public PlanNode, public ValuesExecParams {
  public:
-  ValuesExec(SchemaPtr schema, std::vector<std::vector<Scalar>> rows)
-      : PlanNode(std::move(schema)), rows_(std::move(rows)) {}
+  ValuesExec(SchemaPtr schema, std::vector<std::vector<Scalar>> rows, std::string source)
+      : PlanNode(std::move(schema)), rows_(std::move(rows)), source_(std::move(source)) {}
 
   std::string_view name() const override { return "ValuesExec"; }
   const std::vector<std::vector<Scalar>>& rows() const override { return rows_; }
@@ -39,9 +39,12 @@ class ValuesExec final : public PlanNode, public ValuesExecParams {
     if (!children.empty()) {
       return absl::InvalidArgumentError("ValuesExec takes no children");
     }
-    return MakeValuesExec(schema_, rows_);
+    return MakeValuesExec(schema_, rows_, source_);
   }
-  std::string ToString() const override { return fmt::format("ValuesExec: rows={}", rows_.size()); }
+  std::string ToString() const override {
+    return source_.empty() ? fmt::format("ValuesExec: rows={}", rows_.size())
+                           : fmt::format("ValuesExec: source={}, rows={}", source_, rows_.size());
+  }
 
  protected:
   absl::StatusOr<std::unique_ptr<BatchStream>> ExecutePartition(
@@ -68,6 +71,7 @@ class ValuesExec final : public PlanNode, public ValuesExecParams {
 
  private:
   std::vector<std::vector<Scalar>> rows_;
+  std::string source_;
 };
 
 class EmptyExec final : public PlanNode, public EmptyExecParams {
@@ -118,7 +122,8 @@ class EmptyExec final : public PlanNode, public EmptyExecParams {
 }  // namespace
 
 absl::StatusOr<ExecutionPlanPtr> MakeValuesExec(SchemaPtr schema,
-                                                std::vector<std::vector<Scalar>> rows) {
+                                                std::vector<std::vector<Scalar>> rows,
+                                                std::string source) {
   for (size_t r = 0; r < rows.size(); ++r) {
     if (static_cast<int>(rows[r].size()) != schema->num_fields()) {
       return absl::InvalidArgumentError(fmt::format("ValuesExec: row {} has {} values, expected {}",
@@ -145,7 +150,7 @@ absl::StatusOr<ExecutionPlanPtr> MakeValuesExec(SchemaPtr schema,
   if (rows.empty() && schema->num_fields() == 0) {
     return MakeEmptyExec(std::move(schema), false);
   }
-  return std::make_shared<ValuesExec>(std::move(schema), std::move(rows));
+  return std::make_shared<ValuesExec>(std::move(schema), std::move(rows), std::move(source));
 }
 
 ExecutionPlanPtr MakeEmptyExec(SchemaPtr schema, bool produce_one_row) {

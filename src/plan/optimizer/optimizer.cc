@@ -17,7 +17,8 @@ absl::StatusOr<LogicalPlanPtr> Optimize(LogicalPlanPtr plan, const OptimizerOpti
                                     SimplifyExpressions,
                                     PushDownLimit,
                                     EliminateCommonSubexprs,
-                                    PruneProjections};
+                                    PruneProjections,
+                                    UseCaches};
   for (Rule rule : kRules) {
     STRATA_ASSIGN_OR_RETURN(plan, rule(std::move(plan), options));
   }

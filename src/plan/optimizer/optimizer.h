@@ -17,7 +17,7 @@ struct OptimizerOptions {
 
 // Applies, in order: expression simplification (constant folding, now()), predicate pushdown,
 // simplification again (pushed predicates may fold), limit pushdown, common subexpression
-// elimination, projection pruning.
+// elimination, projection pruning, and the cache rewrites (on the final shape of the plan).
 absl::StatusOr<LogicalPlanPtr> Optimize(LogicalPlanPtr plan, const OptimizerOptions& options);
 
 // The rules, each usable alone (tests apply them one at a time).
@@ -44,6 +44,12 @@ absl::StatusOr<LogicalPlanPtr> PushDownLimit(LogicalPlanPtr plan, const Optimize
 // new projection below it, as a column named __common_expr_N. (common_subexpr.cc)
 absl::StatusOr<LogicalPlanPtr> EliminateCommonSubexprs(LogicalPlanPtr plan,
                                                        const OptimizerOptions& options);
+
+// Scans whose answer depends only on each group's newest rows (the lastpoint join, ORDER BY time
+// DESC LIMIT n) or on the distinct values of some columns (SELECT DISTINCT tag) read a
+// last-value or distinct-value cache instead of the table, when the table's provider has one
+// that holds them (TableProvider::NewestRowsSource, DistinctValuesSource). (use_caches.cc)
+absl::StatusOr<LogicalPlanPtr> UseCaches(LogicalPlanPtr plan, const OptimizerOptions& options);
 
 // Scans read only the columns used above them; unused projection and aggregate outputs are
 // dropped. (prune_projections.cc)
