@@ -69,11 +69,11 @@ absl::Status ScanBatches(const QueryEngine& engine,
   if (!result.ok()) {
     return result.status();
   }
-  exec::Batch batch;
   while (true) {
     if (stop != nullptr && stop->load(std::memory_order_relaxed)) {
       return absl::CancelledError("the server is shutting down");
     }
+    exec::Batch batch;
     absl::StatusOr<bool> more = (*result)->Next(&batch);
     if (!more.ok()) {
       return more.status();

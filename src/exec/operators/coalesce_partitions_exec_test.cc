@@ -118,6 +118,27 @@ TEST(ExecuteStreamTest, CollectRunsEveryPartition) {
   EXPECT_EQ(Sorted(*rows), Range(0, 40));
 }
 
+// A consumer may hand Next the batch it got from the previous call. The merge once returned it
+// again when the partition it was reading on the consumer's thread ended (an endless stream).
+TEST(ExecuteStreamTest, ReusedOutputBatchEndsTheStream) {
+  for (int run = 0; run < 20; ++run) {
+    auto stream = ExecuteStream(Source(8, 30), NewContext());
+    ASSERT_TRUE(stream.ok());
+    Batch batch;
+    int64_t rows = 0;
+    for (int calls = 0;; ++calls) {
+      ASSERT_LT(calls, 1000) << "the stream does not end";
+      auto more = (*stream)->Next(&batch);
+      ASSERT_TRUE(more.ok());
+      if (!*more) {
+        break;
+      }
+      rows += batch.length();
+    }
+    EXPECT_EQ(rows, 8 * 30 * 2);
+  }
+}
+
 TEST(ExecuteStreamTest, ErrorOfOnePartitionSurfacesAndStopsOthers) {
   MemoryExec::Options options;
   options.fail_partition = 2;

@@ -21,7 +21,8 @@ struct BatchItems {
   struct State {};
 
   static State MakeState() { return {}; }
-  static void Reset(Batch* /*item*/) {}
+  // The consumer may pass the batch it got last time: an item that ends empty must not be it.
+  static void Reset(Batch* item) { *item = Batch(); }
   static absl::Status Map(State& /*state*/, Batch&& batch, Batch* item) {
     *item = std::move(batch);
     return absl::OkStatus();
