@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "absl/hash/hash.h"
+
 namespace strata::cache {
 
 Value ValueOf(const TableWrite& write, const CellValue& cell) {
@@ -24,18 +26,8 @@ Value ValueOf(const TableWrite& write, const CellValue& cell) {
 }
 
 uint64_t MixSeriesHash(uint64_t hash, uint32_t column_id, std::string_view value) {
-  // FNV-1a over the column id, the length and the bytes.
-  auto mix = [&hash](const void* data, size_t size) {
-    const auto* bytes = static_cast<const unsigned char*>(data);
-    for (size_t i = 0; i < size; ++i) {
-      hash = (hash ^ bytes[i]) * 0x100000001b3ULL;
-    }
-  };
-  const uint64_t length = value.size();
-  mix(&column_id, sizeof(column_id));
-  mix(&length, sizeof(length));
-  mix(value.data(), value.size());
-  return hash;
+  // absl's hash: fast on short strings; seeded per process, which is all a cache needs.
+  return absl::HashOf(hash, column_id, value);
 }
 
 void AppendEncodedValue(const Value& value, std::string* out) {

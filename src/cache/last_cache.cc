@@ -315,6 +315,19 @@ void LastCache::AddRowsWithoutKey(int64_t rows) {
   rows_without_key_ += rows;
 }
 
+void LastCache::ForEachRow(
+    int64_t now_ns, const std::function<void(const LastCacheEntry&, const LastRow&)>& fn) const {
+  const int64_t cutoff = now_ns - ttl_ns_;
+  absl::MutexLock lock(&mutex_);
+  for (const auto& [encoded, entry] : entries_) {
+    for (const LastRow& row : entry.rows) {
+      if (row.inserted_ns >= cutoff) {
+        fn(entry, row);
+      }
+    }
+  }
+}
+
 void LastCache::EvictExpired(int64_t now_ns) {
   const int64_t cutoff = now_ns - ttl_ns_;
   absl::MutexLock lock(&mutex_);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -64,6 +65,11 @@ class LastCache {
   // its unexpired rows (at `now_ns`); entries left with no row are left out. Order unspecified.
   std::vector<LastCacheEntry> Lookup(const std::vector<ColumnFilter>& filters,
                                      int64_t now_ns) const;
+
+  // Calls `fn(entry, row)` for every unexpired row (at `now_ns`), under the cache's lock and
+  // without copying: `fn` must be quick and must not call back into the cache.
+  void ForEachRow(int64_t now_ns,
+                  const std::function<void(const LastCacheEntry&, const LastRow&)>& fn) const;
 
   // Removes expired rows and keys left without rows.
   void EvictExpired(int64_t now_ns);

@@ -310,15 +310,13 @@ class DistinctCacheTableProvider final : public CacheTableProvider {
 };
 
 // The table's rows as a cache has them, for a scan the optimizer moved to the cache
-// (UseCaches): the rows (over the table's whole schema, unread fields NULL) are taken when the
-// scan is planned; the scan's filters, projection and limit apply to them as the table's
-// provider applies them.
+// (UseCaches): the rows are taken when the scan is planned, with only the fields the scan reads;
+// the scan's filters, projection and limit apply to them as the table's provider applies them.
 class CachedRowsProvider final : public plan::TableProvider {
  public:
-  CachedRowsProvider(std::string name,
-                     SchemaPtr schema,
-                     std::string description,
-                     std::function<std::vector<Row>()> rows)
+  // `rows(fields)`: the cached rows, each with the values of table fields `fields` in order.
+  using RowsFn = std::function<std::vector<Row>(const std::vector<int>& fields)>;
+  CachedRowsProvider(std::string name, SchemaPtr schema, std::string description, RowsFn rows)
       : name_(std::move(name)),
         schema_(std::move(schema)),
         description_(std::move(description)),
@@ -334,22 +332,39 @@ class CachedRowsProvider final : public plan::TableProvider {
 
   absl::StatusOr<exec::ExecutionPlanPtr> Scan(const plan::ScanRequest& request,
                                               const exec::TaskContext&) const override {
-    STRATA_ASSIGN_OR_RETURN(exec::ExecutionPlanPtr plan,
-                            exec::MakeValuesExec(schema_, rows_(), description_));
-    if (!request.filters.empty()) {
-      STRATA_ASSIGN_OR_RETURN(exec::PhysicalExprPtr predicate,
-                              plan::CreatePhysicalExpr(*plan::MakeAnd(request.filters)));
-      STRATA_ASSIGN_OR_RETURN(plan, exec::MakeFilterExec(std::move(predicate), std::move(plan)));
+    // The fields read: the projection's and the filters'.
+    std::vector<int> fields = request.projection;
+    for (const plan::ExprPtr& filter : request.filters) {
+      std::vector<int> read = plan::ReferencedColumns(*filter);
+      fields.insert(fields.end(), read.begin(), read.end());
     }
-    std::vector<exec::ProjectionItem> items;
-    for (int field : request.projection) {
+    std::sort(fields.begin(), fields.end());
+    fields.erase(std::unique(fields.begin(), fields.end()), fields.end());
+    std::vector<int> position(static_cast<size_t>(schema_->num_fields()), -1);
+    std::vector<Field> read_fields;
+    for (int field : fields) {
       if (field < 0 || field >= schema_->num_fields()) {
         return absl::InvalidArgumentError(
             fmt::format("scan of {}: field {} out of range", name_, field));
       }
+      position[static_cast<size_t>(field)] = static_cast<int>(read_fields.size());
+      read_fields.push_back(schema_->field(field));
+    }
+    STRATA_ASSIGN_OR_RETURN(
+        exec::ExecutionPlanPtr plan,
+        exec::MakeValuesExec(
+            std::make_shared<const Schema>(std::move(read_fields)), rows_(fields), description_));
+    if (!request.filters.empty()) {
+      plan::ExprPtr predicate = plan::RemapColumns(plan::MakeAnd(request.filters), position);
+      STRATA_ASSIGN_OR_RETURN(exec::PhysicalExprPtr physical, plan::CreatePhysicalExpr(*predicate));
+      STRATA_ASSIGN_OR_RETURN(plan, exec::MakeFilterExec(std::move(physical), std::move(plan)));
+    }
+    std::vector<exec::ProjectionItem> items;
+    for (int field : request.projection) {
       const Field& f = schema_->field(field);
       STRATA_ASSIGN_OR_RETURN(exec::PhysicalExprPtr column,
-                              plan::CreatePhysicalExpr(*plan::MakeColumn(field, f.name, f.type)));
+                              plan::CreatePhysicalExpr(*plan::MakeColumn(
+                                  position[static_cast<size_t>(field)], f.name, f.type)));
       items.push_back(exec::ProjectionItem{std::move(column), f.name});
     }
     STRATA_ASSIGN_OR_RETURN(plan, exec::MakeProjectionExec(std::move(items), std::move(plan)));
@@ -363,7 +378,7 @@ class CachedRowsProvider final : public plan::TableProvider {
   std::string name_;
   SchemaPtr schema_;
   std::string description_;
-  std::function<std::vector<Row>()> rows_;
+  RowsFn rows_;
 };
 
 bool Contains(const std::vector<uint32_t>& ids, uint32_t id) {
@@ -546,30 +561,35 @@ plan::TableProviderPtr MakeNewestRowsSource(const ScanSources& sources,
     for (const Field& field : schema->fields()) {
       types.push_back(field.type);
     }
-    auto rows = [cache, manager, column_ids, types] {
-      std::vector<cache::LastCacheEntry> entries = cache->Lookup({}, manager->Now());
-      manager->RecordLookup(cache::CacheManager::CacheKind::kLast, !entries.empty());
+    auto rows = [cache, manager, column_ids, types](const std::vector<int>& fields) {
       const std::vector<uint32_t>& key_ids = cache->definition().key_column_ids;
-      std::vector<Row> out;
-      for (const cache::LastCacheEntry& entry : entries) {
-        for (const cache::LastRow& cached : entry.rows) {
-          Row row;
-          row.reserve(column_ids.size());
-          for (size_t f = 0; f < column_ids.size(); ++f) {
-            const uint32_t id = column_ids[f];
-            auto key = std::find(key_ids.begin(), key_ids.end(), id);
-            if (id == catalog::kTimeColumnId) {
-              row.push_back(Scalar::Timestamp(cached.time));
-            } else if (key != key_ids.end()) {
-              row.push_back(
-                  ToScalar(entry.key[static_cast<size_t>(key - key_ids.begin())], types[f]));
-            } else {
-              row.push_back(ToScalar(cached.Find(id), types[f]));
-            }
-          }
-          out.push_back(std::move(row));
+      // Where each field's value comes from: time, a key column, or a value column.
+      std::vector<int> key_of(fields.size(), -1);
+      for (size_t i = 0; i < fields.size(); ++i) {
+        auto key = std::find(key_ids.begin(), key_ids.end(), column_ids[fields[i]]);
+        if (key != key_ids.end()) {
+          key_of[i] = static_cast<int>(key - key_ids.begin());
         }
       }
+      std::vector<Row> out;
+      cache->ForEachRow(
+          manager->Now(), [&](const cache::LastCacheEntry& entry, const cache::LastRow& cached) {
+            Row row;
+            row.reserve(fields.size());
+            for (size_t i = 0; i < fields.size(); ++i) {
+              const size_t f = static_cast<size_t>(fields[i]);
+              const uint32_t id = column_ids[f];
+              if (id == catalog::kTimeColumnId) {
+                row.push_back(Scalar::Timestamp(cached.time));
+              } else if (key_of[i] >= 0) {
+                row.push_back(ToScalar(entry.key[static_cast<size_t>(key_of[i])], types[f]));
+              } else {
+                row.push_back(ToScalar(cached.Find(id), types[f]));
+              }
+            }
+            out.push_back(std::move(row));
+          });
+      manager->RecordLookup(cache::CacheManager::CacheKind::kLast, !out.empty());
       return out;
     };
     return std::make_shared<CachedRowsProvider>(table.name(),
@@ -617,7 +637,7 @@ plan::TableProviderPtr MakeDistinctValuesSource(const ScanSources& sources,
         position[f] = static_cast<int>(it - definition.column_ids.begin());
       }
     }
-    auto rows = [cache, manager, position, types] {
+    auto rows = [cache, manager, position, types](const std::vector<int>& read) {
       std::vector<std::vector<cache::Value>> tuples =
           cache->Lookup({}, std::nullopt, manager->Now());
       manager->RecordLookup(cache::CacheManager::CacheKind::kDistinct, !tuples.empty());
@@ -625,8 +645,9 @@ plan::TableProviderPtr MakeDistinctValuesSource(const ScanSources& sources,
       out.reserve(tuples.size());
       for (const auto& tuple : tuples) {
         Row row;
-        row.reserve(position.size());
-        for (size_t f = 0; f < position.size(); ++f) {
+        row.reserve(read.size());
+        for (int field : read) {
+          const size_t f = static_cast<size_t>(field);
           row.push_back(position[f] < 0
                             ? Scalar::Null(types[f])
                             : ToScalar(tuple[static_cast<size_t>(position[f])], types[f]));

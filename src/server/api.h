@@ -5,6 +5,7 @@
 // does.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -46,7 +47,12 @@ class Api {
   // Query counters (running, queued, rejected, outcomes, latency) for /metrics; thread-safe.
   query::QueryStats query_stats() const { return query_api_.stats(); }
   // Refuses queued and new queries and cancels running ones; call before the HTTP server stops.
-  void ShutdownQueries() { query_api_.Shutdown(); }
+  // Also ends cache fills that create requests are running (they answer with the cache made
+  // but incomplete).
+  void ShutdownQueries() {
+    stopping_.store(true);
+    query_api_.Shutdown();
+  }
   // Turns on GET /metrics (rendering `metrics`' registry) and the request, write and query
   // series, and exports the traces of SQL queries through `exporter` (null: not exported). Call
   // before serving; both must outlive the Api.
@@ -87,6 +93,7 @@ class Api {
   // Serializes cache creation and deletion, so the catalog and the cache manager change in the
   // same order.
   mutable std::mutex cache_config_mutex_;
+  std::atomic<bool> stopping_{false};
   const ServerMetrics* metrics_ = nullptr;
 };
 

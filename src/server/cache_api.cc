@@ -242,7 +242,8 @@ void Api::HandleConfigureCache(bool last,
                                        *snapshot->DatabaseById(result->database_id),
                                        *schema,
                                        added.get(),
-                                       caches_->Now()));
+                                       caches_->Now(),
+                                       &stopping_));
         }
       }
       out = json{{"db", *db},
@@ -286,7 +287,8 @@ void Api::HandleConfigureCache(bool last,
                                            *snapshot->DatabaseById(result->database_id),
                                            *schema,
                                            added.get(),
-                                           caches_->Now()));
+                                           caches_->Now(),
+                                           &stopping_));
         }
       }
       out = json{{"db", *db},
