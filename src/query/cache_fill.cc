@@ -9,7 +9,6 @@
 #include <utility>
 #include <vector>
 
-#include "absl/cleanup/cleanup.h"
 #include "absl/container/flat_hash_map.h"
 #include "common/logging.h"
 #include "fmt/format.h"
@@ -88,6 +87,27 @@ absl::Status ScanBatches(const QueryEngine& engine,
   }
 }
 
+// Whatever happens the cache's gate opens when the fill ends; a cache not filled in full is
+// marked incomplete, so it never answers a query of its table.
+template <typename Cache>
+class FillGuard {
+ public:
+  explicit FillGuard(Cache* cache) : cache_(cache) {}
+  FillGuard(const FillGuard&) = delete;
+  FillGuard& operator=(const FillGuard&) = delete;
+  ~FillGuard() {
+    if (!filled_) {
+      cache_->MarkIncomplete();
+    }
+    cache_->fill_gate().Open();
+  }
+  void Filled() { filled_ = true; }
+
+ private:
+  Cache* cache_;
+  bool filled_ = false;
+};
+
 }  // namespace
 
 absl::StatusOr<CacheFillStats> FillLastCache(const QueryEngine& engine,
@@ -96,14 +116,7 @@ absl::StatusOr<CacheFillStats> FillLastCache(const QueryEngine& engine,
                                              cache::LastCache* cache,
                                              int64_t now_ns,
                                              const std::atomic<bool>* stop) {
-  // Whatever happens the gate opens; a cache not filled in full never answers for its table.
-  bool filled = false;
-  absl::Cleanup open = [cache, &filled] {
-    if (!filled) {
-      cache->MarkIncomplete();
-    }
-    cache->fill_gate().Open();
-  };
+  FillGuard<cache::LastCache> guard(cache);
   const catalog::LastCacheDefinition& definition = cache->definition();
   // The key columns, then the value columns, with time among them.
   std::vector<uint32_t> ids = definition.key_column_ids;
@@ -224,7 +237,7 @@ absl::StatusOr<CacheFillStats> FillLastCache(const QueryEngine& engine,
   if (!status.ok()) {
     return status;
   }
-  filled = true;
+  guard.Filled();
   return stats;
 }
 
@@ -234,13 +247,7 @@ absl::StatusOr<CacheFillStats> FillDistinctCache(const QueryEngine& engine,
                                                  cache::DistinctCache* cache,
                                                  int64_t now_ns,
                                                  const std::atomic<bool>* stop) {
-  bool filled = false;
-  absl::Cleanup open = [cache, &filled] {
-    if (!filled) {
-      cache->MarkIncomplete();
-    }
-    cache->fill_gate().Open();
-  };
+  FillGuard<cache::DistinctCache> guard(cache);
   const std::vector<uint32_t>& ids = cache->definition().column_ids;
   std::string group_by = " GROUP BY ";
   for (size_t i = 0; i < ids.size(); ++i) {
@@ -276,7 +283,7 @@ absl::StatusOr<CacheFillStats> FillDistinctCache(const QueryEngine& engine,
   if (!status.ok()) {
     return status;
   }
-  filled = true;
+  guard.Filled();
   return stats;
 }
 
