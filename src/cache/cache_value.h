@@ -26,9 +26,9 @@ Value ValueOf(const TableWrite& write, const CellValue& cell);
 void AppendEncodedValue(const Value& value, std::string* out);
 
 // Mixes tag `column_id` = `value` into `hash`, the identity of a row's series: a row's tags in
-// column id order, starting from kSeriesHashSeed (stable within a process only). Two rows with the same key and time but
-// another series make a last-value cache ambiguous (it keeps one merged row where the table
-// has two).
+// column id order, starting from kSeriesHashSeed (stable within a process only). Two rows with the
+// same key and time but another series make a last-value cache ambiguous (it keeps one merged row
+// where the table has two).
 inline constexpr uint64_t kSeriesHashSeed = 0xcbf29ce484222325ULL;
 uint64_t MixSeriesHash(uint64_t hash, uint32_t column_id, std::string_view value);
 
