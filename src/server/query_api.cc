@@ -462,14 +462,17 @@ struct QueryApi::RunningQuery {
     permit.Release();
   }
 
+  std::string TimeoutMessage() const {
+    return fmt::format("query exceeded the time limit of {} (--query-timeout) and was cancelled",
+                       DurationText(timeout));
+  }
+
   // The response for a query cancelled from outside, and the end of its entry; for another
   // error, StatusResponse.
   HttpResponse Fail(const absl::Status& status) {
     switch (entry->cancel_reason()) {
       case query::CancelReason::kTimeout: {
-        std::string message =
-            fmt::format("query exceeded the time limit of {} (--query-timeout) and was cancelled",
-                        DurationText(timeout));
+        std::string message = TimeoutMessage();
         End(query::QueryPhase::kCancel, message);
         return JsonError(408, message);
       }
@@ -493,9 +496,7 @@ struct QueryApi::RunningQuery {
   absl::Status StreamError(const absl::Status& status) {
     switch (entry->cancel_reason()) {
       case query::CancelReason::kTimeout: {
-        std::string message =
-            fmt::format("query exceeded the time limit of {} (--query-timeout) and was cancelled",
-                        DurationText(timeout));
+        std::string message = TimeoutMessage();
         End(query::QueryPhase::kCancel, message);
         return absl::DeadlineExceededError(message);
       }
