@@ -2,16 +2,15 @@
 #include "cache/cache_value.h"
 
 #include <algorithm>
-
-#include "absl/hash/hash.h"
+#include <cstring>
 
 namespace strata::cache {
 
-Value ValueOf(const TableWrite& write, const CellValue& cell) {
+Value ValueOf(const CellValue& cell, std::string_view bytes) {
   switch (cell.type) {
     case TypeId::kDictionary:
     case TypeId::kString:
-      return std::string(write.StringOf(cell));
+      return std::string(bytes);
     case TypeId::kInt64:
       return cell.i64;
     case TypeId::kUInt64:
@@ -25,9 +24,9 @@ Value ValueOf(const TableWrite& write, const CellValue& cell) {
   }
 }
 
-uint64_t MixSeriesHash(uint64_t hash, uint32_t column_id, std::string_view value) {
-  // absl's hash: fast on short strings; seeded per process, which is all a cache needs.
-  return absl::HashOf(hash, column_id, value);
+Value ValueOf(const TableWrite& write, const CellValue& cell) {
+  const bool string = cell.type == TypeId::kDictionary || cell.type == TypeId::kString;
+  return ValueOf(cell, string ? write.StringOf(cell) : std::string_view());
 }
 
 void AppendEncodedValue(const Value& value, std::string* out) {
@@ -44,6 +43,68 @@ void AppendEncodedValue(const Value& value, std::string* out) {
         }
       },
       value);
+}
+
+static_assert(std::is_same_v<std::variant_alternative_t<1, Value>, int64_t> &&
+              std::is_same_v<std::variant_alternative_t<2, Value>, uint64_t> &&
+              std::is_same_v<std::variant_alternative_t<3, Value>, double> &&
+              std::is_same_v<std::variant_alternative_t<4, Value>, bool> &&
+              std::is_same_v<std::variant_alternative_t<5, Value>, std::string>);
+
+size_t EncodedCellSize(const TableWrite& write, const CellValue& cell) {
+  switch (cell.type) {
+    case TypeId::kDictionary:
+    case TypeId::kString:
+      return 1 + sizeof(uint32_t) + cell.str.length;
+    case TypeId::kInt64:
+    case TypeId::kUInt64:
+    case TypeId::kFloat64:
+      return 1 + 8;
+    case TypeId::kBool:
+      return 1 + sizeof(bool);
+    default:
+      return 1;
+  }
+  (void)write;
+}
+
+char* EncodeCell(const TableWrite& write, const CellValue& cell, char* out) {
+  // The type bytes are the Value alternatives' indexes, as AppendEncodedValue writes them.
+  auto put = [&out](char index, const void* payload, size_t size) {
+    *out++ = index;
+    std::memcpy(out, payload, size);
+    out += size;
+  };
+  switch (cell.type) {
+    case TypeId::kDictionary:
+    case TypeId::kString: {
+      const uint32_t length = cell.str.length;
+      put(5, &length, sizeof(length));
+      std::memcpy(out, write.string_heap.data() + cell.str.offset, length);
+      return out + length;
+    }
+    case TypeId::kInt64:
+      put(1, &cell.i64, sizeof(cell.i64));
+      return out;
+    case TypeId::kUInt64:
+      put(2, &cell.u64, sizeof(cell.u64));
+      return out;
+    case TypeId::kFloat64:
+      put(3, &cell.f64, sizeof(cell.f64));
+      return out;
+    case TypeId::kBool:
+      put(4, &cell.b, sizeof(cell.b));
+      return out;
+    default:
+      *out++ = 0;
+      return out;
+  }
+}
+
+void AppendEncodedCell(const TableWrite& write, const CellValue& cell, std::string* out) {
+  const size_t at = out->size();
+  out->resize(at + EncodedCellSize(write, cell));
+  EncodeCell(write, cell, out->data() + at);
 }
 
 bool ColumnFilter::Matches(const Value& value) const {

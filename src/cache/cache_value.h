@@ -20,17 +20,18 @@ using Value = std::variant<std::monostate, int64_t, uint64_t, double, bool, std:
 
 // The value of `cell`, a cell of `write`.
 Value ValueOf(const TableWrite& write, const CellValue& cell);
+// The value of `cell` whose string bytes (for a tag or string cell) are `bytes`.
+Value ValueOf(const CellValue& cell, std::string_view bytes);
 
 // Appends an unambiguous encoding of `value` to `out` (a type byte, then the payload; strings
 // with their length): the encoded values of a key, one after another, identify it.
 void AppendEncodedValue(const Value& value, std::string* out);
-
-// Mixes tag `column_id` = `value` into `hash`, the identity of a row's series: a row's tags in
-// column id order, starting from kSeriesHashSeed (stable within a process only). Two rows with the
-// same key and time but another series make a last-value cache ambiguous (it keeps one merged row
-// where the table has two).
-inline constexpr uint64_t kSeriesHashSeed = 0xcbf29ce484222325ULL;
-uint64_t MixSeriesHash(uint64_t hash, uint32_t column_id, std::string_view value);
+// Appends the encoding of ValueOf(write, cell) (without building the value).
+void AppendEncodedCell(const TableWrite& write, const CellValue& cell, std::string* out);
+// The same in two steps, for a key of several cells encoded in one buffer: the encoding's size,
+// and writing it at `out` (EncodedCellSize bytes), returning the end.
+size_t EncodedCellSize(const TableWrite& write, const CellValue& cell);
+char* EncodeCell(const TableWrite& write, const CellValue& cell, char* out);
 
 // Whether a cache holds the data written before it existed. A cache the server creates (on
 // request, or from the catalog at start-up) starts empty and closed; a scan of its table fills

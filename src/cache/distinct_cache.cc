@@ -8,8 +8,25 @@ namespace strata::cache {
 
 // A tree level: children by value (nullopt for NULL sorts first); a leaf (depth == number of
 // columns) is one tuple. `last_seen_ns` is the newest write of any tuple below.
+namespace {
+
+// Orders values with NULL (nullopt) first; transparent, so a lookup by string_view builds no
+// string.
+struct NullFirstLess {
+  using is_transparent = void;
+  template <typename A, typename B>
+  bool operator()(const std::optional<A>& a, const std::optional<B>& b) const {
+    if (!b.has_value()) {
+      return false;
+    }
+    return !a.has_value() || std::string_view(*a) < std::string_view(*b);
+  }
+};
+
+}  // namespace
+
 struct DistinctCache::Node {
-  std::map<std::optional<std::string>, Node> children;
+  std::map<std::optional<std::string>, Node, NullFirstLess> children;
   int64_t last_seen_ns = INT64_MIN;
 };
 
@@ -94,14 +111,14 @@ void DistinctCache::Insert(const TableWrite& write, int64_t now_ns) {
   for (const RowRef& row : write.rows) {
     // Cells are sorted by column id; find each cache column's value.
     bool any = false;
-    std::optional<std::string> values[64];
+    std::optional<std::string_view> values[64];
     const size_t n = std::min<size_t>(columns.size(), 64);
     for (size_t i = 0; i < n; ++i) {
       for (uint32_t c = row.cell_begin; c < row.cell_end; ++c) {
         const CellValue& cell = write.cells[c];
         if (cell.column_id == columns[i]) {
           if (cell.type == TypeId::kDictionary || cell.type == TypeId::kString) {
-            values[i] = std::string(write.StringOf(cell));
+            values[i] = write.StringOf(cell);
             any = true;
           }
           break;
@@ -120,16 +137,25 @@ void DistinctCache::Insert(const TableWrite& write, int64_t now_ns) {
   PruneAfterAdd(grew, now_ns);
 }
 
-bool DistinctCache::AddTuple(std::optional<std::string>* values, size_t n, int64_t now_ns) {
+bool DistinctCache::AddTuple(const std::optional<std::string_view>* values,
+                             size_t n,
+                             int64_t now_ns) {
   oldest_seen_bound_ns_ = std::min(oldest_seen_bound_ns_, now_ns);
   Node* node = root_.get();
   bool grew = false;
   node->last_seen_ns = std::max(node->last_seen_ns, now_ns);
   for (size_t i = 0; i < n; ++i) {
-    auto [it, inserted] = node->children.try_emplace(std::move(values[i]));
-    if (inserted && i + 1 == n) {
-      ++cardinality_;
-      grew = true;
+    auto it = node->children.find(values[i]);
+    if (it == node->children.end()) {
+      std::optional<std::string> value;
+      if (values[i].has_value()) {
+        value.emplace(*values[i]);
+      }
+      it = node->children.emplace(std::move(value), Node{}).first;
+      if (i + 1 == n) {
+        ++cardinality_;
+        grew = true;
+      }
     }
     node = &it->second;
     node->last_seen_ns = std::max(node->last_seen_ns, now_ns);
@@ -148,7 +174,7 @@ void DistinctCache::PruneAfterAdd(bool grew, int64_t now_ns) {
 void DistinctCache::Backfill(const std::vector<std::vector<std::optional<std::string>>>& tuples,
                              int64_t now_ns) {
   const size_t n = definition_.column_ids.size();
-  std::vector<std::optional<std::string>> values(n);
+  std::vector<std::optional<std::string_view>> values(n);
   absl::MutexLock lock(&mutex_);
   bool grew = false;
   for (const auto& tuple : tuples) {
@@ -157,7 +183,9 @@ void DistinctCache::Backfill(const std::vector<std::vector<std::optional<std::st
       ++rows_without_values_;
       continue;
     }
-    std::copy(tuple.begin(), tuple.end(), values.begin());
+    for (size_t i = 0; i < n; ++i) {
+      values[i] = tuple[i].has_value() ? std::optional<std::string_view>(*tuple[i]) : std::nullopt;
+    }
     grew |= AddTuple(values.data(), n, now_ns);
   }
   PruneAfterAdd(grew, now_ns);

@@ -67,7 +67,7 @@ class DistinctCache {
  private:
   void PruneLocked(int64_t now_ns, int64_t target) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
   // Adds the tuple values[0..n) seen at `now_ns`; true when it is new.
-  bool AddTuple(std::optional<std::string>* values, size_t n, int64_t now_ns)
+  bool AddTuple(const std::optional<std::string_view>* values, size_t n, int64_t now_ns)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
   // Prunes after tuples were added (`grew`: some were new).
   void PruneAfterAdd(bool grew, int64_t now_ns) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);

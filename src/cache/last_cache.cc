@@ -2,39 +2,130 @@
 #include "cache/last_cache.h"
 
 #include <algorithm>
+#include <cstring>
 #include <utility>
 
 namespace strata::cache {
 namespace {
 
-const CellValue* FindCell(const TableWrite& write, const RowRef& row, uint32_t column_id) {
-  auto begin = write.cells.begin() + row.cell_begin;
-  auto end = write.cells.begin() + row.cell_end;
-  auto it = std::lower_bound(begin, end, column_id, [](const CellValue& cell, uint32_t id) {
-    return cell.column_id < id;
-  });
-  return it != end && it->column_id == column_id ? &*it : nullptr;
+bool IsString(const CellValue& cell) {
+  return cell.type == TypeId::kDictionary || cell.type == TypeId::kString;
 }
 
-// Sets `*value` to the value of `cell`, reusing a string's capacity.
-void AssignValue(const TableWrite& write, const CellValue& cell, Value* value) {
-  if ((cell.type == TypeId::kDictionary || cell.type == TypeId::kString) &&
-      std::holds_alternative<std::string>(*value)) {
-    std::get<std::string>(*value).assign(write.StringOf(cell));
-    return;
+// The first cell of `cells` (sorted by column id) of `column_id` or a later column.
+template <typename Cells>
+auto CellAtOrAfter(Cells& cells, uint32_t column_id) {
+  return std::lower_bound(
+      cells.begin(), cells.end(), column_id, [](const CellValue& c, uint32_t id) {
+        return c.column_id < id;
+      });
+}
+
+// The cells of `a` and `b` (rows of one time) merged: a column in both takes `b`'s value when
+// `b_wins`, else `a`'s.
+LastRow MergeCells(const LastRow& a, const LastRow& b, bool b_wins) {
+  LastRow merged;
+  merged.cells.reserve(a.cells.size() + b.cells.size());
+  merged.strings.reserve(a.strings.size() + b.strings.size());
+  auto copy = [&merged](const LastRow& from, const CellValue& cell) {
+    CellValue out = cell;
+    if (IsString(cell)) {
+      out.str.offset = static_cast<uint32_t>(merged.strings.size());
+      merged.strings.append(from.StringOf(cell));
+    }
+    merged.cells.push_back(out);
+  };
+  auto x = a.cells.begin();
+  auto y = b.cells.begin();
+  while (x != a.cells.end() || y != b.cells.end()) {
+    if (y == b.cells.end() || (x != a.cells.end() && x->column_id < y->column_id)) {
+      copy(a, *x++);
+    } else if (x == a.cells.end() || y->column_id < x->column_id) {
+      copy(b, *y++);
+    } else {
+      b_wins ? copy(b, *y) : copy(a, *x);
+      ++x;
+      ++y;
+    }
   }
-  *value = ValueOf(write, cell);
+  return merged;
 }
 
 }  // namespace
 
-const Value& LastRow::Find(uint32_t column_id) const {
-  static const Value kNull;
-  auto it =
-      std::lower_bound(values.begin(), values.end(), column_id, [](const auto& cell, uint32_t id) {
-        return cell.first < id;
-      });
-  return it != values.end() && it->first == column_id ? it->second : kNull;
+Value LastRow::Find(uint32_t column_id) const {
+  auto it = CellAtOrAfter(cells, column_id);
+  if (it == cells.end() || it->column_id != column_id) {
+    return std::monostate{};
+  }
+  return ValueOf(*it, IsString(*it) ? StringOf(*it) : std::string_view());
+}
+
+void LastRow::Add(uint32_t column_id, const Value& value, bool tag) {
+  CellValue cell{};
+  cell.column_id = column_id;
+  switch (value.index()) {
+    case 0:
+      return;
+    case 1:
+      cell.type = TypeId::kInt64;
+      cell.i64 = std::get<int64_t>(value);
+      break;
+    case 2:
+      cell.type = TypeId::kUInt64;
+      cell.u64 = std::get<uint64_t>(value);
+      break;
+    case 3:
+      cell.type = TypeId::kFloat64;
+      cell.f64 = std::get<double>(value);
+      break;
+    case 4:
+      cell.type = TypeId::kBool;
+      cell.b = std::get<bool>(value);
+      break;
+    default: {
+      const std::string& text = std::get<std::string>(value);
+      cell.type = tag ? TypeId::kDictionary : TypeId::kString;
+      cell.str.offset = static_cast<uint32_t>(strings.size());
+      cell.str.length = static_cast<uint32_t>(text.size());
+      strings.append(text);  // a replaced cell's bytes stay until the row is rebuilt
+      break;
+    }
+  }
+  auto it = CellAtOrAfter(cells, column_id);
+  if (it != cells.end() && it->column_id == column_id) {
+    *it = cell;
+  } else {
+    cells.insert(it, cell);
+  }
+}
+
+void LastRow::Append(const TableWrite& write, const CellValue& cell) {
+  CellValue& out = cells.emplace_back(cell);
+  if (IsString(cell)) {
+    out.str.offset = static_cast<uint32_t>(strings.size());
+    strings.append(write.StringOf(cell));
+  }
+}
+
+bool LastRow::SameSeries(const LastRow& other) const {
+  auto next_tag = [](const LastRow& row, size_t i) {
+    while (i < row.cells.size() && row.cells[i].type != TypeId::kDictionary) {
+      ++i;
+    }
+    return i;
+  };
+  size_t i = next_tag(*this, 0);
+  size_t j = next_tag(other, 0);
+  while (i < cells.size() && j < other.cells.size()) {
+    if (cells[i].column_id != other.cells[j].column_id ||
+        StringOf(cells[i]) != other.StringOf(other.cells[j])) {
+      return false;
+    }
+    i = next_tag(*this, i + 1);
+    j = next_tag(other, j + 1);
+  }
+  return i == cells.size() && j == other.cells.size();
 }
 
 LastCache::LastCache(catalog::LastCacheDefinition definition, bool filled)
@@ -42,45 +133,66 @@ LastCache::LastCache(catalog::LastCacheDefinition definition, bool filled)
       ttl_ns_(definition_.ttl_seconds > INT64_MAX / 1'000'000'000
                   ? INT64_MAX
                   : definition_.ttl_seconds * 1'000'000'000),
-      value_ids_sorted_(definition_.value_column_ids),
       fill_gate_(filled) {
-  std::sort(value_ids_sorted_.begin(), value_ids_sorted_.end());
-}
-
-bool LastCache::IsValueColumn(uint32_t column_id) const {
-  if (definition_.all_value_columns) {
-    return std::find(definition_.key_column_ids.begin(),
-                     definition_.key_column_ids.end(),
-                     column_id) == definition_.key_column_ids.end();
+  uint32_t largest = 0;
+  for (const auto* ids : {&definition_.key_column_ids, &definition_.value_column_ids}) {
+    for (uint32_t id : *ids) {
+      largest = std::max(largest, id);
+    }
   }
-  return std::binary_search(value_ids_sorted_.begin(), value_ids_sorted_.end(), column_id);
+  keep_.assign(size_t{largest} + 1, definition_.all_value_columns ? Keep::kAlways : Keep::kIfTag);
+  if (!definition_.all_value_columns) {
+    for (uint32_t id : definition_.value_column_ids) {
+      keep_[id] = Keep::kAlways;
+    }
+  }
+  for (uint32_t id : definition_.key_column_ids) {
+    keep_[id] = Keep::kNever;  // every row of an entry has the entry's key values
+  }
+  for (size_t k = 0; k < definition_.key_column_ids.size(); ++k) {
+    key_by_id_.emplace_back(definition_.key_column_ids[k], k);
+  }
+  std::sort(key_by_id_.begin(), key_by_id_.end());
 }
 
 void LastCache::Insert(const TableWrite& write, int64_t now_ns) {
   std::string key;
-  std::vector<Value> key_values;
+  std::vector<const CellValue*> key_cells(key_by_id_.size());
   absl::MutexLock lock(&mutex_);
   for (const RowRef& row : write.rows) {
-    key.clear();
-    key_values.clear();
+    // The key cells, in one walk of the row's cells (both sorted by column id).
+    const CellValue* cell = write.cells.data() + row.cell_begin;
+    const CellValue* cells_end = write.cells.data() + row.cell_end;
     bool complete = true;
-    for (uint32_t key_id : definition_.key_column_ids) {
-      const CellValue* cell = FindCell(write, row, key_id);
-      if (cell == nullptr) {
+    for (const auto& [key_id, position] : key_by_id_) {
+      while (cell != cells_end && cell->column_id < key_id) {
+        ++cell;
+      }
+      if (cell == cells_end || cell->column_id != key_id) {
         complete = false;
         break;
       }
-      key_values.push_back(ValueOf(write, *cell));
-      AppendEncodedValue(key_values.back(), &key);
+      key_cells[position] = cell;
     }
     if (!complete) {
       ++rows_without_key_;
       continue;
     }
+    size_t key_size = 0;
+    for (const CellValue* key_cell : key_cells) {
+      key_size += EncodedCellSize(write, *key_cell);
+    }
+    key.resize(key_size);
+    char* key_end = key.data();
+    for (const CellValue* key_cell : key_cells) {
+      key_end = EncodeCell(write, *key_cell, key_end);
+    }
     auto [it, inserted] = entries_.try_emplace(key);
     LastCacheEntry& entry = it->second;
     if (inserted) {
-      entry.key = key_values;
+      for (const CellValue* key_cell : key_cells) {
+        entry.key.push_back(ValueOf(write, *key_cell));
+      }
     }
     // Cheap rejection before building the row: the key is full and the row is older than all.
     if (static_cast<int64_t>(entry.rows.size()) >= definition_.count &&
@@ -97,31 +209,39 @@ void LastCache::Insert(const TableWrite& write, int64_t now_ns) {
     }
     LastRow cached;
     if (recycle) {
-      cached = std::move(rows.back());
+      cached = std::move(rows.back());  // its cells and strings are resized below
       rows.pop_back();
     }
     cached.time = row.time;
     cached.inserted_ns = now_ns;
-    cached.series = kSeriesHashSeed;
     oldest_insert_bound_ns_ = std::min(oldest_insert_bound_ns_, now_ns);
-    size_t used = 0;
+    // The kept cells and their strings, sized first (a recycled row usually has the sizes).
+    const CellValue* cells = write.cells.data();
+    size_t kept = 0;
+    size_t string_bytes = 0;
     for (uint32_t c = row.cell_begin; c < row.cell_end; ++c) {
-      const CellValue& cell = write.cells[c];
-      if (cell.type == TypeId::kDictionary) {
-        cached.series = MixSeriesHash(cached.series, cell.column_id, write.StringOf(cell));
+      if (Keeps(cells[c].column_id, cells[c].type)) {
+        ++kept;
+        string_bytes += IsString(cells[c]) ? cells[c].str.length : 0;
       }
-      if (!IsValueColumn(cell.column_id)) {
-        continue;
-      }
-      if (used < cached.values.size()) {
-        cached.values[used].first = cell.column_id;
-        AssignValue(write, cell, &cached.values[used].second);
-      } else {
-        cached.values.emplace_back(cell.column_id, ValueOf(write, cell));
-      }
-      ++used;
     }
-    cached.values.resize(used);
+    cached.cells.resize(kept);
+    cached.strings.resize(string_bytes);
+    CellValue* out = cached.cells.data();
+    char* bytes = cached.strings.data();
+    uint32_t offset = 0;
+    for (uint32_t c = row.cell_begin; c < row.cell_end; ++c) {
+      if (Keeps(cells[c].column_id, cells[c].type)) {
+        *out = cells[c];
+        if (IsString(cells[c])) {
+          std::memcpy(
+              bytes + offset, write.string_heap.data() + cells[c].str.offset, cells[c].str.length);
+          out->str.offset = offset;
+          offset += cells[c].str.length;
+        }
+        ++out;
+      }
+    }
     if (recycle) {
       rows.insert(rows.begin(), std::move(cached));
       continue;
@@ -140,24 +260,11 @@ void LastCache::InsertRow(LastCacheEntry* entry, LastRow row, int64_t now_ns) {
   if (it != rows.end() && it->time == row.time) {
     // A duplicate point: its values replace those of the same columns. Rows of two series
     // at one key and time are two rows in the table but one here.
-    ambiguous_ |= it->series != row.series;
-    it->series = row.series;
-    std::vector<std::pair<uint32_t, Value>> merged;
-    merged.reserve(it->values.size() + row.values.size());
-    auto a = it->values.begin();
-    auto b = row.values.begin();
-    while (a != it->values.end() || b != row.values.end()) {
-      if (b == row.values.end() || (a != it->values.end() && a->first < b->first)) {
-        merged.push_back(std::move(*a++));
-      } else {
-        if (a != it->values.end() && a->first == b->first) {
-          ++a;
-        }
-        merged.push_back(std::move(*b++));
-      }
-    }
-    it->values = std::move(merged);
-    it->inserted_ns = now_ns;
+    ambiguous_ |= !it->SameSeries(row);
+    LastRow merged = MergeCells(*it, row, /*b_wins=*/true);
+    merged.time = row.time;
+    merged.inserted_ns = now_ns;
+    *it = std::move(merged);
     return;
   }
   if (it == rows.end() && static_cast<int64_t>(rows.size()) >= definition_.count) {
@@ -189,17 +296,12 @@ void LastCache::Backfill(const std::vector<Value>& key, LastRow row, int64_t now
     InsertRow(&entry, std::move(row), now_ns);
     return;
   }
-  ambiguous_ |= it->series != row.series;
+  ambiguous_ |= !it->SameSeries(row);
   // The cached row wins; the filled one adds only the columns it lacks.
-  for (auto& cell : row.values) {
-    auto at = std::lower_bound(
-        it->values.begin(), it->values.end(), cell.first, [](const auto& c, uint32_t id) {
-          return c.first < id;
-        });
-    if (at == it->values.end() || at->first != cell.first) {
-      it->values.insert(at, std::move(cell));
-    }
-  }
+  LastRow merged = MergeCells(*it, row, /*b_wins=*/false);
+  merged.time = it->time;
+  merged.inserted_ns = it->inserted_ns;
+  *it = std::move(merged);
 }
 
 std::vector<LastCacheEntry> LastCache::Lookup(const std::vector<ColumnFilter>& filters,

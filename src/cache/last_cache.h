@@ -16,16 +16,30 @@
 
 namespace strata::cache {
 
-// One cached row: its time, when it entered the cache (wall clock), and its value cells (column
-// id, value) sorted by column id; a value column the row did not have is absent (NULL).
+// One cached row: its time, when it entered the cache (wall clock), and its cells sorted by
+// column id: the value columns the row had (a value column it lacks is NULL) and its tags outside
+// the key, which tell two series apart (SameSeries). Cells are kept as the write batch has them,
+// their strings in `strings`, so keeping a row copies bytes and builds no values.
 struct LastRow {
   int64_t time = 0;
   int64_t inserted_ns = 0;
-  uint64_t series = kSeriesHashSeed;  // the row's tags (MixSeriesHash)
-  std::vector<std::pair<uint32_t, Value>> values;
+  std::vector<CellValue> cells;  // str.offset points into `strings`
+  std::string strings;
 
-  // The value of column `column_id` (monostate when absent).
-  const Value& Find(uint32_t column_id) const;
+  // The value of column `column_id` (monostate when the row has none). Meant for value columns
+  // (tags outside the key that are not value columns are held too, but only for SameSeries).
+  Value Find(uint32_t column_id) const;
+  // Adds the cell `column_id` = `value` (monostate adds nothing), replacing one of that column;
+  // `tag` marks a string as a tag (part of the series, see SameSeries).
+  void Add(uint32_t column_id, const Value& value, bool tag = false);
+  // Appends `cell` of `write` (cells must be appended in increasing column id order).
+  void Append(const TableWrite& write, const CellValue& cell);
+  std::string_view StringOf(const CellValue& cell) const {
+    return std::string_view(strings).substr(cell.str.offset, cell.str.length);
+  }
+  // Whether the two rows have the same tags outside the key (so, with the same key, belong to
+  // the same series).
+  bool SameSeries(const LastRow& other) const;
 };
 
 // The rows of one key, newest first.
@@ -92,7 +106,15 @@ class LastCache {
   size_t key_count() const;
 
  private:
-  bool IsValueColumn(uint32_t column_id) const;
+  // Whether Insert keeps a cell of column `column_id` of type `type` in a row: a value column,
+  // or a tag outside the key.
+  bool Keeps(uint32_t column_id, TypeId type) const {
+    if (column_id < keep_.size()) {
+      const Keep keep = keep_[column_id];
+      return keep == Keep::kAlways || (keep == Keep::kIfTag && type == TypeId::kDictionary);
+    }
+    return definition_.all_value_columns || type == TypeId::kDictionary;
+  }
   void InsertRow(LastCacheEntry* entry, LastRow row, int64_t now_ns)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
   // Removes the expired rows of `rows` (noting the loss).
@@ -101,15 +123,20 @@ class LastCache {
 
   const catalog::LastCacheDefinition definition_;
   const int64_t ttl_ns_;
-  // Column ids of the value columns (sorted) when the definition lists them.
-  std::vector<uint32_t> value_ids_sorted_;
+  // What rows keep of each column id up to the largest named in the definition (beyond it: a
+  // column added later, kept when all_value_columns, or when it is a tag).
+  enum class Keep : uint8_t { kNever, kAlways, kIfTag };
+  std::vector<Keep> keep_;
+  // The key columns by column id: (column id, position in the key).
+  std::vector<std::pair<uint32_t, size_t>> key_by_id_;
 
   mutable FillGate fill_gate_;
   mutable absl::Mutex mutex_;
   // Keyed by the encoded key values.
   absl::flat_hash_map<std::string, LastCacheEntry> entries_ ABSL_GUARDED_BY(mutex_);
-  // A row expired, a fill failed, or rows of two series were merged.
+  // A row expired or a fill failed.
   mutable bool lost_ ABSL_GUARDED_BY(mutex_) = false;
+  // Rows of two series met at one key and time (and were merged).
   bool ambiguous_ ABSL_GUARDED_BY(mutex_) = false;
   int64_t rows_without_key_ ABSL_GUARDED_BY(mutex_) = 0;
   // No held row entered the cache before this (a lower bound; CheckComplete raises it).

@@ -67,7 +67,9 @@ TEST(LastCacheTest, BackfillKeepsNewestAndNeverReplacesWrittenValues) {
   auto row = [](int64_t time, std::vector<std::pair<uint32_t, Value>> values) {
     LastRow r;
     r.time = time;
-    r.values = std::move(values);
+    for (const auto& [id, value] : values) {
+      r.Add(id, value);
+    }
     return r;
   };
   const std::vector<Value> a{std::string("a")};
@@ -125,6 +127,41 @@ TEST(LastCacheTest, CompletenessUntilARowIsLost) {
   EXPECT_FALSE(failed.CheckComplete(0).complete);
   LastCache unfilled(Definition(1), /*filled=*/false);
   EXPECT_FALSE(unfilled.CheckComplete(0).complete);
+}
+
+// Rows of one key and time are one series only when their tags outside the key agree, whether
+// or not those tags are value columns; the same series written twice is a duplicate point.
+TEST(LastCacheTest, SeriesAtOneKeyAndTimeAreToldApartByAllTheirTags) {
+  catalog::LastCacheDefinition listed = Definition(1);
+  listed.all_value_columns = false;
+  listed.value_column_ids = {kUsage, 0};  // region is not a value column
+  for (const catalog::LastCacheDefinition& definition : {Definition(1), listed}) {
+    auto write = [](std::vector<TestCell> cells) {
+      TableWrite w;
+      AddRow(&w, 10, std::move(cells));
+      return w;
+    };
+    LastCache same(definition);
+    same.Insert(write({Host("a"), {kRegion, std::string("eu"), true}, Usage(1)}), 0);
+    same.Insert(write({Host("a"), {kRegion, std::string("eu"), true}, Usage(2)}), 0);
+    EXPECT_TRUE(same.CheckComplete(0).complete);
+    EXPECT_EQ(std::get<double>(same.Lookup({}, 0)[0].rows[0].Find(kUsage)), 2.0);
+
+    LastCache fewer_tags(definition);
+    fewer_tags.Insert(write({Host("a"), {kRegion, std::string("eu"), true}, Usage(1)}), 0);
+    fewer_tags.Insert(write({Host("a"), Usage(2)}), 0);  // the series without a region
+    EXPECT_FALSE(fewer_tags.CheckComplete(0).complete);
+
+    LastCache filled(definition, /*filled=*/false);
+    filled.Insert(write({Host("a"), {kRegion, std::string("eu"), true}, Usage(1)}), 0);
+    LastRow row;
+    row.time = 10;
+    row.Add(kUsage, 5.0);
+    row.Add(kRegion, std::string("us"), /*tag=*/true);
+    filled.Backfill({std::string("a")}, row, 0);
+    filled.fill_gate().Open();
+    EXPECT_FALSE(filled.CheckComplete(0).complete);
+  }
 }
 
 TEST(LastCacheTest, OlderRowDoesNotReplaceNewer) {

@@ -135,23 +135,20 @@ absl::StatusOr<CacheFillStats> FillLastCache(const QueryEngine& engine,
       ids.push_back(column.id);
     }
   }
-  // Then every tag not among them: the row's series identity (MixSeriesHash) reads all tags.
-  const size_t values_end = ids.size();
+  // Then every tag not among them: a cached row keeps its tags outside the key, which tell its
+  // series apart (LastRow::SameSeries).
   for (const catalog::ColumnSchema& column : table.columns()) {
     if (column.kind == catalog::ColumnKind::kTag &&
         std::find(ids.begin(), ids.end(), column.id) == ids.end()) {
       ids.push_back(column.id);
     }
   }
-  // (column id, position) of the tags, in column id order.
-  std::vector<std::pair<uint32_t, int>> tags;
+  // Whether each column is a tag.
+  std::vector<bool> is_tag(ids.size());
   for (size_t i = 0; i < ids.size(); ++i) {
     const catalog::ColumnSchema* column = table.ColumnById(ids[i]);
-    if (column != nullptr && column->kind == catalog::ColumnKind::kTag) {
-      tags.emplace_back(ids[i], static_cast<int>(i));
-    }
+    is_tag[i] = column != nullptr && column->kind == catalog::ColumnKind::kTag;
   }
-  std::sort(tags.begin(), tags.end());
   for (uint32_t id : ids) {
     if (table.ColumnById(id) == nullptr) {
       return absl::InternalError(fmt::format(
@@ -209,24 +206,11 @@ absl::StatusOr<CacheFillStats> FillLastCache(const QueryEngine& engine,
       for (const auto& [t, row] : candidates.rows) {
         cache::LastRow cached;
         cached.time = t;
-        for (const auto& [id, position] : tags) {
-          const Column& column = *batch.column(position);
-          if (!column.IsNull(row)) {
-            cached.series = cache::MixSeriesHash(cached.series, id, column.GetString(row));
+        for (size_t c = keys; c < ids.size(); ++c) {
+          if (ids[c] != catalog::kTimeColumnId) {
+            cached.Add(ids[c], ValueAt(*batch.column(static_cast<int>(c)), row), is_tag[c]);
           }
         }
-        for (size_t c = keys; c < values_end; ++c) {
-          if (ids[c] == catalog::kTimeColumnId) {
-            continue;
-          }
-          cache::Value value = ValueAt(*batch.column(static_cast<int>(c)), row);
-          if (!std::holds_alternative<std::monostate>(value)) {
-            cached.values.emplace_back(ids[c], std::move(value));
-          }
-        }
-        std::sort(cached.values.begin(), cached.values.end(), [](const auto& a, const auto& b) {
-          return a.first < b.first;
-        });
         cache->Backfill(candidates.key, std::move(cached), now_ns);
         ++stats.rows_offered;
       }
