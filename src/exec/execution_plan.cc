@@ -55,6 +55,20 @@ std::map<std::string, int64_t> OperatorMetrics::counters() const {
   return counters_;
 }
 
+void OperatorMetrics::AddSourceSpan(SourceSpan span) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (source_spans_.size() < kMaxSourceSpans) {
+    source_spans_.push_back(std::move(span));
+  } else {
+    ++counters_["source_spans_dropped"];
+  }
+}
+
+std::vector<SourceSpan> OperatorMetrics::source_spans() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return source_spans_;
+}
+
 std::string OperatorMetrics::ToString() const {
   std::string text =
       fmt::format("output_rows={}, elapsed={}, output_bytes={}",

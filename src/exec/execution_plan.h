@@ -15,6 +15,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -72,9 +73,24 @@ class TaskContext {
   DynamicFilters dynamic_filters_;
 };
 
+// One read of one source by a scan (a write buffer chunk, a Parquet file): when it started and
+// ended (Unix nanoseconds) and what it read. A query's trace shows each as a span under its scan
+// operator.
+struct SourceSpan {
+  std::string name;    // "scan_chunk", "read_file", ...
+  std::string source;  // which one: a file path, a chunk's partition and id
+  int64_t start_unix_nanos = 0;
+  int64_t end_unix_nanos = 0;
+  std::vector<std::pair<std::string, int64_t>> counts;  // e.g. rows, row_groups
+};
+
 // Counters of one operator, summed over its partitions; what EXPLAIN ANALYZE prints.
 class OperatorMetrics {
  public:
+  // The most source spans one operator keeps; reads beyond it are counted in
+  // "source_spans_dropped" (a scan of thousands of files must not grow a trace without bound).
+  static constexpr size_t kMaxSourceSpans = 200;
+
   void AddOutput(int64_t rows, int64_t bytes) {
     output_rows_.fetch_add(rows, std::memory_order_relaxed);
     output_batches_.fetch_add(1, std::memory_order_relaxed);
@@ -91,6 +107,9 @@ class OperatorMetrics {
   int64_t output_bytes() const { return output_bytes_.load(); }
   int64_t elapsed_nanos() const { return elapsed_nanos_.load(); }
   std::map<std::string, int64_t> counters() const;
+  // Records a read of one source (see SourceSpan).
+  void AddSourceSpan(SourceSpan span);
+  std::vector<SourceSpan> source_spans() const;
   // "output_rows=10, elapsed=1.2ms, bytes=4.0 KiB, chunks_pruned=3, ..."
   std::string ToString() const;
 
@@ -101,6 +120,7 @@ class OperatorMetrics {
   std::atomic<int64_t> elapsed_nanos_{0};
   mutable std::mutex mu_;
   std::map<std::string, int64_t> counters_;
+  std::vector<SourceSpan> source_spans_;
 };
 
 // A stream of batches from one partition of one operator. Single-threaded: one consumer.

@@ -20,6 +20,7 @@
 #include "exec/operators/row_table.h"
 #include "exec/take.h"
 #include "fmt/format.h"
+#include "observe/trace.h"
 
 namespace strata::query {
 namespace {
@@ -667,6 +668,7 @@ class BufferScanStream : public exec::BatchStream {
       remaining_ = *node_->spec().limit;
     }
   }
+  ~BufferScanStream() override { EndSource(); }
 
   absl::StatusOr<bool> Next(exec::Batch* out) override {
     const BufferScanSpec& spec = node_->spec();
@@ -730,6 +732,7 @@ class BufferScanStream : public exec::BatchStream {
         file_info_ = nullptr;
       }
       if (next_unit_ >= snapshot_->units.size()) {
+        EndSource();
         return false;
       }
       const ScanUnit& unit = snapshot_->units[next_unit_];
@@ -749,6 +752,9 @@ class BufferScanStream : public exec::BatchStream {
           }
           node_->metrics().Add("chunks_scanned", 1);
           node_->metrics().Add("rows_scanned", chunk.row_count());
+          BeginSource("scan_chunk",
+                      fmt::format("partition {} chunk {}", chunk.partition_id(), chunk.chunk_id()));
+          CountSource("rows", chunk.row_count());
           StartChunk(chunk);
           return true;
         }
@@ -765,6 +771,7 @@ class BufferScanStream : public exec::BatchStream {
           if (CountedFromIndex(*unit.file)) {
             return true;
           }
+          BeginSource("read_file", unit.file->path);
           STRATA_ASSIGN_OR_RETURN(file_, node_->sources().files->Open(*unit.file));
           file_info_ = unit.file;
           next_row_group_ = 0;
@@ -772,6 +779,7 @@ class BufferScanStream : public exec::BatchStream {
           continue;  // to its row groups
         }
         case ScanUnit::Kind::kMerge: {
+          BeginSource("merge_sources", fmt::format("{} overlapping sources", unit.sources.size()));
           STRATA_ASSIGN_OR_RETURN(bool started, StartMerge(unit));
           if (started) {
             return true;
@@ -819,6 +827,8 @@ class BufferScanStream : public exec::BatchStream {
       return false;
     }
     node_->metrics().Add("files_counted_from_index", 1);
+    BeginSource("count_file_from_index", file.path);
+    CountSource("rows", file.row_count);
     std::vector<ColumnPtr> columns;
     for (int i = 0; i < spec.scan_schema->num_fields(); ++i) {
       columns.push_back(NullColumn(spec.scan_schema->field(i).type, file.row_count));
@@ -982,6 +992,8 @@ class BufferScanStream : public exec::BatchStream {
                                             &read_rows));
     node_->metrics().Add("row_groups_scanned", 1);
     node_->metrics().Add("rows_scanned", read_rows);
+    CountSource("row_groups", 1);
+    CountSource("rows", read_rows);
     if (!whole) {
       node_->metrics().Add("rows_pruned_by_page_index", group_rows - read_rows);
     }
@@ -1059,6 +1071,7 @@ class BufferScanStream : public exec::BatchStream {
     }
     node_->metrics().Add("rows_scanned", total);
     node_->metrics().Add("overlapping_sources_merged", static_cast<int64_t>(unit.sources.size()));
+    CountSource("rows", total);
     if (total == 0) {
       return false;
     }
@@ -1179,7 +1192,38 @@ class BufferScanStream : public exec::BatchStream {
     return true;
   }
 
+  // The read of the current source, for the trace (see exec::SourceSpan): opened when a unit
+  // starts, recorded when the next one starts or the stream ends.
+  void BeginSource(std::string name, std::string source) {
+    EndSource();
+    source_ = exec::SourceSpan{.name = std::move(name),
+                               .source = std::move(source),
+                               .start_unix_nanos = observe::UnixNanosNow(),
+                               .end_unix_nanos = 0,
+                               .counts = {}};
+  }
+  void CountSource(const char* name, int64_t value) {
+    if (!source_.has_value()) {
+      return;
+    }
+    for (auto& [key, count] : source_->counts) {
+      if (key == name) {
+        count += value;
+        return;
+      }
+    }
+    source_->counts.emplace_back(name, value);
+  }
+  void EndSource() {
+    if (source_.has_value()) {
+      source_->end_unix_nanos = observe::UnixNanosNow();
+      node_->metrics().AddSourceSpan(*std::move(source_));
+      source_.reset();
+    }
+  }
+
   const BufferScanExec* node_;
+  std::optional<exec::SourceSpan> source_;
   std::shared_ptr<const ScanSnapshot> snapshot_;
   size_t next_unit_;
   std::shared_ptr<exec::TaskContext> context_;

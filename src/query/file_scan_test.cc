@@ -5,6 +5,7 @@
 #include <atomic>
 #include <filesystem>
 #include <random>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -137,6 +138,62 @@ TEST_F(FileScanTest, PersistedRowsAnswerAsBufferedOnes) {
   EXPECT_EQ(summary.rows, 45);
   EXPECT_EQ(persisted_->BufferedRows(), 0);
   ExpectSameResults(*persisted_, *reference_, "after persisting everything");
+}
+
+// A traced query shows each Parquet file it read as a span under the scan, with the file's path
+// and the rows and row groups read; the merge of overlapping sources is a span of its own.
+TEST_F(FileScanTest, TraceHasASpanPerFileRead) {
+  Write(ThreeWindows());
+  Snapshot(kEverything);
+  Write("m,host=h0,region=r0 usage=1000 0\n");  // overlaps the first window's file
+  auto trace = std::make_shared<observe::Trace>();
+  QueryOptions options;
+  options.trace = trace;
+  {
+    auto result = persisted_->engine().Execute("db", "SELECT host, usage FROM m", options);
+    ASSERT_TRUE(result.ok()) << result.status();
+    exec::Batch batch;
+    for (;;) {
+      auto more = (*result)->Next(&batch);
+      ASSERT_TRUE(more.ok()) << more.status();
+      if (!*more) {
+        break;
+      }
+    }
+  }
+  std::set<std::string> paths;
+  int64_t file_rows = 0;
+  int64_t merges = 0;
+  for (const observe::Span& span : trace->spans()) {
+    auto attribute = [&](std::string_view key) -> const observe::AttributeValue* {
+      for (const auto& [name, value] : span.attributes) {
+        if (name == key) {
+          return &value;
+        }
+      }
+      return nullptr;
+    };
+    if (span.name == "read_file") {
+      ASSERT_NE(attribute("source"), nullptr);
+      paths.insert(std::get<std::string>(*attribute("source")));
+      ASSERT_NE(attribute("rows"), nullptr);
+      file_rows += std::get<int64_t>(*attribute("rows"));
+      EXPECT_GE(std::get<int64_t>(*attribute("row_groups")), 1);
+    } else if (span.name == "merge_sources") {
+      ++merges;
+      EXPECT_EQ(std::get<int64_t>(*attribute("rows")), 16);  // 15 persisted rows + 1 buffered
+    }
+  }
+  // The files of the second and third windows; the first window's is read by the merge.
+  std::set<std::string> expected;
+  for (const auto& [id, file] : persisted_->persister().index()->files()) {
+    if (file.min_time >= kWindow) {
+      expected.insert(file.path);
+    }
+  }
+  EXPECT_EQ(paths, expected);
+  EXPECT_EQ(file_rows, 30);
+  EXPECT_EQ(merges, 1);
 }
 
 // count(*) of files wholly inside the time bounds comes from the index, without reading them;

@@ -108,6 +108,19 @@ void AddOperatorSpans(observe::Trace* trace,
     span.attributes.emplace_back(name, value);
   }
   const uint64_t id = trace->AddSpan(std::move(span));
+  // The operator's reads of chunks and files, as spans of their own.
+  for (exec::SourceSpan& read : metrics.source_spans()) {
+    observe::Span source;
+    source.name = std::move(read.name);
+    source.parent_span_id = id;
+    source.start_unix_nanos = read.start_unix_nanos;
+    source.end_unix_nanos = std::max(read.end_unix_nanos, read.start_unix_nanos);
+    source.attributes.emplace_back("source", std::move(read.source));
+    for (auto& [name, value] : read.counts) {
+      source.attributes.emplace_back(std::move(name), value);
+    }
+    trace->AddSpan(std::move(source));
+  }
   for (const exec::ExecutionPlanPtr& child : node.children()) {
     AddOperatorSpans(trace, *child, id, start_nanos, end_nanos);
   }

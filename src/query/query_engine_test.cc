@@ -321,6 +321,20 @@ TEST_F(QueryEngineTest, QueryRecordsASpanTreeUnderTheCallersSpan) {
   ASSERT_NE(scan, nullptr);
   EXPECT_GE(*IntAttribute(*scan, "chunks_scanned"), 1);
   EXPECT_EQ(*IntAttribute(*scan, "rows_scanned"), 3);
+  // Below the scan, one span per chunk read, naming the chunk and its rows.
+  int64_t chunk_spans = 0;
+  int64_t chunk_rows = 0;
+  for (const observe::Span& span : spans) {
+    if (span.name == "scan_chunk") {
+      ++chunk_spans;
+      EXPECT_EQ(span.parent_span_id, scan->span_id);
+      EXPECT_GE(span.end_unix_nanos, span.start_unix_nanos);
+      EXPECT_GE(span.start_unix_nanos, execute->start_unix_nanos);
+      chunk_rows += IntAttribute(span, "rows").value_or(0);
+    }
+  }
+  EXPECT_EQ(chunk_spans, *IntAttribute(*scan, "chunks_scanned"));
+  EXPECT_EQ(chunk_rows, 3);
 }
 
 TEST_F(QueryEngineTest, FailedQueryEndsItsSpansWithTheError) {
