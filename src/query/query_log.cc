@@ -91,11 +91,7 @@ void QueryLogEntry::Planned() {
   row_.plan_duration_ns = NanosBetween(permitted_, planned_);
 }
 
-void QueryLogEntry::Finish(QueryPhase end,
-                           std::string error,
-                           int64_t max_memory,
-                           std::optional<int64_t> partitions,
-                           std::optional<int64_t> parquet_files) {
+void QueryLogEntry::Finish(QueryPhase end, std::string error, const QueryResources& used) {
   CancelReason reason;
   int64_t end2end;
   {
@@ -114,9 +110,10 @@ void QueryLogEntry::Finish(QueryPhase end,
     row_.cancelled = end == QueryPhase::kCancel;
     row_.running = false;
     row_.error = std::move(error);
-    row_.max_memory = max_memory;
-    row_.partitions = partitions;
-    row_.parquet_files = parquet_files;
+    row_.max_memory = used.max_memory;
+    row_.partitions = used.partitions;
+    row_.parquet_files = used.parquet_files;
+    row_.compute_duration_ns = used.compute_duration_ns;
     reason = cancel_reason_;
     cancel_hook_ = nullptr;
     client_gone_ = nullptr;

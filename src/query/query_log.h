@@ -45,8 +45,8 @@ struct QueryLogRow {
   std::optional<int64_t> permit_duration_ns;  // time waiting for an admission permit
   std::optional<int64_t> execute_duration_ns;
   std::optional<int64_t> end2end_duration_ns;
-  std::optional<int64_t> compute_duration_ns;
-  int64_t max_memory = 0;  // peak bytes reserved from the query's memory pool
+  std::optional<int64_t> compute_duration_ns;  // see QueryResources
+  int64_t max_memory = 0;                      // peak bytes reserved from the query's memory pool
   bool success = false;
   bool running = true;
   bool cancelled = false;
@@ -76,6 +76,16 @@ struct QueryStats {
   double latency_sum_seconds = 0;
 };
 
+// What a query used, known when it ends (unset: not measured, e.g. it failed before planning).
+struct QueryResources {
+  int64_t max_memory = 0;                // peak bytes reserved from the query's memory pool
+  std::optional<int64_t> partitions;     // write buffer chunks the scans read
+  std::optional<int64_t> parquet_files;  // Parquet files the scans read
+  // Time the plan's operators spent computing, summed over operators and partitions (each
+  // operator's own time, without its inputs'; EXPLAIN ANALYZE's elapsed).
+  std::optional<int64_t> compute_duration_ns;
+};
+
 class QueryLog;
 
 // One query's entry. Thread-safe: the query's own thread moves it through its phases while the
@@ -94,13 +104,9 @@ class QueryLogEntry {
   // Phase changes; each records the duration of the step it ends.
   void Permitted();  // permit_duration: since received
   void Planned();    // plan_duration: since permitted
-  // Ends the query (the first call wins): success, failure (with its message) or cancellation.
-  // `max_memory`, `partitions` and `parquet_files` as system.queries shows them.
-  void Finish(QueryPhase end,
-              std::string error,
-              int64_t max_memory,
-              std::optional<int64_t> partitions,
-              std::optional<int64_t> parquet_files);
+  // Ends the query (the first call wins): success, failure (with its message) or cancellation,
+  // with what it used (as system.queries shows it).
+  void Finish(QueryPhase end, std::string error, const QueryResources& used);
   bool finished() const;
   void set_trace_id(std::string trace_id);
 

@@ -353,10 +353,13 @@ TEST_F(SystemTablesTest, QueriesShowsTheLogOfThisDatabase) {
   std::shared_ptr<QueryLogEntry> done = log.Add("db", "sql", "SELECT 1", k2016);
   done->Permitted();
   done->Planned();
-  done->Finish(QueryPhase::kSuccess, "", 4096, 3, 1);
+  done->Finish(
+      QueryPhase::kSuccess,
+      "",
+      {.max_memory = 4096, .partitions = 3, .parquet_files = 1, .compute_duration_ns = 777});
   std::shared_ptr<QueryLogEntry> failed = log.Add("db", "sql", "SELECT nope", k2016 + 1);
   failed->Permitted();
-  failed->Finish(QueryPhase::kFail, "column 'nope' not found", 0, std::nullopt, std::nullopt);
+  failed->Finish(QueryPhase::kFail, "column 'nope' not found", {});
   std::shared_ptr<QueryLogEntry> elsewhere = log.Add("other", "sql", "SELECT 2", k2016 + 2);
   std::shared_ptr<QueryLogEntry> running = log.Add("db", "sql", "SELECT sleep", k2016 + 3);
   running->Permitted();
@@ -365,23 +368,24 @@ TEST_F(SystemTablesTest, QueriesShowsTheLogOfThisDatabase) {
   absl::StatusOr<std::vector<std::string>> rows = Query(
       "SELECT query_text, phase, success, running, cancelled, partitions, parquet_files, "
       "max_memory, permit_duration IS NOT NULL, plan_duration IS NOT NULL, "
-      "execute_duration IS NOT NULL, end2end_duration IS NOT NULL, trace_id FROM system.queries",
+      "execute_duration IS NOT NULL, end2end_duration IS NOT NULL, trace_id, compute_duration "
+      "FROM system.queries",
       nullptr);
   ASSERT_TRUE(rows.ok()) << rows.status();
   // The engine does not log the queries it runs itself (the HTTP API does): three rows.
   EXPECT_THAT(*rows,
-              ElementsAre("SELECT 1|success|true|false|false|3|1|4096|true|true|true|true|NULL",
+              ElementsAre("SELECT 1|success|true|false|false|3|1|4096|true|true|true|true|NULL|777",
                           "SELECT nope|fail|false|false|false|NULL|NULL|0|true|false|false|true|"
-                          "NULL",
+                          "NULL|NULL",
                           "SELECT sleep|permit|false|true|false|NULL|NULL|0|true|false|false|"
-                          "false|NULL"));
+                          "false|NULL|NULL"));
   // The running query is cancelled: its hook runs once, and the row changes.
   int hook_calls = 0;
   running->set_cancel_hook([&hook_calls] { ++hook_calls; });
   EXPECT_TRUE(running->RequestCancel(CancelReason::kTimeout));
   EXPECT_FALSE(running->RequestCancel(CancelReason::kClientGone));
   EXPECT_EQ(hook_calls, 1);
-  running->Finish(QueryPhase::kCancel, "timed out", 0, std::nullopt, std::nullopt);
+  running->Finish(QueryPhase::kCancel, "timed out", {});
   running->set_trace_id("4bf92f3577b34da6a3ce929d0e0e4736");
   rows = Query(
       "SELECT phase, success, running, cancelled, trace_id FROM system.queries "
@@ -408,8 +412,8 @@ TEST_F(SystemTablesTest, QueriesShowsTheLogOfThisDatabase) {
 TEST(QueryLogTest, KeepsTheLastEntriesAndTracksRunningOnes) {
   QueryLog log(2);
   std::shared_ptr<QueryLogEntry> first = log.Add("db", "sql", "q1", 1);
-  log.Add("db", "sql", "q2", 2)->Finish(QueryPhase::kSuccess, "", 0, std::nullopt, std::nullopt);
-  log.Add("db", "sql", "q3", 3)->Finish(QueryPhase::kSuccess, "", 0, std::nullopt, std::nullopt);
+  log.Add("db", "sql", "q2", 2)->Finish(QueryPhase::kSuccess, "", {});
+  log.Add("db", "sql", "q3", 3)->Finish(QueryPhase::kSuccess, "", {});
   std::vector<QueryLogRow> rows = log.Rows("db");
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[0].query_text, "q2");

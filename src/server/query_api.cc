@@ -280,6 +280,15 @@ int64_t SumCounter(const exec::ExecutionPlan& plan, const std::string& name) {
   return total;
 }
 
+// The operators' own time (EXPLAIN ANALYZE's elapsed), summed over the plan.
+int64_t SumElapsed(const exec::ExecutionPlan& plan) {
+  int64_t total = plan.metrics().elapsed_nanos();
+  for (const exec::ExecutionPlanPtr& child : plan.children()) {
+    total += SumElapsed(*child);
+  }
+  return total;
+}
+
 // The server side of one SQL request: its server span, and the query metrics. Ends the span,
 // exports the trace and counts the query when destroyed, which HandleSql arranges to happen after
 // the query's result (and so the engine's spans) is gone.
@@ -448,17 +457,14 @@ struct QueryApi::RunningQuery {
 
   // Ends the log entry (the first end wins) and gives the permit back.
   void End(query::QueryPhase phase, std::string error) {
-    std::optional<int64_t> partitions;
-    std::optional<int64_t> files;
+    query::QueryResources used;
+    used.max_memory = memory_pool == nullptr ? 0 : memory_pool->peak_reserved();
     if (plan != nullptr) {
-      partitions = SumCounter(*plan, "chunks_scanned");
-      files = SumCounter(*plan, "files_scanned");
+      used.partitions = SumCounter(*plan, "chunks_scanned");
+      used.parquet_files = SumCounter(*plan, "files_scanned");
+      used.compute_duration_ns = SumElapsed(*plan);
     }
-    entry->Finish(phase,
-                  std::move(error),
-                  memory_pool == nullptr ? 0 : memory_pool->peak_reserved(),
-                  partitions,
-                  files);
+    entry->Finish(phase, std::move(error), used);
     permit.Release();
   }
 

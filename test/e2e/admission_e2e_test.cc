@@ -90,7 +90,7 @@ json QueryLogRow(server::HttpClient& client, const std::string& sql) {
   json rows = Rows(client,
                    "SELECT query_text, phase, success, running, cancelled, permit_duration, "
                    "plan_duration, execute_duration, end2end_duration, max_memory, partitions, "
-                   "parquet_files FROM system.queries ORDER BY issue_time");
+                   "parquet_files, compute_duration FROM system.queries ORDER BY issue_time");
   json found;
   for (const json& row : rows) {
     if (row.value("query_text", "") == sql) {
@@ -155,6 +155,12 @@ TEST(AdmissionTest, QueueWaitsAndOverflowGets503) {
   EXPECT_EQ(waited["partitions"], 2) << waited.dump();  // the table's one chunk, scanned twice
   EXPECT_EQ(waited["parquet_files"], 0) << waited.dump();
   EXPECT_GT(waited["max_memory"].get<int64_t>(), 0) << waited.dump();  // the join's build side
+  // The join of 36,000 pairs computed for some time, within what its partitions (2 threads)
+  // and the consumer could spend while it executed.
+  EXPECT_GT(waited["compute_duration"].get<int64_t>(), 0) << waited.dump();
+  EXPECT_LE(waited["compute_duration"].get<int64_t>(),
+            3 * waited["execute_duration"].get<int64_t>())
+      << waited.dump();
   json rejected = QueryLogRow(*client, "SELECT 3");
   ASSERT_TRUE(rejected.is_object());
   EXPECT_EQ(rejected["phase"], "fail");
