@@ -30,7 +30,8 @@ strata_install_deps() {
       missing+=("$p")
     fi
   done
-  # node and npm run the DuckDB interop test (test/parquet); a node from elsewhere will do.
+  # node and npm run the DuckDB interop tests (test/parquet) and the InfluxDB client library tests
+  # (test/clients); a node from elsewhere will do.
   if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
     missing+=(nodejs npm)
   fi

@@ -95,7 +95,9 @@ std::optional<std::string> Authenticator::PresentedToken(const HttpRequest& requ
   std::string token;
   if (EqualsIgnoreCase(scheme, "Bearer") || EqualsIgnoreCase(scheme, "Token")) {
     token = std::string(credential);
-  } else if (v1 && EqualsIgnoreCase(scheme, "Basic")) {
+  } else if (EqualsIgnoreCase(scheme, "Basic")) {
+    // On every route, as InfluxDB 3 does: InfluxDB 1.x clients send Basic wherever they go, to
+    // /ping as well as to /write and /query.
     std::string decoded;
     if (!absl::Base64Unescape(absl::string_view(credential.data(), credential.size()), &decoded)) {
       return std::nullopt;

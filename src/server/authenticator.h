@@ -1,5 +1,5 @@
 // Token authentication of HTTP requests (docs/http_api.md, "Authentication"): which credential a
-// request carries (Authorization: Bearer/Token on every route; also Basic and ?p= on the v1
+// request carries (Authorization: Bearer, Token or Basic on every route; also ?p= on the v1
 // routes), whether it matches a token in the catalog, and which endpoints --disable-authz opens.
 #pragma once
 
@@ -48,9 +48,9 @@ class Authenticator {
   // True when `path` needs no token: auth is off, or --disable-authz lists its resource.
   bool IsExempt(std::string_view path) const;
 
-  // True when the request carries a valid token: `Authorization: Bearer <t>` or `Token <t>`
-  // (scheme case-insensitive), and on v1 routes (/query, /write) also `Authorization: Basic
-  // base64(user:<t>)` or the query parameter `p=<t>` (which wins; `u` is ignored). Missing,
+  // True when the request carries a valid token: `Authorization: Bearer <t>`, `Token <t>` or
+  // `Basic base64(user:<t>)` (scheme case-insensitive; the user is ignored), and on v1 routes
+  // (/query, /write) also the query parameter `p=<t>` (which wins; `u` is ignored). Missing,
   // malformed, oversized (over auth::kMaxTokenBytes), unknown and expired credentials are all
   // simply false: the caller answers every one the same way.
   bool Authenticate(const HttpRequest& request) const;
@@ -67,7 +67,8 @@ class Authenticator {
   // WWW-Authenticate challenges for the route's schemes.
   static void Unauthorized(const HttpRequest& request, HttpResponse* response);
 
-  // True for the InfluxDB 1.x compatible routes, which also take Basic and ?p= credentials.
+  // True for the InfluxDB 1.x compatible routes, which also take ?p= credentials and whose 401
+  // also offers the Basic challenge.
   static bool IsV1Route(std::string_view path);
 
  private:

@@ -1,4 +1,4 @@
-// Credential extraction and verification: schemes, v1 Basic and ?p=, bounds, expiry, the
+// Credential extraction and verification: schemes, Basic, v1 ?p=, bounds, expiry, the
 // pre-shared token, regeneration, --disable-authz and the 401 answer.
 #include "server/authenticator.h"
 
@@ -83,22 +83,31 @@ TEST_F(AuthenticatorTest, BearerAndTokenSchemesOnEveryRoute) {
   }
 }
 
-TEST_F(AuthenticatorTest, BasicAndPasswordParameterOnlyOnV1Routes) {
+TEST_F(AuthenticatorTest, BasicOnEveryRoute) {
+  // InfluxDB 3 takes Basic everywhere; the 1.x client sends it to /ping too.
   Authenticator auth = Make();
-  for (const char* path : {"/query", "/write"}) {
+  for (const char* path : {"/query", "/write", "/ping", "/api/v3/query_sql", "/api/v2/write"}) {
     EXPECT_TRUE(auth.Authenticate(Request(path, Basic("anyone:" + token_)))) << path;
     EXPECT_TRUE(auth.Authenticate(Request(path, Basic(":" + token_)))) << path;
+    EXPECT_TRUE(auth.Authenticate(Request(path, "basic " + Basic("u:" + token_).substr(6))))
+        << path;
     EXPECT_FALSE(auth.Authenticate(Request(path, Basic(token_)))) << path;  // no colon
     EXPECT_FALSE(auth.Authenticate(Request(path, Basic("u:wrong")))) << path;
+    EXPECT_FALSE(auth.Authenticate(Request(path, Basic("u:")))) << path;
     EXPECT_FALSE(auth.Authenticate(Request(path, "Basic !!!not-base64"))) << path;
+  }
+}
+
+TEST_F(AuthenticatorTest, PasswordParameterOnlyOnV1Routes) {
+  Authenticator auth = Make();
+  for (const char* path : {"/query", "/write"}) {
     EXPECT_TRUE(auth.Authenticate(Request(path, "", {{"u", "ignored"}, {"p", token_}}))) << path;
     EXPECT_FALSE(auth.Authenticate(Request(path, "", {{"p", "wrong"}}))) << path;
     EXPECT_FALSE(auth.Authenticate(Request(path, "", {{"p", ""}}))) << path;
     // ?p= wins over the header, as in InfluxDB 1.x.
     EXPECT_FALSE(auth.Authenticate(Request(path, "Bearer " + token_, {{"p", "wrong"}}))) << path;
   }
-  for (const char* path : {"/api/v3/query_sql", "/api/v2/write", "/api/v3/write_lp"}) {
-    EXPECT_FALSE(auth.Authenticate(Request(path, Basic("u:" + token_)))) << path;
+  for (const char* path : {"/api/v3/query_sql", "/api/v2/write", "/api/v3/write_lp", "/ping"}) {
     EXPECT_FALSE(auth.Authenticate(Request(path, "", {{"p", token_}}))) << path;
   }
 }

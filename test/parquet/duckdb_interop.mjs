@@ -1,5 +1,5 @@
 // DuckDB as the oracle for strata's Parquet files, both ways (registered with ctest by
-// CMakeLists.txt through run_duckdb_interop.sh):
+// CMakeLists.txt through test/node/run_node_test.sh):
 //   1. strata writes files (parquet_interop_tool write) with every type, NULLs, unicode strings,
 //      extreme int64/uint64 values, NaN/inf/-0.0 and negative timestamps, in several codecs,
 //      row group and page sizes; DuckDB's read_parquet must return exactly the rows strata

@@ -1,15 +1,14 @@
 // DuckDB as the oracle for format=parquet on /api/v3/query_sql (registered with ctest by
-// CMakeLists.txt through run_duckdb_interop.sh): starts the real strata server, writes rows of
-// every column type (tags, float, integer, unsigned, boolean and string fields, NULLs where a
+// CMakeLists.txt through test/node/run_node_test.sh): starts the real strata server, writes rows
+// of every column type (tags, float, integer, unsigned, boolean and string fields, NULLs where a
 // line leaves a field out, unicode, nanosecond timestamps), and for several queries fetches the
 // result as Parquet and as JSON lines: DuckDB must read the Parquet file with the expected
 // types and exactly the rows of the JSON result. One result spans several row groups.
 // Usage: node query_parquet_duckdb.mjs <strata binary> <work dir>
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { startStrata } from '../node/strata_server.mjs';
 
 const [strata, work] = process.argv.slice(2);
 if (!strata || !work) {
@@ -28,51 +27,10 @@ function quote(text) {
   return `'${text.replaceAll("'", "''")}'`;
 }
 
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 // ---------------------------------------------------------------------------------------------
 // The server
 
-const port = await freePort();
-const base = `http://127.0.0.1:${port}`;
-const log = fs.openSync(path.join(work, 'strata.log'), 'w');
-const server = spawn(strata, ['serve', '--without-auth', '--data-dir', path.join(work, 'data'),
-                              '--http-bind', `127.0.0.1:${port}`, '--log-level', 'warn'],
-                     { stdio: ['ignore', log, log] });
-let exited = false;
-server.on('exit', () => { exited = true; });
-function stopServer() {
-  if (!exited) server.kill('SIGTERM');
-}
-process.on('exit', stopServer);
-
-const deadline = Date.now() + 20000;
-for (;;) {
-  if (exited) {
-    console.error(`strata exited during start-up:\n${fs.readFileSync(path.join(work, 'strata.log'), 'utf8')}`);
-    process.exit(1);
-  }
-  try {
-    const health = await fetch(`${base}/health`);
-    if (health.status === 200) break;
-  } catch {
-    // not listening yet
-  }
-  if (Date.now() > deadline) {
-    console.error('strata did not become healthy within 20 s');
-    process.exit(1);
-  }
-  await new Promise((resolve) => setTimeout(resolve, 25));
-}
+const { base, stop } = await startStrata(strata, work, { args: ['--without-auth'] });
 
 // ---------------------------------------------------------------------------------------------
 // The rows: 130,000, so that SELECT * spans two row groups of 100,000.
@@ -256,14 +214,7 @@ if (bad.status !== 400 || bad.headers.get('content-type') !== 'application/json'
   fail(`error: ${bad.status} ${bad.headers.get('content-type')} ${badBody}`);
 }
 
-// Wait for the server to exit before the data directory is removed: a server still writing
-// (its shutdown, a snapshot or a compaction) would race the caller's rm -rf.
-if (!exited) {
-  const gone = new Promise((resolve) => server.once('exit', resolve));
-  stopServer();
-  const timer = new Promise((resolve) => setTimeout(() => resolve('timeout'), 30000));
-  if (await Promise.race([gone, timer]) === 'timeout') fail('strata did not exit within 30 s of SIGTERM');
-}
+if (!await stop()) fail('strata did not exit within 30 s of SIGTERM');
 console.log(`query parquet: ${checked} results compared, ${failures} failures`);
 console.log(`${failures === 0 ? 1 : 0} passed, ${failures === 0 ? 0 : 1} failed`);
 process.exit(failures === 0 ? 0 : 1);
