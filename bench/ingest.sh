@@ -4,7 +4,8 @@
 #   2. end-to-end HTTP ingest into strata with a durable WAL (4 concurrent clients x 5,000 lines
 #      per request by default), side by side with ClickHouse and DuckDB loading the same rows from
 #      CSV (../shared/bench/ingest.mjs), repeated --repeat times with a fresh strata server and data
-#      directory each time; reports medians, strata's ratio to each peer and the server's peak RSS.
+#      directory each time; reports medians, strata's ratio to each peer, the server's peak RSS and
+#      its CPU time per row (steadier than rows/s on a shared machine).
 # Copy the printed tables into docs/benchmarks.md.
 #
 # Usage: bench/ingest.sh [--repeat 5] [--engines strata,clickhouse,duckdb] [--no-parse]
@@ -64,6 +65,7 @@ for run in $(seq 1 "$repeat"); do
   echo "== ingest run $run of $repeat"
   strata_peak=null
   strata_rows=null
+  strata_cpu=null
   if [[ ",$engines," == *",strata,"* ]]; then
     start_strata_server "$port" strata-data
   fi
@@ -72,6 +74,10 @@ for run in $(seq 1 "$repeat"); do
     --out "$result" ${extra[@]+"${extra[@]}"} 2>&1 | grep -E "rows in|SKIPPED|rror" || true
   if [ -n "$server_pid" ]; then
     strata_peak=$(awk '/VmHWM/ {print $2}' "/proc/$server_pid/status")
+    # The server's CPU time (user + system) so far: CPU per row is steadier than rows/s on a
+    # shared machine, and is what a cost like cache maintenance adds to.
+    strata_cpu=$(awk -v tck="$(getconf CLK_TCK)" '{printf "%.3f", ($14 + $15) / tck}' \
+      "/proc/$server_pid/stat")
     strata_rows=$(curl -sf --get "http://127.0.0.1:$port/api/v3/query_sql" \
       --data-urlencode db=bench --data-urlencode format=csv \
       --data-urlencode "q=SELECT count(*) FROM cpu" | tail -1 || echo null)
@@ -80,8 +86,8 @@ for run in $(seq 1 "$repeat"); do
     stop_strata_server
   fi
   [ "$run" -gt 1 ] && echo "," >> "$runs_file"
-  printf '{"result": "%s", "strata_peak_rss_kib": %s, "strata_rows": %s}\n' \
-    "$result" "$strata_peak" "$strata_rows" >> "$runs_file"
+  printf '{"result": "%s", "strata_peak_rss_kib": %s, "strata_rows": %s, "strata_cpu_s": %s}\n' \
+    "$result" "$strata_peak" "$strata_rows" "$strata_cpu" >> "$runs_file"
 done
 echo "]" >> "$runs_file"
 node "$root/bench/ingest_summary.mjs" "$runs_file"

@@ -23,7 +23,11 @@ for (const run of runs) {
   for (const [engine, r] of Object.entries(result.results)) {
     if (r.status !== 'ok') continue;
     if (!perEngine.has(engine)) perEngine.set(engine, []);
-    perEngine.get(engine).push({ ...r, peak_rss_kib: engine === 'strata' ? run.strata_peak_rss_kib : null });
+    perEngine.get(engine).push({
+      ...r,
+      peak_rss_kib: engine === 'strata' ? run.strata_peak_rss_kib : null,
+      cpu_s: engine === 'strata' ? run.strata_cpu_s ?? null : null,
+    });
   }
 }
 if (perEngine.size === 0) {
@@ -45,6 +49,8 @@ for (const [engine, rs] of perEngine) {
     summary[engine].request_ms_p99_median = median(rs.map((r) => r.request_ms.p99));
     const rss = rs.map((r) => r.peak_rss_kib).filter((x) => x != null);
     if (rss.length) summary[engine].peak_rss_mib = { median: median(rss) / 1024, max: Math.max(...rss) / 1024 };
+    const cpu = rs.filter((r) => r.cpu_s != null).map((r) => (r.cpu_s * 1e6) / r.rows);
+    if (cpu.length) summary[engine].cpu_us_per_row = { median: median(cpu), min: Math.min(...cpu), max: Math.max(...cpu) };
   }
 }
 
@@ -61,6 +67,11 @@ for (const [engine, s] of Object.entries(summary)) {
 if (strata) {
   const rss = strata.peak_rss_mib ? `peak RSS median ${strata.peak_rss_mib.median.toFixed(0)} MiB (max ${strata.peak_rss_mib.max.toFixed(0)} MiB)` : 'peak RSS not measured';
   console.log(`\nstrata: request latency p50 ${strata.request_ms_p50_median.toFixed(1)} ms, p99 ${strata.request_ms_p99_median.toFixed(1)} ms (medians over runs); server ${rss}`);
+  if (strata.cpu_us_per_row) {
+    const c = strata.cpu_us_per_row;
+    console.log(`strata: server CPU (user + system) per row median ${c.median.toFixed(3)} µs ` +
+      `(min ${c.min.toFixed(3)}, max ${c.max.toFixed(3)}), start-up included`);
+  }
 }
 const out = process.argv[2].replace(/\.json$/, '') + '-summary.json';
 fs.writeFileSync(out, JSON.stringify({ options, summary }, null, 2));
