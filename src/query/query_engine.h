@@ -152,6 +152,9 @@ class QueryEngine {
 
   // The pool every query reserves from.
   const std::shared_ptr<exec::MemoryPool>& memory_pool() const { return memory_pool_; }
+  // The catalog queries resolve names in (InfluxQL reads schemas from it to expand `*` and
+  // regular expressions, and answers SHOW statements).
+  const catalog::Catalog* catalog() const { return catalog_; }
 
   // Parses, binds, optimizes and starts `sql` (one statement) against database `database`.
   // Errors: NotFound "database 'x' not found"; InvalidArgument for syntax (with line and column),
