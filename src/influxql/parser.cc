@@ -43,7 +43,10 @@ bool EqualsIgnoringAsciiCase(std::string_view text, std::string_view lower) {
 }  // namespace
 
 Parser::Parser(std::string_view text, const ParseOptions& options)
-    : text_(text), lexer_(text, options.max_literal_bytes), max_depth_(options.max_depth) {}
+    : text_(text),
+      lexer_(text, options.max_literal_bytes),
+      max_depth_(options.max_depth),
+      max_literal_bytes_(options.max_literal_bytes) {}
 
 absl::Status Parser::DepthScope::Enter() {
   ++entered_;

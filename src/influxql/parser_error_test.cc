@@ -477,6 +477,12 @@ TEST(ParserErrorTest, LiteralSizeLimit) {
   EXPECT_EQ(Error("SELECT a FROM /" + std::string(17, 'x') + "/", options),
             "syntax error at line 1, column 15: regular expression is too long (17 bytes; the "
             "limit is 16)");
+  // A dotted field reference is one name, which must fit too (it prints as one identifier).
+  EXPECT_TRUE(ParseStatement(
+                  "SELECT " + std::string(8, 'a') + "." + std::string(7, 'b') + " FROM m", options)
+                  .ok());
+  EXPECT_EQ(Error("SELECT " + std::string(8, 'a') + "." + std::string(8, 'b') + " FROM m", options),
+            "syntax error at line 1, column 8: field name is too long (17 bytes; the limit is 16)");
   // The default limit is 1 MiB.
   EXPECT_TRUE(ParseStatement("SELECT a FROM m WHERE h = '" + std::string(1 << 20, 'x') + "'").ok());
   EXPECT_THAT(Error("SELECT a FROM m WHERE h = '" + std::string((1 << 20) + 1, 'x') + "'"),

@@ -247,6 +247,13 @@ absl::StatusOr<std::unique_ptr<Expr>> Parser::ParseVarRef() {
     STRATA_ASSIGN_OR_RETURN(Identifier part, ParseIdentifier("a name after '.'"));
     ref->name += part.name;
   }
+  // The joined name prints as one quoted identifier, which must read back within the limit.
+  if (ref->name.size() > max_literal_bytes_) {
+    return ErrorAt(ref->position,
+                   fmt::format("field name is too long ({} bytes; the limit is {})",
+                               ref->name.size(),
+                               max_literal_bytes_));
+  }
   if (!Accept(TokenKind::kDoubleColon)) {
     return ref;
   }

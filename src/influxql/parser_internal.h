@@ -169,6 +169,7 @@ class Parser {
   absl::Status lex_error_;  // The error behind a kInvalid token.
   int depth_ = 0;
   int max_depth_;
+  size_t max_literal_bytes_;
 };
 
 }  // namespace strata::influxql::internal
