@@ -9,8 +9,9 @@
 //   Statement  (StatementKind)  SELECT, EXPLAIN and the SHOW statements
 // Clauses with a fixed shape are plain structs: Field, Measurement, Dimension, Fill, OrderBy,
 // TimeZone, TagKeyFilter. Every node records `position`, the byte offset of the token it came
-// from (for a binary operator, the operator; otherwise its first token);
-// sql::OffsetToLineColumn (sql/source_position.h) turns it into a line and column.
+// from (for a binary operator, the operator; for a signed literal and for `-x`, the sign;
+// otherwise its first token); sql::OffsetToLineColumn (sql/source_position.h) turns it into a
+// line and column.
 //
 // InfluxQL's meaning is kept, not SQL's: names are case-sensitive (function names are
 // lower-cased, as InfluxDB does), `a.b` in an expression is one field named "a.b", durations are

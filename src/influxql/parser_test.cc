@@ -313,6 +313,21 @@ TEST(ParserTest, CommentsAndCase) {
             "SELECT A FROM B WHERE C = 1 GROUP BY D");
 }
 
+TEST(ParserTest, PrintingNeverFormsOtherTokens) {
+  // The printer must not glue tokens into comments (`--`, `/*`) or change what a '/' means.
+  EXPECT_EQ(Canonical("SELECT a - -1, a - -x, a / *, * / 2, 1 - -1m FROM m"),
+            "SELECT a - -1, a - -1 * x, a / *, * / 2, 1 - -1m FROM m");
+  EXPECT_EQ(Canonical("SELECT a FROM m WHERE x = -y AND s = '--' AND t = '/*'"),
+            "SELECT a FROM m WHERE x = -1 * y AND s = '--' AND t = '/*'");
+  ExpectCanonical("SELECT a FROM m WHERE a =~ // AND b =~ /a--b/ AND c =~ /x*/");
+  // `\\/` in a regex is a backslash and an escaped slash (influxql reads it so); it prints back
+  // the same way.
+  ExpectCanonical(R"(SELECT a FROM m WHERE a =~ /a\\/b/)");
+  // A comment where a regex may start is still a comment.
+  EXPECT_EQ(Canonical("SELECT a FROM m WHERE h =~ /* why */ /x/"),
+            "SELECT a FROM m WHERE h =~ /x/");
+}
+
 // ---------------------------------------------------------------------------------------------
 // FROM
 
