@@ -358,6 +358,7 @@ enum class FillMode : uint8_t {
   kValue,     // fill(<number>): a constant.
 };
 
+// fill(...) of a SELECT: the mode, and the constant of fill(<number>).
 struct Fill {
   FillMode mode = FillMode::kNull;
   std::variant<int64_t, double> value;  // kValue: fill(5) holds int64 5, fill(5.0) double 5.
@@ -389,6 +390,7 @@ enum class TagKeyOperator : uint8_t {
   kIn,             // WITH KEY IN (key1, key2)
 };
 
+// The WITH KEY clause of SHOW TAG VALUES (required there).
 struct TagKeyFilter {
   TagKeyOperator op = TagKeyOperator::kEq;
   std::vector<Identifier> keys;  // kEq, kNotEq: one key; kIn: one or more.
