@@ -53,12 +53,17 @@ LastRow MergeCells(const LastRow& a, const LastRow& b, bool b_wins) {
 
 }  // namespace
 
-Value LastRow::Find(uint32_t column_id) const {
+const CellValue* LastRow::FindCell(uint32_t column_id) const {
   auto it = CellAtOrAfter(cells, column_id);
-  if (it == cells.end() || it->column_id != column_id) {
+  return it == cells.end() || it->column_id != column_id ? nullptr : &*it;
+}
+
+Value LastRow::Find(uint32_t column_id) const {
+  const CellValue* cell = FindCell(column_id);
+  if (cell == nullptr) {
     return std::monostate{};
   }
-  return ValueOf(*it, IsString(*it) ? StringOf(*it) : std::string_view());
+  return ValueOf(*cell, IsString(*cell) ? StringOf(*cell) : std::string_view());
 }
 
 void LastRow::Add(uint32_t column_id, const Value& value, bool tag) {

@@ -29,6 +29,8 @@ struct LastRow {
   // The value of column `column_id` (monostate when the row has none). Meant for value columns
   // (tags outside the key that are not value columns are held too, but only for SameSeries).
   Value Find(uint32_t column_id) const;
+  // The same as a cell (null when the row has none); a string's bytes are StringOf(*cell).
+  const CellValue* FindCell(uint32_t column_id) const;
   // Adds the cell `column_id` = `value` (monostate adds nothing), replacing one of that column;
   // `tag` marks a string as a tag (part of the series, see SameSeries).
   void Add(uint32_t column_id, const Value& value, bool tag = false);

@@ -65,6 +65,9 @@ absl::StatusOr<ExecutionPlanPtr> MakeUnionExec(std::vector<ExecutionPlanPtr> inp
 absl::StatusOr<ExecutionPlanPtr> MakeValuesExec(SchemaPtr schema,
                                                 std::vector<std::vector<Scalar>> rows,
                                                 std::string source = "");
+// The same from rows already in columns (`batch`, whose schema is `schema`): what a scan of a
+// cache builds, without a Scalar per cell. Encodes (plan codec) as the rows it holds.
+absl::StatusOr<ExecutionPlanPtr> MakeValuesExec(SchemaPtr schema, Batch batch, std::string source);
 ExecutionPlanPtr MakeEmptyExec(SchemaPtr schema, bool produce_one_row);
 
 enum class AggregateMode : uint8_t {

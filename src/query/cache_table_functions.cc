@@ -56,6 +56,74 @@ Scalar ToScalar(const cache::Value& value, TypeId type) {
       value);
 }
 
+// The column a cache scan builds for a field of `type` (tags come out as plain strings).
+std::shared_ptr<Column> CacheColumn(TypeId type, size_t rows) {
+  auto column = std::make_shared<Column>(type == TypeId::kDictionary ? TypeId::kString : type);
+  column->Reserve(static_cast<int64_t>(rows));
+  return column;
+}
+
+// Appends `value` to `column` (of a field of `type`); a value of another type is NULL.
+void AppendValue(const cache::Value& value, TypeId type, Column* column) {
+  const bool string = type == TypeId::kString || type == TypeId::kDictionary;
+  if (const auto* text = std::get_if<std::string>(&value); text != nullptr && string) {
+    column->AppendString(*text);
+  } else if (const auto* i = std::get_if<int64_t>(&value); i != nullptr && type == TypeId::kInt64) {
+    column->AppendInt64(*i);
+  } else if (const auto* u = std::get_if<uint64_t>(&value);
+             u != nullptr && type == TypeId::kUInt64) {
+    column->AppendUInt64(*u);
+  } else if (const auto* d = std::get_if<double>(&value);
+             d != nullptr && type == TypeId::kFloat64) {
+    column->AppendFloat64(*d);
+  } else if (const auto* b = std::get_if<bool>(&value); b != nullptr && type == TypeId::kBool) {
+    column->AppendBool(*b);
+  } else {
+    column->AppendNull();
+  }
+}
+
+// Appends the cell of `row` for column `column_id` (NULL when absent) to `column`, of a field
+// of `type`, without building a value.
+void AppendRowCell(const cache::LastRow& row, uint32_t column_id, TypeId type, Column* column) {
+  const CellValue* cell = row.FindCell(column_id);
+  if (cell == nullptr) {
+    column->AppendNull();
+    return;
+  }
+  switch (type) {
+    case TypeId::kString:
+    case TypeId::kDictionary:
+      if (cell->type == TypeId::kString || cell->type == TypeId::kDictionary) {
+        return column->AppendString(row.StringOf(*cell));
+      }
+      break;
+    case TypeId::kInt64:
+      if (cell->type == TypeId::kInt64) {
+        return column->AppendInt64(cell->i64);
+      }
+      break;
+    case TypeId::kUInt64:
+      if (cell->type == TypeId::kUInt64) {
+        return column->AppendUInt64(cell->u64);
+      }
+      break;
+    case TypeId::kFloat64:
+      if (cell->type == TypeId::kFloat64) {
+        return column->AppendFloat64(cell->f64);
+      }
+      break;
+    case TypeId::kBool:
+      if (cell->type == TypeId::kBool) {
+        return column->AppendBool(cell->b);
+      }
+      break;
+    default:
+      break;
+  }
+  column->AppendNull();
+}
+
 // The cache value a literal of `type` stands for, when it can be compared with the cached
 // values of a column of that type exactly.
 std::optional<cache::Value> ToValue(const Scalar& literal, TypeId type) {
@@ -314,8 +382,9 @@ class DistinctCacheTableProvider final : public CacheTableProvider {
 // the scan's filters, projection and limit apply to them as the table's provider applies them.
 class CachedRowsProvider final : public plan::TableProvider {
  public:
-  // `rows(fields)`: the cached rows, each with the values of table fields `fields` in order.
-  using RowsFn = std::function<std::vector<Row>(const std::vector<int>& fields)>;
+  // `rows(fields, schema)`: the cached rows as a batch of `schema`, the table fields `fields`.
+  using RowsFn =
+      std::function<exec::Batch(const std::vector<int>& fields, const SchemaPtr& schema)>;
   CachedRowsProvider(std::string name, SchemaPtr schema, std::string description, RowsFn rows)
       : name_(std::move(name)),
         schema_(std::move(schema)),
@@ -350,10 +419,11 @@ class CachedRowsProvider final : public plan::TableProvider {
       position[static_cast<size_t>(field)] = static_cast<int>(read_fields.size());
       read_fields.push_back(schema_->field(field));
     }
+    auto read_schema = std::make_shared<const Schema>(std::move(read_fields));
+    exec::Batch batch = rows_(fields, read_schema);
     STRATA_ASSIGN_OR_RETURN(
         exec::ExecutionPlanPtr plan,
-        exec::MakeValuesExec(
-            std::make_shared<const Schema>(std::move(read_fields)), rows_(fields), description_));
+        exec::MakeValuesExec(std::move(read_schema), std::move(batch), description_));
     if (!request.filters.empty()) {
       plan::ExprPtr predicate = plan::RemapColumns(plan::MakeAnd(request.filters), position);
       STRATA_ASSIGN_OR_RETURN(exec::PhysicalExprPtr physical, plan::CreatePhysicalExpr(*predicate));
@@ -561,7 +631,8 @@ plan::TableProviderPtr MakeNewestRowsSource(const ScanSources& sources,
     for (const Field& field : schema->fields()) {
       types.push_back(field.type);
     }
-    auto rows = [cache, manager, column_ids, types](const std::vector<int>& fields) {
+    auto rows = [cache, manager, column_ids, types](const std::vector<int>& fields,
+                                                    const SchemaPtr& read_schema) {
       const std::vector<uint32_t>& key_ids = cache->definition().key_column_ids;
       // Where each field's value comes from: time, a key column, or a value column.
       std::vector<int> key_of(fields.size(), -1);
@@ -571,26 +642,30 @@ plan::TableProviderPtr MakeNewestRowsSource(const ScanSources& sources,
           key_of[i] = static_cast<int>(key - key_ids.begin());
         }
       }
-      std::vector<Row> out;
+      std::vector<std::shared_ptr<Column>> columns;
+      for (int field : fields) {
+        columns.push_back(CacheColumn(types[static_cast<size_t>(field)], cache->key_count()));
+      }
+      int64_t count = 0;
       cache->ForEachRow(
           manager->Now(), [&](const cache::LastCacheEntry& entry, const cache::LastRow& cached) {
-            Row row;
-            row.reserve(fields.size());
+            ++count;
             for (size_t i = 0; i < fields.size(); ++i) {
               const size_t f = static_cast<size_t>(fields[i]);
               const uint32_t id = column_ids[f];
+              Column* column = columns[i].get();
               if (id == catalog::kTimeColumnId) {
-                row.push_back(Scalar::Timestamp(cached.time));
+                column->AppendInt64(cached.time);
               } else if (key_of[i] >= 0) {
-                row.push_back(ToScalar(entry.key[static_cast<size_t>(key_of[i])], types[f]));
+                AppendValue(entry.key[static_cast<size_t>(key_of[i])], types[f], column);
               } else {
-                row.push_back(ToScalar(cached.Find(id), types[f]));
+                AppendRowCell(cached, id, types[f], column);
               }
             }
-            out.push_back(std::move(row));
           });
-      manager->RecordLookup(cache::CacheManager::CacheKind::kLast, !out.empty());
-      return out;
+      manager->RecordLookup(cache::CacheManager::CacheKind::kLast, count > 0);
+      return exec::Batch(
+          read_schema, std::vector<ColumnPtr>(columns.begin(), columns.end()), count);
     };
     return std::make_shared<CachedRowsProvider>(table.name(),
                                                 std::move(schema),
@@ -637,24 +712,25 @@ plan::TableProviderPtr MakeDistinctValuesSource(const ScanSources& sources,
         position[f] = static_cast<int>(it - definition.column_ids.begin());
       }
     }
-    auto rows = [cache, manager, position, types](const std::vector<int>& read) {
+    auto rows = [cache, manager, position, types](const std::vector<int>& read,
+                                                  const SchemaPtr& read_schema) {
       std::vector<std::vector<cache::Value>> tuples =
           cache->Lookup({}, std::nullopt, manager->Now());
       manager->RecordLookup(cache::CacheManager::CacheKind::kDistinct, !tuples.empty());
-      std::vector<Row> out;
-      out.reserve(tuples.size());
-      for (const auto& tuple : tuples) {
-        Row row;
-        row.reserve(read.size());
-        for (int field : read) {
-          const size_t f = static_cast<size_t>(field);
-          row.push_back(position[f] < 0
-                            ? Scalar::Null(types[f])
-                            : ToScalar(tuple[static_cast<size_t>(position[f])], types[f]));
+      std::vector<ColumnPtr> columns;
+      for (int field : read) {
+        const size_t f = static_cast<size_t>(field);
+        std::shared_ptr<Column> column = CacheColumn(types[f], tuples.size());
+        for (const auto& tuple : tuples) {
+          if (position[f] < 0) {
+            column->AppendNull();
+          } else {
+            AppendValue(tuple[static_cast<size_t>(position[f])], types[f], column.get());
+          }
         }
-        out.push_back(std::move(row));
+        columns.push_back(std::move(column));
       }
-      return out;
+      return exec::Batch(read_schema, std::move(columns), static_cast<int64_t>(tuples.size()));
     };
     return std::make_shared<CachedRowsProvider>(
         table.name(),

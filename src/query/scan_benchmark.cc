@@ -6,8 +6,10 @@
 #include <memory>
 #include <string>
 
+#include "absl/strings/str_join.h"
 #include "benchmark/benchmark.h"
 #include "fmt/format.h"
+#include "query/cache_fill.h"
 #include "query/query_test_node.h"
 
 namespace strata::query {
@@ -115,6 +117,37 @@ const std::string kMaxAll8 =
   BENCHMARK(BM_##name##_Buffer)->Unit(benchmark::kMillisecond)->UseRealTime();    \
   BENCHMARK(BM_##name##_FilesCold)->Unit(benchmark::kMillisecond)->UseRealTime(); \
   BENCHMARK(BM_##name##_FilesWarm)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// TSBS lastpoint, which the optimizer answers from a last-value cache on hostname (persisted
+// data, warm file cache): what planning and the cache scan cost per query.
+const std::string kLastpoint =
+    "SELECT c.* FROM cpu c INNER JOIN (SELECT hostname, max(time) AS max_time FROM cpu GROUP BY "
+    "hostname) m ON c.hostname = m.hostname AND c.time = m.max_time ORDER BY c.hostname";
+
+void BM_LastpointFromCache(benchmark::State& state) {
+  TestNode& node = NodeFor(Source::kFilesWarm);
+  static bool created = false;
+  if (!created) {
+    created = true;
+    auto cache = node.catalog().CreateLastCache(
+        {.database = "db", .table = "cpu", .key_columns = {{"hostname"}}, .count = 1});
+    STRATA_CHECK(cache.ok());
+    auto added = node.caches().AddLastCache(
+        cache->database_id, cache->table_id, cache->definition, /*filled=*/false);
+    auto snapshot = node.catalog().snapshot();
+    STRATA_CHECK(FillLastCache(node.engine(),
+                               *snapshot->DatabaseById(cache->database_id),
+                               *snapshot->FindTable("db", "cpu"),
+                               added.get(),
+                               node.caches().Now())
+                     .ok());
+    auto plan = node.Query("EXPLAIN " + kLastpoint);
+    STRATA_CHECK(plan.ok());
+    STRATA_CHECK(absl::StrJoin(*plan, "\n").find("last_cache") != std::string::npos);
+  }
+  RunQuery(state, Source::kFilesWarm, kLastpoint);
+}
+BENCHMARK(BM_LastpointFromCache)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 SCAN_BENCHMARKS(SingleGroupBy111, kSingleGroupBy)
 SCAN_BENCHMARKS(CpuMaxAll8, kMaxAll8)

@@ -213,6 +213,31 @@ TEST(ValuesExecTest, LiteralRowsInBatches) {
           .ok());
 }
 
+// Rows already in columns (a cache scan's): the same output, and the Scalar rows the codec
+// encodes.
+TEST(ValuesExecTest, RowsInColumns) {
+  SchemaPtr schema = MakeSchema({{"i", TypeId::kInt64}, {"s", TypeId::kString}});
+  auto ints = std::make_shared<Column>(TypeId::kInt64);
+  auto strings = std::make_shared<Column>(TypeId::kString);
+  ints->AppendInt64(7);
+  strings->AppendString("a");
+  ints->AppendNull();
+  strings->AppendString("b");
+  auto plan = MakeValuesExec(schema, Batch(schema, {ints, strings}, 2), "last_cache('c')");
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_EQ((*plan)->ToString(), "ValuesExec: source=last_cache('c'), rows=2");
+  auto rows = RunRows(*plan);
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ(*rows, (Strings_{"7|a", "NULL|b"}));
+  const auto* params = dynamic_cast<const ValuesExecParams*>(plan->get());
+  ASSERT_NE(params, nullptr);
+  ASSERT_EQ(params->rows().size(), 2u);
+  EXPECT_EQ(params->rows()[0][0], Scalar::Int64(7));
+  EXPECT_TRUE(params->rows()[1][0].is_null());
+  EXPECT_EQ(params->rows()[1][1], Scalar::String("b"));
+  EXPECT_FALSE(MakeValuesExec(schema, Batch(schema, {ints}, 2), "").ok());
+}
+
 TEST(EmptyExecTest, NoRowsOrOnePlaceholderRow) {
   auto rows = RunRows(MakeEmptyExec(XSchema(), false));
   ASSERT_TRUE(rows.ok());

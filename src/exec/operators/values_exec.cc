@@ -1,4 +1,6 @@
 // ValuesExec (literal rows) and EmptyExec (no rows, or one placeholder row).
+#include <mutex>
+
 #include "common/status.h"
 #include "exec/operators.h"
 #include "exec/operators/evaluation.h"
@@ -72,6 +74,58 @@ class ValuesExec final : public PlanNode, public ValuesExecParams {
  private:
   std::vector<std::vector<Scalar>> rows_;
   std::string source_;
+};
+
+// ValuesExec over rows already in columns. The Scalar rows the codec encodes are made only if
+// asked for.
+class ColumnarValuesExec final : public PlanNode, public ValuesExecParams {
+ public:
+  ColumnarValuesExec(SchemaPtr schema, Batch batch, std::string source)
+      : PlanNode(std::move(schema)), batch_(std::move(batch)), source_(std::move(source)) {}
+
+  std::string_view name() const override { return "ValuesExec"; }
+  const std::vector<std::vector<Scalar>>& rows() const override {
+    std::call_once(rows_once_, [this] {
+      const Batch dense = batch_.Compact();
+      rows_.resize(static_cast<size_t>(dense.num_rows()));
+      for (int64_t r = 0; r < dense.num_rows(); ++r) {
+        for (int c = 0; c < dense.num_columns(); ++c) {
+          rows_[static_cast<size_t>(r)].push_back(CellScalar(*dense.column(c), r));
+        }
+      }
+    });
+    return rows_;
+  }
+  int output_partitions() const override { return 1; }
+  std::vector<ExecutionPlanPtr> children() const override { return {}; }
+  absl::StatusOr<ExecutionPlanPtr> WithChildren(
+      std::vector<ExecutionPlanPtr> children) const override {
+    if (!children.empty()) {
+      return absl::InvalidArgumentError("ValuesExec takes no children");
+    }
+    return std::make_shared<ColumnarValuesExec>(schema_, batch_, source_);
+  }
+  std::string ToString() const override {
+    return source_.empty()
+               ? fmt::format("ValuesExec: rows={}", batch_.length())
+               : fmt::format("ValuesExec: source={}, rows={}", source_, batch_.length());
+  }
+
+ protected:
+  absl::StatusOr<std::unique_ptr<BatchStream>> ExecutePartition(
+      int /*partition*/, const std::shared_ptr<TaskContext>& /*context*/) const override {
+    std::vector<Batch> batches;
+    if (batch_.length() > 0) {
+      batches.push_back(batch_);
+    }
+    return std::make_unique<BatchesStream>(std::move(batches));
+  }
+
+ private:
+  Batch batch_;
+  std::string source_;
+  mutable std::once_flag rows_once_;
+  mutable std::vector<std::vector<Scalar>> rows_;
 };
 
 class EmptyExec final : public PlanNode, public EmptyExecParams {
@@ -151,6 +205,16 @@ absl::StatusOr<ExecutionPlanPtr> MakeValuesExec(SchemaPtr schema,
     return MakeEmptyExec(std::move(schema), false);
   }
   return std::make_shared<ValuesExec>(std::move(schema), std::move(rows), std::move(source));
+}
+
+absl::StatusOr<ExecutionPlanPtr> MakeValuesExec(SchemaPtr schema, Batch batch, std::string source) {
+  if (batch.num_columns() != schema->num_fields()) {
+    return absl::InvalidArgumentError(fmt::format("ValuesExec: a batch of {} columns, expected {}",
+                                                  batch.num_columns(),
+                                                  schema->num_fields()));
+  }
+  return std::make_shared<ColumnarValuesExec>(
+      std::move(schema), std::move(batch), std::move(source));
 }
 
 ExecutionPlanPtr MakeEmptyExec(SchemaPtr schema, bool produce_one_row) {
