@@ -10,9 +10,10 @@
 //   a statement's error:  {"statement_id":1,"error":"database not found: x"}
 //   a request's error:    {"error":"error parsing query: ..."}
 // Each document ends with a newline. Floats are written as Go writes them (shortest digits;
-// 2.0 is `2`, 1e21 is `1e+21`, 1e-7 is `1e-7`); NaN and infinities, which Go cannot encode (the
-// response breaks), are written as null. Strings are escaped as Go does by default: <, > and &
-// become \u003c, \u003e and \u0026, invalid UTF-8 becomes U+FFFD.
+// 2.0 is `2`, 1e21 is `1e+21`, 1e-7 is `1e-7`); NaN and infinities, which Go refuses (InfluxDB
+// 1.8 then sends {"error":"json: unsupported value: NaN"} instead of the results), are null.
+// Strings are escaped as Go does by default: <, > and & become \u003c, \u003e and \u0026, invalid
+// UTF-8 becomes U+FFFD.
 #pragma once
 
 #include <cstdint>
