@@ -631,14 +631,21 @@ int main(int argc, char** argv) {
   strata::cli::QueryFlags query;
   CLI::App* query_cmd = app.add_subcommand(
       "query",
-      "Run SQL on a running server: one statement, statements from standard input, or an "
-      "interactive shell when standard input is a terminal");
+      "Run SQL or InfluxQL on a running server: one statement, statements from standard input, "
+      "or an interactive shell when standard input is a terminal");
   query_cmd->add_option("--host", query.host, "Server URL")
       ->envname(env("HOST"))
       ->capture_default_str();
   query_cmd->add_option("-d,--database", query.database, "Database to query")
       ->envname(env("DATABASE"));
   query_cmd->add_option("--format", query.format, "json, jsonl, csv, pretty or parquet")
+      ->capture_default_str();
+  query_cmd
+      ->add_option("-l,--language",
+                   query.language,
+                   "sql, or influxql (InfluxDB 1.x's query language, sent to "
+                   "/api/v3/query_influxql)")
+      ->check(CLI::IsMember({"sql", "influxql"}))
       ->capture_default_str();
   query_cmd->add_option("-o,--output",
                         query.output,
@@ -647,7 +654,8 @@ int main(int argc, char** argv) {
   query_cmd->add_option("--token",
                         query.token,
                         "Authentication token (default: STRATA_TOKEN, then INFLUXDB3_AUTH_TOKEN)");
-  query_cmd->add_option("sql", query.sql, "The SQL statement (default: standard input or shell)");
+  query_cmd->add_option(
+      "query", query.sql, "The statement to run (default: standard input or the shell)");
 
   SnapshotFlags snapshot;
   CLI::App* snapshot_cmd = app.add_subcommand(

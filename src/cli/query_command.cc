@@ -50,7 +50,8 @@ class QuerySession {
       : client_(std::move(client)),
         flags_(flags),
         binary_(result_format == format::ResultFormat::kParquet),
-        database_(flags.database) {}
+        database_(flags.database),
+        influxql_(flags.language == "influxql") {}
   QuerySession(const QuerySession&) = delete;
   QuerySession& operator=(const QuerySession&) = delete;
   ~QuerySession() {
@@ -61,8 +62,9 @@ class QuerySession {
 
   // Runs one statement, printing its result on stdout or its error on stderr. Returns false on
   // an error.
-  bool Execute(const std::string& sql) {
-    if (database_.empty()) {
+  bool Execute(const std::string& statement) {
+    // InfluxQL statements may name their database (SHOW DATABASES, ON db, db..m).
+    if (database_.empty() && !influxql_) {
       PrintError("no database selected: pass --database DB (or \\c DB in the shell)");
       return false;
     }
@@ -77,10 +79,15 @@ class QuerySession {
     if (!flags_.token.empty()) {
       headers.emplace_back("Authorization", "Bearer " + flags_.token);
     }
-    const std::string body =
-        nlohmann::json{{"db", database_}, {"q", sql}, {"format", flags_.format}}.dump();
+    nlohmann::json request{{"q", statement}, {"format", flags_.format}};
+    if (!database_.empty()) {
+      request["db"] = database_;
+    }
     auto started = std::chrono::steady_clock::now();
-    auto response = client_->Request("POST", "/api/v3/query_sql", body, headers);
+    auto response = client_->Request("POST",
+                                     influxql_ ? "/api/v3/query_influxql" : "/api/v3/query_sql",
+                                     request.dump(),
+                                     headers);
     const double millis =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
             .count();
@@ -153,12 +160,23 @@ class QuerySession {
       std::printf("Using database %s.\n", database_.c_str());
       return true;
     }
+    if (command == "\\language" || command == "\\lang") {
+      if (argument == "sql" || argument == "influxql") {
+        influxql_ = argument == "influxql";
+      } else if (!argument.empty()) {
+        PrintError("usage: \\language [sql|influxql]");
+        return false;
+      }
+      std::printf("Language is %s.\n", influxql_ ? "InfluxQL" : "SQL");
+      return true;
+    }
     if (command == "\\?" || command == "\\h" || command == "\\help") {
       std::printf(
-          "End each SQL statement with ';' (it may span several lines).\n"
-          "  \\c DATABASE     query DATABASE from now on\n"
-          "  \\timing [on|off] show how long each statement takes\n"
-          "  \\q              quit (or Ctrl-D)\n");
+          "End each statement with ';' (it may span several lines).\n"
+          "  \\c DATABASE             query DATABASE from now on\n"
+          "  \\language sql|influxql  the language of the next statements\n"
+          "  \\timing [on|off]        show how long each statement takes\n"
+          "  \\q                      quit (or Ctrl-D)\n");
       return true;
     }
     PrintError(fmt::format("unknown command '{}' (\\? lists the commands)", command));
@@ -166,6 +184,7 @@ class QuerySession {
   }
 
   const std::string& database() const { return database_; }
+  bool influxql() const { return influxql_; }
 
  private:
   // Opens the --output file (once, at the first result, so that a failed query leaves no empty
@@ -191,6 +210,7 @@ class QuerySession {
   const QueryFlags& flags_;
   const bool binary_;  // Parquet: no newline added, one result only
   std::string database_;
+  bool influxql_;  // InfluxQL to /api/v3/query_influxql, else SQL to /api/v3/query_sql
   bool timing_ = false;
   FILE* out_ = nullptr;  // set by OpenOutput
   int results_ = 0;
@@ -208,15 +228,18 @@ int RunShell(QuerySession& session) {
   if (!history.empty()) {
     read_history(history.c_str());
   }
-  std::printf("strata %s, SQL shell on %s. End statements with ';', \\? for help, \\q to quit.\n",
+  std::printf("strata %s, %s shell on %s. End statements with ';', \\? for help, \\q to quit.\n",
               std::string(kVersion).c_str(),
+              session.influxql() ? "InfluxQL" : "SQL",
               session.database().empty() ? "no database (use \\c DB)" : session.database().c_str());
   StatementSplitter splitter;
   while (true) {
     const std::string prompt =
         splitter.HasPending()
             ? "     -> "
-            : fmt::format("{}> ", session.database().empty() ? "strata" : session.database());
+            : fmt::format("{}{}> ",
+                          session.database().empty() ? "strata" : session.database(),
+                          session.influxql() ? " [influxql]" : "");
     char* raw = readline(prompt.c_str());
     if (raw == nullptr) {
       std::printf("\n");

@@ -1,6 +1,7 @@
-// `strata query`: sends SQL to a running server's /api/v3/query_sql and prints the result, for
-// one statement given on the command line, statements read from standard input, or an
-// interactive shell (readline line editing, history in ~/.strata_history).
+// `strata query`: sends SQL to a running server's /api/v3/query_sql, or InfluxQL to its
+// /api/v3/query_influxql, and prints the result, for one statement given on the command line,
+// statements read from standard input, or an interactive shell (readline line editing, history
+// in ~/.strata_history; `\language sql|influxql` switches languages).
 #pragma once
 
 #include <string>
@@ -11,8 +12,9 @@ struct QueryFlags {
   std::string host = "http://127.0.0.1:8181";
   std::string database;
   std::string format = "pretty";
-  std::string token;  // sent as `Authorization: Bearer <token>` when set
-  std::string sql;    // empty: read statements from standard input or run the shell
+  std::string language = "sql";  // or "influxql"
+  std::string token;             // sent as `Authorization: Bearer <token>` when set
+  std::string sql;  // the statement; empty: read statements from standard input or the shell
   // Where results go: empty for standard output, else a file, created (or truncated) when the
   // first result arrives; the results of several statements follow each other in it.
   std::string output;

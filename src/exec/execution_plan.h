@@ -36,7 +36,17 @@ class TaskContext {
 
   // Cancels the query: streams return Cancelled at their next batch.
   void Cancel() { cancelled_.store(true, std::memory_order_relaxed); }
-  bool cancelled() const { return cancelled_.load(std::memory_order_relaxed); }
+  // True once this context or its parent (see set_parent) was cancelled.
+  bool cancelled() const {
+    return cancelled_.load(std::memory_order_relaxed) ||
+           (parent_ != nullptr && parent_->cancelled());
+  }
+  // Makes this query part of a larger request whose context is `parent`: cancelling the parent
+  // cancels this query too (not the other way round). For requests that run several queries one
+  // after another, such as an InfluxQL statement's SQL queries: each query needs a context of its
+  // own, because a finished query's result cancels its context. REQUIRES: called before
+  // execution starts; parent chains are short (one level).
+  void set_parent(std::shared_ptr<const TaskContext> parent) { parent_ = std::move(parent); }
   // Cancelled("query cancelled") once Cancel() was called, else OK.
   absl::Status CheckCancelled() const;
 
@@ -66,6 +76,7 @@ class TaskContext {
 
  private:
   std::atomic<bool> cancelled_{false};
+  std::shared_ptr<const TaskContext> parent_;
   int target_partitions_ = 2;
   int64_t min_rows_per_partition_ = kDefaultMinRowsPerPartition;
   int64_t batch_size_ = 8192;

@@ -160,7 +160,10 @@ void Api::Dispatch(const HttpRequest& request, HttpResponse* response) const {
       method_not_allowed("GET, POST");
       return;
     }
-    *response = JsonError(501, "InfluxQL is not supported yet; use SQL at /api/v3/query_sql");
+    query_api_.HandleInfluxQL(
+        request,
+        response,
+        path == "/query" ? InfluxQLEndpoint::kV1Query : InfluxQLEndpoint::kV3QueryInfluxQL);
   } else if (path == "/api/v3/write_lp" || path == "/api/v2/write" || path == "/write") {
     if (!post) {
       method_not_allowed("POST");

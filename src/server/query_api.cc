@@ -18,6 +18,7 @@
 #include "observe/span_exporter.h"
 #include "server/api.h"
 #include "server/http_server.h"
+#include "server/query_api_internal.h"
 #include "server/server_metrics.h"
 
 namespace strata::server {
@@ -35,14 +36,6 @@ std::string Lowercase(std::string_view text) {
     return static_cast<char>(std::tolower(c));
   });
   return out;
-}
-
-// The media type of a Content-Type value, without parameters, lower-cased and trimmed.
-std::string MediaType(std::string_view content_type) {
-  content_type = content_type.substr(0, content_type.find(';'));
-  while (!content_type.empty() && content_type.front() == ' ') content_type.remove_prefix(1);
-  while (!content_type.empty() && content_type.back() == ' ') content_type.remove_suffix(1);
-  return Lowercase(content_type);
 }
 
 bool LooksLikeJsonObject(std::string_view body) {
@@ -248,17 +241,21 @@ struct QueryStream {
   }
 };
 
-// The error response for a query that failed: the status's message with its HTTP status. A query
-// that ran out of memory (ResourceExhausted from the query memory pool) gets 500, as InfluxDB 3
-// answers DataFusion's "Resources exhausted": the server's limit, not a malformed request
-// (HttpStatusFor's 422 for ResourceExhausted is for the catalog limits of writes).
+}  // namespace
+
+std::string MediaType(std::string_view content_type) {
+  content_type = content_type.substr(0, content_type.find(';'));
+  while (!content_type.empty() && content_type.front() == ' ') content_type.remove_prefix(1);
+  while (!content_type.empty() && content_type.back() == ' ') content_type.remove_suffix(1);
+  return Lowercase(content_type);
+}
+
 HttpResponse StatusResponse(const absl::Status& status) {
   const int code =
       status.code() == absl::StatusCode::kResourceExhausted ? 500 : HttpStatusFor(status);
   return JsonError(code, std::string(status.message()));
 }
 
-// "2.5s", "100ms", "1m30s" style text of a duration for messages.
 std::string DurationText(std::chrono::nanoseconds duration) {
   const double seconds = std::chrono::duration<double>(duration).count();
   if (seconds < 1) {
@@ -267,7 +264,6 @@ std::string DurationText(std::chrono::nanoseconds duration) {
   return fmt::format("{:g}s", seconds);
 }
 
-// The sum of counter `name` over every node of `plan`.
 int64_t SumCounter(const exec::ExecutionPlan& plan, const std::string& name) {
   int64_t total = 0;
   const std::map<std::string, int64_t> counters = plan.metrics().counters();
@@ -280,7 +276,6 @@ int64_t SumCounter(const exec::ExecutionPlan& plan, const std::string& name) {
   return total;
 }
 
-// The operators' own time (EXPLAIN ANALYZE's elapsed), summed over the plan.
 int64_t SumElapsed(const exec::ExecutionPlan& plan) {
   int64_t total = plan.metrics().elapsed_nanos();
   for (const exec::ExecutionPlanPtr& child : plan.children()) {
@@ -289,70 +284,6 @@ int64_t SumElapsed(const exec::ExecutionPlan& plan) {
   return total;
 }
 
-// The server side of one SQL request: its server span, and the query metrics. Ends the span,
-// exports the trace and counts the query when destroyed, which HandleSql arranges to happen after
-// the query's result (and so the engine's spans) is gone.
-class QueryObservation {
- public:
-  QueryObservation(const HttpRequest& request,
-                   const ServerMetrics* metrics,
-                   observe::SpanExporter* exporter)
-      : trace_(std::make_shared<observe::Trace>(IncomingTraceContext(request))),
-        metrics_(metrics),
-        exporter_(exporter),
-        start_(std::chrono::steady_clock::now()) {
-    server_span_ = trace_->StartSpan(
-        fmt::format("{} {}", request.method, request.path), 0, observe::SpanKind::kServer);
-    trace_->SetAttribute(server_span_, "http.request.method", request.method);
-    trace_->SetAttribute(server_span_, "url.path", request.path);
-    if (metrics_ != nullptr) {
-      metrics_->queries_active->Add(1);
-    }
-  }
-
-  ~QueryObservation() {
-    const bool ok = status_ >= 200 && status_ < 300 && error_.ok();
-    trace_->SetAttribute(server_span_, "http.response.status_code", int64_t{status_});
-    // As OpenTelemetry's HTTP conventions have it, a 4xx answer is the client's error and leaves
-    // the server span's status unset.
-    absl::Status span_status = error_;
-    if (span_status.ok() && status_ >= 500) {
-      span_status = absl::InternalError(fmt::format("HTTP status {}", status_));
-    }
-    trace_->EndSpan(server_span_, span_status);
-    if (exporter_ != nullptr) {
-      exporter_->Export(*trace_);
-    }
-    if (metrics_ != nullptr) {
-      (ok ? metrics_->queries_ok : metrics_->queries_error)->Increment();
-      metrics_->query_duration_seconds->Observe(
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count());
-      metrics_->queries_active->Add(-1);
-    }
-  }
-
-  const std::shared_ptr<observe::Trace>& trace() const { return trace_; }
-  uint64_t server_span() const { return server_span_; }
-  void set_status(int status) { status_ = status; }
-  // The streamed body failed after the status was sent.
-  void Fail(const absl::Status& status) {
-    if (error_.ok()) {
-      error_ = status;
-    }
-  }
-
- private:
-  const std::shared_ptr<observe::Trace> trace_;
-  uint64_t server_span_ = 0;
-  const ServerMetrics* const metrics_;
-  observe::SpanExporter* const exporter_;
-  const std::chrono::steady_clock::time_point start_;
-  int status_ = 0;
-  absl::Status error_;
-};
-
-// Adds the trace headers to a query's response and makes the observation (and so the server
-// span) outlive the response's stream, ending it once the body is done.
 void ObserveResponse(const std::shared_ptr<QueryObservation>& observation, HttpResponse* response) {
   observation->set_status(response->status);
   const observe::Trace& trace = *observation->trace();
@@ -380,8 +311,6 @@ void ObserveResponse(const std::shared_ptr<QueryObservation>& observation, HttpR
   }
 }
 
-}  // namespace
-
 observe::SpanContext IncomingTraceContext(const HttpRequest& request) {
   if (const std::string* traceparent = request.Header("traceparent")) {
     if (std::optional<observe::SpanContext> context = observe::ParseTraceparent(*traceparent)) {
@@ -395,128 +324,6 @@ observe::SpanContext IncomingTraceContext(const HttpRequest& request) {
   }
   return {};
 }
-
-// One query from its arrival to the end of its response. Shared by the handler, the admission
-// queue's continuation, the watchdog's cancel hook and the response stream; the permit and the
-// log entry end with it.
-struct QueryApi::RunningQuery {
-  QueryRequest request;
-  // The request's server span and query metrics; ends when the query and its response do.
-  std::shared_ptr<QueryObservation> observation;
-  std::shared_ptr<query::QueryLogEntry> entry;
-  std::shared_ptr<exec::TaskContext> context;
-  std::shared_ptr<exec::MemoryPool> memory_pool;  // the query's own, inside the engine's
-  std::chrono::nanoseconds timeout{0};
-  query::QueryAdmission::Permit permit;
-  exec::ExecutionPlanPtr plan;  // once planned, for its metrics
-
-  ~RunningQuery() {
-    if (entry != nullptr && !entry->finished()) {
-      // Dropped without an answer (a queued query at shutdown): still ends in the log.
-      End(query::QueryPhase::kCancel, "the query was abandoned before it ran");
-    }
-  }
-
-  // The meeting point of a queued query: the admission decides (a permit, or a cancellation)
-  // and the connection hands over its resume function, in either order; the second one resumes
-  // the connection with `finish`.
-  std::mutex mu;
-  HttpResume resume;                          // GUARDED_BY(mu)
-  std::function<void(HttpResponse*)> finish;  // GUARDED_BY(mu)
-  bool resumed = false;                       // GUARDED_BY(mu)
-
-  void SetResume(HttpResume r) {
-    std::function<void(HttpResponse*)> go;
-    {
-      std::lock_guard lock(mu);
-      if (!finish || resumed) {
-        resume = std::move(r);
-        return;
-      }
-      resumed = true;
-      go = std::move(finish);
-    }
-    r(std::move(go));
-  }
-  void Decide(std::function<void(HttpResponse*)> f) {
-    HttpResume go;
-    {
-      std::lock_guard lock(mu);
-      if (resumed || finish) {
-        return;  // decided already
-      }
-      if (!resume) {
-        finish = std::move(f);
-        return;
-      }
-      resumed = true;
-      go = std::move(resume);  // not kept: it owns the connection
-    }
-    go(std::move(f));
-  }
-
-  // Ends the log entry (the first end wins) and gives the permit back.
-  void End(query::QueryPhase phase, std::string error) {
-    query::QueryResources used;
-    used.max_memory = memory_pool == nullptr ? 0 : memory_pool->peak_reserved();
-    if (plan != nullptr) {
-      used.partitions = SumCounter(*plan, "chunks_scanned");
-      used.parquet_files = SumCounter(*plan, "files_scanned");
-      used.compute_duration_ns = SumElapsed(*plan);
-    }
-    entry->Finish(phase, std::move(error), used);
-    permit.Release();
-  }
-
-  std::string TimeoutMessage() const {
-    return fmt::format("query exceeded the time limit of {} (--query-timeout) and was cancelled",
-                       DurationText(timeout));
-  }
-
-  // The response for a query cancelled from outside, and the end of its entry; for another
-  // error, StatusResponse.
-  HttpResponse Fail(const absl::Status& status) {
-    switch (entry->cancel_reason()) {
-      case query::CancelReason::kTimeout: {
-        std::string message = TimeoutMessage();
-        End(query::QueryPhase::kCancel, message);
-        return JsonError(408, message);
-      }
-      case query::CancelReason::kClientGone:
-        End(query::QueryPhase::kCancel, "the client closed the connection");
-        // Nobody reads it: nginx's "client closed request".
-        return JsonError(499, "the client closed the connection");
-      case query::CancelReason::kShutdown:
-        End(query::QueryPhase::kCancel, "the server is shutting down");
-        return JsonError(503, "the server is shutting down");
-      case query::CancelReason::kNone:
-        break;
-    }
-    End(status.code() == absl::StatusCode::kCancelled ? query::QueryPhase::kCancel
-                                                      : query::QueryPhase::kFail,
-        std::string(status.message()));
-    return StatusResponse(status);
-  }
-
-  // A mid-stream error: the status to end the stream with (the query's entry ends too).
-  absl::Status StreamError(const absl::Status& status) {
-    switch (entry->cancel_reason()) {
-      case query::CancelReason::kTimeout: {
-        std::string message = TimeoutMessage();
-        End(query::QueryPhase::kCancel, message);
-        return absl::DeadlineExceededError(message);
-      }
-      case query::CancelReason::kClientGone:
-      case query::CancelReason::kShutdown:
-      case query::CancelReason::kNone:
-        break;
-    }
-    End(status.code() == absl::StatusCode::kCancelled ? query::QueryPhase::kCancel
-                                                      : query::QueryPhase::kFail,
-        std::string(status.message()));
-    return status;
-  }
-};
 
 absl::StatusOr<bool> QueryStream::ProduceAndTrack(std::string* out) {
   absl::StatusOr<bool> more = Produce(out);
@@ -550,7 +357,9 @@ absl::StatusOr<std::map<std::string, exec::Scalar>> ParseQueryParams(std::string
   return ParamsFromJson(parsed);
 }
 
-std::optional<HttpResponse> ParseQueryRequest(const HttpRequest& request, QueryRequest* out) {
+std::optional<HttpResponse> ParseQueryRequest(const HttpRequest& request,
+                                              QueryRequest* out,
+                                              QueryLanguage language) {
   RawParameters raw;
   if (request.method == "POST" && !request.body.empty()) {
     const std::string* content_type = request.Header("content-type");
@@ -578,11 +387,13 @@ std::optional<HttpResponse> ParseQueryRequest(const HttpRequest& request, QueryR
   // Query-string parameters fill in what the body did not give.
   TakeFromPairs(request.query, &raw);
 
-  if (!raw.database.has_value() || raw.database->empty()) {
+  const bool sql = language == QueryLanguage::kSql;
+  if (sql && (!raw.database.has_value() || raw.database->empty())) {
     return JsonError(400, "missing query parameter 'db' (the database to query)");
   }
   if (!raw.sql.has_value()) {
-    return JsonError(400, "missing query parameter 'q' (the SQL query)");
+    return JsonError(
+        400, fmt::format("missing query parameter 'q' (the {} query)", sql ? "SQL" : "InfluxQL"));
   }
   if (raw.sql->size() > kMaxQueryTextBytes) {
     return JsonError(413,
@@ -622,7 +433,7 @@ std::optional<HttpResponse> ParseQueryRequest(const HttpRequest& request, QueryR
     }
     out->params = *std::move(params);
   }
-  out->database = *std::move(raw.database);
+  out->database = std::move(raw.database).value_or("");
   out->sql = *std::move(raw.sql);
   return std::nullopt;
 }
@@ -712,15 +523,29 @@ void QueryApi::WatchdogLoop() {
 void QueryApi::HandleSql(const HttpRequest& request, HttpResponse* response) const {
   auto query = std::make_shared<RunningQuery>();
   query->observation = std::make_shared<QueryObservation>(request, metrics_, exporter_);
-  if (std::optional<HttpResponse> error = ParseQueryRequest(request, &query->request)) {
+  auto parsed = std::make_shared<QueryRequest>();
+  if (std::optional<HttpResponse> error = ParseQueryRequest(request, parsed.get())) {
     *response = *std::move(error);
     ObserveResponse(query->observation, response);
     return;
   }
+  query->run = [this, parsed](const std::shared_ptr<RunningQuery>& running, HttpResponse* resumed) {
+    RunSql(*parsed, running, resumed);
+  };
+  Admit(request, query, parsed->database, "sql", parsed->sql, response);
+}
+
+void QueryApi::Admit(const HttpRequest& request,
+                     const std::shared_ptr<RunningQuery>& query,
+                     std::string_view database,
+                     std::string_view query_type,
+                     std::string_view text,
+                     HttpResponse* response) const {
   const int64_t now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
                              std::chrono::system_clock::now().time_since_epoch())
                              .count();
-  query->entry = log_->Add(query->request.database, "sql", query->request.sql, now_ns);
+  query->issue_time_ns = now_ns;
+  query->entry = log_->Add(database, query_type, text, now_ns);
   query->entry->set_trace_id(query->observation->trace()->trace_id().ToHex());
   query->timeout = options_.query_timeout;
   if (options_.query_timeout.count() > 0) {
@@ -812,7 +637,12 @@ void QueryApi::Run(const std::shared_ptr<RunningQuery>& query, HttpResponse* res
     ~StopClientCheck() { entry->set_client_gone_check(nullptr); }
   } stop_client_check{query->entry.get()};
 
-  const QueryRequest& parsed = query->request;
+  query->run(query, response);
+}
+
+void QueryApi::RunSql(const QueryRequest& parsed,
+                      const std::shared_ptr<RunningQuery>& query,
+                      HttpResponse* response) const {
   query::QueryOptions options;
   options.params = parsed.params;
   options.context = query->context;

@@ -1,6 +1,8 @@
-// The SQL query endpoint, /api/v3/query_sql, as InfluxDB 3 serves it: the request (GET query
-// string, POST JSON or form body) becomes a QueryEngine call, and the result streams back in the
-// requested format while the query runs. docs/http_api.md describes the parameters and statuses.
+// The query endpoints: SQL at /api/v3/query_sql, as InfluxDB 3 serves it (the request, a GET
+// query string or a POST JSON or form body, becomes a QueryEngine call, and the result streams
+// back in the requested format while the query runs), and InfluxQL at /query and
+// /api/v3/query_influxql (influxql_api.h), admitted, limited, logged and traced the same way.
+// docs/http_api.md describes the parameters and statuses.
 #pragma once
 
 #include <chrono>
@@ -29,24 +31,35 @@ class SpanExporter;
 namespace strata::server {
 
 class ServerMetrics;
+struct InfluxQLHttpRequest;
+
+// Which InfluxQL endpoint a request came in on: InfluxDB 1.x's /query (v1 JSON or CSV results,
+// several statements, chunking, epoch) or InfluxDB 3's /api/v3/query_influxql (one statement, its
+// rows in the formats of /api/v3/query_sql).
+enum class InfluxQLEndpoint { kV1Query, kV3QueryInfluxQL };
 
 // The longest SQL text accepted (bytes). Longer ones are refused with 413 before parsing.
 inline constexpr size_t kMaxQueryTextBytes = 1u << 20;
 
 // A query request after parameter parsing, whatever method and encoding it came with.
 struct QueryRequest {
-  std::string database;
-  std::string sql;
+  std::string database;  // empty only for InfluxQL, whose statements may name theirs
+  std::string sql;       // `q`: the SQL (or, for /api/v3/query_influxql, InfluxQL) text
   format::ResultFormat format = format::ResultFormat::kJson;
   std::map<std::string, exec::Scalar> params;
 };
+
+// The language of a query request's `q`.
+enum class QueryLanguage { kSql, kInfluxQL };
 
 // Extracts db, q, format and params from a GET (query string) or POST (JSON object or
 // form-encoded body) request into `*out`. A `format` parameter wins over the Accept header.
 // Returns the error response to send instead, if any: 400 for a missing or malformed parameter or
 // an unacceptable Accept header, 413 for an oversized `q`, 415 for a body that is neither JSON nor
-// a form.
-std::optional<HttpResponse> ParseQueryRequest(const HttpRequest& request, QueryRequest* out);
+// a form. `db` is required for SQL; InfluxQL statements may name their database instead.
+std::optional<HttpResponse> ParseQueryRequest(const HttpRequest& request,
+                                              QueryRequest* out,
+                                              QueryLanguage language = QueryLanguage::kSql);
 
 // Converts a `params` JSON object (text) to placeholder values: strings, integers (int64, or
 // uint64 above its range), floats, booleans and null. Arrays and objects are InvalidArgument.
@@ -72,7 +85,7 @@ struct QueryApiOptions {
 // Jaeger `uber-trace-id`, else an invalid (empty) context, meaning a new trace.
 observe::SpanContext IncomingTraceContext(const HttpRequest& request);
 
-// Serves /api/v3/query_sql. Thread-safe; the engine must outlive it.
+// Serves the query endpoints. Thread-safe; the engine must outlive it.
 //
 // A query first takes an admission permit (query::QueryAdmission): if none is free it waits in
 // the queue as a deferred response (no thread waits), and is refused with 503 when the queue is
@@ -107,6 +120,14 @@ class QueryApi {
   // hex digits) and `traceparent` (naming the server span).
   void HandleSql(const HttpRequest& request, HttpResponse* response) const;
 
+  // Serves the InfluxQL endpoints (influxql_api.h): /query as InfluxDB 1.x does, and
+  // /api/v3/query_influxql as InfluxDB 3 does. Every request is one query for admission, the
+  // query log (query_type "influxql", the whole `q`), the timeout, cancellation and tracing, as
+  // for SQL; its statements run one after another, each with a span of its own.
+  void HandleInfluxQL(const HttpRequest& request,
+                      HttpResponse* response,
+                      InfluxQLEndpoint endpoint) const;
+
   // Counters for /metrics: the log's, with running, queued and rejected from the admission.
   query::QueryStats stats() const;
 
@@ -121,8 +142,26 @@ class QueryApi {
   void StartWatchdog();
   void StopWatchdog();
   void WatchdogLoop();
-  // Plans and starts the query on the connection's thread, once it holds a permit.
+  // Logs the query (`query_type` "sql" or "influxql", `text` as sent), gives it its deadline,
+  // memory pool and context, and takes an admission permit: then runs it (Run), or queues it as a
+  // deferred response, or refuses it (503). `query` has its observation and `run` set.
+  void Admit(const HttpRequest& request,
+             const std::shared_ptr<RunningQuery>& query,
+             std::string_view database,
+             std::string_view query_type,
+             std::string_view text,
+             HttpResponse* response) const;
+  // Runs the query on the connection's thread, once it holds a permit: makes cancellation reach
+  // its context, then calls its `run`.
   void Run(const std::shared_ptr<RunningQuery>& query, HttpResponse* response) const;
+  // Plans and starts a SQL query and streams its result (RunningQuery::run of /api/v3/query_sql).
+  void RunSql(const QueryRequest& parsed,
+              const std::shared_ptr<RunningQuery>& query,
+              HttpResponse* response) const;
+  // RunningQuery::run of the InfluxQL endpoints (influxql_api.cc).
+  void RunInfluxQL(const std::shared_ptr<const InfluxQLHttpRequest>& parsed,
+                   const std::shared_ptr<RunningQuery>& query,
+                   HttpResponse* response) const;
 
   const query::QueryEngine* const engine_;
   const ServerMetrics* metrics_ = nullptr;

@@ -462,6 +462,62 @@ TEST_F(ObservabilityTest, FileExporterWritesTheQuerysSpanTreeInTheCallersTrace) 
   EXPECT_GE(ScrapeMetrics().Get("strata_traces_exported_total"), 3);
 }
 
+// An InfluxQL request's trace: the server span, one span per statement under it (with the
+// statement, and the error of one that failed), and the SQL queries a statement ran under its
+// span.
+TEST_F(ObservabilityTest, InfluxQLStatementsHaveSpansWithTheirSqlBelow) {
+  const std::string traces = dir_.path() + "/traces.jsonl";
+  StartServer({"--traces-exporter", "otlp-file", "--traces-exporter-file", traces});
+  ASSERT_EQ(Request("POST", "/api/v3/write_lp?db=db&precision=nanosecond", "cpu,host=a usage=1 1\n")
+                .status,
+            204);
+  server::ClientResponse response =
+      Request("GET",
+              "/query?db=db&q=" +
+                  server::UrlEncode("SHOW TAG VALUES WITH KEY = host; SHOW TAG KEYS ON nosuch"));
+  ASSERT_EQ(response.status, 200) << response.body;
+  std::vector<json> requests = ExportedRequests(traces, HeaderValue(response, "trace-id"));
+  ASSERT_EQ(requests.size(), 1u);
+  const json& spans = requests[0]["resourceSpans"][0]["scopeSpans"][0]["spans"];
+  std::map<std::string, const json*> by_id;
+  for (const json& span : spans) {
+    by_id[span["spanId"]] = &span;
+  }
+  auto attribute = [](const json& span, const std::string& key) -> std::string {
+    for (const json& a : span["attributes"]) {
+      if (a["key"] == key) {
+        return a["value"].contains("stringValue") ? a["value"]["stringValue"].get<std::string>()
+                                                  : a["value"]["intValue"].get<std::string>();
+      }
+    }
+    return "";
+  };
+  std::string server_span;
+  std::vector<const json*> statements;
+  std::vector<const json*> queries;
+  for (const json& span : spans) {
+    if (span["name"] == "GET /query") {
+      server_span = span["spanId"];
+    } else if (span["name"] == "influxql_statement") {
+      statements.push_back(&span);
+    } else if (span["name"] == "query") {
+      queries.push_back(&span);
+    }
+  }
+  ASSERT_FALSE(server_span.empty());
+  ASSERT_EQ(statements.size(), 2u);
+  for (const json* statement : statements) {
+    EXPECT_EQ((*statement)["parentSpanId"], server_span);
+  }
+  EXPECT_EQ(attribute(*statements[0], "db.statement"), "SHOW TAG VALUES WITH KEY = host");
+  EXPECT_EQ(attribute(*statements[1], "statement_id"), "1");
+  EXPECT_EQ((*statements[1])["status"]["code"], 2);
+  ASSERT_EQ(queries.size(), 1u);
+  EXPECT_EQ((*queries[0])["parentSpanId"], (*statements[0])["spanId"]);
+  EXPECT_EQ(attribute(*queries[0], "db.statement"),
+            "SELECT DISTINCT \"host\" FROM \"cpu\" ORDER BY 1");
+}
+
 TEST_F(ObservabilityTest, BadExporterSettingsStopTheServerWithAClearError) {
   for (const auto& [args, message] : std::vector<std::pair<std::string, std::string>>{
            {"--traces-exporter jaeger", "--traces-exporter must be 'none', 'otlp-file' or"},

@@ -1,0 +1,685 @@
+// The v1 encodings: a small JSON writer that lays out documents as Go's json.Marshal and
+// json.MarshalIndent do, Go's float and string spellings, and encoding/csv's quoting.
+#include "influxql/result_json.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <system_error>
+#include <variant>
+
+#include "common/check.h"
+#include "common/civil_time.h"
+#include "common/utf8.h"
+
+namespace strata::influxql {
+namespace {
+
+// The shortest decimal digits that read back as a finite double, and where the decimal point
+// goes: the value is 0.<digits> x 10^point (so point is the number of integer digits).
+struct ShortestDecimal {
+  bool negative = false;
+  std::string digits;  // no leading zeros, except "0" for zero
+  int point = 0;
+};
+
+ShortestDecimal Shortest(double value) {
+  // std::to_chars in scientific notation gives the shortest round-trip digits, the same digits
+  // Go's strconv picks (both are shortest, then closest): "d.ddde+XX".
+  char buffer[64];
+  auto [end, error] =
+      std::to_chars(buffer, buffer + sizeof(buffer), value, std::chars_format::scientific);
+  STRATA_CHECK(error == std::errc());
+  std::string_view text(buffer, static_cast<size_t>(end - buffer));
+  ShortestDecimal decimal;
+  if (!text.empty() && text.front() == '-') {
+    decimal.negative = true;
+    text.remove_prefix(1);
+  }
+  const size_t e = text.find('e');
+  STRATA_CHECK(e != std::string_view::npos);
+  for (char c : text.substr(0, e)) {
+    if (c != '.') {
+      decimal.digits.push_back(c);
+    }
+  }
+  const int exponent = std::atoi(std::string(text.substr(e + 1)).c_str());
+  decimal.point = exponent + 1;
+  return decimal;
+}
+
+// strconv's 'f' layout of the shortest digits.
+void AppendPositional(const ShortestDecimal& decimal, std::string* out) {
+  if (decimal.negative) {
+    out->push_back('-');
+  }
+  const int length = static_cast<int>(decimal.digits.size());
+  if (decimal.digits == "0") {
+    out->push_back('0');
+  } else if (decimal.point <= 0) {
+    out->append("0.");
+    out->append(static_cast<size_t>(-decimal.point), '0');
+    out->append(decimal.digits);
+  } else if (decimal.point >= length) {
+    out->append(decimal.digits);
+    out->append(static_cast<size_t>(decimal.point - length), '0');
+  } else {
+    out->append(decimal.digits, 0, static_cast<size_t>(decimal.point));
+    out->push_back('.');
+    out->append(decimal.digits, static_cast<size_t>(decimal.point), std::string::npos);
+  }
+}
+
+// strconv's 'e' layout (at least two exponent digits), with encoding/json's clean-up of a
+// negative exponent's leading zero: 1e-07 -> 1e-7.
+void AppendExponent(const ShortestDecimal& decimal, std::string* out) {
+  if (decimal.negative) {
+    out->push_back('-');
+  }
+  out->push_back(decimal.digits[0]);
+  if (decimal.digits.size() > 1) {
+    out->push_back('.');
+    out->append(decimal.digits, 1, std::string::npos);
+  }
+  const int exponent = decimal.point - 1;
+  out->push_back('e');
+  out->push_back(exponent < 0 ? '-' : '+');
+  const int magnitude = std::abs(exponent);
+  if (magnitude < 10 && exponent >= 0) {
+    out->push_back('0');
+  }
+  out->append(std::to_string(magnitude));
+}
+
+constexpr char kHex[] = "0123456789abcdef";
+
+// A string as encoding/json writes it with HTML escaping on (json.Marshal's default).
+void AppendJsonString(std::string_view text, std::string* out) {
+  out->push_back('"');
+  size_t i = 0;
+  while (i < text.size()) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      switch (c) {
+        case '"':
+          out->append("\\\"");
+          break;
+        case '\\':
+          out->append("\\\\");
+          break;
+        case '\n':
+          out->append("\\n");
+          break;
+        case '\r':
+          out->append("\\r");
+          break;
+        case '\t':
+          out->append("\\t");
+          break;
+        case '<':
+        case '>':
+        case '&':
+          out->append("\\u00");
+          out->push_back(kHex[c >> 4]);
+          out->push_back(kHex[c & 0xF]);
+          break;
+        default:
+          if (c < 0x20) {
+            out->append("\\u00");
+            out->push_back(kHex[c >> 4]);
+            out->push_back(kHex[c & 0xF]);
+          } else {
+            out->push_back(static_cast<char>(c));
+          }
+      }
+      ++i;
+      continue;
+    }
+    uint32_t code_point = 0;
+    const size_t length = DecodeUtf8(text, i, &code_point);
+    if (length == 0) {
+      out->append("\\ufffd");
+      ++i;
+      continue;
+    }
+    if (code_point == 0x2028 || code_point == 0x2029) {
+      out->append(code_point == 0x2028 ? "\\u2028" : "\\u2029");
+    } else {
+      out->append(text.substr(i, length));
+    }
+    i += length;
+  }
+  out->push_back('"');
+}
+
+// Writes JSON laid out as json.Marshal (compact) or json.MarshalIndent(v, "", "    ") does: in
+// the indented form each member and element is on its own line, "key": value has a space after
+// the colon, and empty arrays and objects stay `[]` and `{}`.
+class GoJsonWriter {
+ public:
+  GoJsonWriter(std::string* out, bool pretty) : out_(out), pretty_(pretty) {}
+
+  void BeginObject() { Open('{'); }
+  void EndObject() { Close('}'); }
+  void BeginArray() { Open('['); }
+  void EndArray() { Close(']'); }
+  void Key(std::string_view key) {
+    BeforeItem();
+    AppendJsonString(key, out_);
+    out_->append(pretty_ ? ": " : ":");
+    after_key_ = true;
+  }
+  void String(std::string_view value) {
+    BeforeValue();
+    AppendJsonString(value, out_);
+  }
+  void Int(int64_t value) {
+    BeforeValue();
+    out_->append(std::to_string(value));
+  }
+  void UInt(uint64_t value) {
+    BeforeValue();
+    out_->append(std::to_string(value));
+  }
+  void Float(double value) {
+    BeforeValue();
+    if (std::isfinite(value)) {
+      AppendGoJsonFloat(value, out_);
+    } else {
+      out_->append("null");
+    }
+  }
+  void Bool(bool value) {
+    BeforeValue();
+    out_->append(value ? "true" : "false");
+  }
+  void Null() {
+    BeforeValue();
+    out_->append("null");
+  }
+
+ private:
+  void NewLine(size_t depth) {
+    out_->push_back('\n');
+    out_->append(depth * 4, ' ');
+  }
+  // Before a member's key, or an element of an array.
+  void BeforeItem() {
+    if (stack_.empty()) {
+      return;
+    }
+    if (!stack_.back()) {
+      out_->push_back(',');
+    }
+    stack_.back() = false;
+    if (pretty_) {
+      NewLine(stack_.size());
+    }
+  }
+  void BeforeValue() {
+    if (after_key_) {
+      after_key_ = false;
+      return;
+    }
+    BeforeItem();
+  }
+  void Open(char bracket) {
+    BeforeValue();
+    out_->push_back(bracket);
+    stack_.push_back(true);
+  }
+  void Close(char bracket) {
+    const bool empty = stack_.back();
+    stack_.pop_back();
+    if (pretty_ && !empty) {
+      NewLine(stack_.size());
+    }
+    out_->push_back(bracket);
+  }
+
+  std::string* out_;
+  const bool pretty_;
+  std::vector<bool> stack_;  // per open array or object: still empty
+  bool after_key_ = false;
+};
+
+void WriteValue(const ResultValue& value, EpochUnit epoch, GoJsonWriter* writer) {
+  std::visit(
+      [&](const auto& v) {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, std::monostate>) {
+          writer->Null();
+        } else if constexpr (std::is_same_v<T, double>) {
+          writer->Float(v);
+        } else if constexpr (std::is_same_v<T, int64_t>) {
+          writer->Int(v);
+        } else if constexpr (std::is_same_v<T, uint64_t>) {
+          writer->UInt(v);
+        } else if constexpr (std::is_same_v<T, std::string>) {
+          writer->String(v);
+        } else if constexpr (std::is_same_v<T, bool>) {
+          writer->Bool(v);
+        } else {
+          static_assert(std::is_same_v<T, ResultTime>);
+          if (epoch == EpochUnit::kRfc3339) {
+            writer->String(FormatRfc3339Nano(v.nanos));
+          } else {
+            writer->Int(TimeInUnit(v.nanos, epoch));
+          }
+        }
+      },
+      value);
+}
+
+void WriteSeries(const Series& series, EpochUnit epoch, GoJsonWriter* writer) {
+  writer->BeginObject();
+  if (!series.name.empty()) {
+    writer->Key("name");
+    writer->String(series.name);
+  }
+  if (!series.tags.empty()) {
+    // Go writes a map's keys sorted.
+    std::vector<std::pair<std::string, std::string>> tags = series.tags;
+    std::sort(tags.begin(), tags.end());
+    writer->Key("tags");
+    writer->BeginObject();
+    for (const auto& [key, value] : tags) {
+      writer->Key(key);
+      writer->String(value);
+    }
+    writer->EndObject();
+  }
+  if (!series.columns.empty()) {
+    writer->Key("columns");
+    writer->BeginArray();
+    for (const std::string& column : series.columns) {
+      writer->String(column);
+    }
+    writer->EndArray();
+  }
+  if (!series.values.empty()) {
+    writer->Key("values");
+    writer->BeginArray();
+    for (const std::vector<ResultValue>& row : series.values) {
+      writer->BeginArray();
+      for (const ResultValue& value : row) {
+        WriteValue(value, epoch, writer);
+      }
+      writer->EndArray();
+    }
+    writer->EndArray();
+  }
+  if (series.partial) {
+    writer->Key("partial");
+    writer->Bool(true);
+  }
+  writer->EndObject();
+}
+
+void WriteStatement(const StatementResult& result,
+                    bool partial,
+                    EpochUnit epoch,
+                    GoJsonWriter* writer) {
+  writer->BeginObject();
+  writer->Key("statement_id");
+  writer->Int(result.statement_id);
+  if (!result.series.empty()) {
+    writer->Key("series");
+    writer->BeginArray();
+    for (const Series& series : result.series) {
+      WriteSeries(series, epoch, writer);
+    }
+    writer->EndArray();
+  }
+  if (!result.messages.empty()) {
+    writer->Key("messages");
+    writer->BeginArray();
+    for (const ResultMessage& message : result.messages) {
+      writer->BeginObject();
+      writer->Key("level");
+      writer->String(message.level);
+      writer->Key("text");
+      writer->String(message.text);
+      writer->EndObject();
+    }
+    writer->EndArray();
+  }
+  if (partial) {
+    writer->Key("partial");
+    writer->Bool(true);
+  }
+  if (result.error.has_value()) {
+    writer->Key("error");
+    writer->String(*result.error);
+  }
+  writer->EndObject();
+}
+
+// encoding/csv's rule for quoting a field.
+bool CsvNeedsQuotes(std::string_view field) {
+  if (field.empty()) {
+    return false;
+  }
+  if (field == "\\.") {
+    return true;
+  }
+  for (char c : field) {
+    if (c == '\n' || c == '\r' || c == '"' || c == ',') {
+      return true;
+    }
+  }
+  // A leading space (unicode.IsSpace of the first rune) is quoted too.
+  uint32_t first = 0;
+  if (DecodeUtf8(field, 0, &first) == 0) {
+    return false;
+  }
+  switch (first) {
+    case '\t':
+    case '\n':
+    case '\v':
+    case '\f':
+    case '\r':
+    case ' ':
+    case 0x85:
+    case 0xA0:
+    case 0x1680:
+    case 0x2028:
+    case 0x2029:
+    case 0x202F:
+    case 0x205F:
+    case 0x3000:
+      return true;
+    default:
+      return first >= 0x2000 && first <= 0x200A;
+  }
+}
+
+std::string CsvValue(const ResultValue& value, EpochUnit epoch) {
+  return std::visit(
+      [&](const auto& v) -> std::string {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, std::monostate>) {
+          return "";
+        } else if constexpr (std::is_same_v<T, double>) {
+          std::string text;
+          AppendGoFloatPositional(v, &text);
+          return text;
+        } else if constexpr (std::is_same_v<T, int64_t> || std::is_same_v<T, uint64_t>) {
+          return std::to_string(v);
+        } else if constexpr (std::is_same_v<T, std::string>) {
+          return v;
+        } else if constexpr (std::is_same_v<T, bool>) {
+          return v ? "true" : "false";
+        } else {
+          static_assert(std::is_same_v<T, ResultTime>);
+          return std::to_string(epoch == EpochUnit::kRfc3339 ? v.nanos
+                                                             : TimeInUnit(v.nanos, epoch));
+        }
+      },
+      value);
+}
+
+}  // namespace
+
+EpochUnit ParseEpoch(std::string_view epoch) {
+  if (epoch.empty()) {
+    return EpochUnit::kRfc3339;
+  }
+  if (epoch == "u" || epoch == "\xC2\xB5") {  // "µ" (U+00B5)
+    return EpochUnit::kMicroseconds;
+  }
+  if (epoch == "ms") {
+    return EpochUnit::kMilliseconds;
+  }
+  if (epoch == "s") {
+    return EpochUnit::kSeconds;
+  }
+  if (epoch == "m") {
+    return EpochUnit::kMinutes;
+  }
+  if (epoch == "h") {
+    return EpochUnit::kHours;
+  }
+  return EpochUnit::kNanoseconds;
+}
+
+int64_t TimeInUnit(int64_t nanos, EpochUnit unit) {
+  switch (unit) {
+    case EpochUnit::kRfc3339:
+    case EpochUnit::kNanoseconds:
+      return nanos;
+    case EpochUnit::kMicroseconds:
+      return nanos / kNanosPerMicro;
+    case EpochUnit::kMilliseconds:
+      return nanos / kNanosPerMilli;
+    case EpochUnit::kSeconds:
+      return nanos / kNanosPerSecond;
+    case EpochUnit::kMinutes:
+      return nanos / kNanosPerMinute;
+    case EpochUnit::kHours:
+      return nanos / kNanosPerHour;
+  }
+  return nanos;
+}
+
+std::string FormatRfc3339Nano(int64_t nanos) {
+  std::string text = FormatIso8601(nanos, SecondFraction::kTrimmed);
+  text.push_back('Z');
+  return text;
+}
+
+void AppendGoJsonFloat(double value, std::string* out) {
+  STRATA_DCHECK(std::isfinite(value));
+  const double magnitude = std::fabs(value);
+  const ShortestDecimal decimal = Shortest(value);
+  if (magnitude != 0 && (magnitude < 1e-6 || magnitude >= 1e21)) {
+    AppendExponent(decimal, out);
+  } else {
+    AppendPositional(decimal, out);
+  }
+}
+
+void AppendGoFloatPositional(double value, std::string* out) {
+  if (std::isnan(value)) {
+    out->append("NaN");
+  } else if (std::isinf(value)) {
+    out->append(value > 0 ? "+Inf" : "-Inf");
+  } else {
+    AppendPositional(Shortest(value), out);
+  }
+}
+
+void AppendV1Json(const std::vector<StatementResult>& results,
+                  const EncodeOptions& options,
+                  std::string* out) {
+  GoJsonWriter writer(out, options.pretty);
+  writer.BeginObject();
+  // encoding/json's omitempty drops an empty "results" too; InfluxDB always has one result per
+  // statement, and a request has at least one statement.
+  if (!results.empty()) {
+    writer.Key("results");
+    writer.BeginArray();
+    for (const StatementResult& result : results) {
+      WriteStatement(result, /*partial=*/false, options.epoch, &writer);
+    }
+    writer.EndArray();
+  }
+  writer.EndObject();
+  out->push_back('\n');
+}
+
+void AppendV1JsonChunk(const ResultChunk& chunk, const EncodeOptions& options, std::string* out) {
+  GoJsonWriter writer(out, options.pretty);
+  writer.BeginObject();
+  writer.Key("results");
+  writer.BeginArray();
+  WriteStatement(chunk.result, chunk.partial, options.epoch, &writer);
+  writer.EndArray();
+  writer.EndObject();
+  out->push_back('\n');
+}
+
+void AppendV1JsonError(std::string_view message, bool pretty, std::string* out) {
+  GoJsonWriter writer(out, pretty);
+  writer.BeginObject();
+  writer.Key("error");
+  writer.String(message);
+  writer.EndObject();
+  out->push_back('\n');
+}
+
+void V1CsvWriter::AppendRecord(const std::vector<std::string>& fields, std::string* out) const {
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (i > 0) {
+      out->push_back(',');
+    }
+    const std::string& field = fields[i];
+    if (!CsvNeedsQuotes(field)) {
+      out->append(field);
+      continue;
+    }
+    out->push_back('"');
+    for (char c : field) {
+      if (c == '"') {
+        out->append("\"\"");
+      } else if (c == '\r') {
+        out->push_back('\r');  // encoding/csv keeps \r unless it precedes \n (UseCRLF off)
+      } else {
+        out->push_back(c);
+      }
+    }
+    out->push_back('"');
+  }
+  out->push_back('\n');
+}
+
+void V1CsvWriter::Append(const std::vector<StatementResult>& results, std::string* out) {
+  for (const StatementResult& result : results) {
+    AppendOne(result, out);
+  }
+}
+
+void V1CsvWriter::AppendOne(const StatementResult& result, std::string* out) {
+  if (result.statement_id != statement_id_) {
+    if (result.series.empty()) {
+      return;
+    }
+    if (statement_id_ >= 0) {
+      out->push_back('\n');
+    }
+    statement_id_ = result.statement_id;
+    header_ = {"name", "tags"};
+    header_.insert(
+        header_.end(), result.series.front().columns.begin(), result.series.front().columns.end());
+    AppendRecord(header_, out);
+  }
+  for (size_t s = 0; s < result.series.size(); ++s) {
+    const Series& series = result.series[s];
+    if (s > 0 && result.series[s - 1].columns != series.columns) {
+      out->push_back('\n');
+      header_ = {"name", "tags"};
+      header_.insert(header_.end(), series.columns.begin(), series.columns.end());
+      AppendRecord(header_, out);
+    }
+    std::string tags;
+    if (!series.tags.empty()) {
+      std::vector<std::pair<std::string, std::string>> sorted = series.tags;
+      std::sort(sorted.begin(), sorted.end());
+      for (const auto& [key, value] : sorted) {
+        if (!tags.empty()) {
+          tags.push_back(',');
+        }
+        AppendEscapedTag(key, &tags);
+        tags.push_back('=');
+        AppendEscapedTag(value, &tags);
+      }
+    }
+    std::vector<std::string> fields(2 + series.columns.size());
+    fields[0] = series.name;
+    fields[1] = tags;
+    for (const std::vector<ResultValue>& row : series.values) {
+      for (size_t i = 0; i < row.size() && i + 2 < fields.size(); ++i) {
+        fields[i + 2] = CsvValue(row[i], epoch_);
+      }
+      AppendRecord(fields, out);
+    }
+  }
+}
+
+void V1CsvWriter::AppendError(std::string_view message, std::string* out) {
+  V1CsvWriter writer(EpochUnit::kRfc3339);
+  writer.AppendRecord({"error"}, out);
+  writer.AppendRecord({std::string(message)}, out);
+}
+
+std::vector<ResultChunk> SplitIntoChunks(StatementResult result, int64_t chunk_size) {
+  STRATA_CHECK_GT(chunk_size, 0);
+  std::vector<ResultChunk> chunks;
+  if (result.series.empty() || result.error.has_value()) {
+    chunks.push_back(ResultChunk{std::move(result), false});
+    return chunks;
+  }
+  const size_t size = static_cast<size_t>(chunk_size);
+  for (Series& series : result.series) {
+    size_t begin = 0;
+    do {
+      const size_t end = std::min(series.values.size(), begin + size);
+      ResultChunk chunk;
+      chunk.result.statement_id = result.statement_id;
+      if (chunks.empty()) {
+        chunk.result.messages = result.messages;
+      }
+      Series piece;
+      piece.name = series.name;
+      piece.tags = series.tags;
+      piece.columns = series.columns;
+      piece.values.assign(std::make_move_iterator(series.values.begin() + begin),
+                          std::make_move_iterator(series.values.begin() + end));
+      piece.partial = end < series.values.size() || series.partial;
+      chunk.result.series.push_back(std::move(piece));
+      chunk.partial = true;
+      chunks.push_back(std::move(chunk));
+      begin = end;
+    } while (begin < series.values.size());
+  }
+  chunks.back().partial = false;
+  return chunks;
+}
+
+void AppendEscapedMeasurement(std::string_view name, std::string* out) {
+  for (char c : name) {
+    if (c == ',' || c == ' ') {
+      out->push_back('\\');
+    }
+    out->push_back(c);
+  }
+}
+
+void AppendEscapedTag(std::string_view text, std::string* out) {
+  for (char c : text) {
+    if (c == ',' || c == '=' || c == ' ') {
+      out->push_back('\\');
+    }
+    out->push_back(c);
+  }
+}
+
+std::string SeriesKey(std::string_view measurement,
+                      std::vector<std::pair<std::string, std::string>> tags) {
+  std::sort(tags.begin(), tags.end());
+  std::string key;
+  AppendEscapedMeasurement(measurement, &key);
+  for (const auto& [tag, value] : tags) {
+    if (value.empty()) {
+      continue;
+    }
+    key.push_back(',');
+    AppendEscapedTag(tag, &key);
+    key.push_back('=');
+    AppendEscapedTag(value, &key);
+  }
+  return key;
+}
+
+}  // namespace strata::influxql

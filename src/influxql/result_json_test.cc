@@ -1,0 +1,338 @@
+// Tests of the v1 encodings against what InfluxDB 1.8 (Go's encoding/json, strconv and
+// encoding/csv) writes for the same results.
+#include "influxql/result_json.h"
+
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace strata::influxql {
+namespace {
+
+using ::testing::ElementsAre;
+
+constexpr int64_t k2016 = 1451606400LL * 1'000'000'000;  // 2016-01-01T00:00:00Z
+
+std::string JsonFloat(double value) {
+  std::string out;
+  AppendGoJsonFloat(value, &out);
+  return out;
+}
+
+std::string Positional(double value) {
+  std::string out;
+  AppendGoFloatPositional(value, &out);
+  return out;
+}
+
+std::string Json(const std::vector<StatementResult>& results, EncodeOptions options = {}) {
+  std::string out;
+  AppendV1Json(results, options, &out);
+  return out;
+}
+
+Series Cpu() {
+  Series series;
+  series.name = "cpu";
+  series.tags = {{"region", "us"}, {"host", "a"}};
+  series.columns = {"time", "mean"};
+  series.values = {{ResultTime{k2016}, 1.5}, {ResultTime{k2016 + 500'000'000}, 2.0}};
+  return series;
+}
+
+TEST(GoFloatTest, JsonUsesPositionalNotationBetween1eMinus6And1e21) {
+  EXPECT_EQ(JsonFloat(2.0), "2");
+  EXPECT_EQ(JsonFloat(1.5), "1.5");
+  EXPECT_EQ(JsonFloat(0.1), "0.1");
+  EXPECT_EQ(JsonFloat(-0.0), "-0");
+  EXPECT_EQ(JsonFloat(0.0), "0");
+  EXPECT_EQ(JsonFloat(123456789.0), "123456789");
+  EXPECT_EQ(JsonFloat(1e-6), "0.000001");
+  EXPECT_EQ(JsonFloat(1e20), "100000000000000000000");
+  // Go pads the shortest digits with zeros; it does not print the double's exact value
+  // (123456789012345677877...).
+  EXPECT_EQ(JsonFloat(1.2345678901234568e20), "123456789012345680000");
+  EXPECT_EQ(JsonFloat(9.999999999999999e20), "999999999999999900000");
+}
+
+TEST(GoFloatTest, JsonUsesExponentsOutsideThatRange) {
+  EXPECT_EQ(JsonFloat(1e21), "1e+21");
+  EXPECT_EQ(JsonFloat(-1.5e21), "-1.5e+21");
+  EXPECT_EQ(JsonFloat(1e-7), "1e-7");
+  EXPECT_EQ(JsonFloat(1.25e-7), "1.25e-7");
+  EXPECT_EQ(JsonFloat(9.99e-10), "9.99e-10");
+  EXPECT_EQ(JsonFloat(1e100), "1e+100");
+  EXPECT_EQ(JsonFloat(5e-324), "5e-324");
+  EXPECT_EQ(JsonFloat(std::numeric_limits<double>::max()), "1.7976931348623157e+308");
+}
+
+TEST(GoFloatTest, PositionalNeverUsesAnExponent) {
+  EXPECT_EQ(Positional(2.0), "2");
+  EXPECT_EQ(Positional(1e21), "1000000000000000000000");
+  EXPECT_EQ(Positional(1e-7), "0.0000001");
+  EXPECT_EQ(Positional(std::nan("")), "NaN");
+  EXPECT_EQ(Positional(std::numeric_limits<double>::infinity()), "+Inf");
+  EXPECT_EQ(Positional(-std::numeric_limits<double>::infinity()), "-Inf");
+}
+
+TEST(TimeTest, Rfc3339NanoTrimsTrailingZeros) {
+  EXPECT_EQ(FormatRfc3339Nano(0), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(FormatRfc3339Nano(k2016), "2016-01-01T00:00:00Z");
+  EXPECT_EQ(FormatRfc3339Nano(k2016 + 500'000'000), "2016-01-01T00:00:00.5Z");
+  EXPECT_EQ(FormatRfc3339Nano(k2016 + 1), "2016-01-01T00:00:00.000000001Z");
+  EXPECT_EQ(FormatRfc3339Nano(k2016 + 123'450'000), "2016-01-01T00:00:00.12345Z");
+  EXPECT_EQ(FormatRfc3339Nano(-1), "1969-12-31T23:59:59.999999999Z");
+}
+
+TEST(TimeTest, EpochUnitsAsInfluxDB18) {
+  EXPECT_EQ(ParseEpoch(""), EpochUnit::kRfc3339);
+  EXPECT_EQ(ParseEpoch("ns"), EpochUnit::kNanoseconds);
+  EXPECT_EQ(ParseEpoch("n"), EpochUnit::kNanoseconds);
+  EXPECT_EQ(ParseEpoch("bogus"), EpochUnit::kNanoseconds);
+  EXPECT_EQ(ParseEpoch("u"), EpochUnit::kMicroseconds);
+  EXPECT_EQ(ParseEpoch("\xC2\xB5"), EpochUnit::kMicroseconds);
+  EXPECT_EQ(ParseEpoch("ms"), EpochUnit::kMilliseconds);
+  EXPECT_EQ(ParseEpoch("s"), EpochUnit::kSeconds);
+  EXPECT_EQ(ParseEpoch("m"), EpochUnit::kMinutes);
+  EXPECT_EQ(ParseEpoch("h"), EpochUnit::kHours);
+  EXPECT_EQ(TimeInUnit(k2016 + 1'500'000, EpochUnit::kMilliseconds), 1451606400001);
+  EXPECT_EQ(TimeInUnit(k2016, EpochUnit::kHours), 403224);
+  // Go's integer division truncates toward zero.
+  EXPECT_EQ(TimeInUnit(-1'500'000, EpochUnit::kMilliseconds), -1);
+  EXPECT_EQ(TimeInUnit(-1, EpochUnit::kSeconds), 0);
+}
+
+TEST(V1JsonTest, SeriesWithTagsAndTimes) {
+  StatementResult result;
+  result.series.push_back(Cpu());
+  EXPECT_EQ(Json({result}),
+            R"({"results":[{"statement_id":0,"series":[{"name":"cpu","tags":{"host":"a",)"
+            R"("region":"us"},"columns":["time","mean"],"values":[["2016-01-01T00:00:00Z",1.5],)"
+            R"(["2016-01-01T00:00:00.5Z",2]]}]}]})"
+            "\n");
+}
+
+TEST(V1JsonTest, EpochWritesTimesAsIntegers) {
+  StatementResult result;
+  result.series.push_back(Cpu());
+  result.series[0].tags.clear();
+  EXPECT_EQ(Json({result}, {.epoch = EpochUnit::kMilliseconds}),
+            R"({"results":[{"statement_id":0,"series":[{"name":"cpu","columns":["time","mean"],)"
+            R"("values":[[1451606400000,1.5],[1451606400500,2]]}]}]})"
+            "\n");
+  EXPECT_EQ(Json({result}, {.epoch = EpochUnit::kNanoseconds}),
+            R"({"results":[{"statement_id":0,"series":[{"name":"cpu","columns":["time","mean"],)"
+            R"("values":[[1451606400000000000,1.5],[1451606400500000000,2]]}]}]})"
+            "\n");
+}
+
+TEST(V1JsonTest, EmptyStatementsErrorsAndMessages) {
+  StatementResult empty;
+  StatementResult failed;
+  failed.statement_id = 1;
+  failed.error = "database not found: x";
+  StatementResult warned;
+  warned.statement_id = 2;
+  warned.messages.push_back({"warning", "deprecated"});
+  EXPECT_EQ(Json({empty, failed, warned}),
+            R"({"results":[{"statement_id":0},{"statement_id":1,"error":"database not found: x"},)"
+            R"({"statement_id":2,"messages":[{"level":"warning","text":"deprecated"}]}]})"
+            "\n");
+}
+
+TEST(V1JsonTest, EveryValueType) {
+  StatementResult result;
+  Series series;
+  series.name = "m";
+  series.columns = {"f", "i", "u", "s", "b", "n"};
+  series.values = {{-2.5,
+                    int64_t{-9223372036854775807 - 1},
+                    uint64_t{18446744073709551615u},
+                    std::string("x"),
+                    true,
+                    std::monostate{}},
+                   {std::nan(""), int64_t{0}, uint64_t{0}, std::string(""), false, 1e21}};
+  result.series.push_back(series);
+  EXPECT_EQ(
+      Json({result}),
+      R"({"results":[{"statement_id":0,"series":[{"name":"m","columns":["f","i","u","s","b","n"],)"
+      R"("values":[[-2.5,-9223372036854775808,18446744073709551615,"x",true,null],)"
+      R"([null,0,0,"",false,1e+21]]}]}]})"
+      "\n");
+}
+
+TEST(V1JsonTest, StringsAreEscapedAsGoDoes) {
+  StatementResult result;
+  Series series;
+  series.columns = {"key"};
+  series.values = {{std::string("a\"b\\c\n\t\r<>&\x01\x7f\xe2\x80\xa8\xff\xc3\xa9")}};
+  result.series.push_back(series);
+  EXPECT_EQ(Json({result}),
+            R"({"results":[{"statement_id":0,"series":[{"columns":["key"],"values":)"
+            R"([["a\"b\\c\n\t\r\u003c\u003e\u0026\u0001)"
+            "\x7f"
+            R"(\u2028\ufffd)"
+            "\xc3\xa9"
+            R"("]]}]}]})"
+            "\n");
+}
+
+TEST(V1JsonTest, PrettyIndentsWithFourSpaces) {
+  StatementResult result;
+  Series series;
+  series.name = "databases";
+  series.columns = {"name"};
+  series.values = {{std::string("db")}};
+  result.series.push_back(series);
+  StatementResult empty;
+  empty.statement_id = 1;
+  EXPECT_EQ(Json({result, empty}, {.pretty = true}),
+            "{\n"
+            "    \"results\": [\n"
+            "        {\n"
+            "            \"statement_id\": 0,\n"
+            "            \"series\": [\n"
+            "                {\n"
+            "                    \"name\": \"databases\",\n"
+            "                    \"columns\": [\n"
+            "                        \"name\"\n"
+            "                    ],\n"
+            "                    \"values\": [\n"
+            "                        [\n"
+            "                            \"db\"\n"
+            "                        ]\n"
+            "                    ]\n"
+            "                }\n"
+            "            ]\n"
+            "        },\n"
+            "        {\n"
+            "            \"statement_id\": 1\n"
+            "        }\n"
+            "    ]\n"
+            "}\n");
+}
+
+TEST(V1JsonTest, RequestError) {
+  std::string out;
+  AppendV1JsonError("error parsing query: found X", false, &out);
+  EXPECT_EQ(out, "{\"error\":\"error parsing query: found X\"}\n");
+  out.clear();
+  AppendV1JsonError("bad", true, &out);
+  EXPECT_EQ(out, "{\n    \"error\": \"bad\"\n}\n");
+}
+
+TEST(ChunkTest, SplitsSeriesIntoPartialChunks) {
+  StatementResult result;
+  result.statement_id = 3;
+  result.messages.push_back({"info", "hello"});
+  Series a = Cpu();
+  a.values.push_back({ResultTime{k2016 + 1'000'000'000}, 3.0});  // 3 rows
+  Series b = Cpu();
+  b.name = "mem";
+  b.values.resize(1);  // 1 row
+  result.series = {a, b};
+  std::vector<ResultChunk> chunks = SplitIntoChunks(result, 2);
+  ASSERT_EQ(chunks.size(), 3u);
+  EXPECT_EQ(chunks[0].result.series[0].values.size(), 2u);
+  EXPECT_TRUE(chunks[0].result.series[0].partial);
+  EXPECT_TRUE(chunks[0].partial);
+  EXPECT_THAT(chunks[0].result.messages, ElementsAre(ResultMessage{"info", "hello"}));
+  EXPECT_EQ(chunks[1].result.series[0].values.size(), 1u);
+  EXPECT_FALSE(chunks[1].result.series[0].partial);
+  EXPECT_TRUE(chunks[1].partial);
+  EXPECT_TRUE(chunks[1].result.messages.empty());
+  EXPECT_EQ(chunks[2].result.series[0].name, "mem");
+  EXPECT_FALSE(chunks[2].partial);
+  EXPECT_EQ(chunks[2].result.statement_id, 3);
+
+  std::string line;
+  AppendV1JsonChunk(chunks[1], {.epoch = EpochUnit::kSeconds}, &line);
+  EXPECT_EQ(line,
+            R"({"results":[{"statement_id":3,"series":[{"name":"cpu","tags":{"host":"a",)"
+            R"("region":"us"},"columns":["time","mean"],"values":[[1451606401,3]]}],)"
+            R"("partial":true}]})"
+            "\n");
+}
+
+TEST(ChunkTest, ErrorsAndEmptyResultsAreOneChunk) {
+  StatementResult failed;
+  failed.error = "boom";
+  std::vector<ResultChunk> chunks = SplitIntoChunks(failed, 10);
+  ASSERT_EQ(chunks.size(), 1u);
+  EXPECT_EQ(chunks[0].result.error, "boom");
+  EXPECT_FALSE(chunks[0].partial);
+  EXPECT_EQ(SplitIntoChunks(StatementResult{}, 1).size(), 1u);
+}
+
+TEST(V1CsvTest, TablesPerStatement) {
+  StatementResult first;
+  first.series.push_back(Cpu());
+  first.series[0].tags = {{"host", "a b"}, {"dc", "x,y=z"}};
+  Series other = Cpu();
+  other.name = "mem";
+  other.tags.clear();
+  other.columns = {"time", "max"};
+  other.values = {{ResultTime{k2016}, std::monostate{}}};
+  first.series.push_back(other);
+  StatementResult failed;
+  failed.statement_id = 1;
+  failed.error = "skipped in CSV";
+  StatementResult third;
+  third.statement_id = 2;
+  Series strings;
+  strings.name = "measurements";
+  strings.columns = {"name"};
+  strings.values = {{std::string("a,b")}, {std::string("say \"hi\"")}, {std::string(" lead")}};
+  third.series.push_back(strings);
+
+  std::string out;
+  V1CsvWriter writer(EpochUnit::kRfc3339);
+  writer.Append({first, failed, third}, &out);
+  EXPECT_EQ(out,
+            "name,tags,time,mean\n"
+            "cpu,\"dc=x\\,y\\=z,host=a\\ b\",1451606400000000000,1.5\n"
+            "cpu,\"dc=x\\,y\\=z,host=a\\ b\",1451606400500000000,2\n"
+            "\n"
+            "name,tags,time,max\n"
+            "mem,,1451606400000000000,\n"
+            "\n"
+            "name,tags,name\n"
+            "measurements,,\"a,b\"\n"
+            "measurements,,\"say \"\"hi\"\"\"\n"
+            "measurements,,\" lead\"\n");
+}
+
+TEST(V1CsvTest, ChunksOfOneStatementContinueItsTable) {
+  StatementResult result;
+  result.series.push_back(Cpu());
+  result.series[0].tags.clear();
+  std::string out;
+  V1CsvWriter writer(EpochUnit::kSeconds);
+  for (const ResultChunk& chunk : SplitIntoChunks(result, 1)) {
+    writer.AppendOne(chunk.result, &out);
+  }
+  EXPECT_EQ(out,
+            "name,tags,time,mean\n"
+            "cpu,,1451606400,1.5\n"
+            "cpu,,1451606400,2\n");
+}
+
+TEST(V1CsvTest, RequestError) {
+  std::string out;
+  V1CsvWriter::AppendError("error parsing query: x, y", &out);
+  EXPECT_EQ(out, "error\n\"error parsing query: x, y\"\n");
+}
+
+TEST(SeriesKeyTest, SortsTagsAndEscapes) {
+  EXPECT_EQ(SeriesKey("cpu", {{"region", "us"}, {"host", "a"}}), "cpu,host=a,region=us");
+  EXPECT_EQ(SeriesKey("my cpu,x", {{"a=b", "c d,e"}}), "my\\ cpu\\,x,a\\=b=c\\ d\\,e");
+  EXPECT_EQ(SeriesKey("cpu", {{"host", ""}}), "cpu");
+  EXPECT_EQ(SeriesKey("m=1", {}), "m=1");
+}
+
+}  // namespace
+}  // namespace strata::influxql

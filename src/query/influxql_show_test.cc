@@ -1,0 +1,393 @@
+// Tests of the SHOW statements (influxql_show.cc) and of the WHERE translation they share with
+// SELECT (influxql_sql.h), on an in-process node: each statement's result as the v1 API encodes
+// it, compared with what InfluxDB 1.8 returns for the same data.
+#include <unistd.h>
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_join.h"
+#include "fmt/format.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "influxql/parser.h"
+#include "influxql/result_json.h"
+#include "query/cache_fill.h"
+#include "query/influxql_executor.h"
+#include "query/influxql_sql.h"
+#include "query/query_test_node.h"
+
+namespace strata::query {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+std::filesystem::path TestDir() {
+  return std::filesystem::temp_directory_path() /
+         fmt::format("influxql_show_test_{}_{}",
+                     ::getpid(),
+                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
+}
+
+constexpr int64_t kSecond = 1'000'000'000;
+constexpr int64_t k2016 = 1451606400 * kSecond;  // 2016-01-01T00:00:00Z
+
+class InfluxQLShowTest : public ::testing::Test {
+ protected:
+  InfluxQLShowTest() : node_(TestDir(), /*persist=*/false) {}
+
+  void SetUp() override {
+    ASSERT_TRUE(node_
+                    .Write(fmt::format("cpu,host=a,region=us usage=1.5,idle=10i {}\n"
+                                       "cpu,host=b,region=eu usage=2.5 {}\n"
+                                       "cpu,host=c usage=3 {}\n"
+                                       "cpu,host=a,region=us usage=4 {}\n"
+                                       "mem,host=a free=100u,ok=true,label=\"x\" {}\n"
+                                       "disk used=1 {}\n"
+                                       "my\\ m\\,1,tag\\ k=v\\=1\\,2 f=1 {}",
+                                       k2016,
+                                       k2016 + 10 * kSecond,
+                                       k2016 + 20 * kSecond,
+                                       k2016 + 30 * kSecond,
+                                       k2016,
+                                       k2016,
+                                       k2016))
+                    .ok());
+    request_.database = "db";
+    request_.now_ns = k2016 + 60 * kSecond;
+  }
+
+  // The statement's result as v1 JSON, without the {"results":[...]} around it.
+  std::string Show(const std::string& text) {
+    auto statement = influxql::ParseStatement(text);
+    if (!statement.ok()) {
+      return statement.status().ToString();
+    }
+    auto result = ExecuteInfluxQLStatement(node_.engine(), **statement, 0, request_);
+    if (!result.ok()) {
+      return result.status().ToString();
+    }
+    std::string json;
+    influxql::AppendV1Json({*result}, {}, &json);
+    const std::string prefix = "{\"results\":[";
+    const std::string suffix = "]}\n";
+    EXPECT_TRUE(json.starts_with(prefix) && json.ends_with(suffix)) << json;
+    return json.substr(prefix.size(), json.size() - prefix.size() - suffix.size());
+  }
+
+  void CreateDistinctCache(std::vector<std::string> columns) {
+    auto created = node_.catalog().CreateDistinctCache(
+        {.database = "db", .table = "cpu", .columns = std::move(columns)});
+    ASSERT_TRUE(created.ok()) << created.status();
+    auto cache = node_.caches().AddDistinctCache(
+        created->database_id, created->table_id, created->definition, /*filled=*/false);
+    ASSERT_NE(cache, nullptr);
+    auto snapshot = node_.catalog().snapshot();
+    auto filled = FillDistinctCache(node_.engine(),
+                                    *snapshot->DatabaseById(created->database_id),
+                                    *snapshot->FindTable("db", "cpu"),
+                                    cache.get(),
+                                    node_.caches().Now());
+    ASSERT_TRUE(filled.ok()) << filled.status();
+  }
+
+  TestNode node_;
+  InfluxQLRequest request_;
+};
+
+TEST_F(InfluxQLShowTest, ShowDatabases) {
+  ASSERT_TRUE(node_.catalog().CreateDatabase("other").ok());
+  EXPECT_EQ(Show("SHOW DATABASES"),
+            R"({"statement_id":0,"series":[{"name":"databases","columns":["name"],)"
+            R"("values":[["db"],["other"]]}]})");
+}
+
+TEST_F(InfluxQLShowTest, ShowRetentionPolicies) {
+  const std::string autogen =
+      R"({"statement_id":0,"series":[{"columns":["name","duration","shardGroupDuration",)"
+      R"("replicaN","default"],"values":[["autogen","0s","168h0m0s",1,true]]}]})";
+  EXPECT_EQ(Show("SHOW RETENTION POLICIES"), autogen);
+  EXPECT_EQ(Show("SHOW RETENTION POLICIES ON db"), autogen);
+  EXPECT_EQ(Show("SHOW RETENTION POLICIES ON nope"),
+            R"({"statement_id":0,"error":"database not found: nope"})");
+  request_.database.clear();
+  EXPECT_EQ(Show("SHOW RETENTION POLICIES"),
+            R"({"statement_id":0,"error":"database name required"})");
+}
+
+TEST_F(InfluxQLShowTest, ShowMeasurements) {
+  EXPECT_EQ(Show("SHOW MEASUREMENTS"),
+            R"({"statement_id":0,"series":[{"name":"measurements","columns":["name"],)"
+            R"("values":[["cpu"],["disk"],["mem"],["my m,1"]]}]})");
+  EXPECT_EQ(Show("SHOW MEASUREMENTS LIMIT 2 OFFSET 1"),
+            R"({"statement_id":0,"series":[{"name":"measurements","columns":["name"],)"
+            R"("values":[["disk"],["mem"]]}]})");
+  EXPECT_EQ(Show("SHOW MEASUREMENTS WITH MEASUREMENT = mem"),
+            R"({"statement_id":0,"series":[{"name":"measurements","columns":["name"],)"
+            R"("values":[["mem"]]}]})");
+  EXPECT_EQ(Show("SHOW MEASUREMENTS WITH MEASUREMENT =~ /^(cpu|disk)$/"),
+            R"({"statement_id":0,"series":[{"name":"measurements","columns":["name"],)"
+            R"("values":[["cpu"],["disk"]]}]})");
+  // Measurements with a series matching the condition.
+  EXPECT_EQ(Show("SHOW MEASUREMENTS WHERE host = 'a'"),
+            R"({"statement_id":0,"series":[{"name":"measurements","columns":["name"],)"
+            R"("values":[["cpu"],["mem"]]}]})");
+  EXPECT_EQ(Show("SHOW MEASUREMENTS WHERE region =~ /u/ AND host != 'a'"),
+            R"({"statement_id":0,"series":[{"name":"measurements","columns":["name"],)"
+            R"("values":[["cpu"]]}]})");
+  // A series without the tag has the value '': cpu's host=c, and every series of disk and mem.
+  EXPECT_EQ(Show("SHOW MEASUREMENTS WITH MEASUREMENT =~ /^[cdm]/ WHERE region = ''"),
+            R"({"statement_id":0,"series":[{"name":"measurements","columns":["name"],)"
+            R"("values":[["cpu"],["disk"],["mem"],["my m,1"]]}]})");
+  EXPECT_EQ(Show("SHOW MEASUREMENTS WHERE host = 'zzz'"), R"({"statement_id":0})");
+  EXPECT_EQ(Show("SHOW MEASUREMENTS WITH MEASUREMENT = nope"), R"({"statement_id":0})");
+  // InfluxDB 1.8 lists nothing, without an error, for a database that does not exist.
+  EXPECT_EQ(Show("SHOW MEASUREMENTS ON nope"), R"({"statement_id":0})");
+  request_.database.clear();
+  EXPECT_EQ(Show("SHOW MEASUREMENTS"), R"({"statement_id":0,"error":"database name required"})");
+}
+
+TEST_F(InfluxQLShowTest, ShowTagKeys) {
+  EXPECT_EQ(
+      Show("SHOW TAG KEYS"),
+      R"({"statement_id":0,"series":[{"name":"cpu","columns":["tagKey"],)"
+      R"("values":[["host"],["region"]]},{"name":"mem","columns":["tagKey"],)"
+      R"("values":[["host"]]},{"name":"my m,1","columns":["tagKey"],"values":[["tag k"]]}]})");
+  EXPECT_EQ(Show("SHOW TAG KEYS FROM cpu LIMIT 1 OFFSET 1"),
+            R"({"statement_id":0,"series":[{"name":"cpu","columns":["tagKey"],)"
+            R"("values":[["region"]]}]})");
+  // Only the keys that series matching the condition have.
+  EXPECT_EQ(Show("SHOW TAG KEYS FROM cpu, mem WHERE host = 'c'"),
+            R"({"statement_id":0,"series":[{"name":"cpu","columns":["tagKey"],)"
+            R"("values":[["host"]]}]})");
+  EXPECT_EQ(Show("SHOW TAG KEYS FROM nope"), R"({"statement_id":0})");
+  EXPECT_EQ(Show("SHOW TAG KEYS ON nope"),
+            R"({"statement_id":0,"error":"database not found: nope"})");
+}
+
+TEST_F(InfluxQLShowTest, ShowTagValues) {
+  EXPECT_EQ(Show("SHOW TAG VALUES WITH KEY = host"),
+            R"({"statement_id":0,"series":[{"name":"cpu","columns":["key","value"],)"
+            R"("values":[["host","a"],["host","b"],["host","c"]]},{"name":"mem",)"
+            R"("columns":["key","value"],"values":[["host","a"]]}]})");
+  EXPECT_EQ(Show("SHOW TAG VALUES FROM cpu WITH KEY IN (region, host) LIMIT 3 OFFSET 1"),
+            R"({"statement_id":0,"series":[{"name":"cpu","columns":["key","value"],)"
+            R"("values":[["host","b"],["host","c"],["region","eu"]]}]})");
+  EXPECT_EQ(Show("SHOW TAG VALUES FROM /c/ WITH KEY =~ /^reg/"),
+            R"({"statement_id":0,"series":[{"name":"cpu","columns":["key","value"],)"
+            R"("values":[["region","eu"],["region","us"]]}]})");
+  EXPECT_EQ(Show("SHOW TAG VALUES FROM cpu WITH KEY != host WHERE host = 'a'"),
+            R"({"statement_id":0,"series":[{"name":"cpu","columns":["key","value"],)"
+            R"("values":[["region","us"]]}]})");
+  EXPECT_EQ(Show("SHOW TAG VALUES FROM cpu WITH KEY !~ /region/ WHERE region !~ /s/"),
+            R"({"statement_id":0,"series":[{"name":"cpu","columns":["key","value"],)"
+            R"("values":[["host","b"],["host","c"]]}]})");
+  EXPECT_EQ(Show("SHOW TAG VALUES WITH KEY = \"tag k\""),
+            R"({"statement_id":0,"series":[{"name":"my m,1","columns":["key","value"],)"
+            R"("values":[["tag k","v=1,2"]]}]})");
+  // Time bounds: the rows of host=b and host=c only.
+  EXPECT_EQ(Show("SHOW TAG VALUES FROM cpu WITH KEY = host WHERE time >= '2016-01-01T00:00:10Z' "
+                 "AND time < '2016-01-01T00:00:30Z'"),
+            R"({"statement_id":0,"series":[{"name":"cpu","columns":["key","value"],)"
+            R"("values":[["host","b"],["host","c"]]}]})");
+  EXPECT_EQ(Show("SHOW TAG VALUES FROM cpu WITH KEY = host WHERE time > now() - 35s"),
+            R"({"statement_id":0,"series":[{"name":"cpu","columns":["key","value"],)"
+            R"("values":[["host","a"]]}]})");
+  EXPECT_EQ(Show("SHOW TAG VALUES WITH KEY = nope"), R"({"statement_id":0})");
+  EXPECT_EQ(Show("SHOW TAG VALUES FROM cpu WITH KEY = host WHERE usage + 1 > 2"),
+            "{\"statement_id\":0,\"error\":\"unsupported condition: usage + 1 \\u003e 2 (conditions "
+            "compare time, tags or fields with values, joined by AND and OR)\"}");
+}
+
+TEST_F(InfluxQLShowTest, ShowTagValuesReadsADistinctValueCache) {
+  const std::string expected =
+      R"({"statement_id":0,"series":[{"name":"cpu","columns":["key","value"],)"
+      R"("values":[["host","a"],["host","b"],["host","c"]]}]})";
+  auto trace = std::make_shared<observe::Trace>();
+  request_.options.trace = trace;
+  EXPECT_EQ(Show("SHOW TAG VALUES FROM cpu WITH KEY = host"), expected);
+  CreateDistinctCache({"host"});
+  auto cached_trace = std::make_shared<observe::Trace>();
+  request_.options.trace = cached_trace;
+  EXPECT_EQ(Show("SHOW TAG VALUES FROM cpu WITH KEY = host"), expected);
+
+  // The SQL the statement ran, from its trace; the cache answers it (EXPLAIN says so, and so do
+  // the operator spans of the run itself).
+  auto statements = [](const observe::Trace& t) {
+    std::vector<std::string> sql;
+    std::string operators;
+    for (const observe::Span& span : t.spans()) {
+      for (const auto& [key, value] : span.attributes) {
+        if (key == "db.statement") {
+          sql.push_back(std::get<std::string>(value));
+        } else if (key == "operator") {
+          operators += std::get<std::string>(value) + "\n";
+        }
+      }
+    }
+    return std::make_pair(sql, operators);
+  };
+  auto [sql, operators] = statements(*cached_trace);
+  ASSERT_EQ(sql, std::vector<std::string>{"SELECT DISTINCT \"host\" FROM \"cpu\" ORDER BY 1"});
+  EXPECT_THAT(operators, HasSubstr("distinct_cache"));
+  EXPECT_THAT(absl::StrJoin(*node_.Query("EXPLAIN " + sql[0]), "\n"),
+              HasSubstr("source=distinct_cache"));
+  EXPECT_THAT(statements(*trace).second, Not(HasSubstr("distinct_cache")));
+}
+
+TEST_F(InfluxQLShowTest, ShowFieldKeys) {
+  EXPECT_EQ(Show("SHOW FIELD KEYS"),
+            R"({"statement_id":0,"series":[{"name":"cpu","columns":["fieldKey","fieldType"],)"
+            R"("values":[["idle","integer"],["usage","float"]]},{"name":"disk","columns":)"
+            R"(["fieldKey","fieldType"],"values":[["used","float"]]},{"name":"mem","columns":)"
+            R"(["fieldKey","fieldType"],"values":[["free","unsigned"],["label","string"],)"
+            R"(["ok","boolean"]]},{"name":"my m,1","columns":["fieldKey","fieldType"],)"
+            R"("values":[["f","float"]]}]})");
+  EXPECT_EQ(Show("SHOW FIELD KEYS FROM mem LIMIT 1 OFFSET 2"),
+            R"({"statement_id":0,"series":[{"name":"mem","columns":["fieldKey","fieldType"],)"
+            R"("values":[["ok","boolean"]]}]})");
+}
+
+TEST_F(InfluxQLShowTest, ShowSeries) {
+  EXPECT_EQ(Show("SHOW SERIES"),
+            R"({"statement_id":0,"series":[{"columns":["key"],"values":[["cpu,host=a,region=us"],)"
+            R"(["cpu,host=b,region=eu"],["cpu,host=c"],["disk"],["mem,host=a"],)"
+            R"(["my\\ m\\,1,tag\\ k=v\\=1\\,2"]]}]})");
+  EXPECT_EQ(Show("SHOW SERIES FROM cpu WHERE region != 'eu' LIMIT 1 OFFSET 1"),
+            R"({"statement_id":0,"series":[{"columns":["key"],"values":[["cpu,host=c"]]}]})");
+  EXPECT_EQ(Show("SHOW SERIES WHERE host = 'a' LIMIT 5"),
+            R"({"statement_id":0,"series":[{"columns":["key"],"values":[["cpu,host=a,region=us"],)"
+            R"(["mem,host=a"]]}]})");
+  EXPECT_EQ(Show("SHOW SERIES FROM disk WHERE time > now()"), R"({"statement_id":0})");
+}
+
+TEST_F(InfluxQLShowTest, BoundParameters) {
+  request_.params["h"] = std::string("b");
+  request_.params["re"] = std::string("^[ab]$");
+  request_.params["t"] = std::string("2016-01-01T00:00:25Z");
+  EXPECT_EQ(
+      Show("SHOW SERIES FROM cpu WHERE host = $h"),
+      R"({"statement_id":0,"series":[{"columns":["key"],"values":[["cpu,host=b,region=eu"]]}]})");
+  EXPECT_EQ(Show("SHOW TAG VALUES FROM cpu WITH KEY = host WHERE host =~ $re AND time < $t"),
+            R"({"statement_id":0,"series":[{"name":"cpu","columns":["key","value"],)"
+            R"("values":[["host","a"],["host","b"]]}]})");
+  EXPECT_EQ(Show("SHOW SERIES WHERE host = $nope"),
+            R"({"statement_id":0,"error":"missing parameter: nope"})");
+}
+
+TEST_F(InfluxQLShowTest, SelectWaitsForItsTranslator) {
+  EXPECT_EQ(Show("SELECT usage FROM cpu"),
+            R"({"statement_id":0,"error":"SELECT is not implemented yet"})");
+}
+
+TEST_F(InfluxQLShowTest, CancelledRequestsFailAsAWhole) {
+  request_.options.context = std::make_shared<exec::TaskContext>();
+  EXPECT_EQ(Show("SHOW SERIES").substr(0, 9), "{\"stateme");
+  request_.options.context->Cancel();
+  EXPECT_EQ(Show("SHOW SERIES"), "CANCELLED: query cancelled");
+  EXPECT_EQ(Show("SHOW DATABASES"), "CANCELLED: query cancelled");
+}
+
+class InfluxQLConditionTest : public ::testing::Test {
+ protected:
+  InfluxQLConditionTest() {
+    table_ = std::make_shared<catalog::TableSchema>(
+        0,
+        "cpu",
+        std::vector<catalog::ColumnSchema>{
+            {0, "time", catalog::ColumnKind::kTime, TypeId::kTimestamp},
+            {1, "host", catalog::ColumnKind::kTag, TypeId::kDictionary},
+            {2, "usage", catalog::ColumnKind::kField, TypeId::kFloat64},
+            {3, "label", catalog::ColumnKind::kField, TypeId::kString},
+            {4, "ok", catalog::ColumnKind::kField, TypeId::kBool},
+            {5, "we\"ird", catalog::ColumnKind::kTag, TypeId::kDictionary},
+        });
+    request_.now_ns = k2016;
+    request_.params["p"] = std::string("x'y");
+    request_.params["n"] = int64_t{7};
+  }
+
+  std::string Sql(const std::string& condition) {
+    auto expr = influxql::ParseExpression(condition);
+    if (!expr.ok()) {
+      return expr.status().ToString();
+    }
+    auto sql = InfluxQLConditionToSql(**expr, *table_, request_);
+    return sql.ok() ? *sql : sql.status().ToString();
+  }
+
+  std::shared_ptr<catalog::TableSchema> table_;
+  InfluxQLRequest request_;
+};
+
+TEST_F(InfluxQLConditionTest, Tags) {
+  EXPECT_EQ(Sql("host = 'a'"), "\"host\" = 'a'");
+  EXPECT_EQ(Sql("'a' = host"), "\"host\" = 'a'");
+  EXPECT_EQ(Sql("host = ''"), "(\"host\" IS NULL OR \"host\" = '')");
+  EXPECT_EQ(Sql("host != 'a'"), "(\"host\" IS NULL OR \"host\" <> 'a')");
+  EXPECT_EQ(Sql("host <> ''"), "\"host\" <> ''");
+  EXPECT_EQ(Sql("host =~ /^a/"), "\"host\" ~ '^a'");
+  EXPECT_EQ(Sql("host =~ /a*/"), "(\"host\" IS NULL OR \"host\" ~ 'a*')");
+  EXPECT_EQ(Sql("host !~ /^a/"), "(\"host\" IS NULL OR \"host\" !~ '^a')");
+  EXPECT_EQ(Sql("host !~ /.*/"), "\"host\" !~ '.*'");
+  EXPECT_EQ(Sql("host > 'm'"), "\"host\" > 'm'");
+  EXPECT_EQ(Sql("'m' > host"), "(\"host\" IS NULL OR \"host\" < 'm')");
+  EXPECT_EQ(Sql("host = 5"), "FALSE");
+  EXPECT_EQ(Sql("host = $p"), "\"host\" = 'x''y'");
+  EXPECT_EQ(Sql("host =~ $p"), "\"host\" ~ 'x''y'");
+  EXPECT_EQ(Sql("\"we\\\"ird\" = 'it\\'s'"), "\"we\"\"ird\" = 'it''s'");
+  EXPECT_EQ(Sql("host::tag = 'a'"), "\"host\" = 'a'");
+  // A name the measurement lacks is a tag with the value ''.
+  EXPECT_EQ(Sql("region = 'us'"), "FALSE");
+  EXPECT_EQ(Sql("region = ''"), "TRUE");
+  EXPECT_EQ(Sql("region != 'us'"), "TRUE");
+  EXPECT_EQ(Sql("region =~ /^$/"), "TRUE");
+  EXPECT_EQ(Sql("region !~ /^$/"), "FALSE");
+  EXPECT_EQ(Sql("host::field = 'a'"), "FALSE");
+}
+
+TEST_F(InfluxQLConditionTest, Fields) {
+  EXPECT_EQ(Sql("usage > 1.5"), "\"usage\" > 1.5");
+  EXPECT_EQ(Sql("usage >= 2"), "\"usage\" >= 2");
+  EXPECT_EQ(Sql("2.0 < usage"), "\"usage\" > 2.0");
+  EXPECT_EQ(Sql("usage = $n"), "\"usage\" = 7");
+  EXPECT_EQ(Sql("usage = 'a'"), "FALSE");
+  EXPECT_EQ(Sql("label = 'a'"), "\"label\" = 'a'");
+  EXPECT_EQ(Sql("label =~ /a/"), "\"label\" ~ 'a'");
+  EXPECT_EQ(Sql("label = 1"), "FALSE");
+  EXPECT_EQ(Sql("ok = true"), "\"ok\" = TRUE");
+  EXPECT_EQ(Sql("ok > true"), "FALSE");
+  EXPECT_EQ(Sql("usage::tag = 1"), "FALSE");
+  EXPECT_EQ(Sql("nope > 1"), "FALSE");
+}
+
+TEST_F(InfluxQLConditionTest, TimeAndLogic) {
+  EXPECT_EQ(Sql("time > '2016-01-01T00:00:00.5Z'"),
+            "\"time\" > TIMESTAMP '2016-01-01T00:00:00.5Z'");
+  EXPECT_EQ(Sql("time <= now() - 1h"), "\"time\" <= TIMESTAMP '2015-12-31T23:00:00Z'");
+  EXPECT_EQ(Sql("now() < time"), "\"time\" > TIMESTAMP '2016-01-01T00:00:00Z'");
+  EXPECT_EQ(Sql("time = 1451606400000000001"),
+            "\"time\" = TIMESTAMP '2016-01-01T00:00:00.000000001Z'");
+  EXPECT_EQ(Sql("time >= '2016-01-01'"), "\"time\" >= TIMESTAMP '2016-01-01T00:00:00Z'");
+  EXPECT_EQ(Sql("time >= '2016-01-01 00:00:01' + 10s"),
+            "\"time\" >= TIMESTAMP '2016-01-01T00:00:11Z'");
+  EXPECT_EQ(Sql("host = 'a' AND (usage > 1 OR time > now())"),
+            "(\"host\" = 'a' AND (\"usage\" > 1 OR \"time\" > TIMESTAMP '2016-01-01T00:00:00Z'))");
+  EXPECT_EQ(Sql("true"), "TRUE");
+  EXPECT_THAT(Sql("time > 'yesterday'"), HasSubstr("cannot read 'yesterday' as a time"));
+  EXPECT_THAT(Sql("time =~ /x/"), HasSubstr("unsupported condition"));
+  EXPECT_THAT(Sql("usage > label"), HasSubstr("unsupported value in a condition: label"));
+  EXPECT_THAT(Sql("mean(usage) > 1"), HasSubstr("unsupported condition"));
+}
+
+TEST(InfluxQLTimeTest, ClampsToTheInt64Range) {
+  InfluxQLRequest request;
+  request.now_ns = -10;
+  auto expr = influxql::ParseExpression("now() - 9223372036854775807");
+  ASSERT_TRUE(expr.ok());
+  EXPECT_EQ(*EvaluateInfluxQLTime(**expr, request), std::numeric_limits<int64_t>::min());
+}
+
+}  // namespace
+}  // namespace strata::query

@@ -1,0 +1,658 @@
+// /query and /api/v3/query_influxql: request parsing, the statements' run under one admitted
+// query, and the v1 (JSON, CSV, chunked) and v3 encodings of their results.
+#include "server/influxql_api.h"
+
+#include <algorithm>
+#include <deque>
+#include <limits>
+#include <utility>
+#include <variant>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
+#include "common/status.h"
+#include "exec/memory_pool.h"
+#include "fmt/format.h"
+#include "format/result_writer.h"
+#include "influxql/parser.h"
+#include "nlohmann/json.hpp"
+#include "query/influxql_executor.h"
+#include "server/query_api_internal.h"
+
+namespace strata::server {
+namespace {
+
+using influxql::ResultValue;
+using influxql::StatementResult;
+using nlohmann::json;
+
+std::string Trim(std::string_view text) {
+  const size_t begin = text.find_first_not_of(" \t\r\n");
+  if (begin == std::string_view::npos) {
+    return "";
+  }
+  const size_t end = text.find_last_not_of(" \t\r\n");
+  return std::string(text.substr(begin, end - begin + 1));
+}
+
+// A request-level error of /query: {"error": ...} as InfluxDB 1.8 writes it.
+HttpResponse V1Error(int status, std::string_view message) {
+  HttpResponse response;
+  response.status = status;
+  influxql::AppendV1JsonError(message, /*pretty=*/false, &response.body);
+  return response;
+}
+
+// The response format /query's Accept header asks for, as InfluxDB 1.8 matches it: the first
+// media range that matches application/json, application/csv or text/csv (wildcards included)
+// wins; JSON otherwise.
+void ChooseV1Format(const HttpRequest& request, InfluxQLHttpRequest* out) {
+  const std::string* accept = request.Header("accept");
+  if (accept == nullptr) {
+    return;
+  }
+  for (absl::string_view range : absl::StrSplit(*accept, ',')) {
+    std::string media = MediaType(std::string_view(range.data(), range.size()));
+    const size_t slash = media.find('/');
+    if (slash == std::string::npos) {
+      continue;
+    }
+    const std::string type = media.substr(0, slash);
+    const std::string subtype = media.substr(slash + 1);
+    auto matches = [&](std::string_view t, std::string_view s) {
+      return (type == "*" || type == t) && (subtype == "*" || subtype == s);
+    };
+    if (matches("application", "json")) {
+      return;
+    }
+    if (matches("application", "csv") || matches("text", "csv")) {
+      out->csv = true;
+      out->content_type = matches("application", "csv") ? "application/csv" : "text/csv";
+      return;
+    }
+  }
+}
+
+// /query's parameters: a form body first (InfluxDB reads them with Go's FormValue, in which the
+// body wins), then the query string.
+std::optional<HttpResponse> ParseV1Request(const HttpRequest& request, InfluxQLHttpRequest* out) {
+  std::vector<std::pair<std::string, std::string>> pairs;
+  if (request.method == "POST" && !request.body.empty()) {
+    const std::string* content_type = request.Header("content-type");
+    const std::string media = content_type == nullptr ? "" : MediaType(*content_type);
+    // Go parses only form bodies; InfluxDB ignores any other body.
+    if (media.empty() || media == "application/x-www-form-urlencoded") {
+      std::string path;
+      ParseTarget("?" + request.body, &path, &pairs);
+    }
+  }
+  pairs.insert(pairs.end(), request.query.begin(), request.query.end());
+  auto param = [&](std::string_view key) -> std::string {
+    for (const auto& [name, value] : pairs) {
+      if (name == key) {
+        return value;
+      }
+    }
+    return "";
+  };
+  out->text = Trim(param("q"));
+  if (out->text.empty()) {
+    return V1Error(400, "missing required parameter \"q\"");
+  }
+  if (out->text.size() > kMaxQueryTextBytes) {
+    return V1Error(413,
+                   fmt::format("query text of {} bytes exceeds the limit of {} bytes",
+                               out->text.size(),
+                               kMaxQueryTextBytes));
+  }
+  out->database = param("db");
+  out->encode.epoch = influxql::ParseEpoch(Trim(param("epoch")));
+  out->encode.pretty = param("pretty") == "true";
+  out->chunked = param("chunked") == "true";
+  if (out->chunked) {
+    int64_t size = 0;
+    if (absl::SimpleAtoi(param("chunk_size"), &size) && size > 0) {
+      out->chunk_size = size;
+    }
+  }
+  if (std::string params = param("params"); !params.empty()) {
+    absl::StatusOr<std::map<std::string, ResultValue>> parsed = ParseInfluxQLParams(params);
+    if (!parsed.ok()) {
+      return V1Error(400, std::string(parsed.status().message()));
+    }
+    out->params = *std::move(parsed);
+  }
+  ChooseV1Format(request, out);
+  return std::nullopt;
+}
+
+std::optional<HttpResponse> ParseV3Request(const HttpRequest& request, InfluxQLHttpRequest* out) {
+  QueryRequest parsed;
+  if (std::optional<HttpResponse> error =
+          ParseQueryRequest(request, &parsed, QueryLanguage::kInfluxQL)) {
+    return error;
+  }
+  out->database = std::move(parsed.database);
+  out->text = std::move(parsed.sql);
+  out->format = parsed.format;
+  for (auto& [name, scalar] : parsed.params) {
+    ResultValue value;
+    if (!scalar.is_null()) {
+      switch (scalar.type()) {
+        case TypeId::kBool:
+          value = scalar.bool_value();
+          break;
+        case TypeId::kInt64:
+          value = scalar.int64_value();
+          break;
+        case TypeId::kUInt64:
+          value = scalar.uint64_value();
+          break;
+        case TypeId::kFloat64:
+          value = scalar.float64_value();
+          break;
+        default:
+          value = scalar.string_value();
+          break;
+      }
+    }
+    out->params.emplace(name, std::move(value));
+  }
+  return std::nullopt;
+}
+
+// Runs a request's statements one after another, as InfluxDB does: after a statement fails,
+// the rest are "not executed". Each statement gets a span under the request's server span, and
+// its SQL queries' spans go under it.
+class StatementRunner {
+ public:
+  StatementRunner(const query::QueryEngine* engine,
+                  std::shared_ptr<const InfluxQLHttpRequest> parsed,
+                  query::InfluxQLRequest request)
+      : engine_(engine), parsed_(std::move(parsed)), request_(std::move(request)) {}
+
+  bool done() const { return next_ >= parsed_->statements.size(); }
+
+  // The next statement's result; an error fails the whole request.
+  absl::StatusOr<StatementResult> Next() {
+    const size_t index = next_++;
+    if (failed_) {
+      StatementResult skipped;
+      skipped.statement_id = static_cast<int>(index);
+      skipped.error = "not executed";
+      return skipped;
+    }
+    const influxql::Statement& statement = *parsed_->statements[index];
+    observe::Trace& trace = *request_.options.trace;
+    const uint64_t parent = request_.options.parent_span_id;
+    const uint64_t span = trace.StartSpan("influxql_statement", parent);
+    constexpr size_t kMaxStatement = 4096;
+    std::string text = statement.ToString();
+    if (text.size() > kMaxStatement) {
+      text = text.substr(0, kMaxStatement) + "...";
+    }
+    trace.SetAttribute(span, "db.system", std::string("strata"));
+    trace.SetAttribute(span, "db.name", request_.database);
+    trace.SetAttribute(span, "db.statement", std::move(text));
+    trace.SetAttribute(span, "statement_id", static_cast<int64_t>(index));
+    query::InfluxQLRequest request = request_;
+    request.options.parent_span_id = span;
+    absl::StatusOr<StatementResult> result =
+        query::ExecuteInfluxQLStatement(*engine_, statement, static_cast<int>(index), request);
+    if (!result.ok()) {
+      trace.EndSpan(span, result.status());
+      return result.status();
+    }
+    if (result->error.has_value()) {
+      failed_ = true;
+      trace.EndSpan(span, absl::InvalidArgumentError(*result->error));
+    } else {
+      trace.EndSpan(span);
+    }
+    return result;
+  }
+
+ private:
+  const query::QueryEngine* const engine_;
+  const std::shared_ptr<const InfluxQLHttpRequest> parsed_;
+  const query::InfluxQLRequest request_;
+  size_t next_ = 0;
+  bool failed_ = false;
+};
+
+// Sends `body` as the response, its bytes counted against the query's memory limit until sent
+// (so a huge result fails with the limit's 500 instead of exhausting the server), and ends the
+// query's log entry; or, when the limit refuses it, the failure.
+void SendBody(const std::shared_ptr<QueryApi::RunningQuery>& query,
+              std::string body,
+              std::string content_type,
+              HttpResponse* response) {
+  auto reservation =
+      std::make_shared<exec::MemoryReservation>(query->memory_pool, "the InfluxQL response");
+  if (absl::Status reserved = reservation->TryResize(static_cast<int64_t>(body.size()));
+      !reserved.ok()) {
+    *response = query->Fail(reserved);
+    return;
+  }
+  query->End(query::QueryPhase::kSuccess, "");
+  response->status = 200;
+  response->content_type = std::move(content_type);
+  auto shared_body = std::make_shared<std::string>(std::move(body));
+  response->stream = [shared_body, reservation](std::string* out) -> absl::StatusOr<bool> {
+    if (out->empty()) {
+      out->swap(*shared_body);
+    } else {
+      out->append(*shared_body);
+    }
+    *shared_body = std::string();
+    reservation->Free();
+    return false;
+  };
+}
+
+// The lines of a chunked /query response, produced as the client reads them: one chunk of a
+// statement's result per call, the next statement run when the previous one's chunks are out.
+struct ChunkedStream {
+  ~ChunkedStream() {
+    if (query != nullptr && !query->entry->finished()) {
+      // Abandoned before the last statement: the client went away, or the server stopped.
+      query->entry->RequestCancel(query::CancelReason::kClientGone);
+      query->End(query::QueryPhase::kCancel, "the client closed the connection");
+    }
+  }
+
+  absl::StatusOr<bool> Produce(std::string* out) {
+    if (pending.empty() && !runner->done()) {
+      absl::StatusOr<StatementResult> result = runner->Next();
+      if (!result.ok()) {
+        return query->StreamError(result.status());
+      }
+      Take(*std::move(result));
+    }
+    if (!pending.empty()) {
+      const influxql::ResultChunk chunk = std::move(pending.front());
+      pending.pop_front();
+      if (csv != nullptr) {
+        csv->AppendOne(chunk.result, out);
+      } else {
+        influxql::AppendV1JsonChunk(chunk, parsed->encode, out);
+      }
+    }
+    if (pending.empty() && runner->done()) {
+      query->End(query::QueryPhase::kSuccess, "");
+      return false;
+    }
+    return true;
+  }
+
+  void Take(StatementResult result) {
+    for (influxql::ResultChunk& chunk :
+         influxql::SplitIntoChunks(std::move(result), parsed->chunk_size)) {
+      pending.push_back(std::move(chunk));
+    }
+  }
+
+  std::shared_ptr<QueryApi::RunningQuery> query;
+  std::shared_ptr<const InfluxQLHttpRequest> parsed;
+  std::unique_ptr<StatementRunner> runner;
+  std::unique_ptr<influxql::V1CsvWriter> csv;  // set for CSV
+  std::deque<influxql::ResultChunk> pending;
+};
+
+// Appends a value to a column of `type` (InfluxQLRowsBatch's column types).
+void AppendCell(const ResultValue& value, TypeId type, Column* column) {
+  if (std::holds_alternative<std::monostate>(value)) {
+    column->AppendNull();
+    return;
+  }
+  switch (type) {
+    case TypeId::kFloat64:
+      if (const auto* integer = std::get_if<int64_t>(&value)) {
+        column->AppendFloat64(static_cast<double>(*integer));
+      } else if (const auto* unsigned_integer = std::get_if<uint64_t>(&value)) {
+        column->AppendFloat64(static_cast<double>(*unsigned_integer));
+      } else {
+        column->AppendFloat64(std::get<double>(value));
+      }
+      return;
+    case TypeId::kInt64:
+      column->AppendInt64(std::get<int64_t>(value));
+      return;
+    case TypeId::kUInt64:
+      column->AppendUInt64(std::get<uint64_t>(value));
+      return;
+    case TypeId::kBool:
+      column->AppendBool(std::get<bool>(value));
+      return;
+    case TypeId::kTimestamp:
+      column->AppendInt64(std::get<influxql::ResultTime>(value).nanos);
+      return;
+    default:
+      break;
+  }
+  // A string column: strings, or the text of values of mixed types.
+  std::visit(
+      [&](const auto& v) {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, std::string>) {
+          column->AppendString(v);
+        } else if constexpr (std::is_same_v<T, bool>) {
+          column->AppendString(v ? "true" : "false");
+        } else if constexpr (std::is_same_v<T, double>) {
+          std::string text;
+          influxql::AppendGoJsonFloat(v, &text);
+          column->AppendString(text);
+        } else if constexpr (std::is_same_v<T, influxql::ResultTime>) {
+          column->AppendString(influxql::FormatRfc3339Nano(v.nanos));
+        } else if constexpr (std::is_same_v<T, int64_t> || std::is_same_v<T, uint64_t>) {
+          column->AppendString(std::to_string(v));
+        } else {
+          column->AppendNull();
+        }
+      },
+      value);
+}
+
+TypeId TypeOfValue(const ResultValue& value) {
+  switch (value.index()) {
+    case 1:
+      return TypeId::kFloat64;
+    case 2:
+      return TypeId::kInt64;
+    case 3:
+      return TypeId::kUInt64;
+    case 5:
+      return TypeId::kBool;
+    case 6:
+      return TypeId::kTimestamp;
+    default:
+      return TypeId::kString;
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<std::map<std::string, ResultValue>> ParseInfluxQLParams(std::string_view json_text) {
+  json parsed = json::parse(json_text, nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_discarded() || !parsed.is_object()) {
+    return absl::InvalidArgumentError(
+        "error parsing query parameters: expected a JSON object of name: value");
+  }
+  std::map<std::string, ResultValue> params;
+  for (const auto& [name, value] : parsed.items()) {
+    ResultValue converted;
+    switch (value.type()) {
+      case json::value_t::null:
+        break;
+      case json::value_t::boolean:
+        converted = value.get<bool>();
+        break;
+      case json::value_t::number_integer:
+        converted = value.get<int64_t>();
+        break;
+      case json::value_t::number_unsigned: {
+        const uint64_t v = value.get<uint64_t>();
+        if (v > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+          return absl::InvalidArgumentError(
+              fmt::format("error parsing json value: parameter '{}': {} is out of range", name, v));
+        }
+        converted = static_cast<int64_t>(v);
+        break;
+      }
+      case json::value_t::number_float:
+        converted = value.get<double>();
+        break;
+      case json::value_t::string:
+        converted = value.get<std::string>();
+        break;
+      default:
+        return absl::InvalidArgumentError(
+            fmt::format("error parsing query parameters: parameter '{}' is {}: expected a "
+                        "string, number, boolean or null",
+                        name,
+                        value.type_name()));
+    }
+    params.emplace(name, std::move(converted));
+  }
+  return params;
+}
+
+std::optional<HttpResponse> ParseInfluxQLRequest(const HttpRequest& request,
+                                                 InfluxQLEndpoint endpoint,
+                                                 InfluxQLHttpRequest* out) {
+  out->endpoint = endpoint;
+  const bool v1 = endpoint == InfluxQLEndpoint::kV1Query;
+  if (std::optional<HttpResponse> error =
+          v1 ? ParseV1Request(request, out) : ParseV3Request(request, out)) {
+    return error;
+  }
+  absl::StatusOr<std::vector<std::unique_ptr<influxql::Statement>>> statements =
+      influxql::ParseStatements(out->text);
+  if (!statements.ok()) {
+    const std::string message =
+        "error parsing query: " + std::string(statements.status().message());
+    return v1 ? V1Error(400, message) : JsonError(400, message);
+  }
+  out->statements = *std::move(statements);
+  if (!v1 && out->statements.size() > 1) {
+    return JsonError(400,
+                     fmt::format("/api/v3/query_influxql runs one statement, not {}: send them "
+                                 "one at a time, or use /query",
+                                 out->statements.size()));
+  }
+  return std::nullopt;
+}
+
+std::shared_ptr<RecordBatch> InfluxQLRowsBatch(const StatementResult& result) {
+  // The columns: iox::measurement, time, the tags, then the rest in order of appearance.
+  std::vector<std::string> names = {std::string(kMeasurementColumn)};
+  bool has_time = false;
+  std::vector<std::string> tags;
+  std::vector<std::string> others;
+  for (const influxql::Series& series : result.series) {
+    for (const auto& [key, value] : series.tags) {
+      tags.push_back(key);
+    }
+    for (const std::string& column : series.columns) {
+      if (column == "time") {
+        has_time = true;
+      } else if (std::find(others.begin(), others.end(), column) == others.end()) {
+        others.push_back(column);
+      }
+    }
+  }
+  std::sort(tags.begin(), tags.end());
+  tags.erase(std::unique(tags.begin(), tags.end()), tags.end());
+  if (has_time) {
+    names.push_back("time");
+  }
+  for (const std::string& tag : tags) {
+    if (std::find(others.begin(), others.end(), tag) == others.end() && tag != "time" &&
+        tag != kMeasurementColumn) {
+      names.push_back(tag);
+    }
+  }
+  names.insert(names.end(), others.begin(), others.end());
+  const size_t tag_begin = has_time ? 2 : 1;
+  const size_t tag_end = names.size() - others.size();
+
+  // Each column's type, from its values.
+  std::vector<std::optional<TypeId>> types(names.size());
+  types[0] = TypeId::kString;
+  for (size_t i = tag_begin; i < tag_end; ++i) {
+    types[i] = TypeId::kString;
+  }
+  auto index_of = [&](const std::string& name) {
+    return static_cast<size_t>(std::find(names.begin(), names.end(), name) - names.begin());
+  };
+  for (const influxql::Series& series : result.series) {
+    for (size_t c = 0; c < series.columns.size(); ++c) {
+      const size_t i = index_of(series.columns[c]);
+      for (const std::vector<ResultValue>& row : series.values) {
+        if (c >= row.size() || std::holds_alternative<std::monostate>(row[c])) {
+          continue;
+        }
+        const TypeId type = TypeOfValue(row[c]);
+        if (!types[i].has_value()) {
+          types[i] = type;
+        } else if (*types[i] != type) {
+          const bool numeric =
+              (*types[i] == TypeId::kFloat64 || *types[i] == TypeId::kInt64 ||
+               *types[i] == TypeId::kUInt64) &&
+              (type == TypeId::kFloat64 || type == TypeId::kInt64 || type == TypeId::kUInt64);
+          types[i] = numeric ? TypeId::kFloat64 : TypeId::kString;
+        }
+      }
+    }
+  }
+
+  std::vector<strata::Field> fields;
+  std::vector<std::shared_ptr<Column>> columns;
+  for (size_t i = 0; i < names.size(); ++i) {
+    const TypeId type = types[i].value_or(TypeId::kString);
+    fields.push_back(strata::Field{names[i], type, true});
+    columns.push_back(std::make_shared<Column>(type));
+  }
+  int64_t rows = 0;
+  for (const influxql::Series& series : result.series) {
+    std::vector<int> source(names.size(), -1);  // the series' column of each output column
+    for (size_t c = 0; c < series.columns.size(); ++c) {
+      source[index_of(series.columns[c])] = static_cast<int>(c);
+    }
+    for (const std::vector<ResultValue>& row : series.values) {
+      columns[0]->AppendString(series.name);
+      for (size_t i = 1; i < names.size(); ++i) {
+        if (source[i] >= 0 && static_cast<size_t>(source[i]) < row.size()) {
+          AppendCell(row[static_cast<size_t>(source[i])], fields[i].type, columns[i].get());
+        } else if (i >= tag_begin && i < tag_end) {
+          auto tag = std::find_if(series.tags.begin(), series.tags.end(), [&](const auto& pair) {
+            return pair.first == names[i];
+          });
+          if (tag != series.tags.end()) {
+            columns[i]->AppendString(tag->second);
+          } else {
+            columns[i]->AppendNull();
+          }
+        } else {
+          columns[i]->AppendNull();
+        }
+      }
+      ++rows;
+    }
+  }
+  std::vector<ColumnPtr> shared(columns.begin(), columns.end());
+  return std::make_shared<RecordBatch>(
+      std::make_shared<const Schema>(std::move(fields)), std::move(shared), rows);
+}
+
+void QueryApi::HandleInfluxQL(const HttpRequest& request,
+                              HttpResponse* response,
+                              InfluxQLEndpoint endpoint) const {
+  auto query = std::make_shared<RunningQuery>();
+  query->observation = std::make_shared<QueryObservation>(request, metrics_, exporter_);
+  auto parsed = std::make_shared<InfluxQLHttpRequest>();
+  if (std::optional<HttpResponse> error = ParseInfluxQLRequest(request, endpoint, parsed.get())) {
+    *response = *std::move(error);
+    ObserveResponse(query->observation, response);
+    return;
+  }
+  if (endpoint == InfluxQLEndpoint::kV3QueryInfluxQL && !parsed->database.empty() &&
+      engine_->catalog()->snapshot()->FindDatabase(parsed->database) == nullptr) {
+    // As /api/v3/query_sql answers it.
+    *response = JsonError(404, fmt::format("database '{}' not found", parsed->database));
+    ObserveResponse(query->observation, response);
+    return;
+  }
+  std::shared_ptr<const InfluxQLHttpRequest> shared = parsed;
+  query->run = [this, shared](const std::shared_ptr<RunningQuery>& running, HttpResponse* out) {
+    RunInfluxQL(shared, running, out);
+  };
+  Admit(request, query, parsed->database, "influxql", parsed->text, response);
+}
+
+void QueryApi::RunInfluxQL(const std::shared_ptr<const InfluxQLHttpRequest>& parsed,
+                           const std::shared_ptr<RunningQuery>& query,
+                           HttpResponse* response) const {
+  query::InfluxQLRequest request;
+  request.database = parsed->database;
+  request.now_ns = query->issue_time_ns;
+  request.params = parsed->params;
+  request.options.context = query->context;
+  request.options.trace = query->observation->trace();
+  request.options.parent_span_id = query->observation->server_span();
+  auto runner = std::make_unique<StatementRunner>(engine_, parsed, std::move(request));
+  query->entry->Planned();
+
+  if (parsed->endpoint == InfluxQLEndpoint::kV3QueryInfluxQL) {
+    absl::StatusOr<StatementResult> result = runner->Next();
+    if (!result.ok()) {
+      *response = query->Fail(result.status());
+      return;
+    }
+    if (result->error.has_value()) {
+      *response = query->Fail(absl::InvalidArgumentError(*result->error));
+      return;
+    }
+    std::shared_ptr<RecordBatch> batch = InfluxQLRowsBatch(*result);
+    absl::StatusOr<std::unique_ptr<format::ResultWriter>> writer =
+        format::ResultWriter::Create(parsed->format, batch->schema());
+    if (!writer.ok()) {
+      *response = query->Fail(writer.status());
+      return;
+    }
+    std::string body;
+    (*writer)->Begin(&body);
+    if (batch->num_rows() > 0) {
+      (*writer)->WriteBatch(*batch, &body);
+    }
+    (*writer)->Finish(&body);
+    if (absl::Status status = (*writer)->status(); !status.ok()) {
+      *response = query->Fail(status);
+      return;
+    }
+    SendBody(query, std::move(body), std::string(format::ContentType(parsed->format)), response);
+    return;
+  }
+
+  if (!parsed->chunked) {
+    std::vector<StatementResult> results;
+    while (!runner->done()) {
+      absl::StatusOr<StatementResult> result = runner->Next();
+      if (!result.ok()) {
+        *response = query->Fail(result.status());
+        return;
+      }
+      results.push_back(*std::move(result));
+    }
+    std::string body;
+    if (parsed->csv) {
+      influxql::V1CsvWriter(parsed->encode.epoch).Append(results, &body);
+    } else {
+      influxql::AppendV1Json(results, parsed->encode, &body);
+    }
+    results.clear();
+    SendBody(query, std::move(body), parsed->content_type, response);
+    return;
+  }
+
+  // Chunked: the first statement runs now, so that a failure still gets a status; the others as
+  // the client reads.
+  auto stream = std::make_shared<ChunkedStream>();
+  absl::StatusOr<StatementResult> first = runner->Next();
+  if (!first.ok()) {
+    *response = query->Fail(first.status());
+    return;
+  }
+  stream->parsed = parsed;
+  stream->runner = std::move(runner);
+  if (parsed->csv) {
+    stream->csv = std::make_unique<influxql::V1CsvWriter>(parsed->encode.epoch);
+  }
+  stream->Take(*std::move(first));
+  stream->query = query;
+  response->status = 200;
+  response->content_type = parsed->content_type;
+  response->stream = [stream](std::string* out) { return stream->Produce(out); };
+}
+
+}  // namespace strata::server

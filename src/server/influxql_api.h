@@ -1,0 +1,86 @@
+// The InfluxQL endpoints: InfluxDB 1.x's `/query` and InfluxDB 3's `/api/v3/query_influxql`.
+// Both parse `q` into statements (a syntax error is a 400 before anything runs) and run them
+// through QueryApi like SQL queries (admission, log, timeout, cancellation, tracing); they differ
+// in what they send back. docs/http_api.md describes both.
+//
+// /query (GET or POST; parameters in the query string or a form body, the body winning):
+//   db, q (one or more statements separated by ';'), epoch (ns, u, µ, ms, s, m, h: times as
+//   integers), pretty=true, chunked=true and chunk_size (default 10000), rp (accepted: strata has
+//   one retention policy), params (JSON object of bound parameters), u and p (credentials, checked
+//   by the Authenticator). Results as InfluxDB 1.8 writes them (influxql/result_json.h): JSON, or
+//   CSV when the Accept header asks for application/csv or text/csv. A statement's error is in
+//   its result (status 200), and the statements after it are "not executed".
+//
+// /api/v3/query_influxql (GET or POST, parameters as /api/v3/query_sql; `db` may be left out when
+//   the statement names its database): one statement, whose series become rows with the series
+//   name in a first column `iox::measurement` (then `time`, the GROUP BY tags, the other
+//   columns), in the format asked for (json, jsonl, csv, pretty, parquet). A statement's error is
+//   a 400.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "columnar/record_batch.h"
+#include "format/result_format.h"
+#include "influxql/ast.h"
+#include "influxql/result.h"
+#include "influxql/result_json.h"
+#include "server/http_types.h"
+#include "server/query_api.h"
+
+namespace strata::server {
+
+// InfluxDB 1.x's default chunk size (rows per chunk of a chunked response).
+inline constexpr int64_t kDefaultInfluxQLChunkSize = 10000;
+
+// The column that names each row's series in /api/v3/query_influxql results (InfluxDB 3's).
+inline constexpr std::string_view kMeasurementColumn = "iox::measurement";
+
+// An InfluxQL request after parameter parsing.
+struct InfluxQLHttpRequest {
+  InfluxQLEndpoint endpoint = InfluxQLEndpoint::kV1Query;
+  std::string database;  // may be empty: statements may name theirs (ON db, db..m)
+  std::string text;      // `q` as sent
+  std::vector<std::unique_ptr<influxql::Statement>> statements;  // at least one
+  std::map<std::string, influxql::ResultValue> params;
+  // /query only.
+  influxql::EncodeOptions encode;
+  bool csv = false;  // the Accept header asked for CSV
+  std::string content_type = "application/json";
+  bool chunked = false;
+  int64_t chunk_size = kDefaultInfluxQLChunkSize;
+  // /api/v3/query_influxql only.
+  format::ResultFormat format = format::ResultFormat::kJson;
+};
+
+// Reads the parameters of a request to `endpoint` and parses its statements into `*out`. Returns
+// the response to send instead, if any: 400 for a missing `q`, bad `params` or a syntax error
+// (`error parsing query: ...`, as InfluxDB), 413 for a `q` over kMaxQueryTextBytes; for
+// /api/v3/query_influxql also what ParseQueryRequest refuses, and 400 for more than one
+// statement.
+std::optional<HttpResponse> ParseInfluxQLRequest(const HttpRequest& request,
+                                                 InfluxQLEndpoint endpoint,
+                                                 InfluxQLHttpRequest* out);
+
+// Converts the v1 API's `params` (a JSON object) to parameter values as InfluxDB 1.8 does: a
+// number with a '.' is a float, other numbers int64; strings, booleans and null as such.
+// InvalidArgument for invalid JSON, arrays, objects and integers beyond int64.
+absl::StatusOr<std::map<std::string, influxql::ResultValue>> ParseInfluxQLParams(
+    std::string_view json_text);
+
+// The rows of `result` as one record batch for /api/v3/query_influxql: `iox::measurement` (the
+// series name), `time` if the series have it, the GROUP BY tags (in key order), then the other
+// columns in order of first appearance; a column missing from a series is null in its rows. A
+// column's type is its values' (float64, int64, uint64, string, bool, timestamp); a column that
+// mixes integers and floats is float64, one that mixes other types string; an all-null column is
+// string.
+std::shared_ptr<RecordBatch> InfluxQLRowsBatch(const influxql::StatementResult& result);
+
+}  // namespace strata::server

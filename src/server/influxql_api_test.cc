@@ -1,0 +1,146 @@
+// Tests of the InfluxQL endpoints' request parsing and of the rows /api/v3/query_influxql makes
+// of a statement's series.
+#include "server/influxql_api.h"
+
+#include <string>
+
+#include "format/result_writer.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace strata::server {
+namespace {
+
+using influxql::ResultTime;
+using influxql::ResultValue;
+using ::testing::HasSubstr;
+
+std::string AsJson(const influxql::StatementResult& result) {
+  std::shared_ptr<RecordBatch> batch = InfluxQLRowsBatch(result);
+  auto writer = format::ResultWriter::Create(format::ResultFormat::kJson, batch->schema());
+  EXPECT_TRUE(writer.ok()) << writer.status();
+  std::string out;
+  (*writer)->Begin(&out);
+  if (batch->num_rows() > 0) {
+    (*writer)->WriteBatch(*batch, &out);
+  }
+  (*writer)->Finish(&out);
+  return batch->schema()->ToString() + "\n" + out;
+}
+
+HttpRequest Get(std::string target, std::map<std::string, std::string> headers = {}) {
+  HttpRequest request;
+  request.method = "GET";
+  ParseTarget(target, &request.path, &request.query);
+  request.headers = std::move(headers);
+  return request;
+}
+
+TEST(InfluxQLRowsTest, SeriesBecomeRowsLedByTheMeasurement) {
+  influxql::StatementResult result;
+  influxql::Series a;
+  a.name = "cpu";
+  a.tags = {{"host", "a"}};
+  a.columns = {"time", "mean", "count"};
+  a.values = {{ResultTime{0}, 1.5, int64_t{2}}};
+  influxql::Series b = a;
+  b.name = "cpu";
+  b.tags = {{"host", "b"}, {"dc", "x"}};
+  b.values = {{ResultTime{1'000'000'000}, int64_t{3}, std::monostate{}}};
+  result.series = {a, b};
+  EXPECT_EQ(AsJson(result),
+            "iox::measurement: string, time: timestamp(ns), dc: string, host: string, "
+            "mean: float64, count: int64\n"
+            R"([{"iox::measurement":"cpu","time":"1970-01-01T00:00:00","host":"a","mean":1.5,)"
+            R"("count":2},{"iox::measurement":"cpu","time":"1970-01-01T00:00:01","dc":"x",)"
+            R"("host":"b","mean":3.0}])");
+}
+
+TEST(InfluxQLRowsTest, ShowResultsAndMixedTypes) {
+  influxql::StatementResult result;
+  influxql::Series keys;
+  keys.name = "measurements";
+  keys.columns = {"name", "v"};
+  keys.values = {{std::string("cpu"), true}, {std::string("mem"), std::string("x")}};
+  result.series = {keys};
+  EXPECT_EQ(AsJson(result),
+            "iox::measurement: string, name: string, v: string\n"
+            R"([{"iox::measurement":"measurements","name":"cpu","v":"true"},)"
+            R"({"iox::measurement":"measurements","name":"mem","v":"x"}])");
+  EXPECT_EQ(AsJson(influxql::StatementResult{}), "iox::measurement: string\n[]");
+}
+
+TEST(InfluxQLParamsTest, NumbersAsInfluxDB18) {
+  auto params = ParseInfluxQLParams(R"({"i":5,"f":5.0,"e":1e3,"s":"x","b":true,"n":null})");
+  ASSERT_TRUE(params.ok()) << params.status();
+  EXPECT_EQ(params->at("i"), ResultValue{int64_t{5}});
+  EXPECT_EQ(params->at("f"), ResultValue{5.0});
+  EXPECT_EQ(params->at("e"), ResultValue{1000.0});
+  EXPECT_EQ(params->at("s"), ResultValue{std::string("x")});
+  EXPECT_EQ(params->at("b"), ResultValue{true});
+  EXPECT_EQ(params->at("n"), ResultValue{});
+  EXPECT_THAT(ParseInfluxQLParams("[1]").status().message(),
+              HasSubstr("error parsing query parameters"));
+  EXPECT_THAT(ParseInfluxQLParams(R"({"a":[1]})").status().message(), HasSubstr("'a' is array"));
+  EXPECT_THAT(ParseInfluxQLParams(R"({"u":18446744073709551615})").status().message(),
+              HasSubstr("out of range"));
+}
+
+TEST(InfluxQLRequestTest, V1Parameters) {
+  InfluxQLHttpRequest parsed;
+  EXPECT_FALSE(ParseInfluxQLRequest(Get("/query?db=d&q=SHOW+DATABASES;SHOW+MEASUREMENTS&epoch=ms"
+                                        "&pretty=true&chunked=true&chunk_size=5&rp=x"),
+                                    InfluxQLEndpoint::kV1Query,
+                                    &parsed)
+                   .has_value());
+  EXPECT_EQ(parsed.database, "d");
+  EXPECT_EQ(parsed.statements.size(), 2u);
+  EXPECT_EQ(parsed.encode.epoch, influxql::EpochUnit::kMilliseconds);
+  EXPECT_TRUE(parsed.encode.pretty);
+  EXPECT_TRUE(parsed.chunked);
+  EXPECT_EQ(parsed.chunk_size, 5);
+  EXPECT_FALSE(parsed.csv);
+
+  InfluxQLHttpRequest defaults;
+  EXPECT_FALSE(ParseInfluxQLRequest(Get("/query?q=SHOW+DATABASES&chunked=true&chunk_size=-1",
+                                        {{"accept", "text/plain, application/csv;q=0.9"}}),
+                                    InfluxQLEndpoint::kV1Query,
+                                    &defaults)
+                   .has_value());
+  EXPECT_EQ(defaults.chunk_size, kDefaultInfluxQLChunkSize);
+  EXPECT_TRUE(defaults.csv);
+  EXPECT_EQ(defaults.content_type, "application/csv");
+
+  InfluxQLHttpRequest json;
+  EXPECT_FALSE(ParseInfluxQLRequest(Get("/query?q=SHOW+DATABASES", {{"accept", "*/*"}}),
+                                    InfluxQLEndpoint::kV1Query,
+                                    &json)
+                   .has_value());
+  EXPECT_FALSE(json.csv);
+
+  InfluxQLHttpRequest bad;
+  std::optional<HttpResponse> error =
+      ParseInfluxQLRequest(Get("/query?q=SELECT"), InfluxQLEndpoint::kV1Query, &bad);
+  ASSERT_TRUE(error.has_value());
+  EXPECT_EQ(error->status, 400);
+  EXPECT_THAT(error->body, HasSubstr("error parsing query: syntax error"));
+}
+
+TEST(InfluxQLRequestTest, V3TakesOneStatement) {
+  InfluxQLHttpRequest parsed;
+  EXPECT_FALSE(ParseInfluxQLRequest(Get("/api/v3/query_influxql?q=SHOW+DATABASES&format=csv"),
+                                    InfluxQLEndpoint::kV3QueryInfluxQL,
+                                    &parsed)
+                   .has_value());
+  EXPECT_EQ(parsed.format, format::ResultFormat::kCsv);
+  EXPECT_EQ(parsed.database, "");
+  std::optional<HttpResponse> two =
+      ParseInfluxQLRequest(Get("/api/v3/query_influxql?q=SHOW+DATABASES;SHOW+DATABASES"),
+                           InfluxQLEndpoint::kV3QueryInfluxQL,
+                           &parsed);
+  ASSERT_TRUE(two.has_value());
+  EXPECT_EQ(two->status, 400);
+}
+
+}  // namespace
+}  // namespace strata::server

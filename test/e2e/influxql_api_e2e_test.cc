@@ -1,0 +1,481 @@
+// End-to-end tests of the InfluxQL endpoints over real HTTP: InfluxDB 1.x's /query (JSON as
+// InfluxDB 1.8 writes it, CSV, pretty, chunked, epoch, params, form bodies, statement errors,
+// parse errors, authentication) and InfluxDB 3's /api/v3/query_influxql (rows with an
+// `iox::measurement` column in every format), the admission and query log they share with SQL,
+// and `strata query --language influxql`.
+//
+// The SELECT checks probe `SELECT` first and skip, saying so, while the SELECT translator is not
+// merged (the statement answers "SELECT is not implemented yet").
+#include <sys/wait.h>
+
+#include <chrono>
+#include <cstdio>
+#include <future>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_split.h"
+#include "fmt/format.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "parquet/file_reader.h"
+#include "server/http_client.h"
+#include "test/e2e/server_process.h"
+
+namespace strata::e2e {
+namespace {
+
+using nlohmann::json;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+std::string HeaderValue(const server::ClientResponse& response, std::string_view name) {
+  for (const auto& [key, value] : response.headers) {
+    if (key.size() == name.size() &&
+        std::equal(key.begin(), key.end(), name.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) ==
+                 std::tolower(static_cast<unsigned char>(b));
+        })) {
+      return value;
+    }
+  }
+  return "";
+}
+
+std::string ErrorOf(const server::ClientResponse& response) {
+  json body = json::parse(response.body, nullptr, false);
+  return body.is_object() && body.contains("error") && body["error"].is_string()
+             ? body["error"].get<std::string>()
+             : "";
+}
+
+std::string RunCommand(const std::string& command, int* exit_code) {
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  std::string output;
+  char buffer[4096];
+  size_t n;
+  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) {
+    output.append(buffer, n);
+  }
+  int status = pclose(pipe);
+  *exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return output;
+}
+
+// `?db=q&q=<text>` with the text URL-encoded, plus `extra`.
+std::string V1Target(const std::string& text, const std::string& extra = "") {
+  return fmt::format("/query?db=q&q={}{}", server::UrlEncode(text), extra);
+}
+
+class InfluxQLApiTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    server_ = new ServerProcess(dir_->path() + "/data");
+    server_->Start();
+    auto client = server_->Client();
+    auto written = client->Request("POST",
+                                   "/api/v3/write_lp?db=q&precision=s",
+                                   "cpu,host=a,region=us usage=1.5,cores=4i 1451606400\n"
+                                   "cpu,host=b,region=eu usage=2.5,cores=8i 1451606460\n"
+                                   "cpu,host=c usage=0.5 1451606520\n"
+                                   "mem,host=a free=10u,label=\"<x>\" 1451606400\n");
+    ASSERT_TRUE(written.ok());
+    ASSERT_EQ(written->status, 204) << written->body;
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    delete dir_;
+  }
+
+  void SetUp() override { client_ = server_->Client(); }
+
+  server::ClientResponse Get(const std::string& target, const Headers& headers = {}) {
+    auto response = client_->Request("GET", target, "", headers);
+    EXPECT_TRUE(response.ok()) << response.status();
+    return response.ok() ? *response : server::ClientResponse{};
+  }
+  server::ClientResponse Post(const std::string& target,
+                              const std::string& body,
+                              const std::string& content_type) {
+    auto response = client_->Request("POST", target, body, {{"Content-Type", content_type}});
+    EXPECT_TRUE(response.ok()) << response.status();
+    return response.ok() ? *response : server::ClientResponse{};
+  }
+  // False while SELECT answers "SELECT is not implemented yet".
+  bool SelectRuns() {
+    server::ClientResponse probe = Get(V1Target("SELECT usage FROM cpu"));
+    return probe.body.find("SELECT is not implemented yet") == std::string::npos;
+  }
+
+  static TempDir* dir_;
+  static ServerProcess* server_;
+  std::unique_ptr<server::HttpClient> client_;
+};
+
+TempDir* InfluxQLApiTest::dir_ = nullptr;
+ServerProcess* InfluxQLApiTest::server_ = nullptr;
+
+// TODO(influxql-select): remove once influxql_select.cc is merged and SELECT runs.
+#define SKIP_UNTIL_SELECT_RUNS()                                                  \
+  if (!SelectRuns()) {                                                            \
+    GTEST_SKIP() << "SELECT is not implemented yet (the SELECT translator is on " \
+                    "another branch): SELECT checks skipped";                     \
+  }
+
+TEST_F(InfluxQLApiTest, V1ShowStatementsAsInfluxDB18) {
+  server::ClientResponse response =
+      Get(V1Target("SHOW MEASUREMENTS; SHOW TAG KEYS; SHOW FIELD KEYS FROM mem; "
+                   "SHOW TAG VALUES WITH KEY = host; SHOW SERIES WHERE region != ''"));
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(HeaderValue(response, "Content-Type"), "application/json");
+  EXPECT_EQ(HeaderValue(response, "trace-id").size(), 32u);
+  EXPECT_EQ(response.body,
+            R"({"results":[)"
+            R"({"statement_id":0,"series":[{"name":"measurements","columns":["name"],)"
+            R"("values":[["cpu"],["mem"]]}]},)"
+            R"({"statement_id":1,"series":[{"name":"cpu","columns":["tagKey"],)"
+            R"("values":[["host"],["region"]]},{"name":"mem","columns":["tagKey"],)"
+            R"("values":[["host"]]}]},)"
+            R"({"statement_id":2,"series":[{"name":"mem","columns":["fieldKey","fieldType"],)"
+            R"("values":[["free","unsigned"],["label","string"]]}]},)"
+            R"({"statement_id":3,"series":[{"name":"cpu","columns":["key","value"],)"
+            R"("values":[["host","a"],["host","b"],["host","c"]]},{"name":"mem",)"
+            R"("columns":["key","value"],"values":[["host","a"]]}]},)"
+            R"({"statement_id":4,"series":[{"columns":["key"],)"
+            R"("values":[["cpu,host=a,region=us"],["cpu,host=b,region=eu"]]}]}]})"
+            "\n");
+
+  server::ClientResponse databases = Get("/query?q=SHOW+DATABASES");
+  EXPECT_EQ(databases.status, 200);
+  json parsed = json::parse(databases.body);
+  EXPECT_EQ(parsed["results"][0]["series"][0]["name"], "databases");
+  EXPECT_THAT(parsed["results"][0]["series"][0]["values"].dump(), HasSubstr(R"(["q"])"));
+
+  server::ClientResponse policies = Get("/query?q=SHOW+RETENTION+POLICIES+ON+q");
+  EXPECT_EQ(policies.body,
+            R"({"results":[{"statement_id":0,"series":[{"columns":["name","duration",)"
+            R"("shardGroupDuration","replicaN","default"],"values":[["autogen","0s",)"
+            R"("168h0m0s",1,true]]}]}]})"
+            "\n");
+}
+
+TEST_F(InfluxQLApiTest, V1FormBodyWinsOverTheQueryString) {
+  server::ClientResponse response = Post("/query?db=nosuch&q=SHOW+DATABASES",
+                                         "db=q&q=" + server::UrlEncode("SHOW TAG KEYS FROM mem"),
+                                         "application/x-www-form-urlencoded");
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.body,
+            R"({"results":[{"statement_id":0,"series":[{"name":"mem","columns":["tagKey"],)"
+            R"("values":[["host"]]}]}]})"
+            "\n");
+  // Other bodies are ignored, as InfluxDB ignores them.
+  server::ClientResponse json_body =
+      Post("/query?q=SHOW+MEASUREMENTS&db=q", R"({"q":"SHOW DATABASES"})", "application/json");
+  EXPECT_THAT(json_body.body, HasSubstr("\"measurements\""));
+}
+
+TEST_F(InfluxQLApiTest, V1ErrorsAsInfluxDB18) {
+  server::ClientResponse missing = Get("/query?db=q");
+  EXPECT_EQ(missing.status, 400);
+  EXPECT_EQ(missing.body, "{\"error\":\"missing required parameter \\\"q\\\"\"}\n");
+
+  server::ClientResponse syntax = Get(V1Target("SHOW MEASUREMENTS; SHOW NONSENSE"));
+  EXPECT_EQ(syntax.status, 400);
+  EXPECT_THAT(ErrorOf(syntax), StartsWith("error parsing query: syntax error at line 1, column"));
+
+  server::ClientResponse unsupported = Get(V1Target("DROP MEASUREMENT cpu"));
+  EXPECT_EQ(unsupported.status, 400);
+  EXPECT_THAT(ErrorOf(unsupported), HasSubstr("not supported by strata"));
+
+  server::ClientResponse params = Get(V1Target("SHOW DATABASES", "&params=%5B1%5D"));
+  EXPECT_EQ(params.status, 400);
+  EXPECT_THAT(ErrorOf(params), StartsWith("error parsing query parameters"));
+
+  // A statement's error is in its result; the statements after it are not run.
+  server::ClientResponse statement =
+      Get(V1Target("SHOW DATABASES; SHOW TAG KEYS ON nosuch; SHOW MEASUREMENTS"));
+  EXPECT_EQ(statement.status, 200);
+  json results = json::parse(statement.body)["results"];
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(results[1].dump(), R"({"error":"database not found: nosuch","statement_id":1})");
+  EXPECT_EQ(results[2].dump(), R"({"error":"not executed","statement_id":2})");
+
+  server::ClientResponse no_database = Get("/query?q=SHOW+MEASUREMENTS");
+  EXPECT_EQ(no_database.body,
+            "{\"results\":[{\"statement_id\":0,\"error\":\"database name required\"}]}\n");
+
+  auto method = client_->Request("DELETE", "/query?q=SHOW+DATABASES");
+  ASSERT_TRUE(method.ok());
+  EXPECT_EQ(method->status, 405);
+}
+
+TEST_F(InfluxQLApiTest, V1PrettyCsvAndParams) {
+  server::ClientResponse pretty = Get(V1Target("SHOW TAG KEYS FROM mem", "&pretty=true"));
+  EXPECT_EQ(pretty.body,
+            "{\n"
+            "    \"results\": [\n"
+            "        {\n"
+            "            \"statement_id\": 0,\n"
+            "            \"series\": [\n"
+            "                {\n"
+            "                    \"name\": \"mem\",\n"
+            "                    \"columns\": [\n"
+            "                        \"tagKey\"\n"
+            "                    ],\n"
+            "                    \"values\": [\n"
+            "                        [\n"
+            "                            \"host\"\n"
+            "                        ]\n"
+            "                    ]\n"
+            "                }\n"
+            "            ]\n"
+            "        }\n"
+            "    ]\n"
+            "}\n");
+
+  for (const char* accept : {"application/csv", "text/csv"}) {
+    server::ClientResponse csv =
+        Get(V1Target("SHOW TAG VALUES WITH KEY = region; SHOW DATABASES"), {{"Accept", accept}});
+    EXPECT_EQ(csv.status, 200);
+    EXPECT_EQ(HeaderValue(csv, "Content-Type"), accept);
+    EXPECT_THAT(csv.body,
+                StartsWith("name,tags,key,value\ncpu,,region,eu\ncpu,,region,us\n\n"
+                           "name,tags,name\ndatabases,,"));
+  }
+
+  server::ClientResponse bound =
+      Get(V1Target("SHOW SERIES FROM cpu WHERE host = $h OR host = $i",
+                   "&params=" + server::UrlEncode(R"({"h":"c","i":"b"})")));
+  EXPECT_EQ(bound.body,
+            R"({"results":[{"statement_id":0,"series":[{"columns":["key"],)"
+            R"("values":[["cpu,host=b,region=eu"],["cpu,host=c"]]}]}]})"
+            "\n");
+}
+
+TEST_F(InfluxQLApiTest, V1ChunkedSendsOneLinePerChunk) {
+  server::ClientResponse response = Get(V1Target(
+      "SHOW TAG VALUES FROM cpu WITH KEY = host; SHOW MEASUREMENTS", "&chunked=true&chunk_size=2"));
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.body,
+            R"({"results":[{"statement_id":0,"series":[{"name":"cpu","columns":["key","value"],)"
+            R"("values":[["host","a"],["host","b"]],"partial":true}],"partial":true}]})"
+            "\n"
+            R"({"results":[{"statement_id":0,"series":[{"name":"cpu","columns":["key","value"],)"
+            R"("values":[["host","c"]]}]}]})"
+            "\n"
+            R"({"results":[{"statement_id":1,"series":[{"name":"measurements","columns":)"
+            R"(["name"],"values":[["cpu"],["mem"]]}]}]})"
+            "\n");
+}
+
+TEST_F(InfluxQLApiTest, V1SelectTimesAndEpochs) {
+  SKIP_UNTIL_SELECT_RUNS();
+  server::ClientResponse rfc3339 = Get(V1Target("SELECT usage FROM cpu WHERE host = 'a'"));
+  EXPECT_EQ(rfc3339.body,
+            R"({"results":[{"statement_id":0,"series":[{"name":"cpu","columns":["time","usage"],)"
+            R"("values":[["2016-01-01T00:00:00Z",1.5]]}]}]})"
+            "\n");
+  server::ClientResponse seconds =
+      Get(V1Target("SELECT usage FROM cpu WHERE host = 'a'", "&epoch=s"));
+  EXPECT_THAT(seconds.body, HasSubstr(R"("values":[[1451606400,1.5]])"));
+  server::ClientResponse millis =
+      Get(V1Target("SELECT usage FROM cpu WHERE host = 'a'", "&epoch=ms"));
+  EXPECT_THAT(millis.body, HasSubstr(R"("values":[[1451606400000,1.5]])"));
+  server::ClientResponse csv =
+      Get(V1Target("SELECT usage FROM cpu WHERE host = 'a'"), {{"Accept", "application/csv"}});
+  EXPECT_EQ(csv.body, "name,tags,time,usage\ncpu,,1451606400000000000,1.5\n");
+}
+
+TEST_F(InfluxQLApiTest, V3RowsHaveTheMeasurementColumn) {
+  const std::string target =
+      "/api/v3/query_influxql?db=q&q=" + server::UrlEncode("SHOW TAG VALUES WITH KEY = host");
+  server::ClientResponse json_rows = Get(target);
+  EXPECT_EQ(json_rows.status, 200);
+  EXPECT_EQ(HeaderValue(json_rows, "Content-Type"), "application/json");
+  EXPECT_EQ(json_rows.body,
+            R"([{"iox::measurement":"cpu","key":"host","value":"a"},)"
+            R"({"iox::measurement":"cpu","key":"host","value":"b"},)"
+            R"({"iox::measurement":"cpu","key":"host","value":"c"},)"
+            R"({"iox::measurement":"mem","key":"host","value":"a"}])");
+  server::ClientResponse pretty = Get(target + "&format=pretty");
+  EXPECT_EQ(pretty.body,
+            "+------------------+------+-------+\n"
+            "| iox::measurement | key  | value |\n"
+            "+------------------+------+-------+\n"
+            "| cpu              | host | a     |\n"
+            "| cpu              | host | b     |\n"
+            "| cpu              | host | c     |\n"
+            "| mem              | host | a     |\n"
+            "+------------------+------+-------+");
+  server::ClientResponse csv = Get(target + "&format=csv");
+  EXPECT_EQ(HeaderValue(csv, "Content-Type"), "text/csv");
+  EXPECT_THAT(csv.body, StartsWith("iox::measurement,key,value\ncpu,host,a\n"));
+  server::ClientResponse jsonl = Get(target, {{"Accept", "application/jsonl"}});
+  EXPECT_THAT(jsonl.body, StartsWith("{\"iox::measurement\":\"cpu\",\"key\":\"host\""));
+  server::ClientResponse parquet = Get(target + "&format=parquet");
+  EXPECT_EQ(parquet.status, 200);
+  EXPECT_EQ(HeaderValue(parquet, "Content-Type"), "application/vnd.apache.parquet");
+  EXPECT_EQ(parquet.body.substr(0, 4), "PAR1");
+
+  // POST JSON, like /api/v3/query_sql; no db when the statement names it.
+  auto posted = client_->Request("POST",
+                                 "/api/v3/query_influxql",
+                                 R"({"q":"SHOW FIELD KEYS ON q FROM cpu","format":"jsonl"})",
+                                 {{"Content-Type", "application/json"}});
+  ASSERT_TRUE(posted.ok());
+  EXPECT_EQ(posted->body,
+            "{\"iox::measurement\":\"cpu\",\"fieldKey\":\"cores\",\"fieldType\":\"integer\"}\n"
+            "{\"iox::measurement\":\"cpu\",\"fieldKey\":\"usage\",\"fieldType\":\"float\"}\n");
+}
+
+TEST_F(InfluxQLApiTest, V3Errors) {
+  server::ClientResponse two = Get("/api/v3/query_influxql?db=q&q=SHOW+DATABASES;SHOW+DATABASES");
+  EXPECT_EQ(two.status, 400);
+  EXPECT_THAT(ErrorOf(two), HasSubstr("runs one statement, not 2"));
+  server::ClientResponse syntax = Get("/api/v3/query_influxql?db=q&q=SHOW+NOTHING");
+  EXPECT_EQ(syntax.status, 400);
+  EXPECT_THAT(ErrorOf(syntax), StartsWith("error parsing query: "));
+  server::ClientResponse database = Get("/api/v3/query_influxql?db=nosuch&q=SHOW+MEASUREMENTS");
+  EXPECT_EQ(database.status, 404);
+  EXPECT_EQ(ErrorOf(database), "database 'nosuch' not found");
+  server::ClientResponse statement =
+      Get("/api/v3/query_influxql?db=q&q=" + server::UrlEncode("SHOW TAG KEYS ON nosuch"));
+  EXPECT_EQ(statement.status, 400);
+  EXPECT_EQ(ErrorOf(statement), "database not found: nosuch");
+  server::ClientResponse missing = Get("/api/v3/query_influxql?db=q");
+  EXPECT_EQ(missing.status, 400);
+  EXPECT_EQ(ErrorOf(missing), "missing query parameter 'q' (the InfluxQL query)");
+  server::ClientResponse format = Get("/api/v3/query_influxql?db=q&q=SHOW+DATABASES&format=xml");
+  EXPECT_EQ(format.status, 400);
+}
+
+TEST_F(InfluxQLApiTest, V3SelectRows) {
+  SKIP_UNTIL_SELECT_RUNS();
+  server::ClientResponse rows = Get("/api/v3/query_influxql?db=q&q=" +
+                                    server::UrlEncode("SELECT usage FROM cpu WHERE host = 'a'"));
+  EXPECT_EQ(rows.body, R"([{"iox::measurement":"cpu","time":"2016-01-01T00:00:00","usage":1.5}])");
+}
+
+TEST_F(InfluxQLApiTest, QueriesAreLoggedAsInfluxQL) {
+  const std::string text = "SHOW MEASUREMENTS LIMIT 7; SHOW DATABASES";
+  ASSERT_EQ(Get(V1Target(text)).status, 200);
+  server::ClientResponse log =
+      Get("/api/v3/query_sql?db=q&q=" +
+          server::UrlEncode(
+              "SELECT query_type, phase, success FROM system.queries WHERE query_text = '" + text +
+              "'"));
+  EXPECT_EQ(log.body, R"([{"query_type":"influxql","phase":"success","success":true}])");
+}
+
+TEST_F(InfluxQLApiTest, CliRunsInfluxQL) {
+  int exit_code = -1;
+  std::string output = RunCommand(
+      fmt::format("{} query --host {} --language influxql --database q 'SHOW TAG KEYS FROM mem'",
+                  STRATA_BINARY,
+                  server_->url()),
+      &exit_code);
+  EXPECT_EQ(exit_code, 0) << output;
+  EXPECT_EQ(output,
+            "+------------------+--------+\n"
+            "| iox::measurement | tagKey |\n"
+            "+------------------+--------+\n"
+            "| mem              | host   |\n"
+            "+------------------+--------+\n");
+  // No database needed when the statement does not read one; statements from standard input.
+  output =
+      RunCommand(fmt::format("printf 'SHOW DATABASES;\\nSHOW MEASUREMENTS ON q;\\n' | {} query "
+                             "--host {} -l influxql --format csv",
+                             STRATA_BINARY,
+                             server_->url()),
+                 &exit_code);
+  EXPECT_EQ(exit_code, 0) << output;
+  EXPECT_THAT(output, HasSubstr("iox::measurement,name\ndatabases,q"));
+  EXPECT_THAT(output, HasSubstr("iox::measurement,name\nmeasurements,cpu\nmeasurements,mem\n"));
+  output = RunCommand(fmt::format("{} query --host {} -l influxql 'SHOW TAG KEYS ON nosuch'",
+                                  STRATA_BINARY,
+                                  server_->url()),
+                      &exit_code);
+  EXPECT_EQ(exit_code, 1);
+  EXPECT_THAT(output, HasSubstr("query failed (400): database not found: nosuch"));
+  // \language switches the language of a script.
+  output = RunCommand(
+      fmt::format("printf 'SELECT 1 AS one;\\n\\\\language influxql\\nSHOW MEASUREMENTS;\\n' | {} "
+                  "query --host {} --database q --format csv",
+                  STRATA_BINARY,
+                  server_->url()),
+      &exit_code);
+  EXPECT_EQ(exit_code, 0) << output;
+  EXPECT_THAT(output, HasSubstr("one\n1\n"));
+  EXPECT_THAT(output, HasSubstr("Language is InfluxQL.\n"));
+  EXPECT_THAT(output, HasSubstr("measurements,cpu"));
+}
+
+// InfluxQL requests take the same admission permits as SQL: with one permit and no queue, a
+// /query that arrives while a slow SQL query runs is refused with the same 503.
+TEST(InfluxQLAdmissionTest, SharesPermitsWithSql) {
+  TempDir dir;
+  ServerProcess server(dir.path() + "/data",
+                       {"--max-concurrent-queries", "1", "--query-queue-size", "0"});
+  server.Start();
+  auto client = server.Client();
+  std::string lines;
+  for (int i = 0; i < 600; ++i) {
+    lines += fmt::format("big,k=k{} v={}i {}\n", i % 10, i, 1451606400 + i);
+  }
+  auto written = client->Request("POST", "/api/v3/write_lp?db=a&precision=s", lines);
+  ASSERT_TRUE(written.ok());
+  ASSERT_EQ(written->status, 204);
+
+  auto slow = std::async(std::launch::async, [&] {
+    auto own = server.Client();
+    return own->Request(
+        "GET",
+        "/api/v3/query_sql?db=a&q=" +
+            server::UrlEncode(
+                "SELECT count(*) FROM big a, big b, big c WHERE a.v + b.v + c.v >= 0"),
+        "");
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  auto refused = client->Request("GET", "/query?db=a&q=SHOW+MEASUREMENTS");
+  ASSERT_TRUE(refused.ok());
+  EXPECT_EQ(refused->status, 503) << refused->body;
+  EXPECT_THAT(ErrorOf(*refused), HasSubstr("too many queries: 1 running"));
+  server.Stop(SIGKILL);
+  slow.wait();
+}
+
+TEST(InfluxQLAuthTest, V1CredentialsAndTokens) {
+  TempDir dir;
+  ServerProcess server(dir.path() + "/data", {kWithAuth});
+  server.Start();
+  auto client = server.Client();
+  auto created = client->Request("POST", "/api/v3/configure/token/admin");
+  ASSERT_TRUE(created.ok());
+  const std::string token = json::parse(created->body)["token"];
+
+  auto none = client->Request("GET", "/query?q=SHOW+DATABASES");
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none->status, 401);
+  EXPECT_EQ(HeaderValue(*none, "WWW-Authenticate"), "Bearer, Basic realm=\"strata\"");
+  auto wrong = client->Request("GET", "/query?q=SHOW+DATABASES&u=me&p=wrong");
+  ASSERT_TRUE(wrong.ok());
+  EXPECT_EQ(wrong->status, 401);
+  for (const auto& [target, headers] : std::vector<std::pair<std::string, Headers>>{
+           {"/query?q=SHOW+DATABASES&u=me&p=" + server::UrlEncode(token), {}},
+           {"/query?q=SHOW+DATABASES",
+            {{"Authorization", "Basic " + absl::Base64Escape("me:" + token)}}},
+           {"/query?q=SHOW+DATABASES", {{"Authorization", "Token " + token}}},
+           {"/api/v3/query_influxql?q=SHOW+DATABASES", {{"Authorization", "Bearer " + token}}}}) {
+    auto response = client->Request("GET", target, "", headers);
+    ASSERT_TRUE(response.ok());
+    EXPECT_EQ(response->status, 200) << target << ": " << response->body;
+  }
+}
+
+}  // namespace
+}  // namespace strata::e2e
