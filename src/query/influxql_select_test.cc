@@ -435,5 +435,341 @@ TEST_F(InfluxQLSelectTest, FillRowsAreBounded) {
             "  T0 2i");
 }
 
+TEST_F(InfluxQLSelectTest, TsbsSingleGroupBy) {
+  WriteCpu();
+  EXPECT_EQ(Run("SELECT max(usage_user) from cpu where (host = 'a' or host = 'b') and "
+                "time >= '2016-01-01T00:00:00Z' and time < '2016-01-01T00:05:00Z' "
+                "group by time(1m)"),
+            "cpu: time,max\n"
+            "  T0 20\n"
+            "  T0+1m 40\n"
+            "  T0+2m null\n"
+            "  T0+3m 50\n"
+            "  T0+4m null");
+  // lastpoint: the last row of each series.
+  EXPECT_EQ(Run("SELECT * from cpu group by \"host\" order by time desc limit 1"),
+            "cpu[host=a]: time,n,region,usage_idle,usage_user\n"
+            "  T0+3m 5i 'us' 50 50\n"
+            "cpu[host=b]: time,n,region,usage_idle,usage_user\n"
+            "  T0+1m 4i 'eu' 60 40\n"
+            "cpu[host=c]: time,n,region,usage_idle,usage_user\n"
+            "  T0+4m 7i null null 70");
+}
+
+TEST_F(InfluxQLSelectTest, OtherAggregates) {
+  WriteCpu();
+  EXPECT_EQ(Run("SELECT median(usage_user), spread(usage_user), stddev(usage_user), "
+                "count(distinct(n)) FROM cpu"),
+            "cpu: time,median,spread,stddev,count\n"
+            "  1970-01-01T00:00:00Z 35 60 21.602468994692867 6i");
+  Write(absl::StrCat("m,k=x v=1i ",
+                     kT0,
+                     "\n",
+                     "m,k=x v=2i ",
+                     kT0 + kMinute,
+                     "\n",
+                     "m,k=x v=2i ",
+                     kT0 + 2 * kMinute,
+                     "\n",
+                     "m,k=x v=3i ",
+                     kT0 + 3 * kMinute,
+                     "\n",
+                     "m,k=x v=3i ",
+                     kT0 + 4 * kMinute,
+                     "\n"));
+  // mode: the most frequent value; between as frequent ones, the one seen first.
+  EXPECT_EQ(Run("SELECT mode(v) FROM m"),
+            "m: time,mode\n"
+            "  1970-01-01T00:00:00Z 2i");
+  EXPECT_EQ(Run("SELECT distinct(v) FROM m WHERE time >= '2016-01-01T00:00:00Z'"),
+            "m: time,distinct\n"
+            "  T0 1i\n"
+            "  T0 2i\n"
+            "  T0 3i");
+  EXPECT_EQ(Run("SELECT count(distinct(v)) FROM m"),
+            "m: time,count\n"
+            "  1970-01-01T00:00:00Z 3i");
+}
+
+TEST_F(InfluxQLSelectTest, Selectors) {
+  WriteCpu();
+  EXPECT_EQ(Run("SELECT percentile(usage_user, 50) FROM cpu"),
+            "cpu: time,percentile\n"
+            "  T0+1m 30");
+  EXPECT_EQ(Run("SELECT percentile(usage_user, 90), host FROM cpu"),
+            "cpu: time,percentile,host\n"
+            "  T0+3m 50 'a'");
+  EXPECT_EQ(Run("SELECT top(usage_user, 2) FROM cpu"),
+            "cpu: time,top\n"
+            "  T0+3m 50\n"
+            "  T0+4m 70");
+  EXPECT_EQ(Run("SELECT top(usage_user, host, 2) FROM cpu"),
+            "cpu: time,top,host\n"
+            "  T0+3m 50 'a'\n"
+            "  T0+4m 70 'c'");
+  EXPECT_EQ(Run("SELECT bottom(n, 2), region FROM cpu"),
+            "cpu: time,bottom,region\n"
+            "  T0 1i 'us'\n"
+            "  T0 2i 'eu'");
+  EXPECT_EQ(Run("SELECT top(usage_user, 3) FROM cpu LIMIT 2"),
+            "error: limit (3) in top function can not be larger than the LIMIT (2) in the select "
+            "statement");
+  EXPECT_EQ(Run(absl::StrCat(
+                "SELECT max(usage_user), host FROM cpu WHERE ", kRange, " GROUP BY time(2m)")),
+            "cpu: time,max,host\n"
+            "  T0 40 'b'\n"
+            "  T0+2m 50 'a'\n"
+            "  T0+4m 70 'c'");
+  // sample() picks points at random: only their number is known.
+  const std::string sample = Run("SELECT sample(usage_user, 2) FROM cpu");
+  EXPECT_EQ(std::count(sample.begin(), sample.end(), '\n'), 2) << sample;
+}
+
+TEST_F(InfluxQLSelectTest, Integral) {
+  WriteCpu();
+  EXPECT_EQ(Run("SELECT integral(usage_user, 1m) FROM cpu WHERE host = 'a'"),
+            "cpu: time,integral\n"
+            "  1970-01-01T00:00:00Z 100");
+  // Split at interval boundaries by linear interpolation (the value at T0+2m is 40).
+  EXPECT_EQ(Run("SELECT integral(usage_user, 1m) FROM cpu WHERE host = 'a' AND time >= "
+                "'2016-01-01T00:00:00Z' AND time < '2016-01-01T00:04:00Z' GROUP BY time(2m)"),
+            "cpu: time,integral\n"
+            "  T0 55\n"
+            "  T0+2m 45");
+}
+
+TEST_F(InfluxQLSelectTest, TransformationsOfFields) {
+  WriteCpu();
+  EXPECT_EQ(Run("SELECT derivative(usage_user, 1m), difference(n), cumulative_sum(usage_user), "
+                "moving_average(usage_user, 2), elapsed(usage_user, 1m) FROM cpu WHERE host = 'a'"),
+            "cpu: time,derivative,difference,cumulative_sum,moving_average,elapsed\n"
+            "  T0 null null 10 null null\n"
+            "  T0+1m 20 2i 40 20 1i\n"
+            "  T0+3m 10 2i 90 40 2i");
+  EXPECT_EQ(Run("SELECT derivative(usage_user) FROM cpu WHERE host = 'a'"),
+            "cpu: time,derivative\n"
+            "  T0+1m 0.3333333333333333\n"
+            "  T0+3m 0.16666666666666666");
+  EXPECT_EQ(Run("SELECT derivative(usage_idle, 1m) FROM cpu GROUP BY host"),
+            "cpu[host=a]: time,derivative\n"
+            "  T0+3m -13.333333333333334\n"
+            "cpu[host=b]: time,derivative\n"
+            "  T0+1m -20");
+  EXPECT_EQ(Run("SELECT non_negative_derivative(usage_idle, 1m) FROM cpu GROUP BY host"), "");
+  EXPECT_EQ(Run("SELECT non_negative_difference(usage_idle) FROM cpu GROUP BY host"), "");
+  // In descending order the differences are taken backwards in time (as InfluxDB does).
+  EXPECT_EQ(Run("SELECT derivative(usage_user, 1m) FROM cpu WHERE host = 'a' ORDER BY time DESC"),
+            "cpu: time,derivative\n"
+            "  T0+1m -10\n"
+            "  T0 -20");
+  EXPECT_EQ(Run("SELECT derivative(usage_user) FROM cpu GROUP BY time(1m)"),
+            "error: aggregate function required inside the call to derivative");
+  EXPECT_EQ(Run("SELECT derivative(mean(usage_user)) FROM cpu"),
+            "error: derivative aggregate requires a GROUP BY interval");
+  EXPECT_EQ(Run("SELECT derivative(usage_user), usage_idle FROM cpu"),
+            "error: mixing aggregate and non-aggregate queries is not supported");
+}
+
+TEST_F(InfluxQLSelectTest, TransformationsOfAggregates) {
+  WriteCpu();
+  const std::string where = absl::StrCat(" FROM cpu WHERE host = 'a' AND ", kRange);
+  EXPECT_EQ(Run("SELECT derivative(mean(usage_user), 1m)" + where + " GROUP BY time(1m)"),
+            "cpu: time,derivative\n"
+            "  T0+1m 20\n"
+            "  T0+3m 10");
+  EXPECT_EQ(Run("SELECT difference(max(usage_user))" + where + " GROUP BY time(1m) fill(previous)"),
+            "cpu: time,difference\n"
+            "  T0+1m 20\n"
+            "  T0+2m 0\n"
+            "  T0+3m 20\n"
+            "  T0+4m 0");
+  // The interval before the range is read: moving_average's first point is at T0.
+  EXPECT_EQ(
+      Run("SELECT moving_average(mean(usage_user), 2)" + where + " GROUP BY time(1m) fill(0)"),
+      "cpu: time,moving_average\n"
+      "  T0 5\n"
+      "  T0+1m 20\n"
+      "  T0+2m 15\n"
+      "  T0+3m 25\n"
+      "  T0+4m 25");
+  EXPECT_EQ(Run("SELECT cumulative_sum(sum(n))" + where + " GROUP BY time(2m)"),
+            "cpu: time,cumulative_sum\n"
+            "  T0 4i\n"
+            "  T0+2m 9i");
+  // An aggregate next to its transformation keeps its own range.
+  EXPECT_EQ(Run("SELECT mean(usage_user), difference(mean(usage_user))" + where +
+                " GROUP BY time(1m) fill(0)"),
+            "cpu: time,mean,difference\n"
+            "  T0 10 10\n"
+            "  T0+1m 30 20\n"
+            "  T0+2m 0 -30\n"
+            "  T0+3m 50 50\n"
+            "  T0+4m 0 -50");
+}
+
+TEST_F(InfluxQLSelectTest, Math) {
+  WriteCpu();
+  EXPECT_EQ(Run("SELECT usage_user * 2 + n, n / 2, n % 2, abs(n - 4), round(usage_user / 3), "
+                "-n FROM cpu WHERE host = 'a'"),
+            "cpu: time,usage_user_n,n,n_1,abs,round,n_2\n"
+            "  T0 21 0.5 1i 3i 3 -1i\n"
+            "  T0+1m 63 1.5 1i 1i 10 -3i\n"
+            "  T0+3m 105 2.5 1i 1i 17 -5i");
+  EXPECT_EQ(Run("SELECT usage_user / 0, pow(n, 2), log(8, 2) + n FROM cpu WHERE host = 'c'"),
+            "cpu: time,usage_user,pow,log_n\n"
+            "  T0+4m 0 49 10");
+  EXPECT_EQ(Run("SELECT max(n) - min(n), mean(usage_user) * 2 AS double FROM cpu"),
+            "cpu: time,max_min,double\n"
+            "  1970-01-01T00:00:00Z 6i 73.33333333333333");
+  EXPECT_EQ(Run("SELECT 1 + 2 FROM cpu"), "error: field must contain at least one variable");
+}
+
+TEST_F(InfluxQLSelectTest, Wildcards) {
+  WriteCpu();
+  EXPECT_EQ(Run("SELECT max(*) FROM cpu WHERE host = 'a'"),
+            "cpu: time,max_n,max_usage_idle,max_usage_user\n"
+            "  1970-01-01T00:00:00Z 5i 90 50");
+  EXPECT_EQ(Run("SELECT mean(/usage/) AS m FROM cpu WHERE host = 'a'"),
+            "cpu: time,m_usage_idle,m_usage_user\n"
+            "  1970-01-01T00:00:00Z 70 30");
+  EXPECT_EQ(Run("SELECT /usage/ FROM cpu WHERE host = 'b'"),
+            "cpu: time,usage_idle,usage_user\n"
+            "  T0 80 20\n"
+            "  T0+1m 60 40");
+  EXPECT_EQ(Run("SELECT *::field FROM cpu WHERE host = 'c'"),
+            "cpu: time,n,usage_idle,usage_user\n"
+            "  T0+4m 7i null 70");
+  EXPECT_EQ(Run("SELECT * FROM cpu WHERE host = 'c' GROUP BY host, region"),
+            "cpu[host=c,region=]: time,n,usage_idle,usage_user\n"
+            "  T0+4m 7i null 70");
+  EXPECT_EQ(
+      Run("SELECT usage_user::integer, n::float, host::tag, n::tag FROM cpu WHERE host = 'c'"),
+      "cpu: time,usage_user,n,host,n_1\n"
+      "  T0+4m 70i 7 'c' null");
+}
+
+TEST_F(InfluxQLSelectTest, TypesOtherThanFloats) {
+  Write(absl::StrCat("sw,dev=x up=true,cnt=5u,msg=\"hi\" ",
+                     kT0,
+                     "\n",
+                     "sw,dev=x up=false,cnt=7u ",
+                     kT0 + kMinute,
+                     "\n",
+                     "sw,dev=x up=true,cnt=9u,msg=\"yo\" ",
+                     kT0 + 2 * kMinute,
+                     "\n"));
+  EXPECT_EQ(Run("SELECT max(up), min(up), count(up), first(msg), last(msg), count(msg) FROM sw"),
+            "sw: time,max,min,count,first,last,count_1\n"
+            "  1970-01-01T00:00:00Z true false 3i 'hi' 'yo' 2i");
+  EXPECT_EQ(Run("SELECT sum(cnt), mean(cnt), max(cnt) FROM sw"),
+            "sw: time,sum,mean,max\n"
+            "  1970-01-01T00:00:00Z 21u 7 9u");
+  EXPECT_EQ(Run("SELECT cnt + 1, difference(cnt) FROM sw"),
+            "error: mixing aggregate and non-aggregate queries is not supported");
+  EXPECT_EQ(Run("SELECT cnt + 1 FROM sw"),
+            "sw: time,cnt\n"
+            "  T0 6u\n"
+            "  T0+1m 8u\n"
+            "  T0+2m 10u");
+  EXPECT_EQ(Run("SELECT up, msg FROM sw WHERE up = true AND msg =~ /y/"),
+            "sw: time,up,msg\n"
+            "  T0+2m true 'yo'");
+  EXPECT_EQ(Run("SELECT mean(msg) FROM sw"),
+            "error: unsupported mean iterator type: string field msg");
+}
+
+TEST_F(InfluxQLSelectTest, TimeZones) {
+  WriteCpu();
+  // India is 5h30 ahead of UTC: hourly intervals start at half past in UTC.
+  EXPECT_EQ(Run(absl::StrCat("SELECT count(usage_user) FROM cpu WHERE ",
+                             kRange,
+                             " GROUP BY time(1h) tz('Asia/Kolkata')")),
+            "cpu: time,count\n"
+            "  2015-12-31T23:30:00Z 6i");
+  // Time strings without an offset are in the query's zone.
+  EXPECT_EQ(Run("SELECT count(usage_user) FROM cpu WHERE time >= '2016-01-01 05:31:00' "
+                "tz('Asia/Kolkata')"),
+            "cpu: time,count\n"
+            "  T0+1m 4i");
+  EXPECT_EQ(Run("SELECT count(usage_user) FROM cpu tz('Mars/Olympus')"),
+            "error: unable to find time zone Mars/Olympus");
+  // Days across the start of daylight saving time in New York (2016-03-13): the 13th is 23
+  // hours long.
+  Write(
+      "dst v=1 1457784000000000000\n"    // 2016-03-12T12:00:00Z
+      "dst v=2 1457870400000000000\n"    // 2016-03-13T12:00:00Z
+      "dst v=3 1457956800000000000\n");  // 2016-03-14T12:00:00Z
+  EXPECT_EQ(Run("SELECT sum(v) FROM dst WHERE time >= '2016-03-12T05:00:00Z' AND "
+                "time < '2016-03-15T04:00:00Z' GROUP BY time(1d) tz('America/New_York')"),
+            "dst: time,sum\n"
+            "  2016-03-12T05:00:00Z 1\n"
+            "  2016-03-13T05:00:00Z 2\n"
+            "  2016-03-14T04:00:00Z 3");
+}
+
+TEST_F(InfluxQLSelectTest, GroupByTimeOffset) {
+  WriteCpu();
+  EXPECT_EQ(Run(absl::StrCat(
+                "SELECT count(usage_user) FROM cpu WHERE ", kRange, " GROUP BY time(2m, 1m)")),
+            "cpu: time,count\n"
+            "  2015-12-31T23:59:00Z 2i\n"
+            "  T0+1m 2i\n"
+            "  T0+3m 2i");
+  EXPECT_EQ(Run(absl::StrCat(
+                "SELECT count(usage_user) FROM cpu WHERE ", kRange, " GROUP BY time(2m, -1m)")),
+            "cpu: time,count\n"
+            "  2015-12-31T23:59:00Z 2i\n"
+            "  T0+1m 2i\n"
+            "  T0+3m 2i");
+}
+
+TEST_F(InfluxQLSelectTest, BoundParameters) {
+  WriteCpu();
+  params_["h"] = std::string("a");
+  params_["t"] = std::string("2016-01-01T00:01:00Z");
+  params_["min"] = int64_t{40};
+  EXPECT_EQ(Run("SELECT usage_user FROM cpu WHERE host = $h AND time >= $t"),
+            "cpu: time,usage_user\n"
+            "  T0+1m 30\n"
+            "  T0+3m 50");
+  EXPECT_EQ(Run("SELECT usage_user FROM cpu WHERE usage_user > $min"),
+            "cpu: time,usage_user\n"
+            "  T0+3m 50\n"
+            "  T0+4m 70");
+  EXPECT_EQ(Run("SELECT usage_user FROM cpu WHERE host = $nope"), "error: missing parameter: nope");
+}
+
+TEST_F(InfluxQLSelectTest, Sources) {
+  WriteCpu();
+  Write(absl::StrCat("cpu2,host=z usage_user=5 ", kT0, "\n", "mem,host=a used=1 ", kT0, "\n"));
+  EXPECT_EQ(Run("SELECT max(usage_user) FROM /^cpu/, nosuch GROUP BY host"),
+            "cpu[host=a]: time,max\n"
+            "  T0+3m 50\n"
+            "cpu[host=b]: time,max\n"
+            "  T0+1m 40\n"
+            "cpu[host=c]: time,max\n"
+            "  T0+4m 70\n"
+            "cpu2[host=z]: time,max\n"
+            "  T0 5");
+  EXPECT_EQ(Run("SELECT used, usage_user FROM db.autogen.mem, db..cpu2"),
+            "cpu2: time,used,usage_user\n"
+            "  T0 null 5\n"
+            "mem: time,used,usage_user\n"
+            "  T0 1 null");
+}
+
+TEST_F(InfluxQLSelectTest, Explain) {
+  WriteCpu();
+  const std::string plan =
+      Run(absl::StrCat("EXPLAIN SELECT max(usage_user) FROM cpu WHERE host = 'a' AND ",
+                       kRange,
+                       " GROUP BY time(1m)"));
+  EXPECT_THAT(plan, HasSubstr("QUERY PLAN"));
+  EXPECT_THAT(plan, HasSubstr("'sql: SELECT date_bin(INTERVAL '60000000000 nanoseconds'"));
+  EXPECT_THAT(plan, HasSubstr("BufferScanExec"));
+  const std::string analyze = Run("EXPLAIN ANALYZE SELECT usage_user FROM cpu");
+  EXPECT_THAT(analyze, HasSubstr("output_rows"));
+}
+
 }  // namespace
 }  // namespace strata::query

@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "influxql/result.h"
+#include "query/influxql_arithmetic.h"
 #include "query/influxql_translate.h"
 
 namespace strata::query::influxql_select {
@@ -71,12 +72,6 @@ struct ProcessBudget {
 // applied. Errors are the statement's (InvalidArgument).
 absl::StatusOr<std::vector<std::vector<influxql::ResultValue>>> ProcessSeries(
     const CompiledSelect& select, SeriesInput input, ProcessBudget* budget);
-
-// InfluxQL's arithmetic on values (null when the types do not combine): integer division is float
-// division, dividing by zero gives 0. Exposed for tests.
-influxql::ResultValue EvalBinary(influxql::BinaryOperator op,
-                                 const influxql::ResultValue& left,
-                                 const influxql::ResultValue& right);
 
 // The number of windows of `windows` from the one holding `min` to the one holding `max`
 // (inclusive), saturating at INT64_MAX.

@@ -13,6 +13,7 @@
 #include "absl/strings/str_join.h"
 #include "common/civil_time.h"
 #include "influxql/duration.h"
+#include "query/influxql_arithmetic.h"
 #include "re2/re2.h"
 
 namespace strata::query::influxql_select {
@@ -220,10 +221,11 @@ class FieldCompiler {
     if (expr.Is<CallExpr>() && arg0 != nullptr) {
       return CompileCall(expr.As<CallExpr>(), arg0, /*nested=*/false);
     }
-    if (expr.Is<LiteralExpr>() || expr.Is<influxql::BoundParameterExpr>()) {
+    auto node = Compile(expr, /*in_binary=*/false);
+    if (node.ok() && node->kind == FieldNode::Kind::kLiteral) {
       return Invalid("field must contain at least one variable");
     }
-    return Compile(expr, /*in_binary=*/false);
+    return node;
   }
 
   // Extra output fields (top/bottom's tag arguments) to add after the current field.
@@ -298,11 +300,6 @@ class FieldCompiler {
         return CompileCall(expr.As<CallExpr>(), nullptr, /*nested=*/false);
       case influxql::ExprKind::kBinary: {
         const auto& binary = expr.As<BinaryExpr>();
-        const bool left_literal = binary.left->Is<LiteralExpr>();
-        const bool right_literal = binary.right->Is<LiteralExpr>();
-        if (left_literal && right_literal) {
-          return Invalid("cannot perform a binary expression on two literals");
-        }
         auto left = Compile(*binary.left, /*in_binary=*/true);
         if (!left.ok()) {
           return left.status();
@@ -310,6 +307,12 @@ class FieldCompiler {
         auto right = Compile(*binary.right, /*in_binary=*/true);
         if (!right.ok()) {
           return right.status();
+        }
+        // Constant parts are computed once, as InfluxDB reduces them before compiling.
+        if (left->kind == FieldNode::Kind::kLiteral && right->kind == FieldNode::Kind::kLiteral) {
+          node.kind = FieldNode::Kind::kLiteral;
+          node.literal = EvalBinary(binary.op, left->literal, right->literal);
+          return node;
         }
         node.kind = FieldNode::Kind::kBinary;
         node.op = binary.op;
@@ -397,19 +400,22 @@ class FieldCompiler {
       }
       node.kind = FieldNode::Kind::kFunction;
       node.function = call.name;
-      bool has_variable = false;
+      bool constant = true;
+      std::vector<influxql::ResultValue> values;
       for (const auto& arg : call.args) {
-        if (!arg->Is<LiteralExpr>()) {
-          has_variable = true;
-        }
         auto child = Compile(*arg, /*in_binary=*/true);
         if (!child.ok()) {
           return child.status();
         }
+        constant = constant && child->kind == FieldNode::Kind::kLiteral;
+        values.push_back(child->literal);
         node.children.push_back(*std::move(child));
       }
-      if (!has_variable) {
-        return Invalid("field must contain at least one variable");
+      if (constant) {
+        FieldNode folded;
+        folded.kind = FieldNode::Kind::kLiteral;
+        folded.literal = EvalMath(call.name, values);
+        return folded;
       }
       return node;
     }
@@ -545,7 +551,8 @@ class FieldCompiler {
           spec.function = Function::kCountDistinct;
           spec.name = "count";
           spec.ref = AddRef(distinct.args[0]->As<VarRefExpr>());
-          node.index = AddStream(spec, absl::StrCat("count_distinct:", spec.ref));
+          node.index =
+              AddStream(spec, absl::StrCat("count_distinct:", spec.ref, nested ? ":input" : ""));
           return node;
         }
         break;
@@ -675,8 +682,18 @@ class FieldCompiler {
       return ref.status();
     }
     spec.ref = AddRef(**ref);
-    std::string key = absl::StrCat(
-        call.name, ":", spec.ref, ":", spec.count, ":", spec.unit, ":", spec.percentile);
+    // A function read by a transformation covers more intervals than the same function in a
+    // field of its own, so the two are separate streams.
+    std::string key = absl::StrCat(call.name,
+                                   ":",
+                                   spec.ref,
+                                   ":",
+                                   spec.count,
+                                   ":",
+                                   spec.unit,
+                                   ":",
+                                   spec.percentile,
+                                   nested ? ":input" : "");
     for (int tag : spec.tag_refs) {
       absl::StrAppend(&key, ":", tag);
     }
@@ -1237,12 +1254,12 @@ absl::StatusOr<CompiledSelect> CompileSelect(const influxql::SelectStatement& st
   }
   out.read_range = out.range;
   if (out.interval != 0) {
+    // InfluxDB reads one interval more for each of these (moving_average too: its larger shift
+    // applies after its input is built, query/select.go).
     int64_t extra = 0;
     for (const StreamSpec& stream : out.streams) {
-      if (stream.function == Function::kMovingAverage) {
-        extra = std::max(extra, stream.count);
-      } else if (IsTransformation(stream.function) && stream.function != Function::kCumulativeSum) {
-        extra = std::max<int64_t>(extra, 1);
+      if (IsTransformation(stream.function) && stream.function != Function::kCumulativeSum) {
+        extra = 1;
       }
     }
     if (extra > 0) {
