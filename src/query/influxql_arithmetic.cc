@@ -234,4 +234,47 @@ ResultValue EvalBinary(BinaryOperator op, const ResultValue& left, const ResultV
   }
 }
 
+ResultValue CastValue(const ResultValue& value, influxql::DataType type) {
+  using influxql::DataType;
+  switch (type) {
+    case DataType::kUnspecified:
+    case DataType::kField:
+      return value;
+    case DataType::kTag:
+      return std::monostate{};
+    case DataType::kFloat:
+      if (const std::optional<double> d = AsDouble(value)) {
+        return *d;
+      }
+      return std::monostate{};
+    case DataType::kInteger:
+      if (const auto* d = std::get_if<double>(&value)) {
+        if (!(*d >= -9.2233720368547758e18 && *d < 9.2233720368547758e18)) {
+          return std::monostate{};
+        }
+        return static_cast<int64_t>(*d);
+      }
+      if (const auto* u = std::get_if<uint64_t>(&value)) {
+        return static_cast<int64_t>(*u);
+      }
+      return std::holds_alternative<int64_t>(value) ? value : ResultValue();
+    case DataType::kUnsigned:
+      if (const auto* d = std::get_if<double>(&value)) {
+        if (!(*d > -1.0 && *d < 1.8446744073709552e19)) {
+          return std::monostate{};
+        }
+        return static_cast<uint64_t>(*d);
+      }
+      if (const auto* i = std::get_if<int64_t>(&value)) {
+        return static_cast<uint64_t>(*i);
+      }
+      return std::holds_alternative<uint64_t>(value) ? value : ResultValue();
+    case DataType::kString:
+      return std::holds_alternative<std::string>(value) ? value : ResultValue();
+    case DataType::kBoolean:
+      return std::holds_alternative<bool>(value) ? value : ResultValue();
+  }
+  return std::monostate{};
+}
+
 }  // namespace strata::query::influxql_select

@@ -26,6 +26,10 @@ std::optional<double> AsDouble(const influxql::ResultValue& value);
 // bytewise. Returns <0, 0 or >0.
 int CompareValues(const influxql::ResultValue& a, const influxql::ResultValue& b);
 
+// `value` read as `x::type` reads a field: numbers convert between float, integer and unsigned
+// (floats truncated toward zero), other types only match themselves; null when it does not.
+influxql::ResultValue CastValue(const influxql::ResultValue& value, influxql::DataType type);
+
 // `left op right` for the arithmetic and bitwise operators.
 influxql::ResultValue EvalBinary(influxql::BinaryOperator op,
                                  const influxql::ResultValue& left,

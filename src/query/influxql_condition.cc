@@ -11,6 +11,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/civil_time.h"
+#include "query/influxql_arithmetic.h"
 #include "re2/re2.h"
 
 namespace strata::query::influxql_select {
@@ -1082,6 +1083,211 @@ absl::StatusOr<std::string> ConditionToSql(const influxql::Expr* condition,
     return std::string("TRUE");
   }
   return PredicateToSql(*condition, table, ctx);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Conditions on rows.
+
+struct RowCondition::Operand {
+  influxql::ResultValue value;
+  bool tag = false;
+  bool regex = false;
+  std::string pattern;
+};
+
+absl::StatusOr<const RE2*> RowCondition::Regex(const influxql::Expr& expr,
+                                               const std::string& pattern) {
+  auto it = regexes_.find(&expr);
+  if (it == regexes_.end()) {
+    auto re = std::make_unique<RE2>(pattern, RE2::Quiet);
+    if (!re->ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("invalid regular expression /", pattern, "/: ", re->error()));
+    }
+    it = regexes_.emplace(&expr, std::move(re)).first;
+  }
+  return it->second.get();
+}
+
+absl::StatusOr<RowCondition::Operand> RowCondition::Evaluate(const influxql::Expr& expr,
+                                                             Lookup lookup) {
+  Operand out;
+  switch (expr.kind) {
+    case influxql::ExprKind::kLiteral: {
+      const auto& literal = expr.As<LiteralExpr>();
+      switch (literal.literal_kind) {
+        case LiteralKind::kInteger:
+        case LiteralKind::kDuration:
+          out.value = literal.integer_value;
+          break;
+        case LiteralKind::kUnsigned:
+          out.value = literal.unsigned_value;
+          break;
+        case LiteralKind::kFloat:
+          out.value = literal.float_value;
+          break;
+        case LiteralKind::kString:
+          out.value = literal.text;
+          break;
+        case LiteralKind::kBoolean:
+          out.value = literal.boolean_value;
+          break;
+        case LiteralKind::kRegex:
+          out.regex = true;
+          out.pattern = literal.text;
+          break;
+      }
+      return out;
+    }
+    case influxql::ExprKind::kBoundParameter: {
+      auto literal = ResolveParameter(expr.As<BoundParameterExpr>(), ctx_);
+      if (!literal.ok()) {
+        return literal.status();
+      }
+      return Evaluate(**literal, lookup);
+    }
+    case influxql::ExprKind::kVarRef:
+      out.value = lookup(expr.As<VarRefExpr>(), &out.tag);
+      if (out.tag && IsNullValue(out.value)) {
+        out.value = std::string();
+      }
+      return out;
+    case influxql::ExprKind::kCall: {
+      const auto& call = expr.As<CallExpr>();
+      if (!SqlMathFunction(call.name, call.args.size()).has_value()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("invalid function call in condition: ", call.ToString()));
+      }
+      std::vector<influxql::ResultValue> args;
+      for (const auto& arg : call.args) {
+        auto value = Evaluate(*arg, lookup);
+        if (!value.ok()) {
+          return value.status();
+        }
+        args.push_back(std::move(value->value));
+      }
+      out.value = EvalMath(call.name, args);
+      return out;
+    }
+    case influxql::ExprKind::kBinary: {
+      const auto& binary = expr.As<BinaryExpr>();
+      if (IsComparisonOperator(binary.op) || binary.op == BinaryOperator::kAnd ||
+          binary.op == BinaryOperator::kOr) {
+        break;
+      }
+      auto left = Evaluate(*binary.left, lookup);
+      if (!left.ok()) {
+        return left.status();
+      }
+      auto right = Evaluate(*binary.right, lookup);
+      if (!right.ok()) {
+        return right.status();
+      }
+      out.value = EvalBinary(binary.op, left->value, right->value);
+      return out;
+    }
+    case influxql::ExprKind::kWildcard:
+      break;
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("invalid condition expression: ", expr.ToString()));
+}
+
+absl::StatusOr<bool> RowCondition::Predicate(const influxql::Expr& expr, Lookup lookup) {
+  if (!expr.Is<BinaryExpr>()) {
+    auto value = Evaluate(expr, lookup);
+    if (!value.ok()) {
+      return value.status();
+    }
+    if (const bool* b = std::get_if<bool>(&value->value); b != nullptr && !expr.Is<VarRefExpr>()) {
+      return *b;
+    }
+    return absl::InvalidArgumentError(
+        absl::StrCat("invalid condition expression: ", expr.ToString()));
+  }
+  const auto& binary = expr.As<BinaryExpr>();
+  if (binary.op == BinaryOperator::kAnd || binary.op == BinaryOperator::kOr) {
+    auto left = Predicate(*binary.left, lookup);
+    if (!left.ok()) {
+      return left.status();
+    }
+    auto right = Predicate(*binary.right, lookup);
+    if (!right.ok()) {
+      return right.status();
+    }
+    return binary.op == BinaryOperator::kAnd ? (*left && *right) : (*left || *right);
+  }
+  if (!IsComparisonOperator(binary.op)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("invalid condition expression: ", expr.ToString()));
+  }
+  if (influxql::IsTimeRef(*binary.left) || influxql::IsTimeRef(*binary.right)) {
+    return true;  // the time range
+  }
+  auto left = Evaluate(*binary.left, lookup);
+  if (!left.ok()) {
+    return left.status();
+  }
+  auto right = Evaluate(*binary.right, lookup);
+  if (!right.ok()) {
+    return right.status();
+  }
+  if (binary.op == BinaryOperator::kEqRegex || binary.op == BinaryOperator::kNotEqRegex) {
+    std::string pattern;
+    if (right->regex) {
+      pattern = right->pattern;
+    } else if (const auto* text = std::get_if<std::string>(&right->value);
+               text != nullptr && !binary.right->Is<VarRefExpr>()) {
+      pattern = *text;
+    } else {
+      return false;
+    }
+    const auto* subject = std::get_if<std::string>(&left->value);
+    if (subject == nullptr) {
+      return false;
+    }
+    auto re = Regex(*binary.right, pattern);
+    if (!re.ok()) {
+      return re.status();
+    }
+    return RE2::PartialMatch(*subject, **re) == (binary.op == BinaryOperator::kEqRegex);
+  }
+  const influxql::ResultValue& l = left->value;
+  const influxql::ResultValue& r = right->value;
+  if (IsNullValue(l) || IsNullValue(r) || left->regex || right->regex) {
+    return false;
+  }
+  const bool numbers = AsDouble(l).has_value() && AsDouble(r).has_value();
+  const bool strings =
+      std::holds_alternative<std::string>(l) && std::holds_alternative<std::string>(r);
+  const bool booleans = std::holds_alternative<bool>(l) && std::holds_alternative<bool>(r);
+  if (!numbers && !strings && !booleans) {
+    return false;
+  }
+  const int c = CompareValues(l, r);
+  switch (binary.op) {
+    case BinaryOperator::kEq:
+      return c == 0;
+    case BinaryOperator::kNotEq:
+      return c != 0;
+    case BinaryOperator::kLt:
+      return !booleans && c < 0;
+    case BinaryOperator::kLtEq:
+      return !booleans && c <= 0;
+    case BinaryOperator::kGt:
+      return !booleans && c > 0;
+    case BinaryOperator::kGtEq:
+      return !booleans && c >= 0;
+    default:
+      return false;
+  }
+}
+
+absl::StatusOr<bool> RowCondition::Matches(Lookup lookup) {
+  if (condition_ == nullptr) {
+    return true;
+  }
+  return Predicate(*condition_, lookup);
 }
 
 absl::StatusOr<std::unique_ptr<influxql::LiteralExpr>> ResolveParameter(

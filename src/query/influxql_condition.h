@@ -12,11 +12,14 @@
 #include <string>
 #include <string_view>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "catalog/schema.h"
 #include "influxql/ast.h"
 #include "influxql/result.h"
+#include "re2/re2.h"
 
 namespace strata::query::influxql_select {
 
@@ -63,6 +66,34 @@ absl::StatusOr<TimeRange> ExtractTimeRange(const influxql::Expr* condition, cons
 absl::StatusOr<std::string> ConditionToSql(const influxql::Expr* condition,
                                            const catalog::TableSchema& table,
                                            const EvalContext& ctx);
+
+// `condition` without its time comparisons evaluated on one row, as InfluxDB evaluates a
+// condition on a point (for rows that do not come from SQL: a subquery's). Same meaning as
+// ConditionToSql: a tag without a value is '', comparisons of incompatible types are false.
+class RowCondition {
+ public:
+  // `condition` (null: none) and `ctx` must outlive this object.
+  RowCondition(const influxql::Expr* condition, const EvalContext& ctx)
+      : condition_(condition), ctx_(ctx) {}
+
+  // Returns a name's value in the row, and sets *is_tag when the name is a tag.
+  using Lookup =
+      absl::FunctionRef<influxql::ResultValue(const influxql::VarRefExpr& ref, bool* is_tag)>;
+
+  // Whether the row `lookup` reads satisfies the condition. InvalidArgument for expressions a
+  // condition cannot have.
+  absl::StatusOr<bool> Matches(Lookup lookup);
+
+ private:
+  struct Operand;
+  absl::StatusOr<Operand> Evaluate(const influxql::Expr& expr, Lookup lookup);
+  absl::StatusOr<bool> Predicate(const influxql::Expr& expr, Lookup lookup);
+  absl::StatusOr<const RE2*> Regex(const influxql::Expr& expr, const std::string& pattern);
+
+  const influxql::Expr* condition_;
+  const EvalContext& ctx_;
+  absl::flat_hash_map<const influxql::Expr*, std::unique_ptr<RE2>> regexes_;
+};
 
 // Returns the value of a bound parameter as a literal expression (a string, number or boolean),
 // or InvalidArgument "missing parameter: name".

@@ -1,6 +1,7 @@
 // ExecuteInfluxQLSelect: runs an InfluxQL SELECT (or EXPLAIN [ANALYZE] of one) by compiling it
 // (influxql_translate.h), running one SQL query per measurement it reads, splitting the rows into
 // series and processing each series (influxql_series.h). See docs/influxql.md.
+#include <algorithm>
 #include <map>
 #include <string>
 #include <utility>
@@ -70,8 +71,9 @@ ResultValue CellValue(const Column& column, int64_t row) {
   }
 }
 
-// The series one measurement contributes, by GROUP BY tag values.
-using SeriesMap = std::map<std::vector<std::string>, SeriesInput>;
+// The series a source contributes, by measurement and GROUP BY tag values.
+using SeriesKey = std::pair<std::string, std::vector<std::string>>;
+using SeriesMap = std::map<SeriesKey, SeriesInput>;
 
 absl::Status ReadSource(const QueryEngine& engine,
                         const CompiledSelect& select,
@@ -104,7 +106,7 @@ absl::Status ReadSource(const QueryEngine& engine,
         const Column& column = *dense.column(tag_column + static_cast<int>(t));
         key[t] = column.IsNull(r) ? std::string() : std::string(column.GetString(r));
       }
-      SeriesInput& input = (*series)[key];
+      SeriesInput& input = (*series)[SeriesKey(source.table->name(), key)];
       if (!select.sql_aggregates) {
         *values_left -= width;
         if (*values_left < 0) {
@@ -159,13 +161,160 @@ absl::Status ReadSource(const QueryEngine& engine,
   return absl::OkStatus();
 }
 
+// Turns a subquery's series into rows of this statement's series: its time range and condition
+// applied, its refs read from the subquery's columns and tags.
+absl::Status ReadSubquery(const CompiledSelect& select,
+                          const SourceTable& source,
+                          const EvalContext& ctx,
+                          SeriesMap* series,
+                          int64_t* values_left) {
+  EvalContext zoned = ctx;
+  if (select.zone.has_value()) {
+    zoned.zone = &*select.zone;
+  }
+  influxql_select::RowCondition condition(select.statement->condition.get(), zoned);
+  std::vector<bool> reads(select.refs.size(), select.mode == influxql_select::QueryMode::kRaw);
+  if (select.mode != influxql_select::QueryMode::kRaw) {
+    for (const auto& stream : select.streams) {
+      if (stream.ref >= 0) {
+        reads[stream.ref] = true;
+      }
+    }
+  }
+  const auto width = static_cast<int64_t>(select.refs.size() + 1);
+  for (const influxql::Series& inner : *source.subquery) {
+    std::map<std::string, size_t> columns;
+    for (size_t c = 1; c < inner.columns.size(); ++c) {
+      columns.emplace(inner.columns[c], c);
+    }
+    auto tag_of = [&inner](const std::string& name) -> const std::string* {
+      for (const auto& [key, value] : inner.tags) {
+        if (key == name) {
+          return &value;
+        }
+      }
+      return nullptr;
+    };
+    std::vector<std::string> key;
+    for (const std::string& tag : select.group_tags) {
+      const std::string* value = tag_of(tag);
+      key.push_back(value != nullptr ? *value : std::string());
+    }
+    SeriesInput& input = (*series)[SeriesKey(inner.name, key)];
+    // Where each ref reads from: a column (> 0), a tag (the value) or nothing.
+    struct RefSource {
+      size_t column = 0;
+      const std::string* tag = nullptr;
+      bool is_field = false;
+    };
+    std::vector<RefSource> sources;
+    for (const influxql_select::RefSpec& ref : select.refs) {
+      RefSource from;
+      const bool wants_tag =
+          ref.type == influxql::DataType::kUnspecified || ref.type == influxql::DataType::kTag;
+      if (const std::string* tag = tag_of(ref.name); tag != nullptr) {
+        if (wants_tag) {
+          from.tag = tag;
+        }
+      } else if (auto it = columns.find(ref.name);
+                 it != columns.end() && ref.type != influxql::DataType::kTag) {
+        from.column = it->second;
+        from.is_field = true;
+      }
+      sources.push_back(from);
+    }
+    for (const auto& values : inner.values) {
+      const int64_t time = std::get<ResultTime>(values[0]).nanos;
+      if (time < select.read_range.min || time > select.read_range.max) {
+        continue;
+      }
+      RawRow row;
+      row.time = time;
+      row.refs.reserve(select.refs.size());
+      bool present = false;
+      for (size_t i = 0; i < sources.size(); ++i) {
+        ResultValue value;
+        if (sources[i].tag != nullptr) {
+          value = *sources[i].tag;
+        } else if (sources[i].is_field) {
+          value = influxql_select::CastValue(values[sources[i].column], select.refs[i].type);
+          present = present || (reads[i] && !std::holds_alternative<std::monostate>(value));
+        }
+        row.refs.push_back(std::move(value));
+      }
+      if (!present) {
+        continue;
+      }
+      auto matches = condition.Matches([&](const influxql::VarRefExpr& ref, bool* is_tag) {
+        if (const std::string* tag = tag_of(ref.name); tag != nullptr) {
+          *is_tag = true;
+          return ResultValue(*tag);
+        }
+        auto it = columns.find(ref.name);
+        if (it == columns.end()) {
+          *is_tag = true;  // a name without a value
+          return ResultValue();
+        }
+        return values[it->second];
+      });
+      if (!matches.ok()) {
+        return matches.status();
+      }
+      if (!*matches) {
+        continue;
+      }
+      *values_left -= width;
+      if (*values_left < 0) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("the query reads more than ",
+                         kMaxValues,
+                         " values; narrow the time range, add a LIMIT or use GROUP BY time()"));
+      }
+      input.rows.push_back(std::move(row));
+    }
+  }
+  // Rows of several subquery series may make one series here: order them by time.
+  const bool descending = select.mode == influxql_select::QueryMode::kRaw && !select.ascending;
+  for (auto& [key, input] : *series) {
+    std::stable_sort(
+        input.rows.begin(), input.rows.end(), [descending](const RawRow& a, const RawRow& b) {
+          return descending ? a.time > b.time : a.time < b.time;
+        });
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::vector<influxql::Series>> RunSelect(const QueryEngine& engine,
                                                         const influxql::SelectStatement& statement,
-                                                        const InfluxQLRequest& request) {
+                                                        const InfluxQLRequest& request,
+                                                        const influxql_select::ParentQuery* parent);
+
+// Compiles `statement`, running its subqueries.
+absl::StatusOr<CompiledSelect> Compile(const QueryEngine& engine,
+                                       const influxql::SelectStatement& statement,
+                                       const InfluxQLRequest& request,
+                                       const EvalContext& ctx,
+                                       const influxql_select::ParentQuery* parent) {
+  return influxql_select::CompileSelect(
+      statement,
+      engine,
+      request,
+      ctx,
+      parent,
+      [&](const influxql::SelectStatement& inner, const influxql_select::ParentQuery& self) {
+        return RunSelect(engine, inner, request, &self);
+      });
+}
+
+absl::StatusOr<std::vector<influxql::Series>> RunSelect(
+    const QueryEngine& engine,
+    const influxql::SelectStatement& statement,
+    const InfluxQLRequest& request,
+    const influxql_select::ParentQuery* parent) {
   EvalContext ctx;
   ctx.now_ns = request.now_ns;
   ctx.params = &request.params;
-  auto compiled = influxql_select::CompileSelect(statement, engine, request, ctx);
+  auto compiled = Compile(engine, statement, request, ctx, parent);
   if (!compiled.ok()) {
     return compiled.status();
   }
@@ -204,17 +353,25 @@ absl::StatusOr<std::vector<influxql::Series>> RunSelect(const QueryEngine& engin
   ProcessBudget budget;
   int64_t series_seen = 0;
   for (const SourceTable& source : select.sources) {
-    auto sql = influxql_select::BuildSourceSql(select, source, ctx);
-    if (!sql.ok()) {
-      return sql.status();
-    }
-    if (sql->sql.empty()) {
-      continue;
-    }
     SeriesMap series;
-    absl::Status status = ReadSource(engine, select, source, *sql, request, &series, &values_left);
-    if (!status.ok()) {
-      return status;
+    if (source.subquery != nullptr) {
+      absl::Status status = ReadSubquery(select, source, ctx, &series, &values_left);
+      if (!status.ok()) {
+        return status;
+      }
+    } else {
+      auto sql = influxql_select::BuildSourceSql(select, source, ctx);
+      if (!sql.ok()) {
+        return sql.status();
+      }
+      if (sql->sql.empty()) {
+        continue;
+      }
+      absl::Status status =
+          ReadSource(engine, select, source, *sql, request, &series, &values_left);
+      if (!status.ok()) {
+        return status;
+      }
     }
     for (auto& [key, input] : series) {
       auto rows = influxql_select::ProcessSeries(select, std::move(input), &budget);
@@ -233,9 +390,9 @@ absl::StatusOr<std::vector<influxql::Series>> RunSelect(const QueryEngine& engin
         return out;
       }
       influxql::Series result;
-      result.name = source.table->name();
+      result.name = key.first;
       for (size_t t = 0; t < select.group_tags.size(); ++t) {
-        result.tags.emplace_back(select.group_tags[t], key[t]);
+        result.tags.emplace_back(select.group_tags[t], key.second[t]);
       }
       result.columns = columns;
       result.values = *std::move(rows);
@@ -251,7 +408,7 @@ absl::StatusOr<std::vector<influxql::Series>> RunExplain(const QueryEngine& engi
   EvalContext ctx;
   ctx.now_ns = request.now_ns;
   ctx.params = &request.params;
-  auto compiled = influxql_select::CompileSelect(*explain.select, engine, request, ctx);
+  auto compiled = Compile(engine, *explain.select, request, ctx, /*parent=*/nullptr);
   if (!compiled.ok()) {
     return compiled.status();
   }
@@ -261,6 +418,11 @@ absl::StatusOr<std::vector<influxql::Series>> RunExplain(const QueryEngine& engi
     series.values.push_back({ResultValue(std::move(text))});
   };
   for (const SourceTable& source : compiled->sources) {
+    if (source.subquery != nullptr) {
+      line(absl::StrCat(
+          "subquery: ", source.subquery->size(), " series, processed in the executor"));
+      continue;
+    }
     auto sql = influxql_select::BuildSourceSql(*compiled, source, ctx);
     if (!sql.ok()) {
       return sql.status();
@@ -320,7 +482,10 @@ absl::StatusOr<influxql::StatementResult> ExecuteInfluxQLSelect(
   result.statement_id = statement_id;
   absl::StatusOr<std::vector<influxql::Series>> series;
   if (statement.Is<influxql::SelectStatement>()) {
-    series = RunSelect(engine, statement.As<influxql::SelectStatement>(), request);
+    series = RunSelect(engine,
+                       statement.As<influxql::SelectStatement>(),
+                       request,
+                       /*parent=*/nullptr);
   } else if (statement.Is<influxql::ExplainStatement>()) {
     series = RunExplain(engine, statement.As<influxql::ExplainStatement>(), request);
   } else {

@@ -771,5 +771,55 @@ TEST_F(InfluxQLSelectTest, Explain) {
   EXPECT_THAT(analyze, HasSubstr("output_rows"));
 }
 
+TEST_F(InfluxQLSelectTest, Subqueries) {
+  WriteCpu();
+  // The inner GROUP BY tags are tags of the outer query.
+  EXPECT_EQ(Run("SELECT sum(max) FROM (SELECT max(usage_user) FROM cpu GROUP BY host)"),
+            "cpu: time,sum\n"
+            "  1970-01-01T00:00:00Z 160");
+  EXPECT_EQ(Run("SELECT max FROM (SELECT max(usage_user) FROM cpu GROUP BY host) WHERE host = 'b'"),
+            "cpu: time,max\n"
+            "  T0+1m 40");
+  EXPECT_EQ(Run("SELECT mean(m) FROM (SELECT mean(usage_user) AS m FROM cpu GROUP BY host) "
+                "GROUP BY host"),
+            "cpu[host=a]: time,mean\n"
+            "  1970-01-01T00:00:00Z 30\n"
+            "cpu[host=b]: time,mean\n"
+            "  1970-01-01T00:00:00Z 30\n"
+            "cpu[host=c]: time,mean\n"
+            "  1970-01-01T00:00:00Z 70");
+  // The outer range and interval reach the subquery; its empty intervals are not filled.
+  EXPECT_EQ(Run(absl::StrCat("SELECT sum(max) FROM (SELECT max(usage_user) FROM cpu GROUP BY "
+                             "time(1m), host) WHERE ",
+                             kRange,
+                             " GROUP BY time(1m)")),
+            "cpu: time,sum\n"
+            "  T0 30\n"
+            "  T0+1m 70\n"
+            "  T0+2m null\n"
+            "  T0+3m 50\n"
+            "  T0+4m 70");
+  EXPECT_EQ(Run(absl::StrCat("SELECT max(m) FROM (SELECT mean(usage_user) AS m FROM cpu) WHERE ",
+                             kRange,
+                             " GROUP BY time(2m)")),
+            "cpu: time,max\n"
+            "  T0 25\n"
+            "  T0+2m 50\n"
+            "  T0+4m 70");
+  // Conditions on the subquery's fields and raw rows.
+  EXPECT_EQ(Run("SELECT d FROM (SELECT usage_user - usage_idle AS d FROM cpu) WHERE d > -70"),
+            "cpu: time,d\n"
+            "  T0 -60\n"
+            "  T0+1m -20\n"
+            "  T0+3m 0");
+  EXPECT_EQ(Run("SELECT derivative(usage_user, 1m) FROM (SELECT usage_user FROM cpu WHERE "
+                "host = 'a')"),
+            "cpu: time,derivative\n"
+            "  T0+1m 20\n"
+            "  T0+3m 10");
+  EXPECT_EQ(Run("SELECT max(x) FROM (SELECT usage_user AS x FROM cpu ORDER BY time DESC)"),
+            "error: subqueries must be ordered in the same direction as the query itself");
+}
+
 }  // namespace
 }  // namespace strata::query

@@ -504,7 +504,7 @@ class FieldCompiler {
         }
         spec.input = child->index;
       } else {
-        if (has_interval) {
+        if (has_interval && !out_->inherited_interval) {
           return Invalid(
               absl::StrCat("aggregate function required inside the call to ", call.name));
         }
@@ -718,15 +718,92 @@ bool IsRegexLiteral(const Expr& expr) {
   return expr.Is<LiteralExpr>() && expr.As<LiteralExpr>().literal_kind == LiteralKind::kRegex;
 }
 
+// The schema of a subquery's result: its GROUP BY tags are tags, its columns are fields typed by
+// their first value (float when they have none).
+std::shared_ptr<const catalog::TableSchema> SubquerySchema(
+    const std::vector<influxql::Series>& series) {
+  std::vector<catalog::ColumnSchema> columns;
+  columns.push_back(catalog::ColumnSchema{catalog::kTimeColumnId,
+                                          std::string(catalog::kTimeColumnName),
+                                          catalog::ColumnKind::kTime,
+                                          TypeId::kTimestamp});
+  std::map<std::string, size_t> index;
+  auto add = [&](const std::string& name, catalog::ColumnKind kind) -> catalog::ColumnSchema* {
+    if (name == catalog::kTimeColumnName) {
+      return nullptr;
+    }
+    auto [it, inserted] = index.emplace(name, columns.size());
+    if (inserted) {
+      columns.push_back(catalog::ColumnSchema{
+          static_cast<uint32_t>(columns.size()),
+          name,
+          kind,
+          kind == catalog::ColumnKind::kTag ? TypeId::kDictionary : TypeId::kFloat64});
+      return &columns.back();
+    }
+    return nullptr;
+  };
+  for (const influxql::Series& s : series) {
+    for (const auto& [key, value] : s.tags) {
+      add(key, catalog::ColumnKind::kTag);
+    }
+  }
+  std::set<std::string> typed;
+  for (const influxql::Series& s : series) {
+    for (size_t c = 1; c < s.columns.size(); ++c) {
+      add(s.columns[c], catalog::ColumnKind::kField);
+      auto it = index.find(s.columns[c]);
+      if (it == index.end() || columns[it->second].kind != catalog::ColumnKind::kField ||
+          typed.contains(s.columns[c])) {
+        continue;
+      }
+      for (const auto& row : s.values) {
+        const influxql::ResultValue& value = row[c];
+        std::optional<TypeId> type;
+        if (std::holds_alternative<double>(value)) {
+          type = TypeId::kFloat64;
+        } else if (std::holds_alternative<int64_t>(value) ||
+                   std::holds_alternative<influxql::ResultTime>(value)) {
+          type = TypeId::kInt64;
+        } else if (std::holds_alternative<uint64_t>(value)) {
+          type = TypeId::kUInt64;
+        } else if (std::holds_alternative<std::string>(value)) {
+          type = TypeId::kString;
+        } else if (std::holds_alternative<bool>(value)) {
+          type = TypeId::kBool;
+        }
+        if (type.has_value()) {
+          columns[it->second].type = *type;
+          typed.insert(s.columns[c]);
+          break;
+        }
+      }
+    }
+  }
+  return std::make_shared<const catalog::TableSchema>(0, "(subquery)", std::move(columns));
+}
+
 absl::Status ResolveSources(const influxql::SelectStatement& statement,
                             const QueryEngine& engine,
                             const InfluxQLRequest& request,
+                            const ParentQuery& self,
+                            const SubqueryRunner& run_subquery,
                             std::vector<SourceTable>* sources) {
   auto snapshot = engine.catalog()->snapshot();
   std::set<std::pair<std::string, std::string>> seen;
   for (const auto& source : statement.sources) {
-    if (!source->Is<influxql::MeasurementSource>()) {
-      return Invalid("subqueries in FROM are not supported yet");
+    if (source->Is<influxql::SubquerySource>()) {
+      const influxql::SelectStatement& inner = *source->As<influxql::SubquerySource>().select;
+      auto series = run_subquery(inner, self);
+      if (!series.ok()) {
+        return series.status();
+      }
+      SourceTable table;
+      table.database = request.database;
+      table.table = SubquerySchema(*series);
+      table.subquery = std::make_shared<const std::vector<influxql::Series>>(*std::move(series));
+      sources->push_back(std::move(table));
+      continue;
     }
     const influxql::Measurement& m = source->As<influxql::MeasurementSource>().measurement;
     const std::string& database = m.database.empty() ? request.database : m.database;
@@ -756,9 +833,10 @@ absl::Status ResolveSources(const influxql::SelectStatement& statement,
       add(db->tables()[table->id()]);
     }
   }
-  std::sort(sources->begin(), sources->end(), [](const SourceTable& a, const SourceTable& b) {
-    return std::tie(a.table->name(), a.database) < std::tie(b.table->name(), b.database);
-  });
+  std::stable_sort(
+      sources->begin(), sources->end(), [](const SourceTable& a, const SourceTable& b) {
+        return std::tie(a.table->name(), a.database) < std::tie(b.table->name(), b.database);
+      });
   return absl::OkStatus();
 }
 
@@ -810,6 +888,11 @@ bool FixedOffset(const absl::TimeZone& zone, int64_t min, int64_t max) {
 bool SqlComputable(const CompiledSelect& select) {
   if (select.mode != QueryMode::kAggregate || select.multi_point) {
     return false;
+  }
+  for (const SourceTable& source : select.sources) {
+    if (source.subquery != nullptr) {
+      return false;
+    }
   }
   for (const StreamSpec& stream : select.streams) {
     switch (stream.function) {
@@ -1024,15 +1107,13 @@ bool IsSelector(Function function) {
 absl::StatusOr<CompiledSelect> CompileSelect(const influxql::SelectStatement& statement,
                                              const QueryEngine& engine,
                                              const InfluxQLRequest& request,
-                                             const EvalContext& ctx) {
+                                             const EvalContext& ctx,
+                                             const ParentQuery* parent,
+                                             const SubqueryRunner& run_subquery) {
   CompiledSelect out;
   out.statement = &statement;
-  absl::Status status = ResolveSources(statement, engine, request, &out.sources);
-  if (!status.ok()) {
-    return status;
-  }
 
-  // Time range, GROUP BY, tz, fill, order and limits.
+  // Time range, GROUP BY time(), tz, fill, order and limits.
   if (statement.time_zone.has_value()) {
     absl::TimeZone zone;
     if (!absl::LoadTimeZone(statement.time_zone->name, &zone)) {
@@ -1049,19 +1130,63 @@ absl::StatusOr<CompiledSelect> CompileSelect(const influxql::SelectStatement& st
     return range.status();
   }
   out.range = *range;
+  for (const influxql::Dimension& dimension : statement.dimensions) {
+    if (dimension.kind != influxql::Dimension::Kind::kTime) {
+      continue;
+    }
+    if (out.interval != 0) {
+      return Invalid("multiple time dimensions not allowed");
+    }
+    out.interval = dimension.interval;
+    if (dimension.offset.has_value()) {
+      const int64_t offset = dimension.offset->now ? ctx.now_ns : dimension.offset->nanoseconds;
+      out.offset = FloorMod(offset, dimension.interval);
+    }
+  }
+  if (statement.fill.has_value()) {
+    out.fill = statement.fill->mode;
+    out.fill_value = statement.fill->value;
+  }
+  out.ascending = !statement.order_by.has_value() || statement.order_by->ascending;
+  out.limit = statement.limit.value_or(0);
+  out.offset_rows = statement.offset.value_or(0);
+  out.series_limit = statement.series_limit.value_or(0);
+  out.series_offset = statement.series_offset.value_or(0);
+  if (parent != nullptr) {
+    if (statement.order_by.has_value() && out.ascending != parent->ascending) {
+      return Invalid("subqueries must be ordered in the same direction as the query itself");
+    }
+    out.ascending = parent->ascending;
+    out.range.min = std::max(out.range.min, parent->range.min);
+    out.range.max = std::min(out.range.max, parent->range.max);
+    if (out.interval == 0 && parent->interval != 0) {
+      out.interval = parent->interval;
+      out.offset = parent->offset;
+      out.inherited_interval = true;
+    }
+    // Empty intervals of a subquery are not filled with nulls (compile.go).
+    if (out.interval != 0 && out.fill == influxql::FillMode::kNull) {
+      out.fill = influxql::FillMode::kNone;
+    }
+  }
+  // GROUP BY time() without an upper bound ends at now().
+  if (out.interval != 0 && !out.range.has_max()) {
+    out.range.max = ctx.now_ns;
+  }
+
+  // Sources (subqueries run now: their columns are the fields this statement reads), then the
+  // GROUP BY tags, which may expand against them.
+  const ParentQuery self{out.range, out.interval, out.offset, out.ascending};
+  absl::Status status =
+      ResolveSources(statement, engine, request, self, run_subquery, &out.sources);
+  if (!status.ok()) {
+    return status;
+  }
   const SourceSchema schema = UnionSchema(out.sources);
   std::set<std::string> group_tags;
   for (const influxql::Dimension& dimension : statement.dimensions) {
     switch (dimension.kind) {
       case influxql::Dimension::Kind::kTime:
-        if (out.interval != 0) {
-          return Invalid("multiple time dimensions not allowed");
-        }
-        out.interval = dimension.interval;
-        if (dimension.offset.has_value()) {
-          const int64_t offset = dimension.offset->now ? ctx.now_ns : dimension.offset->nanoseconds;
-          out.offset = FloorMod(offset, dimension.interval);
-        }
         break;
       case influxql::Dimension::Kind::kTag:
         if (dimension.tag == "time") {
@@ -1088,15 +1213,6 @@ absl::StatusOr<CompiledSelect> CompileSelect(const influxql::SelectStatement& st
     }
   }
   out.group_tags.assign(group_tags.begin(), group_tags.end());
-  if (statement.fill.has_value()) {
-    out.fill = statement.fill->mode;
-    out.fill_value = statement.fill->value;
-  }
-  out.ascending = !statement.order_by.has_value() || statement.order_by->ascending;
-  out.limit = statement.limit.value_or(0);
-  out.offset_rows = statement.offset.value_or(0);
-  out.series_limit = statement.series_limit.value_or(0);
-  out.series_offset = statement.series_offset.value_or(0);
 
   // Fields: drop `time` (its alias names the time column), expand wildcards, compile.
   FieldCompiler compiler(&out, ctx, schema);
@@ -1218,7 +1334,7 @@ absl::StatusOr<CompiledSelect> CompileSelect(const influxql::SelectStatement& st
     if (out.fill == influxql::FillMode::kLinear) {
       return Invalid("fill(linear) must be used with a function");
     }
-    if (out.interval != 0) {
+    if (out.interval != 0 && !out.inherited_interval) {
       return Invalid("GROUP BY requires at least one aggregate function");
     }
   }
@@ -1247,11 +1363,7 @@ absl::StatusOr<CompiledSelect> CompileSelect(const influxql::SelectStatement& st
     return status;
   }
 
-  // GROUP BY time() without an upper bound ends at now(); transformations read the intervals
-  // before the range they need.
-  if (out.interval != 0 && !out.range.has_max()) {
-    out.range.max = ctx.now_ns;
-  }
+  // Transformations read the interval before the range.
   out.read_range = out.range;
   if (out.interval != 0) {
     // InfluxDB reads one interval more for each of these (moving_average too: its larger shift

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -102,11 +103,29 @@ struct OutputField {
   FieldNode expr;
 };
 
-// A measurement the query reads.
+// A measurement the query reads, or a subquery (FROM (SELECT ...)).
 struct SourceTable {
   std::string database;
+  // The measurement's schema; for a subquery, the schema of its result: its GROUP BY tags are
+  // tags, its columns fields (typed by their values).
   std::shared_ptr<const catalog::TableSchema> table;
+  // A subquery's result: its series are this source's rows. Null for a measurement.
+  std::shared_ptr<const std::vector<influxql::Series>> subquery;
 };
+
+// What a subquery inherits from the query that reads it (InfluxDB's compile.go subquery()): the
+// time range (intersected with its own), the GROUP BY time() interval when it has none, and the
+// order of time.
+struct ParentQuery {
+  TimeRange range;
+  int64_t interval = 0;
+  int64_t offset = 0;
+  bool ascending = true;
+};
+
+// Runs a subquery of the statement being compiled and returns its series.
+using SubqueryRunner = std::function<absl::StatusOr<std::vector<influxql::Series>>(
+    const influxql::SelectStatement& subquery, const ParentQuery& parent)>;
 
 // How the rows of a query are made.
 enum class QueryMode : uint8_t {
@@ -123,6 +142,7 @@ struct CompiledSelect {
   TimeRange read_range;  // `range` plus the intervals before it that transformations need
   int64_t interval = 0;  // GROUP BY time(interval); 0: none
   int64_t offset = 0;    // its offset, in [0, interval)
+  bool inherited_interval = false;     // a subquery's interval, from the query that reads it
   std::optional<absl::TimeZone> zone;  // tz()
   influxql::FillMode fill = influxql::FillMode::kNull;
   std::variant<int64_t, double> fill_value;
@@ -143,12 +163,15 @@ struct CompiledSelect {
   bool sql_aggregates = false;
 };
 
-// Checks and compiles `statement` against the catalog of `engine`. InvalidArgument for errors
-// that belong to the statement.
+// Checks and compiles `statement` against the catalog of `engine`; `parent` is set when the
+// statement is a subquery, and `run_subquery` runs the statement's own subqueries (their results
+// are part of the compiled statement). InvalidArgument for errors that belong to the statement.
 absl::StatusOr<CompiledSelect> CompileSelect(const influxql::SelectStatement& statement,
                                              const QueryEngine& engine,
                                              const InfluxQLRequest& request,
-                                             const EvalContext& ctx);
+                                             const EvalContext& ctx,
+                                             const ParentQuery* parent,
+                                             const SubqueryRunner& run_subquery);
 
 // The SQL that reads `source` for `select`, with the layout of its result columns:
 //   raw rows (sql_aggregates false): time, the GROUP BY tags, then one column per ref;
