@@ -92,6 +92,7 @@ absl::Status ReadSource(const QueryEngine& engine,
   const auto width = static_cast<int64_t>(select.refs.size() + 1);
   exec::Batch batch;
   std::vector<std::string> key(tags);
+  SeriesInput* current = nullptr;
   while (true) {
     auto more = (*result)->Next(&batch);
     if (!more.ok()) {
@@ -102,11 +103,20 @@ absl::Status ReadSource(const QueryEngine& engine,
     }
     const exec::Batch dense = batch.Compact();
     for (int64_t r = 0; r < dense.num_rows(); ++r) {
+      // Rows come grouped by series: look the series up only when the tags change.
+      bool same = current != nullptr;
       for (size_t t = 0; t < tags; ++t) {
         const Column& column = *dense.column(tag_column + static_cast<int>(t));
-        key[t] = column.IsNull(r) ? std::string() : std::string(column.GetString(r));
+        const std::string_view value = column.IsNull(r) ? std::string_view() : column.GetString(r);
+        if (!same || value != key[t]) {
+          same = false;
+          key[t] = std::string(value);
+        }
       }
-      SeriesInput& input = (*series)[SeriesKey(source.table->name(), key)];
+      if (!same) {
+        current = &(*series)[SeriesKey(source.table->name(), key)];
+      }
+      SeriesInput& input = *current;
       if (!select.sql_aggregates) {
         *values_left -= width;
         if (*values_left < 0) {

@@ -821,5 +821,101 @@ TEST_F(InfluxQLSelectTest, Subqueries) {
             "error: subqueries must be ordered in the same direction as the query itself");
 }
 
+TEST_F(InfluxQLSelectTest, FillPerFieldAndSeries) {
+  WriteCpu();
+  const std::string query =
+      absl::StrCat("SELECT mean(usage_user), mean(usage_idle) FROM cpu WHERE host = 'a' AND ",
+                   kRange,
+                   " GROUP BY time(1m)");
+  // fill(none): a row where one field has a value, the other null.
+  EXPECT_EQ(Run(query + " fill(none)"),
+            "cpu: time,mean,mean_1\n"
+            "  T0 10 90\n"
+            "  T0+1m 30 null\n"
+            "  T0+3m 50 50");
+  EXPECT_EQ(Run(query + " fill(previous)"),
+            "cpu: time,mean,mean_1\n"
+            "  T0 10 90\n"
+            "  T0+1m 30 90\n"
+            "  T0+2m 30 90\n"
+            "  T0+3m 50 50\n"
+            "  T0+4m 50 50");
+  // Every series is filled over the whole range.
+  EXPECT_EQ(
+      Run(absl::StrCat(
+          "SELECT max(usage_user) FROM cpu WHERE ", kRange, " GROUP BY time(2m), host fill(0)")),
+      "cpu[host=a]: time,max\n"
+      "  T0 30\n"
+      "  T0+2m 50\n"
+      "  T0+4m 0\n"
+      "cpu[host=b]: time,max\n"
+      "  T0 40\n"
+      "  T0+2m 0\n"
+      "  T0+4m 0\n"
+      "cpu[host=c]: time,max\n"
+      "  T0 0\n"
+      "  T0+2m 0\n"
+      "  T0+4m 70");
+  // Linear interpolation of integers stays an integer.
+  EXPECT_EQ(Run(absl::StrCat("SELECT max(n) FROM cpu WHERE host = 'a' AND ",
+                             kRange,
+                             " GROUP BY time(1m) fill(linear)")),
+            "cpu: time,max\n"
+            "  T0 1i\n"
+            "  T0+1m 3i\n"
+            "  T0+2m 4i\n"
+            "  T0+3m 5i\n"
+            "  T0+4m null");
+}
+
+TEST_F(InfluxQLSelectTest, EmptyResults) {
+  WriteCpu();
+  EXPECT_EQ(Run("SELECT usage_user FROM cpu WHERE time > '2016-01-02' AND time < '2016-01-01'"),
+            "");
+  EXPECT_EQ(Run("SELECT max(usage_user) FROM cpu WHERE time > '2017-01-01' GROUP BY time(1m)",
+                /*now=*/kT0 + 1000 * kMinute),
+            "");
+  EXPECT_EQ(Run("SELECT host FROM cpu"), "");
+  EXPECT_EQ(Run("SELECT usage_user FROM cpu LIMIT 2 OFFSET 10"), "");
+  EXPECT_EQ(Run("SELECT usage_user::string FROM cpu"), "");
+}
+
+TEST_F(InfluxQLSelectTest, DistinctKeyword) {
+  WriteCpu();
+  EXPECT_EQ(Run("SELECT DISTINCT usage_idle FROM cpu"),
+            "cpu: time,distinct\n"
+            "  1970-01-01T00:00:00Z 80\n"
+            "  1970-01-01T00:00:00Z 90\n"
+            "  1970-01-01T00:00:00Z 60\n"
+            "  1970-01-01T00:00:00Z 50");
+  EXPECT_EQ(Run("SELECT distinct(usage_idle), host FROM cpu"),
+            "error: aggregate function distinct() cannot be combined with other functions or "
+            "fields");
+}
+
+TEST_F(InfluxQLSelectTest, NamesAndStringsAreQuoted) {
+  Write(absl::StrCat("q,t=it's v=1,we\"ird=3 ",
+                     kT0,
+                     "\n",
+                     "q,t=plain v=2 ",
+                     kT0 + kMinute,
+                     "\n",
+                     "q\\ x,t=a\\ b v=4 ",
+                     kT0,
+                     "\n"));
+  EXPECT_EQ(Run("SELECT v FROM q WHERE t = 'it\\'s'"),
+            "q: time,v\n"
+            "  T0 1");
+  EXPECT_EQ(Run("SELECT v FROM q WHERE t =~ /'/"),
+            "q: time,v\n"
+            "  T0 1");
+  EXPECT_EQ(Run("SELECT \"we\\\"ird\" FROM q"),
+            "q: time,we\"ird\n"
+            "  T0 3");
+  EXPECT_EQ(Run("SELECT max(v) FROM \"q x\" GROUP BY t"),
+            "q x[t=a b]: time,max\n"
+            "  T0 4");
+}
+
 }  // namespace
 }  // namespace strata::query

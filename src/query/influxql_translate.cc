@@ -1575,7 +1575,13 @@ absl::StatusOr<SourceSql> BuildSourceSql(const CompiledSelect& select,
   // functions computed in the executor read each series in ascending time.
   const bool descending = select.mode == QueryMode::kRaw && !select.ascending;
   const std::string time_order = descending ? "\"time\" DESC" : "\"time\"";
-  std::string order = time_order;
+  // Rows of one series come together (the executor splits them into series as they arrive); raw
+  // rows at the same time are ordered by their series' tags, as InfluxDB merges series.
+  std::string by_series;
+  for (size_t i = 0; i < tag_columns.size(); ++i) {
+    absl::StrAppend(&by_series, "\"__tag", i, "\", ");
+  }
+  std::string tiebreak;
   if (select.mode == QueryMode::kRaw) {
     std::vector<std::string> table_tags;
     for (const catalog::ColumnSchema& column : table.columns()) {
@@ -1585,7 +1591,7 @@ absl::StatusOr<SourceSql> BuildSourceSql(const CompiledSelect& select,
     }
     std::sort(table_tags.begin(), table_tags.end());
     for (const std::string& tag : table_tags) {
-      absl::StrAppend(&order, ", ", SqlIdentifier(tag), " NULLS FIRST");
+      absl::StrAppend(&tiebreak, ", ", SqlIdentifier(tag), " NULLS FIRST");
     }
   }
   const std::string select_list = absl::StrJoin(columns, ", ");
@@ -1600,7 +1606,8 @@ absl::StatusOr<SourceSql> BuildSourceSql(const CompiledSelect& select,
                            ", row_number() OVER (PARTITION BY ",
                            absl::StrJoin(tag_columns, ", "),
                            " ORDER BY ",
-                           order,
+                           time_order,
+                           tiebreak,
                            ") AS \"__row\" FROM ",
                            from,
                            " WHERE ",
@@ -1608,11 +1615,20 @@ absl::StatusOr<SourceSql> BuildSourceSql(const CompiledSelect& select,
                            ") AS \"__rows\" WHERE \"__row\" <= ",
                            wanted,
                            " ORDER BY ",
+                           by_series,
                            time_order);
     return out;
   }
-  out.sql =
-      absl::StrCat("SELECT ", select_list, " FROM ", from, " WHERE ", filter, " ORDER BY ", order);
+  out.sql = absl::StrCat("SELECT ",
+                         select_list,
+                         " FROM ",
+                         from,
+                         " WHERE ",
+                         filter,
+                         " ORDER BY ",
+                         by_series,
+                         time_order,
+                         tiebreak);
   if (push_limit) {
     absl::StrAppend(&out.sql, " LIMIT ", wanted);
   }
