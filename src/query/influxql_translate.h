@@ -18,8 +18,8 @@
 #include "catalog/schema.h"
 #include "influxql/ast.h"
 #include "influxql/result.h"
-#include "query/influxql_condition.h"
 #include "query/influxql_executor.h"
+#include "query/influxql_time_range.h"
 
 namespace strata::query::influxql_select {
 
@@ -172,21 +172,5 @@ absl::StatusOr<CompiledSelect> CompileSelect(const influxql::SelectStatement& st
                                              const EvalContext& ctx,
                                              const ParentQuery* parent,
                                              const SubqueryRunner& run_subquery);
-
-// The SQL that reads `source` for `select`, with the layout of its result columns:
-//   raw rows (sql_aggregates false): time, the GROUP BY tags, then one column per ref;
-//   aggregates: the interval start (or nothing without GROUP BY time()), the GROUP BY tags, then
-//   per stream its value and, for selectors, the selected point's time.
-// Returns an empty string when the measurement has nothing the query reads (no series).
-struct SourceSql {
-  std::string sql;
-  std::vector<int> stream_value_column;  // aggregates: per stream, its column (-1: not in SQL)
-  std::vector<int> stream_time_column;   // aggregates: per stream, its time column (-1: none)
-  int first_value_column = 0;            // the first column after time and the tags
-  bool has_time_column = true;
-};
-absl::StatusOr<SourceSql> BuildSourceSql(const CompiledSelect& select,
-                                         const SourceTable& source,
-                                         const EvalContext& ctx);
 
 }  // namespace strata::query::influxql_select
