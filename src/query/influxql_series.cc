@@ -310,12 +310,12 @@ std::vector<Point> Reduce(const StreamSpec& spec,
       break;
     case Function::kPercentile: {
       const auto n = static_cast<int64_t>(entries.size());
-      const int64_t i =
-          static_cast<int64_t>(std::floor(static_cast<double>(n) * spec.percentile / 100.0 + 0.5)) -
-          1;
-      if (i < 0 || i >= n) {
+      // Nearest rank; out of [1, n] (or not a number) there is no point.
+      const double rank = std::floor(static_cast<double>(n) * spec.percentile / 100.0 + 0.5);
+      if (!(rank >= 1 && rank <= static_cast<double>(n))) {
         break;
       }
+      const auto i = static_cast<int64_t>(rank) - 1;
       std::vector<Entry> sorted = entries;
       std::stable_sort(sorted.begin(), sorted.end(), [](const Entry& a, const Entry& b) {
         return CompareValues(*a.value, *b.value) < 0;
@@ -1009,7 +1009,7 @@ absl::StatusOr<std::vector<Row>> ProcessSeries(const CompiledSelect& select,
     }
     rows.push_back(MakeRow(select, *time, values));
     if (select.limit > 0 &&
-        static_cast<int64_t>(rows.size()) >= select.limit + select.offset_rows) {
+        static_cast<int64_t>(rows.size()) - select.offset_rows >= select.limit) {
       break;
     }
   }

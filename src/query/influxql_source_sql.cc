@@ -1,6 +1,7 @@
 #include "query/influxql_source_sql.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <set>
 #include <string>
 #include <utility>
@@ -315,7 +316,10 @@ absl::StatusOr<SourceSql> BuildSourceSql(const CompiledSelect& select,
   // LIMIT per series is pushed into the SQL: a LIMIT without GROUP BY tags, else a row number per
   // series.
   const bool push_limit = select.mode == QueryMode::kRaw && select.limit > 0;
-  const int64_t wanted = select.limit + select.offset_rows;
+  int64_t wanted = 0;
+  if (__builtin_add_overflow(select.limit, select.offset_rows, &wanted)) {
+    wanted = INT64_MAX;
+  }
   if (push_limit && tags > 0) {
     out.sql = absl::StrCat("SELECT * FROM (SELECT ",
                            select_list,
