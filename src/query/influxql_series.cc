@@ -707,12 +707,8 @@ Stream Transform(const StreamSpec& spec, const Stream& input, bool ascending) {
           position = (position + 1) % n;
         }
         if (window.size() == n) {
-          // Recomputed rather than kept running, so rounding does not drift over long series.
-          double exact = 0;
-          for (double w : window) {
-            exact += w;
-          }
-          out.push_back(Point{point.time, exact / static_cast<double>(n), {}});
+          // A running sum, as InfluxDB keeps it.
+          out.push_back(Point{point.time, sum / static_cast<double>(n), {}});
         }
       }
       break;

@@ -167,7 +167,7 @@ absl::Status ResolveSources(const influxql::SelectStatement& statement,
     }
     auto add = [&](const std::shared_ptr<const catalog::TableSchema>& table) {
       if (seen.emplace(database, table->name()).second) {
-        sources->push_back(SourceTable{database, table});
+        sources->push_back(SourceTable{database, table, nullptr});
       }
     };
     if (m.regex.has_value()) {
