@@ -246,7 +246,9 @@ absl::Status ReadSubquery(const CompiledSelect& select,
       for (size_t i = 0; i < sources.size(); ++i) {
         ResultValue value;
         if (sources[i].tag != nullptr) {
+          // Each row of a subquery is a point: one whose tags are read is there.
           value = *sources[i].tag;
+          present = present || reads[i];
         } else if (sources[i].is_field) {
           value = influxql_select::CastValue(values[sources[i].column], select.refs[i].type);
           present = present || (reads[i] && !std::holds_alternative<std::monostate>(value));

@@ -917,5 +917,98 @@ TEST_F(InfluxQLSelectTest, NamesAndStringsAreQuoted) {
             "  T0 4");
 }
 
+// TSBS's IoT queries (stationary-trucks, high-load): tags of the subquery's series in the outer
+// field list, conditions on its fields, and the outer GROUP BY passed down.
+TEST_F(InfluxQLSelectTest, TsbsIotSubqueries) {
+  Write(
+      absl::StrCat("readings,name=t1,driver=d1,fleet=West velocity=0.5 ",
+                   kT0 - 5 * kMinute,
+                   "\n",
+                   "readings,name=t2,driver=d2,fleet=West velocity=30 ",
+                   kT0 - 5 * kMinute,
+                   "\n",
+                   "readings,name=t3,driver=d3,fleet=East velocity=0 ",
+                   kT0 - 5 * kMinute,
+                   "\n",
+                   "diagnostics,name=t1,driver=d1,fleet=South current_load=950,load_capacity=1000 ",
+                   kT0,
+                   "\n",
+                   "diagnostics,name=t2,driver=d2,fleet=South current_load=100,load_capacity=1000 ",
+                   kT0,
+                   "\n",
+                   "diagnostics,name=t3,driver=d3,fleet=North current_load=990,load_capacity=1000 ",
+                   kT0,
+                   "\n"));
+  EXPECT_EQ(Run("SELECT \"name\", \"driver\" FROM(SELECT mean(\"velocity\") as mean_velocity FROM "
+                "\"readings\" WHERE time > '2016-01-01T00:00:00Z' - 10m AND time <= "
+                "'2016-01-01T00:00:00Z' GROUP BY time(10m),\"name\",\"driver\",\"fleet\" LIMIT 1) "
+                "WHERE \"fleet\" = 'West' AND \"mean_velocity\" < 1 GROUP BY \"name\""),
+            "readings[name=t1]: time,name,driver\n"
+            "  2015-12-31T23:50:00Z 't1' 'd1'");
+  EXPECT_EQ(Run("SELECT \"name\", \"current_load\", \"load_capacity\" FROM (SELECT "
+                "\"current_load\", \"load_capacity\" FROM \"diagnostics\" WHERE \"fleet\" = "
+                "'South') WHERE \"current_load\" >= 0.9 * \"load_capacity\" GROUP BY \"name\""),
+            "diagnostics[name=t1]: time,name,current_load,load_capacity\n"
+            "  T0 't1' 950 1000");
+}
+
+// Real-world and odd statements (from the parser's fuzz corpus and beyond) end in a result or a
+// statement error, never in a failed request.
+TEST_F(InfluxQLSelectTest, OddStatementsAreStatementErrorsAtWorst) {
+  WriteCpu();
+  params_["param"] = int64_t{1};
+  const char* statements[] = {
+      "SELECT *::field, value::integer, /^usage_/, mean(/^disk_/) AS d FROM db..cpu, "
+      "telegraf.autogen./^mem/ GROUP BY /^h/ SLIMIT 3 SOFFSET 1 tz('America/Chicago')",
+      "SELECT \"my \\\"field\\\"\" AS \"a b\" FROM \"select\" WHERE \"tag\" = 'it\\'s \\\\ ok' AND "
+      "x = "
+      "5u",
+      "EXPLAIN ANALYZE SELECT count(distinct(host)) FROM cpu WHERE time > now() - 1d",
+      "SELECT non_negative_derivative(mean(\"usage_user\"), 1s) *8 FROM \"cpu\" WHERE (\"host\" = "
+      "'a') AND time >= 1451606400000ms and time <= 1451610000000ms GROUP BY time(10s), \"host\" "
+      "fill(none)",
+      "SELECT -(usage_user + n) * usage_idle / n % 2 & 3 | 4 ^ 5, DISTINCT host FROM cpu WHERE n "
+      "!= "
+      "1 AND n <> 2 OR usage_user >= -1.5 AND host !~ /x\\/y/ AND n = $param",
+      "SELECT max(m) FROM (SELECT mean(usage_idle) AS m FROM (SELECT usage_idle FROM cpu WHERE "
+      "time "
+      "> now() - 1h) GROUP BY time(1m), host) GROUP BY time(10m) ORDER BY DESC LIMIT 3",
+      "SELECT last(*) from cpu group by \"host\"",
+      "SELECT max(usage_user) from cpu where time < '2016-01-01T12:00:00Z' group by time(1m) ORDER "
+      "BY time DESC LIMIT 5",
+      "SELECT mean(usage_user) FROM cpu WHERE time > 0 GROUP BY time(1ns) fill(none) LIMIT 2",
+      "SELECT percentile(usage_user, 100000000000000000000000000000000.0), percentile(usage_user, "
+      "-5) FROM cpu",
+      "SELECT top(usage_user, 9223372036854775807) FROM cpu",
+      "SELECT moving_average(usage_user, 9223372036854775807) FROM cpu",
+      "SELECT usage_user FROM cpu LIMIT 9223372036854775807 OFFSET 9223372036854775807",
+      "SELECT usage_user FROM cpu GROUP BY host LIMIT 9223372036854775807 OFFSET 1",
+      "SELECT sum(n) FROM cpu WHERE time >= '1677-09-21T00:12:43.145224194Z' GROUP BY time(1w) "
+      "fill(0)",
+      "SELECT count(usage_user) FROM cpu WHERE time <= '2262-04-11T23:47:16.854775806Z' AND time > "
+      "now() GROUP BY time(1h, now()) tz('Pacific/Chatham')",
+      "SELECT elapsed(usage_user, 1h), integral(n) FROM cpu",
+      "SELECT usage_user FROM cpu WHERE usage_user / 0 = 0 AND n % 0 = 0 AND abs(n) > -1",
+      "SELECT mode(host), count(host), max(host) FROM cpu",
+      "SELECT usage_user FROM cpu WHERE time > now() - 9223372036854775807ns",
+      "SELECT derivative(mean(n), 1ns) FROM cpu WHERE time >= '2016-01-01T00:00:00Z' GROUP BY "
+      "time(1m), * fill(linear)",
+      "SELECT * FROM (SELECT * FROM cpu) GROUP BY *",
+      "SELECT sample(*, 2), top(n, host, region, 3) FROM cpu",
+  };
+  for (const char* text : statements) {
+    SCOPED_TRACE(text);
+    auto statement = influxql::ParseStatement(text);
+    ASSERT_TRUE(statement.ok()) << statement.status();
+    InfluxQLRequest request;
+    request.database = "db";
+    request.now_ns = kT0 + 10 * kMinute;
+    request.params = params_;
+    auto result = ExecuteInfluxQLSelect(node_.engine(), **statement, 3, request);
+    ASSERT_TRUE(result.ok()) << result.status();
+    EXPECT_EQ(result->statement_id, 3);
+  }
+}
+
 }  // namespace
 }  // namespace strata::query

@@ -407,7 +407,12 @@ absl::StatusOr<CompiledSelect> CompileSelect(const influxql::SelectStatement& st
 
   // Sources (subqueries run now: their columns are the fields this statement reads), then the
   // GROUP BY tags, which may expand against them.
-  const ParentQuery self{out.range, out.interval, out.offset, out.ascending};
+  ParentQuery self{out.range, out.interval, out.offset, out.ascending, {}};
+  for (const influxql::Dimension& dimension : statement.dimensions) {
+    if (dimension.kind == influxql::Dimension::Kind::kTag) {
+      self.group_tags.push_back(dimension.tag);
+    }
+  }
   absl::Status status =
       ResolveSources(statement, engine, request, self, run_subquery, &out.sources);
   if (!status.ok()) {
@@ -415,6 +420,9 @@ absl::StatusOr<CompiledSelect> CompileSelect(const influxql::SelectStatement& st
   }
   const SourceSchema schema = UnionSchema(out.sources);
   std::set<std::string> group_tags;
+  if (parent != nullptr) {
+    group_tags.insert(parent->group_tags.begin(), parent->group_tags.end());
+  }
   for (const influxql::Dimension& dimension : statement.dimensions) {
     switch (dimension.kind) {
       case influxql::Dimension::Kind::kTime:

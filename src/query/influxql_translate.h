@@ -113,14 +113,16 @@ struct SourceTable {
   std::shared_ptr<const std::vector<influxql::Series>> subquery;
 };
 
-// What a subquery inherits from the query that reads it (InfluxDB's compile.go subquery()): the
-// time range (intersected with its own), the GROUP BY time() interval when it has none, and the
-// order of time.
+// What a subquery inherits from the query that reads it (InfluxDB's compile.go subquery() and
+// subquery.go): the time range (intersected with its own), the GROUP BY time() interval when it
+// has none, the order of time, and the GROUP BY tags named in the outer query (the subquery is
+// grouped by them too, so its series carry them).
 struct ParentQuery {
   TimeRange range;
   int64_t interval = 0;
   int64_t offset = 0;
   bool ascending = true;
+  std::vector<std::string> group_tags;
 };
 
 // Runs a subquery of the statement being compiled and returns its series.
