@@ -387,6 +387,10 @@ absl::StatusOr<std::vector<influxql::Series>> RunSelect(
       }
     }
     for (auto& [key, input] : series) {
+      // The processing runs outside the engine's operators: it checks for cancellation itself.
+      if (request.options.context != nullptr && request.options.context->cancelled()) {
+        return request.options.context->CheckCancelled();
+      }
       auto rows = influxql_select::ProcessSeries(select, std::move(input), &budget);
       if (!rows.ok()) {
         return rows.status();

@@ -1010,5 +1010,18 @@ TEST_F(InfluxQLSelectTest, OddStatementsAreStatementErrorsAtWorst) {
   }
 }
 
+TEST_F(InfluxQLSelectTest, CancellationFailsTheRequest) {
+  WriteCpu();
+  auto statement = influxql::ParseStatement("SELECT mean(usage_user) FROM cpu GROUP BY host");
+  ASSERT_TRUE(statement.ok());
+  InfluxQLRequest request;
+  request.database = "db";
+  request.options.context = std::make_shared<exec::TaskContext>();
+  request.options.context->Cancel();
+  auto result = ExecuteInfluxQLSelect(node_.engine(), **statement, 0, request);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kCancelled);
+}
+
 }  // namespace
 }  // namespace strata::query
