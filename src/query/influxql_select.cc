@@ -15,6 +15,7 @@
 #include "query/influxql_condition.h"
 #include "query/influxql_executor.h"
 #include "query/influxql_series.h"
+#include "query/influxql_sql.h"
 #include "query/influxql_source_sql.h"
 #include "query/influxql_translate.h"
 
@@ -83,7 +84,7 @@ absl::Status ReadSource(const QueryEngine& engine,
                         const InfluxQLRequest& request,
                         SeriesMap* series,
                         int64_t* values_left) {
-  auto result = engine.Execute(source.database, sql.sql, request.options);
+  auto result = engine.Execute(source.database, sql.sql, InfluxQLSqlOptions(request));
   if (!result.ok()) {
     return result.status();
   }
@@ -452,7 +453,7 @@ absl::StatusOr<std::vector<influxql::Series>> RunExplain(const QueryEngine& engi
     line(absl::StrCat("sql: ", sql->sql));
     const std::string text =
         absl::StrCat(explain.analyze ? "EXPLAIN ANALYZE " : "EXPLAIN ", sql->sql);
-    auto result = engine.Execute(source.database, text, request.options);
+    auto result = engine.Execute(source.database, text, InfluxQLSqlOptions(request));
     if (!result.ok()) {
       return result.status();
     }

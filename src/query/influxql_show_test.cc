@@ -276,9 +276,24 @@ TEST_F(InfluxQLShowTest, BoundParameters) {
             R"({"statement_id":0,"error":"missing parameter: nope"})");
 }
 
-TEST_F(InfluxQLShowTest, SelectWaitsForItsTranslator) {
+// The dispatcher hands SELECT to its executor. With the request's own context (as the APIs
+// give it), a statement that runs several SQL queries runs each in a child context: the first
+// query's end must not cancel the next.
+TEST_F(InfluxQLShowTest, SelectGoesToItsExecutor) {
   EXPECT_EQ(Show("SELECT usage FROM cpu"),
-            R"({"statement_id":0,"error":"SELECT is not implemented yet"})");
+            R"({"statement_id":0,"series":[{"name":"cpu","columns":["time","usage"],"values":)"
+            R"([["2016-01-01T00:00:00Z",1.5],["2016-01-01T00:00:10Z",2.5],)"
+            R"(["2016-01-01T00:00:20Z",3],["2016-01-01T00:00:30Z",4]]}]})");
+  request_.options.context = std::make_shared<exec::TaskContext>();
+  // Three measurements (only cpu has usage): a SQL query each where the field exists.
+  const std::string both = Show("SELECT count(usage) AS n FROM cpu, disk, mem");
+  EXPECT_EQ(both,
+            R"({"statement_id":0,"series":[{"name":"cpu","columns":["time","n"],)"
+            R"("values":[["1970-01-01T00:00:00Z",4]]}]})");
+  const std::string used = Show("SELECT used FROM /^d/");
+  EXPECT_EQ(used,
+            R"({"statement_id":0,"series":[{"name":"disk","columns":["time","used"],)"
+            R"("values":[["2016-01-01T00:00:00Z",1]]}]})");
 }
 
 TEST_F(InfluxQLShowTest, CancelledRequestsFailAsAWhole) {

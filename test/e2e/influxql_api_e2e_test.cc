@@ -106,11 +106,6 @@ class InfluxQLApiTest : public ::testing::Test {
     EXPECT_TRUE(response.ok()) << response.status();
     return response.ok() ? *response : server::ClientResponse{};
   }
-  // False while SELECT answers "SELECT is not implemented yet".
-  bool SelectRuns() {
-    server::ClientResponse probe = Get(V1Target("SELECT usage FROM cpu"));
-    return probe.body.find("SELECT is not implemented yet") == std::string::npos;
-  }
 
   static TempDir* dir_;
   static ServerProcess* server_;
@@ -119,13 +114,6 @@ class InfluxQLApiTest : public ::testing::Test {
 
 TempDir* InfluxQLApiTest::dir_ = nullptr;
 ServerProcess* InfluxQLApiTest::server_ = nullptr;
-
-// TODO(influxql-select): remove once influxql_select.cc is merged and SELECT runs.
-#define SKIP_UNTIL_SELECT_RUNS()                                                  \
-  if (!SelectRuns()) {                                                            \
-    GTEST_SKIP() << "SELECT is not implemented yet (the SELECT translator is on " \
-                    "another branch): SELECT checks skipped";                     \
-  }
 
 TEST_F(InfluxQLApiTest, V1ShowStatementsAsInfluxDB18) {
   server::ClientResponse response =
@@ -274,7 +262,6 @@ TEST_F(InfluxQLApiTest, V1ChunkedSendsOneLinePerChunk) {
 }
 
 TEST_F(InfluxQLApiTest, V1SelectTimesAndEpochs) {
-  SKIP_UNTIL_SELECT_RUNS();
   server::ClientResponse rfc3339 = Get(V1Target("SELECT usage FROM cpu WHERE host = 'a'"));
   EXPECT_EQ(rfc3339.body,
             R"({"results":[{"statement_id":0,"series":[{"name":"cpu","columns":["time","usage"],)"
@@ -355,7 +342,6 @@ TEST_F(InfluxQLApiTest, V3Errors) {
 }
 
 TEST_F(InfluxQLApiTest, V3SelectRows) {
-  SKIP_UNTIL_SELECT_RUNS();
   server::ClientResponse rows = Get("/api/v3/query_influxql?db=q&q=" +
                                     server::UrlEncode("SELECT usage FROM cpu WHERE host = 'a'"));
   EXPECT_EQ(rows.body, R"([{"iox::measurement":"cpu","time":"2016-01-01T00:00:00","usage":1.5}])");
