@@ -51,10 +51,9 @@ absl::StatusOr<influxql::StatementResult> ExecuteInfluxQLSelect(
     const influxql::Statement& statement,
     int statement_id,
     const InfluxQLRequest& request);
-absl::StatusOr<influxql::StatementResult> ExecuteInfluxQLShow(
-    const QueryEngine& engine,
-    const influxql::Statement& statement,
-    int statement_id,
-    const InfluxQLRequest& request);
+absl::StatusOr<influxql::StatementResult> ExecuteInfluxQLShow(const QueryEngine& engine,
+                                                              const influxql::Statement& statement,
+                                                              int statement_id,
+                                                              const InfluxQLRequest& request);
 
 }  // namespace strata::query

@@ -15,8 +15,8 @@
 #include "query/influxql_condition.h"
 #include "query/influxql_executor.h"
 #include "query/influxql_series.h"
-#include "query/influxql_sql.h"
 #include "query/influxql_source_sql.h"
+#include "query/influxql_sql.h"
 #include "query/influxql_translate.h"
 
 namespace strata::query {

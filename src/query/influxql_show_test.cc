@@ -195,9 +195,10 @@ TEST_F(InfluxQLShowTest, ShowTagValues) {
             R"({"statement_id":0,"series":[{"name":"cpu","columns":["key","value"],)"
             R"("values":[["host","a"]]}]})");
   EXPECT_EQ(Show("SHOW TAG VALUES WITH KEY = nope"), R"({"statement_id":0})");
-  EXPECT_EQ(Show("SHOW TAG VALUES FROM cpu WITH KEY = host WHERE usage + 1 > 2"),
-            "{\"statement_id\":0,\"error\":\"unsupported condition: usage + 1 \\u003e 2 (conditions "
-            "compare time, tags or fields with values, joined by AND and OR)\"}");
+  EXPECT_EQ(
+      Show("SHOW TAG VALUES FROM cpu WITH KEY = host WHERE usage + 1 > 2"),
+      "{\"statement_id\":0,\"error\":\"unsupported condition: usage + 1 \\u003e 2 (conditions "
+      "compare time, tags or fields with values, joined by AND and OR)\"}");
 }
 
 TEST_F(InfluxQLShowTest, ShowTagValuesReadsADistinctValueCache) {
