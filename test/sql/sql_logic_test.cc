@@ -1,11 +1,12 @@
-// The sqllogictest runner: every `.test` file in test/sql/ is run twice, as one gtest case per
-// mode: in-process (the server's write path and QueryEngine, called directly) and over HTTP (a
-// real `strata serve` process, /api/v3/write_lp and /api/v3/query_sql). The file format and the
-// rules for printing values are in test/sql/README.md; check_duckdb.mjs checks the same files
-// against DuckDB.
+// The sqllogictest runner: every `.test` file in test/sql/ and test/influxql/ is run twice, as one
+// gtest case per mode: in-process (the server's write path and QueryEngine, called directly) and
+// over HTTP (a real `strata serve` process, /api/v3/write_lp, /api/v3/query_sql and the v1
+// /query). The file format and the rules for printing values are in test/sql/README.md (SQL
+// records) and test/influxql/README.md (`influxql` records, compared as v1 JSON);
+// check_duckdb.mjs checks the SQL files against DuckDB.
 //
-// Files listed in test/sql/PENDING (one name a line) are skipped until the engine passes them;
-// `sql_logic_test --run-pending` runs them anyway.
+// Files listed in a directory's PENDING (one name a line) are skipped until the engine passes
+// them; `sql_logic_test --run-pending` runs them anyway.
 #include <signal.h>
 #include <sys/wait.h>
 
@@ -33,7 +34,10 @@
 #include "fmt/format.h"
 #include "fmt/ranges.h"
 #include "gtest/gtest.h"
+#include "influxql/parser.h"
+#include "influxql/result_json.h"
 #include "nlohmann/json.hpp"
+#include "query/influxql_executor.h"
 #include "query/query_engine.h"
 #include "server/http_client.h"
 #include "test/e2e/server_process.h"
@@ -42,6 +46,9 @@
 
 #ifndef STRATA_SQL_TEST_DIR
 #error "STRATA_SQL_TEST_DIR must name the directory holding the .test files"
+#endif
+#ifndef STRATA_INFLUXQL_TEST_DIR
+#error "STRATA_INFLUXQL_TEST_DIR must name the directory holding the InfluxQL .test files"
 #endif
 
 namespace strata::sql_test {
@@ -58,7 +65,7 @@ bool run_pending = false;  // --run-pending
 // ---------------------------------------------------------------------------------------------
 // Records
 
-enum class RecordKind { kWrite, kRestart, kStatement, kQuery };
+enum class RecordKind { kWrite, kRestart, kStatement, kQuery, kInfluxQL };
 
 struct Record {
   RecordKind kind = RecordKind::kWrite;
@@ -73,6 +80,12 @@ struct Record {
   std::string types;
   bool rowsort = false;
   std::vector<std::string> expected;
+  // kInfluxQL: the InfluxQL text is in `sql`, the expected v1 JSON (one line) in `expected`, or
+  // the expected error text in `expected_error`. `epoch` is the v1 parameter (empty: RFC 3339
+  // times); `now_ns` pins now() (such records run in-process only: the server has no way to pin
+  // it).
+  std::string epoch;
+  std::optional<int64_t> now_ns;
 };
 
 // Drops a carriage return (a file with CRLF line ends); result and SQL lines are otherwise kept
@@ -95,6 +108,39 @@ std::vector<std::string> Words(std::string_view line) {
     words.push_back(word);
   }
   return words;
+}
+
+// `YYYY-MM-DDTHH:MM:SS[.fraction]Z` as nanoseconds since the epoch.
+std::optional<int64_t> ParseUtcTime(std::string_view text) {
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, consumed = 0;
+  const std::string s(text);
+  if (std::sscanf(s.c_str(),
+                  "%4d-%2d-%2dT%2d:%2d:%2d%n",
+                  &year,
+                  &month,
+                  &day,
+                  &hour,
+                  &minute,
+                  &second,
+                  &consumed) != 6 ||
+      consumed != 19) {
+    return std::nullopt;
+  }
+  int64_t fraction = 0;
+  size_t pos = 19;
+  if (pos < s.size() && s[pos] == '.') {
+    int64_t scale = 100'000'000;
+    for (++pos; pos < s.size() && std::isdigit(static_cast<unsigned char>(s[pos])); ++pos) {
+      fraction += (s[pos] - '0') * scale;
+      scale /= 10;
+    }
+  }
+  if (pos + 1 != s.size() || s[pos] != 'Z') {
+    return std::nullopt;
+  }
+  const int64_t seconds =
+      DaysFromCivil(year, month, day) * 86400 + int64_t{hour} * 3600 + minute * 60 + second;
+  return seconds * 1'000'000'000 + fraction;
 }
 
 // Splits a .test file into records. Errors name the line.
@@ -191,6 +237,56 @@ absl::StatusOr<std::vector<Record>> ParseFile(std::string_view text) {
       } else if (i < lines.size() && lines[i] == kSeparator) {
         return error(i, "only non-error query records have a ---- result");
       }
+    } else if (words[0] == "influxql") {
+      record.kind = RecordKind::kInfluxQL;
+      const bool is_error = words.size() >= 2 && words[1] == "error";
+      if (is_error) {
+        std::string text_part(lines[start].substr(lines[start].find("error") + 5));
+        text_part.erase(0, text_part.find_first_not_of(" \t"));
+        text_part.erase(text_part.find_last_not_of(" \t") + 1);
+        if (text_part.empty()) {
+          return error(start, "an error record needs the expected error text");
+        }
+        record.expected_error = text_part;
+      }
+      for (size_t w = 1; !is_error && w < words.size(); ++w) {
+        const std::string& option = words[w];
+        if (option.starts_with("epoch=")) {
+          record.epoch = option.substr(6);
+        } else if (option.starts_with("now=")) {
+          record.now_ns = ParseUtcTime(option.substr(4));
+          if (!record.now_ns.has_value()) {
+            return error(start, fmt::format("bad time in '{}' (YYYY-MM-DDTHH:MM:SSZ)", option));
+          }
+        } else {
+          return error(start, fmt::format("unknown influxql option '{}'", option));
+        }
+      }
+      while (i < lines.size() && !IsBlank(lines[i]) && lines[i] != kSeparator) {
+        record.sql += (record.sql.empty() ? "" : "\n") + std::string(lines[i++]);
+      }
+      if (record.sql.empty()) {
+        return error(start, "record without InfluxQL");
+      }
+      if (is_error) {
+        if (i < lines.size() && lines[i] == kSeparator) {
+          return error(i, "an influxql error record has no ---- result");
+        }
+      } else {
+        if (i >= lines.size() || lines[i] != kSeparator) {
+          return error(start, "influxql without ---- and the expected JSON");
+        }
+        ++i;
+        while (i < lines.size() && !IsBlank(lines[i])) {
+          record.expected.emplace_back(lines[i++]);
+        }
+        if (record.expected.size() != 1) {
+          return error(start, "the expected result of influxql is one line of JSON");
+        }
+        if (!nlohmann::json::accept(record.expected[0])) {
+          return error(start + 1, "the expected result is not valid JSON");
+        }
+      }
     } else {
       return error(start, fmt::format("unknown record '{}'", lines[start]));
     }
@@ -251,6 +347,13 @@ class Backend {
   virtual absl::StatusOr<QueryOutcome> Query(const std::string& sql, const std::string& types) = 0;
   // Stops cleanly and starts again on the same data.
   virtual absl::Status Restart() = 0;
+  // Runs InfluxQL `text` as the v1 /query API does (`db` the file's database, `epoch` unless
+  // empty) and returns the response body: {"results":[...]} or {"error":"..."}. `now_ns` pins
+  // now(); only backends with CanPinNow() take one.
+  virtual absl::StatusOr<std::string> InfluxQL(const std::string& text,
+                                               const std::string& epoch,
+                                               std::optional<int64_t> now_ns) = 0;
+  virtual bool CanPinNow() const = 0;
 };
 
 // Whether a column of `type` satisfies type letter `letter`.
@@ -401,6 +504,54 @@ class InProcessBackend : public Backend {
     }
     return outcome;
   }
+
+  // What the v1 API does (server/influxql_api.cc) without HTTP: parse, run the statements in
+  // order ("not executed" after a failed one), encode.
+  absl::StatusOr<std::string> InfluxQL(const std::string& text,
+                                       const std::string& epoch,
+                                       std::optional<int64_t> now_ns) override {
+    std::string body;
+    auto statements = influxql::ParseStatements(text);
+    if (!statements.ok()) {
+      influxql::AppendV1JsonError(
+          "error parsing query: " + std::string(statements.status().message()), false, &body);
+      return body;
+    }
+    query::InfluxQLRequest request;
+    request.database = kDatabase;
+    request.now_ns = now_ns.has_value() ? *now_ns
+                                        : std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                              std::chrono::system_clock::now().time_since_epoch())
+                                              .count();
+    request.options.min_rows_per_partition = 1;
+    std::vector<influxql::StatementResult> results;
+    bool failed = false;
+    for (size_t index = 0; index < statements->size(); ++index) {
+      if (failed) {
+        influxql::StatementResult skipped;
+        skipped.statement_id = static_cast<int>(index);
+        skipped.error = "not executed";
+        results.push_back(std::move(skipped));
+        continue;
+      }
+      absl::StatusOr<influxql::StatementResult> result = query::ExecuteInfluxQLStatement(
+          *engine_, *(*statements)[index], static_cast<int>(index), request);
+      if (!result.ok()) {
+        influxql::AppendV1JsonError(std::string(result.status().message()), false, &body);
+        return body;
+      }
+      failed = result->error.has_value();
+      results.push_back(*std::move(result));
+    }
+    influxql::EncodeOptions options;
+    if (!epoch.empty()) {
+      options.epoch = influxql::ParseEpoch(epoch);
+    }
+    influxql::AppendV1Json(results, options, &body);
+    return body;
+  }
+
+  bool CanPinNow() const override { return true; }
 
   absl::Status Restart() override {
     engine_.reset();
@@ -924,6 +1075,24 @@ class HttpBackend : public Backend {
     return Start();
   }
 
+  absl::StatusOr<std::string> InfluxQL(const std::string& text,
+                                       const std::string& epoch,
+                                       std::optional<int64_t> /*now_ns*/) override {
+    std::string target = fmt::format("/query?db={}&q={}", kDatabase, server::UrlEncode(text));
+    if (!epoch.empty()) {
+      target += "&epoch=" + server::UrlEncode(epoch);
+    }
+    auto response = client_->Request("GET", target);
+    if (!response.ok()) {
+      return absl::UnavailableError(
+          fmt::format("{}\nserver log:\n{}", response.status().ToString(), server_.Log()));
+    }
+    return std::move(response->body);
+  }
+
+  // The server's now() is the clock's.
+  bool CanPinNow() const override { return false; }
+
  private:
   // The body of a successful query, or its error message as the status.
   absl::StatusOr<std::string> Request(const std::string& sql, std::string_view format) {
@@ -978,6 +1147,38 @@ std::string IndentText(std::string_view text) {
     }
   }
   return out;
+}
+
+// Whether two v1 JSON documents are the same, ignoring key order and whitespace but not the
+// kinds of numbers: both come from Go's encoding (an integral float is written `2`, as an
+// integer is), so the same text parses to the same kind and value, and a float written with a
+// fraction or an exponent (`2.5`, `1e-7`) is never equal to an integer. nlohmann::json's objects
+// are std::maps, and its dump writes an integer `2` and a float `2.0`, so equal dumps mean equal
+// documents in that sense (its operator== would call 2 and 2.0 equal).
+bool SameV1Json(std::string_view expected, std::string_view actual) {
+  nlohmann::json a = nlohmann::json::parse(expected, nullptr, false);
+  nlohmann::json b = nlohmann::json::parse(actual, nullptr, false);
+  return !a.is_discarded() && !b.is_discarded() && a.dump() == b.dump();
+}
+
+// The error messages of a v1 response: the request's `error` and every statement's.
+std::vector<std::string> V1Errors(std::string_view body) {
+  std::vector<std::string> errors;
+  nlohmann::json json = nlohmann::json::parse(body, nullptr, false);
+  if (!json.is_object()) {
+    return errors;
+  }
+  if (json.contains("error") && json["error"].is_string()) {
+    errors.push_back(json["error"].get<std::string>());
+  }
+  if (json.contains("results") && json["results"].is_array()) {
+    for (const auto& result : json["results"]) {
+      if (result.is_object() && result.contains("error") && result["error"].is_string()) {
+        errors.push_back(result["error"].get<std::string>());
+      }
+    }
+  }
+  return errors;
 }
 
 // Runs the records in order and collects failures; a failed start, write or restart ends the run
@@ -1072,6 +1273,46 @@ std::vector<Failure> RunRecords(Backend& backend, const std::vector<Record>& rec
         }
         break;
       }
+      case RecordKind::kInfluxQL: {
+        if (record.now_ns.has_value() && !backend.CanPinNow()) {
+          break;  // test/influxql/README.md: records with now= run in-process only
+        }
+        absl::StatusOr<std::string> body =
+            backend.InfluxQL(record.sql, record.epoch, record.now_ns);
+        const std::string query = "influxql:\n" + IndentText(record.sql) + "\n";
+        if (!body.ok()) {
+          failures.push_back(
+              {record.line, fmt::format("{}failed: {}", query, body.status().ToString())});
+          break;
+        }
+        std::string actual(*body);
+        while (!actual.empty() && (actual.back() == '\n' || actual.back() == '\r')) {
+          actual.pop_back();
+        }
+        if (record.expected_error.has_value()) {
+          std::vector<std::string> errors = V1Errors(actual);
+          const bool found =
+              std::any_of(errors.begin(), errors.end(), [&](const std::string& error) {
+                return error.find(*record.expected_error) != std::string::npos;
+              });
+          if (!found) {
+            failures.push_back({record.line,
+                                fmt::format("{}expected an error containing: {}\n"
+                                            "          actual response: {}",
+                                            query,
+                                            *record.expected_error,
+                                            actual)});
+          }
+          break;
+        }
+        if (!SameV1Json(record.expected[0], actual)) {
+          failures.push_back(
+              {record.line,
+               fmt::format(
+                   "{}expected:\n    {}\nactual:\n    {}", query, record.expected[0], actual)});
+        }
+        break;
+      }
     }
   }
   return failures;
@@ -1084,9 +1325,9 @@ std::string ReadFile(const std::filesystem::path& path) {
   return out.str();
 }
 
-std::vector<std::string> TestFiles() {
+std::vector<std::string> TestFiles(const char* directory) {
   std::vector<std::string> names;
-  for (const auto& entry : std::filesystem::directory_iterator(STRATA_SQL_TEST_DIR)) {
+  for (const auto& entry : std::filesystem::directory_iterator(directory)) {
     if (entry.is_regular_file() && entry.path().extension() == ".test") {
       names.push_back(entry.path().filename().string());
     }
@@ -1095,10 +1336,10 @@ std::vector<std::string> TestFiles() {
   return names;
 }
 
-// The file names listed in test/sql/PENDING ('#' starts a comment).
-std::set<std::string> PendingFiles() {
+// The file names listed in `directory`/PENDING ('#' starts a comment).
+std::set<std::string> PendingFiles(const char* directory) {
   std::set<std::string> names;
-  std::istringstream in(ReadFile(std::filesystem::path(STRATA_SQL_TEST_DIR) / "PENDING"));
+  std::istringstream in(ReadFile(std::filesystem::path(directory) / "PENDING"));
   for (std::string line; std::getline(in, line);) {
     line = line.substr(0, line.find('#'));
     std::vector<std::string> words = Words(line);
@@ -1111,16 +1352,14 @@ std::set<std::string> PendingFiles() {
 
 enum class Mode { kInProcess, kHttp };
 
-class SqlLogicTest : public ::testing::TestWithParam<std::tuple<std::string, Mode>> {};
-
-TEST_P(SqlLogicTest, Run) {
-  const auto& [file, mode] = GetParam();
-  if (!run_pending && PendingFiles().count(file) > 0) {
-    GTEST_SKIP() << file
-                 << " is listed in test/sql/PENDING: the engine does not pass it yet (run with "
-                    "--run-pending to see how far it gets)";
+// Runs the file `file` of `directory` in `mode`, unless its PENDING lists it.
+void RunFile(const char* directory, const std::string& file, Mode mode) {
+  if (!run_pending && PendingFiles(directory).count(file) > 0) {
+    GTEST_SKIP() << file << " is listed in " << directory
+                 << "/PENDING: the engine does not pass it yet (run with --run-pending to see how "
+                    "far it gets)";
   }
-  const std::filesystem::path path = std::filesystem::path(STRATA_SQL_TEST_DIR) / file;
+  const std::filesystem::path path = std::filesystem::path(directory) / file;
   absl::StatusOr<std::vector<Record>> records = ParseFile(ReadFile(path));
   ASSERT_TRUE(records.ok()) << path.string() << ": " << records.status().message();
   std::unique_ptr<Backend> backend;
@@ -1132,6 +1371,19 @@ TEST_P(SqlLogicTest, Run) {
   for (const Failure& failure : RunRecords(*backend, *records)) {
     ADD_FAILURE_AT(path.c_str(), failure.line) << failure.message;
   }
+}
+
+// test/sql/*.test and test/influxql/*.test: two suites, so that ctest runs them as
+// sql_logic_test and influxql_logic_test (gtest filters on the suite names).
+class SqlLogicTest : public ::testing::TestWithParam<std::tuple<std::string, Mode>> {};
+class InfluxQLLogicTest : public ::testing::TestWithParam<std::tuple<std::string, Mode>> {};
+
+TEST_P(SqlLogicTest, Run) {
+  RunFile(STRATA_SQL_TEST_DIR, std::get<0>(GetParam()), std::get<1>(GetParam()));
+}
+
+TEST_P(InfluxQLLogicTest, Run) {
+  RunFile(STRATA_INFLUXQL_TEST_DIR, std::get<0>(GetParam()), std::get<1>(GetParam()));
 }
 
 std::string TestName(const ::testing::TestParamInfo<std::tuple<std::string, Mode>>& info) {
@@ -1146,9 +1398,16 @@ std::string TestName(const ::testing::TestParamInfo<std::tuple<std::string, Mode
 
 INSTANTIATE_TEST_SUITE_P(Files,
                          SqlLogicTest,
-                         ::testing::Combine(::testing::ValuesIn(TestFiles()),
+                         ::testing::Combine(::testing::ValuesIn(TestFiles(STRATA_SQL_TEST_DIR)),
                                             ::testing::Values(Mode::kInProcess, Mode::kHttp)),
                          TestName);
+
+INSTANTIATE_TEST_SUITE_P(
+    Files,
+    InfluxQLLogicTest,
+    ::testing::Combine(::testing::ValuesIn(TestFiles(STRATA_INFLUXQL_TEST_DIR)),
+                       ::testing::Values(Mode::kInProcess, Mode::kHttp)),
+    TestName);
 
 // The runner itself: it must parse the format, print values by the rules and notice failures.
 
@@ -1355,6 +1614,21 @@ class FakeBackend : public Backend {
     return outcome;
   }
   absl::Status Restart() override { return absl::OkStatus(); }
+  absl::StatusOr<std::string> InfluxQL(const std::string& text,
+                                       const std::string&,
+                                       std::optional<int64_t> now_ns) override {
+    if (text == "bad") {
+      return std::string(R"({"error":"error parsing query: syntax error at line 1, column 1"})");
+    }
+    if (now_ns.has_value()) {
+      return fmt::format(R"({{"results":[{{"statement_id":0,"series":[{{"name":"now",)"
+                         R"("columns":["time"],"values":[[{}]]}}]}}]}})",
+                         *now_ns);
+    }
+    return std::string(R"({"results":[{"statement_id":0,"series":[{"name":"m",)"
+                       R"("columns":["time","f"],"values":[["1970-01-01T00:00:00Z",2]]}]}]})");
+  }
+  bool CanPinNow() const override { return true; }
 };
 
 TEST(SqlLogicRunnerTest, ReportsFailuresAtTheirLines) {
@@ -1397,6 +1671,86 @@ TEST(SqlLogicRunnerTest, ReportsFailuresAtTheirLines) {
   EXPECT_NE(failures[2].message.find("but it succeeded"), std::string::npos);
   EXPECT_EQ(failures[3].line, 22);
   EXPECT_NE(failures[3].message.find("unexpected error: syntax error"), std::string::npos);
+}
+
+TEST(SqlLogicRunnerTest, ParsesInfluxQLRecords) {
+  auto records = ParseFile(
+      "influxql epoch=s now=2016-01-01T01:00:00.5Z\n"
+      "SELECT f\n"
+      "FROM m\n"
+      "----\n"
+      "{\"results\":[{\"statement_id\":0}]}\n"
+      "\n"
+      "influxql error syntax error at line 1\n"
+      "SELEC\n");
+  ASSERT_TRUE(records.ok()) << records.status();
+  ASSERT_EQ(records->size(), 2u);
+  EXPECT_EQ((*records)[0].kind, RecordKind::kInfluxQL);
+  EXPECT_EQ((*records)[0].epoch, "s");
+  EXPECT_EQ((*records)[0].now_ns, 1451610000'500000000);
+  EXPECT_EQ((*records)[0].sql, "SELECT f\nFROM m");
+  EXPECT_EQ((*records)[1].expected_error, "syntax error at line 1");
+  const std::pair<const char*, const char*> bad[] = {
+      {"influxql\nSELECT 1\n", "line 1: influxql without ----"},
+      {"influxql epoch=s\nSELECT 1\n----\n{\"a\":\n1}\n", "line 1: the expected result"},
+      {"influxql\nSELECT 1\n----\n{\"a\"\n", "line 2: the expected result is not valid"},
+      {"influxql now=2016-01-01\nSELECT 1\n----\n{}\n", "line 1: bad time"},
+      {"influxql db=x\nSELECT 1\n----\n{}\n", "line 1: unknown influxql option"},
+      {"influxql error x\nSELECT 1\n----\n{}\n", "line 3: an influxql error record"},
+  };
+  for (const auto& [text, message] : bad) {
+    auto parsed = ParseFile(text);
+    ASSERT_FALSE(parsed.ok()) << text;
+    EXPECT_TRUE(std::string(parsed.status().message()).starts_with(message)) << text << "\n"
+                                                                             << parsed.status();
+  }
+}
+
+TEST(SqlLogicRunnerTest, ComparesV1JsonWithNumberKinds) {
+  EXPECT_TRUE(SameV1Json(R"({"a":[1,2.5,"x"],"b":null})", R"({ "b": null, "a": [1, 2.5, "x"] })"));
+  EXPECT_FALSE(SameV1Json(R"({"a":2})", R"({"a":2.0})"));
+  EXPECT_FALSE(SameV1Json(R"({"a":1e-7})", R"({"a":1})"));
+  EXPECT_TRUE(SameV1Json(R"({"a":1e-7})", R"({"a":1e-07})"));
+  EXPECT_FALSE(SameV1Json(R"({"a":[1,2]})", R"({"a":[2,1]})"));
+  EXPECT_FALSE(SameV1Json(R"({"a":1})", R"({"a":1)"));
+  EXPECT_EQ(V1Errors(R"({"error":"x"})"), std::vector<std::string>{"x"});
+  EXPECT_EQ(V1Errors(R"({"results":[{"statement_id":0},{"statement_id":1,"error":"y"}]})"),
+            std::vector<std::string>{"y"});
+}
+
+TEST(SqlLogicRunnerTest, ReportsInfluxQLFailures) {
+  auto records = ParseFile(
+      "influxql\n"  // 1: passes
+      "ok\n"
+      "----\n"
+      "{\"results\":[{\"statement_id\":0,\"series\":[{\"name\":\"m\",\"columns\":[\"time\","
+      "\"f\"],\"values\":[[\"1970-01-01T00:00:00Z\",2]]}]}]}\n"
+      "\n"
+      "influxql\n"  // 6: fails: 2.0 is not 2
+      "ok\n"
+      "----\n"
+      "{\"results\":[{\"statement_id\":0,\"series\":[{\"name\":\"m\",\"columns\":[\"time\","
+      "\"f\"],\"values\":[[\"1970-01-01T00:00:00Z\",2.0]]}]}]}\n"
+      "\n"
+      "influxql error syntax error\n"  // 11: passes
+      "bad\n"
+      "\n"
+      "influxql error not found\n"  // 14: fails
+      "bad\n"
+      "\n"
+      "influxql now=1970-01-01T00:00:01Z\n"  // 17: passes: now is passed on
+      "now\n"
+      "----\n"
+      "{\"results\":[{\"statement_id\":0,\"series\":[{\"name\":\"now\",\"columns\":[\"time\"],"
+      "\"values\":[[1000000000]]}]}]}\n");
+  ASSERT_TRUE(records.ok()) << records.status();
+  FakeBackend backend;
+  std::vector<Failure> failures = RunRecords(backend, *records);
+  ASSERT_EQ(failures.size(), 2u);
+  EXPECT_EQ(failures[0].line, 6);
+  EXPECT_EQ(failures[1].line, 14);
+  EXPECT_NE(failures[1].message.find("actual response: {\"error\""), std::string::npos)
+      << failures[1].message;
 }
 
 }  // namespace
