@@ -11,6 +11,7 @@
 #include "common/civil_time.h"
 #include "query/influxql_arithmetic.h"
 #include "re2/re2.h"
+#include "sql/ast.h"
 
 namespace strata::query::influxql_select {
 namespace {
@@ -795,15 +796,7 @@ std::string SqlIdentifier(std::string_view name) {
 }
 
 std::string SqlString(std::string_view text) {
-  std::string out = "'";
-  for (char c : text) {
-    if (c == '\'') {
-      out += '\'';
-    }
-    out += c;
-  }
-  out += '\'';
-  return out;
+  return sql::QuoteString(text);
 }
 
 std::string SqlTimestamp(int64_t nanos) {

@@ -15,6 +15,7 @@
 #include "common/status.h"
 #include "fmt/format.h"
 #include "influxql/result_json.h"
+#include "query/influxql_condition.h"
 #include "query/influxql_executor.h"
 #include "query/influxql_sql.h"
 #include "re2/re2.h"
@@ -131,13 +132,13 @@ absl::StatusOr<bool> AnyRow(const QueryEngine& engine,
                             const influxql::Expr* condition,
                             const InfluxQLRequest& request) {
   STRATA_ASSIGN_OR_RETURN(std::string where, WhereClause(condition, table, request));
-  STRATA_ASSIGN_OR_RETURN(
-      SqlRows rows,
-      RunInfluxQLSql(
-          engine,
-          database,
-          fmt::format("SELECT 1 FROM {}{} LIMIT 1", QuoteSqlIdentifier(table.name()), where),
-          request));
+  STRATA_ASSIGN_OR_RETURN(SqlRows rows,
+                          RunInfluxQLSql(engine,
+                                         database,
+                                         fmt::format("SELECT 1 FROM {}{} LIMIT 1",
+                                                     influxql_select::SqlIdentifier(table.name()),
+                                                     where),
+                                         request));
   return !rows.rows.empty();
 }
 
@@ -273,17 +274,18 @@ class ShowExecutor {
                                 WhereClause(statement.condition.get(), *table, request_));
         std::string counts;
         for (size_t i = 0; i < tags.size(); ++i) {
-          counts +=
-              fmt::format("{}count({})", i > 0 ? ", " : "", QuoteSqlIdentifier(tags[i]->name));
+          counts += fmt::format(
+              "{}count({})", i > 0 ? ", " : "", influxql_select::SqlIdentifier(tags[i]->name));
         }
         STRATA_ASSIGN_OR_RETURN(
             SqlRows rows,
-            RunInfluxQLSql(
-                engine_,
-                database->name(),
-                fmt::format(
-                    "SELECT {} FROM {}{}", counts, QuoteSqlIdentifier(table->name()), where),
-                request_));
+            RunInfluxQLSql(engine_,
+                           database->name(),
+                           fmt::format("SELECT {} FROM {}{}",
+                                       counts,
+                                       influxql_select::SqlIdentifier(table->name()),
+                                       where),
+                           request_));
         for (size_t i = 0; i < tags.size(); ++i) {
           const int64_t* count =
               rows.rows.empty() ? nullptr : std::get_if<int64_t>(&rows.rows[0][i]);
@@ -338,14 +340,14 @@ class ShowExecutor {
           STRATA_ASSIGN_OR_RETURN(where, WhereClause(statement.condition.get(), *table, request_));
         }
         STRATA_RETURN_IF_ERROR(Cancelled());
-        const std::string column = QuoteSqlIdentifier(tag->name);
+        const std::string column = influxql_select::SqlIdentifier(tag->name);
         STRATA_ASSIGN_OR_RETURN(
             SqlRows rows,
             RunInfluxQLSql(engine_,
                            database->name(),
                            fmt::format("SELECT DISTINCT {} FROM {}{} ORDER BY 1",
                                        column,
-                                       QuoteSqlIdentifier(table->name()),
+                                       influxql_select::SqlIdentifier(table->name()),
                                        *where),
                            request_));
         for (std::vector<ResultValue>& row : rows.rows) {
@@ -435,18 +437,20 @@ class ShowExecutor {
       std::string columns;
       std::string order;
       for (size_t i = 0; i < tags.size(); ++i) {
-        columns += fmt::format("{}{}", i > 0 ? ", " : "", QuoteSqlIdentifier(tags[i]->name));
+        columns +=
+            fmt::format("{}{}", i > 0 ? ", " : "", influxql_select::SqlIdentifier(tags[i]->name));
         order += fmt::format("{}{}", i > 0 ? ", " : "", i + 1);
       }
-      STRATA_ASSIGN_OR_RETURN(SqlRows rows,
-                              RunInfluxQLSql(engine_,
-                                             database->name(),
-                                             fmt::format("SELECT DISTINCT {} FROM {}{} ORDER BY {}",
-                                                         columns,
-                                                         QuoteSqlIdentifier(table->name()),
-                                                         where,
-                                                         order),
-                                             request_));
+      STRATA_ASSIGN_OR_RETURN(
+          SqlRows rows,
+          RunInfluxQLSql(engine_,
+                         database->name(),
+                         fmt::format("SELECT DISTINCT {} FROM {}{} ORDER BY {}",
+                                     columns,
+                                     influxql_select::SqlIdentifier(table->name()),
+                                     where,
+                                     order),
+                         request_));
       std::vector<std::string> table_keys;
       for (const std::vector<ResultValue>& row : rows.rows) {
         std::vector<std::pair<std::string, std::string>> tag_values;

@@ -1,7 +1,6 @@
 // Quoting, WHERE translation and SQL execution for the InfluxQL executors.
 #include "query/influxql_sql.h"
 
-#include <charconv>
 #include <limits>
 #include <map>
 #include <memory>
@@ -13,6 +12,7 @@
 #include "exec/expr/cast.h"
 #include "fmt/format.h"
 #include "influxql/result_json.h"
+#include "query/influxql_condition.h"
 #include "re2/re2.h"
 
 namespace strata::query {
@@ -71,16 +71,6 @@ struct Operand {
   std::string text;  // kString: the string itself
 };
 
-std::string SqlFloat(double value) {
-  char buffer[64];
-  auto [end, error] = std::to_chars(buffer, buffer + sizeof(buffer), value);
-  std::string text(buffer, end);
-  if (text.find_first_of(".eE") == std::string::npos) {
-    text += ".0";  // a float literal, not an integer
-  }
-  return text;
-}
-
 absl::StatusOr<Operand> OperandOf(const Expr& expr, const InfluxQLRequest& request) {
   Operand operand;
   if (expr.Is<LiteralExpr>()) {
@@ -100,12 +90,12 @@ absl::StatusOr<Operand> OperandOf(const Expr& expr, const InfluxQLRequest& reque
           break;
         }
         operand.kind = Operand::Kind::kNumber;
-        operand.sql = SqlFloat(literal.float_value);
+        operand.sql = influxql_select::SqlFloat(literal.float_value);
         return operand;
       case LiteralKind::kString:
         operand.kind = Operand::Kind::kString;
         operand.text = literal.text;
-        operand.sql = QuoteSqlString(literal.text);
+        operand.sql = influxql_select::SqlString(literal.text);
         return operand;
       case LiteralKind::kBoolean:
         operand.kind = Operand::Kind::kBoolean;
@@ -122,7 +112,7 @@ absl::StatusOr<Operand> OperandOf(const Expr& expr, const InfluxQLRequest& reque
     if (const auto* text = std::get_if<std::string>(value)) {
       operand.kind = Operand::Kind::kString;
       operand.text = *text;
-      operand.sql = QuoteSqlString(*text);
+      operand.sql = influxql_select::SqlString(*text);
       return operand;
     }
     if (const auto* integer = std::get_if<int64_t>(value)) {
@@ -133,7 +123,7 @@ absl::StatusOr<Operand> OperandOf(const Expr& expr, const InfluxQLRequest& reque
     if (const auto* number = std::get_if<double>(value);
         number != nullptr && std::isfinite(*number)) {
       operand.kind = Operand::Kind::kNumber;
-      operand.sql = SqlFloat(*number);
+      operand.sql = influxql_select::SqlFloat(*number);
       return operand;
     }
     if (const auto* boolean = std::get_if<bool>(value)) {
@@ -271,7 +261,7 @@ class ConditionTranslator {
         return Unsupported(whole);
       }
       STRATA_ASSIGN_OR_RETURN(int64_t nanos, EvaluateInfluxQLTime(value, request_));
-      return fmt::format("\"time\" {} {}", SqlOperator(op), SqlTimestamp(nanos));
+      return fmt::format("\"time\" {} {}", SqlOperator(op), influxql_select::SqlTimestamp(nanos));
     }
     STRATA_ASSIGN_OR_RETURN(Operand operand, OperandOf(value, request_));
     if (IsRegexOperator(op)) {
@@ -300,7 +290,7 @@ class ConditionTranslator {
     if (column == nullptr) {
       return MissingName(op, operand);
     }
-    const std::string name = QuoteSqlIdentifier(column->name);
+    const std::string name = influxql_select::SqlIdentifier(column->name);
     if (column->kind == catalog::ColumnKind::kTag) {
       return TagComparison(name, op, operand);
     }
@@ -325,7 +315,7 @@ class ConditionTranslator {
     if (operand.kind == Operand::Kind::kRegex) {
       STRATA_ASSIGN_OR_RETURN(bool empty_matches, RegexMatchesEmpty(operand.text));
       const std::string match =
-          fmt::format("{} {} {}", name, SqlOperator(op), QuoteSqlString(operand.text));
+          fmt::format("{} {} {}", name, SqlOperator(op), influxql_select::SqlString(operand.text));
       // A series without the tag matches when '' does.
       const bool missing_matches = (op == BinaryOperator::kEqRegex) == empty_matches;
       return missing_matches ? fmt::format("({} IS NULL OR {})", name, match) : match;
@@ -363,8 +353,9 @@ class ConditionTranslator {
     if (!compatible) {
       return std::string("FALSE");
     }
-    const std::string& value =
-        operand.kind == Operand::Kind::kRegex ? QuoteSqlString(operand.text) : operand.sql;
+    const std::string& value = operand.kind == Operand::Kind::kRegex
+                                   ? influxql_select::SqlString(operand.text)
+                                   : operand.sql;
     return fmt::format("{} {} {}", name, SqlOperator(op), value);
   }
 
@@ -400,34 +391,6 @@ absl::StatusOr<ResultValue> CellValue(const Column& column, int64_t row) {
 }
 
 }  // namespace
-
-std::string QuoteSqlIdentifier(std::string_view name) {
-  std::string out = "\"";
-  for (char c : name) {
-    if (c == '"') {
-      out.push_back('"');
-    }
-    out.push_back(c);
-  }
-  out.push_back('"');
-  return out;
-}
-
-std::string QuoteSqlString(std::string_view text) {
-  std::string out = "'";
-  for (char c : text) {
-    if (c == '\'') {
-      out.push_back('\'');
-    }
-    out.push_back(c);
-  }
-  out.push_back('\'');
-  return out;
-}
-
-std::string SqlTimestamp(int64_t nanos) {
-  return fmt::format("TIMESTAMP '{}'", influxql::FormatRfc3339Nano(nanos));
-}
 
 absl::StatusOr<int64_t> EvaluateInfluxQLTime(const Expr& expr, const InfluxQLRequest& request) {
   if (expr.Is<LiteralExpr>()) {

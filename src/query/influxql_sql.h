@@ -21,16 +21,6 @@
 
 namespace strata::query {
 
-// `name` as a SQL identifier: in double quotes, each '"' doubled.
-std::string QuoteSqlIdentifier(std::string_view name);
-
-// `text` as a SQL string literal: in single quotes, each '\'' doubled (strata's SQL strings take
-// no backslash escapes).
-std::string QuoteSqlString(std::string_view text);
-
-// `nanos` as a SQL timestamp literal: TIMESTAMP '2016-01-01T00:00:00.000000001Z'.
-std::string SqlTimestamp(int64_t nanos);
-
 // Evaluates an InfluxQL time expression to nanoseconds since the epoch, as InfluxDB reads the
 // right side of `time > ...`: a time string ('2016-01-01T00:00:00Z', '2016-01-01 00:00:00.5',
 // '2016-01-01'), an integer (nanoseconds), a duration literal (nanoseconds since the epoch),
