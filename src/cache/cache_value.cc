@@ -101,12 +101,6 @@ char* EncodeCell(const TableWrite& write, const CellValue& cell, char* out) {
   }
 }
 
-void AppendEncodedCell(const TableWrite& write, const CellValue& cell, std::string* out) {
-  const size_t at = out->size();
-  out->resize(at + EncodedCellSize(write, cell));
-  EncodeCell(write, cell, out->data() + at);
-}
-
 bool ColumnFilter::Matches(const Value& value) const {
   if (!allowed.has_value() && excluded.empty()) {
     return true;  // no condition on this column

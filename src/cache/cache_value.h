@@ -26,10 +26,9 @@ Value ValueOf(const CellValue& cell, std::string_view bytes);
 // Appends an unambiguous encoding of `value` to `out` (a type byte, then the payload; strings
 // with their length): the encoded values of a key, one after another, identify it.
 void AppendEncodedValue(const Value& value, std::string* out);
-// Appends the encoding of ValueOf(write, cell) (without building the value).
-void AppendEncodedCell(const TableWrite& write, const CellValue& cell, std::string* out);
-// The same in two steps, for a key of several cells encoded in one buffer: the encoding's size,
-// and writing it at `out` (EncodedCellSize bytes), returning the end.
+// The encoding AppendEncodedValue(ValueOf(write, cell)) writes, without building the value, in
+// two steps (a key of several cells is encoded in one buffer): the encoding's size, and writing
+// it at `out` (EncodedCellSize bytes), returning the end.
 size_t EncodedCellSize(const TableWrite& write, const CellValue& cell);
 char* EncodeCell(const TableWrite& write, const CellValue& cell, char* out);
 

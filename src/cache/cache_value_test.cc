@@ -21,8 +21,9 @@ TEST(CacheValueTest, CellEncodingMatchesValueEncoding) {
           {7, std::string(""), true}});
   std::vector<std::string> encodings;
   for (const CellValue& cell : write.cells) {
-    std::string from_cell;
-    AppendEncodedCell(write, cell, &from_cell);
+    std::string from_cell(EncodedCellSize(write, cell), '\0');
+    from_cell.resize(
+        static_cast<size_t>(EncodeCell(write, cell, from_cell.data()) - from_cell.data()));
     std::string from_value;
     AppendEncodedValue(ValueOf(write, cell), &from_value);
     EXPECT_EQ(from_cell, from_value) << "column " << cell.column_id;

@@ -105,14 +105,6 @@ void LastRow::Add(uint32_t column_id, const Value& value, bool tag) {
   }
 }
 
-void LastRow::Append(const TableWrite& write, const CellValue& cell) {
-  CellValue& out = cells.emplace_back(cell);
-  if (IsString(cell)) {
-    out.str.offset = static_cast<uint32_t>(strings.size());
-    strings.append(write.StringOf(cell));
-  }
-}
-
 bool LastRow::SameSeries(const LastRow& other) const {
   auto next_tag = [](const LastRow& row, size_t i) {
     while (i < row.cells.size() && row.cells[i].type != TypeId::kDictionary) {

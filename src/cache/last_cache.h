@@ -34,8 +34,6 @@ struct LastRow {
   // Adds the cell `column_id` = `value` (monostate adds nothing), replacing one of that column;
   // `tag` marks a string as a tag (part of the series, see SameSeries).
   void Add(uint32_t column_id, const Value& value, bool tag = false);
-  // Appends `cell` of `write` (cells must be appended in increasing column id order).
-  void Append(const TableWrite& write, const CellValue& cell);
   std::string_view StringOf(const CellValue& cell) const {
     return std::string_view(strings).substr(cell.str.offset, cell.str.length);
   }
