@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <type_traits>
 
 #include "exec/aggregates/accumulator_support.h"
 
@@ -99,12 +98,12 @@ class VarianceAccumulator final : public GroupsAccumulator {
   std::vector<double> m2s_;
 };
 
-// The values of each group, kept whole (exact percentiles). T is double for float input and
-// approx_percentile_cont; int64_t/uint64_t for median of integers, which stays an integer
-// (DataFusion): the middle value, or for an even count the average of the two middle values
-// truncated toward zero (computed in 128 bits, so it never overflows).
-template <typename T>
+// The values of each group, kept whole (exact percentiles). T is double for float input (median
+// and approx_percentile_cont of integers take them as float64, as DuckDB and DataFusion 54+ do:
+// the median of an even count of integers may be a half).
 class PercentileAccumulator final : public GroupsAccumulator {
+  using T = double;
+
  public:
   PercentileAccumulator(double percentile, TypeId type) : percentile_(percentile), type_(type) {}
 
@@ -156,25 +155,14 @@ class PercentileAccumulator final : public GroupsAccumulator {
       if (v.empty()) {
         continue;
       }
-      if constexpr (std::is_floating_point_v<T>) {
-        // NaN sorts above every number, as in ORDER BY.
-        std::sort(
-            v.begin(), v.end(), [](T a, T b) { return std::isnan(b) ? !std::isnan(a) : a < b; });
-      } else {
-        std::sort(v.begin(), v.end());
-      }
+      // NaN sorts above every number, as in ORDER BY.
+      std::sort(
+          v.begin(), v.end(), [](T a, T b) { return std::isnan(b) ? !std::isnan(a) : a < b; });
       double position = percentile_ * static_cast<double>(v.size() - 1);
       size_t lower = static_cast<size_t>(std::floor(position));
       size_t upper = std::min(lower + 1, v.size() - 1);
       double fraction = position - static_cast<double>(lower);
-      if (fraction == 0) {
-        out[g] = v[lower];
-      } else if constexpr (std::is_floating_point_v<T>) {
-        out[g] = v[lower] + (v[upper] - v[lower]) * fraction;
-      } else {
-        // Only median (fraction 1/2) reaches here with integers.
-        out[g] = static_cast<T>((static_cast<__int128>(v[lower]) + v[upper]) / 2);
-      }
+      out[g] = fraction == 0 ? v[lower] : v[lower] + (v[upper] - v[lower]) * fraction;
       valid[g] = 1;
     }
     return MakeFixedColumn<T>(type_, out.data(), valid.data(), static_cast<int64_t>(n));
@@ -191,15 +179,8 @@ class PercentileAccumulator final : public GroupsAccumulator {
   size_t value_count_ = 0;  // values held, over all groups
 };
 
-std::unique_ptr<GroupsAccumulator> MakePercentileAccumulator(double percentile, TypeId type) {
-  switch (type) {
-    case TypeId::kInt64:
-      return std::make_unique<PercentileAccumulator<int64_t>>(percentile, type);
-    case TypeId::kUInt64:
-      return std::make_unique<PercentileAccumulator<uint64_t>>(percentile, type);
-    default:
-      return std::make_unique<PercentileAccumulator<double>>(percentile, TypeId::kFloat64);
-  }
+std::unique_ptr<GroupsAccumulator> MakePercentileAccumulator(double percentile) {
+  return std::make_unique<PercentileAccumulator>(percentile, TypeId::kFloat64);
 }
 
 // Numeric input, cast to float64 by the binder.
@@ -276,20 +257,16 @@ void RegisterStatisticalAggregates(FunctionRegistry* registry) {
   {
     AggregateFunction f;
     f.name = "median";
-    // An integer median keeps the input's type (DataFusion); other input becomes float64.
-    f.resolve = [](const std::vector<TypeId>& args) -> absl::StatusOr<FunctionSignature> {
-      STRATA_ASSIGN_OR_RETURN(FunctionSignature signature,
-                              ResolveNumeric("median", args, 1, 1, "1"));
-      if (args[0] == TypeId::kInt64 || args[0] == TypeId::kUInt64) {
-        signature = FunctionSignature{{args[0]}, args[0]};
-      }
-      return signature;
+    // Float64 whatever the numeric input (DuckDB; DataFusion since 54, which used to keep an
+    // integer input's type and truncate the average of the two middle values).
+    f.resolve = [](const std::vector<TypeId>& args) {
+      return ResolveNumeric("median", args, 1, 1, "1");
     };
     f.state_types = [](const FunctionSignature&) { return std::vector<TypeId>{TypeId::kString}; };
     f.create = [](const FunctionSignature& s, const AggregateCallOptions& options)
         -> absl::StatusOr<std::unique_ptr<GroupsAccumulator>> {
-      auto make = [type = s.result]() -> std::unique_ptr<GroupsAccumulator> {
-        return MakePercentileAccumulator(0.5, type);
+      auto make = []() -> std::unique_ptr<GroupsAccumulator> {
+        return MakePercentileAccumulator(0.5);
       };
       if (options.distinct) {
         return MakeDistinctAccumulator(s.args[0], make);
@@ -309,7 +286,7 @@ void RegisterStatisticalAggregates(FunctionRegistry* registry) {
         -> absl::StatusOr<std::unique_ptr<GroupsAccumulator>> {
       STRATA_ASSIGN_OR_RETURN(double percentile, PercentileArgument(options));
       auto make = [percentile]() -> std::unique_ptr<GroupsAccumulator> {
-        return MakePercentileAccumulator(percentile, TypeId::kFloat64);
+        return MakePercentileAccumulator(percentile);
       };
       if (options.distinct) {
         return MakeDistinctAccumulator(s.args[0], make);
