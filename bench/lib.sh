@@ -35,3 +35,41 @@ stop_strata_server() {
   fi
   if [ -n "$data_dir" ]; then rm -rf "$data_dir"; data_dir=""; fi
 }
+
+# start_loaded_strata_server PORT PREFIX files|buffer: starts a server (start_strata_server) and
+# ingests the TSBS data set into its database "bench" with ../shared/bench/ingest.mjs. With
+# `files`, it then persists the write buffer to Parquet (POST /api/v3/snapshot) and waits until
+# compaction is done, so that queries read files; with `buffer` the server never snapshots and
+# queries read the write buffer. Prints the Parquet file count at the end.
+start_loaded_strata_server() {
+  local port="$1" prefix="$2" data="$3"
+  echo "== strata: fresh server on 127.0.0.1:$port, ingesting the data set"
+  if [ "$data" = buffer ]; then
+    start_strata_server "$port" "$prefix" --snapshot-check-interval 0
+  else
+    start_strata_server "$port" "$prefix"
+  fi
+  STRATA_URL="http://127.0.0.1:$port" node "$shared_bench/ingest.mjs" --engines strata \
+    --out "$BENCH_WORK/results/$prefix-ingest-$(date -u +%Y-%m-%d-%H%M%S).json" 2>&1 |
+    grep -E "rows in|SKIPPED|rror" || true
+  local files_sql="SELECT count(*) AS files, sum(row_count) AS rows FROM system.parquet_files"
+  files_now() {
+    curl -sf --get "http://127.0.0.1:$port/api/v3/query_sql" --data-urlencode db=bench \
+      --data-urlencode "q=$files_sql" --data-urlencode format=jsonl
+  }
+  if [ "$data" = files ]; then
+    echo "== strata: persisting the write buffer: $(curl -sf -XPOST \
+      "http://127.0.0.1:$port/api/v3/snapshot")"
+    # The snapshot thread compacts windows written by several snapshots once it is idle: wait
+    # until the file count holds still for two seconds (at most a minute).
+    local last="" stable=0 now
+    for _ in $(seq 1 60); do
+      now="$(files_now)"
+      if [ "$now" = "$last" ]; then stable=$((stable + 1)); else stable=0; fi
+      [ "$stable" -ge 2 ] && break
+      last="$now"
+      sleep 1
+    done
+  fi
+  echo "== strata: Parquet files: $(files_now)"
+}

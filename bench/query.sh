@@ -75,37 +75,7 @@ if has duckdb && [ ! -s "$BENCH_WORK/duckdb/cpu.duckdb" ]; then
 fi
 
 if has strata; then
-  echo "== strata: fresh server on 127.0.0.1:$port, ingesting the data set"
-  if [ "$data" = buffer ]; then
-    start_strata_server "$port" strata-query --snapshot-check-interval 0
-  else
-    start_strata_server "$port" strata-query
-  fi
-  STRATA_URL="http://127.0.0.1:$port" node "$shared_bench/ingest.mjs" --engines strata \
-    --out "$BENCH_WORK/results/query-ingest-$(date -u +%Y-%m-%d-%H%M%S).json" 2>&1 |
-    grep -E "rows in|SKIPPED|rror" || true
-  if [ "$data" = files ]; then
-    echo "== strata: persisting the write buffer: $(curl -sf -XPOST \
-      "http://127.0.0.1:$port/api/v3/snapshot")"
-  fi
-  files_sql="SELECT count(*) AS files, sum(row_count) AS rows FROM system.parquet_files"
-  files_now() {
-    curl -sf --get "http://127.0.0.1:$port/api/v3/query_sql" --data-urlencode db=bench \
-      --data-urlencode "q=$files_sql" --data-urlencode format=jsonl
-  }
-  if [ "$data" = files ]; then
-    # The snapshot thread compacts windows written by several snapshots once it is idle: wait
-    # until the file count holds still for two seconds (at most a minute).
-    last="" stable=0
-    for _ in $(seq 1 60); do
-      now="$(files_now)"
-      if [ "$now" = "$last" ]; then stable=$((stable + 1)); else stable=0; fi
-      [ "$stable" -ge 2 ] && break
-      last="$now"
-      sleep 1
-    done
-  fi
-  echo "== strata: Parquet files: $(files_now)"
+  start_loaded_strata_server "$port" strata-query "$data"
   if [ "$caches" = 1 ]; then
     for body in '{"db":"bench","table":"cpu","key_columns":["hostname"],"count":1}' \
                 '{"db":"bench","table":"cpu","columns":["hostname"]}'; do

@@ -355,6 +355,80 @@ TEST_F(InfluxQLSelectTest, GroupByTags) {
             "  T0+4m 70");
 }
 
+// A series none of whose points has the functions' fields is no series, also with fill(): host c
+// has no usage_idle.
+TEST_F(InfluxQLSelectTest, SeriesWithoutTheFieldsAreLeftOut) {
+  WriteCpu();
+  EXPECT_EQ(Run("SELECT max(usage_idle) FROM cpu GROUP BY host"),
+            "cpu[host=a]: time,max\n"
+            "  T0 90\n"
+            "cpu[host=b]: time,max\n"
+            "  T0 80");
+  EXPECT_EQ(
+      Run(absl::StrCat(
+          "SELECT count(usage_idle) FROM cpu WHERE ", kRange, " GROUP BY time(2m), host fill(0)")),
+      "cpu[host=a]: time,count\n"
+      "  T0 1i\n"
+      "  T0+2m 1i\n"
+      "  T0+4m 0i\n"
+      "cpu[host=b]: time,count\n"
+      "  T0 2i\n"
+      "  T0+2m 0i\n"
+      "  T0+4m 0i");
+}
+
+// LIMIT 1 per series (TSBS's lastpoint) is read as the rows at each series' last (first) time,
+// joined back to an aggregate, not numbered by a window: same rows, including series without the
+// grouped tag, ties between tag sets at that time, and conditions on fields.
+TEST_F(InfluxQLSelectTest, FirstAndLastPointPerSeries) {
+  WriteCpu();
+  Write(absl::StrCat("cpu,host=d,region=eu usage_user=45 ", kT0 + kMinute, "\n"));
+  EXPECT_EQ(Run("SELECT usage_user, region FROM cpu GROUP BY host ORDER BY time DESC LIMIT 1"),
+            "cpu[host=a]: time,usage_user,region\n"
+            "  T0+3m 50 'us'\n"
+            "cpu[host=b]: time,usage_user,region\n"
+            "  T0+1m 40 'eu'\n"
+            "cpu[host=c]: time,usage_user,region\n"
+            "  T0+4m 70 null\n"
+            "cpu[host=d]: time,usage_user,region\n"
+            "  T0+1m 45 'eu'");
+  // host c has no region: its series is region=''. eu has two points at its last time (hosts b
+  // and d): the first by tag values, as the row number orders them.
+  EXPECT_EQ(Run("SELECT usage_user, host FROM cpu GROUP BY region ORDER BY time DESC LIMIT 1"),
+            "cpu[region=]: time,usage_user,host\n"
+            "  T0+4m 70 'c'\n"
+            "cpu[region=eu]: time,usage_user,host\n"
+            "  T0+1m 40 'b'\n"
+            "cpu[region=us]: time,usage_user,host\n"
+            "  T0+3m 50 'a'");
+  EXPECT_EQ(Run("SELECT usage_user, host FROM cpu GROUP BY region ORDER BY time DESC LIMIT 2"),
+            "cpu[region=]: time,usage_user,host\n"
+            "  T0+4m 70 'c'\n"
+            "cpu[region=eu]: time,usage_user,host\n"
+            "  T0+1m 40 'b'\n"
+            "  T0+1m 45 'd'\n"
+            "cpu[region=us]: time,usage_user,host\n"
+            "  T0+3m 50 'a'\n"
+            "  T0+1m 30 'a'");
+  EXPECT_EQ(Run("SELECT usage_idle FROM cpu WHERE usage_idle > 55 GROUP BY host ORDER BY time DESC "
+                "LIMIT 1"),
+            "cpu[host=a]: time,usage_idle\n"
+            "  T0 90\n"
+            "cpu[host=b]: time,usage_idle\n"
+            "  T0+1m 60");
+  EXPECT_EQ(Run("SELECT usage_idle FROM cpu GROUP BY host LIMIT 1"),
+            "cpu[host=a]: time,usage_idle\n"
+            "  T0 90\n"
+            "cpu[host=b]: time,usage_idle\n"
+            "  T0 80");
+  // GROUP BY a tag the measurement lacks: one series, its last point.
+  EXPECT_EQ(Run("SELECT usage_user FROM cpu GROUP BY nosuchtag ORDER BY time DESC LIMIT 1"),
+            "cpu[nosuchtag=]: time,usage_user\n"
+            "  T0+4m 70");
+  EXPECT_THAT(Run("EXPLAIN SELECT * FROM cpu GROUP BY host ORDER BY time DESC LIMIT 1"),
+              HasSubstr("max(\"time\") AS \"__edge\""));
+}
+
 TEST_F(InfluxQLSelectTest, LimitOffsetAndOrder) {
   WriteCpu();
   EXPECT_EQ(Run("SELECT usage_user FROM cpu GROUP BY host LIMIT 1"),

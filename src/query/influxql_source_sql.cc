@@ -148,7 +148,9 @@ absl::StatusOr<SourceSql> BuildSourceSql(const CompiledSelect& select,
   const size_t tags = select.group_tags.size();
 
   if (select.sql_aggregates) {
-    // A point exists where one of the functions' fields has a value.
+    // The aggregates skip NULLs, so rows where none of the functions' fields has a value need no
+    // filter: they make groups whose values are all NULL (or counts of 0), which the executor
+    // reads as no point, and a series without points makes no rows (even with fill()).
     std::vector<std::string> present;
     std::vector<std::string> columns;
     if (select.interval != 0) {
@@ -243,13 +245,10 @@ absl::StatusOr<SourceSql> BuildSourceSql(const CompiledSelect& select,
     if (present.empty()) {
       return out;  // no field the functions read: no series
     }
-    where.push_back(absl::StrCat("(", absl::StrJoin(present, " OR "), ")"));
-    std::string sql = absl::StrCat("SELECT ",
-                                   absl::StrJoin(columns, ", "),
-                                   " FROM ",
-                                   from,
-                                   " WHERE ",
-                                   absl::StrJoin(where, " AND "));
+    std::string sql = absl::StrCat("SELECT ", absl::StrJoin(columns, ", "), " FROM ", from);
+    if (!where.empty()) {
+      absl::StrAppend(&sql, " WHERE ", absl::StrJoin(where, " AND "));
+    }
     const size_t keys = tags + (select.interval != 0 ? 1 : 0);
     if (keys > 0) {
       std::vector<std::string> positions;
@@ -319,6 +318,48 @@ absl::StatusOr<SourceSql> BuildSourceSql(const CompiledSelect& select,
   int64_t wanted = 0;
   if (__builtin_add_overflow(select.limit, select.offset_rows, &wanted)) {
     wanted = INT64_MAX;
+  }
+  if (push_limit && tags > 0 && wanted == 1) {
+    // The first (or last) point of each series: the rows at each series' min (max) time, found by
+    // an aggregate and joined back, which reads the table twice but sorts nothing (TSBS's
+    // lastpoint, `SELECT * FROM cpu GROUP BY hostname ORDER BY time DESC LIMIT 1`). Several rows
+    // of a series may share that time (points of several tag sets); the ORDER BY puts the one
+    // the row number would pick first, and the executor keeps it.
+    std::vector<std::string> keys;
+    std::vector<std::string> on;
+    for (size_t i = 0; i < tag_columns.size(); ++i) {
+      if (tag_columns[i] == "NULL") {
+        continue;  // not a tag of this measurement: one value (none) for every row
+      }
+      keys.push_back(absl::StrCat(tag_columns[i], " AS \"__key", i, "\""));
+      on.push_back(absl::StrCat(tag_columns[i], " IS NOT DISTINCT FROM \"__key", i, "\""));
+    }
+    on.push_back(absl::StrCat("\"time\" = \"__edge\""));
+    keys.push_back(absl::StrCat(descending ? "max" : "min", "(\"time\") AS \"__edge\""));
+    std::string group_by;
+    for (size_t i = 1; i < keys.size(); ++i) {
+      absl::StrAppend(&group_by, i == 1 ? " GROUP BY " : ", ", i);
+    }
+    out.sql = absl::StrCat("SELECT ",
+                           select_list,
+                           " FROM ",
+                           from,
+                           " INNER JOIN (SELECT ",
+                           absl::StrJoin(keys, ", "),
+                           " FROM ",
+                           from,
+                           " WHERE ",
+                           filter,
+                           group_by,
+                           ") AS \"__edges\" ON ",
+                           absl::StrJoin(on, " AND "),
+                           " WHERE ",
+                           filter,
+                           " ORDER BY ",
+                           by_series,
+                           time_order,
+                           tiebreak);
+    return out;
   }
   if (push_limit && tags > 0) {
     out.sql = absl::StrCat("SELECT * FROM (SELECT ",

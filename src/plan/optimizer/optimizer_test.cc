@@ -174,6 +174,33 @@ TEST(SimplifyExpressionsTest, UnwrapsIntegerToFloatCastsInComparisons) {
             "TRY_CAST(n AS float64) > 1.0");
 }
 
+TEST(SimplifyExpressionsTest, OrOfEqualitiesOfOneColumnBecomesAnInList) {
+  auto simplified = [](ExprPtr e) { return SimplifyExpr(e, {})->ToString(); };
+  auto eq = [](ExprPtr l, ExprPtr r) { return Cmp(BinaryOp::kEq, l, r); };
+  auto either = [](ExprPtr l, ExprPtr r) { return Cmp(BinaryOp::kOr, l, r); };
+  // A chain (left-deep, as the parser builds it), a literal on the left, a repeated value, and an
+  // IN list joining in.
+  EXPECT_EQ(
+      simplified(either(either(eq(Host(), Str("a")), eq(Str("b"), Host())), eq(Host(), Str("a")))),
+      "host IN ('a', 'b')");
+  ExprPtr in = SimplifyExpr(either(eq(Host(), Str("a")), eq(Host(), Str("b"))), {});
+  EXPECT_EQ(simplified(either(in, eq(Host(), Str("c")))), "host IN ('a', 'b', 'c')");
+  // Left alone: two columns, NOT IN, a NULL literal, literals of different types, other operators.
+  EXPECT_EQ(simplified(either(eq(Host(), Str("a")), eq(Region(), Str("b")))),
+            "host = 'a' OR region = 'b'");
+  auto not_in = std::make_shared<Expr>(*in);
+  not_in->negated = true;
+  EXPECT_EQ(simplified(either(not_in, eq(Host(), Str("c")))),
+            "host NOT IN ('a', 'b') OR host = 'c'");
+  EXPECT_EQ(simplified(either(eq(Usage(), F64(1)),
+                              eq(Usage(), MakeLiteral(Scalar::Null(TypeId::kFloat64))))),
+            "usage = 1.0 OR usage = NULL");
+  EXPECT_EQ(simplified(either(eq(Usage(), F64(1)), eq(Usage(), I64(2)))),
+            "usage = 1.0 OR usage = 2");
+  EXPECT_EQ(simplified(either(eq(Usage(), F64(1)), Cmp(BinaryOp::kGt, Usage(), F64(2)))),
+            "usage = 1.0 OR usage > 2.0");
+}
+
 TEST(SimplifyExpressionsTest, FoldsLiteralArithmetic) {
   ExprPtr sum = MakeBinary(BinaryOp::kAdd, I64(1), I64(2), TypeId::kInt64);
   ExprPtr out = SimplifyExpr(MakeBinary(BinaryOp::kMultiply, sum, I64(10), TypeId::kInt64), {});

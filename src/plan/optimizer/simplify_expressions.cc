@@ -135,6 +135,76 @@ ExprPtr UnwrapCastInComparison(const Expr& e) {
                     TypeId::kBool);
 }
 
+// The column and the literals of `col = literal` (either way round) or `col IN (literals...)`;
+// false for anything else (NOT IN, NULL literals, other operands).
+bool ColumnEqualsLiterals(const Expr& e, ExprPtr* column, std::vector<ExprPtr>* literals) {
+  auto literal = [](const ExprPtr& x) {
+    return x->kind == ExprKind::kLiteral && !x->value.is_null();
+  };
+  if (e.kind == ExprKind::kBinary && e.binary_op == exec::BinaryOp::kEq) {
+    const ExprPtr& l = e.args[0];
+    const ExprPtr& r = e.args[1];
+    if (l->kind == ExprKind::kColumn && literal(r)) {
+      *column = l;
+      literals->push_back(r);
+      return true;
+    }
+    if (r->kind == ExprKind::kColumn && literal(l)) {
+      *column = r;
+      literals->push_back(l);
+      return true;
+    }
+    return false;
+  }
+  if (e.kind == ExprKind::kInList && !e.negated && e.args[0]->kind == ExprKind::kColumn) {
+    for (size_t i = 1; i < e.args.size(); ++i) {
+      if (!literal(e.args[i])) {
+        return false;
+      }
+      literals->push_back(e.args[i]);
+    }
+    *column = e.args[0];
+    return true;
+  }
+  return false;
+}
+
+// `c = 1 OR c = 2 OR c IN (3, 4)` as `c IN (1, 2, 3, 4)` when the literals have one type
+// (DataFusion's or_in_list rule): scans evaluate an IN list of a tag on its dictionary codes, and
+// prune chunks and files by it. InfluxQL writes host sets this way (TSBS: `(hostname = 'a' or
+// hostname = 'b')`). Applied bottom-up, so a chain of ORs merges one term at a time. nullptr when
+// the rule does not apply.
+ExprPtr OrOfEqualitiesAsInList(const Expr& e) {
+  if (e.kind != ExprKind::kBinary || e.binary_op != exec::BinaryOp::kOr) {
+    return nullptr;
+  }
+  ExprPtr left;
+  ExprPtr right;
+  std::vector<ExprPtr> literals;
+  if (!ColumnEqualsLiterals(*e.args[0], &left, &literals) ||
+      !ColumnEqualsLiterals(*e.args[1], &right, &literals) ||
+      left->column_index != right->column_index || left->type != right->type) {
+    return nullptr;
+  }
+  auto in = std::make_shared<Expr>();
+  in->kind = ExprKind::kInList;
+  in->type = TypeId::kBool;
+  in->args.push_back(left);
+  for (const ExprPtr& literal : literals) {
+    if (literal->value.type() != literals.front()->value.type()) {
+      return nullptr;
+    }
+    bool seen = false;
+    for (size_t i = 1; i < in->args.size() && !seen; ++i) {
+      seen = in->args[i]->Equals(*literal);
+    }
+    if (!seen) {
+      in->args.push_back(literal);
+    }
+  }
+  return in;
+}
+
 ExprPtr SimplifyNode(const ExprPtr& e, const OptimizerOptions& options) {
   if (e->kind == ExprKind::kScalarFunction && e->name == "now" && e->args.empty() &&
       e->type == TypeId::kTimestamp) {
@@ -174,6 +244,9 @@ ExprPtr SimplifyNode(const ExprPtr& e, const OptimizerOptions& options) {
   }
   if (ExprPtr unwrapped = UnwrapCastInComparison(*e)) {
     return unwrapped;
+  }
+  if (ExprPtr in = OrOfEqualitiesAsInList(*e)) {
+    return in;
   }
   return e;
 }
