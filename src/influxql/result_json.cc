@@ -20,8 +20,11 @@ namespace {
 // goes: the value is 0.<digits> x 10^point (so point is the number of integer digits).
 struct ShortestDecimal {
   bool negative = false;
-  std::string digits;  // no leading zeros, except "0" for zero
+  char buffer[24];  // the digits: no leading zeros, except "0" for zero (at most 17 of them)
+  size_t length = 0;
   int point = 0;
+
+  std::string_view digits() const { return std::string_view(buffer, length); }
 };
 
 ShortestDecimal Shortest(double value) {
@@ -41,10 +44,14 @@ ShortestDecimal Shortest(double value) {
   STRATA_CHECK(e != std::string_view::npos);
   for (char c : text.substr(0, e)) {
     if (c != '.') {
-      decimal.digits.push_back(c);
+      STRATA_CHECK(decimal.length < sizeof(decimal.buffer));
+      decimal.buffer[decimal.length++] = c;
     }
   }
-  const int exponent = std::atoi(std::string(text.substr(e + 1)).c_str());
+  int exponent = 0;
+  const std::string_view digits = text.substr(e + 1);
+  const char* first = digits.data() + (!digits.empty() && digits.front() == '+' ? 1 : 0);
+  STRATA_CHECK(std::from_chars(first, digits.data() + digits.size(), exponent).ec == std::errc());
   decimal.point = exponent + 1;
   return decimal;
 }
@@ -54,20 +61,21 @@ void AppendPositional(const ShortestDecimal& decimal, std::string* out) {
   if (decimal.negative) {
     out->push_back('-');
   }
-  const int length = static_cast<int>(decimal.digits.size());
-  if (decimal.digits == "0") {
+  const std::string_view digits = decimal.digits();
+  const int length = static_cast<int>(digits.size());
+  if (digits == "0") {
     out->push_back('0');
   } else if (decimal.point <= 0) {
     out->append("0.");
     out->append(static_cast<size_t>(-decimal.point), '0');
-    out->append(decimal.digits);
+    out->append(digits);
   } else if (decimal.point >= length) {
-    out->append(decimal.digits);
+    out->append(digits);
     out->append(static_cast<size_t>(decimal.point - length), '0');
   } else {
-    out->append(decimal.digits, 0, static_cast<size_t>(decimal.point));
+    out->append(digits.substr(0, static_cast<size_t>(decimal.point)));
     out->push_back('.');
-    out->append(decimal.digits, static_cast<size_t>(decimal.point), std::string::npos);
+    out->append(digits.substr(static_cast<size_t>(decimal.point)));
   }
 }
 
@@ -77,10 +85,11 @@ void AppendExponent(const ShortestDecimal& decimal, std::string* out) {
   if (decimal.negative) {
     out->push_back('-');
   }
-  out->push_back(decimal.digits[0]);
-  if (decimal.digits.size() > 1) {
+  const std::string_view digits = decimal.digits();
+  out->push_back(digits[0]);
+  if (digits.size() > 1) {
     out->push_back('.');
-    out->append(decimal.digits, 1, std::string::npos);
+    out->append(digits.substr(1));
   }
   const int exponent = decimal.point - 1;
   out->push_back('e');
@@ -95,10 +104,25 @@ void AppendExponent(const ShortestDecimal& decimal, std::string* out) {
 constexpr char kHex[] = "0123456789abcdef";
 
 // A string as encoding/json writes it with HTML escaping on (json.Marshal's default).
+// True for the characters encoding/json writes as they are (the rest are escaped or UTF-8).
+constexpr bool IsPlainJsonChar(unsigned char c) {
+  return c >= 0x20 && c < 0x80 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&';
+}
+
 void AppendJsonString(std::string_view text, std::string* out) {
   out->push_back('"');
   size_t i = 0;
   while (i < text.size()) {
+    // Plain characters (nearly all of a tag value or name) are appended a run at a time.
+    size_t run = i;
+    while (run < text.size() && IsPlainJsonChar(static_cast<unsigned char>(text[run]))) {
+      ++run;
+    }
+    if (run > i) {
+      out->append(text.substr(i, run - i));
+      i = run;
+      continue;
+    }
     const unsigned char c = static_cast<unsigned char>(text[i]);
     if (c < 0x80) {
       switch (c) {
@@ -176,11 +200,11 @@ class GoJsonWriter {
   }
   void Int(int64_t value) {
     BeforeValue();
-    out_->append(std::to_string(value));
+    AppendDecimal(value);
   }
   void UInt(uint64_t value) {
     BeforeValue();
-    out_->append(std::to_string(value));
+    AppendDecimal(value);
   }
   void Float(double value) {
     BeforeValue();
@@ -200,6 +224,13 @@ class GoJsonWriter {
   }
 
  private:
+  template <typename T>
+  void AppendDecimal(T value) {
+    char text[24];
+    auto [end, error] = std::to_chars(text, text + sizeof(text), value);
+    STRATA_CHECK(error == std::errc());
+    out_->append(text, static_cast<size_t>(end - text));
+  }
   void NewLine(size_t depth) {
     out_->push_back('\n');
     out_->append(depth * 4, ' ');

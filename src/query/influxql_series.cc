@@ -1,6 +1,7 @@
 #include "query/influxql_series.h"
 
 #include <algorithm>
+#include <iterator>
 #include <cmath>
 #include <map>
 #include <optional>
@@ -876,10 +877,26 @@ absl::StatusOr<std::vector<Row>> ProcessSeries(const CompiledSelect& select,
       end = std::min(end, begin + static_cast<size_t>(select.limit));
     }
     rows.reserve(end - begin);
+    // Fields that are the refs themselves, in order (SELECT *, SELECT a, b): the row's values
+    // move into the output row instead of being evaluated and copied.
+    bool plain = select.fields.size() == select.refs.size();
+    for (size_t f = 0; f < select.fields.size() && plain; ++f) {
+      plain = select.fields[f].expr.kind == FieldNode::Kind::kRef &&
+              select.fields[f].expr.index == static_cast<int>(f);
+    }
     for (size_t i = begin; i < end; ++i) {
+      RawRow& raw = input.rows[i];
+      if (plain && raw.refs.size() == select.refs.size()) {
+        Row row;
+        row.reserve(raw.refs.size() + 1);
+        row.push_back(ResultTime{raw.time});
+        std::move(raw.refs.begin(), raw.refs.end(), std::back_inserter(row));
+        rows.push_back(std::move(row));
+        continue;
+      }
       RowValues values;
-      values.refs = &input.rows[i].refs;
-      rows.push_back(MakeRow(select, input.rows[i].time, values));
+      values.refs = &raw.refs;
+      rows.push_back(MakeRow(select, raw.time, values));
     }
     return rows;
   }
