@@ -358,6 +358,69 @@ bool MayMatch(const PhysicalExpr& e, const SourceFacts& chunk) {
   }
 }
 
+// True only when the statistics prove that `e` is true for every row of the source: a filter
+// the scan need not evaluate there (IS NOT NULL of a column without nulls, as InfluxQL's raw
+// reads and TSBS's data have; a comparison every value passes). Comparisons are decided for
+// integers, timestamps and booleans only (float statistics leave NaN out, string statistics may
+// be truncated); a NULL makes a comparison not true, so the column must have none.
+bool AlwaysTrue(const PhysicalExpr& e, const SourceFacts& source) {
+  switch (e.kind()) {
+    case PhysicalExprKind::kBinary: {
+      if (e.binary_op() == BinaryOp::kAnd) {
+        return AlwaysTrue(*e.children()[0], source) && AlwaysTrue(*e.children()[1], source);
+      }
+      if (e.binary_op() == BinaryOp::kOr) {
+        return AlwaysTrue(*e.children()[0], source) || AlwaysTrue(*e.children()[1], source);
+      }
+      std::optional<ColumnComparison> cmp = AsColumnComparison(e);
+      if (!cmp.has_value() || cmp->literal->is_null()) {
+        return false;
+      }
+      const TypeId type = cmp->literal->type();
+      if (type != TypeId::kInt64 && type != TypeId::kUInt64 && type != TypeId::kTimestamp &&
+          type != TypeId::kBool) {
+        return false;
+      }
+      const ColumnFacts facts = source.Get(cmp->column);
+      if (facts.all_null || !facts.null_count_known || facts.stats.null_count != 0 ||
+          !facts.stats.has_min_max()) {
+        return false;
+      }
+      const std::optional<int> vs_min = Compare(*cmp->literal, facts.stats.min);
+      const std::optional<int> vs_max = Compare(*cmp->literal, facts.stats.max);
+      if (!vs_min || !vs_max) {
+        return false;
+      }
+      switch (cmp->op) {
+        case BinaryOp::kEq:
+          return *vs_min == 0 && *vs_max == 0;
+        case BinaryOp::kNotEq:
+          return *vs_min < 0 || *vs_max > 0;
+        case BinaryOp::kLt:  // every value < literal
+          return *vs_max > 0;
+        case BinaryOp::kLtEq:
+          return *vs_max >= 0;
+        case BinaryOp::kGt:
+          return *vs_min < 0;
+        case BinaryOp::kGtEq:
+          return *vs_min <= 0;
+        default:
+          return false;
+      }
+    }
+    case PhysicalExprKind::kIsNull: {
+      const PhysicalExpr& operand = *e.children()[0];
+      if (!e.negated() || operand.kind() != PhysicalExprKind::kColumn) {
+        return false;
+      }
+      const ColumnFacts facts = source.Get(operand.column_index());
+      return !facts.all_null && facts.null_count_known && facts.stats.null_count == 0;
+    }
+    default:
+      return false;
+  }
+}
+
 // False only when the statistics prove that some filter is not true for any row of the source.
 bool FiltersMayMatch(const std::vector<exec::PhysicalExprPtr>& filters, const SourceFacts& facts) {
   for (const exec::PhysicalExprPtr& filter : filters) {
@@ -802,6 +865,15 @@ class BufferScanStream : public exec::BatchStream {
     const TimeBounds& bounds = node_->time_bounds();
     const bool inside = min_time >= bounds.min_time && max_time <= bounds.max_time;
     conjuncts_ = inside ? node_->conjuncts_without_time() : node_->conjuncts();
+    if (facts != nullptr) {
+      const size_t before = conjuncts_.size();
+      std::erase_if(conjuncts_,
+                    [facts](const exec::PhysicalExprPtr& e) { return AlwaysTrue(*e, *facts); });
+      if (conjuncts_.size() < before) {
+        node_->metrics().Add("filters_skipped_by_stats",
+                             static_cast<int64_t>(before - conjuncts_.size()));
+      }
+    }
     if (dynamic_ != nullptr) {
       if (facts != nullptr) {
         for (exec::PhysicalExprPtr& term : dynamic_->RowFilters(*facts)) {

@@ -10,6 +10,7 @@
 #include <variant>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "query/query_test_util.h"
@@ -127,6 +128,42 @@ TEST_F(QueryEngineTest, ExplainAnalyzeShowsPruning) {
   ASSERT_TRUE(rows.ok()) << rows.status();
   ASSERT_FALSE(rows->empty());
   EXPECT_THAT((*rows)[0], HasSubstr("chunks_pruned"));
+}
+
+TEST_F(QueryEngineTest, FiltersTheStatisticsProveTrueAreSkipped) {
+  // Two chunks (days): the first has n in [1, 3] and u everywhere, the second n in [5, 7] and a
+  // row without u. Filters true for every row of a chunk are not evaluated there, and the rows
+  // are the same as when they are.
+  constexpr int64_t kDay = 86400000000000;
+  Write(absl::StrCat("m,h=a n=1i,u=1 1\n",
+                     "m,h=a n=3i,u=2 2\n",
+                     "m,h=a n=5i,u=3 ",
+                     kDay + 1,
+                     "\n",
+                     "m,h=a n=7i ",
+                     kDay + 2,
+                     "\n"));
+  auto count = [&](const std::string& where) -> std::string {
+    auto rows = Query("SELECT count(*) FROM m WHERE " + where);
+    EXPECT_TRUE(rows.ok()) << rows.status();
+    auto analyzed = Query("EXPLAIN ANALYZE SELECT count(*) FROM m WHERE " + where);
+    EXPECT_TRUE(analyzed.ok()) << analyzed.status();
+    const std::string& plan = (*analyzed)[0];
+    const size_t at = plan.find("filters_skipped_by_stats=");
+    const std::string skipped = at == std::string::npos
+                                    ? "0"
+                                    : plan.substr(at + 25, plan.find_first_of(",]", at) - at - 25);
+    return (*rows)[0] + " skipped " + skipped;
+  };
+  EXPECT_EQ(count("u IS NOT NULL"), "3 skipped 1");  // the first chunk only
+  EXPECT_EQ(count("n IS NOT NULL"), "4 skipped 2");
+  EXPECT_EQ(count("u IS NOT NULL OR n > 0"), "4 skipped 2");
+  EXPECT_EQ(count("n >= 1"), "4 skipped 2");
+  EXPECT_EQ(count("n > 1"), "3 skipped 1");              // the second chunk
+  EXPECT_EQ(count("n < 5"), "2 skipped 1");              // the second chunk is pruned
+  EXPECT_EQ(count("n <= 7 AND n <> 4"), "4 skipped 4");  // two conjuncts, two chunks
+  EXPECT_EQ(count("n <> 3"), "3 skipped 1");
+  EXPECT_EQ(count("u > 0"), "3 skipped 0");  // floats are always evaluated
 }
 
 TEST_F(QueryEngineTest, InnerJoinBuildsOnTheSmallerInput) {
