@@ -11,6 +11,7 @@
 #include <variant>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "common/civil_time.h"
 #include "influxql/duration.h"
 
@@ -800,7 +801,12 @@ void ApplyLimit(const CompiledSelect& select, std::vector<Row>* rows) {
 Row MakeRow(const CompiledSelect& select, int64_t time, const RowValues& values) {
   Row row;
   row.reserve(select.fields.size() + 1);
-  row.push_back(ResultTime{time});
+  ResultTime result_time{time};
+  if (select.zone.has_value()) {
+    // tz(): the v1 API writes the time with the zone's offset in force at that instant.
+    result_time.utc_offset_seconds = select.zone->At(absl::FromUnixNanos(time)).offset;
+  }
+  row.push_back(result_time);
   for (const OutputField& field : select.fields) {
     row.push_back(Eval(field.expr, values));
   }
