@@ -291,6 +291,26 @@ TEST_F(InfluxQLApiTest, V1SelectTimesAndEpochs) {
             R"([{"iox::measurement":"cpu","time":"2016-01-01T00:00:00","usage":1.5}])");
 }
 
+// InfluxDB's version headers, which clients read from /ping, come with every response.
+TEST_F(InfluxQLApiTest, VersionHeadersOnEveryResponse) {
+  server::ClientResponse ping = Get("/ping");
+  EXPECT_EQ(ping.status, 200);
+  const std::string version = json::parse(ping.body)["version"].get<std::string>();
+  EXPECT_FALSE(version.empty());
+  EXPECT_EQ(HeaderValue(ping, "X-Influxdb-Version"), version);
+  EXPECT_EQ(HeaderValue(ping, "X-Influxdb-Build"), "strata");
+  for (const std::string& target : {V1Target("SHOW MEASUREMENTS"),
+                                    V1Target("SHOW MEASUREMENTS", "&chunked=true"),
+                                    V1Target("SHOW NOTHING"),
+                                    std::string("/query?q=SHOW+MEASUREMENTS"),
+                                    std::string("/api/v3/query_influxql?db=q&q=SHOW+DATABASES"),
+                                    std::string("/no/such/path")}) {
+    server::ClientResponse response = Get(target);
+    EXPECT_EQ(HeaderValue(response, "X-Influxdb-Version"), version) << target;
+    EXPECT_EQ(HeaderValue(response, "X-Influxdb-Build"), "strata") << target;
+  }
+}
+
 TEST_F(InfluxQLApiTest, V3RowsHaveTheMeasurementColumn) {
   const std::string target =
       "/api/v3/query_influxql?db=q&q=" + server::UrlEncode("SHOW TAG VALUES WITH KEY = host");
