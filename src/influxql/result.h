@@ -22,6 +22,10 @@ namespace strata::influxql {
 // The API formats it per the request: RFC 3339 by default, or an integer in the `epoch` unit.
 struct ResultTime {
   int64_t nanos = 0;
+  // The UTC offset of the statement's tz() zone at this instant (0 without tz()). The v1 API
+  // writes RFC 3339 times with it, as InfluxDB 1.x does (`2016-03-13T00:00:00-06:00`); it does
+  // not change the instant, so integer (`epoch`) times and the v3 API ignore it.
+  int32_t utc_offset_seconds = 0;
   friend bool operator==(const ResultTime&, const ResultTime&) = default;
 };
 

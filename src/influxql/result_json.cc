@@ -12,6 +12,7 @@
 #include "common/check.h"
 #include "common/civil_time.h"
 #include "common/utf8.h"
+#include "fmt/format.h"
 
 namespace strata::influxql {
 namespace {
@@ -294,7 +295,7 @@ void WriteValue(const ResultValue& value, EpochUnit epoch, GoJsonWriter* writer)
         } else {
           static_assert(std::is_same_v<T, ResultTime>);
           if (epoch == EpochUnit::kRfc3339) {
-            writer->String(FormatRfc3339Nano(v.nanos));
+            writer->String(FormatRfc3339Nano(v.nanos, v.utc_offset_seconds));
           } else {
             writer->Int(TimeInUnit(v.nanos, epoch));
           }
@@ -494,9 +495,32 @@ int64_t TimeInUnit(int64_t nanos, EpochUnit unit) {
   return nanos;
 }
 
-std::string FormatRfc3339Nano(int64_t nanos) {
-  std::string text = FormatIso8601(nanos, SecondFraction::kTrimmed);
-  text.push_back('Z');
+std::string FormatRfc3339Nano(int64_t nanos, int32_t utc_offset_seconds) {
+  if (utc_offset_seconds == 0) {
+    std::string text = FormatIso8601(nanos, SecondFraction::kTrimmed);
+    text.push_back('Z');
+    return text;
+  }
+  const int64_t offset = int64_t{utc_offset_seconds} * kNanosPerSecond;
+  std::string text;
+  int64_t local = 0;
+  if (!__builtin_add_overflow(nanos, offset, &local)) {
+    text = FormatIso8601(local, SecondFraction::kTrimmed);
+  } else {
+    // Within a day of the int64 limits the local time is outside the range of int64 nanoseconds
+    // (e.g. 2262-04-12): write the time of day of the instant a day closer to the epoch, and the
+    // date of the day after (before) it. Both dates have four-digit years.
+    const int64_t day = offset > 0 ? kNanosPerDay : -kNanosPerDay;
+    const int64_t shifted = nanos - day + offset;
+    const CivilDate date = CivilFromDays(FloorDiv(shifted, kNanosPerDay) + (offset > 0 ? 1 : -1));
+    text = FormatIso8601(shifted, SecondFraction::kTrimmed);
+    text.replace(0, 10, fmt::format("{:04}-{:02}-{:02}", date.year, date.month, date.day));
+  }
+  // Go's "Z07:00": the offset in whole minutes (truncated toward zero), as ±hh:mm.
+  int32_t minutes = utc_offset_seconds / 60;
+  text.push_back(minutes < 0 ? '-' : '+');
+  minutes = minutes < 0 ? -minutes : minutes;
+  text.append(fmt::format("{:02}:{:02}", minutes / 60, minutes % 60));
   return text;
 }
 

@@ -45,8 +45,11 @@ EpochUnit ParseEpoch(std::string_view epoch);
 // division does. REQUIRES: unit != kRfc3339.
 int64_t TimeInUnit(int64_t nanos, EpochUnit unit);
 
-// `nanos` as Go's time.RFC3339Nano in UTC: "2016-01-01T00:00:00Z", "2016-01-01T00:00:00.5Z".
-std::string FormatRfc3339Nano(int64_t nanos);
+// `nanos` as Go's time.Format(time.RFC3339Nano) writes it in a location whose offset at that
+// instant is `utc_offset_seconds`: the local time, then `Z` for offset 0 ("2016-01-01T00:00:00Z",
+// "2016-01-01T00:00:00.5Z") or the offset as ±hh:mm ("2016-03-13T00:00:00-06:00"; seconds of an
+// offset are dropped, as Go drops them).
+std::string FormatRfc3339Nano(int64_t nanos, int32_t utc_offset_seconds = 0);
 
 // `value` as Go's encoding/json writes a float64: strconv 'f' format with the shortest digits
 // for 1e-6 <= |v| < 1e21, else 'e' format with a two-digit negative exponent shortened

@@ -88,6 +88,34 @@ TEST(TimeTest, Rfc3339NanoTrimsTrailingZeros) {
   EXPECT_EQ(FormatRfc3339Nano(-1), "1969-12-31T23:59:59.999999999Z");
 }
 
+TEST(TimeTest, Rfc3339NanoWithAnOffsetWritesLocalTimeAsGo) {
+  constexpr int32_t kCst = -6 * 3600;
+  constexpr int32_t kIst = 5 * 3600 + 30 * 60;
+  EXPECT_EQ(FormatRfc3339Nano(k2016, kCst), "2015-12-31T18:00:00-06:00");
+  EXPECT_EQ(FormatRfc3339Nano(k2016 + 500'000'000, kCst), "2015-12-31T18:00:00.5-06:00");
+  EXPECT_EQ(FormatRfc3339Nano(k2016 + 123'450'000, kIst), "2016-01-01T05:30:00.12345+05:30");
+  EXPECT_EQ(FormatRfc3339Nano(k2016 + 1, kIst), "2016-01-01T05:30:00.000000001+05:30");
+  EXPECT_EQ(FormatRfc3339Nano(-1, 3600), "1970-01-01T00:59:59.999999999+01:00");
+  EXPECT_EQ(FormatRfc3339Nano(k2016, -(9 * 3600 + 30 * 60)), "2015-12-31T14:30:00-09:30");
+  // Offset 0 is `Z` in any zone (Go: tz('UTC'), Europe/London in winter).
+  EXPECT_EQ(FormatRfc3339Nano(k2016, 0), "2016-01-01T00:00:00Z");
+  // Go writes whole minutes, truncated toward zero: Chicago's local mean time before 1883 was
+  // -5:50:36; the time itself keeps the seconds.
+  EXPECT_EQ(FormatRfc3339Nano(k2016, -21036), "2015-12-31T18:09:24-05:50");
+  EXPECT_EQ(FormatRfc3339Nano(k2016, 30), "2016-01-01T00:00:30+00:00");
+}
+
+TEST(TimeTest, Rfc3339NanoWithAnOffsetNearTheInt64Limits) {
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max() - 1;  // InfluxDB's MaxTime
+  constexpr int64_t kMin = std::numeric_limits<int64_t>::min() + 2;  // InfluxDB's MinTime
+  EXPECT_EQ(FormatRfc3339Nano(kMax), "2262-04-11T23:47:16.854775806Z");
+  EXPECT_EQ(FormatRfc3339Nano(kMax, 9 * 3600), "2262-04-12T08:47:16.854775806+09:00");
+  EXPECT_EQ(FormatRfc3339Nano(kMax, -5 * 3600), "2262-04-11T18:47:16.854775806-05:00");
+  EXPECT_EQ(FormatRfc3339Nano(kMin), "1677-09-21T00:12:43.145224194Z");
+  EXPECT_EQ(FormatRfc3339Nano(kMin, -5 * 3600), "1677-09-20T19:12:43.145224194-05:00");
+  EXPECT_EQ(FormatRfc3339Nano(kMin, 14 * 3600), "1677-09-21T14:12:43.145224194+14:00");
+}
+
 TEST(TimeTest, EpochUnitsAsInfluxDB18) {
   EXPECT_EQ(ParseEpoch(""), EpochUnit::kRfc3339);
   EXPECT_EQ(ParseEpoch("ns"), EpochUnit::kNanoseconds);
@@ -128,6 +156,34 @@ TEST(V1JsonTest, EpochWritesTimesAsIntegers) {
             R"({"results":[{"statement_id":0,"series":[{"name":"cpu","columns":["time","mean"],)"
             R"("values":[[1451606400000000000,1.5],[1451606400500000000,2]]}]}]})"
             "\n");
+}
+
+TEST(V1JsonTest, TimesWithAZoneOffset) {
+  // tz('America/Chicago') across the 2016 daylight saving change: each time has the offset in
+  // force at that instant. Integer times (epoch) and CSV do not change.
+  constexpr int64_t kMarch13 = 1457848800LL * 1'000'000'000;  // 2016-03-13T06:00:00Z
+  StatementResult result;
+  Series series;
+  series.name = "d";
+  series.columns = {"time", "count"};
+  series.values = {{ResultTime{kMarch13, -6 * 3600}, int64_t{2}},
+                   {ResultTime{kMarch13 + 23 * 3'600'000'000'000, -5 * 3600}, int64_t{2}}};
+  result.series.push_back(series);
+  EXPECT_EQ(Json({result}),
+            R"({"results":[{"statement_id":0,"series":[{"name":"d","columns":["time","count"],)"
+            R"("values":[["2016-03-13T00:00:00-06:00",2],["2016-03-14T00:00:00-05:00",2]]}]}]})"
+            "\n");
+  EXPECT_EQ(Json({result}, {.epoch = EpochUnit::kSeconds}),
+            R"({"results":[{"statement_id":0,"series":[{"name":"d","columns":["time","count"],)"
+            R"("values":[[1457848800,2],[1457931600,2]]}]}]})"
+            "\n");
+  std::string csv;
+  V1CsvWriter writer(EpochUnit::kRfc3339);
+  writer.Append({result}, &csv);
+  EXPECT_EQ(csv,
+            "name,tags,time,count\n"
+            "d,,1457848800000000000,2\n"
+            "d,,1457931600000000000,2\n");
 }
 
 TEST(V1JsonTest, EmptyStatementsErrorsAndMessages) {

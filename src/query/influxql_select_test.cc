@@ -11,6 +11,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "influxql/parser.h"
+#include "influxql/result_json.h"
 #include "query/influxql_executor.h"
 #include "query/influxql_series.h"
 #include "query/query_test_node.h"
@@ -45,7 +46,12 @@ std::string FormatValue(const influxql::ResultValue& value) {
   if (const auto* b = std::get_if<bool>(&value)) {
     return *b ? "true" : "false";
   }
-  const int64_t nanos = std::get<influxql::ResultTime>(value).nanos;
+  const auto& time = std::get<influxql::ResultTime>(value);
+  const int64_t nanos = time.nanos;
+  // Times with a tz() offset print as the v1 API writes them ("2016-01-01T05:30:00+05:30").
+  if (time.utc_offset_seconds != 0) {
+    return influxql::FormatRfc3339Nano(nanos, time.utc_offset_seconds);
+  }
   // Times of 2016 print as offsets from kT0 in minutes ("T0+3m") when whole, else ISO 8601.
   if (nanos >= kT0 && (nanos - kT0) % kMinute == 0 && nanos - kT0 < 1000 * kMinute) {
     return nanos == kT0 ? "T0" : absl::StrCat("T0+", (nanos - kT0) / kMinute, "m");
@@ -754,17 +760,22 @@ TEST_F(InfluxQLSelectTest, TypesOtherThanFloats) {
 
 TEST_F(InfluxQLSelectTest, TimeZones) {
   WriteCpu();
-  // India is 5h30 ahead of UTC: hourly intervals start at half past in UTC.
+  // India is 5h30 ahead of UTC: hourly intervals start at half past in UTC (05:00 local, which
+  // is 2015-12-31T23:30:00Z). Result times carry the zone's offset.
   EXPECT_EQ(Run(absl::StrCat("SELECT count(usage_user) FROM cpu WHERE ",
                              kRange,
                              " GROUP BY time(1h) tz('Asia/Kolkata')")),
             "cpu: time,count\n"
-            "  2015-12-31T23:30:00Z 6i");
-  // Time strings without an offset are in the query's zone.
+            "  2016-01-01T05:00:00+05:30 6i");
+  // Time strings without an offset are in the query's zone (05:31 local is T0+1m).
   EXPECT_EQ(Run("SELECT count(usage_user) FROM cpu WHERE time >= '2016-01-01 05:31:00' "
                 "tz('Asia/Kolkata')"),
             "cpu: time,count\n"
-            "  T0+1m 4i");
+            "  2016-01-01T05:31:00+05:30 4i");
+  // tz('UTC'): offset 0, times as without tz().
+  EXPECT_EQ(Run(absl::StrCat("SELECT count(usage_user) FROM cpu WHERE ", kRange, " tz('UTC')")),
+            "cpu: time,count\n"
+            "  T0 6i");
   EXPECT_EQ(Run("SELECT count(usage_user) FROM cpu tz('Mars/Olympus')"),
             "error: unable to find time zone Mars/Olympus");
   // Days across the start of daylight saving time in New York (2016-03-13): the 13th is 23
@@ -776,9 +787,49 @@ TEST_F(InfluxQLSelectTest, TimeZones) {
   EXPECT_EQ(Run("SELECT sum(v) FROM dst WHERE time >= '2016-03-12T05:00:00Z' AND "
                 "time < '2016-03-15T04:00:00Z' GROUP BY time(1d) tz('America/New_York')"),
             "dst: time,sum\n"
-            "  2016-03-12T05:00:00Z 1\n"
-            "  2016-03-13T05:00:00Z 2\n"
-            "  2016-03-14T04:00:00Z 3");
+            "  2016-03-12T00:00:00-05:00 1\n"
+            "  2016-03-13T00:00:00-05:00 2\n"
+            "  2016-03-14T00:00:00-04:00 3");
+}
+
+TEST_F(InfluxQLSelectTest, TimeZoneOffsetsOfSelectorTimes) {
+  WriteCpu();
+  // A lone selector (computed in SQL: no offset change in the range) keeps its point's time, with
+  // the zone's offset: T0+4m is 05:34 in India.
+  EXPECT_EQ(
+      Run(absl::StrCat("SELECT max(usage_user) FROM cpu WHERE ", kRange, " tz('Asia/Kolkata')")),
+      "cpu: time,max\n"
+      "  2016-01-01T05:34:00+05:30 70");
+  // A selector with other fields (computed by the executor).
+  EXPECT_EQ(Run(absl::StrCat(
+                "SELECT min(usage_user), host FROM cpu WHERE ", kRange, " tz('Asia/Kolkata')")),
+            "cpu: time,min,host\n"
+            "  2016-01-01T05:30:00+05:30 10 'a'");
+  // The statement's zone formats the times of a subquery's points.
+  EXPECT_EQ(Run(absl::StrCat("SELECT max(max) FROM (SELECT max(usage_user) FROM cpu WHERE ",
+                             kRange,
+                             " GROUP BY host) tz('Asia/Kolkata')")),
+            "cpu: time,max\n"
+            "  2016-01-01T05:34:00+05:30 70");
+  // Across the start of daylight saving time in New York: each time has the offset in force at
+  // its instant (-05:00 before 2016-03-13T07:00:00Z, -04:00 after).
+  Write(
+      "dst v=1 1457784000000000000\n"    // 2016-03-12T12:00:00Z
+      "dst v=3 1457870400000000000\n"    // 2016-03-13T12:00:00Z
+      "dst v=2 1457956800000000000\n");  // 2016-03-14T12:00:00Z
+  const std::string range =
+      "time >= '2016-03-12T05:00:00Z' AND time < '2016-03-15T04:00:00Z' tz('America/New_York')";
+  EXPECT_EQ(Run("SELECT first(v) FROM dst WHERE " + range),
+            "dst: time,first\n"
+            "  2016-03-12T07:00:00-05:00 1");
+  EXPECT_EQ(Run("SELECT max(v) FROM dst WHERE " + range),
+            "dst: time,max\n"
+            "  2016-03-13T08:00:00-04:00 3");
+  EXPECT_EQ(Run("SELECT v FROM dst WHERE " + range),
+            "dst: time,v\n"
+            "  2016-03-12T07:00:00-05:00 1\n"
+            "  2016-03-13T08:00:00-04:00 3\n"
+            "  2016-03-14T08:00:00-04:00 2");
 }
 
 TEST_F(InfluxQLSelectTest, GroupByTimeOffset) {

@@ -12,6 +12,7 @@
 #include <variant>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "common/civil_time.h"
 #include "influxql/duration.h"
 
@@ -798,10 +799,20 @@ void ApplyLimit(const CompiledSelect& select, std::vector<Row>* rows) {
   }
 }
 
+// The time of a result row; under tz() with the zone's offset in force at that instant, which
+// the v1 API writes.
+ResultTime RowTime(const CompiledSelect& select, int64_t time) {
+  ResultTime result_time{time};
+  if (select.zone.has_value()) {
+    result_time.utc_offset_seconds = select.zone->At(absl::FromUnixNanos(time)).offset;
+  }
+  return result_time;
+}
+
 Row MakeRow(const CompiledSelect& select, int64_t time, const RowValues& values) {
   Row row;
   row.reserve(select.fields.size() + 1);
-  row.push_back(ResultTime{time});
+  row.push_back(RowTime(select, time));
   for (const OutputField& field : select.fields) {
     row.push_back(Eval(field.expr, values));
   }
@@ -889,7 +900,7 @@ absl::StatusOr<std::vector<Row>> ProcessSeries(const CompiledSelect& select,
       if (plain && raw.refs.size() == select.refs.size()) {
         Row row;
         row.reserve(raw.refs.size() + 1);
-        row.push_back(ResultTime{raw.time});
+        row.push_back(RowTime(select, raw.time));
         std::move(raw.refs.begin(), raw.refs.end(), std::back_inserter(row));
         rows.push_back(std::move(row));
         continue;

@@ -212,7 +212,9 @@ absl::StatusOr<SourceSql> BuildSourceSql(const CompiledSelect& select,
           value = absl::StrCat("max(", x, ") - min(", x, ")");
           break;
         case Function::kStddev:
-          value = absl::StrCat("stddev_samp(CAST(", x, " AS double))");
+          // InfluxDB 1.x's formula over the points in time order (not stddev_samp's Welford),
+          // so the last digits match.
+          value = absl::StrCat("influxql_stddev(CAST(", x, " AS double), \"time\")");
           break;
         case Function::kMin:
         case Function::kMax:

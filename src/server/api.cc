@@ -383,8 +383,6 @@ void Api::HandlePing(HttpResponse* response) const {
   response->status = 200;
   response->body =
       json{{"version", kVersion}, {"revision", "strata"}, {"process_id", getpid()}}.dump() + "\n";
-  response->headers.emplace_back("X-Influxdb-Version", kVersion);
-  response->headers.emplace_back("X-Influxdb-Build", "strata");
 }
 
 }  // namespace strata::server

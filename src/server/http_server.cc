@@ -298,6 +298,9 @@ class Session : public std::enable_shared_from_this<Session> {
     auto res = std::make_shared<http::response<http::string_body>>(
         static_cast<http::status>(response.status), version_ == 0 ? 11 : version_);
     res->set(http::field::server, fmt::format("strata/{}", kVersion));
+    for (const auto& [name, value] : options_.response_headers) {
+      res->set(name, value);
+    }
     res->set(http::field::content_type, response.content_type);
     for (auto& [name, value] : response.headers) {
       res->set(name, value);
@@ -344,6 +347,9 @@ class Session : public std::enable_shared_from_this<Session> {
     state->header.result(static_cast<http::status>(response.status));
     state->header.version(11);
     state->header.set(http::field::server, fmt::format("strata/{}", kVersion));
+    for (const auto& [name, value] : options_.response_headers) {
+      state->header.set(name, value);
+    }
     state->header.set(http::field::content_type, response.content_type);
     for (auto& [name, value] : response.headers) {
       state->header.set(name, value);

@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -25,6 +26,9 @@ struct HttpServerOptions {
   size_t max_header_bytes = 64u << 10;
   std::chrono::seconds idle_timeout{300};  // keep-alive connections idle longer are closed
   std::chrono::seconds read_timeout{60};   // a request must arrive completely within this
+  // Headers sent with every response, this server's own error responses included (after
+  // `Server` and before the handler's headers, which replace one of the same name).
+  std::vector<std::pair<std::string, std::string>> response_headers;
 };
 
 // Handles one request. Runs on a server thread and may block (e.g. waiting for a WAL fsync).

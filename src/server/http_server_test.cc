@@ -9,7 +9,10 @@
 #include <chrono>
 #include <future>
 #include <mutex>
+#include <string>
+#include <string_view>
 #include <thread>
+#include <utility>
 
 #include "gtest/gtest.h"
 #include "server/http_client.h"
@@ -56,6 +59,63 @@ TEST(HttpServerTest, StreamsBodiesAndAbortsOnErrors) {
   }
   auto failed = (*client)->Request("GET", "/fail");
   EXPECT_FALSE(failed.ok());
+  server.Stop();
+}
+
+std::string HeaderOf(const ClientResponse& response, std::string_view name) {
+  for (const auto& [key, value] : response.headers) {
+    if (key == name) {
+      return value;
+    }
+  }
+  return "";
+}
+
+// The options' response headers come with every response: plain, streamed, the server's own
+// errors; a handler's header of the same name replaces one.
+TEST(HttpServerTest, ResponseHeadersOnEveryResponse) {
+  HttpServerOptions options;
+  options.port = 0;
+  options.threads = 1;
+  options.max_request_bytes = 10;
+  options.response_headers = {{"X-Influxdb-Version", "9.9.9"}, {"X-Influxdb-Build", "test"}};
+  HttpServer server(options, [](const HttpRequest& request, HttpResponse* response) {
+    response->content_type = "text/plain";
+    if (request.path == "/stream") {
+      auto done = std::make_shared<bool>(false);
+      response->stream = [done](std::string* out) -> absl::StatusOr<bool> {
+        out->append("piece");
+        return !std::exchange(*done, true);
+      };
+      return;
+    }
+    if (request.path == "/own") {
+      response->headers.emplace_back("X-Influxdb-Build", "handler");
+    }
+    response->body = "ok";
+  });
+  ASSERT_TRUE(server.Start().ok());
+  auto client = HttpClient::Create("http://127.0.0.1:" + std::to_string(server.port()));
+  ASSERT_TRUE(client.ok());
+  auto plain = (*client)->Request("GET", "/plain");
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  EXPECT_EQ(HeaderOf(*plain, "X-Influxdb-Version"), "9.9.9");
+  EXPECT_EQ(HeaderOf(*plain, "X-Influxdb-Build"), "test");
+  auto streamed = (*client)->Request("GET", "/stream");
+  ASSERT_TRUE(streamed.ok()) << streamed.status();
+  EXPECT_EQ(streamed->body, "piecepiece");
+  EXPECT_EQ(HeaderOf(*streamed, "X-Influxdb-Version"), "9.9.9");
+  auto own = (*client)->Request("GET", "/own");
+  ASSERT_TRUE(own.ok()) << own.status();
+  EXPECT_EQ(HeaderOf(*own, "X-Influxdb-Build"), "handler");
+  EXPECT_EQ(HeaderOf(*own, "X-Influxdb-Version"), "9.9.9");
+  // Too large a body: the server's own 413.
+  auto client2 = HttpClient::Create("http://127.0.0.1:" + std::to_string(server.port()));
+  ASSERT_TRUE(client2.ok());
+  auto refused = (*client2)->Request("POST", "/plain", std::string(100, 'x'));
+  ASSERT_TRUE(refused.ok()) << refused.status();
+  EXPECT_EQ(refused->status, 413);
+  EXPECT_EQ(HeaderOf(*refused, "X-Influxdb-Version"), "9.9.9");
   server.Stop();
 }
 

@@ -36,6 +36,7 @@
 #include "server/http_server.h"
 #include "server/otlp_http_sender.h"
 #include "server/server_metrics.h"
+#include "strata/version.h"
 #include "wal/wal.h"
 #include "write/write_path.h"
 
@@ -417,6 +418,9 @@ absl::Status Server::Start() {
   STRATA_RETURN_IF_ERROR(
       ParseBindAddress(impl_->options.http_bind, &http_options.bind_address, &http_options.port));
   http_options.max_request_bytes = impl_->options.max_http_request_size;
+  // As InfluxDB 1.x sends them on every response; clients read the version from /ping's.
+  http_options.response_headers = {{"X-Influxdb-Version", kVersion},
+                                   {"X-Influxdb-Build", "strata"}};
   int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   http_options.threads =
       impl_->options.http_threads > 0 ? impl_->options.http_threads : std::max(4, 2 * cores);

@@ -276,6 +276,39 @@ TEST_F(InfluxQLApiTest, V1SelectTimesAndEpochs) {
   server::ClientResponse csv =
       Get(V1Target("SELECT usage FROM cpu WHERE host = 'a'"), {{"Accept", "application/csv"}});
   EXPECT_EQ(csv.body, "name,tags,time,usage\ncpu,,1451606400000000000,1.5\n");
+
+  // tz(): RFC 3339 times in the zone's offset, as InfluxDB 1.8 writes them; epoch integers,
+  // CSV and the v3 API keep the instant in UTC.
+  const std::string zoned = "SELECT usage FROM cpu WHERE host = 'a' tz('Asia/Kolkata')";
+  EXPECT_EQ(Get(V1Target(zoned)).body,
+            R"({"results":[{"statement_id":0,"series":[{"name":"cpu","columns":["time","usage"],)"
+            R"("values":[["2016-01-01T05:30:00+05:30",1.5]]}]}]})"
+            "\n");
+  EXPECT_THAT(Get(V1Target(zoned, "&epoch=s")).body, HasSubstr(R"("values":[[1451606400,1.5]])"));
+  EXPECT_EQ(Get(V1Target(zoned), {{"Accept", "application/csv"}}).body,
+            "name,tags,time,usage\ncpu,,1451606400000000000,1.5\n");
+  EXPECT_EQ(Get("/api/v3/query_influxql?db=q&q=" + server::UrlEncode(zoned)).body,
+            R"([{"iox::measurement":"cpu","time":"2016-01-01T00:00:00","usage":1.5}])");
+}
+
+// InfluxDB's version headers, which clients read from /ping, come with every response.
+TEST_F(InfluxQLApiTest, VersionHeadersOnEveryResponse) {
+  server::ClientResponse ping = Get("/ping");
+  EXPECT_EQ(ping.status, 200);
+  const std::string version = json::parse(ping.body)["version"].get<std::string>();
+  EXPECT_FALSE(version.empty());
+  EXPECT_EQ(HeaderValue(ping, "X-Influxdb-Version"), version);
+  EXPECT_EQ(HeaderValue(ping, "X-Influxdb-Build"), "strata");
+  for (const std::string& target : {V1Target("SHOW MEASUREMENTS"),
+                                    V1Target("SHOW MEASUREMENTS", "&chunked=true"),
+                                    V1Target("SHOW NOTHING"),
+                                    std::string("/query?q=SHOW+MEASUREMENTS"),
+                                    std::string("/api/v3/query_influxql?db=q&q=SHOW+DATABASES"),
+                                    std::string("/no/such/path")}) {
+    server::ClientResponse response = Get(target);
+    EXPECT_EQ(HeaderValue(response, "X-Influxdb-Version"), version) << target;
+    EXPECT_EQ(HeaderValue(response, "X-Influxdb-Build"), "strata") << target;
+  }
 }
 
 TEST_F(InfluxQLApiTest, V3RowsHaveTheMeasurementColumn) {

@@ -117,6 +117,108 @@ TEST(AggregatesTest, VarianceAndStddev) {
   EXPECT_EQ(RunCall(call)[0], "1.6666666666666667");
 }
 
+// The last digits of a sample standard deviation depend on how it is computed. Six water levels
+// of InfluxDB 1.8's sample data (h2o_feet, santa_monica, 2015-08-18T00:00Z to 00:30Z), in time
+// order: InfluxDB 1.8 answers 0.040615268065100824 (incremental mean, then the squared
+// deviations), Welford's algorithm 0.04061526806510077.
+constexpr double kSantaMonica[] = {2.064, 2.116, 2.028, 2.126, 2.041, 2.051};
+
+TEST(AggregatesTest, InfluxQLStddevIsInfluxDB1xFormulaInTimeOrder) {
+  // The points arrive in reverse time order: influxql_stddev sorts them by time.
+  Call call{"influxql_stddev",
+            {Float64s({kSantaMonica[5],
+                       kSantaMonica[4],
+                       kSantaMonica[3],
+                       kSantaMonica[2],
+                       kSantaMonica[1],
+                       kSantaMonica[0]}),
+             Timestamps({360, 288, 216, 144, 72, 0})},
+            {0, 0, 0, 0, 0, 0},
+            1};
+  EXPECT_EQ(RunCall(call), (Texts_{"0.040615268065100824"}));
+
+  // stddev_samp (Welford) over the same values in time order differs in the last digits.
+  Call welford{"stddev_samp",
+               {Float64s({kSantaMonica[0],
+                          kSantaMonica[1],
+                          kSantaMonica[2],
+                          kSantaMonica[3],
+                          kSantaMonica[4],
+                          kSantaMonica[5]})},
+               {0, 0, 0, 0, 0, 0},
+               1};
+  FunctionSignature signature;
+  auto accumulator = Create(welford, &signature);
+  ASSERT_TRUE(accumulator.ok()) << accumulator.status();
+  ASSERT_TRUE((*accumulator)->Update(welford.args, nullptr, welford.groups.data(), 1).ok());
+  auto value = (*accumulator)->Evaluate();
+  ASSERT_TRUE(value.ok());
+  EXPECT_EQ(Texts(**value), (Texts_{"0.04061526806510077"}));
+
+  // 1.x's formula depends on the order: the values arriving in the order of kSantaMonica, but
+  // with times that make the last one the fourth, round differently. The time order decides.
+  Call reordered{"influxql_stddev",
+                 {Float64s({kSantaMonica[0],
+                            kSantaMonica[1],
+                            kSantaMonica[2],
+                            kSantaMonica[3],
+                            kSantaMonica[4],
+                            kSantaMonica[5]}),
+                  Timestamps({0, 72, 144, 288, 360, 216})},
+                 {0, 0, 0, 0, 0, 0},
+                 1};
+  EXPECT_EQ(RunCall(reordered), (Texts_{"0.04061526806510082"}));
+}
+
+TEST(AggregatesTest, InfluxQLStddevGroupsNullsAndTies) {
+  // Group 0: four points, one with a NULL value and one with a NULL time (both skipped), so
+  // two count; group 1: one point (NULL); group 2: nothing (NULL); group 3: the santa_monica
+  // values at one time, which sort by value: ascending values round to ...082, where their
+  // arrival order (kSantaMonica's) would give ...0824.
+  Call call{"influxql_stddev",
+            {Float64s({1,
+                       std::nullopt,
+                       4,
+                       3,
+                       7,
+                       kSantaMonica[0],
+                       kSantaMonica[1],
+                       kSantaMonica[2],
+                       kSantaMonica[3],
+                       kSantaMonica[4],
+                       kSantaMonica[5]}),
+             Timestamps({10, 20, std::nullopt, 30, 5, 1, 1, 1, 1, 1, 1})},
+            {0, 0, 0, 0, 1, 3, 3, 3, 3, 3, 3},
+            4};
+  EXPECT_EQ(RunCall(call), (Texts_{"1.4142135623730951", "NULL", "NULL", "0.04061526806510082"}));
+
+  FunctionSignature signature;
+  EXPECT_FALSE(Create({"influxql_stddev", {Float64s({1})}, {0}, 1}, &signature).ok());
+  EXPECT_FALSE(
+      Create({"influxql_stddev", {Strings({"a"}), Timestamps({1})}, {0}, 1}, &signature).ok());
+  EXPECT_FALSE(Create({"influxql_stddev", {Float64s({1}), Int64s({1})}, {0}, 1}, &signature).ok());
+  EXPECT_FALSE(
+      Create({"influxql_stddev", {Float64s({1}), Timestamps({1})}, {0}, 1, true}, &signature).ok());
+  // Integers are cast to float64; the result is a float.
+  auto accumulator =
+      Create({"influxql_stddev", {Int64s({1}), Timestamps({1})}, {0}, 1}, &signature);
+  ASSERT_TRUE(accumulator.ok()) << accumulator.status();
+  EXPECT_EQ(signature.args, (std::vector<TypeId>{TypeId::kFloat64, TypeId::kTimestamp}));
+  EXPECT_EQ(signature.result, TypeId::kFloat64);
+}
+
+TEST(AggregatesTest, InfluxQLStddevReportsThePointsItHolds) {
+  FunctionSignature signature;
+  Call call{"influxql_stddev", {Float64s({1, 2, 3, 4}), Timestamps({1, 2, 3, 4})}, {0, 0, 0, 0}, 1};
+  auto accumulator = Create(call, &signature);
+  ASSERT_TRUE(accumulator.ok());
+  ASSERT_TRUE((*accumulator)->Update(call.args, nullptr, call.groups.data(), 1).ok());
+  const size_t four = (*accumulator)->MemoryUsage();
+  EXPECT_GE(four, 4 * 16u);
+  ASSERT_TRUE((*accumulator)->Update(call.args, nullptr, call.groups.data(), 1).ok());
+  EXPECT_EQ((*accumulator)->MemoryUsage(), four + 4 * 16u);
+}
+
 TEST(AggregatesTest, MedianAndPercentile) {
   Call call{"median", {Float64s({5, 1, 3, 2, 7, std::nullopt, 4, 8})}, {0, 0, 0, 0, 1, 1, 1, 1}, 3};
   EXPECT_EQ(RunCall(call), (Texts_{"2.5", "7", "NULL"}));

@@ -1,6 +1,7 @@
-// stddev/variance (Welford's online algorithm, states merged with Chan et al.'s formula) and
+// stddev/variance (Welford's online algorithm, states merged with Chan et al.'s formula),
 // median/approx_percentile_cont (exact: the values are kept and the percentile interpolated
-// linearly between the two nearest ranks, as PostgreSQL's percentile_cont).
+// linearly between the two nearest ranks, as PostgreSQL's percentile_cont), and InfluxQL's
+// stddev as InfluxDB 1.x computes it, influxql_stddev(value, time).
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -183,6 +184,110 @@ std::unique_ptr<GroupsAccumulator> MakePercentileAccumulator(double percentile) 
   return std::make_unique<PercentileAccumulator>(percentile, TypeId::kFloat64);
 }
 
+// influxql_stddev(value, time): the sample standard deviation as InfluxDB 1.x's reducer
+// computes it, so that InfluxQL's stddev() matches InfluxDB to the last bit: the points of a group
+// in time order, their mean computed incrementally (mean += (v - mean) / n), then
+// sqrt(sum((v - mean)^2) / (n - 1)); NULL for fewer than two points. Its rounding depends on the
+// order of the points, which Welford's stddev_samp and a merge of partial states do not keep, so
+// the (time, value) pairs are kept and sorted at the end (equal times by value, so the result
+// does not depend on how the rows were split between partial states). Rows whose value or time
+// is NULL are skipped.
+class InfluxQLStddevAccumulator final : public GroupsAccumulator {
+ public:
+  absl::Status Update(const std::vector<ColumnPtr>& args,
+                      const SelectionVector* selection,
+                      const uint32_t* group_ids,
+                      uint32_t total_groups) override {
+    points_.resize(total_groups);
+    const Column& times = *args[1];
+    if (times.type() == TypeId::kNull) {
+      return absl::OkStatus();
+    }
+    const double* values = args[0]->data<double>();
+    const int64_t* time_values = times.data<int64_t>();
+    ForEachValidRow(
+        *args[0], selection, UpdateRowCount(args, selection), [&](int64_t i, int64_t row) {
+          if (times.IsNull(row)) {
+            return;
+          }
+          points_[group_ids[i]].push_back(Point{time_values[row], values[row]});
+          ++point_count_;
+        });
+    return absl::OkStatus();
+  }
+  // One string per group holding its points as raw Point structs.
+  absl::StatusOr<std::vector<ColumnPtr>> State() override {
+    auto column = std::make_shared<Column>(TypeId::kString);
+    for (const std::vector<Point>& group : points_) {
+      column->AppendString(std::string_view(reinterpret_cast<const char*>(group.data()),
+                                            group.size() * sizeof(Point)));
+    }
+    return std::vector<ColumnPtr>{column};
+  }
+  absl::Status Merge(const std::vector<ColumnPtr>& states,
+                     const uint32_t* group_ids,
+                     uint32_t total_groups) override {
+    points_.resize(total_groups);
+    ForEachValidRow(*states[0], nullptr, states[0]->size(), [&](int64_t i, int64_t row) {
+      const std::string_view blob = states[0]->GetString(row);
+      const size_t count = blob.size() / sizeof(Point);
+      std::vector<Point>& group = points_[group_ids[i]];
+      const size_t old = group.size();
+      group.resize(old + count);
+      std::memcpy(group.data() + old, blob.data(), count * sizeof(Point));
+      point_count_ += count;
+    });
+    return absl::OkStatus();
+  }
+  absl::StatusOr<ColumnPtr> Evaluate() override {
+    const size_t n = points_.size();
+    std::vector<double> out(n, 0);
+    std::vector<uint8_t> valid(n, 0);
+    for (size_t g = 0; g < n; ++g) {
+      std::vector<Point>& points = points_[g];
+      if (points.size() < 2) {
+        continue;
+      }
+      std::sort(points.begin(), points.end(), [](const Point& a, const Point& b) {
+        if (a.time != b.time) {
+          return a.time < b.time;
+        }
+        // NaN sorts above every number, as in ORDER BY.
+        return std::isnan(b.value) ? !std::isnan(a.value) : a.value < b.value;
+      });
+      double mean = 0;
+      int64_t count = 0;
+      for (const Point& point : points) {
+        ++count;
+        mean += (point.value - mean) / static_cast<double>(count);
+      }
+      double sum_of_squares = 0;
+      for (const Point& point : points) {
+        const double deviation = point.value - mean;
+        sum_of_squares += deviation * deviation;
+      }
+      out[g] = std::sqrt(sum_of_squares / static_cast<double>(count - 1));
+      valid[g] = 1;
+    }
+    return MakeFixedColumn<double>(
+        TypeId::kFloat64, out.data(), valid.data(), static_cast<int64_t>(n));
+  }
+  // The points themselves, not the slack of their vectors (at most as much again).
+  size_t MemoryUsage() const override {
+    return points_.capacity() * sizeof(std::vector<Point>) + point_count_ * sizeof(Point);
+  }
+
+ private:
+  struct Point {
+    int64_t time;
+    double value;
+  };
+  static_assert(sizeof(Point) == 16, "states hold Points as raw bytes");
+
+  std::vector<std::vector<Point>> points_;  // per group, in arrival order until Evaluate
+  size_t point_count_ = 0;                  // points held, over all groups
+};
+
 // Numeric input, cast to float64 by the binder.
 absl::StatusOr<FunctionSignature> ResolveNumeric(std::string_view name,
                                                  const std::vector<TypeId>& args,
@@ -273,6 +378,34 @@ void RegisterStatisticalAggregates(FunctionRegistry* registry) {
       }
       return make();
     };
+    registry->Register(std::move(f));
+  }
+  {
+    AggregateFunction f;
+    f.name = "influxql_stddev";
+    f.resolve = [](const std::vector<TypeId>& args) -> absl::StatusOr<FunctionSignature> {
+      if (args.size() != 2) {
+        return ArgCountError("influxql_stddev", "2", args.size());
+      }
+      if (!IsNumericType(args[0]) && args[0] != TypeId::kNull) {
+        return ArgTypeError("influxql_stddev", args[0]);
+      }
+      if (args[1] != TypeId::kTimestamp && args[1] != TypeId::kNull) {
+        return absl::InvalidArgumentError(fmt::format(
+            "function 'influxql_stddev' expects a timestamp as its second argument, got {}",
+            TypeName(args[1])));
+      }
+      return FunctionSignature{{TypeId::kFloat64, TypeId::kTimestamp}, TypeId::kFloat64};
+    };
+    f.state_types = [](const FunctionSignature&) { return std::vector<TypeId>{TypeId::kString}; };
+    f.create = [](const FunctionSignature&, const AggregateCallOptions& options)
+        -> absl::StatusOr<std::unique_ptr<GroupsAccumulator>> {
+      if (options.distinct) {
+        return absl::InvalidArgumentError("function 'influxql_stddev' does not take DISTINCT");
+      }
+      return std::make_unique<InfluxQLStddevAccumulator>();
+    };
+    f.data_args = 2;
     registry->Register(std::move(f));
   }
   {
