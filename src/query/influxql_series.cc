@@ -926,7 +926,9 @@ absl::StatusOr<std::vector<Row>> ProcessSeries(const CompiledSelect& select,
       feeds_transform[spec.input] = true;
     }
   }
-  std::mt19937_64 random(std::random_device{}());
+  // sample()'s draws; seeded once per thread (a random_device per series cost more than the
+  // rest of a small series' processing).
+  thread_local std::mt19937_64 random(std::random_device{}());
   for (size_t i = 0; i < count; ++i) {
     const StreamSpec& spec = select.streams[i];
     if (IsTransformation(spec.function)) {
