@@ -461,9 +461,20 @@ absl::StatusOr<std::string> RegexToSql(const SqlOperand& subject,
 
 absl::StatusOr<std::string> ComparisonToSql(const BinaryExpr& binary,
                                             const catalog::TableSchema& table,
-                                            const EvalContext& ctx) {
+                                            const EvalContext& ctx,
+                                            TimeComparisons time_comparisons) {
   if (influxql::IsTimeRef(*binary.left) || influxql::IsTimeRef(*binary.right)) {
-    return std::string("TRUE");  // ExtractTimeRange turned it into the time bounds.
+    if (time_comparisons == TimeComparisons::kInTimeRange) {
+      return std::string("TRUE");  // ExtractTimeRange turned it into the time bounds.
+    }
+    auto comparison = EvaluateTimeComparison(binary, ctx);
+    if (!comparison.ok()) {
+      return comparison.status();
+    }
+    return absl::StrCat("\"time\" ",
+                        std::string(SqlComparison(comparison->op)),
+                        " ",
+                        SqlTimestamp(comparison->time));
   }
   auto left = OperandToSql(*binary.left, table, ctx);
   if (!left.ok()) {
@@ -524,7 +535,8 @@ absl::StatusOr<std::string> ComparisonToSql(const BinaryExpr& binary,
 
 absl::StatusOr<std::string> PredicateToSql(const Expr& expr,
                                            const catalog::TableSchema& table,
-                                           const EvalContext& ctx) {
+                                           const EvalContext& ctx,
+                                           TimeComparisons time_comparisons) {
   if (expr.Is<LiteralExpr>() && expr.As<LiteralExpr>().literal_kind == LiteralKind::kBoolean) {
     return std::string(expr.As<LiteralExpr>().boolean_value ? "TRUE" : "FALSE");
   }
@@ -543,11 +555,11 @@ absl::StatusOr<std::string> PredicateToSql(const Expr& expr,
   }
   const auto& binary = expr.As<BinaryExpr>();
   if (binary.op == BinaryOperator::kAnd || binary.op == BinaryOperator::kOr) {
-    auto left = PredicateToSql(*binary.left, table, ctx);
+    auto left = PredicateToSql(*binary.left, table, ctx, time_comparisons);
     if (!left.ok()) {
       return left.status();
     }
-    auto right = PredicateToSql(*binary.right, table, ctx);
+    auto right = PredicateToSql(*binary.right, table, ctx, time_comparisons);
     if (!right.ok()) {
       return right.status();
     }
@@ -564,18 +576,19 @@ absl::StatusOr<std::string> PredicateToSql(const Expr& expr,
     return absl::InvalidArgumentError(
         absl::StrCat("invalid condition expression: ", expr.ToString()));
   }
-  return ComparisonToSql(binary, table, ctx);
+  return ComparisonToSql(binary, table, ctx, time_comparisons);
 }
 
 }  // namespace
 
 absl::StatusOr<std::string> ConditionToSql(const influxql::Expr* condition,
                                            const catalog::TableSchema& table,
-                                           const EvalContext& ctx) {
+                                           const EvalContext& ctx,
+                                           TimeComparisons time_comparisons) {
   if (condition == nullptr) {
     return std::string("TRUE");
   }
-  return PredicateToSql(*condition, table, ctx);
+  return PredicateToSql(*condition, table, ctx, time_comparisons);
 }
 
 // ---------------------------------------------------------------------------------------------
