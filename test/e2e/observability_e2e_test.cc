@@ -16,25 +16,12 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "server/http_client.h"
-#include "test/e2e/server_process.h"
+#include "test/e2e/server_test.h"
 
 namespace strata::e2e {
 namespace {
 
 using nlohmann::json;
-
-std::string HeaderValue(const server::ClientResponse& response, std::string_view name) {
-  for (const auto& [key, value] : response.headers) {
-    if (key.size() == name.size() &&
-        std::equal(key.begin(), key.end(), name.begin(), [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) ==
-                 std::tolower(static_cast<unsigned char>(b));
-        })) {
-      return value;
-    }
-  }
-  return "";
-}
 
 // A scrape parsed by the rules of the text format 0.0.4: each sample is keyed by its name and
 // labels as written ("name{a=\"b\"}"). Parse errors fail the test, naming the line.
