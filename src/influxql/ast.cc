@@ -490,6 +490,21 @@ bool IsComparisonOperator(BinaryOperator op) {
   return BinaryOperatorPrecedence(op) == 3;
 }
 
+BinaryOperator MirrorComparison(BinaryOperator op) {
+  switch (op) {
+    case BinaryOperator::kLt:
+      return BinaryOperator::kGt;
+    case BinaryOperator::kLtEq:
+      return BinaryOperator::kGtEq;
+    case BinaryOperator::kGt:
+      return BinaryOperator::kLt;
+    case BinaryOperator::kGtEq:
+      return BinaryOperator::kLtEq;
+    default:
+      return op;
+  }
+}
+
 std::string Expr::ToString() const {
   return PrintToString(*this, &Printer::PrintExpr);
 }

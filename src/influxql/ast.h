@@ -207,6 +207,10 @@ int BinaryOperatorPrecedence(BinaryOperator op);
 // Returns true for = != =~ !~ < <= > >=.
 bool IsComparisonOperator(BinaryOperator op);
 
+// Returns the comparison with its operands swapped: `5 < x` is `x > 5`, so < and > (and <= and >=)
+// trade places; every other operator is returned as it is.
+BinaryOperator MirrorComparison(BinaryOperator op);
+
 // left op right. The right operand of =~ and !~ starts with a regular expression literal or a
 // bound parameter.
 struct BinaryExpr final : Expr {

@@ -387,21 +387,6 @@ std::string_view SqlComparison(BinaryOperator op) {
   }
 }
 
-BinaryOperator Mirror(BinaryOperator op) {
-  switch (op) {
-    case BinaryOperator::kLt:
-      return BinaryOperator::kGt;
-    case BinaryOperator::kLtEq:
-      return BinaryOperator::kGtEq;
-    case BinaryOperator::kGt:
-      return BinaryOperator::kLt;
-    case BinaryOperator::kGtEq:
-      return BinaryOperator::kLtEq;
-    default:
-      return op;
-  }
-}
-
 bool CompareStrings(std::string_view a, BinaryOperator op, std::string_view b) {
   switch (op) {
     case BinaryOperator::kEq:
@@ -496,7 +481,7 @@ absl::StatusOr<std::string> ComparisonToSql(const BinaryExpr& binary,
   // Put a tag (or a name without a value) on the left of a string literal.
   if ((r.type == SqlType::kTag || r.type == SqlType::kMissing) && l.literal) {
     std::swap(l, r);
-    op = Mirror(op);
+    op = influxql::MirrorComparison(op);
   }
   const std::string sql_op(SqlComparison(op));
   if ((l.type == SqlType::kTag || l.type == SqlType::kMissing) && r.literal) {

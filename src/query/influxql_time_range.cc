@@ -497,22 +497,7 @@ absl::StatusOr<TimeComparison> EvaluateTimeComparison(const influxql::BinaryExpr
   const Expr* other = comparison.right.get();
   if (!influxql::IsTimeRef(*comparison.left)) {
     other = comparison.left.get();
-    switch (out.op) {
-      case BinaryOperator::kLt:
-        out.op = BinaryOperator::kGt;
-        break;
-      case BinaryOperator::kLtEq:
-        out.op = BinaryOperator::kGtEq;
-        break;
-      case BinaryOperator::kGt:
-        out.op = BinaryOperator::kLt;
-        break;
-      case BinaryOperator::kGtEq:
-        out.op = BinaryOperator::kLtEq;
-        break;
-      default:
-        break;
-    }
+    out.op = influxql::MirrorComparison(out.op);
   }
   switch (out.op) {
     case BinaryOperator::kEq:
