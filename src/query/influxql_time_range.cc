@@ -499,16 +499,9 @@ absl::StatusOr<TimeComparison> EvaluateTimeComparison(const influxql::BinaryExpr
     other = comparison.left.get();
     out.op = influxql::MirrorComparison(out.op);
   }
-  switch (out.op) {
-    case BinaryOperator::kEq:
-    case BinaryOperator::kNotEq:
-    case BinaryOperator::kLt:
-    case BinaryOperator::kLtEq:
-    case BinaryOperator::kGt:
-    case BinaryOperator::kGtEq:
-      break;
-    default:
-      return InvalidTimeOperator(out.op);
+  if (!influxql::IsComparisonOperator(out.op) || out.op == BinaryOperator::kEqRegex ||
+      out.op == BinaryOperator::kNotEqRegex) {
+    return InvalidTimeOperator(out.op);
   }
   auto value = EvalTime(*other, ctx);
   if (!value.ok()) {
