@@ -18,6 +18,7 @@
 #include "query/influxql_condition.h"
 #include "query/influxql_executor.h"
 #include "query/influxql_sql.h"
+#include "query/influxql_translate.h"
 #include "re2/re2.h"
 
 namespace strata::query {
@@ -427,23 +428,6 @@ class ShowExecutor {
     return absl::OkStatus();
   }
 
-  static std::string_view FieldTypeName(TypeId type) {
-    switch (type) {
-      case TypeId::kFloat64:
-        return "float";
-      case TypeId::kInt64:
-        return "integer";
-      case TypeId::kUInt64:
-        return "unsigned";
-      case TypeId::kString:
-        return "string";
-      case TypeId::kBool:
-        return "boolean";
-      default:
-        return "unknown";
-    }
-  }
-
   // SHOW FIELD KEYS: the catalog's fields and their types, per measurement.
   absl::Status ShowFieldKeys(const influxql::ShowFieldKeysStatement& statement) {
     STRATA_ASSIGN_OR_RETURN(const catalog::DatabaseSchema* database, Database(statement.database));
@@ -460,7 +444,8 @@ class ShowExecutor {
       series.columns = {"fieldKey", "fieldType"};
       for (const catalog::ColumnSchema* field : fields) {
         series.values.push_back(
-            {ResultValue{field->name}, ResultValue{std::string(FieldTypeName(field->type))}});
+            {ResultValue{field->name},
+             ResultValue{std::string(influxql_select::FieldTypeName(field->type))}});
       }
       result_->series.push_back(std::move(series));
     }
