@@ -2,54 +2,24 @@
 // expression. Errors must be well-formed syntax errors (InvalidArgument, a position inside the
 // input, valid UTF-8). Trees that parse are walked (every node's position lies inside the input,
 // and the shapes the AST promises hold) and printed; the canonical text must parse again and
-// print to the same text (the round-trip invariant that tests and the translator rely on).
+// print to the same text (the round-trip invariant that tests and the translator rely on). The
+// checks both parser fuzzers make are in parser_invariants.h; this file walks InfluxQL's trees.
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "absl/status/status.h"
-#include "common/utf8.h"
+#include "fuzz/parser_invariants.h"
 #include "influxql/ast.h"
 #include "influxql/parser.h"
-#include "sql/source_position.h"
 
 namespace strata::influxql {
 namespace {
 
-[[noreturn]] void Die(const char* what, std::string_view detail = {}) {
-  std::fprintf(stderr,
-               "influxql_parser_fuzzer: invariant broken: %s\n%.*s\n",
-               what,
-               static_cast<int>(detail.size()),
-               detail.data());
-  std::abort();
-}
-
-std::string_view Message(const absl::Status& status) {
-  return std::string_view(status.message().data(), status.message().size());
-}
-
-void CheckError(const absl::Status& status, std::string_view text) {
-  if (status.code() != absl::StatusCode::kInvalidArgument) {
-    Die("parse error is not InvalidArgument", Message(status));
-  }
-  if (!Message(status).starts_with("syntax error at line ")) {
-    Die("parse error does not name its position", Message(status));
-  }
-  if (FindInvalidUtf8(Message(status)) != std::string_view::npos) {
-    Die("parse error message is not valid UTF-8", Message(status));
-  }
-  const std::optional<size_t> offset = sql::SyntaxErrorOffset(status);
-  if (!offset.has_value() || *offset > text.size()) {
-    Die("parse error offset missing or outside the input", Message(status));
-  }
-}
+using fuzz::Die;
 
 // Walks a tree and checks that every node's position lies inside the input and that the shapes
 // the AST documents hold.
@@ -207,68 +177,15 @@ class TreeChecker {
   size_t size_;
 };
 
-bool IsDepthError(const absl::Status& status) {
-  return Message(status).find("nested too deeply") != std::string_view::npos;
-}
-
-void CheckStatements(std::string_view text) {
-  absl::StatusOr<std::vector<std::unique_ptr<Statement>>> statements = ParseStatements(text);
-  if (!statements.ok()) {
-    CheckError(statements.status(), text);
-    return;
-  }
-  if (statements->empty()) {
-    Die("ParseStatements succeeded without a statement");
-  }
-  const TreeChecker checker(text);
-  for (const auto& statement : *statements) {
-    checker.Statement(*statement);
-    const std::string canonical = statement->ToString();
-    absl::StatusOr<std::unique_ptr<Statement>> again = ParseStatement(canonical);
-    if (!again.ok()) {
-      // Printing may add parentheses (`a * -b` prints as `a * (-1 * b)`), so a tree near the
-      // depth limit may print deeper than it was written.
-      if (IsDepthError(again.status())) {
-        continue;
-      }
-      Die("canonical statement does not parse",
-          canonical + "\n" + std::string(Message(again.status())));
-    }
-    const std::string reprinted = (*again)->ToString();
-    if (reprinted != canonical) {
-      Die("canonical statement is not a fixed point", canonical + "\n" + reprinted);
-    }
-  }
-}
-
-void CheckExpression(std::string_view text) {
-  absl::StatusOr<std::unique_ptr<Expr>> expr = ParseExpression(text);
-  if (!expr.ok()) {
-    CheckError(expr.status(), text);
-    return;
-  }
-  TreeChecker(text).Expr(**expr);
-  const std::string canonical = (*expr)->ToString();
-  absl::StatusOr<std::unique_ptr<Expr>> again = ParseExpression(canonical);
-  if (!again.ok()) {
-    if (IsDepthError(again.status())) {
-      return;
-    }
-    Die("canonical expression does not parse",
-        canonical + "\n" + std::string(Message(again.status())));
-  }
-  const std::string reprinted = (*again)->ToString();
-  if (reprinted != canonical) {
-    Die("canonical expression is not a fixed point", canonical + "\n" + reprinted);
-  }
-}
-
 }  // namespace
 }  // namespace strata::influxql
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  const std::string_view text(reinterpret_cast<const char*>(data), size);
-  strata::influxql::CheckStatements(text);
-  strata::influxql::CheckExpression(text);
+  namespace influxql = strata::influxql;
+  strata::fuzz::CheckParser<influxql::TreeChecker>(
+      std::string_view(reinterpret_cast<const char*>(data), size),
+      [](std::string_view text) { return influxql::ParseStatements(text); },
+      [](std::string_view text) { return influxql::ParseStatement(text); },
+      [](std::string_view text) { return influxql::ParseExpression(text); });
   return 0;
 }

@@ -2,52 +2,22 @@
 // expression. Errors must be well-formed syntax errors (InvalidArgument, a position inside the
 // input, valid UTF-8). Trees that parse are walked (every node's position lies inside the input)
 // and printed; the canonical text must parse again and print to the same text (the round-trip
-// invariant that tests and EXPLAIN rely on).
+// invariant that tests and EXPLAIN rely on). The checks both parser fuzzers make are in
+// parser_invariants.h; this file walks SQL's trees.
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <memory>
 #include <string>
 #include <string_view>
 
-#include "absl/status/status.h"
-#include "common/utf8.h"
+#include "fuzz/parser_invariants.h"
 #include "sql/ast.h"
 #include "sql/parser.h"
-#include "sql/source_position.h"
 
 namespace strata::sql {
 namespace {
 
-[[noreturn]] void Die(const char* what, std::string_view detail = {}) {
-  std::fprintf(stderr,
-               "sql_parser_fuzzer: invariant broken: %s\n%.*s\n",
-               what,
-               static_cast<int>(detail.size()),
-               detail.data());
-  std::abort();
-}
-
-std::string_view Message(const absl::Status& status) {
-  return std::string_view(status.message().data(), status.message().size());
-}
-
-void CheckError(const absl::Status& status, std::string_view sql) {
-  if (status.code() != absl::StatusCode::kInvalidArgument) {
-    Die("parse error is not InvalidArgument", Message(status));
-  }
-  if (!Message(status).starts_with("syntax error at line ")) {
-    Die("parse error does not name its position", Message(status));
-  }
-  if (FindInvalidUtf8(Message(status)) != std::string_view::npos) {
-    Die("parse error message is not valid UTF-8", Message(status));
-  }
-  const std::optional<size_t> offset = SyntaxErrorOffset(status);
-  if (!offset.has_value() || *offset > sql.size()) {
-    Die("parse error offset missing or outside the input", Message(status));
-  }
-}
+using fuzz::Die;
 
 // Walks a tree and checks that every node's position lies inside the input.
 class PositionChecker {
@@ -184,68 +154,15 @@ class PositionChecker {
   size_t size_;
 };
 
-bool IsDepthError(const absl::Status& status) {
-  return Message(status).find("nested too deeply") != std::string_view::npos;
-}
-
-void CheckStatements(std::string_view sql) {
-  absl::StatusOr<std::vector<std::unique_ptr<Statement>>> statements = ParseStatements(sql);
-  if (!statements.ok()) {
-    CheckError(statements.status(), sql);
-    return;
-  }
-  if (statements->empty()) {
-    Die("ParseStatements succeeded without a statement");
-  }
-  const PositionChecker checker(sql);
-  for (const auto& statement : *statements) {
-    checker.Statement(*statement);
-    const std::string canonical = statement->ToString();
-    absl::StatusOr<std::unique_ptr<Statement>> again = ParseStatement(canonical);
-    if (!again.ok()) {
-      // Printing may add parentheses (a = (NOT b)), so a tree near the depth limit may print
-      // deeper than it was written.
-      if (IsDepthError(again.status())) {
-        continue;
-      }
-      Die("canonical statement does not parse",
-          canonical + "\n" + std::string(Message(again.status())));
-    }
-    const std::string reprinted = (*again)->ToString();
-    if (reprinted != canonical) {
-      Die("canonical statement is not a fixed point", canonical + "\n" + reprinted);
-    }
-  }
-}
-
-void CheckExpression(std::string_view sql) {
-  absl::StatusOr<std::unique_ptr<Expr>> expr = ParseExpression(sql);
-  if (!expr.ok()) {
-    CheckError(expr.status(), sql);
-    return;
-  }
-  PositionChecker(sql).Expr(**expr);
-  const std::string canonical = (*expr)->ToString();
-  absl::StatusOr<std::unique_ptr<Expr>> again = ParseExpression(canonical);
-  if (!again.ok()) {
-    if (IsDepthError(again.status())) {
-      return;
-    }
-    Die("canonical expression does not parse",
-        canonical + "\n" + std::string(Message(again.status())));
-  }
-  const std::string reprinted = (*again)->ToString();
-  if (reprinted != canonical) {
-    Die("canonical expression is not a fixed point", canonical + "\n" + reprinted);
-  }
-}
-
 }  // namespace
 }  // namespace strata::sql
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  const std::string_view sql(reinterpret_cast<const char*>(data), size);
-  strata::sql::CheckStatements(sql);
-  strata::sql::CheckExpression(sql);
+  namespace sql = strata::sql;
+  strata::fuzz::CheckParser<sql::PositionChecker>(
+      std::string_view(reinterpret_cast<const char*>(data), size),
+      [](std::string_view text) { return sql::ParseStatements(text); },
+      [](std::string_view text) { return sql::ParseStatement(text); },
+      [](std::string_view text) { return sql::ParseExpression(text); });
   return 0;
 }

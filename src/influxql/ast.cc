@@ -77,15 +77,8 @@ bool EqualsIgnoringAsciiCase(std::string_view a, std::string_view b) {
   return true;
 }
 
-class Printer {
+class Printer : public TextPrinter {
  public:
-  std::string Take() { return std::move(out_); }
-
-  template <typename... Parts>
-  void Append(const Parts&... parts) {
-    (out_.append(std::string_view(parts)), ...);
-  }
-
   void PrintExpr(const Expr& expr) {
     switch (expr.kind) {
       case ExprKind::kLiteral:
@@ -330,9 +323,6 @@ class Printer {
       }
     }
   }
-
- private:
-  std::string out_;
 };
 
 void WalkExprRecursive(const Expr& expr, absl::FunctionRef<void(const Expr&)> visit) {
@@ -500,10 +490,23 @@ bool IsComparisonOperator(BinaryOperator op) {
   return BinaryOperatorPrecedence(op) == 3;
 }
 
+BinaryOperator MirrorComparison(BinaryOperator op) {
+  switch (op) {
+    case BinaryOperator::kLt:
+      return BinaryOperator::kGt;
+    case BinaryOperator::kLtEq:
+      return BinaryOperator::kGtEq;
+    case BinaryOperator::kGt:
+      return BinaryOperator::kLt;
+    case BinaryOperator::kGtEq:
+      return BinaryOperator::kLtEq;
+    default:
+      return op;
+  }
+}
+
 std::string Expr::ToString() const {
-  Printer printer;
-  printer.PrintExpr(*this);
-  return printer.Take();
+  return PrintToString(*this, &Printer::PrintExpr);
 }
 
 void ForEachChild(const Expr& expr, absl::FunctionRef<void(const Expr&)> visit) {
@@ -557,9 +560,7 @@ bool IsCallTo(const Expr& expr, std::string_view name) {
 }
 
 std::string Field::ToString() const {
-  Printer printer;
-  printer.PrintField(*this);
-  return printer.Take();
+  return PrintToString(*this, &Printer::PrintField);
 }
 
 std::string Measurement::ToString() const {
@@ -579,9 +580,7 @@ std::string Measurement::ToString() const {
 }
 
 std::string Source::ToString() const {
-  Printer printer;
-  printer.PrintSource(*this);
-  return printer.Take();
+  return PrintToString(*this, &Printer::PrintSource);
 }
 
 std::string Dimension::ToString() const {
@@ -651,9 +650,7 @@ std::string TagKeyFilter::ToString() const {
 }
 
 std::string Statement::ToString() const {
-  Printer printer;
-  printer.PrintStatement(*this);
-  return printer.Take();
+  return PrintToString(*this, &Printer::PrintStatement);
 }
 
 const Dimension* SelectStatement::TimeDimension() const {

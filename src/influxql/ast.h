@@ -37,37 +37,9 @@
 
 #include "absl/functional/function_ref.h"
 #include "common/check.h"
+#include "common/syntax_tree.h"
 
 namespace strata::influxql {
-
-// A base for tagged node families: `kind` says which derived struct a node is, and Is<T>()/As<T>()
-// test and downcast (As<T> checks the kind; a wrong cast is a bug and aborts). Nodes are neither
-// copyable nor movable: they are owned through unique_ptr.
-template <typename KindT>
-struct TaggedNode {
-  TaggedNode(KindT node_kind, size_t node_position) : kind(node_kind), position(node_position) {}
-  TaggedNode(const TaggedNode&) = delete;
-  TaggedNode& operator=(const TaggedNode&) = delete;
-  virtual ~TaggedNode() = default;
-
-  template <typename T>
-  bool Is() const {
-    return kind == T::kKind;
-  }
-  template <typename T>
-  const T& As() const {
-    STRATA_CHECK(kind == T::kKind);
-    return static_cast<const T&>(*this);
-  }
-  template <typename T>
-  T& As() {
-    STRATA_CHECK(kind == T::kKind);
-    return static_cast<T&>(*this);
-  }
-
-  const KindT kind;
-  size_t position;  // Byte offset in the statement text.
-};
 
 // Returns `name` as InfluxQL must spell it: bare if it matches [A-Za-z_][A-Za-z0-9_]* and is not
 // a keyword (in any case), otherwise in double quotes with '\', '"' and newlines escaped.
@@ -108,7 +80,7 @@ enum class ExprKind : uint8_t {
 // Returns the enumerator's name without the k, e.g. "VarRef".
 std::string_view ExprKindName(ExprKind kind);
 
-// The base of every expression node; see TaggedNode for Is<T>() and As<T>().
+// The base of every expression node; see strata::TaggedNode for Is<T>() and As<T>().
 struct Expr : TaggedNode<ExprKind> {
   using TaggedNode::TaggedNode;
 
@@ -235,6 +207,10 @@ int BinaryOperatorPrecedence(BinaryOperator op);
 // Returns true for = != =~ !~ < <= > >=.
 bool IsComparisonOperator(BinaryOperator op);
 
+// Returns the comparison with its operands swapped: `5 < x` is `x > 5`, so < and > (and <= and >=)
+// trade places; every other operator is returned as it is.
+BinaryOperator MirrorComparison(BinaryOperator op);
+
 // left op right. The right operand of =~ and !~ starts with a regular expression literal or a
 // bound parameter.
 struct BinaryExpr final : Expr {
@@ -297,7 +273,7 @@ enum class SourceKind : uint8_t {
   kSubquery,     // SubquerySource
 };
 
-// The base of FROM items of a SELECT; see TaggedNode for Is<T>() and As<T>().
+// The base of FROM items of a SELECT; see strata::TaggedNode for Is<T>() and As<T>().
 struct Source : TaggedNode<SourceKind> {
   using TaggedNode::TaggedNode;
 
@@ -418,7 +394,7 @@ enum class StatementKind : uint8_t {
   kShowSeries,             // ShowSeriesStatement
 };
 
-// The base of statements; see TaggedNode for Is<T>() and As<T>().
+// The base of statements; see strata::TaggedNode for Is<T>() and As<T>().
 struct Statement : TaggedNode<StatementKind> {
   using TaggedNode::TaggedNode;
 

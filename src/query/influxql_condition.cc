@@ -387,21 +387,6 @@ std::string_view SqlComparison(BinaryOperator op) {
   }
 }
 
-BinaryOperator Mirror(BinaryOperator op) {
-  switch (op) {
-    case BinaryOperator::kLt:
-      return BinaryOperator::kGt;
-    case BinaryOperator::kLtEq:
-      return BinaryOperator::kGtEq;
-    case BinaryOperator::kGt:
-      return BinaryOperator::kLt;
-    case BinaryOperator::kGtEq:
-      return BinaryOperator::kLtEq;
-    default:
-      return op;
-  }
-}
-
 bool CompareStrings(std::string_view a, BinaryOperator op, std::string_view b) {
   switch (op) {
     case BinaryOperator::kEq:
@@ -461,9 +446,20 @@ absl::StatusOr<std::string> RegexToSql(const SqlOperand& subject,
 
 absl::StatusOr<std::string> ComparisonToSql(const BinaryExpr& binary,
                                             const catalog::TableSchema& table,
-                                            const EvalContext& ctx) {
+                                            const EvalContext& ctx,
+                                            TimeComparisons time_comparisons) {
   if (influxql::IsTimeRef(*binary.left) || influxql::IsTimeRef(*binary.right)) {
-    return std::string("TRUE");  // ExtractTimeRange turned it into the time bounds.
+    if (time_comparisons == TimeComparisons::kInTimeRange) {
+      return std::string("TRUE");  // ExtractTimeRange turned it into the time bounds.
+    }
+    auto comparison = EvaluateTimeComparison(binary, ctx);
+    if (!comparison.ok()) {
+      return comparison.status();
+    }
+    return absl::StrCat("\"time\" ",
+                        std::string(SqlComparison(comparison->op)),
+                        " ",
+                        SqlTimestamp(comparison->time));
   }
   auto left = OperandToSql(*binary.left, table, ctx);
   if (!left.ok()) {
@@ -485,7 +481,7 @@ absl::StatusOr<std::string> ComparisonToSql(const BinaryExpr& binary,
   // Put a tag (or a name without a value) on the left of a string literal.
   if ((r.type == SqlType::kTag || r.type == SqlType::kMissing) && l.literal) {
     std::swap(l, r);
-    op = Mirror(op);
+    op = influxql::MirrorComparison(op);
   }
   const std::string sql_op(SqlComparison(op));
   if ((l.type == SqlType::kTag || l.type == SqlType::kMissing) && r.literal) {
@@ -524,7 +520,8 @@ absl::StatusOr<std::string> ComparisonToSql(const BinaryExpr& binary,
 
 absl::StatusOr<std::string> PredicateToSql(const Expr& expr,
                                            const catalog::TableSchema& table,
-                                           const EvalContext& ctx) {
+                                           const EvalContext& ctx,
+                                           TimeComparisons time_comparisons) {
   if (expr.Is<LiteralExpr>() && expr.As<LiteralExpr>().literal_kind == LiteralKind::kBoolean) {
     return std::string(expr.As<LiteralExpr>().boolean_value ? "TRUE" : "FALSE");
   }
@@ -543,11 +540,11 @@ absl::StatusOr<std::string> PredicateToSql(const Expr& expr,
   }
   const auto& binary = expr.As<BinaryExpr>();
   if (binary.op == BinaryOperator::kAnd || binary.op == BinaryOperator::kOr) {
-    auto left = PredicateToSql(*binary.left, table, ctx);
+    auto left = PredicateToSql(*binary.left, table, ctx, time_comparisons);
     if (!left.ok()) {
       return left.status();
     }
-    auto right = PredicateToSql(*binary.right, table, ctx);
+    auto right = PredicateToSql(*binary.right, table, ctx, time_comparisons);
     if (!right.ok()) {
       return right.status();
     }
@@ -564,18 +561,19 @@ absl::StatusOr<std::string> PredicateToSql(const Expr& expr,
     return absl::InvalidArgumentError(
         absl::StrCat("invalid condition expression: ", expr.ToString()));
   }
-  return ComparisonToSql(binary, table, ctx);
+  return ComparisonToSql(binary, table, ctx, time_comparisons);
 }
 
 }  // namespace
 
 absl::StatusOr<std::string> ConditionToSql(const influxql::Expr* condition,
                                            const catalog::TableSchema& table,
-                                           const EvalContext& ctx) {
+                                           const EvalContext& ctx,
+                                           TimeComparisons time_comparisons) {
   if (condition == nullptr) {
     return std::string("TRUE");
   }
-  return PredicateToSql(*condition, table, ctx);
+  return PredicateToSql(*condition, table, ctx, time_comparisons);
 }
 
 // ---------------------------------------------------------------------------------------------

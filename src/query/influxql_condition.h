@@ -1,8 +1,9 @@
-// The WHERE clause of an InfluxQL SELECT without its time range (influxql_time_range.h): as a SQL
-// predicate over one measurement's table, or evaluated on rows that do not come from SQL (a
-// subquery's), with InfluxQL's meaning kept: a missing tag equals '', comparisons of incompatible
-// types are false, integer division is float division and dividing by zero gives 0. Every name and
-// string is quoted; no user text reaches the SQL unquoted. See docs/influxql.md.
+// The WHERE clause of an InfluxQL statement: as a SQL predicate over one measurement's table (for
+// SELECT without its time range, which influxql_time_range.h extracts; for SHOW with its time
+// comparisons), or evaluated on rows that do not come from SQL (a subquery's), with InfluxQL's
+// meaning kept: a missing tag equals '', comparisons of incompatible types are false, integer
+// division is float division and dividing by zero gives 0. Every name and string is quoted; no
+// user text reaches the SQL unquoted. See docs/influxql.md.
 #pragma once
 
 #include <memory>
@@ -20,12 +21,23 @@
 
 namespace strata::query::influxql_select {
 
-// The SQL predicate of `condition` (null: none) without its time comparisons, over `table`'s
-// columns: "TRUE" when nothing is left. Names the table does not have are tags without a value
-// (''), as InfluxDB treats them.
-absl::StatusOr<std::string> ConditionToSql(const influxql::Expr* condition,
-                                           const catalog::TableSchema& table,
-                                           const EvalContext& ctx);
+// What ConditionToSql does with the comparisons of `time`.
+enum class TimeComparisons {
+  // Leaves them out: ExtractTimeRange turns them into the statement's time range, as a SELECT
+  // needs one (for GROUP BY time() and fill()).
+  kInTimeRange,
+  // Translates each (= != < <= > >=, see EvaluateTimeComparison) to a comparison of the "time"
+  // column, wherever it stands (also under OR): SHOW statements filter the rows they read.
+  kAsPredicates,
+};
+
+// The SQL predicate of `condition` (null: none) over `table`'s columns: "TRUE" when nothing is
+// left. Names the table does not have are tags without a value (''), as InfluxDB treats them.
+absl::StatusOr<std::string> ConditionToSql(
+    const influxql::Expr* condition,
+    const catalog::TableSchema& table,
+    const EvalContext& ctx,
+    TimeComparisons time_comparisons = TimeComparisons::kInTimeRange);
 
 // `condition` without its time comparisons evaluated on one row, as InfluxDB evaluates a
 // condition on a point (for rows that do not come from SQL: a subquery's). Same meaning as

@@ -18,6 +18,7 @@
 #include "query/influxql_condition.h"
 #include "query/influxql_executor.h"
 #include "query/influxql_sql.h"
+#include "query/influxql_translate.h"
 #include "re2/re2.h"
 
 namespace strata::query {
@@ -114,14 +115,67 @@ void Page(std::optional<int64_t> limit, std::optional<int64_t> offset, std::vect
   }
 }
 
-// " WHERE <condition>" for `table`, or "" without one.
+absl::Status UnsupportedCondition(const influxql::Expr& expr) {
+  return absl::InvalidArgumentError(
+      fmt::format("unsupported condition: {} (conditions compare time, tags or fields with "
+                  "values, joined by AND and OR)",
+                  expr.ToString()));
+}
+
+// SHOW's conditions are narrower than SELECT's: AND and OR of `true`, `false` and comparisons of
+// a name with a value (a literal or a bound parameter), or of `time` with a time expression; no
+// arithmetic, functions, or names compared with names. This refuses the rest, naming it; the
+// translator (influxql_select::ConditionToSql) gives what is left its meaning.
+absl::Status CheckShowCondition(const influxql::Expr& expr) {
+  if (expr.Is<influxql::LiteralExpr>() &&
+      expr.As<influxql::LiteralExpr>().literal_kind == influxql::LiteralKind::kBoolean) {
+    return absl::OkStatus();
+  }
+  if (!expr.Is<influxql::BinaryExpr>()) {
+    return UnsupportedCondition(expr);
+  }
+  const auto& binary = expr.As<influxql::BinaryExpr>();
+  if (binary.op == influxql::BinaryOperator::kAnd || binary.op == influxql::BinaryOperator::kOr) {
+    STRATA_RETURN_IF_ERROR(CheckShowCondition(*binary.left));
+    return CheckShowCondition(*binary.right);
+  }
+  if (!influxql::IsComparisonOperator(binary.op)) {
+    return UnsupportedCondition(expr);
+  }
+  if (influxql::IsTimeRef(*binary.left) || influxql::IsTimeRef(*binary.right)) {
+    return absl::OkStatus();  // EvaluateTimeComparison reads the time expression
+  }
+  const bool regex = binary.op == influxql::BinaryOperator::kEqRegex ||
+                     binary.op == influxql::BinaryOperator::kNotEqRegex;
+  const influxql::Expr* value = nullptr;
+  if (binary.left->Is<influxql::VarRefExpr>()) {
+    value = binary.right.get();
+  } else if (binary.right->Is<influxql::VarRefExpr>() && !regex) {
+    value = binary.left.get();
+  } else {
+    return UnsupportedCondition(expr);
+  }
+  if (!value->Is<influxql::LiteralExpr>() && !value->Is<influxql::BoundParameterExpr>()) {
+    return absl::InvalidArgumentError(
+        fmt::format("unsupported value in a condition: {}", value->ToString()));
+  }
+  return absl::OkStatus();
+}
+
+// " WHERE <condition>" for `table`, or "" without one. Time comparisons filter the rows read, as
+// any other comparison does.
 absl::StatusOr<std::string> WhereClause(const influxql::Expr* condition,
                                         const catalog::TableSchema& table,
                                         const InfluxQLRequest& request) {
   if (condition == nullptr) {
     return std::string();
   }
-  STRATA_ASSIGN_OR_RETURN(std::string sql, InfluxQLConditionToSql(*condition, table, request));
+  STRATA_RETURN_IF_ERROR(CheckShowCondition(*condition));
+  const influxql_select::EvalContext ctx{.now_ns = request.now_ns, .params = &request.params};
+  STRATA_ASSIGN_OR_RETURN(
+      std::string sql,
+      influxql_select::ConditionToSql(
+          condition, table, ctx, influxql_select::TimeComparisons::kAsPredicates));
   return " WHERE " + sql;
 }
 
@@ -374,23 +428,6 @@ class ShowExecutor {
     return absl::OkStatus();
   }
 
-  static std::string_view FieldTypeName(TypeId type) {
-    switch (type) {
-      case TypeId::kFloat64:
-        return "float";
-      case TypeId::kInt64:
-        return "integer";
-      case TypeId::kUInt64:
-        return "unsigned";
-      case TypeId::kString:
-        return "string";
-      case TypeId::kBool:
-        return "boolean";
-      default:
-        return "unknown";
-    }
-  }
-
   // SHOW FIELD KEYS: the catalog's fields and their types, per measurement.
   absl::Status ShowFieldKeys(const influxql::ShowFieldKeysStatement& statement) {
     STRATA_ASSIGN_OR_RETURN(const catalog::DatabaseSchema* database, Database(statement.database));
@@ -407,7 +444,8 @@ class ShowExecutor {
       series.columns = {"fieldKey", "fieldType"};
       for (const catalog::ColumnSchema* field : fields) {
         series.values.push_back(
-            {ResultValue{field->name}, ResultValue{std::string(FieldTypeName(field->type))}});
+            {ResultValue{field->name},
+             ResultValue{std::string(influxql_select::FieldTypeName(field->type))}});
       }
       result_->series.push_back(std::move(series));
     }

@@ -1,6 +1,7 @@
-// Tests of the SHOW statements (influxql_show.cc) and of the WHERE translation they share with
-// SELECT (influxql_sql.h), on an in-process node: each statement's result as the v1 API encodes
-// it, compared with what InfluxDB 1.8 returns for the same data.
+// Tests of the SHOW statements (influxql_show.cc), on an in-process node: each statement's result
+// as the v1 API encodes it, compared with what InfluxDB 1.8 returns for the same data, and what
+// their WHERE conditions match (the SQL of conditions, shared with SELECT, is tested in
+// influxql_translate_test.cc).
 #include <unistd.h>
 
 #include <string>
@@ -14,7 +15,6 @@
 #include "influxql/result_json.h"
 #include "query/cache_fill.h"
 #include "query/influxql_executor.h"
-#include "query/influxql_sql.h"
 #include "query/query_test_node.h"
 
 namespace strata::query {
@@ -277,6 +277,100 @@ TEST_F(InfluxQLShowTest, BoundParameters) {
             R"({"statement_id":0,"error":"missing parameter: nope"})");
 }
 
+// What SHOW's WHERE matches, on the rows of the fixture: the series SHOW SERIES lists (keys
+// joined by " | "), or the statement's error. These pin down the meaning of each kind of
+// condition independently of the SQL the translator writes for it.
+TEST_F(InfluxQLShowTest, WhereConditionsMatchAsInfluxQL) {
+  request_.params["p"] = std::string("b");
+  request_.params["re"] = std::string("^[ab]$");
+  request_.params["n"] = int64_t{3};
+  auto series = [&](const std::string& condition) -> std::string {
+    auto statement = influxql::ParseStatement("SHOW SERIES WHERE " + condition);
+    if (!statement.ok()) {
+      return statement.status().ToString();
+    }
+    auto result = ExecuteInfluxQLStatement(node_.engine(), **statement, 0, request_);
+    if (!result.ok()) {
+      return result.status().ToString();
+    }
+    if (result->error.has_value()) {
+      return "error: " + *result->error;
+    }
+    std::vector<std::string> keys;
+    for (const influxql::Series& s : result->series) {
+      for (const auto& row : s.values) {
+        keys.push_back(std::get<std::string>(row.at(0)));
+      }
+    }
+    return absl::StrJoin(keys, " | ");
+  };
+  const std::string my = "my\\ m\\,1,tag\\ k=v\\=1\\,2";
+  const std::string cpu = "cpu,host=a,region=us | cpu,host=b,region=eu | cpu,host=c";
+  const std::string all = cpu + " | disk | mem,host=a | " + my;
+  const std::string no_host = "disk | " + my;
+  // Tags; a series without the tag has the value ''.
+  EXPECT_EQ(series("host = 'a'"), "cpu,host=a,region=us | mem,host=a");
+  EXPECT_EQ(series("'a' = host"), "cpu,host=a,region=us | mem,host=a");
+  EXPECT_EQ(series("host = ''"), no_host);
+  EXPECT_EQ(series("host != 'a'"), "cpu,host=b,region=eu | cpu,host=c | " + no_host);
+  EXPECT_EQ(series("host <> ''"), cpu + " | mem,host=a");
+  EXPECT_EQ(series("host =~ /^a/"), "cpu,host=a,region=us | mem,host=a");
+  EXPECT_EQ(series("host =~ /a*/"), all);
+  EXPECT_EQ(series("host !~ /^a/"), "cpu,host=b,region=eu | cpu,host=c | " + no_host);
+  EXPECT_EQ(series("host !~ /.*/"), "");
+  EXPECT_EQ(series("host > 'b'"), "cpu,host=c");
+  EXPECT_EQ(series("'b' > host"), "cpu,host=a,region=us | disk | mem,host=a | " + my);
+  EXPECT_EQ(series("host = 5"), "");
+  EXPECT_EQ(series("host = $p"), "cpu,host=b,region=eu");
+  EXPECT_EQ(series("host =~ $re"), "cpu,host=a,region=us | cpu,host=b,region=eu | mem,host=a");
+  EXPECT_EQ(series("\"tag k\" = 'v=1,2'"), my);
+  EXPECT_EQ(series("host::tag = 'a'"), "cpu,host=a,region=us | mem,host=a");
+  EXPECT_EQ(series("host::field = 'a'"), "");
+  // A name a measurement lacks is a tag with the value '' there.
+  EXPECT_EQ(series("region = ''"), "cpu,host=c | disk | mem,host=a | " + my);
+  EXPECT_EQ(series("region != 'us'"),
+            "cpu,host=b,region=eu | cpu,host=c | disk | mem,host=a | " + my);
+  EXPECT_EQ(series("region =~ /^$/"), "cpu,host=c | disk | mem,host=a | " + my);
+  EXPECT_EQ(series("nope > 1"), "");
+  // Fields: compared with a value of their kind, else false.
+  EXPECT_EQ(series("usage > 2"), cpu);
+  EXPECT_EQ(series("usage >= 3"), "cpu,host=a,region=us | cpu,host=c");
+  EXPECT_EQ(series("3.0 < usage"), "cpu,host=a,region=us");
+  EXPECT_EQ(series("usage = $n"), "cpu,host=c");
+  EXPECT_EQ(series("idle = 10"), "cpu,host=a,region=us");
+  EXPECT_EQ(series("free > 50"), "mem,host=a");
+  EXPECT_EQ(series("usage = 'a'"), "");
+  EXPECT_EQ(series("label = 'x'"), "mem,host=a");
+  EXPECT_EQ(series("label =~ /x/"), "mem,host=a");
+  EXPECT_EQ(series("label = 1"), "");
+  EXPECT_EQ(series("ok = true"), "mem,host=a");
+  EXPECT_EQ(series("ok > true"), "");
+  EXPECT_EQ(series("usage::tag = 1"), "");
+  // Time: each comparison filters the rows, also under OR and with !=.
+  EXPECT_EQ(series("time > '2016-01-01T00:00:00.5Z'"), cpu);
+  EXPECT_EQ(series("time <= now() - 35s"), all);
+  EXPECT_EQ(series("now() - 35s < time"), "cpu,host=a,region=us");
+  EXPECT_EQ(series("time = 1451606410000000000"), "cpu,host=b,region=eu");
+  EXPECT_EQ(series("time >= '2016-01-01 00:00:20'"), "cpu,host=a,region=us | cpu,host=c");
+  EXPECT_EQ(series("time >= '2016-01-01' + 25s"), "cpu,host=a,region=us");
+  EXPECT_EQ(series("time != '2016-01-01T00:00:00Z'"), cpu);
+  EXPECT_EQ(series("host = 'b' OR time >= '2016-01-01T00:00:20Z'"), cpu);
+  EXPECT_EQ(series("host = 'a' AND (usage > 3 OR time > now())"), "cpu,host=a,region=us");
+  EXPECT_EQ(series("true"), all);
+  EXPECT_EQ(series("false"), "");
+  // What SHOW's WHERE does not take.
+  EXPECT_THAT(series("time > 'yesterday'"), HasSubstr("error: "));
+  EXPECT_THAT(series("time =~ /x/"), HasSubstr("error: "));
+  EXPECT_EQ(series("usage > idle"), "error: unsupported value in a condition: idle");
+  EXPECT_EQ(series("mean(usage) > 1"),
+            "error: unsupported condition: mean(usage) > 1 (conditions compare time, tags or "
+            "fields with values, joined by AND and OR)");
+  EXPECT_EQ(series("'a' =~ /a/"),
+            "error: unsupported condition: 'a' =~ /a/ (conditions compare time, tags or "
+            "fields with values, joined by AND and OR)");
+  EXPECT_EQ(series("host = $nope"), "error: missing parameter: nope");
+}
+
 // The dispatcher hands SELECT to its executor. With the request's own context (as the APIs
 // give it), a statement that runs several SQL queries runs each in a child context: the first
 // query's end must not cancel the next.
@@ -303,106 +397,6 @@ TEST_F(InfluxQLShowTest, CancelledRequestsFailAsAWhole) {
   request_.options.context->Cancel();
   EXPECT_EQ(Show("SHOW SERIES"), "CANCELLED: query cancelled");
   EXPECT_EQ(Show("SHOW DATABASES"), "CANCELLED: query cancelled");
-}
-
-class InfluxQLConditionTest : public ::testing::Test {
- protected:
-  InfluxQLConditionTest() {
-    table_ = std::make_shared<catalog::TableSchema>(
-        0,
-        "cpu",
-        std::vector<catalog::ColumnSchema>{
-            {0, "time", catalog::ColumnKind::kTime, TypeId::kTimestamp},
-            {1, "host", catalog::ColumnKind::kTag, TypeId::kDictionary},
-            {2, "usage", catalog::ColumnKind::kField, TypeId::kFloat64},
-            {3, "label", catalog::ColumnKind::kField, TypeId::kString},
-            {4, "ok", catalog::ColumnKind::kField, TypeId::kBool},
-            {5, "we\"ird", catalog::ColumnKind::kTag, TypeId::kDictionary},
-        });
-    request_.now_ns = k2016;
-    request_.params["p"] = std::string("x'y");
-    request_.params["n"] = int64_t{7};
-  }
-
-  std::string Sql(const std::string& condition) {
-    auto expr = influxql::ParseExpression(condition);
-    if (!expr.ok()) {
-      return expr.status().ToString();
-    }
-    auto sql = InfluxQLConditionToSql(**expr, *table_, request_);
-    return sql.ok() ? *sql : sql.status().ToString();
-  }
-
-  std::shared_ptr<catalog::TableSchema> table_;
-  InfluxQLRequest request_;
-};
-
-TEST_F(InfluxQLConditionTest, Tags) {
-  EXPECT_EQ(Sql("host = 'a'"), "\"host\" = 'a'");
-  EXPECT_EQ(Sql("'a' = host"), "\"host\" = 'a'");
-  EXPECT_EQ(Sql("host = ''"), "(\"host\" IS NULL OR \"host\" = '')");
-  EXPECT_EQ(Sql("host != 'a'"), "(\"host\" IS NULL OR \"host\" <> 'a')");
-  EXPECT_EQ(Sql("host <> ''"), "\"host\" <> ''");
-  EXPECT_EQ(Sql("host =~ /^a/"), "\"host\" ~ '^a'");
-  EXPECT_EQ(Sql("host =~ /a*/"), "(\"host\" IS NULL OR \"host\" ~ 'a*')");
-  EXPECT_EQ(Sql("host !~ /^a/"), "(\"host\" IS NULL OR \"host\" !~ '^a')");
-  EXPECT_EQ(Sql("host !~ /.*/"), "\"host\" !~ '.*'");
-  EXPECT_EQ(Sql("host > 'm'"), "\"host\" > 'm'");
-  EXPECT_EQ(Sql("'m' > host"), "(\"host\" IS NULL OR \"host\" < 'm')");
-  EXPECT_EQ(Sql("host = 5"), "FALSE");
-  EXPECT_EQ(Sql("host = $p"), "\"host\" = 'x''y'");
-  EXPECT_EQ(Sql("host =~ $p"), "\"host\" ~ 'x''y'");
-  EXPECT_EQ(Sql("\"we\\\"ird\" = 'it\\'s'"), "\"we\"\"ird\" = 'it''s'");
-  EXPECT_EQ(Sql("host::tag = 'a'"), "\"host\" = 'a'");
-  // A name the measurement lacks is a tag with the value ''.
-  EXPECT_EQ(Sql("region = 'us'"), "FALSE");
-  EXPECT_EQ(Sql("region = ''"), "TRUE");
-  EXPECT_EQ(Sql("region != 'us'"), "TRUE");
-  EXPECT_EQ(Sql("region =~ /^$/"), "TRUE");
-  EXPECT_EQ(Sql("region !~ /^$/"), "FALSE");
-  EXPECT_EQ(Sql("host::field = 'a'"), "FALSE");
-}
-
-TEST_F(InfluxQLConditionTest, Fields) {
-  EXPECT_EQ(Sql("usage > 1.5"), "\"usage\" > 1.5");
-  EXPECT_EQ(Sql("usage >= 2"), "\"usage\" >= 2");
-  EXPECT_EQ(Sql("2.0 < usage"), "\"usage\" > 2.0");
-  EXPECT_EQ(Sql("usage = $n"), "\"usage\" = 7");
-  EXPECT_EQ(Sql("usage = 'a'"), "FALSE");
-  EXPECT_EQ(Sql("label = 'a'"), "\"label\" = 'a'");
-  EXPECT_EQ(Sql("label =~ /a/"), "\"label\" ~ 'a'");
-  EXPECT_EQ(Sql("label = 1"), "FALSE");
-  EXPECT_EQ(Sql("ok = true"), "\"ok\" = TRUE");
-  EXPECT_EQ(Sql("ok > true"), "FALSE");
-  EXPECT_EQ(Sql("usage::tag = 1"), "FALSE");
-  EXPECT_EQ(Sql("nope > 1"), "FALSE");
-}
-
-TEST_F(InfluxQLConditionTest, TimeAndLogic) {
-  EXPECT_EQ(Sql("time > '2016-01-01T00:00:00.5Z'"),
-            "\"time\" > TIMESTAMP '2016-01-01T00:00:00.5Z'");
-  EXPECT_EQ(Sql("time <= now() - 1h"), "\"time\" <= TIMESTAMP '2015-12-31T23:00:00Z'");
-  EXPECT_EQ(Sql("now() < time"), "\"time\" > TIMESTAMP '2016-01-01T00:00:00Z'");
-  EXPECT_EQ(Sql("time = 1451606400000000001"),
-            "\"time\" = TIMESTAMP '2016-01-01T00:00:00.000000001Z'");
-  EXPECT_EQ(Sql("time >= '2016-01-01'"), "\"time\" >= TIMESTAMP '2016-01-01T00:00:00Z'");
-  EXPECT_EQ(Sql("time >= '2016-01-01 00:00:01' + 10s"),
-            "\"time\" >= TIMESTAMP '2016-01-01T00:00:11Z'");
-  EXPECT_EQ(Sql("host = 'a' AND (usage > 1 OR time > now())"),
-            "(\"host\" = 'a' AND (\"usage\" > 1 OR \"time\" > TIMESTAMP '2016-01-01T00:00:00Z'))");
-  EXPECT_EQ(Sql("true"), "TRUE");
-  EXPECT_THAT(Sql("time > 'yesterday'"), HasSubstr("cannot read 'yesterday' as a time"));
-  EXPECT_THAT(Sql("time =~ /x/"), HasSubstr("unsupported condition"));
-  EXPECT_THAT(Sql("usage > label"), HasSubstr("unsupported value in a condition: label"));
-  EXPECT_THAT(Sql("mean(usage) > 1"), HasSubstr("unsupported condition"));
-}
-
-TEST(InfluxQLTimeTest, ClampsToTheInt64Range) {
-  InfluxQLRequest request;
-  request.now_ns = -10;
-  auto expr = influxql::ParseExpression("now() - 9223372036854775807");
-  ASSERT_TRUE(expr.ok());
-  EXPECT_EQ(*EvaluateInfluxQLTime(**expr, request), std::numeric_limits<int64_t>::min());
 }
 
 }  // namespace

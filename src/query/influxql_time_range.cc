@@ -298,6 +298,11 @@ absl::StatusOr<int64_t> EvalTime(const Expr& expr, const EvalContext& ctx) {
   return absl::InternalError("unreachable");
 }
 
+absl::Status InvalidTimeOperator(BinaryOperator op) {
+  return absl::InvalidArgumentError(
+      absl::StrCat("invalid time comparison operator: ", std::string(BinaryOperatorName(op))));
+}
+
 bool IsTimeComparison(const Expr& expr) {
   if (!expr.Is<BinaryExpr>()) {
     return false;
@@ -344,49 +349,18 @@ absl::Status Intersect(const Expr& expr, const EvalContext& ctx, TimeRange* rang
   if (!IsTimeComparison(expr)) {
     return absl::OkStatus();
   }
-  BinaryOperator op = binary.op;
-  const Expr* other = binary.right.get();
-  if (!influxql::IsTimeRef(*binary.left)) {
-    other = binary.left.get();
-    switch (op) {
-      case BinaryOperator::kLt:
-        op = BinaryOperator::kGt;
-        break;
-      case BinaryOperator::kLtEq:
-        op = BinaryOperator::kGtEq;
-        break;
-      case BinaryOperator::kGt:
-        op = BinaryOperator::kLt;
-        break;
-      case BinaryOperator::kGtEq:
-        op = BinaryOperator::kLtEq;
-        break;
-      default:
-        break;
-    }
+  // A range has no holes: `time != x` is refused before its value is read.
+  if (binary.op == BinaryOperator::kNotEq) {
+    return InvalidTimeOperator(binary.op);
   }
-  switch (op) {
-    case BinaryOperator::kEq:
-    case BinaryOperator::kLt:
-    case BinaryOperator::kLtEq:
-    case BinaryOperator::kGt:
-    case BinaryOperator::kGtEq:
-      break;
-    default:
-      return absl::InvalidArgumentError(
-          absl::StrCat("invalid time comparison operator: ", std::string(BinaryOperatorName(op))));
+  auto comparison = EvaluateTimeComparison(binary, ctx);
+  if (!comparison.ok()) {
+    return comparison.status();
   }
-  auto value = EvalTime(*other, ctx);
-  if (!value.ok()) {
-    return value.status();
-  }
-  const int64_t t = *value;
-  if (t > kMaxTime || t < kMinTime + 1) {
-    return absl::InvalidArgumentError("time value is outside the range of time");
-  }
+  const int64_t t = comparison->time;
   int64_t min = kMinTime;
   int64_t max = kMaxTime;
-  switch (op) {
+  switch (comparison->op) {
     case BinaryOperator::kEq:
       min = max = t;
       break;
@@ -515,6 +489,29 @@ absl::StatusOr<int64_t> ParseTimeString(std::string_view text, const absl::TimeZ
         absl::StrCat("time ", std::string(text), " overflows time literal"));
   }
   return nanos;
+}
+
+absl::StatusOr<TimeComparison> EvaluateTimeComparison(const influxql::BinaryExpr& comparison,
+                                                      const EvalContext& ctx) {
+  TimeComparison out{.op = comparison.op};
+  const Expr* other = comparison.right.get();
+  if (!influxql::IsTimeRef(*comparison.left)) {
+    other = comparison.left.get();
+    out.op = influxql::MirrorComparison(out.op);
+  }
+  if (!influxql::IsComparisonOperator(out.op) || out.op == BinaryOperator::kEqRegex ||
+      out.op == BinaryOperator::kNotEqRegex) {
+    return InvalidTimeOperator(out.op);
+  }
+  auto value = EvalTime(*other, ctx);
+  if (!value.ok()) {
+    return value.status();
+  }
+  if (*value > kMaxTime || *value < kMinTime + 1) {
+    return absl::InvalidArgumentError("time value is outside the range of time");
+  }
+  out.time = *value;
+  return out;
 }
 
 absl::StatusOr<TimeRange> ExtractTimeRange(const influxql::Expr* condition,

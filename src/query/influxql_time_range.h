@@ -50,6 +50,21 @@ absl::StatusOr<int64_t> ParseTimeString(std::string_view text, const absl::TimeZ
 // Returns true if `text` looks like a date or date and time (starts with YYYY-MM-DD).
 bool LooksLikeTime(std::string_view text);
 
+// One comparison of `time` with a value, turned around so that `time` is on the left (`now() >
+// time` is `time < now()`).
+struct TimeComparison {
+  influxql::BinaryOperator op = influxql::BinaryOperator::kEq;  // = != < <= > >=
+  int64_t time = 0;  // The value, in nanoseconds, within (kMinTime, kMaxTime].
+};
+
+// Reads `comparison`, which has `time` on one side (influxql::IsTimeRef), as InfluxDB 1.8 does:
+// the other side is a time expression (time strings, integer nanoseconds, durations as epoch
+// offsets, now() arithmetic, bound parameters) evaluated with `ctx`. InvalidArgument for an
+// operator other than = != < <= > >=, an operand that is not a time, or a time outside InfluxDB's
+// range.
+absl::StatusOr<TimeComparison> EvaluateTimeComparison(const influxql::BinaryExpr& comparison,
+                                                      const EvalContext& ctx);
+
 // The time range `condition` (null: none) bounds: the intersection of its time comparisons
 // (`time > x`, `x <= time`, `time = x`) joined by AND. A time comparison under OR is an error, as
 // are `time != x`, regular expressions on time and operands that are not times.

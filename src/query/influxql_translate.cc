@@ -33,24 +33,6 @@ absl::Status Invalid(std::string message) {
   return absl::InvalidArgumentError(std::move(message));
 }
 
-// The type names of fields, as InfluxDB's messages spell them.
-std::string_view FieldTypeName(TypeId type) {
-  switch (type) {
-    case TypeId::kFloat64:
-      return "float";
-    case TypeId::kInt64:
-      return "integer";
-    case TypeId::kUInt64:
-      return "unsigned";
-    case TypeId::kString:
-      return "string";
-    case TypeId::kBool:
-      return "boolean";
-    default:
-      return "unknown";
-  }
-}
-
 bool IsNumericType(TypeId type) {
   return type == TypeId::kFloat64 || type == TypeId::kInt64 || type == TypeId::kUInt64;
 }
@@ -332,6 +314,23 @@ bool IsSelector(Function function) {
       return true;
     default:
       return false;
+  }
+}
+
+std::string_view FieldTypeName(TypeId type) {
+  switch (type) {
+    case TypeId::kFloat64:
+      return "float";
+    case TypeId::kInt64:
+      return "integer";
+    case TypeId::kUInt64:
+      return "unsigned";
+    case TypeId::kString:
+      return "string";
+    case TypeId::kBool:
+      return "boolean";
+    default:
+      return "unknown";
   }
 }
 

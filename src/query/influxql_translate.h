@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -164,6 +165,10 @@ struct CompiledSelect {
   // Aggregates computed by SQL (GROUP BY date_bin) rather than over the rows in the executor.
   bool sql_aggregates = false;
 };
+
+// The InfluxQL name of a field type, as InfluxDB's messages and SHOW FIELD KEYS spell it: "float",
+// "integer", "unsigned", "string", "boolean" ("unknown" for any other type).
+std::string_view FieldTypeName(TypeId type);
 
 // Checks and compiles `statement` against the catalog of `engine`; `parent` is set when the
 // statement is a subquery, and `run_subquery` runs the statement's own subqueries (their results

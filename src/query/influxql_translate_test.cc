@@ -66,13 +66,19 @@ class ConditionTest : public ::testing::Test {
     ctx_.params = &params_;
   }
 
-  std::string Sql(std::string_view condition) {
+  std::string Sql(std::string_view condition,
+                  TimeComparisons time_comparisons = TimeComparisons::kInTimeRange) {
     auto expr = influxql::ParseExpression(condition);
     if (!expr.ok()) {
       return "parse error: " + std::string(expr.status().message());
     }
-    auto sql = ConditionToSql(expr->get(), table_, ctx_);
+    auto sql = ConditionToSql(expr->get(), table_, ctx_, time_comparisons);
     return sql.ok() ? *sql : "error: " + std::string(sql.status().message());
+  }
+
+  // The SQL of `condition` as SHOW statements translate it: time comparisons included.
+  std::string ShowSql(std::string_view condition) {
+    return Sql(condition, TimeComparisons::kAsPredicates);
   }
 
   std::string Range(std::string_view condition) {
@@ -101,11 +107,19 @@ TEST_F(ConditionTest, Tags) {
   EXPECT_EQ(Sql("host <> ''"), "(\"host\" IS NOT NULL AND \"host\" <> '')");
   EXPECT_EQ(Sql("host =~ /^a'/"), "coalesce(\"host\", '') ~ '^a'''");
   EXPECT_EQ(Sql("host !~ /x/"), "coalesce(\"host\", '') !~ 'x'");
+  // '' matches these patterns, so a series without the tag does.
+  EXPECT_EQ(Sql("host =~ /a*/"), "coalesce(\"host\", '') ~ 'a*'");
+  EXPECT_EQ(Sql("host !~ /.*/"), "coalesce(\"host\", '') !~ '.*'");
+  EXPECT_EQ(Sql("host > 'm'"), "coalesce(\"host\", '') > 'm'");
+  EXPECT_EQ(Sql("'m' > host"), "coalesce(\"host\", '') < 'm'");
   EXPECT_EQ(Sql("host = 1"), "FALSE");
+  EXPECT_EQ(Sql("host::tag = 'a'"), "\"host\" = 'a'");
   // Names the table does not have are tags without a value.
   EXPECT_EQ(Sql("nosuch = ''"), "TRUE");
   EXPECT_EQ(Sql("nosuch = 'x'"), "FALSE");
+  EXPECT_EQ(Sql("nosuch != 'x'"), "TRUE");
   EXPECT_EQ(Sql("nosuch =~ /^$/"), "TRUE");
+  EXPECT_EQ(Sql("nosuch !~ /^$/"), "FALSE");
   EXPECT_EQ(Sql("nosuch > 1"), "FALSE");
 }
 
@@ -113,8 +127,11 @@ TEST_F(ConditionTest, Fields) {
   EXPECT_EQ(Sql("usage > 1.5 AND n <= 3"), "(\"usage\" > 1.5 AND \"n\" <= 3)");
   EXPECT_EQ(Sql("s = 'it\\'s' OR b = true"), "(\"s\" = 'it''s' OR \"b\" = TRUE)");
   EXPECT_EQ(Sql("\"we\\\"ird\" > 0"), "\"we\"\"ird\" > 0");
+  EXPECT_EQ(Sql("2.0 < usage"), "2.0 < \"usage\"");
   EXPECT_EQ(Sql("usage = 'x'"), "FALSE");
+  EXPECT_EQ(Sql("s = 1"), "FALSE");
   EXPECT_EQ(Sql("b > true"), "FALSE");
+  EXPECT_EQ(Sql("usage::tag = 1"), "FALSE");
   EXPECT_EQ(Sql("s =~ /a/"), "\"s\" ~ 'a'");
   EXPECT_EQ(Sql("usage =~ /a/"), "FALSE");
   EXPECT_EQ(Sql("n / 2 > 1"), "(CASE WHEN 2 = 0 THEN 0.0 ELSE CAST(\"n\" AS double) / 2 END) > 1");
@@ -130,10 +147,41 @@ TEST_F(ConditionTest, TimeIsLeftToTheRange) {
   EXPECT_EQ(Sql("time > now() - 1h"), "TRUE");
 }
 
+TEST_F(ConditionTest, TimeAsPredicates) {
+  EXPECT_EQ(ShowSql("time > '2016-01-01T00:00:00.5Z'"),
+            "\"time\" > TIMESTAMP '2016-01-01T00:00:00.5Z'");
+  EXPECT_EQ(ShowSql("time <= now() - 1h"), "\"time\" <= TIMESTAMP '2015-12-31T23:00:00Z'");
+  EXPECT_EQ(ShowSql("now() < time"), "\"time\" > TIMESTAMP '2016-01-01T00:00:00Z'");
+  EXPECT_EQ(ShowSql("time = 1451606400000000001"),
+            "\"time\" = TIMESTAMP '2016-01-01T00:00:00.000000001Z'");
+  EXPECT_EQ(ShowSql("time >= '2016-01-01'"), "\"time\" >= TIMESTAMP '2016-01-01T00:00:00Z'");
+  EXPECT_EQ(ShowSql("time >= '2016-01-01 00:00:01' + 10s"),
+            "\"time\" >= TIMESTAMP '2016-01-01T00:00:11Z'");
+  EXPECT_EQ(ShowSql("time != '2016-01-01'"), "\"time\" <> TIMESTAMP '2016-01-01T00:00:00Z'");
+  // Under OR too, where a SELECT's time range cannot have them.
+  EXPECT_EQ(ShowSql("host = 'a' AND (usage > 1 OR time > now())"),
+            "(\"host\" = 'a' AND (\"usage\" > 1 OR \"time\" > TIMESTAMP '2016-01-01T00:00:00Z'))");
+  EXPECT_EQ(ShowSql("true"), "TRUE");
+  // The errors of the time range's.
+  EXPECT_EQ(ShowSql("time > 'yesterday'"),
+            "error: invalid operation: time and *influxql.StringLiteral are not compatible");
+  EXPECT_EQ(ShowSql("time =~ /x/"), "error: invalid time comparison operator: =~");
+  EXPECT_EQ(ShowSql("time > usage"),
+            "error: invalid operation: time and *influxql.VarRef are not compatible");
+  ctx_.now_ns = -10;
+  EXPECT_EQ(ShowSql("time > now() - 9223372036854775807"),
+            "error: time arithmetic overflows the range of time");
+}
+
 TEST_F(ConditionTest, Parameters) {
   params_["h"] = std::string("a");
   params_["x"] = 1.5;
+  params_["p"] = std::string("x'y");
+  params_["n"] = int64_t{7};
   EXPECT_EQ(Sql("host = $h AND usage > $x"), "(\"host\" = 'a' AND \"usage\" > 1.5)");
+  EXPECT_EQ(Sql("host = $p"), "\"host\" = 'x''y'");
+  EXPECT_EQ(Sql("host =~ $p"), "coalesce(\"host\", '') ~ 'x''y'");
+  EXPECT_EQ(Sql("usage = $n"), "\"usage\" = 7");
   EXPECT_EQ(Sql("host = $missing"), "error: missing parameter: missing");
 }
 

@@ -58,15 +58,8 @@ int SetOperatorLevel(SetOperator op) {
   return op == SetOperator::kIntersect ? 2 : 1;
 }
 
-class Printer {
+class Printer : public TextPrinter {
  public:
-  std::string Take() { return std::move(out_); }
-
-  template <typename... Parts>
-  void Append(const Parts&... parts) {
-    (out_.append(std::string_view(parts)), ...);
-  }
-
   void PrintExpr(const Expr& expr) {
     switch (expr.kind) {
       case ExprKind::kLiteral:
@@ -599,8 +592,6 @@ class Printer {
       out_ += names[i].ToString();
     }
   }
-
-  std::string out_;
 };
 
 }  // namespace
@@ -820,51 +811,35 @@ Precedence PrintPrecedence(const Expr& expr) {
 }
 
 std::string Expr::ToString() const {
-  Printer printer;
-  printer.PrintExpr(*this);
-  return printer.Take();
+  return PrintToString(*this, &Printer::PrintExpr);
 }
 
 std::string OrderByItem::ToString() const {
-  Printer printer;
-  printer.PrintOrderByItem(*this);
-  return printer.Take();
+  return PrintToString(*this, &Printer::PrintOrderByItem);
 }
 
 std::string WindowSpec::ToString() const {
-  Printer printer;
-  printer.PrintWindowSpec(*this);
-  return printer.Take();
+  return PrintToString(*this, &Printer::PrintWindowSpec);
 }
 
 std::string SelectItem::ToString() const {
-  Printer printer;
-  printer.PrintSelectItem(*this);
-  return printer.Take();
+  return PrintToString(*this, &Printer::PrintSelectItem);
 }
 
 std::string TableRef::ToString() const {
-  Printer printer;
-  printer.PrintTableRef(*this);
-  return printer.Take();
+  return PrintToString(*this, &Printer::PrintTableRef);
 }
 
 std::string QueryBody::ToString() const {
-  Printer printer;
-  printer.PrintBody(*this);
-  return printer.Take();
+  return PrintToString(*this, &Printer::PrintBody);
 }
 
 std::string Query::ToString() const {
-  Printer printer;
-  printer.PrintQuery(*this);
-  return printer.Take();
+  return PrintToString(*this, &Printer::PrintQuery);
 }
 
 std::string Statement::ToString() const {
-  Printer printer;
-  printer.PrintStatement(*this);
-  return printer.Take();
+  return PrintToString(*this, &Printer::PrintStatement);
 }
 
 namespace {

@@ -35,39 +35,11 @@
 
 #include "absl/functional/function_ref.h"
 #include "common/check.h"
+#include "common/syntax_tree.h"
 
 namespace strata::sql {
 
 struct Query;
-
-// A base for tagged node families: `kind` says which derived struct a node is, and Is<T>()/As<T>()
-// test and downcast (As<T> checks the kind; a wrong cast is a bug and aborts). Nodes are neither
-// copyable nor movable: they are owned through unique_ptr.
-template <typename KindT>
-struct TaggedNode {
-  TaggedNode(KindT node_kind, size_t node_position) : kind(node_kind), position(node_position) {}
-  TaggedNode(const TaggedNode&) = delete;
-  TaggedNode& operator=(const TaggedNode&) = delete;
-  virtual ~TaggedNode() = default;
-
-  template <typename T>
-  bool Is() const {
-    return kind == T::kKind;
-  }
-  template <typename T>
-  const T& As() const {
-    STRATA_CHECK(kind == T::kKind);
-    return static_cast<const T&>(*this);
-  }
-  template <typename T>
-  T& As() {
-    STRATA_CHECK(kind == T::kKind);
-    return static_cast<T&>(*this);
-  }
-
-  const KindT kind;
-  size_t position;  // Byte offset in the statement text.
-};
 
 // Returns `name` as it must be written in SQL: unquoted if it is a valid unquoted identifier that
 // reads back as itself (lower-case ASCII letters, digits, '_' and '$', not starting with a digit
@@ -132,7 +104,7 @@ enum class ExprKind : uint8_t {
 // Returns the enumerator's name without the k, e.g. "FunctionCall".
 std::string_view ExprKindName(ExprKind kind);
 
-// The base of every expression node; see TaggedNode for Is<T>() and As<T>().
+// The base of every expression node; see strata::TaggedNode for Is<T>() and As<T>().
 struct Expr : TaggedNode<ExprKind> {
   using TaggedNode::TaggedNode;
 
@@ -481,7 +453,7 @@ struct TableAlias {
   std::vector<Identifier> columns;
 };
 
-// The base of FROM items; see TaggedNode for Is<T>() and As<T>().
+// The base of FROM items; see strata::TaggedNode for Is<T>() and As<T>().
 struct TableRef : TaggedNode<TableRefKind> {
   using TaggedNode::TaggedNode;
 
@@ -540,7 +512,7 @@ enum class QueryBodyKind : uint8_t {
   kNestedQuery,   // NestedQuery
 };
 
-// The base of query bodies; see TaggedNode for Is<T>() and As<T>().
+// The base of query bodies; see strata::TaggedNode for Is<T>() and As<T>().
 struct QueryBody : TaggedNode<QueryBodyKind> {
   using TaggedNode::TaggedNode;
 
@@ -625,7 +597,7 @@ enum class StatementKind : uint8_t {
   kShowColumns,  // ShowColumnsStatement
 };
 
-// The base of statements; see TaggedNode for Is<T>() and As<T>().
+// The base of statements; see strata::TaggedNode for Is<T>() and As<T>().
 struct Statement : TaggedNode<StatementKind> {
   using TaggedNode::TaggedNode;
 

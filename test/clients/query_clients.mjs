@@ -6,57 +6,13 @@
 // credentials: one server runs open (--without-auth), one with an operator token given as the
 // password. The SELECT checks run once SELECT is implemented (see SELECT_PENDING).
 // Usage: node query_clients.mjs <strata binary> <work dir>
-import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import Influx from 'influx';
 import { startStrata } from '../node/strata_server.mjs';
+import {
+  check, createAdminToken, finish, part, rejection, same, setSection, startTest, stopServer,
+} from './test_harness.mjs';
 
-const [strata, work] = process.argv.slice(2);
-if (!strata || !work) {
-  console.error('usage: node query_clients.mjs <strata binary> <work dir>');
-  process.exit(2);
-}
-const started = performance.now();
-setTimeout(() => {
-  console.error(`FAIL [${section}] the test did not finish within 60 s`);
-  process.exit(1);
-}, 60000).unref();
-
-let failures = 0;
-let checks = 0;
-let section = '';
-function fail(message) {
-  failures++;
-  console.error(`FAIL [${section}] ${message}`);
-}
-function check(condition, message) {
-  checks++;
-  if (!condition) fail(message);
-  return condition;
-}
-function same(actual, expected, what) {
-  const a = JSON.stringify(actual);
-  const e = JSON.stringify(expected);
-  return check(a === e, `${what}: got ${a}, expected ${e}`);
-}
-async function part(name, body) {
-  section = name;
-  try {
-    await body();
-  } catch (error) {
-    fail(`unexpected ${error?.stack ?? error}`);
-  }
-}
-async function rejection(promise, what) {
-  try {
-    await promise;
-  } catch (error) {
-    checks++;
-    return error;
-  }
-  fail(`${what}: succeeded, expected an error`);
-  return null;
-}
+const { strata, work } = startTest('query_clients.mjs');
 
 const S = 1700000000;  // 2023-11-14T22:13:20Z, in seconds
 
@@ -146,26 +102,19 @@ async function selects(client) {
   same(ms.map((row) => row.time.getTime()), [(S + 60) * 1000], 'SELECT with precision ms');
 }
 
-section = 'open server';
+setSection('open server');
 const open = await startStrata(strata, work, { name: 'open', args: ['--without-auth'] });
 const client = new Influx.InfluxDB({ host: '127.0.0.1', port: open.port, database: 'clients' });
 await part('write', () => writeData(client));
 await part('schema helpers', () => schemaHelpers(client));
 await part('SHOW queries', () => showQueries(client));
 await part('SELECT', () => selects(client));
-section = 'open server';
-if (!await open.stop()) fail('strata did not exit within 30 s of SIGTERM');
+setSection('open server');
+await stopServer(open);
 
-section = 'server with a token';
+setSection('server with a token');
 const secured = await startStrata(strata, work, { name: 'auth' });
-const created = spawnSync(strata, ['create', 'token', '--admin', '--host', secured.base,
-                                   '--format', 'json'], { encoding: 'utf8', timeout: 10000 });
-let token;
-try {
-  token = JSON.parse(created.stdout).token;
-} catch {
-  fail(`strata create token: exit ${created.status}: ${created.stdout} ${created.stderr}`);
-}
+const token = createAdminToken(strata, secured);
 if (token) {
   await part('authentication', async () => {
     const authed = new Influx.InfluxDB({ host: '127.0.0.1', port: secured.port,
@@ -183,15 +132,7 @@ if (token) {
     }
   });
 }
-section = 'server with a token';
-if (!await secured.stop()) fail('strata did not exit within 30 s of SIGTERM');
+setSection('server with a token');
+await stopServer(secured);
 
-if (failures > 0) {
-  for (const log of [open.logPath, secured.logPath]) {
-    console.error(`${log}:\n${fs.readFileSync(log, 'utf8')}`);
-  }
-}
-const seconds = ((performance.now() - started) / 1000).toFixed(1);
-console.log(`influx clients query: ${checks} checks, ${failures} failures, ${seconds} s`);
-console.log(`${failures === 0 ? 1 : 0} passed, ${failures === 0 ? 0 : 1} failed`);
-process.exit(failures === 0 ? 0 : 1);
+finish('influx clients query', [open, secured]);

@@ -11,8 +11,6 @@
 // set of databases, so nothing else was written. One server runs open (--without-auth), one
 // with an operator token created by `strata create token --admin`.
 // Usage: node write_clients.mjs <strata binary> <work dir>
-import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import Influx from 'influx';
 import { HttpError, InfluxDB, Point, setLogger } from '@influxdata/influxdb-client';
 import {
@@ -22,32 +20,11 @@ import {
   setLogger as setLogger3,
 } from '@influxdata/influxdb3-client';
 import { startStrata } from '../node/strata_server.mjs';
+import {
+  check, createAdminToken, fail, finish, part, rejection, setSection, startTest, stopServer,
+} from './test_harness.mjs';
 
-const [strata, work] = process.argv.slice(2);
-if (!strata || !work) {
-  console.error('usage: node write_clients.mjs <strata binary> <work dir>');
-  process.exit(2);
-}
-const started = performance.now();
-// The test takes about a second; a hung request (the clients retry or wait 10 s and more) ends
-// it here rather than at ctest's timeout. The servers are killed on exit (strata_server.mjs).
-setTimeout(() => {
-  console.error(`FAIL [${section}] the test did not finish within 60 s`);
-  process.exit(1);
-}, 60000).unref();
-
-let failures = 0;
-let checks = 0;
-let section = '';
-function fail(message) {
-  failures++;
-  console.error(`FAIL [${section}] ${message}`);
-}
-function check(condition, message) {
-  checks++;
-  if (!condition) fail(message);
-  return condition;
-}
+const { strata, work } = startTest('write_clients.mjs');
 
 // The 2.x and 3.x clients log every failed write to the console; the test provokes several. Keep
 // their messages, and show them only if something fails.
@@ -58,29 +35,6 @@ const collect = (level) => (message, error) => {
 const quietLogger = { error: collect('error'), warn: collect('warn') };
 setLogger(quietLogger);
 setLogger3(quietLogger);
-
-// Runs one part of the test; an exception (a rejected write that should have succeeded) fails it
-// and the test goes on with the next part.
-async function part(name, body) {
-  section = name;
-  try {
-    await body();
-  } catch (error) {
-    fail(`unexpected ${error?.stack ?? error}`);
-  }
-}
-
-// Resolves to the error `promise` rejects with, or fails the check and resolves to null.
-async function rejection(promise, what) {
-  try {
-    await promise;
-  } catch (error) {
-    checks++;
-    return error;
-  }
-  fail(`${what}: succeeded, expected an error`);
-  return null;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Reading back
@@ -476,7 +430,7 @@ async function authenticatedWrites(server) {
   const { token } = server;
   const wrong = 'apiv3_this-is-not-the-token';
 
-  section = 'influx 1.x with a token';
+  setSection('influx 1.x with a token');
   const v1 = new Influx.InfluxDB({ host: '127.0.0.1', port: server.port, database: 'auth_v1',
                                    username: 'anyone', password: token });
   await v1.writePoints([{ measurement: 'login', tags: { user: 'alice' },
@@ -504,7 +458,7 @@ async function authenticatedWrites(server) {
              rows: [{ time: ns(S), user: 'alice', ok: true, tries: 2 }] },
   });
 
-  section = 'influxdb-client 2.x with a token';
+  setSection('influxdb-client 2.x with a token');
   const v2 = new InfluxDB({ url: server.base, token }).getWriteApi('my-org', 'auth_v2', 's');
   v2.writePoint(new Point('login').tag('user', 'bob').intField('tries', 3).timestamp(S + 1));
   await v2.close();
@@ -522,7 +476,7 @@ async function authenticatedWrites(server) {
              rows: [{ time: ns(S + 1), user: 'bob', tries: 3n }] },
   });
 
-  section = 'influxdb3-client with a token';
+  setSection('influxdb3-client with a token');
   // 'Token' (the client's default scheme) and 'Bearer' (what its docs suggest for Core).
   for (const [authScheme, user, t] of [[undefined, 'carol', 2], ['Bearer', 'dave', 3]]) {
     const client = new InfluxDBClient({ host: server.base, token, database: 'auth_v3',
@@ -563,40 +517,25 @@ async function authenticatedWrites(server) {
 // files just as well, but the test then never races a background snapshot).
 const serverArgs = ['--snapshot-check-interval', '0'];
 
-section = 'open server';
+setSection('open server');
 const open = await startStrata(strata, work, { name: 'open',
                                                args: ['--without-auth', ...serverArgs] });
 await part('influx 1.x', () => influx1Writes(open));
 await part('influxdb-client 2.x', () => influx2Writes(open));
 await part('influxdb3-client', () => influx3Writes(open));
 await part('open server', () => checkDatabases(open, ['v1', 'v2', 'v3']));
-section = 'open server';
-if (!await open.stop()) fail('strata did not exit within 30 s of SIGTERM');
+setSection('open server');
+await stopServer(open);
 
-section = 'server with a token';
+setSection('server with a token');
 const secured = await startStrata(strata, work, { name: 'auth', args: serverArgs });
-const created = spawnSync(strata, ['create', 'token', '--admin', '--host', secured.base,
-                                   '--format', 'json'], { encoding: 'utf8', timeout: 10000 });
-try {
-  secured.token = JSON.parse(created.stdout).token;
-} catch {
-  fail(`strata create token: exit ${created.status}: ${created.stdout} ${created.stderr}`);
-}
+secured.token = createAdminToken(strata, secured);
 if (secured.token) {
   await part('authentication', () => authenticatedWrites(secured));
   await part('server with a token',
              () => checkDatabases(secured, ['auth_v1', 'auth_v2', 'auth_v3']));
 }
-section = 'server with a token';
-if (!await secured.stop()) fail('strata did not exit within 30 s of SIGTERM');
+setSection('server with a token');
+await stopServer(secured);
 
-if (failures > 0) {
-  console.error(`client log:\n${clientLog.join('\n')}`);
-  for (const log of [open.logPath, secured.logPath]) {
-    console.error(`${log}:\n${fs.readFileSync(log, 'utf8')}`);
-  }
-}
-const seconds = ((performance.now() - started) / 1000).toFixed(1);
-console.log(`influx clients write: ${checks} checks, ${failures} failures, ${seconds} s`);
-console.log(`${failures === 0 ? 1 : 0} passed, ${failures === 0 ? 0 : 1} failed`);
-process.exit(failures === 0 ? 0 : 1);
+finish('influx clients write', [open, secured], [`client log:\n${clientLog.join('\n')}`]);

@@ -16,7 +16,7 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "server/http_client.h"
-#include "test/e2e/server_process.h"
+#include "test/e2e/server_test.h"
 
 namespace strata::e2e {
 namespace {
@@ -29,13 +29,6 @@ using Clock = std::chrono::steady_clock;
 constexpr int kSlowRows = 600;
 const char* const kSlowQuery =
     "SELECT count(*) FROM big a, big b, big c WHERE a.v + b.v + c.v >= 0";
-
-std::string ErrorOf(const server::ClientResponse& response) {
-  json body = json::parse(response.body, nullptr, false);
-  return body.is_object() && body.contains("error") && body["error"].is_string()
-             ? body["error"].get<std::string>()
-             : "";
-}
 
 server::ClientResponse Query(server::HttpClient& client,
                              const std::string& sql,

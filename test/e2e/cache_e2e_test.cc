@@ -15,33 +15,20 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "server/http_client.h"
-#include "test/e2e/server_process.h"
+#include "test/e2e/server_test.h"
 
 namespace strata::e2e {
 namespace {
 
 using nlohmann::json;
 using ::testing::HasSubstr;
-using Headers = std::vector<std::pair<std::string, std::string>>;
 
-std::string ErrorOf(const server::ClientResponse& response) {
+// The "error" member of a JSON error body, or the whole body if it is not one.
+std::string ErrorOrBody(const server::ClientResponse& response) {
   json body = json::parse(response.body, nullptr, false);
   return body.is_object() && body.contains("error") && body["error"].is_string()
              ? body["error"].get<std::string>()
              : response.body;
-}
-
-std::string RunCommand(const std::string& command, int* exit_code) {
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  std::string output;
-  char buffer[4096];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) {
-    output.append(buffer, n);
-  }
-  int status = pclose(pipe);
-  *exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return output;
 }
 
 class CacheE2eTest : public ::testing::Test {
@@ -76,7 +63,7 @@ class CacheE2eTest : public ::testing::Test {
   std::string Query(const std::string& sql) {
     auto response =
         Send("POST", "/api/v3/query_sql", json{{"db", "db"}, {"q", sql}, {"format", "jsonl"}});
-    return response.status == 200 ? response.body : "error " + ErrorOf(response);
+    return response.status == 200 ? response.body : "error " + ErrorOrBody(response);
   }
   TempDir dir_;
   ServerProcess server_;
@@ -103,7 +90,7 @@ TEST_F(CacheE2eTest, CreateIdenticalConflictAndErrors) {
                        "/api/v3/configure/last_cache",
                        json{{"db", "db"}, {"table", "cpu"}, {"count", 3}, {"ttl", 600}});
   EXPECT_EQ(conflict.status, 400);
-  EXPECT_EQ(ErrorOf(conflict),
+  EXPECT_EQ(ErrorOrBody(conflict),
             "a last cache named 'cpu_host_region_last_cache' already exists on table 'cpu' with "
             "a different configuration");
 
@@ -111,22 +98,22 @@ TEST_F(CacheE2eTest, CreateIdenticalConflictAndErrors) {
                          "/api/v3/configure/last_cache",
                          json{{"db", "db"}, {"table", "cpu"}, {"key_columns", {"hostname"}}});
   EXPECT_EQ(bad_column.status, 400);
-  EXPECT_EQ(ErrorOf(bad_column), "key column 'hostname' not found in table 'cpu'");
+  EXPECT_EQ(ErrorOrBody(bad_column), "key column 'hostname' not found in table 'cpu'");
   auto bad_count = Send(
       "POST", "/api/v3/configure/last_cache", json{{"db", "db"}, {"table", "cpu"}, {"count", "2"}});
   EXPECT_EQ(bad_count.status, 400);
-  EXPECT_EQ(ErrorOf(bad_count), "'count' must be an integer, not \"2\"");
+  EXPECT_EQ(ErrorOrBody(bad_count), "'count' must be an integer, not \"2\"");
   auto no_table =
       Send("POST", "/api/v3/configure/last_cache", json{{"db", "db"}, {"table", "mem"}});
   EXPECT_EQ(no_table.status, 404);
-  EXPECT_EQ(ErrorOf(no_table), "table 'mem' not found in database 'db'");
+  EXPECT_EQ(ErrorOrBody(no_table), "table 'mem' not found in database 'db'");
   auto not_json = server_.Client()->Request("POST", "/api/v3/configure/distinct_cache", "{");
   ASSERT_TRUE(not_json.ok());
   EXPECT_EQ(not_json->status, 400);
   auto no_columns =
       Send("POST", "/api/v3/configure/distinct_cache", json{{"db", "db"}, {"table", "cpu"}});
   EXPECT_EQ(no_columns.status, 400);
-  EXPECT_EQ(ErrorOf(no_columns), "missing 'columns' in the request body");
+  EXPECT_EQ(ErrorOrBody(no_columns), "missing 'columns' in the request body");
   auto wrong_method = Send("GET", "/api/v3/configure/last_cache", json::object());
   EXPECT_EQ(wrong_method.status, 405);
 
@@ -134,7 +121,7 @@ TEST_F(CacheE2eTest, CreateIdenticalConflictAndErrors) {
                       "/api/v3/configure/last_cache",
                       json{{"db", "db"}, {"table", "cpu"}, {"name", "nope"}});
   EXPECT_EQ(missing.status, 404);
-  EXPECT_EQ(ErrorOf(missing), "last cache 'nope' not found on table 'cpu'");
+  EXPECT_EQ(ErrorOrBody(missing), "last cache 'nope' not found on table 'cpu'");
   // Query parameters work for DELETE too.
   auto deleted = server_.Client()->Request(
       "DELETE", "/api/v3/configure/last_cache?db=db&table=cpu&name=cpu_host_region_last_cache");

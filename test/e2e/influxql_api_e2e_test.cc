@@ -23,7 +23,7 @@
 #include "nlohmann/json.hpp"
 #include "parquet/file_reader.h"
 #include "server/http_client.h"
-#include "test/e2e/server_process.h"
+#include "test/e2e/server_test.h"
 
 namespace strata::e2e {
 namespace {
@@ -31,89 +31,30 @@ namespace {
 using nlohmann::json;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
-using Headers = std::vector<std::pair<std::string, std::string>>;
-
-std::string HeaderValue(const server::ClientResponse& response, std::string_view name) {
-  for (const auto& [key, value] : response.headers) {
-    if (key.size() == name.size() &&
-        std::equal(key.begin(), key.end(), name.begin(), [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) ==
-                 std::tolower(static_cast<unsigned char>(b));
-        })) {
-      return value;
-    }
-  }
-  return "";
-}
-
-std::string ErrorOf(const server::ClientResponse& response) {
-  json body = json::parse(response.body, nullptr, false);
-  return body.is_object() && body.contains("error") && body["error"].is_string()
-             ? body["error"].get<std::string>()
-             : "";
-}
-
-std::string RunCommand(const std::string& command, int* exit_code) {
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  std::string output;
-  char buffer[4096];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) {
-    output.append(buffer, n);
-  }
-  int status = pclose(pipe);
-  *exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return output;
-}
 
 // `?db=q&q=<text>` with the text URL-encoded, plus `extra`.
 std::string V1Target(const std::string& text, const std::string& extra = "") {
   return fmt::format("/query?db=q&q={}{}", server::UrlEncode(text), extra);
 }
 
-class InfluxQLApiTest : public ::testing::Test {
+class InfluxQLApiTest : public SuiteServerTest {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new TempDir();
-    server_ = new ServerProcess(dir_->path() + "/data");
-    server_->Start();
-    auto client = server_->Client();
-    auto written = client->Request("POST",
-                                   "/api/v3/write_lp?db=q&precision=s",
-                                   "cpu,host=a,region=us usage=1.5,cores=4i 1451606400\n"
-                                   "cpu,host=b,region=eu usage=2.5,cores=8i 1451606460\n"
-                                   "cpu,host=c usage=0.5 1451606520\n"
-                                   "mem,host=a free=10u,label=\"<x>\" 1451606400\n");
-    ASSERT_TRUE(written.ok());
-    ASSERT_EQ(written->status, 204) << written->body;
+    StartServer();
+    WriteLines("q",
+               "cpu,host=a,region=us usage=1.5,cores=4i 1451606400\n"
+               "cpu,host=b,region=eu usage=2.5,cores=8i 1451606460\n"
+               "cpu,host=c usage=0.5 1451606520\n"
+               "mem,host=a free=10u,label=\"<x>\" 1451606400\n");
   }
-  static void TearDownTestSuite() {
-    delete server_;
-    delete dir_;
-  }
+  static void TearDownTestSuite() { StopServer(); }
 
-  void SetUp() override { client_ = server_->Client(); }
-
-  server::ClientResponse Get(const std::string& target, const Headers& headers = {}) {
-    auto response = client_->Request("GET", target, "", headers);
-    EXPECT_TRUE(response.ok()) << response.status();
-    return response.ok() ? *response : server::ClientResponse{};
-  }
   server::ClientResponse Post(const std::string& target,
                               const std::string& body,
                               const std::string& content_type) {
-    auto response = client_->Request("POST", target, body, {{"Content-Type", content_type}});
-    EXPECT_TRUE(response.ok()) << response.status();
-    return response.ok() ? *response : server::ClientResponse{};
+    return Request("POST", target, body, {{"Content-Type", content_type}});
   }
-
-  static TempDir* dir_;
-  static ServerProcess* server_;
-  std::unique_ptr<server::HttpClient> client_;
 };
-
-TempDir* InfluxQLApiTest::dir_ = nullptr;
-ServerProcess* InfluxQLApiTest::server_ = nullptr;
 
 TEST_F(InfluxQLApiTest, V1ShowStatementsAsInfluxDB18) {
   server::ClientResponse response =

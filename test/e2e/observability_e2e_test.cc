@@ -1,11 +1,9 @@
 // End-to-end tests of observability over real HTTP: GET /metrics (Prometheus text format, checked
 // by a small parser of the format, and values that move with writes, queries and snapshots), and
 // query tracing (trace headers in and out, the OTLP/JSON file exporter's span trees).
-#include <sys/wait.h>
 
 #include <chrono>
 #include <cmath>
-#include <cstdio>
 #include <fstream>
 #include <map>
 #include <set>
@@ -16,25 +14,12 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "server/http_client.h"
-#include "test/e2e/server_process.h"
+#include "test/e2e/server_test.h"
 
 namespace strata::e2e {
 namespace {
 
 using nlohmann::json;
-
-std::string HeaderValue(const server::ClientResponse& response, std::string_view name) {
-  for (const auto& [key, value] : response.headers) {
-    if (key.size() == name.size() &&
-        std::equal(key.begin(), key.end(), name.begin(), [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) ==
-                 std::tolower(static_cast<unsigned char>(b));
-        })) {
-      return value;
-    }
-  }
-  return "";
-}
 
 // A scrape parsed by the rules of the text format 0.0.4: each sample is keyed by its name and
 // labels as written ("name{a=\"b\"}"). Parse errors fail the test, naming the line.
@@ -526,20 +511,14 @@ TEST_F(ObservabilityTest, BadExporterSettingsStopTheServerWithAClearError) {
            {"--traces-exporter otlp-http --traces-exporter-otlp-endpoint https://x:1",
             "https is not supported"},
        }) {
-    std::string command = fmt::format("{} serve --data-dir {}/bad --http-bind 127.0.0.1:0 {} 2>&1",
-                                      STRATA_BINARY,
-                                      dir_.path(),
-                                      args);
-    FILE* pipe = popen(command.c_str(), "r");
-    ASSERT_NE(pipe, nullptr);
-    std::string output;
-    char buffer[4096];
-    size_t n;
-    while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) {
-      output.append(buffer, n);
-    }
-    int status = pclose(pipe);
-    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) != 0) << args;
+    int exit_code = 0;
+    const std::string output =
+        RunCommand(fmt::format("{} serve --data-dir {}/bad --http-bind 127.0.0.1:0 {}",
+                               STRATA_BINARY,
+                               dir_.path(),
+                               args),
+                   &exit_code);
+    EXPECT_GT(exit_code, 0) << args;
     EXPECT_NE(output.find(message), std::string::npos) << args << ": " << output;
   }
 }

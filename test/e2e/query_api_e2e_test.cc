@@ -15,95 +15,33 @@
 #include "nlohmann/json.hpp"
 #include "parquet/file_reader.h"
 #include "server/http_client.h"
-#include "test/e2e/server_process.h"
+#include "test/e2e/server_test.h"
 
 namespace strata::e2e {
 namespace {
 
 using nlohmann::json;
-using Headers = std::vector<std::pair<std::string, std::string>>;
 
-std::string HeaderValue(const server::ClientResponse& response, std::string_view name) {
-  for (const auto& [key, value] : response.headers) {
-    if (key.size() == name.size() &&
-        std::equal(key.begin(), key.end(), name.begin(), [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) ==
-                 std::tolower(static_cast<unsigned char>(b));
-        })) {
-      return value;
-    }
-  }
-  return "";
-}
-
-// The "error" member of a JSON error body ("" if the body is not one).
-std::string ErrorOf(const server::ClientResponse& response) {
-  json body = json::parse(response.body, nullptr, false);
-  return body.is_object() && body.contains("error") && body["error"].is_string()
-             ? body["error"].get<std::string>()
-             : "";
-}
-
-// Runs a shell command; returns its combined output and sets *exit_code.
-std::string RunCommand(const std::string& command, int* exit_code) {
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  std::string output;
-  char buffer[4096];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) {
-    output.append(buffer, n);
-  }
-  int status = pclose(pipe);
-  *exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return output;
-}
-
-class QueryApiTest : public ::testing::Test {
+class QueryApiTest : public SuiteServerTest {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new TempDir();
-    server_ = new ServerProcess(dir_->path() + "/data");
-    server_->Start();
-    auto client = server_->Client();
-    auto written = client->Request(
-        "POST",
-        "/api/v3/write_lp?db=q&precision=s",
+    StartServer();
+    WriteLines(
+        "q",
         "cpu,host=a usage=1.5,cores=4i 1451606400\ncpu,host=b usage=2.5,cores=8i 1451606460\n");
-    ASSERT_TRUE(written.ok());
-    ASSERT_EQ(written->status, 204) << written->body;
   }
-  static void TearDownTestSuite() {
-    delete server_;
-    delete dir_;
-  }
+  static void TearDownTestSuite() { StopServer(); }
 
-  void SetUp() override { client_ = server_->Client(); }
-
-  server::ClientResponse Get(const std::string& target, const Headers& headers = {}) {
-    auto response = client_->Request("GET", target, "", headers);
-    EXPECT_TRUE(response.ok()) << response.status();
-    return response.ok() ? *response : server::ClientResponse{};
-  }
   server::ClientResponse Post(const std::string& body,
                               const std::string& content_type = "application/json") {
-    auto response =
-        client_->Request("POST", "/api/v3/query_sql", body, {{"Content-Type", content_type}});
-    EXPECT_TRUE(response.ok()) << response.status();
-    return response.ok() ? *response : server::ClientResponse{};
+    return Request("POST", "/api/v3/query_sql", body, {{"Content-Type", content_type}});
   }
   // Skips the calling test while the engine cannot run a query yet.
   bool EngineRuns() {
     server::ClientResponse probe = Get("/api/v3/query_sql?db=q&q=SELECT%201");
     return probe.status != 501;
   }
-
-  static TempDir* dir_;
-  static ServerProcess* server_;
-  std::unique_ptr<server::HttpClient> client_;
 };
-
-TempDir* QueryApiTest::dir_ = nullptr;
-ServerProcess* QueryApiTest::server_ = nullptr;
 
 #define SKIP_UNTIL_THE_ENGINE_RUNS()                                                     \
   if (!EngineRuns()) {                                                                   \

@@ -14,7 +14,7 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "server/gzip.h"
-#include "test/e2e/server_process.h"
+#include "test/e2e/server_test.h"
 
 namespace strata::e2e {
 namespace {
@@ -42,37 +42,20 @@ std::vector<json> ReadRows(server::HttpClient& client,
   return rows;
 }
 
-class WriteApiTest : public ::testing::Test {
+class WriteApiTest : public SuiteServerTest {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new TempDir();
     // No periodic snapshots: ReadRows reads the write buffer, which must keep every row.
-    server_ =
-        new ServerProcess(dir_->path() + "/data",
-                          {"--max-http-request-size", "1MiB", "--snapshot-check-interval", "0"});
-    server_->Start();
+    StartServer({"--max-http-request-size", "1MiB", "--snapshot-check-interval", "0"});
   }
-  static void TearDownTestSuite() {
-    delete server_;
-    delete dir_;
-  }
-  void SetUp() override { client_ = server_->Client(); }
+  static void TearDownTestSuite() { StopServer(); }
 
   server::ClientResponse Post(const std::string& target,
                               const std::string& body,
-                              std::vector<std::pair<std::string, std::string>> headers = {}) {
-    auto response = client_->Request("POST", target, body, headers);
-    EXPECT_TRUE(response.ok()) << response.status();
-    return response.ok() ? *response : server::ClientResponse{};
+                              const Headers& headers = {}) {
+    return Request("POST", target, body, headers);
   }
-
-  static TempDir* dir_;
-  static ServerProcess* server_;
-  std::unique_ptr<server::HttpClient> client_;
 };
-
-TempDir* WriteApiTest::dir_ = nullptr;
-ServerProcess* WriteApiTest::server_ = nullptr;
 
 TEST_F(WriteApiTest, HealthAndPing) {
   auto health = client_->Request("GET", "/health");
