@@ -129,7 +129,9 @@ absl::Status ReadSource(const QueryEngine& engine,
         }
         RawRow row;
         row.time = dense.column(0)->GetInt64(r);
-        row.refs.reserve(select.refs.size());
+        // One more slot: a row of plain fields becomes the result row in place (ProcessSeries
+        // puts the time in front), without another allocation.
+        row.refs.reserve(select.refs.size() + 1);
         for (size_t i = 0; i < select.refs.size(); ++i) {
           row.refs.push_back(
               CellValue(*dense.column(sql.first_value_column + static_cast<int>(i)), r));

@@ -1,7 +1,6 @@
 #include "query/influxql_series.h"
 
 #include <algorithm>
-#include <iterator>
 #include <cmath>
 #include <map>
 #include <optional>
@@ -898,10 +897,8 @@ absl::StatusOr<std::vector<Row>> ProcessSeries(const CompiledSelect& select,
     for (size_t i = begin; i < end; ++i) {
       RawRow& raw = input.rows[i];
       if (plain && raw.refs.size() == select.refs.size()) {
-        Row row;
-        row.reserve(raw.refs.size() + 1);
-        row.push_back(RowTime(select, raw.time));
-        std::move(raw.refs.begin(), raw.refs.end(), std::back_inserter(row));
+        Row row = std::move(raw.refs);
+        row.insert(row.begin(), RowTime(select, raw.time));
         rows.push_back(std::move(row));
         continue;
       }

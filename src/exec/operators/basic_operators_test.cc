@@ -1,6 +1,7 @@
 // Tests of FilterExec, ProjectionExec, LimitExec, LocalLimitExec, UnionExec, ValuesExec and
 // EmptyExec.
 #include "exec/operators.h"
+#include "exec/operators/row_table.h"
 #include "exec/operators/test_util.h"
 #include "gtest/gtest.h"
 
@@ -248,6 +249,52 @@ TEST(EmptyExecTest, NoRowsOrOnePlaceholderRow) {
   EXPECT_EQ((*batches)[0].length(), 1);
   EXPECT_EQ((*batches)[0].num_columns(), 0);
   EXPECT_EQ(MakeEmptyExec(XSchema(), true)->ToString(), "EmptyExec: produce_one_row=true");
+}
+
+}  // namespace
+}  // namespace strata::exec
+
+namespace strata::exec {
+namespace {
+
+// A dictionary column of `values` ("" for NULL) over its own dictionary holding `extra` values
+// first (codes the column does not use).
+ColumnPtr DictionaryColumn(std::vector<std::string> values, int extra = 0) {
+  auto dictionary = std::make_shared<StringDictionary>();
+  for (int i = 0; i < extra; ++i) {
+    dictionary->GetOrInsert("unused" + std::to_string(i));
+  }
+  auto column = std::make_shared<Column>(TypeId::kDictionary, dictionary);
+  for (const std::string& v : values) {
+    if (v.empty()) {
+      column->AppendNull();
+    } else {
+      column->AppendDictionaryCode(dictionary->GetOrInsert(v));
+    }
+  }
+  return column;
+}
+
+TEST(ConcatenateTest, DictionaryColumnsWithTheirOwnDictionariesStayDictionaries) {
+  // Three parts, three dictionaries: the second with many unused values (mapped one value at a
+  // time), NULLs in two.
+  ColumnPtr out = Concatenate({DictionaryColumn({"b", "a", "", "b"}),
+                               DictionaryColumn({"c", "a"}, 5000),
+                               DictionaryColumn({"", "c", "d"})});
+  ASSERT_EQ(out->type(), TypeId::kDictionary);
+  std::vector<std::string> values;
+  for (int64_t i = 0; i < out->size(); ++i) {
+    values.push_back(out->IsNull(i) ? "NULL" : std::string(out->GetString(i)));
+  }
+  EXPECT_EQ(values, (std::vector<std::string>{"b", "a", "NULL", "b", "c", "a", "NULL", "c", "d"}));
+  // Only the values used: no unused ones from the second part's dictionary.
+  EXPECT_EQ(out->dictionary()->size(), 4);
+  // A plain string part among them: strings.
+  auto plain = std::make_shared<Column>(TypeId::kString);
+  plain->AppendString("e");
+  ColumnPtr mixed = Concatenate({DictionaryColumn({"a"}), plain});
+  EXPECT_EQ(mixed->type(), TypeId::kString);
+  EXPECT_EQ(mixed->GetString(1), "e");
 }
 
 }  // namespace

@@ -47,6 +47,67 @@ void AppendRowTo(const Column& source, int64_t row, Column* target) {
   }
 }
 
+namespace {
+
+bool AllDictionaries(const std::vector<ColumnPtr>& parts) {
+  for (const ColumnPtr& part : parts) {
+    if (part->type() != TypeId::kDictionary) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Dictionary columns with different dictionaries (one per buffer chunk or Parquet file) as one
+// dictionary column: the values the parts use go into a new dictionary and each part's codes are
+// mapped onto it, so that tags stay codes instead of becoming a string per row.
+ColumnPtr ConcatenateDictionaries(const std::vector<ColumnPtr>& parts, int64_t rows, bool nulls) {
+  auto dictionary = std::make_shared<StringDictionary>();
+  auto out = std::make_shared<Column>(TypeId::kDictionary, dictionary);
+  out->ResizeFixed(rows);
+  int32_t* codes = out->mutable_data<int32_t>();
+  Bitmap validity;
+  if (nulls) {
+    validity.Resize(rows, true);
+  }
+  std::vector<int32_t> remap;  // a part's code -> the new code; -1: not seen yet
+  int64_t offset = 0;
+  for (const ColumnPtr& part : parts) {
+    const StringDictionary& from = *part->dictionary();
+    const int32_t* in = part->data<int32_t>();
+    // Large dictionaries that a small part hardly uses (a file's, after a selective filter) are
+    // mapped one value at a time.
+    const bool dense = from.size() <= 4 * part->size() + 1024;
+    if (dense) {
+      remap.assign(static_cast<size_t>(from.size()), -1);
+    }
+    for (int64_t i = 0; i < part->size(); ++i) {
+      if (part->IsNull(i)) {
+        validity.Set(offset + i, false);
+        codes[offset + i] = 0;
+        continue;
+      }
+      const int32_t code = in[i];
+      if (!dense) {
+        codes[offset + i] = dictionary->GetOrInsert(from.Value(code));
+        continue;
+      }
+      int32_t& mapped = remap[static_cast<size_t>(code)];
+      if (mapped < 0) {
+        mapped = dictionary->GetOrInsert(from.Value(code));
+      }
+      codes[offset + i] = mapped;
+    }
+    offset += part->size();
+  }
+  if (nulls) {
+    out->SetValidity(std::move(validity));
+  }
+  return out;
+}
+
+}  // namespace
+
 ColumnPtr Concatenate(const std::vector<ColumnPtr>& parts) {
   if (parts.size() == 1) {
     return parts[0];
@@ -69,6 +130,9 @@ ColumnPtr Concatenate(const std::vector<ColumnPtr>& parts) {
         mixed = true;
       }
     }
+  }
+  if (type == TypeId::kDictionary && mixed && AllDictionaries(parts)) {
+    return ConcatenateDictionaries(parts, rows, nulls);
   }
   if (IsStringType(type) && (mixed || type == TypeId::kString)) {
     auto out = std::make_shared<Column>(TypeId::kString);

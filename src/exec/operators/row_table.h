@@ -12,7 +12,8 @@
 namespace strata::exec {
 
 // Columns of equal length, with no selection. Dictionary columns keep their dictionary when all
-// parts share it and become kString columns otherwise.
+// parts share it, get a merged one when every part is a dictionary column, and become kString
+// columns when dictionary and plain string parts mix.
 struct RowTable {
   SchemaPtr schema;
   std::vector<ColumnPtr> columns;
