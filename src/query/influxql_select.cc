@@ -92,6 +92,7 @@ absl::Status ReadSource(const QueryEngine& engine,
   const int tag_column = sql.has_time_column || !select.sql_aggregates ? 1 : 0;
   const int64_t fixed_time = select.range.has_min() ? select.range.min : 0;
   const auto width = static_cast<int64_t>(select.refs.size() + 1);
+  const bool plain = influxql_select::FieldsAreTheRefs(select);
   exec::Batch batch;
   std::vector<std::string> key(tags);
   SeriesInput* current = nullptr;
@@ -129,9 +130,11 @@ absl::Status ReadSource(const QueryEngine& engine,
         }
         RawRow row;
         row.time = dense.column(0)->GetInt64(r);
-        // One more slot: a row of plain fields becomes the result row in place (ProcessSeries
-        // puts the time in front), without another allocation.
-        row.refs.reserve(select.refs.size() + 1);
+        row.refs.reserve(select.refs.size() + (plain ? 1 : 0));
+        if (plain) {
+          row.refs.emplace_back();  // the time's slot: this vector becomes the result row
+          row.time_slot = true;
+        }
         for (size_t i = 0; i < select.refs.size(); ++i) {
           row.refs.push_back(
               CellValue(*dense.column(sql.first_value_column + static_cast<int>(i)), r));

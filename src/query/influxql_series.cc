@@ -820,6 +820,19 @@ Row MakeRow(const CompiledSelect& select, int64_t time, const RowValues& values)
 
 }  // namespace
 
+bool FieldsAreTheRefs(const CompiledSelect& select) {
+  if (select.mode != QueryMode::kRaw || select.fields.size() != select.refs.size()) {
+    return false;
+  }
+  for (size_t f = 0; f < select.fields.size(); ++f) {
+    if (select.fields[f].expr.kind != FieldNode::Kind::kRef ||
+        select.fields[f].expr.index != static_cast<int>(f)) {
+      return false;
+    }
+  }
+  return true;
+}
+
 int64_t Windows::ZoneOffset(int64_t t) const {
   if (zone_ == nullptr) {
     return 0;
@@ -887,18 +900,12 @@ absl::StatusOr<std::vector<Row>> ProcessSeries(const CompiledSelect& select,
       end = std::min(end, begin + static_cast<size_t>(select.limit));
     }
     rows.reserve(end - begin);
-    // Fields that are the refs themselves, in order (SELECT *, SELECT a, b): the row's values
-    // move into the output row instead of being evaluated and copied.
-    bool plain = select.fields.size() == select.refs.size();
-    for (size_t f = 0; f < select.fields.size() && plain; ++f) {
-      plain = select.fields[f].expr.kind == FieldNode::Kind::kRef &&
-              select.fields[f].expr.index == static_cast<int>(f);
-    }
     for (size_t i = begin; i < end; ++i) {
       RawRow& raw = input.rows[i];
-      if (plain && raw.refs.size() == select.refs.size()) {
+      if (raw.time_slot) {
+        // The row read is the result row (FieldsAreTheRefs): no evaluation, no copy.
         Row row = std::move(raw.refs);
-        row.insert(row.begin(), RowTime(select, raw.time));
+        row[0] = RowTime(select, raw.time);
         rows.push_back(std::move(row));
         continue;
       }

@@ -26,11 +26,18 @@ struct Point {
 };
 using Stream = std::vector<Point>;
 
-// A row read from a measurement: its time and the values of the query's refs.
+// A row read from a measurement: its time and the values of the query's refs. When the query's
+// fields are its refs (FieldsAreTheRefs), the reader may put an empty slot first (`time_slot`),
+// refs[1..] then being the values: the vector becomes the result row as it is.
 struct RawRow {
   int64_t time = 0;
   std::vector<influxql::ResultValue> refs;
+  bool time_slot = false;
 };
+
+// True when a raw query's fields are its refs themselves, in order (SELECT *, SELECT a, b):
+// its result rows are the rows read, with the time in front.
+bool FieldsAreTheRefs(const CompiledSelect& select);
 
 // What one series (a measurement and GROUP BY tag values) brings to the processing: raw rows in
 // the query's order (raw queries) or ascending time (functions computed here), or the streams of
