@@ -178,6 +178,33 @@ absl::Status ReadSource(const QueryEngine& engine,
   return absl::OkStatus();
 }
 
+// Orders the raw rows of each series as the SQL would have (SourceSql::executor_orders_rows):
+// by time, then by the tags' values (NULL first).
+void OrderRows(const CompiledSelect& select, const SourceSql& sql, SeriesMap* series) {
+  for (auto& [key, input] : *series) {
+    std::sort(input.rows.begin(), input.rows.end(), [&](const RawRow& a, const RawRow& b) {
+      if (a.time != b.time) {
+        return select.ascending ? a.time < b.time : a.time > b.time;
+      }
+      const size_t a_shift = a.time_slot ? 1 : 0;
+      const size_t b_shift = b.time_slot ? 1 : 0;
+      for (int ref : sql.tie_refs) {
+        const ResultValue& x = a.refs[static_cast<size_t>(ref) + a_shift];
+        const ResultValue& y = b.refs[static_cast<size_t>(ref) + b_shift];
+        const auto* xs = std::get_if<std::string>(&x);
+        const auto* ys = std::get_if<std::string>(&y);
+        if ((xs == nullptr) != (ys == nullptr)) {
+          return xs == nullptr;  // NULL first
+        }
+        if (xs != nullptr && *xs != *ys) {
+          return *xs < *ys;
+        }
+      }
+      return false;
+    });
+  }
+}
+
 // Turns a subquery's series into rows of this statement's series: its time range and condition
 // applied, its refs read from the subquery's columns and tags.
 absl::Status ReadSubquery(const CompiledSelect& select,
@@ -390,6 +417,9 @@ absl::StatusOr<std::vector<influxql::Series>> RunSelect(
           ReadSource(engine, select, source, *sql, request, &series, &values_left);
       if (!status.ok()) {
         return status;
+      }
+      if (sql->executor_orders_rows) {
+        OrderRows(select, *sql, &series);
       }
     }
     for (auto& [key, input] : series) {

@@ -20,6 +20,7 @@ namespace strata::query {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 // 2016-01-01T00:00:00Z in nanoseconds.
 constexpr int64_t kT0 = 1451606400000000000;
@@ -359,6 +360,40 @@ TEST_F(InfluxQLSelectTest, GroupByTags) {
             "  T0+1m 40\n"
             "cpu[host=c,region=]: time,last\n"
             "  T0+4m 70");
+}
+
+// Raw rows of several series at one time come in the order of their tags (NULL first), as
+// InfluxDB merges series: whether the SQL orders them (not every tag read) or the executor does
+// (SELECT *, no GROUP BY tags, no LIMIT).
+TEST_F(InfluxQLSelectTest, RawRowsAtTheSameTimeAreInTagOrder) {
+  WriteCpu();
+  Write(absl::StrCat("cpu,region=eu usage_user=1 ", kT0, "\n"));
+  EXPECT_EQ(Run("SELECT * FROM cpu"),
+            "cpu: time,host,n,region,usage_idle,usage_user\n"
+            "  T0 null null 'eu' null 1\n"
+            "  T0 'a' 1i 'us' 90 10\n"
+            "  T0 'b' 2i 'eu' 80 20\n"
+            "  T0+1m 'a' 3i 'us' null 30\n"
+            "  T0+1m 'b' 4i 'eu' 60 40\n"
+            "  T0+3m 'a' 5i 'us' 50 50\n"
+            "  T0+4m 'c' 7i null null 70");
+  EXPECT_EQ(Run("SELECT * FROM cpu WHERE time <= '2016-01-01T00:01:00Z' ORDER BY time DESC"),
+            "cpu: time,host,n,region,usage_idle,usage_user\n"
+            "  T0+1m 'a' 3i 'us' null 30\n"
+            "  T0+1m 'b' 4i 'eu' 60 40\n"
+            "  T0 null null 'eu' null 1\n"
+            "  T0 'a' 1i 'us' 90 10\n"
+            "  T0 'b' 2i 'eu' 80 20");
+  // Not every tag read: the SQL orders the rows, the same way.
+  EXPECT_EQ(Run("SELECT usage_user, host FROM cpu WHERE time <= '2016-01-01T00:01:00Z'"),
+            "cpu: time,usage_user,host\n"
+            "  T0 1 null\n"
+            "  T0 10 'a'\n"
+            "  T0 20 'b'\n"
+            "  T0+1m 30 'a'\n"
+            "  T0+1m 40 'b'");
+  EXPECT_THAT(Run("EXPLAIN SELECT * FROM cpu"), Not(HasSubstr("ORDER BY")));
+  EXPECT_THAT(Run("EXPLAIN SELECT usage_user, host FROM cpu"), HasSubstr("ORDER BY"));
 }
 
 // A series none of whose points has the functions' fields is no series, also with fill(): host c

@@ -316,6 +316,35 @@ absl::StatusOr<SourceSql> BuildSourceSql(const CompiledSelect& select,
   }
   const std::string select_list = absl::StrJoin(columns, ", ");
   const std::string filter = absl::StrJoin(where, " AND ");
+  if (select.mode == QueryMode::kRaw && tags == 0 && select.limit == 0) {
+    std::vector<int> tie_refs;
+    for (const catalog::ColumnSchema& column : table.columns()) {
+      if (column.kind != catalog::ColumnKind::kTag) {
+        continue;
+      }
+      int found = -1;
+      for (size_t i = 0; i < refs.size() && found < 0; ++i) {
+        if (refs[i].is_tag && select.refs[i].name == column.name) {
+          found = static_cast<int>(i);
+        }
+      }
+      tie_refs.push_back(found);
+    }
+    if (std::find(tie_refs.begin(), tie_refs.end(), -1) == tie_refs.end()) {
+      std::vector<std::pair<std::string, int>> by_name;
+      for (int ref : tie_refs) {
+        by_name.emplace_back(select.refs[static_cast<size_t>(ref)].name, ref);
+      }
+      std::sort(by_name.begin(), by_name.end());
+      out.tie_refs.clear();
+      for (const auto& [name, ref] : by_name) {
+        out.tie_refs.push_back(ref);
+      }
+      out.executor_orders_rows = true;
+      out.sql = absl::StrCat("SELECT ", select_list, " FROM ", from, " WHERE ", filter);
+      return out;
+    }
+  }
   // LIMIT per series is pushed into the SQL: a LIMIT without GROUP BY tags, else a row number per
   // series.
   const bool push_limit = select.mode == QueryMode::kRaw && select.limit > 0;

@@ -25,6 +25,12 @@ struct SourceSql {
   std::vector<int> stream_time_column;   // aggregates: per stream, its time column (-1: none)
   int first_value_column = 0;            // the first column after time and the tags
   bool has_time_column = true;
+  // Raw rows the SQL leaves unordered: the executor orders them by time (descending for ORDER
+  // BY time DESC), then by these refs (the measurement's tags, by name; NULL first), as the SQL
+  // would have. Set for raw queries without GROUP BY tags or LIMIT that read every tag (SELECT
+  // *): sorting the rows read costs less than the SQL sort, which gathers every column.
+  bool executor_orders_rows = false;
+  std::vector<int> tie_refs;
 };
 absl::StatusOr<SourceSql> BuildSourceSql(const CompiledSelect& select,
                                          const SourceTable& source,
