@@ -231,6 +231,9 @@ class InfluxQLStddevAccumulator final : public GroupsAccumulator {
     ForEachValidRow(*states[0], nullptr, states[0]->size(), [&](int64_t i, int64_t row) {
       const std::string_view blob = states[0]->GetString(row);
       const size_t count = blob.size() / sizeof(Point);
+      if (count == 0) {
+        return;  // a group without points (memcpy must not see an empty vector's null data)
+      }
       std::vector<Point>& group = points_[group_ids[i]];
       const size_t old = group.size();
       group.resize(old + count);
