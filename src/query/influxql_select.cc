@@ -179,29 +179,52 @@ absl::Status ReadSource(const QueryEngine& engine,
 }
 
 // Orders the raw rows of each series as the SQL would have (SourceSql::executor_orders_rows):
-// by time, then by the tags' values (NULL first).
+// by time, then by the tags' values (NULL first). The times are sorted as a compact array of
+// (time, row) first; only rows that share a time are compared by their tags.
 void OrderRows(const CompiledSelect& select, const SourceSql& sql, SeriesMap* series) {
+  auto tags_less = [&sql](const RawRow& a, const RawRow& b) {
+    const size_t a_shift = a.time_slot ? 1 : 0;
+    const size_t b_shift = b.time_slot ? 1 : 0;
+    for (int ref : sql.tie_refs) {
+      const auto* x = std::get_if<std::string>(&a.refs[static_cast<size_t>(ref) + a_shift]);
+      const auto* y = std::get_if<std::string>(&b.refs[static_cast<size_t>(ref) + b_shift]);
+      if ((x == nullptr) != (y == nullptr)) {
+        return x == nullptr;  // NULL first
+      }
+      if (x != nullptr && *x != *y) {
+        return *x < *y;
+      }
+    }
+    return false;
+  };
   for (auto& [key, input] : *series) {
-    std::sort(input.rows.begin(), input.rows.end(), [&](const RawRow& a, const RawRow& b) {
-      if (a.time != b.time) {
-        return select.ascending ? a.time < b.time : a.time > b.time;
+    std::vector<RawRow>& rows = input.rows;
+    std::vector<std::pair<int64_t, uint32_t>> order(rows.size());
+    for (size_t i = 0; i < rows.size(); ++i) {
+      // Descending time as ascending order of the complement (no overflow, unlike negation).
+      order[i] = {select.ascending ? rows[i].time : ~rows[i].time, static_cast<uint32_t>(i)};
+    }
+    std::sort(order.begin(), order.end());
+    for (size_t begin = 0; begin < order.size();) {
+      size_t end = begin + 1;
+      while (end < order.size() && order[end].first == order[begin].first) {
+        ++end;
       }
-      const size_t a_shift = a.time_slot ? 1 : 0;
-      const size_t b_shift = b.time_slot ? 1 : 0;
-      for (int ref : sql.tie_refs) {
-        const ResultValue& x = a.refs[static_cast<size_t>(ref) + a_shift];
-        const ResultValue& y = b.refs[static_cast<size_t>(ref) + b_shift];
-        const auto* xs = std::get_if<std::string>(&x);
-        const auto* ys = std::get_if<std::string>(&y);
-        if ((xs == nullptr) != (ys == nullptr)) {
-          return xs == nullptr;  // NULL first
-        }
-        if (xs != nullptr && *xs != *ys) {
-          return *xs < *ys;
-        }
+      if (end - begin > 1) {
+        std::sort(order.begin() + static_cast<std::ptrdiff_t>(begin),
+                  order.begin() + static_cast<std::ptrdiff_t>(end),
+                  [&](const auto& x, const auto& y) {
+                    return tags_less(rows[x.second], rows[y.second]);
+                  });
       }
-      return false;
-    });
+      begin = end;
+    }
+    std::vector<RawRow> sorted;
+    sorted.reserve(rows.size());
+    for (const auto& [time, index] : order) {
+      sorted.push_back(std::move(rows[index]));
+    }
+    rows = std::move(sorted);
   }
 }
 
