@@ -164,6 +164,15 @@ TEST_F(QueryEngineTest, FiltersTheStatisticsProveTrueAreSkipped) {
   EXPECT_EQ(count("n <= 7 AND n <> 4"), "4 skipped 4");  // two conjuncts, two chunks
   EXPECT_EQ(count("n <> 3"), "3 skipped 1");
   EXPECT_EQ(count("u > 0"), "3 skipped 0");  // floats are always evaluated
+  // A column that appears in a chunk after rows without it: those rows count as its NULLs.
+  Write(absl::StrCat("m,h=b n=1i ", 2 * kDay, "\n", "m,h=b n=2i,late=5i ", 2 * kDay + 1, "\n"));
+  EXPECT_EQ(count("late IS NOT NULL"), "1 skipped 0");
+  EXPECT_EQ(count("late >= 5"), "1 skipped 0");
+  // The same over two writes into one chunk.
+  Write(absl::StrCat("m,h=c n=1i ", 3 * kDay, "\n"));
+  Write(absl::StrCat("m,h=c n=2i,later=5i ", 3 * kDay + 1, "\n"));
+  EXPECT_EQ(count("later IS NOT NULL"), "1 skipped 0");
+  EXPECT_EQ(count("later = 5"), "1 skipped 0");
 }
 
 TEST_F(QueryEngineTest, InnerJoinBuildsOnTheSmallerInput) {
