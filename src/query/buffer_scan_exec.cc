@@ -358,6 +358,11 @@ bool MayMatch(const PhysicalExpr& e, const SourceFacts& chunk) {
   }
 }
 
+// True when the statistics show the column has no NULL in the source.
+bool HasNoNulls(const ColumnFacts& facts) {
+  return !facts.all_null && facts.null_count_known && facts.stats.null_count == 0;
+}
+
 // True only when the statistics prove that `e` is true for every row of the source: a filter
 // the scan need not evaluate there (IS NOT NULL of a column without nulls, as InfluxQL's raw
 // reads and TSBS's data have; a comparison every value passes). Comparisons are decided for
@@ -382,8 +387,7 @@ bool AlwaysTrue(const PhysicalExpr& e, const SourceFacts& source) {
         return false;
       }
       const ColumnFacts facts = source.Get(cmp->column);
-      if (facts.all_null || !facts.null_count_known || facts.stats.null_count != 0 ||
-          !facts.stats.has_min_max()) {
+      if (!HasNoNulls(facts) || !facts.stats.has_min_max()) {
         return false;
       }
       const std::optional<int> vs_min = Compare(*cmp->literal, facts.stats.min);
@@ -413,8 +417,7 @@ bool AlwaysTrue(const PhysicalExpr& e, const SourceFacts& source) {
       if (!e.negated() || operand.kind() != PhysicalExprKind::kColumn) {
         return false;
       }
-      const ColumnFacts facts = source.Get(operand.column_index());
-      return !facts.all_null && facts.null_count_known && facts.stats.null_count == 0;
+      return HasNoNulls(source.Get(operand.column_index()));
     }
     default:
       return false;

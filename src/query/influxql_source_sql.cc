@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -151,7 +150,7 @@ absl::StatusOr<SourceSql> BuildSourceSql(const CompiledSelect& select,
     // The aggregates skip NULLs, so rows where none of the functions' fields has a value need no
     // filter: they make groups whose values are all NULL (or counts of 0), which the executor
     // reads as no point, and a series without points makes no rows (even with fill()).
-    std::vector<std::string> present;
+    bool reads_a_field = false;
     std::vector<std::string> columns;
     if (select.interval != 0) {
       int64_t origin = select.offset;
@@ -176,7 +175,6 @@ absl::StatusOr<SourceSql> BuildSourceSql(const CompiledSelect& select,
     // no GROUP BY time().
     const bool lone_selector = select.interval == 0 && select.streams.size() == 1 &&
                                IsSelector(select.streams[0].function);
-    std::set<std::string> present_set;
     for (size_t i = 0; i < select.streams.size(); ++i) {
       const StreamSpec& stream = select.streams[i];
       if (IsTransformation(stream.function)) {
@@ -186,9 +184,7 @@ absl::StatusOr<SourceSql> BuildSourceSql(const CompiledSelect& select,
       if (!ref.is_field) {
         continue;
       }
-      if (present_set.insert(ref.sql).second) {
-        present.push_back(absl::StrCat(ref.sql, " IS NOT NULL"));
-      }
+      reads_a_field = true;
       std::string value;
       std::string time;
       const std::string& x = ref.sql;
@@ -246,7 +242,7 @@ absl::StatusOr<SourceSql> BuildSourceSql(const CompiledSelect& select,
         columns.push_back(absl::StrCat(time, " AS \"__time", i, "\""));
       }
     }
-    if (present.empty()) {
+    if (!reads_a_field) {
       return out;  // no field the functions read: no series
     }
     std::string sql = absl::StrCat("SELECT ", absl::StrJoin(columns, ", "), " FROM ", from);
@@ -302,8 +298,8 @@ absl::StatusOr<SourceSql> BuildSourceSql(const CompiledSelect& select,
     absl::StrAppend(&by_series, "\"__tag", i, "\", ");
   }
   std::string tiebreak;
+  std::vector<std::string> table_tags;  // by name
   if (select.mode == QueryMode::kRaw) {
-    std::vector<std::string> table_tags;
     for (const catalog::ColumnSchema& column : table.columns()) {
       if (column.kind == catalog::ColumnKind::kTag) {
         table_tags.push_back(column.name);
@@ -317,29 +313,18 @@ absl::StatusOr<SourceSql> BuildSourceSql(const CompiledSelect& select,
   const std::string select_list = absl::StrJoin(columns, ", ");
   const std::string filter = absl::StrJoin(where, " AND ");
   if (select.mode == QueryMode::kRaw && tags == 0 && select.limit == 0) {
+    // The tiebreak tags as refs, when the query reads every one of them.
     std::vector<int> tie_refs;
-    for (const catalog::ColumnSchema& column : table.columns()) {
-      if (column.kind != catalog::ColumnKind::kTag) {
-        continue;
-      }
-      int found = -1;
-      for (size_t i = 0; i < refs.size() && found < 0; ++i) {
-        if (refs[i].is_tag && select.refs[i].name == column.name) {
-          found = static_cast<int>(i);
+    for (const std::string& tag : table_tags) {
+      for (size_t i = 0; i < refs.size(); ++i) {
+        if (refs[i].is_tag && select.refs[i].name == tag) {
+          tie_refs.push_back(static_cast<int>(i));
+          break;
         }
       }
-      tie_refs.push_back(found);
     }
-    if (std::find(tie_refs.begin(), tie_refs.end(), -1) == tie_refs.end()) {
-      std::vector<std::pair<std::string, int>> by_name;
-      for (int ref : tie_refs) {
-        by_name.emplace_back(select.refs[static_cast<size_t>(ref)].name, ref);
-      }
-      std::sort(by_name.begin(), by_name.end());
-      out.tie_refs.clear();
-      for (const auto& [name, ref] : by_name) {
-        out.tie_refs.push_back(ref);
-      }
+    if (tie_refs.size() == table_tags.size()) {
+      out.tie_refs = std::move(tie_refs);
       out.executor_orders_rows = true;
       out.sql = absl::StrCat("SELECT ", select_list, " FROM ", from, " WHERE ", filter);
       return out;

@@ -99,14 +99,49 @@ class VarianceAccumulator final : public GroupsAccumulator {
   std::vector<double> m2s_;
 };
 
-// The values of each group, kept whole (exact percentiles). T is double for float input (median
+// The state of accumulators that keep every value of a group: one string column, a group's
+// values as the raw bytes of its vector (T trivially copyable).
+template <typename T>
+ColumnPtr GroupVectorsState(const std::vector<std::vector<T>>& groups) {
+  auto column = std::make_shared<Column>(TypeId::kString);
+  for (const std::vector<T>& group : groups) {
+    column->AppendString(
+        std::string_view(reinterpret_cast<const char*>(group.data()), group.size() * sizeof(T)));
+  }
+  return column;
+}
+
+// Appends the values of GroupVectorsState's `state` to `groups` (grown to total_groups); adds
+// their number to `count`.
+template <typename T>
+void MergeGroupVectors(const Column& state,
+                       const uint32_t* group_ids,
+                       uint32_t total_groups,
+                       std::vector<std::vector<T>>* groups,
+                       size_t* count) {
+  groups->resize(total_groups);
+  ForEachValidRow(state, nullptr, state.size(), [&](int64_t i, int64_t row) {
+    const std::string_view blob = state.GetString(row);
+    const size_t n = blob.size() / sizeof(T);
+    if (n == 0) {
+      return;  // an empty group (memcpy must not see an empty vector's null data)
+    }
+    std::vector<T>& group = (*groups)[group_ids[i]];
+    const size_t old = group.size();
+    group.resize(old + n);
+    std::memcpy(group.data() + old, blob.data(), n * sizeof(T));
+    *count += n;
+  });
+}
+
+// The values of each group, kept whole (exact percentiles). Float64 whatever the input (median
 // and approx_percentile_cont of integers take them as float64, as DuckDB and DataFusion 54+ do:
 // the median of an even count of integers may be a half).
 class PercentileAccumulator final : public GroupsAccumulator {
   using T = double;
 
  public:
-  PercentileAccumulator(double percentile, TypeId type) : percentile_(percentile), type_(type) {}
+  explicit PercentileAccumulator(double percentile) : percentile_(percentile) {}
 
   absl::Status Update(const std::vector<ColumnPtr>& args,
                       const SelectionVector* selection,
@@ -121,30 +156,13 @@ class PercentileAccumulator final : public GroupsAccumulator {
         });
     return absl::OkStatus();
   }
-  // One string per group holding its values as raw T.
   absl::StatusOr<std::vector<ColumnPtr>> State() override {
-    auto column = std::make_shared<Column>(TypeId::kString);
-    for (const std::vector<T>& group : values_) {
-      column->AppendString(
-          std::string_view(reinterpret_cast<const char*>(group.data()), group.size() * sizeof(T)));
-    }
-    return std::vector<ColumnPtr>{column};
+    return std::vector<ColumnPtr>{GroupVectorsState(values_)};
   }
   absl::Status Merge(const std::vector<ColumnPtr>& states,
                      const uint32_t* group_ids,
                      uint32_t total_groups) override {
-    values_.resize(total_groups);
-    ForEachValidRow(*states[0], nullptr, states[0]->size(), [&](int64_t i, int64_t row) {
-      std::string_view blob = states[0]->GetString(row);
-      if (blob.size() < sizeof(T)) {
-        return;
-      }
-      std::vector<T>& group = values_[group_ids[i]];
-      size_t old = group.size();
-      group.resize(old + blob.size() / sizeof(T));
-      value_count_ += blob.size() / sizeof(T);
-      std::memcpy(group.data() + old, blob.data(), blob.size() / sizeof(T) * sizeof(T));
-    });
+    MergeGroupVectors(*states[0], group_ids, total_groups, &values_, &value_count_);
     return absl::OkStatus();
   }
   absl::StatusOr<ColumnPtr> Evaluate() override {
@@ -166,7 +184,7 @@ class PercentileAccumulator final : public GroupsAccumulator {
       out[g] = fraction == 0 ? v[lower] : v[lower] + (v[upper] - v[lower]) * fraction;
       valid[g] = 1;
     }
-    return MakeFixedColumn<T>(type_, out.data(), valid.data(), static_cast<int64_t>(n));
+    return MakeFixedColumn<T>(TypeId::kFloat64, out.data(), valid.data(), static_cast<int64_t>(n));
   }
   // The values themselves, not the slack of their vectors (at most as much again).
   size_t MemoryUsage() const override {
@@ -175,13 +193,12 @@ class PercentileAccumulator final : public GroupsAccumulator {
 
  private:
   double percentile_;
-  TypeId type_;  // of the values and the result
   std::vector<std::vector<T>> values_;
   size_t value_count_ = 0;  // values held, over all groups
 };
 
 std::unique_ptr<GroupsAccumulator> MakePercentileAccumulator(double percentile) {
-  return std::make_unique<PercentileAccumulator>(percentile, TypeId::kFloat64);
+  return std::make_unique<PercentileAccumulator>(percentile);
 }
 
 // influxql_stddev(value, time): the sample standard deviation as InfluxDB 1.x's reducer
@@ -215,31 +232,13 @@ class InfluxQLStddevAccumulator final : public GroupsAccumulator {
         });
     return absl::OkStatus();
   }
-  // One string per group holding its points as raw Point structs.
   absl::StatusOr<std::vector<ColumnPtr>> State() override {
-    auto column = std::make_shared<Column>(TypeId::kString);
-    for (const std::vector<Point>& group : points_) {
-      column->AppendString(std::string_view(reinterpret_cast<const char*>(group.data()),
-                                            group.size() * sizeof(Point)));
-    }
-    return std::vector<ColumnPtr>{column};
+    return std::vector<ColumnPtr>{GroupVectorsState(points_)};
   }
   absl::Status Merge(const std::vector<ColumnPtr>& states,
                      const uint32_t* group_ids,
                      uint32_t total_groups) override {
-    points_.resize(total_groups);
-    ForEachValidRow(*states[0], nullptr, states[0]->size(), [&](int64_t i, int64_t row) {
-      const std::string_view blob = states[0]->GetString(row);
-      const size_t count = blob.size() / sizeof(Point);
-      if (count == 0) {
-        return;  // a group without points (memcpy must not see an empty vector's null data)
-      }
-      std::vector<Point>& group = points_[group_ids[i]];
-      const size_t old = group.size();
-      group.resize(old + count);
-      std::memcpy(group.data() + old, blob.data(), count * sizeof(Point));
-      point_count_ += count;
-    });
+    MergeGroupVectors(*states[0], group_ids, total_groups, &points_, &point_count_);
     return absl::OkStatus();
   }
   absl::StatusOr<ColumnPtr> Evaluate() override {
