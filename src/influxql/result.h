@@ -10,11 +10,14 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
 #include <variant>
 #include <vector>
+
+#include "columnar/column.h"
 
 namespace strata::influxql {
 
@@ -35,17 +38,61 @@ struct ResultTime {
 using ResultValue =
     std::variant<std::monostate, double, int64_t, uint64_t, std::string, bool, ResultTime>;
 
+// A cell of an engine column as a result value: booleans, integers (timestamps included, as
+// integers), unsigned integers, floats and strings (dictionary-encoded too); null for a null or a
+// type InfluxQL has no value for.
+ResultValue CellOf(const Column& column, int64_t row);
+
+// The rows of a series kept in the columns the engine returned them in, not as cells: raw series
+// whose values are the values read (`SELECT *`, `SELECT a, b`; see the executor), so that the
+// encoders read each value in place instead of a copy of it per cell.
+struct ColumnarRows {
+  // Rows as the engine returned them: columns[0] holds the times (int64 nanoseconds), columns[c]
+  // for c >= 1 the series' column c (read with CellOf).
+  struct Block {
+    std::vector<std::shared_ptr<const Column>> columns;
+  };
+  // Shared by the series of one query (a block may hold rows of several) and by chunks of one.
+  std::shared_ptr<const std::vector<Block>> blocks;
+  // The series' rows in output order, each as (block index << 32) | row in the block.
+  std::vector<uint64_t> rows;
+  // Under tz(): the UTC offset of each row's time, parallel to `rows`; empty otherwise.
+  std::vector<int32_t> utc_offsets;
+
+  static uint64_t Ref(size_t block, int64_t row) {
+    return (static_cast<uint64_t>(block) << 32) | static_cast<uint64_t>(row);
+  }
+  const Block& block_of(size_t i) const { return (*blocks)[rows[i] >> 32]; }
+  static int64_t row_in_block(uint64_t ref) { return static_cast<int64_t>(ref & 0xFFFFFFFFu); }
+  // The time of row i, with its offset.
+  ResultTime time(size_t i) const;
+  // Cell `column` (>= 1) of row i.
+  ResultValue cell(size_t i, size_t column) const {
+    return CellOf(*block_of(i).columns[column], row_in_block(rows[i]));
+  }
+};
+
 struct Series {
   std::string name;  // the measurement, or what a SHOW statement lists ("measurements", ...)
   // The GROUP BY tags and their values, sorted by key; empty without GROUP BY tags. A series
   // without a value for a grouped tag has the tag with an empty value, as InfluxDB reports it.
   std::vector<std::pair<std::string, std::string>> tags;
   std::vector<std::string> columns;
-  std::vector<std::vector<ResultValue>> values;  // rows; each has columns.size() cells
+  // The rows, each with columns.size() cells; or, when `columnar` is set, empty: the rows are
+  // there. Readers that do not need speed use num_rows() and cell(), which read either.
+  std::vector<std::vector<ResultValue>> values;
+  std::optional<ColumnarRows> columnar;
   // True when more rows of this series follow in another chunk (chunked responses).
   bool partial = false;
 
-  friend bool operator==(const Series&, const Series&) = default;
+  size_t num_rows() const { return columnar.has_value() ? columnar->rows.size() : values.size(); }
+  // Cell `column` of row `row`: the time (column 0) or a value.
+  ResultValue cell(size_t row, size_t column) const;
+  // Turns columnar rows into `values`.
+  void Materialize();
+
+  // Equal names, tags, columns, partial flags and cells (however each holds its rows).
+  friend bool operator==(const Series& a, const Series& b);
 };
 
 // An informational message of a statement (InfluxDB's "messages": e.g. a deprecation warning).

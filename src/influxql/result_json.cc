@@ -6,13 +6,18 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <optional>
 #include <system_error>
 #include <variant>
 
+#include "absl/container/node_hash_map.h"
+#include "columnar/string_dictionary.h"
 #include "common/check.h"
 #include "common/civil_time.h"
 #include "common/utf8.h"
 #include "fmt/format.h"
+#include "format/byte_sink.h"
+#include "format/encoded_dictionary.h"
 
 namespace strata::influxql {
 namespace {
@@ -110,8 +115,23 @@ constexpr bool IsPlainJsonChar(unsigned char c) {
   return c >= 0x20 && c < 0x80 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&';
 }
 
-void AppendJsonString(std::string_view text, std::string* out) {
-  out->push_back('"');
+// Appends to a std::string or a format::ByteSink.
+inline void Put(std::string* out, char c) {
+  out->push_back(c);
+}
+inline void Put(std::string* out, std::string_view text) {
+  out->append(text);
+}
+inline void Put(format::ByteSink* out, char c) {
+  out->Append(c);
+}
+inline void Put(format::ByteSink* out, std::string_view text) {
+  out->Append(text);
+}
+
+template <typename Out>
+void AppendJsonString(std::string_view text, Out* out) {
+  Put(out, '"');
   size_t i = 0;
   while (i < text.size()) {
     // Plain characters (nearly all of a tag value or name) are appended a run at a time.
@@ -120,7 +140,7 @@ void AppendJsonString(std::string_view text, std::string* out) {
       ++run;
     }
     if (run > i) {
-      out->append(text.substr(i, run - i));
+      Put(out, text.substr(i, run - i));
       i = run;
       continue;
     }
@@ -128,34 +148,34 @@ void AppendJsonString(std::string_view text, std::string* out) {
     if (c < 0x80) {
       switch (c) {
         case '"':
-          out->append("\\\"");
+          Put(out, "\\\"");
           break;
         case '\\':
-          out->append("\\\\");
+          Put(out, "\\\\");
           break;
         case '\n':
-          out->append("\\n");
+          Put(out, "\\n");
           break;
         case '\r':
-          out->append("\\r");
+          Put(out, "\\r");
           break;
         case '\t':
-          out->append("\\t");
+          Put(out, "\\t");
           break;
         case '<':
         case '>':
         case '&':
-          out->append("\\u00");
-          out->push_back(kHex[c >> 4]);
-          out->push_back(kHex[c & 0xF]);
+          Put(out, "\\u00");
+          Put(out, kHex[c >> 4]);
+          Put(out, kHex[c & 0xF]);
           break;
         default:
           if (c < 0x20) {
-            out->append("\\u00");
-            out->push_back(kHex[c >> 4]);
-            out->push_back(kHex[c & 0xF]);
+            Put(out, "\\u00");
+            Put(out, kHex[c >> 4]);
+            Put(out, kHex[c & 0xF]);
           } else {
-            out->push_back(static_cast<char>(c));
+            Put(out, static_cast<char>(c));
           }
       }
       ++i;
@@ -164,18 +184,18 @@ void AppendJsonString(std::string_view text, std::string* out) {
     uint32_t code_point = 0;
     const size_t length = DecodeUtf8(text, i, &code_point);
     if (length == 0) {
-      out->append("\\ufffd");
+      Put(out, "\\ufffd");
       ++i;
       continue;
     }
     if (code_point == 0x2028 || code_point == 0x2029) {
-      out->append(code_point == 0x2028 ? "\\u2028" : "\\u2029");
+      Put(out, code_point == 0x2028 ? "\\u2028" : "\\u2029");
     } else {
-      out->append(text.substr(i, length));
+      Put(out, text.substr(i, length));
     }
     i += length;
   }
-  out->push_back('"');
+  Put(out, '"');
 }
 
 // Writes JSON laid out as json.Marshal (compact) or json.MarshalIndent(v, "", "    ") does: in
@@ -222,6 +242,23 @@ class GoJsonWriter {
   void Null() {
     BeforeValue();
     out_->append("null");
+  }
+  // The newline after a document.
+  void RawNewLine() { out_->push_back('\n'); }
+  // A value already encoded as JSON.
+  void Raw(std::string_view json) {
+    BeforeValue();
+    out_->append(json);
+  }
+  bool pretty() const { return pretty_; }
+  // Writes to `out` from now on (the state of the open arrays and objects carries over).
+  void set_out(std::string* out) { out_ = out; }
+  // For elements of the open array written by the caller, compact, separated by commas: marks
+  // the array as not empty (and writes the comma after earlier elements) and returns the output.
+  std::string* RawElements() {
+    STRATA_DCHECK(!pretty_);
+    BeforeItem();
+    return out_;
   }
 
  private:
@@ -304,7 +341,136 @@ void WriteValue(const ResultValue& value, EpochUnit epoch, GoJsonWriter* writer)
       value);
 }
 
-void WriteSeries(const Series& series, EpochUnit epoch, GoJsonWriter* writer) {
+void EncodeJsonString(std::string_view value, format::ByteSink* sink) {
+  AppendJsonString(value, sink);
+}
+
+// Compact JSON of columnar rows (`width` columns, time first) read from the engine's columns in
+// place: `[time,value,...]` per row. A time equal to the previous row's, and each string of a
+// dictionary, are encoded once for all the ranges written.
+class CompactColumnarRows {
+ public:
+  CompactColumnarRows(const ColumnarRows& rows, size_t width, EpochUnit epoch)
+      : rows_(rows), width_(width), epoch_(epoch), encoded_(width), block_encoded_(width) {}
+
+  // Appends rows [begin, end), separated by commas.
+  void Append(size_t begin, size_t end, std::string* out) {
+    constexpr size_t kMaxNumber = 24;  // an int64 or uint64, with its comma
+    format::ByteSink sink(out);
+    for (size_t i = begin; i < end; ++i) {
+      const uint64_t ref = rows_.rows[i];
+      const ColumnarRows::Block& block = (*rows_.blocks)[ref >> 32];
+      if (ref >> 32 != current_block_) {
+        current_block_ = ref >> 32;
+        for (size_t c = 1; c < width_; ++c) {
+          const Column& column = *block.columns[c];
+          block_encoded_[c] = nullptr;
+          if (column.type() == TypeId::kDictionary && column.dictionary() != nullptr) {
+            block_encoded_[c] = &encoded_[c]
+                                     .try_emplace(column.dictionary().get(), &EncodeJsonString)
+                                     .first->second;
+          }
+        }
+      }
+      const int64_t r = ColumnarRows::row_in_block(ref);
+      const int64_t time = block.columns[0]->GetInt64(r);
+      sink.Append(i > begin ? std::string_view(",[") : std::string_view("["));
+      if (epoch_ == EpochUnit::kRfc3339) {
+        const int32_t offset = rows_.utc_offsets.empty() ? 0 : rows_.utc_offsets[i];
+        if (!has_time_ || time != last_time_ || offset != last_offset_) {
+          time_json_.clear();
+          AppendJsonString(FormatRfc3339Nano(time, offset), &time_json_);
+          last_time_ = time;
+          last_offset_ = offset;
+          has_time_ = true;
+        }
+        sink.Append(time_json_);
+      } else {
+        char* p = sink.Reserve(kMaxNumber);
+        sink.CommitTo(std::to_chars(p, p + kMaxNumber, TimeInUnit(time, epoch_)).ptr);
+      }
+      for (size_t c = 1; c < width_; ++c) {
+        AppendCell(*block.columns[c], r, block_encoded_[c], &sink);
+      }
+      sink.Append(']');
+    }
+  }
+
+ private:
+  // `,value`: as CellOf reads it, in v1 JSON.
+  void AppendCell(const Column& column,
+                  int64_t r,
+                  format::EncodedDictionary* dictionary,
+                  format::ByteSink* sink) {
+    constexpr size_t kMaxNumber = 24;
+    if (column.IsNull(r)) {
+      sink->Append(",null");
+      return;
+    }
+    char* p = sink->Reserve(kMaxNumber);
+    *p++ = ',';
+    switch (column.type()) {
+      case TypeId::kInt64:
+      case TypeId::kTimestamp:
+        sink->CommitTo(std::to_chars(p, p + kMaxNumber - 1, column.data<int64_t>()[r]).ptr);
+        return;
+      case TypeId::kUInt64:
+        sink->CommitTo(std::to_chars(p, p + kMaxNumber - 1, column.data<uint64_t>()[r]).ptr);
+        return;
+      case TypeId::kBool:
+        sink->CommitTo(p);
+        sink->Append(column.data<uint8_t>()[r] != 0 ? std::string_view("true")
+                                                    : std::string_view("false"));
+        return;
+      case TypeId::kFloat64: {
+        sink->CommitTo(p);
+        const double value = column.data<double>()[r];
+        if (!std::isfinite(value)) {
+          sink->Append("null");
+          return;
+        }
+        scratch_.clear();
+        AppendGoJsonFloat(value, &scratch_);
+        sink->Append(scratch_);
+        return;
+      }
+      case TypeId::kDictionary:
+        sink->CommitTo(p);
+        if (dictionary != nullptr) {
+          sink->AppendPadded(dictionary->Get(column.dictionary(), column.GetDictionaryCode(r)));
+        } else {
+          EncodeJsonString(column.GetString(r), sink);
+        }
+        return;
+      case TypeId::kString:
+        sink->CommitTo(p);
+        EncodeJsonString(column.GetString(r), sink);
+        return;
+      default:
+        sink->CommitTo(p);
+        sink->Append("null");  // as CellOf: a type InfluxQL has no value for
+        return;
+    }
+  }
+
+  const ColumnarRows& rows_;
+  const size_t width_;
+  const EpochUnit epoch_;
+  // Per column, the encoded strings of each dictionary met; and those of the current block's
+  // (node_hash_map: pointers to its values stay valid as it grows).
+  std::vector<absl::node_hash_map<const StringDictionary*, format::EncodedDictionary>> encoded_;
+  std::vector<format::EncodedDictionary*> block_encoded_;
+  uint64_t current_block_ = UINT64_MAX;
+  std::string time_json_;
+  int64_t last_time_ = 0;
+  int32_t last_offset_ = 0;
+  bool has_time_ = false;
+  std::string scratch_;
+};
+
+// The parts of a series' JSON: the head up to its "values" array opened (when it has rows), the
+// rows in ranges, and the tail.
+void WriteSeriesHead(const Series& series, GoJsonWriter* writer) {
   writer->BeginObject();
   if (!series.name.empty()) {
     writer->Key("name");
@@ -330,16 +496,45 @@ void WriteSeries(const Series& series, EpochUnit epoch, GoJsonWriter* writer) {
     }
     writer->EndArray();
   }
-  if (!series.values.empty()) {
+  if (series.num_rows() > 0) {
     writer->Key("values");
     writer->BeginArray();
-    for (const std::vector<ResultValue>& row : series.values) {
-      writer->BeginArray();
-      for (const ResultValue& value : row) {
-        WriteValue(value, epoch, writer);
-      }
-      writer->EndArray();
+  }
+}
+
+// Rows [begin, end) of `series`; `compact` (made on the first call for the series, when the
+// output is compact and the rows columnar) keeps its caches between the ranges.
+void WriteSeriesRows(const Series& series,
+                     size_t begin,
+                     size_t end,
+                     EpochUnit epoch,
+                     std::optional<CompactColumnarRows>* compact,
+                     GoJsonWriter* writer) {
+  if (begin >= end) {
+    return;
+  }
+  if (series.columnar.has_value() && !writer->pretty()) {
+    if (!compact->has_value()) {
+      compact->emplace(*series.columnar, series.columns.size(), epoch);
     }
+    (*compact)->Append(begin, end, writer->RawElements());
+    return;
+  }
+  for (size_t r = begin; r < end; ++r) {
+    writer->BeginArray();
+    for (size_t c = 0; c < series.columns.size(); ++c) {
+      if (series.columnar.has_value()) {
+        WriteValue(series.cell(r, c), epoch, writer);
+      } else if (c < series.values[r].size()) {
+        WriteValue(series.values[r][c], epoch, writer);
+      }
+    }
+    writer->EndArray();
+  }
+}
+
+void WriteSeriesTail(const Series& series, GoJsonWriter* writer) {
+  if (series.num_rows() > 0) {
     writer->EndArray();
   }
   if (series.partial) {
@@ -349,19 +544,27 @@ void WriteSeries(const Series& series, EpochUnit epoch, GoJsonWriter* writer) {
   writer->EndObject();
 }
 
-void WriteStatement(const StatementResult& result,
-                    bool partial,
-                    EpochUnit epoch,
-                    GoJsonWriter* writer) {
+void WriteSeries(const Series& series, EpochUnit epoch, GoJsonWriter* writer) {
+  WriteSeriesHead(series, writer);
+  std::optional<CompactColumnarRows> compact;
+  WriteSeriesRows(series, 0, series.num_rows(), epoch, &compact, writer);
+  WriteSeriesTail(series, writer);
+}
+
+// The parts of a statement's JSON: the head up to its "series" array opened (when it has series),
+// the series, and the tail.
+void WriteStatementHead(const StatementResult& result, GoJsonWriter* writer) {
   writer->BeginObject();
   writer->Key("statement_id");
   writer->Int(result.statement_id);
   if (!result.series.empty()) {
     writer->Key("series");
     writer->BeginArray();
-    for (const Series& series : result.series) {
-      WriteSeries(series, epoch, writer);
-    }
+  }
+}
+
+void WriteStatementTail(const StatementResult& result, bool partial, GoJsonWriter* writer) {
+  if (!result.series.empty()) {
     writer->EndArray();
   }
   if (!result.messages.empty()) {
@@ -386,6 +589,17 @@ void WriteStatement(const StatementResult& result,
     writer->String(*result.error);
   }
   writer->EndObject();
+}
+
+void WriteStatement(const StatementResult& result,
+                    bool partial,
+                    EpochUnit epoch,
+                    GoJsonWriter* writer) {
+  WriteStatementHead(result, writer);
+  for (const Series& series : result.series) {
+    WriteSeries(series, epoch, writer);
+  }
+  WriteStatementTail(result, partial, writer);
 }
 
 // encoding/csv's rule for quoting a field.
@@ -527,6 +741,14 @@ std::string FormatRfc3339Nano(int64_t nanos, int32_t utc_offset_seconds) {
 void AppendGoJsonFloat(double value, std::string* out) {
   STRATA_DCHECK(std::isfinite(value));
   const double magnitude = std::fabs(value);
+  if (magnitude < 0x1p53 && value == std::trunc(value) && !(value == 0 && std::signbit(value))) {
+    // An integer below 2^53: its shortest digits are its own, written without a point.
+    char text[24];
+    const auto [end, error] = std::to_chars(text, text + sizeof(text), static_cast<int64_t>(value));
+    STRATA_CHECK(error == std::errc());
+    out->append(text, static_cast<size_t>(end - text));
+    return;
+  }
   const ShortestDecimal decimal = Shortest(value);
   if (magnitude != 0 && (magnitude < 1e-6 || magnitude >= 1e21)) {
     AppendExponent(decimal, out);
@@ -545,23 +767,118 @@ void AppendGoFloatPositional(double value, std::string* out) {
   }
 }
 
+struct V1JsonEncoder::State {
+  enum class Phase : uint8_t { kBegin, kStatement, kSeries, kRows, kDone };
+
+  // Encodes `*borrowed`, or `all` when borrowed is null.
+  State(std::vector<StatementResult> all,
+        const std::vector<StatementResult>* borrowed,
+        EncodeOptions encode)
+      : owned(std::move(all)),
+        results(borrowed != nullptr ? *borrowed : owned),
+        options(encode),
+        writer(nullptr, encode.pretty) {}
+
+  // Writes the next part; false when there is nothing left.
+  bool Step() {
+    switch (phase) {
+      case Phase::kBegin:
+        writer.BeginObject();
+        // encoding/json's omitempty drops an empty "results" too; InfluxDB always has one result
+        // per statement, and a request has at least one statement.
+        if (!results.empty()) {
+          writer.Key("results");
+          writer.BeginArray();
+        }
+        phase = Phase::kStatement;
+        return true;
+      case Phase::kStatement:
+        if (statement == results.size()) {
+          if (!results.empty()) {
+            writer.EndArray();
+          }
+          writer.EndObject();
+          writer.RawNewLine();
+          phase = Phase::kDone;
+          return false;
+        }
+        WriteStatementHead(results[statement], &writer);
+        series = 0;
+        phase = Phase::kSeries;
+        return true;
+      case Phase::kSeries: {
+        const StatementResult& result = results[statement];
+        if (series == result.series.size()) {
+          WriteStatementTail(result, /*partial=*/false, &writer);
+          if (!owned.empty()) {
+            owned[statement] = StatementResult();  // written: its memory goes back now
+          }
+          ++statement;
+          phase = Phase::kStatement;
+          return true;
+        }
+        WriteSeriesHead(result.series[series], &writer);
+        row = 0;
+        compact.reset();
+        phase = Phase::kRows;
+        return true;
+      }
+      case Phase::kRows: {
+        const Series& current = results[statement].series[series];
+        const size_t rows = current.num_rows();
+        if (row < rows) {
+          const size_t end = std::min(rows, row + kRowsPerStep);
+          WriteSeriesRows(current, row, end, options.epoch, &compact, &writer);
+          row = end;
+          return true;
+        }
+        WriteSeriesTail(current, &writer);
+        compact.reset();
+        ++series;
+        phase = Phase::kSeries;
+        return true;
+      }
+      case Phase::kDone:
+        return false;
+    }
+    return false;
+  }
+
+  static constexpr size_t kRowsPerStep = 256;
+  std::vector<StatementResult> owned;
+  const std::vector<StatementResult>& results;
+  const EncodeOptions options;
+  GoJsonWriter writer;
+  Phase phase = Phase::kBegin;
+  size_t statement = 0;
+  size_t series = 0;
+  size_t row = 0;
+  std::optional<CompactColumnarRows> compact;
+};
+
+V1JsonEncoder::V1JsonEncoder(std::vector<StatementResult> results, const EncodeOptions& options)
+    : state_(std::make_unique<State>(std::move(results), nullptr, options)) {}
+
+V1JsonEncoder::~V1JsonEncoder() = default;
+
+bool V1JsonEncoder::Next(std::string* out, size_t piece_bytes) {
+  state_->writer.set_out(out);
+  const size_t start = out->size();
+  while (state_->Step()) {
+    if (out->size() - start >= piece_bytes) {
+      return true;
+    }
+  }
+  return false;
+}
+
 void AppendV1Json(const std::vector<StatementResult>& results,
                   const EncodeOptions& options,
                   std::string* out) {
-  GoJsonWriter writer(out, options.pretty);
-  writer.BeginObject();
-  // encoding/json's omitempty drops an empty "results" too; InfluxDB always has one result per
-  // statement, and a request has at least one statement.
-  if (!results.empty()) {
-    writer.Key("results");
-    writer.BeginArray();
-    for (const StatementResult& result : results) {
-      WriteStatement(result, /*partial=*/false, options.epoch, &writer);
-    }
-    writer.EndArray();
+  V1JsonEncoder::State state({}, &results, options);
+  state.writer.set_out(out);
+  while (state.Step()) {
   }
-  writer.EndObject();
-  out->push_back('\n');
 }
 
 void AppendV1JsonChunk(const ResultChunk& chunk, const EncodeOptions& options, std::string* out) {
@@ -653,9 +970,11 @@ void V1CsvWriter::AppendOne(const StatementResult& result, std::string* out) {
     std::vector<std::string> fields(2 + series.columns.size());
     fields[0] = series.name;
     fields[1] = tags;
-    for (const std::vector<ResultValue>& row : series.values) {
-      for (size_t i = 0; i < row.size() && i + 2 < fields.size(); ++i) {
-        fields[i + 2] = CsvValue(row[i], epoch_);
+    for (size_t r = 0; r < series.num_rows(); ++r) {
+      const size_t width =
+          series.columnar.has_value() ? series.columns.size() : series.values[r].size();
+      for (size_t i = 0; i < width && i + 2 < fields.size(); ++i) {
+        fields[i + 2] = CsvValue(series.cell(r, i), epoch_);
       }
       AppendRecord(fields, out);
     }
@@ -678,8 +997,9 @@ std::vector<ResultChunk> SplitIntoChunks(StatementResult result, int64_t chunk_s
   const size_t size = static_cast<size_t>(chunk_size);
   for (Series& series : result.series) {
     size_t begin = 0;
+    const size_t rows = series.num_rows();
     do {
-      const size_t end = std::min(series.values.size(), begin + size);
+      const size_t end = std::min(rows, begin + size);
       ResultChunk chunk;
       chunk.result.statement_id = result.statement_id;
       if (chunks.empty()) {
@@ -689,14 +1009,24 @@ std::vector<ResultChunk> SplitIntoChunks(StatementResult result, int64_t chunk_s
       piece.name = series.name;
       piece.tags = series.tags;
       piece.columns = series.columns;
-      piece.values.assign(std::make_move_iterator(series.values.begin() + begin),
-                          std::make_move_iterator(series.values.begin() + end));
-      piece.partial = end < series.values.size() || series.partial;
+      if (series.columnar.has_value()) {
+        const ColumnarRows& all = *series.columnar;
+        ColumnarRows& part = piece.columnar.emplace();
+        part.blocks = all.blocks;
+        part.rows.assign(all.rows.begin() + begin, all.rows.begin() + end);
+        if (!all.utc_offsets.empty()) {
+          part.utc_offsets.assign(all.utc_offsets.begin() + begin, all.utc_offsets.begin() + end);
+        }
+      } else {
+        piece.values.assign(std::make_move_iterator(series.values.begin() + begin),
+                            std::make_move_iterator(series.values.begin() + end));
+      }
+      piece.partial = end < rows || series.partial;
       chunk.result.series.push_back(std::move(piece));
       chunk.partial = true;
       chunks.push_back(std::move(chunk));
       begin = end;
-    } while (begin < series.values.size());
+    } while (begin < rows);
   }
   chunks.back().partial = false;
   return chunks;

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -70,6 +71,26 @@ struct EncodeOptions {
 void AppendV1Json(const std::vector<StatementResult>& results,
                   const EncodeOptions& options,
                   std::string* out);
+
+// AppendV1Json a piece at a time, for a response body sent while it is encoded: a large result
+// goes out through one reused buffer instead of one string of its whole size. Frees each
+// statement's result once it is written.
+class V1JsonEncoder {
+ public:
+  V1JsonEncoder(std::vector<StatementResult> results, const EncodeOptions& options);
+  ~V1JsonEncoder();
+  V1JsonEncoder(const V1JsonEncoder&) = delete;
+  V1JsonEncoder& operator=(const V1JsonEncoder&) = delete;
+
+  // Appends the next piece, `piece_bytes` or somewhat more (the JSON of up to a few hundred rows
+  // more); returns false when the document is complete.
+  bool Next(std::string* out, size_t piece_bytes);
+
+ private:
+  friend void AppendV1Json(const std::vector<StatementResult>&, const EncodeOptions&, std::string*);
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 // One line of a chunked response: a statement's result, or a part of it, and whether more of the
 // statement follows (the result's "partial").

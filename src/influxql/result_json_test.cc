@@ -4,9 +4,11 @@
 
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "columnar/string_dictionary.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -312,6 +314,209 @@ TEST(ChunkTest, SplitsSeriesIntoPartialChunks) {
             R"("region":"us"},"columns":["time","mean"],"values":[[1451606401,3]]}],)"
             R"("partial":true}]})"
             "\n");
+}
+
+// A series whose rows stay in engine columns: two blocks with different dictionaries, every
+// column type, nulls, a string to escape and a NaN; rows in an order that jumps between blocks.
+Series ColumnarCpu() {
+  auto blocks = std::make_shared<std::vector<ColumnarRows::Block>>();
+  for (int b = 0; b < 2; ++b) {
+    auto dictionary = std::make_shared<StringDictionary>();
+    if (b == 1) {
+      dictionary->GetOrInsert("unused");
+    }
+    auto time = std::make_shared<Column>(TypeId::kTimestamp);
+    auto usage = std::make_shared<Column>(TypeId::kFloat64);
+    auto host = std::make_shared<Column>(TypeId::kDictionary, dictionary);
+    auto note = std::make_shared<Column>(TypeId::kString);
+    auto count = std::make_shared<Column>(TypeId::kInt64);
+    auto bytes = std::make_shared<Column>(TypeId::kUInt64);
+    auto up = std::make_shared<Column>(TypeId::kBool);
+    for (int r = 0; r < 3; ++r) {
+      // Rows 0 and 1 of a block share a time.
+      time->AppendInt64(k2016 + (b * 3 + (r == 2 ? 1 : 0)) * 500'000'000);
+      if (r == 1) {
+        usage->AppendNull();
+        host->AppendNull();
+        note->AppendNull();
+        count->AppendNull();
+        bytes->AppendNull();
+        up->AppendNull();
+        continue;
+      }
+      usage->AppendFloat64(b == 1 && r == 2 ? std::nan("") : 1.5 * (b + r));
+      host->AppendDictionaryCode(dictionary->GetOrInsert(r == 0 ? "<a>" : "b"));
+      note->AppendString(b == 0 ? "say \"hi\"" : "");
+      count->AppendInt64(-7 * (b + r));
+      bytes->AppendUInt64(std::numeric_limits<uint64_t>::max() - static_cast<uint64_t>(r));
+      up->AppendBool(r == 0);
+    }
+    blocks->push_back(ColumnarRows::Block{{time, usage, host, note, count, bytes, up}});
+  }
+  Series series;
+  series.name = "cpu";
+  series.columns = {"time", "usage", "host", "note", "count", "bytes", "up"};
+  ColumnarRows& rows = series.columnar.emplace();
+  rows.blocks = blocks;
+  for (auto [b, r] : {std::pair{1, 2}, {0, 0}, {0, 1}, {1, 0}, {1, 1}, {0, 2}}) {
+    rows.rows.push_back(ColumnarRows::Ref(static_cast<size_t>(b), r));
+  }
+  return series;
+}
+
+TEST(ColumnarRowsTest, EncodeAsTheirCells) {
+  const Series columnar = ColumnarCpu();
+  Series cells = columnar;
+  cells.Materialize();
+  ASSERT_FALSE(cells.columnar.has_value());
+  ASSERT_EQ(cells.values.size(), 6u);
+  EXPECT_EQ(cells.values[0][0], ResultValue(ResultTime{k2016 + 2'000'000'000}));
+  EXPECT_EQ(cells.values[1][2], ResultValue(std::string("<a>")));
+  EXPECT_EQ(cells.values[2][1], ResultValue());
+  EXPECT_EQ(cells.values[1][4], ResultValue(int64_t{0}));
+  EXPECT_EQ(cells.values[3][6], ResultValue(true));
+  // Equality by cell (without the first row's NaN, which equals nothing).
+  Series without_nan = columnar;
+  without_nan.columnar->rows.erase(without_nan.columnar->rows.begin());
+  Series without_nan_cells = without_nan;
+  without_nan_cells.Materialize();
+  EXPECT_EQ(without_nan, without_nan_cells);
+  without_nan_cells.values[4][3] = std::string("changed");
+  EXPECT_FALSE(without_nan == without_nan_cells);
+
+  for (const bool zoned : {false, true}) {
+    StatementResult a;
+    a.series = {columnar};
+    if (zoned) {
+      a.series[0].columnar->utc_offsets = {3600, -1800, -1800, 0, 0, 3600};
+    }
+    StatementResult b = a;
+    b.series[0].Materialize();
+    for (const EncodeOptions options : {EncodeOptions{EpochUnit::kRfc3339, false},
+                                        EncodeOptions{EpochUnit::kRfc3339, true},
+                                        EncodeOptions{EpochUnit::kMilliseconds, false}}) {
+      EXPECT_EQ(Json({a}, options), Json({b}, options));
+    }
+    std::string csv_a;
+    std::string csv_b;
+    V1CsvWriter(EpochUnit::kRfc3339).Append({a}, &csv_a);
+    V1CsvWriter(EpochUnit::kRfc3339).Append({b}, &csv_b);
+    EXPECT_EQ(csv_a, csv_b);
+    std::vector<ResultChunk> chunks_a = SplitIntoChunks(a, 4);
+    std::vector<ResultChunk> chunks_b = SplitIntoChunks(b, 4);
+    ASSERT_EQ(chunks_a.size(), 2u);
+    ASSERT_EQ(chunks_b.size(), 2u);
+    for (size_t i = 0; i < 2; ++i) {
+      ASSERT_TRUE(chunks_a[i].result.series[0].columnar.has_value());
+      EXPECT_EQ(chunks_a[i].result.series[0].num_rows(), i == 0 ? 4u : 2u);
+      std::string line_a;
+      std::string line_b;
+      AppendV1JsonChunk(chunks_a[i], {}, &line_a);
+      AppendV1JsonChunk(chunks_b[i], {}, &line_b);
+      EXPECT_EQ(line_a, line_b);
+    }
+  }
+  // The values as InfluxDB 1.8 writes them.
+  StatementResult result;
+  result.series = {columnar};
+  EXPECT_EQ(
+      Json({result}),
+      R"({"results":[{"statement_id":0,"series":[{"name":"cpu","columns":["time","usage",)"
+      R"("host","note","count","bytes","up"],"values":[)"
+      R"(["2016-01-01T00:00:02Z",null,"b","",-21,18446744073709551613,false],)"
+      R"(["2016-01-01T00:00:00Z",0,"\u003ca\u003e","say \"hi\"",0,18446744073709551615,true],)"
+      R"(["2016-01-01T00:00:00Z",null,null,null,null,null,null],)"
+      R"(["2016-01-01T00:00:01.5Z",1.5,"\u003ca\u003e","",-7,18446744073709551615,true],)"
+      R"(["2016-01-01T00:00:01.5Z",null,null,null,null,null,null],)"
+      R"(["2016-01-01T00:00:00.5Z",3,"b","say \"hi\"",-14,18446744073709551613,false]]}]}]})"
+      "\n");
+}
+
+// Rows from many blocks, each with its own dictionary, visited back and forth.
+TEST(ColumnarRowsTest, ManyDictionaries) {
+  auto blocks = std::make_shared<std::vector<ColumnarRows::Block>>();
+  Series series;
+  series.name = "m";
+  series.columns = {"time", "tag"};
+  ColumnarRows& rows = series.columnar.emplace();
+  constexpr int kBlocks = 200;
+  for (int b = 0; b < kBlocks; ++b) {
+    auto dictionary = std::make_shared<StringDictionary>();
+    auto time = std::make_shared<Column>(TypeId::kTimestamp);
+    auto tag = std::make_shared<Column>(TypeId::kDictionary, dictionary);
+    for (int r = 0; r < 3; ++r) {
+      time->AppendInt64(k2016 + b);
+      tag->AppendDictionaryCode(dictionary->GetOrInsert("v" + std::to_string((b + r) % 7)));
+    }
+    blocks->push_back(ColumnarRows::Block{{time, tag}});
+  }
+  for (int pass = 0; pass < 2; ++pass) {
+    for (int b = 0; b < kBlocks; ++b) {
+      rows.rows.push_back(
+          ColumnarRows::Ref(static_cast<size_t>(pass == 0 ? b : kBlocks - 1 - b), (b + pass) % 3));
+    }
+  }
+  rows.blocks = blocks;
+  StatementResult a;
+  a.series = {series};
+  StatementResult b = a;
+  b.series[0].Materialize();
+  ASSERT_EQ(b.series[0].values.size(), 2u * kBlocks);
+  EXPECT_EQ(b.series[0].values[kBlocks + 1][1],
+            ResultValue(std::string("v4")));  // block 198, row 2
+  EXPECT_EQ(Json({a}), Json({b}));
+}
+
+// The encoder's pieces make the document AppendV1Json writes, whatever the piece size.
+TEST(V1JsonEncoderTest, PiecesMakeTheSameDocument) {
+  StatementResult first;
+  first.series = {ColumnarCpu(), Cpu()};
+  // A columnar series longer than one step of the encoder (its rows repeated).
+  Series many = ColumnarCpu();
+  const std::vector<uint64_t> six = many.columnar->rows;
+  for (int i = 0; i < 100; ++i) {
+    many.columnar->rows.insert(many.columnar->rows.end(), six.begin(), six.end());
+  }
+  first.series.push_back(many);
+  first.messages.push_back({"warning", "careful"});
+  StatementResult failed;
+  failed.statement_id = 1;
+  failed.error = "boom";
+  StatementResult empty;
+  empty.statement_id = 2;
+  const std::vector<StatementResult> results = {first, failed, empty};
+  for (const bool pretty : {false, true}) {
+    const EncodeOptions options{EpochUnit::kRfc3339, pretty};
+    std::string whole;
+    AppendV1Json(results, options, &whole);
+    for (const size_t piece_bytes : {size_t{1}, size_t{100}, size_t{4096}, SIZE_MAX}) {
+      V1JsonEncoder encoder(results, options);
+      std::string joined;
+      int pieces = 0;
+      bool more = true;
+      while (more) {
+        std::string piece;
+        more = encoder.Next(&piece, piece_bytes);
+        joined += piece;
+        ++pieces;
+        ASSERT_LT(pieces, 100000);
+      }
+      EXPECT_EQ(joined, whole) << "piece_bytes " << piece_bytes << (pretty ? " pretty" : "");
+      if (piece_bytes == 4096) {
+        EXPECT_GT(pieces, 2);
+      }
+    }
+  }
+  // The series of 606 rows, as the values written one by one would be.
+  StatementResult cells = first;
+  for (Series& series : cells.series) {
+    series.Materialize();
+  }
+  std::string expected;
+  AppendV1Json({cells}, {}, &expected);
+  std::string actual;
+  AppendV1Json({first}, {}, &actual);
+  EXPECT_EQ(actual, expected);
 }
 
 TEST(ChunkTest, ErrorsAndEmptyResultsAreOneChunk) {

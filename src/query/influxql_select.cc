@@ -2,14 +2,22 @@
 // (influxql_translate.h), running one SQL query per measurement it reads, splitting the rows into
 // series and processing each series (influxql_series.h). See docs/influxql.md.
 #include <algorithm>
+#include <bit>
 #include <map>
+#include <memory>
+#include <numeric>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/node_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/time.h"
 #include "columnar/column.h"
+#include "columnar/string_dictionary.h"
 #include "common/civil_time.h"
 #include "influxql/duration.h"
 #include "query/influxql_condition.h"
@@ -22,6 +30,7 @@
 namespace strata::query {
 namespace {
 
+using influxql::ColumnarRows;
 using influxql::ResultTime;
 using influxql::ResultValue;
 using influxql_select::CompiledSelect;
@@ -51,28 +60,6 @@ bool IsStatementError(const absl::Status& status) {
   }
 }
 
-ResultValue CellValue(const Column& column, int64_t row) {
-  if (column.IsNull(row)) {
-    return std::monostate{};
-  }
-  switch (column.type()) {
-    case TypeId::kBool:
-      return column.GetBool(row);
-    case TypeId::kInt64:
-    case TypeId::kTimestamp:
-      return column.GetInt64(row);
-    case TypeId::kUInt64:
-      return column.GetUInt64(row);
-    case TypeId::kFloat64:
-      return column.GetFloat64(row);
-    case TypeId::kString:
-    case TypeId::kDictionary:
-      return std::string(column.GetString(row));
-    default:
-      return std::monostate{};
-  }
-}
-
 // The series a source contributes, by measurement and GROUP BY tag values.
 using SeriesKey = std::pair<std::string, std::vector<std::string>>;
 using SeriesMap = std::map<SeriesKey, SeriesInput>;
@@ -83,7 +70,8 @@ absl::Status ReadSource(const QueryEngine& engine,
                         const SourceSql& sql,
                         const InfluxQLRequest& request,
                         SeriesMap* series,
-                        int64_t* values_left) {
+                        int64_t* values_left,
+                        std::vector<ColumnarRows::Block>* blocks) {
   auto result = engine.Execute(source.database, sql.sql, InfluxQLSqlOptions(request));
   if (!result.ok()) {
     return result.status();
@@ -93,6 +81,8 @@ absl::Status ReadSource(const QueryEngine& engine,
   const int64_t fixed_time = select.range.has_min() ? select.range.min : 0;
   const auto width = static_cast<int64_t>(select.refs.size() + 1);
   const bool plain = influxql_select::FieldsAreTheRefs(select);
+  // Rows whose values are the result's stay in the batches' columns (ColumnarRows).
+  const bool columnar = plain && blocks != nullptr;
   exec::Batch batch;
   std::vector<std::string> key(tags);
   SeriesInput* current = nullptr;
@@ -105,6 +95,15 @@ absl::Status ReadSource(const QueryEngine& engine,
       break;
     }
     const exec::Batch dense = batch.Compact();
+    const size_t block = columnar ? blocks->size() : 0;
+    if (columnar && dense.num_rows() > 0) {
+      ColumnarRows::Block columns;
+      columns.columns.push_back(dense.column(0));
+      for (size_t i = 0; i < select.refs.size(); ++i) {
+        columns.columns.push_back(dense.column(sql.first_value_column + static_cast<int>(i)));
+      }
+      blocks->push_back(std::move(columns));
+    }
     for (int64_t r = 0; r < dense.num_rows(); ++r) {
       // Rows come grouped by series: look the series up only when the tags change.
       bool same = current != nullptr;
@@ -128,6 +127,12 @@ absl::Status ReadSource(const QueryEngine& engine,
                            kMaxValues,
                            " values; narrow the time range, add a LIMIT or use GROUP BY time()"));
         }
+        if (columnar) {
+          input.columnar = true;
+          input.row_refs.push_back(ColumnarRows::Ref(block, r));
+          input.row_times.push_back(dense.column(0)->GetInt64(r));
+          continue;
+        }
         RawRow row;
         row.time = dense.column(0)->GetInt64(r);
         row.refs.reserve(select.refs.size() + (plain ? 1 : 0));
@@ -137,7 +142,7 @@ absl::Status ReadSource(const QueryEngine& engine,
         }
         for (size_t i = 0; i < select.refs.size(); ++i) {
           row.refs.push_back(
-              CellValue(*dense.column(sql.first_value_column + static_cast<int>(i)), r));
+              influxql::CellOf(*dense.column(sql.first_value_column + static_cast<int>(i)), r));
         }
         input.rows.push_back(std::move(row));
         continue;
@@ -149,7 +154,7 @@ absl::Status ReadSource(const QueryEngine& engine,
         if (value_column < 0) {
           continue;
         }
-        ResultValue value = CellValue(*dense.column(value_column), r);
+        ResultValue value = influxql::CellOf(*dense.column(value_column), r);
         if (std::holds_alternative<std::monostate>(value)) {
           continue;
         }
@@ -178,54 +183,241 @@ absl::Status ReadSource(const QueryEngine& engine,
   return absl::OkStatus();
 }
 
-// Orders the raw rows of each series as the SQL would have (SourceSql::executor_orders_rows):
-// by time, then by the tags' values (NULL first). The times are sorted as a compact array of
-// (time, row) first; only rows that share a time are compared by their tags.
-void OrderRows(const CompiledSelect& select, const SourceSql& sql, SeriesMap* series) {
-  auto tags_less = [&sql](const RawRow& a, const RawRow& b) {
-    const size_t a_shift = a.time_slot ? 1 : 0;
-    const size_t b_shift = b.time_slot ? 1 : 0;
-    for (int ref : sql.tie_refs) {
-      const auto* x = std::get_if<std::string>(&a.refs[static_cast<size_t>(ref) + a_shift]);
-      const auto* y = std::get_if<std::string>(&b.refs[static_cast<size_t>(ref) + b_shift]);
-      if ((x == nullptr) != (y == nullptr)) {
-        return x == nullptr;  // NULL first
-      }
-      if (x != nullptr && *x != *y) {
-        return *x < *y;
-      }
+// The order of `count` raw rows as the SQL would have had them (SourceSql::executor_orders_rows):
+// by time (`time_of(i)`), then by the tags' values (`tags_less(i, j)`). The times are sorted as a
+// compact array of (time, row) first; only rows that share a time are compared by their tags.
+template <typename TimeOf, typename TagsLess>
+std::vector<uint32_t> TimeThenTagOrder(size_t count,
+                                       bool ascending,
+                                       const TimeOf& time_of,
+                                       const TagsLess& tags_less) {
+  std::vector<std::pair<int64_t, uint32_t>> order(count);
+  for (size_t i = 0; i < count; ++i) {
+    // Descending time as ascending order of the complement (no overflow, unlike negation).
+    const int64_t time = time_of(i);
+    order[i] = {ascending ? time : ~time, static_cast<uint32_t>(i)};
+  }
+  std::sort(order.begin(), order.end());
+  for (size_t begin = 0; begin < order.size();) {
+    size_t end = begin + 1;
+    while (end < order.size() && order[end].first == order[begin].first) {
+      ++end;
     }
-    return false;
-  };
+    if (end - begin > 1) {
+      std::sort(order.begin() + static_cast<std::ptrdiff_t>(begin),
+                order.begin() + static_cast<std::ptrdiff_t>(end),
+                [&](const auto& x, const auto& y) { return tags_less(x.second, y.second); });
+    }
+    begin = end;
+  }
+  std::vector<uint32_t> rows(count);
+  for (size_t i = 0; i < count; ++i) {
+    rows[i] = order[i].second;
+  }
+  return rows;
+}
+
+// One integer per columnar row that orders the rows as their `tie_refs` tags do (NULL first, then
+// the values in byte order, tag after tag): the rank of each tag's value, packed. Each distinct
+// value is ranked once (a dictionary's code once per dictionary), instead of strings compared per
+// pair of rows. nullopt when the ranks need more than 64 bits.
+std::optional<std::vector<uint64_t>> PackedTagKeys(const std::vector<ColumnarRows::Block>& blocks,
+                                                   const std::vector<uint64_t>& refs,
+                                                   const std::vector<int>& tie_refs) {
+  constexpr uint32_t kNoSlot = UINT32_MAX;
+  std::vector<uint64_t> keys(refs.size(), 0);
+  std::vector<uint32_t> row_slots(refs.size());
+  int used_bits = 0;
+  for (int ref : tie_refs) {
+    const auto column_index = static_cast<size_t>(ref) + 1;
+    // The distinct values (slots), and each row's: 0 for NULL, else its slot + 1.
+    std::vector<std::string_view> values;
+    absl::flat_hash_map<std::string_view, uint32_t> slots;
+    auto slot_of = [&](std::string_view value) {
+      auto [it, inserted] = slots.try_emplace(value, static_cast<uint32_t>(values.size()));
+      if (inserted) {
+        values.push_back(value);
+      }
+      return it->second;
+    };
+    // Per dictionary, each code's slot (node_hash_map: the vectors stay where they are).
+    absl::node_hash_map<const StringDictionary*, std::vector<uint32_t>> code_slots;
+    const StringDictionary* last_dictionary = nullptr;
+    std::vector<uint32_t>* last_codes = nullptr;
+    for (size_t i = 0; i < refs.size(); ++i) {
+      const Column& column = *blocks[refs[i] >> 32].columns[column_index];
+      const int64_t row = ColumnarRows::row_in_block(refs[i]);
+      if (column.IsNull(row)) {
+        row_slots[i] = 0;
+        continue;
+      }
+      if (column.type() != TypeId::kDictionary || column.dictionary() == nullptr) {
+        row_slots[i] = slot_of(column.GetString(row)) + 1;
+        continue;
+      }
+      if (column.dictionary().get() != last_dictionary) {
+        last_dictionary = column.dictionary().get();
+        last_codes = &code_slots[last_dictionary];
+      }
+      const auto code = static_cast<size_t>(column.GetDictionaryCode(row));
+      if (code >= last_codes->size()) {
+        last_codes->resize(std::max(code + 1, 2 * last_codes->size()), kNoSlot);
+      }
+      uint32_t& slot = (*last_codes)[code];
+      if (slot == kNoSlot) {
+        slot = slot_of(column.GetString(row));
+      }
+      row_slots[i] = slot + 1;
+    }
+    // Ranks: 0 for NULL, the values from 1 in order.
+    const int bits = std::bit_width(values.size());
+    if (used_bits + bits > 64) {
+      return std::nullopt;
+    }
+    used_bits += bits;
+    std::vector<uint32_t> order(values.size());
+    std::iota(order.begin(), order.end(), 0u);
+    std::sort(order.begin(), order.end(), [&values](uint32_t a, uint32_t b) {
+      return values[a] < values[b];
+    });
+    std::vector<uint64_t> ranks(values.size() + 1, 0);
+    for (size_t k = 0; k < order.size(); ++k) {
+      ranks[order[k] + 1] = k + 1;
+    }
+    for (size_t i = 0; i < refs.size(); ++i) {
+      keys[i] = bits == 0 ? keys[i] : (keys[i] << bits) | ranks[row_slots[i]];
+    }
+  }
+  return keys;
+}
+
+// Puts a series' columnar rows in `order` (row indexes).
+void ReorderColumnarRows(const std::vector<uint32_t>& order, SeriesInput* input) {
+  std::vector<uint64_t> refs(order.size());
+  std::vector<int64_t> times(order.size());
+  for (size_t i = 0; i < order.size(); ++i) {
+    refs[i] = input->row_refs[order[i]];
+    times[i] = input->row_times[order[i]];
+  }
+  input->row_refs = std::move(refs);
+  input->row_times = std::move(times);
+}
+
+// Orders the raw rows of each series as the SQL would have (SourceSql::executor_orders_rows): by
+// time, then by the tags' values, NULL first.
+void OrderRows(const CompiledSelect& select,
+               const SourceSql& sql,
+               const std::vector<ColumnarRows::Block>& blocks,
+               SeriesMap* series) {
   for (auto& [key, input] : *series) {
+    if (input.columnar) {
+      const std::vector<uint64_t>& refs = input.row_refs;
+      if (auto keys = PackedTagKeys(blocks, refs, sql.tie_refs); keys.has_value()) {
+        struct Entry {
+          int64_t time;  // descending time as ascending order of the complement
+          uint64_t key;
+          uint32_t row;
+        };
+        std::vector<Entry> entries(refs.size());
+        for (size_t i = 0; i < refs.size(); ++i) {
+          const int64_t time = input.row_times[i];
+          entries[i] = {select.ascending ? time : ~time, (*keys)[i], static_cast<uint32_t>(i)};
+        }
+        std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+          return a.time != b.time ? a.time < b.time
+                 : a.key != b.key ? a.key < b.key
+                                  : a.row < b.row;
+        });
+        std::vector<uint32_t> order(entries.size());
+        for (size_t i = 0; i < entries.size(); ++i) {
+          order[i] = entries[i].row;
+        }
+        ReorderColumnarRows(order, &input);
+        continue;
+      }
+      auto tags_less = [&](uint32_t a, uint32_t b) {
+        const ColumnarRows::Block& x_block = blocks[refs[a] >> 32];
+        const ColumnarRows::Block& y_block = blocks[refs[b] >> 32];
+        const int64_t x_row = ColumnarRows::row_in_block(refs[a]);
+        const int64_t y_row = ColumnarRows::row_in_block(refs[b]);
+        for (int ref : sql.tie_refs) {
+          const Column& x = *x_block.columns[static_cast<size_t>(ref) + 1];
+          const Column& y = *y_block.columns[static_cast<size_t>(ref) + 1];
+          const bool x_null = x.IsNull(x_row);
+          const bool y_null = y.IsNull(y_row);
+          if (x_null != y_null) {
+            return x_null;  // NULL first
+          }
+          if (!x_null) {
+            const std::string_view x_value = x.GetString(x_row);
+            const std::string_view y_value = y.GetString(y_row);
+            if (x_value != y_value) {
+              return x_value < y_value;
+            }
+          }
+        }
+        return false;
+      };
+      ReorderColumnarRows(TimeThenTagOrder(
+                              refs.size(),
+                              select.ascending,
+                              [&](size_t i) { return input.row_times[i]; },
+                              tags_less),
+                          &input);
+      continue;
+    }
     std::vector<RawRow>& rows = input.rows;
-    std::vector<std::pair<int64_t, uint32_t>> order(rows.size());
-    for (size_t i = 0; i < rows.size(); ++i) {
-      // Descending time as ascending order of the complement (no overflow, unlike negation).
-      order[i] = {select.ascending ? rows[i].time : ~rows[i].time, static_cast<uint32_t>(i)};
-    }
-    std::sort(order.begin(), order.end());
-    for (size_t begin = 0; begin < order.size();) {
-      size_t end = begin + 1;
-      while (end < order.size() && order[end].first == order[begin].first) {
-        ++end;
+    auto tags_less = [&](uint32_t i, uint32_t j) {
+      const RawRow& a = rows[i];
+      const RawRow& b = rows[j];
+      const size_t a_shift = a.time_slot ? 1 : 0;
+      const size_t b_shift = b.time_slot ? 1 : 0;
+      for (int ref : sql.tie_refs) {
+        const auto* x = std::get_if<std::string>(&a.refs[static_cast<size_t>(ref) + a_shift]);
+        const auto* y = std::get_if<std::string>(&b.refs[static_cast<size_t>(ref) + b_shift]);
+        if ((x == nullptr) != (y == nullptr)) {
+          return x == nullptr;  // NULL first
+        }
+        if (x != nullptr && *x != *y) {
+          return *x < *y;
+        }
       }
-      if (end - begin > 1) {
-        std::sort(order.begin() + static_cast<std::ptrdiff_t>(begin),
-                  order.begin() + static_cast<std::ptrdiff_t>(end),
-                  [&](const auto& x, const auto& y) {
-                    return tags_less(rows[x.second], rows[y.second]);
-                  });
-      }
-      begin = end;
-    }
+      return false;
+    };
+    const std::vector<uint32_t> order = TimeThenTagOrder(
+        rows.size(), select.ascending, [&](size_t i) { return rows[i].time; }, tags_less);
     std::vector<RawRow> sorted;
     sorted.reserve(rows.size());
-    for (const auto& [time, index] : order) {
+    for (uint32_t index : order) {
       sorted.push_back(std::move(rows[index]));
     }
     rows = std::move(sorted);
   }
+}
+
+// The result rows of a series read into columns: its rows with LIMIT and OFFSET applied, their
+// times' offsets under tz().
+ColumnarRows ColumnarSeriesRows(const CompiledSelect& select,
+                                std::shared_ptr<const std::vector<ColumnarRows::Block>> blocks,
+                                const SeriesInput& input) {
+  const size_t count = input.row_refs.size();
+  const size_t begin =
+      std::min(count, static_cast<size_t>(std::max<int64_t>(select.offset_rows, 0)));
+  size_t end = count;
+  if (select.limit > 0) {
+    end = std::min(end, begin + static_cast<size_t>(select.limit));
+  }
+  ColumnarRows rows;
+  rows.blocks = std::move(blocks);
+  rows.rows.assign(input.row_refs.begin() + static_cast<std::ptrdiff_t>(begin),
+                   input.row_refs.begin() + static_cast<std::ptrdiff_t>(end));
+  if (select.zone.has_value()) {
+    rows.utc_offsets.reserve(end - begin);
+    for (size_t i = begin; i < end; ++i) {
+      rows.utc_offsets.push_back(select.zone->At(absl::FromUnixNanos(input.row_times[i])).offset);
+    }
+  }
+  return rows;
 }
 
 // Turns a subquery's series into rows of this statement's series: its time range and condition
@@ -290,8 +482,8 @@ absl::Status ReadSubquery(const CompiledSelect& select,
       }
       sources.push_back(from);
     }
-    for (const auto& values : inner.values) {
-      const int64_t time = std::get<ResultTime>(values[0]).nanos;
+    for (size_t r = 0; r < inner.num_rows(); ++r) {
+      const int64_t time = std::get<ResultTime>(inner.cell(r, 0)).nanos;
       if (time < select.read_range.min || time > select.read_range.max) {
         continue;
       }
@@ -306,7 +498,7 @@ absl::Status ReadSubquery(const CompiledSelect& select,
           value = *sources[i].tag;
           present = present || reads[i];
         } else if (sources[i].is_field) {
-          value = influxql_select::CastValue(values[sources[i].column], select.refs[i].type);
+          value = influxql_select::CastValue(inner.cell(r, sources[i].column), select.refs[i].type);
           present = present || (reads[i] && !std::holds_alternative<std::monostate>(value));
         }
         row.refs.push_back(std::move(value));
@@ -324,7 +516,7 @@ absl::Status ReadSubquery(const CompiledSelect& select,
           *is_tag = true;  // a name without a value
           return ResultValue();
         }
-        return values[it->second];
+        return inner.cell(r, it->second);
       });
       if (!matches.ok()) {
         return matches.status();
@@ -423,6 +615,7 @@ absl::StatusOr<std::vector<influxql::Series>> RunSelect(
   int64_t series_seen = 0;
   for (const SourceTable& source : select.sources) {
     SeriesMap series;
+    auto blocks = std::make_shared<std::vector<ColumnarRows::Block>>();
     if (source.subquery != nullptr) {
       absl::Status status = ReadSubquery(select, source, ctx, &series, &values_left);
       if (!status.ok()) {
@@ -437,12 +630,12 @@ absl::StatusOr<std::vector<influxql::Series>> RunSelect(
         continue;
       }
       absl::Status status =
-          ReadSource(engine, select, source, *sql, request, &series, &values_left);
+          ReadSource(engine, select, source, *sql, request, &series, &values_left, blocks.get());
       if (!status.ok()) {
         return status;
       }
       if (sql->executor_orders_rows) {
-        OrderRows(select, *sql, &series);
+        OrderRows(select, *sql, *blocks, &series);
       }
     }
     for (auto& [key, input] : series) {
@@ -450,12 +643,21 @@ absl::StatusOr<std::vector<influxql::Series>> RunSelect(
       if (request.options.context != nullptr && request.options.context->cancelled()) {
         return request.options.context->CheckCancelled();
       }
-      auto rows = influxql_select::ProcessSeries(select, std::move(input), &budget);
-      if (!rows.ok()) {
-        return rows.status();
-      }
-      if (rows->empty()) {
-        continue;
+      std::optional<ColumnarRows> columnar;
+      absl::StatusOr<std::vector<std::vector<ResultValue>>> rows;
+      if (input.columnar) {
+        columnar = ColumnarSeriesRows(select, blocks, input);
+        if (columnar->rows.empty()) {
+          continue;
+        }
+      } else {
+        rows = influxql_select::ProcessSeries(select, std::move(input), &budget);
+        if (!rows.ok()) {
+          return rows.status();
+        }
+        if (rows->empty()) {
+          continue;
+        }
       }
       // SLIMIT and SOFFSET count the series that have rows.
       ++series_seen;
@@ -471,7 +673,11 @@ absl::StatusOr<std::vector<influxql::Series>> RunSelect(
         result.tags.emplace_back(select.group_tags[t], key.second[t]);
       }
       result.columns = columns;
-      result.values = *std::move(rows);
+      if (columnar.has_value()) {
+        result.columnar = std::move(columnar);
+      } else {
+        result.values = *std::move(rows);
+      }
       out.push_back(std::move(result));
     }
   }
@@ -528,7 +734,7 @@ absl::StatusOr<std::vector<influxql::Series>> RunExplain(const QueryEngine& engi
       for (int64_t r = 0; r < dense.num_rows(); ++r) {
         std::string cells;
         for (int c = 0; c < dense.num_columns(); ++c) {
-          const ResultValue value = CellValue(*dense.column(c), r);
+          const ResultValue value = influxql::CellOf(*dense.column(c), r);
           if (const auto* text_value = std::get_if<std::string>(&value)) {
             absl::StrAppend(&cells, c > 0 ? ": " : "", *text_value);
           }

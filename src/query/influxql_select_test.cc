@@ -77,10 +77,10 @@ std::string FormatResult(const influxql::StatementResult& result) {
     }
     absl::StrAppend(&header, ": ", absl::StrJoin(series.columns, ","));
     lines.push_back(header);
-    for (const auto& row : series.values) {
+    for (size_t r = 0; r < series.num_rows(); ++r) {
       std::vector<std::string> cells;
-      for (const auto& cell : row) {
-        cells.push_back(FormatValue(cell));
+      for (size_t c = 0; c < series.columns.size(); ++c) {
+        cells.push_back(FormatValue(series.cell(r, c)));
       }
       lines.push_back("  " + absl::StrJoin(cells, " "));
     }
@@ -123,17 +123,26 @@ class InfluxQLSelectTest : public ::testing::Test {
                        "\n"));
   }
 
-  // Runs one statement and returns its result as text.
-  std::string Run(std::string_view text, int64_t now = kT0 + 10 * kMinute) {
+  // Runs one statement.
+  absl::StatusOr<influxql::StatementResult> Execute(std::string_view text,
+                                                    int64_t now = kT0 + 10 * kMinute) {
     auto statement = influxql::ParseStatement(text);
     if (!statement.ok()) {
-      return "parse error: " + std::string(statement.status().message());
+      return statement.status();
     }
     InfluxQLRequest request;
     request.database = "db";
     request.now_ns = now;
     request.params = params_;
-    auto result = ExecuteInfluxQLSelect(node_.engine(), **statement, 0, request);
+    return ExecuteInfluxQLSelect(node_.engine(), **statement, 0, request);
+  }
+
+  // Runs one statement and returns its result as text.
+  std::string Run(std::string_view text, int64_t now = kT0 + 10 * kMinute) {
+    if (!influxql::ParseStatement(text).ok()) {
+      return "parse error: " + std::string(influxql::ParseStatement(text).status().message());
+    }
+    auto result = Execute(text, now);
     if (!result.ok()) {
       return "failed: " + result.status().ToString();
     }
@@ -394,6 +403,45 @@ TEST_F(InfluxQLSelectTest, RawRowsAtTheSameTimeAreInTagOrder) {
             "  T0+1m 40 'b'");
   EXPECT_THAT(Run("EXPLAIN SELECT * FROM cpu"), Not(HasSubstr("ORDER BY")));
   EXPECT_THAT(Run("EXPLAIN SELECT usage_user, host FROM cpu"), HasSubstr("ORDER BY"));
+}
+
+// Raw rows whose values are the result's (SELECT *, SELECT a, b) stay in the engine's columns
+// (influxql::ColumnarRows): the same rows, times and offsets as cells would have.
+TEST_F(InfluxQLSelectTest, RawRowsStayInTheEngineColumns) {
+  WriteCpu();
+  auto columnar = [this](std::string_view text) {
+    auto result = Execute(text);
+    EXPECT_TRUE(result.ok()) << result.status();
+    EXPECT_FALSE(result->series.empty()) << text;
+    for (const influxql::Series& series : result->series) {
+      if (!series.columnar.has_value()) {
+        return false;
+      }
+    }
+    return true;
+  };
+  EXPECT_TRUE(columnar("SELECT * FROM cpu"));
+  EXPECT_TRUE(columnar("SELECT usage_user, host FROM cpu GROUP BY region LIMIT 1 OFFSET 1"));
+  EXPECT_FALSE(columnar("SELECT usage_user * 2 FROM cpu"));
+  EXPECT_FALSE(columnar("SELECT usage_user FROM (SELECT * FROM cpu)"));
+  EXPECT_EQ(Run("SELECT usage_user, host FROM cpu GROUP BY region LIMIT 1 OFFSET 1"),
+            "cpu[region=eu]: time,usage_user,host\n"
+            "  T0+1m 40 'b'\n"
+            "cpu[region=us]: time,usage_user,host\n"
+            "  T0+1m 30 'a'");
+  // A subquery's columnar rows read by the outer query.
+  EXPECT_EQ(Run("SELECT max(usage_user), host FROM (SELECT * FROM cpu WHERE host != 'c')"),
+            "cpu: time,max,host\n"
+            "  T0+3m 50 'a'");
+  // Offsets of a zone at each row's time: New York's daylight saving time starts on 2016-03-13.
+  Write(
+      "dst v=1 1457784000000000000\n"    // 2016-03-12T12:00:00Z
+      "dst v=2 1457870400000000000\n");  // 2016-03-13T12:00:00Z
+  EXPECT_TRUE(columnar("SELECT * FROM dst tz('America/New_York')"));
+  EXPECT_EQ(Run("SELECT * FROM dst tz('America/New_York')"),
+            "dst: time,v\n"
+            "  2016-03-12T07:00:00-05:00 1\n"
+            "  2016-03-13T08:00:00-04:00 2");
 }
 
 // A series none of whose points has the functions' fields is no series, also with fill(): host c

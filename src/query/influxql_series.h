@@ -42,9 +42,16 @@ bool FieldsAreTheRefs(const CompiledSelect& select);
 // What one series (a measurement and GROUP BY tag values) brings to the processing: raw rows in
 // the query's order (raw queries) or ascending time (functions computed here), or the streams of
 // the functions SQL computed (CompiledSelect::sql_aggregates), each in ascending time.
+// Raw rows of a query whose fields are its refs (FieldsAreTheRefs) may instead stay in the
+// engine's columns: `columnar` then holds them (ColumnarRows::rows and their times, parallel), in
+// the query's order, and they are the series' rows as they are (the executor applies LIMIT and
+// OFFSET).
 struct SeriesInput {
   std::vector<RawRow> rows;
   std::vector<Stream> streams;
+  bool columnar = false;
+  std::vector<uint64_t> row_refs;
+  std::vector<int64_t> row_times;
 };
 
 // The windows of GROUP BY time(interval, offset), in civil time of `zone` when set, as InfluxDB

@@ -90,8 +90,8 @@ std::shared_ptr<const catalog::TableSchema> SubquerySchema(
           typed.contains(s.columns[c])) {
         continue;
       }
-      for (const auto& row : s.values) {
-        const influxql::ResultValue& value = row[c];
+      for (size_t r = 0; r < s.num_rows(); ++r) {
+        const influxql::ResultValue value = s.cell(r, c);
         std::optional<TypeId> type;
         if (std::holds_alternative<double>(value)) {
           type = TypeId::kFloat64;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <deque>
 #include <limits>
+#include <optional>
 #include <utility>
 #include <variant>
 
@@ -370,6 +371,78 @@ TypeId TypeOfValue(const ResultValue& value) {
   }
 }
 
+// The type of a series' cell (TypeOfValue of series.cell(row, column)), nullopt for a null; for
+// columnar rows without making the value.
+std::optional<TypeId> CellType(const influxql::Series& series, size_t row, size_t column) {
+  if (!series.columnar.has_value()) {
+    const ResultValue& value = series.values[row][column];
+    if (std::holds_alternative<std::monostate>(value)) {
+      return std::nullopt;
+    }
+    return TypeOfValue(value);
+  }
+  if (column == 0) {
+    return TypeId::kTimestamp;
+  }
+  const Column& source = *series.columnar->block_of(row).columns[column];
+  if (source.IsNull(influxql::ColumnarRows::row_in_block(series.columnar->rows[row]))) {
+    return std::nullopt;
+  }
+  switch (source.type()) {
+    case TypeId::kFloat64:
+    case TypeId::kUInt64:
+    case TypeId::kBool:
+      return source.type();
+    case TypeId::kInt64:
+    case TypeId::kTimestamp:
+      return TypeId::kInt64;
+    case TypeId::kString:
+    case TypeId::kDictionary:
+      return TypeId::kString;
+    default:
+      return std::nullopt;  // influxql::CellOf's null
+  }
+}
+
+// AppendCell of series.cell(row, column); for columnar rows without making the value when the
+// column's type is the cell's own.
+void AppendSeriesCell(
+    const influxql::Series& series, size_t row, size_t column, TypeId type, Column* out) {
+  if (series.columnar.has_value() && column > 0) {
+    const Column& source = *series.columnar->block_of(row).columns[column];
+    const int64_t r = influxql::ColumnarRows::row_in_block(series.columnar->rows[row]);
+    if (source.IsNull(r)) {
+      out->AppendNull();
+      return;
+    }
+    switch (source.type()) {
+      case TypeId::kFloat64:
+        if (type == TypeId::kFloat64) {
+          out->AppendFloat64(source.GetFloat64(r));
+          return;
+        }
+        break;
+      case TypeId::kInt64:
+      case TypeId::kTimestamp:
+        if (type == TypeId::kInt64) {
+          out->AppendInt64(source.GetInt64(r));
+          return;
+        }
+        break;
+      case TypeId::kString:
+      case TypeId::kDictionary:
+        if (type == TypeId::kString) {
+          out->AppendString(source.GetString(r));
+          return;
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  AppendCell(series.cell(row, column), type, out);
+}
+
 }  // namespace
 
 absl::StatusOr<std::map<std::string, ResultValue>> ParseInfluxQLParams(std::string_view json_text) {
@@ -488,11 +561,15 @@ std::shared_ptr<RecordBatch> InfluxQLRowsBatch(const StatementResult& result) {
   for (const influxql::Series& series : result.series) {
     for (size_t c = 0; c < series.columns.size(); ++c) {
       const size_t i = index_of(series.columns[c]);
-      for (const std::vector<ResultValue>& row : series.values) {
-        if (c >= row.size() || std::holds_alternative<std::monostate>(row[c])) {
+      for (size_t r = 0; r < series.num_rows(); ++r) {
+        if (!series.columnar.has_value() && c >= series.values[r].size()) {
           continue;
         }
-        const TypeId type = TypeOfValue(row[c]);
+        const std::optional<TypeId> cell_type = CellType(series, r, c);
+        if (!cell_type.has_value()) {
+          continue;
+        }
+        const TypeId type = *cell_type;
         if (!types[i].has_value()) {
           types[i] = type;
         } else if (*types[i] != type) {
@@ -519,11 +596,14 @@ std::shared_ptr<RecordBatch> InfluxQLRowsBatch(const StatementResult& result) {
     for (size_t c = 0; c < series.columns.size(); ++c) {
       source[index_of(series.columns[c])] = static_cast<int>(c);
     }
-    for (const std::vector<ResultValue>& row : series.values) {
+    for (size_t r = 0; r < series.num_rows(); ++r) {
+      const size_t width =
+          series.columnar.has_value() ? series.columns.size() : series.values[r].size();
       columns[0]->AppendString(series.name);
       for (size_t i = 1; i < names.size(); ++i) {
-        if (source[i] >= 0 && static_cast<size_t>(source[i]) < row.size()) {
-          AppendCell(row[static_cast<size_t>(source[i])], fields[i].type, columns[i].get());
+        if (source[i] >= 0 && static_cast<size_t>(source[i]) < width) {
+          AppendSeriesCell(
+              series, r, static_cast<size_t>(source[i]), fields[i].type, columns[i].get());
         } else if (i >= tag_begin && i < tag_end) {
           auto tag = std::find_if(series.tags.begin(), series.tags.end(), [&](const auto& pair) {
             return pair.first == names[i];
@@ -624,12 +704,21 @@ void QueryApi::RunInfluxQL(const std::shared_ptr<const InfluxQLHttpRequest>& par
       }
       results.push_back(*std::move(result));
     }
-    std::string body;
-    if (parsed->csv) {
-      influxql::V1CsvWriter(parsed->encode.epoch).Append(results, &body);
-    } else {
-      influxql::AppendV1Json(results, parsed->encode, &body);
+    if (!parsed->csv) {
+      // JSON goes out as it is encoded, a piece at a time through the server's reused buffer
+      // (one document, sent with chunked transfer encoding).
+      query->End(query::QueryPhase::kSuccess, "");
+      response->status = 200;
+      response->content_type = parsed->content_type;
+      auto encoder = std::make_shared<influxql::V1JsonEncoder>(std::move(results), parsed->encode);
+      response->stream = [encoder](std::string* out) -> absl::StatusOr<bool> {
+        constexpr size_t kPieceBytes = 256 << 10;
+        return encoder->Next(out, kPieceBytes);
+      };
+      return;
     }
+    std::string body;
+    influxql::V1CsvWriter(parsed->encode.epoch).Append(results, &body);
     results.clear();
     SendBody(query, std::move(body), parsed->content_type, response);
     return;
