@@ -6,6 +6,7 @@
 #include <variant>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "common/civil_time.h"
 #include "gmock/gmock.h"
@@ -442,6 +443,36 @@ TEST_F(InfluxQLSelectTest, RawRowsStayInTheEngineColumns) {
             "dst: time,v\n"
             "  2016-03-12T07:00:00-05:00 1\n"
             "  2016-03-13T08:00:00-04:00 2");
+}
+
+// Rows at one time whose tags have too many distinct values to pack their ranks into 64 bits
+// are ordered by comparing the tags' strings: the same order.
+TEST_F(InfluxQLSelectTest, RowsAtOneTimeWithManyDistinctTagsAreInTagOrder) {
+  constexpr int kTags = 13;  // 13 tags x 6 bits (32 values and NULL) > 64 bits
+  constexpr int kPoints = 32;
+  std::string lines;
+  for (int k = 0; k < kPoints; ++k) {
+    absl::StrAppend(&lines, "m");
+    for (int t = 0; t < kTags; ++t) {
+      // t00 decides the order; the other tags only make the values many.
+      const int value = t == 0 ? (k * 7) % kPoints : k;
+      absl::StrAppend(&lines, absl::StrFormat(",t%02d=v%02d", t, value));
+    }
+    absl::StrAppend(&lines, " f=", k, "i ", kT0, "\n");
+  }
+  Write(lines);
+  auto result = Execute("SELECT * FROM m");
+  ASSERT_TRUE(result.ok()) << result.status();
+  ASSERT_EQ(result->series.size(), 1u);
+  const influxql::Series& series = result->series[0];
+  ASSERT_EQ(series.columns[2], "t00");
+  ASSERT_EQ(series.num_rows(), static_cast<size_t>(kPoints));
+  for (size_t r = 0; r < series.num_rows(); ++r) {
+    EXPECT_EQ(series.cell(r, 2), influxql::ResultValue(absl::StrFormat("v%02d", r))) << r;
+    // f follows its point: t00 = v(7k mod 32).
+    const auto f = std::get<int64_t>(series.cell(r, 1));
+    EXPECT_EQ((f * 7) % kPoints, static_cast<int64_t>(r));
+  }
 }
 
 // A series none of whose points has the functions' fields is no series, also with fill(): host c

@@ -516,7 +516,8 @@ std::optional<HttpResponse> ParseInfluxQLRequest(const HttpRequest& request,
   return std::nullopt;
 }
 
-std::shared_ptr<RecordBatch> InfluxQLRowsBatch(const StatementResult& result) {
+InfluxQLRowBatches::InfluxQLRowBatches(StatementResult statement) : result_(std::move(statement)) {
+  const StatementResult& result = result_;
   // The columns: iox::measurement, time, the tags, then the rest in order of appearance.
   std::vector<std::string> names = {std::string(kMeasurementColumn)};
   bool has_time = false;
@@ -546,8 +547,10 @@ std::shared_ptr<RecordBatch> InfluxQLRowsBatch(const StatementResult& result) {
     }
   }
   names.insert(names.end(), others.begin(), others.end());
-  const size_t tag_begin = has_time ? 2 : 1;
-  const size_t tag_end = names.size() - others.size();
+  tag_begin_ = has_time ? 2 : 1;
+  tag_end_ = names.size() - others.size();
+  const size_t tag_begin = tag_begin_;
+  const size_t tag_end = tag_end_;
 
   // Each column's type, from its values.
   std::vector<std::optional<TypeId>> types(names.size());
@@ -584,29 +587,47 @@ std::shared_ptr<RecordBatch> InfluxQLRowsBatch(const StatementResult& result) {
   }
 
   std::vector<strata::Field> fields;
-  std::vector<std::shared_ptr<Column>> columns;
   for (size_t i = 0; i < names.size(); ++i) {
-    const TypeId type = types[i].value_or(TypeId::kString);
-    fields.push_back(strata::Field{names[i], type, true});
-    columns.push_back(std::make_shared<Column>(type));
+    fields.push_back(strata::Field{names[i], types[i].value_or(TypeId::kString), true});
   }
-  int64_t rows = 0;
+  schema_ = std::make_shared<const Schema>(std::move(fields));
   for (const influxql::Series& series : result.series) {
     std::vector<int> source(names.size(), -1);  // the series' column of each output column
     for (size_t c = 0; c < series.columns.size(); ++c) {
       source[index_of(series.columns[c])] = static_cast<int>(c);
     }
-    for (size_t r = 0; r < series.num_rows(); ++r) {
+    sources_.push_back(std::move(source));
+  }
+  names_ = std::move(names);
+}
+
+std::shared_ptr<RecordBatch> InfluxQLRowBatches::Next(int64_t max_rows) {
+  if (done()) {
+    return nullptr;
+  }
+  std::vector<std::shared_ptr<Column>> columns;
+  for (const strata::Field& field : schema_->fields()) {
+    columns.push_back(std::make_shared<Column>(field.type));
+  }
+  int64_t rows = 0;
+  while (series_ < result_.series.size() && rows < max_rows) {
+    const influxql::Series& series = result_.series[series_];
+    const std::vector<int>& source = sources_[series_];
+    for (; row_ < series.num_rows() && rows < max_rows; ++row_) {
+      const size_t r = row_;
       const size_t width =
           series.columnar.has_value() ? series.columns.size() : series.values[r].size();
       columns[0]->AppendString(series.name);
-      for (size_t i = 1; i < names.size(); ++i) {
+      for (size_t i = 1; i < names_.size(); ++i) {
         if (source[i] >= 0 && static_cast<size_t>(source[i]) < width) {
-          AppendSeriesCell(
-              series, r, static_cast<size_t>(source[i]), fields[i].type, columns[i].get());
-        } else if (i >= tag_begin && i < tag_end) {
+          AppendSeriesCell(series,
+                           r,
+                           static_cast<size_t>(source[i]),
+                           schema_->field(static_cast<int>(i)).type,
+                           columns[i].get());
+        } else if (i >= tag_begin_ && i < tag_end_) {
           auto tag = std::find_if(series.tags.begin(), series.tags.end(), [&](const auto& pair) {
-            return pair.first == names[i];
+            return pair.first == names_[i];
           });
           if (tag != series.tags.end()) {
             columns[i]->AppendString(tag->second);
@@ -619,10 +640,36 @@ std::shared_ptr<RecordBatch> InfluxQLRowsBatch(const StatementResult& result) {
       }
       ++rows;
     }
+    if (row_ >= series.num_rows()) {
+      ++series_;
+      row_ = 0;
+    }
   }
   std::vector<ColumnPtr> shared(columns.begin(), columns.end());
-  return std::make_shared<RecordBatch>(
-      std::make_shared<const Schema>(std::move(fields)), std::move(shared), rows);
+  return std::make_shared<RecordBatch>(schema_, std::move(shared), rows);
+}
+
+bool InfluxQLRowBatches::done() const {
+  size_t series = series_;
+  size_t row = row_;
+  while (series < result_.series.size() && row >= result_.series[series].num_rows()) {
+    ++series;
+    row = 0;
+  }
+  return series >= result_.series.size();
+}
+
+std::shared_ptr<RecordBatch> InfluxQLRowsBatch(const StatementResult& result) {
+  InfluxQLRowBatches batches(result);
+  std::shared_ptr<RecordBatch> batch = batches.Next(INT64_MAX);
+  if (batch == nullptr) {
+    std::vector<ColumnPtr> columns;
+    for (const strata::Field& field : batches.schema()->fields()) {
+      columns.push_back(std::make_shared<Column>(field.type));
+    }
+    batch = std::make_shared<RecordBatch>(batches.schema(), std::move(columns), 0);
+  }
+  return batch;
 }
 
 void QueryApi::HandleInfluxQL(const HttpRequest& request,
@@ -673,24 +720,37 @@ void QueryApi::RunInfluxQL(const std::shared_ptr<const InfluxQLHttpRequest>& par
       *response = query->Fail(absl::InvalidArgumentError(*result->error));
       return;
     }
-    std::shared_ptr<RecordBatch> batch = InfluxQLRowsBatch(*result);
-    absl::StatusOr<std::unique_ptr<format::ResultWriter>> writer =
-        format::ResultWriter::Create(parsed->format, batch->schema());
-    if (!writer.ok()) {
-      *response = query->Fail(writer.status());
+    // The rows are made into batches, encoded and sent a batch at a time.
+    auto rows = std::make_shared<InfluxQLRowBatches>(*std::move(result));
+    absl::StatusOr<std::unique_ptr<format::ResultWriter>> created =
+        format::ResultWriter::Create(parsed->format, rows->schema());
+    if (!created.ok()) {
+      *response = query->Fail(created.status());
       return;
     }
-    std::string body;
-    (*writer)->Begin(&body);
-    if (batch->num_rows() > 0) {
-      (*writer)->WriteBatch(*batch, &body);
-    }
-    (*writer)->Finish(&body);
-    if (absl::Status status = (*writer)->status(); !status.ok()) {
-      *response = query->Fail(status);
-      return;
-    }
-    SendBody(query, std::move(body), std::string(format::ContentType(parsed->format)), response);
+    std::shared_ptr<format::ResultWriter> writer = *std::move(created);
+    query->End(query::QueryPhase::kSuccess, "");
+    response->status = 200;
+    response->content_type = std::string(format::ContentType(parsed->format));
+    auto begun = std::make_shared<bool>(false);
+    response->stream = [rows, writer, begun](std::string* out) -> absl::StatusOr<bool> {
+      constexpr int64_t kRowsPerPiece = 4096;
+      if (!*begun) {
+        writer->Begin(out);
+        *begun = true;
+      }
+      if (std::shared_ptr<RecordBatch> batch = rows->Next(kRowsPerPiece); batch != nullptr) {
+        writer->WriteBatch(*batch, out);
+      }
+      if (!rows->done()) {
+        return writer->status().ok() ? absl::StatusOr<bool>(true) : writer->status();
+      }
+      writer->Finish(out);
+      if (absl::Status status = writer->status(); !status.ok()) {
+        return status;
+      }
+      return false;
+    };
     return;
   }
 

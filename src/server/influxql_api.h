@@ -83,4 +83,26 @@ absl::StatusOr<std::map<std::string, influxql::ResultValue>> ParseInfluxQLParams
 // string.
 std::shared_ptr<RecordBatch> InfluxQLRowsBatch(const influxql::StatementResult& result);
 
+// The same rows as InfluxQLRowsBatch, a batch at a time, so that a large result is encoded and
+// sent while it is read.
+class InfluxQLRowBatches {
+ public:
+  explicit InfluxQLRowBatches(influxql::StatementResult result);
+
+  const std::shared_ptr<const Schema>& schema() const { return schema_; }
+  // The next (up to) `max_rows` rows; nullptr after the last.
+  std::shared_ptr<RecordBatch> Next(int64_t max_rows);
+  bool done() const;
+
+ private:
+  influxql::StatementResult result_;
+  std::vector<std::string> names_;
+  std::shared_ptr<const Schema> schema_;
+  size_t tag_begin_ = 0;
+  size_t tag_end_ = 0;
+  std::vector<std::vector<int>> sources_;  // per series: its column of each output column
+  size_t series_ = 0;                      // where Next goes on
+  size_t row_ = 0;
+};
+
 }  // namespace strata::server

@@ -70,6 +70,56 @@ TEST(InfluxQLRowsTest, ShowResultsAndMixedTypes) {
   EXPECT_EQ(AsJson(influxql::StatementResult{}), "iox::measurement: string\n[]");
 }
 
+// Batch by batch, the rows are InfluxQLRowsBatch's: series of several rows, an empty one, a
+// columnar one (engine columns, read in place).
+TEST(InfluxQLRowsTest, BatchesHoldTheSameRows) {
+  influxql::StatementResult result;
+  influxql::Series a;
+  a.name = "cpu";
+  a.tags = {{"host", "a"}};
+  a.columns = {"time", "v"};
+  for (int i = 0; i < 5; ++i) {
+    a.values.push_back({ResultTime{i}, int64_t{i}});
+  }
+  influxql::Series empty = a;
+  empty.values.clear();
+  influxql::Series columnar = a;
+  columnar.tags = {{"host", "c"}};
+  columnar.values.clear();
+  auto time = std::make_shared<Column>(TypeId::kTimestamp);
+  auto v = std::make_shared<Column>(TypeId::kInt64);
+  for (int i = 0; i < 3; ++i) {
+    time->AppendInt64(100 + i);
+    v->AppendInt64(10 * i);
+  }
+  influxql::ColumnarRows& rows = columnar.columnar.emplace();
+  rows.blocks = std::make_shared<std::vector<influxql::ColumnarRows::Block>>(
+      std::vector<influxql::ColumnarRows::Block>{{{time, v}}});
+  rows.rows = {influxql::ColumnarRows::Ref(0, 2), influxql::ColumnarRows::Ref(0, 0)};
+  result.series = {a, empty, columnar};
+  const std::shared_ptr<RecordBatch> whole = InfluxQLRowsBatch(result);
+  ASSERT_EQ(whole->num_rows(), 7);
+  InfluxQLRowBatches batches(result);
+  std::vector<std::string> rows_seen;
+  int count = 0;
+  while (std::shared_ptr<RecordBatch> batch = batches.Next(2)) {
+    EXPECT_LE(batch->num_rows(), 2);
+    EXPECT_EQ(batch->schema()->ToString(), whole->schema()->ToString());
+    for (int64_t r = 0; r < batch->num_rows(); ++r, ++count) {
+      for (int c = 0; c < batch->num_columns(); ++c) {
+        EXPECT_EQ(influxql::CellOf(*batch->column(c), r),
+                  influxql::CellOf(*whole->column(c), count))
+            << "row " << count << " column " << c;
+      }
+    }
+  }
+  EXPECT_EQ(count, 7);
+  EXPECT_TRUE(batches.done());
+  // The columnar rows in their order: times 102 and 100, values 20 and 0.
+  EXPECT_EQ(influxql::CellOf(*whole->column(1), 5), influxql::ResultValue(int64_t{102}));
+  EXPECT_EQ(influxql::CellOf(*whole->column(3), 6), influxql::ResultValue(int64_t{0}));
+}
+
 TEST(InfluxQLParamsTest, NumbersAsInfluxDB18) {
   auto params = ParseInfluxQLParams(R"({"i":5,"f":5.0,"e":1e3,"s":"x","b":true,"n":null})");
   ASSERT_TRUE(params.ok()) << params.status();
