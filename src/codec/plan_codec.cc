@@ -170,6 +170,7 @@ class PlanEncoder {
         pb::JoinKey* k = node->add_on();
         STRATA_RETURN_IF_ERROR(expr(*key.left, k->mutable_left()));
         STRATA_RETURN_IF_ERROR(expr(*key.right, k->mutable_right()));
+        k->set_null_equal(key.null_equal);
       }
       if (p->filter() != nullptr) {
         STRATA_RETURN_IF_ERROR(expr(*p->filter(), node->mutable_filter()));
@@ -443,7 +444,7 @@ class PlanDecoder {
                                   Required(key.has_left(), key.left(), *left, depth));
           STRATA_ASSIGN_OR_RETURN(PhysicalExprPtr r,
                                   Required(key.has_right(), key.right(), *right, depth));
-          on.push_back(exec::JoinKey{std::move(l), std::move(r)});
+          on.push_back(exec::JoinKey{std::move(l), std::move(r), key.null_equal()});
         }
         STRATA_ASSIGN_OR_RETURN(PhysicalExprPtr filter, JoinFilter(n, *left, *right, depth));
         return exec::MakeHashJoinExec(type,

@@ -374,6 +374,11 @@ TEST(PlanCodecTest, Joins) {
                               exec::JoinType::kLeftSemi}) {
     ExpectRoundTrip(Ok(exec::MakeHashJoinExec(type, {{I(), I()}}, nullptr, false, left, right)));
   }
+  // A null-equal key (IS NOT DISTINCT FROM) stays one.
+  ExecutionPlanPtr null_equal = Ok(exec::MakeHashJoinExec(
+      exec::JoinType::kInner, {{K(), K(), true}, {I(), I()}}, nullptr, false, left, right));
+  EXPECT_THAT(exec::DisplayPlan(*null_equal), HasSubstr(", nulls equal), ("));
+  ExpectRoundTrip(null_equal);
   // A join publishing a dynamic filter keeps its id; a RIGHT join may not publish one.
   ExecutionPlanPtr dynamic = Ok(exec::MakeHashJoinExec(
       exec::JoinType::kLeftSemi, {{I(), I()}}, nullptr, false, left, right, 7));

@@ -108,12 +108,15 @@ std::string_view JoinTypeName(JoinType type);
 struct JoinKey {
   PhysicalExprPtr left;   // over the left input's schema
   PhysicalExprPtr right;  // over the right input's schema (same type as left after casts)
+  // `left IS NOT DISTINCT FROM right`: NULL matches NULL (else a NULL key never matches).
+  bool null_equal = false;
 };
 
 // Equi-join: builds a hash table of the whole left (build) input, then probes it with each right
-// partition. NULL keys never match. `filter` (may be null) is an extra condition over the joined
-// schema (left fields then right fields). Output schema: left fields then right fields (semi and
-// anti joins: left fields only). kLeftAnti implements NOT IN / NOT EXISTS
+// partition. NULL keys never match, except in keys that are `null_equal`. `filter` (may be null) is
+// an extra condition over the joined schema (left fields then right fields). Output schema: left
+// fields then right fields (semi and anti joins: left fields only). kLeftAnti implements NOT IN /
+// NOT EXISTS
 // (`null_aware`: NOT IN semantics, where a NULL on the right makes every row unknown).
 // `dynamic_filter_id` (0: none) publishes the build keys' ranges under that id once the build
 // is complete (exec/dynamic_filter.h); only for joins that may drop unmatched probe rows

@@ -520,14 +520,23 @@ absl::StatusOr<LogicalPlanPtr> StatementBinder::BindTableRef(
   return absl::InvalidArgumentError("unsupported FROM item");
 }
 
-// Splits a join condition into equi-join keys (one side from each input) and the rest.
+// Splits a join condition into equi-join keys (one side from each input) and the rest. With
+// `null_equal` (the join's LogicalPlan::null_equal_keys), `a IS NOT DISTINCT FROM b` makes a key
+// too, flagged there (NULL matches NULL); without it, such a term stays in the rest.
 void SplitJoinCondition(const ExprPtr& condition,
                         int left_width,
                         std::vector<ExprPtr>* left_keys,
                         std::vector<ExprPtr>* right_keys,
-                        std::vector<ExprPtr>* rest) {
+                        std::vector<ExprPtr>* rest,
+                        std::vector<bool>* null_equal = nullptr) {
   for (const ExprPtr& term : SplitConjunction(condition)) {
-    if (term->kind == ExprKind::kBinary && term->binary_op == exec::BinaryOp::kEq) {
+    const bool not_distinct =
+        term->kind == ExprKind::kBinary && term->binary_op == exec::BinaryOp::kIsNotDistinctFrom &&
+        null_equal != nullptr &&
+        (term->args[0]->type == term->args[1]->type ||
+         (IsStringType(term->args[0]->type) && IsStringType(term->args[1]->type)));
+    if (term->kind == ExprKind::kBinary &&
+        (term->binary_op == exec::BinaryOp::kEq || not_distinct)) {
       std::vector<int> a = ReferencedColumns(*term->args[0]);
       std::vector<int> b = ReferencedColumns(*term->args[1]);
       auto all_left = [&](const std::vector<int>& cols) {
@@ -554,6 +563,11 @@ void SplitJoinCondition(const ExprPtr& condition,
         shift.resize(static_cast<size_t>(total), -1);
         for (int c : ReferencedColumns(*r)) {
           shift[static_cast<size_t>(c)] = c - left_width;
+        }
+        if (null_equal != nullptr) {
+          // Flags for the keys found before, then this one.
+          null_equal->resize(left_keys->size(), false);
+          null_equal->push_back(not_distinct);
         }
         left_keys->push_back(l);
         right_keys->push_back(RemapColumns(r, shift));
@@ -653,7 +667,8 @@ absl::StatusOr<LogicalPlanPtr> StatementBinder::BindJoin(
   }
   if (condition != nullptr) {
     std::vector<ExprPtr> rest;
-    SplitJoinCondition(condition, left_width, &plan->left_keys, &plan->right_keys, &rest);
+    SplitJoinCondition(
+        condition, left_width, &plan->left_keys, &plan->right_keys, &rest, &plan->null_equal_keys);
     // Keys must have equal types on both sides (the binder's = already cast them).
     if (!rest.empty()) {
       plan->join_filter = MakeAnd(std::move(rest));
@@ -1103,7 +1118,12 @@ LogicalPlanPtr MakeJoin(exec::JoinType type,
   join->inputs = {std::move(left), std::move(right)};
   if (!conditions.empty()) {
     std::vector<ExprPtr> rest;
-    SplitJoinCondition(MakeAnd(conditions), left_width, &join->left_keys, &join->right_keys, &rest);
+    SplitJoinCondition(MakeAnd(conditions),
+                       left_width,
+                       &join->left_keys,
+                       &join->right_keys,
+                       &rest,
+                       &join->null_equal_keys);
     if (!rest.empty()) {
       join->join_filter = MakeAnd(std::move(rest));
     }

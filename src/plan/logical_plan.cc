@@ -77,8 +77,10 @@ std::string NodeLine(const LogicalPlan& plan) {
     case PlanKind::kJoin: {
       std::vector<std::string> on;
       for (size_t i = 0; i < plan.left_keys.size(); ++i) {
-        on.push_back(
-            fmt::format("({}, {})", plan.left_keys[i]->ToString(), plan.right_keys[i]->ToString()));
+        on.push_back(fmt::format("({}, {}{})",
+                                 plan.left_keys[i]->ToString(),
+                                 plan.right_keys[i]->ToString(),
+                                 plan.null_equal_key(i) ? ", nulls equal" : ""));
       }
       std::string text =
           fmt::format("{} Join: on=[{}]", JoinTypeText(plan.join_type), absl::StrJoin(on, ", "));

@@ -3,6 +3,7 @@
 // expressions refer to its input's fields by index (for joins: left fields, then right fields).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -68,8 +69,15 @@ struct LogicalPlan {
   exec::JoinType join_type = exec::JoinType::kInner;
   std::vector<ExprPtr> left_keys;   // over the left input
   std::vector<ExprPtr> right_keys;  // over the right input
-  ExprPtr join_filter;              // over left ++ right, or null
-  bool null_aware = false;          // NOT IN anti join
+  // Per key, whether it is `IS NOT DISTINCT FROM` (NULL matches NULL); empty or shorter than the
+  // keys: the others are `=`. (null_equal_key(i) reads it.)
+  std::vector<bool> null_equal_keys;
+  ExprPtr join_filter;      // over left ++ right, or null
+  bool null_aware = false;  // NOT IN anti join
+  bool null_equal_key(size_t i) const { return i < null_equal_keys.size() && null_equal_keys[i]; }
+  bool any_null_equal_key() const {
+    return std::find(null_equal_keys.begin(), null_equal_keys.end(), true) != null_equal_keys.end();
+  }
   // kEmpty
   bool produce_one_row = false;
   // kExplain

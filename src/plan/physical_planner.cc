@@ -222,7 +222,7 @@ absl::StatusOr<ExecutionPlanPtr> PlanJoin(const LogicalPlan& plan,
     for (size_t i = 0; i < plan.left_keys.size(); ++i) {
       STRATA_ASSIGN_OR_RETURN(PhysicalExprPtr l, CreatePhysicalExpr(*plan.left_keys[i]));
       STRATA_ASSIGN_OR_RETURN(PhysicalExprPtr r, CreatePhysicalExpr(*plan.right_keys[i]));
-      on.push_back(exec::JoinKey{std::move(r), std::move(l)});
+      on.push_back(exec::JoinKey{std::move(r), std::move(l), plan.null_equal_key(i)});
     }
     STRATA_ASSIGN_OR_RETURN(ExecutionPlanPtr join,
                             exec::MakeHashJoinExec(exec::JoinType::kInner,
@@ -266,7 +266,7 @@ absl::StatusOr<ExecutionPlanPtr> PlanJoin(const LogicalPlan& plan,
   for (size_t i = 0; i < plan.left_keys.size(); ++i) {
     STRATA_ASSIGN_OR_RETURN(PhysicalExprPtr l, CreatePhysicalExpr(*plan.left_keys[i]));
     STRATA_ASSIGN_OR_RETURN(PhysicalExprPtr r, CreatePhysicalExpr(*plan.right_keys[i]));
-    on.push_back(exec::JoinKey{std::move(l), std::move(r)});
+    on.push_back(exec::JoinKey{std::move(l), std::move(r), plan.null_equal_key(i)});
   }
   return exec::MakeHashJoinExec(plan.join_type,
                                 std::move(on),

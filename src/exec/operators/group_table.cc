@@ -536,7 +536,8 @@ void GroupTable::EncodeForLookup(int k,
 void GroupTable::Lookup(const std::vector<ColumnPtr>& keys,
                         int64_t num_rows,
                         const SelectionVector* selection,
-                        std::vector<int32_t>* groups) const {
+                        std::vector<int32_t>* groups,
+                        const std::vector<uint8_t>* null_matches) const {
   const int64_t n = selection ? static_cast<int64_t>(selection->size()) : num_rows;
   groups->assign(static_cast<size_t>(n), -1);
   const size_t k = columns_.size();
@@ -544,35 +545,60 @@ void GroupTable::Lookup(const std::vector<ColumnPtr>& keys,
     std::fill(groups->begin(), groups->end(), num_groups_ > 0 ? 0 : -1);
     return;
   }
-  std::vector<uint64_t> words(k * static_cast<size_t>(n), 0);
-  std::vector<uint8_t> missing(static_cast<size_t>(n), 0);
+  const size_t rows = static_cast<size_t>(n);
+  std::vector<uint64_t> words(k * rows, 0);
+  std::vector<uint8_t> missing(rows, 0);
+  // Per row, the key columns that hold a value (a NULL that matches clears its bit, as Insert
+  // does for a NULL).
+  const uint64_t all_valid = (k >= 64 ? ~uint64_t{0} : (uint64_t{1} << k) - 1);
+  std::vector<uint64_t> masks(rows, all_valid);
+  bool any_null_matched = false;
+  std::vector<uint8_t> column_missing;
   for (size_t c = 0; c < k; ++c) {
-    EncodeForLookup(static_cast<int>(c),
-                    *keys[c],
-                    selection,
-                    n,
-                    words.data() + c * static_cast<size_t>(n),
-                    &missing);
+    const Column& column = *keys[c];
+    uint64_t* column_words = words.data() + c * rows;
+    const bool nulls_match = null_matches != nullptr && (*null_matches)[c] != 0 &&
+                             (column.has_nulls() || column.type() == TypeId::kNull);
+    if (!nulls_match) {
+      EncodeForLookup(static_cast<int>(c), column, selection, n, column_words, &missing);
+      continue;
+    }
+    STRATA_CHECK_LT(c, size_t{64});  // a validity bit per key column
+    column_missing.assign(rows, 0);
+    EncodeForLookup(static_cast<int>(c), column, selection, n, column_words, &column_missing);
+    ForSelected(selection, n, [&](int64_t i, int64_t row) {
+      const auto at = static_cast<size_t>(i);
+      if (column.type() == TypeId::kNull || column.IsNull(row)) {
+        column_words[at] = 0;  // as Insert encodes a NULL
+        masks[at] &= ~(uint64_t{1} << c);
+        any_null_matched = true;
+      } else if (column_missing[at] != 0) {
+        missing[at] = 1;
+      }
+    });
   }
   if (k == 1) {
-    for (int64_t i = 0; i < n; ++i) {
-      if (missing[static_cast<size_t>(i)] == 0) {
-        auto it = single_map_.find(words[static_cast<size_t>(i)]);
-        if (it != single_map_.end()) {
-          (*groups)[static_cast<size_t>(i)] = static_cast<int32_t>(it->second);
-        }
+    for (size_t i = 0; i < rows; ++i) {
+      if (missing[i] != 0) {
+        continue;
+      }
+      if (masks[i] != all_valid) {
+        (*groups)[i] = static_cast<int32_t>(null_group_);  // -1 when no NULL was inserted
+        continue;
+      }
+      auto it = single_map_.find(words[i]);
+      if (it != single_map_.end()) {
+        (*groups)[i] = static_cast<int32_t>(it->second);
       }
     }
     return;
   }
-  const size_t rows = static_cast<size_t>(n);
-  const uint64_t all_valid = (k >= 64 ? ~uint64_t{0} : (uint64_t{1} << k) - 1);
-  std::vector<uint64_t> masks(rows, all_valid);
   std::vector<uint64_t> hashes(rows);
   TupleHashes(words.data(), masks.data(), k, rows, hashes.data());
   for (size_t i = 0; i < rows; ++i) {
     if (missing[i] == 0) {
-      (*groups)[i] = static_cast<int32_t>(FindTuple(words.data(), rows, i, all_valid, hashes[i]));
+      (*groups)[i] = static_cast<int32_t>(
+          FindTuple(words.data(), rows, i, any_null_matched ? masks[i] : all_valid, hashes[i]));
     }
   }
 }
@@ -587,6 +613,16 @@ bool GroupTable::GroupHasNull(uint32_t g) const {
   const size_t k = columns_.size();
   const uint64_t all_valid = (k >= 64 ? ~uint64_t{0} : (uint64_t{1} << k) - 1);
   return tuple_words_[g * static_cast<size_t>(words_per_group_) + k] != all_valid;
+}
+
+bool GroupTable::GroupKeyIsNull(uint32_t g, size_t key) const {
+  STRATA_DCHECK_LT(key, columns_.size());
+  if (columns_.size() == 1) {
+    return static_cast<int64_t>(g) == null_group_;
+  }
+  STRATA_CHECK_LT(key, size_t{64});  // the validity word has a bit per key
+  const uint64_t valid = tuple_words_[g * static_cast<size_t>(words_per_group_) + columns_.size()];
+  return ((valid >> key) & 1) == 0;
 }
 
 size_t GroupTable::MemoryUsage() const {

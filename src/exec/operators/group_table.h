@@ -40,14 +40,18 @@ class GroupTable {
   uint32_t num_groups() const { return num_groups_; }
 
   // Sets (*groups)[i] to the group of the i-th selected row, or -1 when its key is not in the
-  // table or has a NULL column (for join probes: NULL never matches). Read-only: safe to call
-  // from several threads once no more Insert calls happen.
+  // table or has a NULL column (for join probes: NULL never matches), except in the columns
+  // `null_matches` flags (may be null: none), where NULL finds the group with NULL there.
+  // Read-only: safe to call from several threads once no more Insert calls happen.
   void Lookup(const std::vector<ColumnPtr>& keys,
               int64_t num_rows,
               const SelectionVector* selection,
-              std::vector<int32_t>* groups) const;
+              std::vector<int32_t>* groups,
+              const std::vector<uint8_t>* null_matches = nullptr) const;
   // True when group g's key has a NULL in some column.
   bool GroupHasNull(uint32_t g) const;
+  // True when key column `key` of group `g` is NULL.
+  bool GroupKeyIsNull(uint32_t g, size_t key) const;
 
   // Key column `k` for groups [start, start + count). String keys are kDictionary columns over
   // the table's interned strings when `dictionary_output`, else kString.

@@ -161,6 +161,8 @@ class HashJoinExec final : public PlanNode, public JoinExecParams {
     for (const JoinKey& key : on_) {
       left_keys_.push_back(key.left);
       right_keys_.push_back(key.right);
+      null_equal_.push_back(key.null_equal ? 1 : 0);
+      any_null_equal_ = any_null_equal_ || key.null_equal;
     }
     joined_schema_ = JoinSchema(JoinType::kInner, *left_->schema(), *right_->schema());
   }
@@ -197,12 +199,15 @@ class HashJoinExec final : public PlanNode, public JoinExecParams {
                          JoinTypeName(type_),
                          filter_ ? ", filter=" + filter_->ToString() : std::string());
     }
-    std::string text = fmt::format(
-        "HashJoinExec: type={}, on=[{}]",
-        JoinTypeName(type_),
-        absl::StrJoin(on_, ", ", [](std::string* out, const JoinKey& key) {
-          out->append(fmt::format("({}, {})", key.left->ToString(), key.right->ToString()));
-        }));
+    std::string text =
+        fmt::format("HashJoinExec: type={}, on=[{}]",
+                    JoinTypeName(type_),
+                    absl::StrJoin(on_, ", ", [](std::string* out, const JoinKey& key) {
+                      out->append(fmt::format("({}, {}{})",
+                                              key.left->ToString(),
+                                              key.right->ToString(),
+                                              key.null_equal ? ", nulls equal" : ""));
+                    }));
     if (filter_) {
       text += ", filter=" + filter_->ToString();
     }
@@ -267,9 +272,16 @@ class HashJoinExec final : public PlanNode, public JoinExecParams {
     build->first.assign(num_groups, -1);
     build->next.assign(static_cast<size_t>(table.num_rows), -1);
     build->null_key.assign(static_cast<size_t>(table.num_rows), 0);
+    // A group that cannot match: a NULL in a key that is not null-equal.
     std::vector<uint8_t> group_null(num_groups);
     for (uint32_t g = 0; g < num_groups; ++g) {
-      group_null[g] = build->keys->GroupHasNull(g);
+      if (!any_null_equal_) {
+        group_null[g] = build->keys->GroupHasNull(g);
+        continue;
+      }
+      for (size_t k = 0; k < on_.size() && !group_null[g]; ++k) {
+        group_null[g] = !on_[k].null_equal && build->keys->GroupKeyIsNull(g, k);
+      }
     }
     // Chains in reverse so that each key's rows come out in input order.
     for (int64_t row = table.num_rows - 1; row >= 0; --row) {
@@ -311,7 +323,19 @@ class HashJoinExec final : public PlanNode, public JoinExecParams {
     }
     value->no_rows = any_null ? rows.empty() : null_key.empty();
     if (!value->no_rows) {
-      for (const ColumnPtr& key : keys) {
+      for (size_t k = 0; k < keys.size(); ++k) {
+        const ColumnPtr& key = keys[k];
+        bool matches_null = false;
+        if (on_[k].null_equal && (key->has_nulls() || key->type() == TypeId::kNull)) {
+          // A NULL that can match: probe rows with a NULL key must not be filtered out.
+          for (int64_t row = 0; row < key->size() && !matches_null; ++row) {
+            matches_null = !null_key[static_cast<size_t>(row)] && key->IsNull(row);
+          }
+        }
+        if (matches_null) {
+          value->keys.push_back(std::nullopt);
+          continue;
+        }
         STRATA_ASSIGN_OR_RETURN(std::optional<DynamicFilterValue::Range> range,
                                 KeyRange(key, any_null ? &rows : nullptr));
         value->keys.push_back(std::move(range));
@@ -396,7 +420,11 @@ class HashJoinExec final : public PlanNode, public JoinExecParams {
       probe_index_ = 0;
       chain_ = -1;
       build_->right_has_rows.store(true, std::memory_order_relaxed);
-      build_->keys->Lookup(keys.columns, keys.num_rows, keys.selection.get(), &groups_);
+      build_->keys->Lookup(keys.columns,
+                           keys.num_rows,
+                           keys.selection.get(),
+                           &groups_,
+                           plan_->any_null_equal_ ? &plan_->null_equal_ : nullptr);
       probe_matched_.assign(static_cast<size_t>(probe_rows_), 0);
       if (plan_->null_aware_ && !build_->right_has_null_key.load(std::memory_order_relaxed)) {
         for (const ColumnPtr& key : keys.columns) {
@@ -585,6 +613,8 @@ class HashJoinExec final : public PlanNode, public JoinExecParams {
   int dynamic_filter_id_;
   std::vector<PhysicalExprPtr> left_keys_;
   std::vector<PhysicalExprPtr> right_keys_;
+  std::vector<uint8_t> null_equal_;  // per key: JoinKey::null_equal
+  bool any_null_equal_ = false;
   SchemaPtr joined_schema_;
   mutable std::mutex build_mu_;
   mutable std::weak_ptr<JoinBuild> build_;              // guarded by build_mu_

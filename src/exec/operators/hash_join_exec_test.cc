@@ -1,6 +1,7 @@
 // Tests of HashJoinExec: every join type, NULL keys, multi-column keys, string/dictionary keys,
 // an extra filter, NOT IN semantics, several probe partitions and a partitioned build side,
 // dictionaries that differ per batch and per side, a self join on a tag and a shifted time.
+#include "common/status.h"
 #include "exec/operators.h"
 #include "exec/operators/test_util.h"
 #include "gtest/gtest.h"
@@ -106,6 +107,70 @@ TEST(HashJoinExecTest, LeftRightFull) {
                    "NULL|NULL|3|30",
                    "NULL|NULL|NULL|99",
                    "NULL|d|NULL|NULL"}));
+}
+
+// `null_equal` keys (IS NOT DISTINCT FROM): the left's NULL key matches the right's NULL key.
+TEST(HashJoinExecTest, NullEqualKeysMatchNull) {
+  auto join = [](JoinType type) -> absl::StatusOr<std::vector<std::string>> {
+    STRATA_ASSIGN_OR_RETURN(
+        ExecutionPlanPtr plan,
+        MakeHashJoinExec(type,
+                         {{Col(0, TypeId::kInt64, "lk"), Col(0, TypeId::kInt64, "rk"), true}},
+                         nullptr,
+                         false,
+                         Left(),
+                         Right()));
+    EXPECT_EQ(
+        plan->ToString(),
+        "HashJoinExec: type=" + std::string(JoinTypeName(type)) + ", on=[(lk, rk, nulls equal)]");
+    STRATA_ASSIGN_OR_RETURN(std::vector<std::string> rows, RunRows(plan));
+    return Sorted(rows);
+  };
+  auto rows = join(JoinType::kInner);
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  EXPECT_EQ(*rows,
+            (Rows_{"1|a|1|10", "2|b|2|20", "2|b|2|21", "2|c|2|20", "2|c|2|21", "NULL|d|NULL|99"}));
+  rows = join(JoinType::kFull);
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  EXPECT_EQ(*rows,
+            (Rows_{"1|a|1|10",
+                   "2|b|2|20",
+                   "2|b|2|21",
+                   "2|c|2|20",
+                   "2|c|2|21",
+                   "4|e|NULL|NULL",
+                   "NULL|NULL|3|30",
+                   "NULL|d|NULL|99"}));
+  rows = join(JoinType::kLeftAnti);
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  EXPECT_EQ(*rows, (Rows_{"4|e"}));
+
+  // Two keys, one null-equal (a dictionary tag), one not (an integer): NULL in the second never
+  // matches.
+  SchemaPtr left_schema = MakeSchema({{"host", TypeId::kDictionary}, {"n", TypeId::kInt64}});
+  SchemaPtr right_schema = MakeSchema({{"h", TypeId::kString}, {"m", TypeId::kInt64}});
+  auto left = std::make_shared<MemoryExec>(
+      left_schema,
+      std::vector<std::vector<Batch>>{{MakeBatch(
+          left_schema,
+          {Dict({"a", std::nullopt, std::nullopt, "b"}), Int64s({1, 1, std::nullopt, 2})})}});
+  auto right = std::make_shared<MemoryExec>(
+      right_schema,
+      std::vector<std::vector<Batch>>{{MakeBatch(
+          right_schema,
+          {Strings({std::nullopt, "a", std::nullopt, "b"}), Int64s({1, 1, std::nullopt, 3})})}});
+  auto plan =
+      MakeHashJoinExec(JoinType::kInner,
+                       {{Col(0, TypeId::kDictionary, "host"), Col(0, TypeId::kString, "h"), true},
+                        {Col(1, TypeId::kInt64, "n"), Col(1, TypeId::kInt64, "m")}},
+                       nullptr,
+                       false,
+                       left,
+                       right);
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  auto multi = RunRows(*plan);
+  ASSERT_TRUE(multi.ok()) << multi.status();
+  EXPECT_EQ(Sorted(*multi), (Rows_{"NULL|1|NULL|1", "a|1|a|1"}));
 }
 
 TEST(HashJoinExecTest, SemiAndAnti) {

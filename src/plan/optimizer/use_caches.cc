@@ -214,7 +214,7 @@ LogicalPlanPtr RewriteTopN(const LogicalPlanPtr& sort) {
 // Lastpoint: the join of a table with the newest time of each of its groups.
 LogicalPlanPtr RewriteLastpoint(const LogicalPlanPtr& join) {
   if (join->join_type != exec::JoinType::kInner || join->join_filter != nullptr ||
-      join->null_aware || join->left_keys.size() < 2 ||
+      join->null_aware || join->any_null_equal_key() || join->left_keys.size() < 2 ||
       join->left_keys.size() != join->right_keys.size()) {
     return join;
   }
