@@ -371,6 +371,24 @@ TypeId TypeOfValue(const ResultValue& value) {
   }
 }
 
+// The type of influxql::CellOf's values for a column of `type` (nullopt: it reads them as null).
+std::optional<TypeId> CellTypeOf(TypeId type) {
+  switch (type) {
+    case TypeId::kFloat64:
+    case TypeId::kUInt64:
+    case TypeId::kBool:
+      return type;
+    case TypeId::kInt64:
+    case TypeId::kTimestamp:
+      return TypeId::kInt64;
+    case TypeId::kString:
+    case TypeId::kDictionary:
+      return TypeId::kString;
+    default:
+      return std::nullopt;
+  }
+}
+
 // The type of a series' cell (TypeOfValue of series.cell(row, column)), nullopt for a null; for
 // columnar rows without making the value.
 std::optional<TypeId> CellType(const influxql::Series& series, size_t row, size_t column) {
@@ -388,24 +406,11 @@ std::optional<TypeId> CellType(const influxql::Series& series, size_t row, size_
   if (source.IsNull(influxql::ColumnarRows::row_in_block(series.columnar->rows[row]))) {
     return std::nullopt;
   }
-  switch (source.type()) {
-    case TypeId::kFloat64:
-    case TypeId::kUInt64:
-    case TypeId::kBool:
-      return source.type();
-    case TypeId::kInt64:
-    case TypeId::kTimestamp:
-      return TypeId::kInt64;
-    case TypeId::kString:
-    case TypeId::kDictionary:
-      return TypeId::kString;
-    default:
-      return std::nullopt;  // influxql::CellOf's null
-  }
+  return CellTypeOf(source.type());
 }
 
-// AppendCell of series.cell(row, column); for columnar rows without making the value when the
-// column's type is the cell's own.
+// AppendCell of series.cell(row, column); for columnar rows of the column's own type, without
+// making the value.
 void AppendSeriesCell(
     const influxql::Series& series, size_t row, size_t column, TypeId type, Column* out) {
   if (series.columnar.has_value() && column > 0) {
@@ -415,29 +420,24 @@ void AppendSeriesCell(
       out->AppendNull();
       return;
     }
-    switch (source.type()) {
-      case TypeId::kFloat64:
-        if (type == TypeId::kFloat64) {
+    if (CellTypeOf(source.type()) == type) {
+      switch (type) {
+        case TypeId::kFloat64:
           out->AppendFloat64(source.GetFloat64(r));
           return;
-        }
-        break;
-      case TypeId::kInt64:
-      case TypeId::kTimestamp:
-        if (type == TypeId::kInt64) {
+        case TypeId::kInt64:
           out->AppendInt64(source.GetInt64(r));
           return;
-        }
-        break;
-      case TypeId::kString:
-      case TypeId::kDictionary:
-        if (type == TypeId::kString) {
+        case TypeId::kUInt64:
+          out->AppendUInt64(source.GetUInt64(r));
+          return;
+        case TypeId::kBool:
+          out->AppendBool(source.GetBool(r));
+          return;
+        default:
           out->AppendString(source.GetString(r));
           return;
-        }
-        break;
-      default:
-        break;
+      }
     }
   }
   AppendCell(series.cell(row, column), type, out);
