@@ -309,7 +309,9 @@ void OrderRows(const CompiledSelect& select,
                const SourceSql& sql,
                const std::vector<ColumnarRows::Block>& blocks,
                SeriesMap* series) {
-  for (auto& [key, input] : *series) {
+  for (auto& entry : *series) {
+    // (A named reference: lambdas may not capture a structured binding in C++20.)
+    SeriesInput& input = entry.second;
     if (input.columnar) {
       const std::vector<uint64_t>& refs = input.row_refs;
       if (auto keys = PackedTagKeys(blocks, refs, sql.tie_refs); keys.has_value()) {
