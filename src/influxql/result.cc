@@ -1,27 +1,21 @@
 #include "influxql/result.h"
 
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+#include "columnar/cell_visit.h"
+
 namespace strata::influxql {
 
 ResultValue CellOf(const Column& column, int64_t row) {
-  if (column.IsNull(row)) {
-    return std::monostate{};
-  }
-  switch (column.type()) {
-    case TypeId::kBool:
-      return column.GetBool(row);
-    case TypeId::kInt64:
-    case TypeId::kTimestamp:
-      return column.GetInt64(row);
-    case TypeId::kUInt64:
-      return column.GetUInt64(row);
-    case TypeId::kFloat64:
-      return column.GetFloat64(row);
-    case TypeId::kString:
-    case TypeId::kDictionary:
-      return std::string(column.GetString(row));
-    default:
-      return std::monostate{};
-  }
+  return VisitCell(column, row, [](auto value) -> ResultValue {
+    if constexpr (std::is_same_v<decltype(value), std::string_view>) {
+      return std::string(value);
+    } else {
+      return value;
+    }
+  });
 }
 
 ResultTime ColumnarRows::time(size_t i) const {

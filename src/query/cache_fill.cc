@@ -6,10 +6,13 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "columnar/cell_visit.h"
 #include "common/logging.h"
 #include "fmt/format.h"
 #include "sql/ast.h"
@@ -19,25 +22,13 @@ namespace {
 
 // The cache value of row `row` of `column` (monostate for NULL).
 cache::Value ValueAt(const Column& column, int64_t row) {
-  if (column.IsNull(row)) {
-    return std::monostate{};
-  }
-  switch (column.type()) {
-    case TypeId::kDictionary:
-    case TypeId::kString:
-      return std::string(column.GetString(row));
-    case TypeId::kInt64:
-    case TypeId::kTimestamp:
-      return column.GetInt64(row);
-    case TypeId::kUInt64:
-      return column.GetUInt64(row);
-    case TypeId::kFloat64:
-      return column.GetFloat64(row);
-    case TypeId::kBool:
-      return column.GetBool(row);
-    default:
-      return std::monostate{};
-  }
+  return VisitCell(column, row, [](auto value) -> cache::Value {
+    if constexpr (std::is_same_v<decltype(value), std::string_view>) {
+      return std::string(value);
+    } else {
+      return value;
+    }
+  });
 }
 
 // SELECT of the columns `ids` of `table` (quoted), FROM the table.

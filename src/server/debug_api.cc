@@ -1,5 +1,11 @@
 // Debug views of the write buffer (GET /api/v3/debug/buffer and /api/v3/debug/rows): what the
 // buffer holds, read back without the SQL engine. Used by the end-to-end tests and operators.
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <variant>
+
+#include "columnar/cell_visit.h"
 #include "fmt/format.h"
 #include "nlohmann/json.hpp"
 #include "server/api.h"
@@ -12,27 +18,15 @@ using nlohmann::json;
 
 // The value at `row` of `column` as JSON (null when null).
 json CellJson(const Column& column, int64_t row) {
-  if (column.IsNull(row)) {
-    return nullptr;
-  }
-  switch (column.type()) {
-    case TypeId::kBool:
-      return column.GetBool(row);
-    case TypeId::kInt64:
-    case TypeId::kTimestamp:
-      return column.GetInt64(row);
-    case TypeId::kUInt64:
-      return column.GetUInt64(row);
-    case TypeId::kFloat64:
-      return column.GetFloat64(row);
-    case TypeId::kString:
-    case TypeId::kDictionary:
-      return std::string(column.GetString(row));
-    case TypeId::kNull:
-    case TypeId::kInterval:
-      break;
-  }
-  return nullptr;
+  return VisitCell(column, row, [](auto value) -> json {
+    if constexpr (std::is_same_v<decltype(value), std::monostate>) {
+      return nullptr;
+    } else if constexpr (std::is_same_v<decltype(value), std::string_view>) {
+      return std::string(value);
+    } else {
+      return value;
+    }
+  });
 }
 
 }  // namespace
