@@ -86,6 +86,10 @@ struct Series {
   bool partial = false;
 
   size_t num_rows() const { return columnar.has_value() ? columnar->rows.size() : values.size(); }
+  // The cells row `row` has (a row of `values` may have fewer than columns.size()).
+  size_t row_size(size_t row) const {
+    return columnar.has_value() ? columns.size() : values[row].size();
+  }
   // Cell `column` of row `row`: the time (column 0) or a value.
   ResultValue cell(size_t row, size_t column) const;
   // Turns columnar rows into `values`.

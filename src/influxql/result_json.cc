@@ -245,11 +245,6 @@ class GoJsonWriter {
   }
   // The newline after a document.
   void RawNewLine() { out_->push_back('\n'); }
-  // A value already encoded as JSON.
-  void Raw(std::string_view json) {
-    BeforeValue();
-    out_->append(json);
-  }
   bool pretty() const { return pretty_; }
   // Writes to `out` from now on (the state of the open arrays and objects carries over).
   void set_out(std::string* out) { out_ = out; }
@@ -341,10 +336,6 @@ void WriteValue(const ResultValue& value, EpochUnit epoch, GoJsonWriter* writer)
       value);
 }
 
-void EncodeJsonString(std::string_view value, format::ByteSink* sink) {
-  AppendJsonString(value, sink);
-}
-
 // Compact JSON of columnar rows (`width` columns, time first) read from the engine's columns in
 // place: `[time,value,...]` per row. A time equal to the previous row's, and each string of a
 // dictionary, are encoded once for all the ranges written.
@@ -355,7 +346,6 @@ class CompactColumnarRows {
 
   // Appends rows [begin, end), separated by commas.
   void Append(size_t begin, size_t end, std::string* out) {
-    constexpr size_t kMaxNumber = 24;  // an int64 or uint64, with its comma
     format::ByteSink sink(out);
     for (size_t i = begin; i < end; ++i) {
       const uint64_t ref = rows_.rows[i];
@@ -366,9 +356,10 @@ class CompactColumnarRows {
           const Column& column = *block.columns[c];
           block_encoded_[c] = nullptr;
           if (column.type() == TypeId::kDictionary && column.dictionary() != nullptr) {
-            block_encoded_[c] = &encoded_[c]
-                                     .try_emplace(column.dictionary().get(), &EncodeJsonString)
-                                     .first->second;
+            block_encoded_[c] =
+                &encoded_[c]
+                     .try_emplace(column.dictionary().get(), &AppendJsonString<format::ByteSink>)
+                     .first->second;
           }
         }
       }
@@ -397,12 +388,13 @@ class CompactColumnarRows {
   }
 
  private:
+  static constexpr size_t kMaxNumber = 24;  // an int64 or uint64, with a comma
+
   // `,value`: as CellOf reads it, in v1 JSON.
   void AppendCell(const Column& column,
                   int64_t r,
                   format::EncodedDictionary* dictionary,
                   format::ByteSink* sink) {
-    constexpr size_t kMaxNumber = 24;
     if (column.IsNull(r)) {
       sink->Append(",null");
       return;
@@ -439,12 +431,12 @@ class CompactColumnarRows {
         if (dictionary != nullptr) {
           sink->AppendPadded(dictionary->Get(column.dictionary(), column.GetDictionaryCode(r)));
         } else {
-          EncodeJsonString(column.GetString(r), sink);
+          AppendJsonString(column.GetString(r), sink);
         }
         return;
       case TypeId::kString:
         sink->CommitTo(p);
-        EncodeJsonString(column.GetString(r), sink);
+        AppendJsonString(column.GetString(r), sink);
         return;
       default:
         sink->CommitTo(p);
@@ -525,7 +517,7 @@ void WriteSeriesRows(const Series& series,
     for (size_t c = 0; c < series.columns.size(); ++c) {
       if (series.columnar.has_value()) {
         WriteValue(series.cell(r, c), epoch, writer);
-      } else if (c < series.values[r].size()) {
+      } else if (c < series.row_size(r)) {
         WriteValue(series.values[r][c], epoch, writer);
       }
     }
@@ -971,9 +963,7 @@ void V1CsvWriter::AppendOne(const StatementResult& result, std::string* out) {
     fields[0] = series.name;
     fields[1] = tags;
     for (size_t r = 0; r < series.num_rows(); ++r) {
-      const size_t width =
-          series.columnar.has_value() ? series.columns.size() : series.values[r].size();
-      for (size_t i = 0; i < width && i + 2 < fields.size(); ++i) {
+      for (size_t i = 0; i < series.row_size(r) && i + 2 < fields.size(); ++i) {
         fields[i + 2] = CsvValue(series.cell(r, i), epoch_);
       }
       AppendRecord(fields, out);

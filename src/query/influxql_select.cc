@@ -80,9 +80,8 @@ absl::Status ReadSource(const QueryEngine& engine,
   const int tag_column = sql.has_time_column || !select.sql_aggregates ? 1 : 0;
   const int64_t fixed_time = select.range.has_min() ? select.range.min : 0;
   const auto width = static_cast<int64_t>(select.refs.size() + 1);
-  const bool plain = influxql_select::FieldsAreTheRefs(select);
-  // Rows whose values are the result's stay in the batches' columns (ColumnarRows).
-  const bool columnar = plain && blocks != nullptr;
+  // Rows whose values are the result's stay in the batches' columns (ColumnarRows, in `blocks`).
+  const bool columnar = influxql_select::FieldsAreTheRefs(select);
   exec::Batch batch;
   std::vector<std::string> key(tags);
   SeriesInput* current = nullptr;
@@ -128,18 +127,13 @@ absl::Status ReadSource(const QueryEngine& engine,
                            " values; narrow the time range, add a LIMIT or use GROUP BY time()"));
         }
         if (columnar) {
-          input.columnar = true;
           input.row_refs.push_back(ColumnarRows::Ref(block, r));
           input.row_times.push_back(dense.column(0)->GetInt64(r));
           continue;
         }
         RawRow row;
         row.time = dense.column(0)->GetInt64(r);
-        row.refs.reserve(select.refs.size() + (plain ? 1 : 0));
-        if (plain) {
-          row.refs.emplace_back();  // the time's slot: this vector becomes the result row
-          row.time_slot = true;
-        }
+        row.refs.reserve(select.refs.size());
         for (size_t i = 0; i < select.refs.size(); ++i) {
           row.refs.push_back(
               influxql::CellOf(*dense.column(sql.first_value_column + static_cast<int>(i)), r));
@@ -285,7 +279,7 @@ std::optional<std::vector<uint64_t>> PackedTagKeys(const std::vector<ColumnarRow
       ranks[order[k] + 1] = k + 1;
     }
     for (size_t i = 0; i < refs.size(); ++i) {
-      keys[i] = bits == 0 ? keys[i] : (keys[i] << bits) | ranks[row_slots[i]];
+      keys[i] = (keys[i] << bits) | ranks[row_slots[i]];
     }
   }
   return keys;
@@ -312,32 +306,14 @@ void OrderRows(const CompiledSelect& select,
   for (auto& entry : *series) {
     // (A named reference: lambdas may not capture a structured binding in C++20.)
     SeriesInput& input = entry.second;
-    if (input.columnar) {
+    if (input.columnar()) {
       const std::vector<uint64_t>& refs = input.row_refs;
-      if (auto keys = PackedTagKeys(blocks, refs, sql.tie_refs); keys.has_value()) {
-        struct Entry {
-          int64_t time;  // descending time as ascending order of the complement
-          uint64_t key;
-          uint32_t row;
-        };
-        std::vector<Entry> entries(refs.size());
-        for (size_t i = 0; i < refs.size(); ++i) {
-          const int64_t time = input.row_times[i];
-          entries[i] = {select.ascending ? time : ~time, (*keys)[i], static_cast<uint32_t>(i)};
-        }
-        std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
-          return a.time != b.time ? a.time < b.time
-                 : a.key != b.key ? a.key < b.key
-                                  : a.row < b.row;
-        });
-        std::vector<uint32_t> order(entries.size());
-        for (size_t i = 0; i < entries.size(); ++i) {
-          order[i] = entries[i].row;
-        }
-        ReorderColumnarRows(order, &input);
-        continue;
-      }
+      // The tags' ranks packed into one integer per row when they fit, else their strings.
+      const std::optional<std::vector<uint64_t>> keys = PackedTagKeys(blocks, refs, sql.tie_refs);
       auto tags_less = [&](uint32_t a, uint32_t b) {
+        if (keys.has_value()) {
+          return (*keys)[a] < (*keys)[b];
+        }
         const ColumnarRows::Block& x_block = blocks[refs[a] >> 32];
         const ColumnarRows::Block& y_block = blocks[refs[b] >> 32];
         const int64_t x_row = ColumnarRows::row_in_block(refs[a]);
@@ -370,13 +346,9 @@ void OrderRows(const CompiledSelect& select,
     }
     std::vector<RawRow>& rows = input.rows;
     auto tags_less = [&](uint32_t i, uint32_t j) {
-      const RawRow& a = rows[i];
-      const RawRow& b = rows[j];
-      const size_t a_shift = a.time_slot ? 1 : 0;
-      const size_t b_shift = b.time_slot ? 1 : 0;
       for (int ref : sql.tie_refs) {
-        const auto* x = std::get_if<std::string>(&a.refs[static_cast<size_t>(ref) + a_shift]);
-        const auto* y = std::get_if<std::string>(&b.refs[static_cast<size_t>(ref) + b_shift]);
+        const auto* x = std::get_if<std::string>(&rows[i].refs[static_cast<size_t>(ref)]);
+        const auto* y = std::get_if<std::string>(&rows[j].refs[static_cast<size_t>(ref)]);
         if ((x == nullptr) != (y == nullptr)) {
           return x == nullptr;  // NULL first
         }
@@ -647,7 +619,7 @@ absl::StatusOr<std::vector<influxql::Series>> RunSelect(
       }
       std::optional<ColumnarRows> columnar;
       absl::StatusOr<std::vector<std::vector<ResultValue>>> rows;
-      if (input.columnar) {
+      if (input.columnar()) {
         columnar = ColumnarSeriesRows(select, blocks, input);
         if (columnar->rows.empty()) {
           continue;

@@ -902,13 +902,6 @@ absl::StatusOr<std::vector<Row>> ProcessSeries(const CompiledSelect& select,
     rows.reserve(end - begin);
     for (size_t i = begin; i < end; ++i) {
       RawRow& raw = input.rows[i];
-      if (raw.time_slot) {
-        // The row read is the result row (FieldsAreTheRefs): no evaluation, no copy.
-        Row row = std::move(raw.refs);
-        row[0] = RowTime(select, raw.time);
-        rows.push_back(std::move(row));
-        continue;
-      }
       RowValues values;
       values.refs = &raw.refs;
       rows.push_back(MakeRow(select, raw.time, values));

@@ -26,13 +26,10 @@ struct Point {
 };
 using Stream = std::vector<Point>;
 
-// A row read from a measurement: its time and the values of the query's refs. When the query's
-// fields are its refs (FieldsAreTheRefs), the reader may put an empty slot first (`time_slot`),
-// refs[1..] then being the values: the vector becomes the result row as it is.
+// A row read from a measurement: its time and the values of the query's refs.
 struct RawRow {
   int64_t time = 0;
   std::vector<influxql::ResultValue> refs;
-  bool time_slot = false;
 };
 
 // True when a raw query's fields are its refs themselves, in order (SELECT *, SELECT a, b):
@@ -42,16 +39,16 @@ bool FieldsAreTheRefs(const CompiledSelect& select);
 // What one series (a measurement and GROUP BY tag values) brings to the processing: raw rows in
 // the query's order (raw queries) or ascending time (functions computed here), or the streams of
 // the functions SQL computed (CompiledSelect::sql_aggregates), each in ascending time.
-// Raw rows of a query whose fields are its refs (FieldsAreTheRefs) may instead stay in the
-// engine's columns: `columnar` then holds them (ColumnarRows::rows and their times, parallel), in
-// the query's order, and they are the series' rows as they are (the executor applies LIMIT and
-// OFFSET).
+// Raw rows of a measurement read by a query whose fields are its refs (FieldsAreTheRefs) stay in
+// the engine's columns instead: `row_refs` (ColumnarRows::rows) and their times, parallel, in the
+// query's order; they are the series' rows as they are (the executor applies LIMIT and OFFSET).
 struct SeriesInput {
   std::vector<RawRow> rows;
   std::vector<Stream> streams;
-  bool columnar = false;
   std::vector<uint64_t> row_refs;
   std::vector<int64_t> row_times;
+
+  bool columnar() const { return !row_refs.empty(); }
 };
 
 // The windows of GROUP BY time(interval, offset), in civil time of `zone` when set, as InfluxDB

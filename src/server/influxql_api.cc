@@ -547,10 +547,8 @@ InfluxQLRowBatches::InfluxQLRowBatches(StatementResult statement) : result_(std:
     }
   }
   names.insert(names.end(), others.begin(), others.end());
-  tag_begin_ = has_time ? 2 : 1;
-  tag_end_ = names.size() - others.size();
-  const size_t tag_begin = tag_begin_;
-  const size_t tag_end = tag_end_;
+  const size_t tag_begin = has_time ? 2 : 1;
+  const size_t tag_end = names.size() - others.size();
 
   // Each column's type, from its values.
   std::vector<std::optional<TypeId>> types(names.size());
@@ -565,7 +563,7 @@ InfluxQLRowBatches::InfluxQLRowBatches(StatementResult statement) : result_(std:
     for (size_t c = 0; c < series.columns.size(); ++c) {
       const size_t i = index_of(series.columns[c]);
       for (size_t r = 0; r < series.num_rows(); ++r) {
-        if (!series.columnar.has_value() && c >= series.values[r].size()) {
+        if (c >= series.row_size(r)) {
           continue;
         }
         const std::optional<TypeId> cell_type = CellType(series, r, c);
@@ -597,8 +595,24 @@ InfluxQLRowBatches::InfluxQLRowBatches(StatementResult statement) : result_(std:
       source[index_of(series.columns[c])] = static_cast<int>(c);
     }
     sources_.push_back(std::move(source));
+    std::vector<const std::string*> tag_values(names.size(), nullptr);
+    for (size_t i = tag_begin; i < tag_end; ++i) {
+      for (const auto& [key, value] : series.tags) {
+        if (key == names[i]) {
+          tag_values[i] = &value;
+        }
+      }
+    }
+    tag_values_.push_back(std::move(tag_values));
   }
-  names_ = std::move(names);
+  SkipFinishedSeries();
+}
+
+void InfluxQLRowBatches::SkipFinishedSeries() {
+  while (series_ < result_.series.size() && row_ >= result_.series[series_].num_rows()) {
+    ++series_;
+    row_ = 0;
+  }
 }
 
 std::shared_ptr<RecordBatch> InfluxQLRowBatches::Next(int64_t max_rows) {
@@ -613,50 +627,30 @@ std::shared_ptr<RecordBatch> InfluxQLRowBatches::Next(int64_t max_rows) {
   while (series_ < result_.series.size() && rows < max_rows) {
     const influxql::Series& series = result_.series[series_];
     const std::vector<int>& source = sources_[series_];
+    const std::vector<const std::string*>& tag_values = tag_values_[series_];
     for (; row_ < series.num_rows() && rows < max_rows; ++row_) {
       const size_t r = row_;
-      const size_t width =
-          series.columnar.has_value() ? series.columns.size() : series.values[r].size();
+      const size_t width = series.row_size(r);
       columns[0]->AppendString(series.name);
-      for (size_t i = 1; i < names_.size(); ++i) {
+      for (size_t i = 1; i < columns.size(); ++i) {
         if (source[i] >= 0 && static_cast<size_t>(source[i]) < width) {
           AppendSeriesCell(series,
                            r,
                            static_cast<size_t>(source[i]),
                            schema_->field(static_cast<int>(i)).type,
                            columns[i].get());
-        } else if (i >= tag_begin_ && i < tag_end_) {
-          auto tag = std::find_if(series.tags.begin(), series.tags.end(), [&](const auto& pair) {
-            return pair.first == names_[i];
-          });
-          if (tag != series.tags.end()) {
-            columns[i]->AppendString(tag->second);
-          } else {
-            columns[i]->AppendNull();
-          }
+        } else if (tag_values[i] != nullptr) {
+          columns[i]->AppendString(*tag_values[i]);
         } else {
           columns[i]->AppendNull();
         }
       }
       ++rows;
     }
-    if (row_ >= series.num_rows()) {
-      ++series_;
-      row_ = 0;
-    }
+    SkipFinishedSeries();
   }
   std::vector<ColumnPtr> shared(columns.begin(), columns.end());
   return std::make_shared<RecordBatch>(schema_, std::move(shared), rows);
-}
-
-bool InfluxQLRowBatches::done() const {
-  size_t series = series_;
-  size_t row = row_;
-  while (series < result_.series.size() && row >= result_.series[series].num_rows()) {
-    ++series;
-    row = 0;
-  }
-  return series >= result_.series.size();
 }
 
 std::shared_ptr<RecordBatch> InfluxQLRowsBatch(const StatementResult& result) {

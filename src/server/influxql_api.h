@@ -92,16 +92,18 @@ class InfluxQLRowBatches {
   const std::shared_ptr<const Schema>& schema() const { return schema_; }
   // The next (up to) `max_rows` rows; nullptr after the last.
   std::shared_ptr<RecordBatch> Next(int64_t max_rows);
-  bool done() const;
+  bool done() const { return series_ >= result_.series.size(); }
 
  private:
+  // Moves past series whose rows are all out (and empty ones).
+  void SkipFinishedSeries();
+
   influxql::StatementResult result_;
-  std::vector<std::string> names_;
   std::shared_ptr<const Schema> schema_;
-  size_t tag_begin_ = 0;
-  size_t tag_end_ = 0;
   std::vector<std::vector<int>> sources_;  // per series: its column of each output column
-  size_t series_ = 0;                      // where Next goes on
+  // Per series and output column: the value of the series' GROUP BY tag there, or null.
+  std::vector<std::vector<const std::string*>> tag_values_;
+  size_t series_ = 0;  // where Next goes on
   size_t row_ = 0;
 };
 
