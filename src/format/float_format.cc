@@ -191,6 +191,38 @@ char* WriteJsonLayout(const ShortestDecimal& d, char* out) {
   return WritePointInside(d, point, out);  // 1234e-2 -> 12.34
 }
 
+// Go's encoding/json layout of a float64 (strconv.AppendFloat(v, 'f' or 'e', -1, 64)):
+// positional without a trailing ".0" unless `exponent_form` (|v| < 1e-6 or >= 1e21), then
+// d.ddde+XX (two exponent digits at least) or d.ddde-X.
+char* WriteGoJsonLayout(const ShortestDecimal& d, bool exponent_form, char* out) {
+  if (exponent_form) {
+    out = WriteMantissa(d, false, out);
+    if (d.exponent < 0) {
+      return WriteExponent(d.exponent, out);  // 1.5e-7
+    }
+    // 1e+21: the exponent gets a sign and at least two digits.
+    char* end = WriteExponent(d.exponent, out + 1);
+    out[0] = 'e';
+    out[1] = '+';
+    if (end - out == 3) {
+      out[3] = out[2];
+      out[2] = '0';
+      ++end;
+    }
+    return end;
+  }
+  if (d.exponent < 0) {
+    return WriteFraction(d, -d.exponent - 1, out);  // 1234e-6 -> 0.001234
+  }
+  const int point = d.exponent + 1;
+  if (point >= d.count) {
+    out = WriteDigits(d.significand, d.count, d.count, out);  // 1234e5 -> 123400000
+    std::memset(out, '0', static_cast<size_t>(point - d.count));
+    return out + (point - d.count);
+  }
+  return WritePointInside(d, point, out);  // 1234e-2 -> 12.34
+}
+
 char* WriteLiteral(const char* text, char* out) {
   const size_t length = std::strlen(text);
   std::memcpy(out, text, length);
@@ -207,17 +239,24 @@ char* WriteFloat(double value, FloatNotation notation, char* out) {
     }
     return WriteLiteral(value < 0 ? "-inf" : "inf", out);
   }
-  // Both libraries print the sign of negative zero.
+  // All three print the sign of negative zero.
   if (std::signbit(value)) {
     *out++ = '-';
     value = -value;
   }
   if (value == 0) {
-    return WriteLiteral("0.0", out);
+    return WriteLiteral(notation == FloatNotation::kGoJson ? "0" : "0.0", out);
   }
   const ShortestDecimal decimal = ToShortestDecimal(value);
-  return notation == FloatNotation::kDisplay ? WriteDisplayLayout(decimal, out)
-                                             : WriteJsonLayout(decimal, out);
+  switch (notation) {
+    case FloatNotation::kDisplay:
+      return WriteDisplayLayout(decimal, out);
+    case FloatNotation::kJson:
+      return WriteJsonLayout(decimal, out);
+    case FloatNotation::kGoJson:
+      return WriteGoJsonLayout(decimal, value < 1e-6 || value >= 1e21, out);
+  }
+  return out;
 }
 
 }  // namespace strata::format

@@ -20,7 +20,7 @@ namespace {
 std::string Write(double value, FloatNotation notation) {
   auto buffer = std::make_unique<char[]>(kMaxFloatLength);
   char* end = WriteFloat(value, notation, buffer.get());
-  EXPECT_LE(end - buffer.get(), 24);
+  EXPECT_LE(end - buffer.get(), notation == FloatNotation::kGoJson ? 25 : 24);
   return std::string(buffer.get(), end);
 }
 
@@ -29,6 +29,9 @@ std::string Display(double value) {
 }
 std::string Json(double value) {
   return Write(value, FloatNotation::kJson);
+}
+std::string GoJson(double value) {
+  return Write(value, FloatNotation::kGoJson);
 }
 
 // The ryu crate's layout (arrow-cast display: CSV and pretty).
@@ -107,6 +110,29 @@ TEST(WriteFloatTest, JsonNotation) {
   EXPECT_EQ(Json(std::numeric_limits<double>::max()), "1.7976931348623157e308");
 }
 
+// Go's encoding/json (InfluxDB 1.x /query).
+TEST(WriteFloatTest, GoJsonNotation) {
+  EXPECT_EQ(GoJson(0.0), "0");
+  EXPECT_EQ(GoJson(-0.0), "-0");
+  EXPECT_EQ(GoJson(2.0), "2");
+  EXPECT_EQ(GoJson(-1.5), "-1.5");
+  EXPECT_EQ(GoJson(0.1 + 0.2), "0.30000000000000004");
+  EXPECT_EQ(GoJson(123456789.0), "123456789");
+  EXPECT_EQ(GoJson(1e-6), "0.000001");
+  EXPECT_EQ(GoJson(-1.2345678901234567e-6), "-0.0000012345678901234567");
+  EXPECT_EQ(GoJson(1e20), "100000000000000000000");
+  EXPECT_EQ(GoJson(1.2345678901234568e20), "123456789012345680000");
+  EXPECT_EQ(GoJson(9.999999999999999e20), "999999999999999900000");
+  EXPECT_EQ(GoJson(1e21), "1e+21");
+  EXPECT_EQ(GoJson(-1.5e21), "-1.5e+21");
+  EXPECT_EQ(GoJson(1e100), "1e+100");
+  EXPECT_EQ(GoJson(9.99999999999999e-7), "9.99999999999999e-7");
+  EXPECT_EQ(GoJson(1e-7), "1e-7");
+  EXPECT_EQ(GoJson(9.99e-10), "9.99e-10");
+  EXPECT_EQ(GoJson(5e-324), "5e-324");
+  EXPECT_EQ(GoJson(std::numeric_limits<double>::max()), "1.7976931348623157e+308");
+}
+
 // A decimal number's significant digits (no leading or trailing zeros) and the power of ten of its
 // first digit, e.g. "0.00120" and "1.2e-3" both give {"12", -3}.
 std::pair<std::string, int> Significant(const std::string& text) {
@@ -129,7 +155,7 @@ std::pair<std::string, int> Significant(const std::string& text) {
 }
 
 // The digits are the shortest that round-trip, exactly as Ryu (libstdc++'s std::to_chars) picks
-// them, and both notations read back to the same double without ever looking like integers.
+// them, and all notations read back to the same double without ever looking like integers.
 TEST(WriteFloatTest, DigitsMatchRyuAndRoundTrip) {
   std::mt19937_64 random(7);
   for (int i = 0; i < 300'000; ++i) {
@@ -153,6 +179,18 @@ TEST(WriteFloatTest, DigitsMatchRyuAndRoundTrip) {
       ASSERT_EQ(Significant(text), expected) << text;
       ASSERT_EQ(std::strtod(text.c_str(), nullptr), value) << text;
       ASSERT_NE(text.find_first_of(".e"), std::string::npos) << text;
+    }
+    // Go's layout: the same digits; an exponent exactly outside [1e-6, 1e21), signed, two
+    // digits at least when positive.
+    const std::string go = GoJson(value);
+    ASSERT_EQ(Significant(go), expected) << go;
+    ASSERT_EQ(std::strtod(go.c_str(), nullptr), value) << go;
+    const double magnitude = std::fabs(value);
+    const size_t e = go.find('e');
+    ASSERT_EQ(e != std::string::npos, magnitude < 1e-6 || magnitude >= 1e21) << go;
+    if (e != std::string::npos) {
+      ASSERT_TRUE(go[e + 1] == '-' ? go[e + 2] != '0' : go[e + 1] == '+' && go.size() - e >= 4)
+          << go;
     }
   }
 }

@@ -18,6 +18,7 @@
 #include "fmt/format.h"
 #include "format/byte_sink.h"
 #include "format/encoded_dictionary.h"
+#include "format/float_format.h"
 
 namespace strata::influxql {
 namespace {
@@ -83,28 +84,6 @@ void AppendPositional(const ShortestDecimal& decimal, std::string* out) {
     out->push_back('.');
     out->append(digits.substr(static_cast<size_t>(decimal.point)));
   }
-}
-
-// strconv's 'e' layout (at least two exponent digits), with encoding/json's clean-up of a
-// negative exponent's leading zero: 1e-07 -> 1e-7.
-void AppendExponent(const ShortestDecimal& decimal, std::string* out) {
-  if (decimal.negative) {
-    out->push_back('-');
-  }
-  const std::string_view digits = decimal.digits();
-  out->push_back(digits[0]);
-  if (digits.size() > 1) {
-    out->push_back('.');
-    out->append(digits.substr(1));
-  }
-  const int exponent = decimal.point - 1;
-  out->push_back('e');
-  out->push_back(exponent < 0 ? '-' : '+');
-  const int magnitude = std::abs(exponent);
-  if (magnitude < 10 && exponent >= 0) {
-    out->push_back('0');
-  }
-  out->append(std::to_string(magnitude));
 }
 
 constexpr char kHex[] = "0123456789abcdef";
@@ -243,6 +222,12 @@ class GoJsonWriter {
     BeforeValue();
     out_->append("null");
   }
+  // A value already encoded as compact JSON.
+  void RawValue(std::string_view json) {
+    STRATA_DCHECK(!pretty_);
+    BeforeValue();
+    out_->append(json);
+  }
   // The newline after a document.
   void RawNewLine() { out_->push_back('\n'); }
   bool pretty() const { return pretty_; }
@@ -338,26 +323,29 @@ void WriteValue(const ResultValue& value, EpochUnit epoch, GoJsonWriter* writer)
 
 // Compact JSON of columnar rows (`width` columns, time first) read from the engine's columns in
 // place: `[time,value,...]` per row. A time equal to the previous row's, and each string of a
-// dictionary, are encoded once for all the ranges written.
+// dictionary, are encoded once for all the rows written through one instance (every series of a
+// response: their rows share the engine's batches and dictionaries).
 class CompactColumnarRows {
  public:
-  CompactColumnarRows(const ColumnarRows& rows, size_t width, EpochUnit epoch)
-      : rows_(rows), width_(width), epoch_(epoch), encoded_(width), block_encoded_(width) {}
+  explicit CompactColumnarRows(EpochUnit epoch) : epoch_(epoch) {}
 
-  // Appends rows [begin, end), separated by commas.
-  void Append(size_t begin, size_t end, std::string* out) {
+  // Appends rows [begin, end) of `rows`, separated by commas.
+  void Append(const ColumnarRows& rows, size_t width, size_t begin, size_t end, std::string* out) {
     format::ByteSink sink(out);
+    block_encoded_.resize(width);
+    uint64_t current_block = UINT64_MAX;
     for (size_t i = begin; i < end; ++i) {
-      const uint64_t ref = rows_.rows[i];
-      const ColumnarRows::Block& block = (*rows_.blocks)[ref >> 32];
-      if (ref >> 32 != current_block_) {
-        current_block_ = ref >> 32;
-        for (size_t c = 1; c < width_; ++c) {
+      const uint64_t ref = rows.rows[i];
+      const ColumnarRows::Block& block = (*rows.blocks)[ref >> 32];
+      if (ref >> 32 != current_block) {
+        current_block = ref >> 32;
+        for (size_t c = 1; c < width; ++c) {
           const Column& column = *block.columns[c];
           block_encoded_[c] = nullptr;
           if (column.type() == TypeId::kDictionary && column.dictionary() != nullptr) {
+            // The map's value holds the dictionary, so its address is not reused meanwhile.
             block_encoded_[c] =
-                &encoded_[c]
+                &encoded_
                      .try_emplace(column.dictionary().get(), &AppendJsonString<format::ByteSink>)
                      .first->second;
           }
@@ -367,7 +355,7 @@ class CompactColumnarRows {
       const int64_t time = block.columns[0]->GetInt64(r);
       sink.Append(i > begin ? std::string_view(",[") : std::string_view("["));
       if (epoch_ == EpochUnit::kRfc3339) {
-        const int32_t offset = rows_.utc_offsets.empty() ? 0 : rows_.utc_offsets[i];
+        const int32_t offset = rows.utc_offsets.empty() ? 0 : rows.utc_offsets[i];
         if (!has_time_ || time != last_time_ || offset != last_offset_) {
           time_json_.clear();
           AppendJsonString(FormatRfc3339Nano(time, offset), &time_json_);
@@ -380,7 +368,7 @@ class CompactColumnarRows {
         char* p = sink.Reserve(kMaxNumber);
         sink.CommitTo(std::to_chars(p, p + kMaxNumber, TimeInUnit(time, epoch_)).ptr);
       }
-      for (size_t c = 1; c < width_; ++c) {
+      for (size_t c = 1; c < width; ++c) {
         AppendCell(*block.columns[c], r, block_encoded_[c], &sink);
       }
       sink.Append(']');
@@ -415,15 +403,15 @@ class CompactColumnarRows {
                                                     : std::string_view("false"));
         return;
       case TypeId::kFloat64: {
-        sink->CommitTo(p);
         const double value = column.data<double>()[r];
         if (!std::isfinite(value)) {
+          sink->CommitTo(p);
           sink->Append("null");
           return;
         }
-        scratch_.clear();
-        AppendGoJsonFloat(value, &scratch_);
-        sink->Append(scratch_);
+        sink->CommitTo(p);
+        p = sink->Reserve(format::kMaxFloatLength);
+        sink->CommitTo(format::WriteFloat(value, format::FloatNotation::kGoJson, p));
         return;
       }
       case TypeId::kDictionary:
@@ -445,24 +433,27 @@ class CompactColumnarRows {
     }
   }
 
-  const ColumnarRows& rows_;
-  const size_t width_;
   const EpochUnit epoch_;
-  // Per column, the encoded strings of each dictionary met; and those of the current block's
+  // The encoded strings of each dictionary met, and per column those of the current block's
   // (node_hash_map: pointers to its values stay valid as it grows).
-  std::vector<absl::node_hash_map<const StringDictionary*, format::EncodedDictionary>> encoded_;
+  absl::node_hash_map<const StringDictionary*, format::EncodedDictionary> encoded_;
   std::vector<format::EncodedDictionary*> block_encoded_;
-  uint64_t current_block_ = UINT64_MAX;
   std::string time_json_;
   int64_t last_time_ = 0;
   int32_t last_offset_ = 0;
   bool has_time_ = false;
-  std::string scratch_;
+};
+
+// The compact JSON of a series' "columns" array, kept for the next series with the same columns
+// (the series of a statement mostly have the same ones).
+struct ColumnsJson {
+  std::vector<std::string> columns;
+  std::string json;
 };
 
 // The parts of a series' JSON: the head up to its "values" array opened (when it has rows), the
 // rows in ranges, and the tail.
-void WriteSeriesHead(const Series& series, GoJsonWriter* writer) {
+void WriteSeriesHead(const Series& series, ColumnsJson* columns_json, GoJsonWriter* writer) {
   writer->BeginObject();
   if (!series.name.empty()) {
     writer->Key("name");
@@ -470,23 +461,44 @@ void WriteSeriesHead(const Series& series, GoJsonWriter* writer) {
   }
   if (!series.tags.empty()) {
     // Go writes a map's keys sorted.
-    std::vector<std::pair<std::string, std::string>> tags = series.tags;
-    std::sort(tags.begin(), tags.end());
-    writer->Key("tags");
-    writer->BeginObject();
-    for (const auto& [key, value] : tags) {
-      writer->Key(key);
-      writer->String(value);
+    auto write_tags = [writer](const std::vector<std::pair<std::string, std::string>>& tags) {
+      writer->Key("tags");
+      writer->BeginObject();
+      for (const auto& [key, value] : tags) {
+        writer->Key(key);
+        writer->String(value);
+      }
+      writer->EndObject();
+    };
+    if (std::is_sorted(series.tags.begin(), series.tags.end())) {
+      write_tags(series.tags);
+    } else {
+      std::vector<std::pair<std::string, std::string>> tags = series.tags;
+      std::sort(tags.begin(), tags.end());
+      write_tags(tags);
     }
-    writer->EndObject();
   }
   if (!series.columns.empty()) {
     writer->Key("columns");
-    writer->BeginArray();
-    for (const std::string& column : series.columns) {
-      writer->String(column);
+    if (writer->pretty()) {
+      writer->BeginArray();
+      for (const std::string& column : series.columns) {
+        writer->String(column);
+      }
+      writer->EndArray();
+    } else {
+      if (columns_json->json.empty() || columns_json->columns != series.columns) {
+        columns_json->columns = series.columns;
+        columns_json->json.clear();
+        GoJsonWriter array(&columns_json->json, /*pretty=*/false);
+        array.BeginArray();
+        for (const std::string& column : series.columns) {
+          array.String(column);
+        }
+        array.EndArray();
+      }
+      writer->RawValue(columns_json->json);
     }
-    writer->EndArray();
   }
   if (series.num_rows() > 0) {
     writer->Key("values");
@@ -494,22 +506,19 @@ void WriteSeriesHead(const Series& series, GoJsonWriter* writer) {
   }
 }
 
-// Rows [begin, end) of `series`; `compact` (made on the first call for the series, when the
-// output is compact and the rows columnar) keeps its caches between the ranges.
+// Rows [begin, end) of `series`; columnar rows in compact output go through `compact` (the
+// caller's, kept for all the series it writes).
 void WriteSeriesRows(const Series& series,
                      size_t begin,
                      size_t end,
                      EpochUnit epoch,
-                     std::optional<CompactColumnarRows>* compact,
+                     CompactColumnarRows* compact,
                      GoJsonWriter* writer) {
   if (begin >= end) {
     return;
   }
   if (series.columnar.has_value() && !writer->pretty()) {
-    if (!compact->has_value()) {
-      compact->emplace(*series.columnar, series.columns.size(), epoch);
-    }
-    (*compact)->Append(begin, end, writer->RawElements());
+    compact->Append(*series.columnar, series.columns.size(), begin, end, writer->RawElements());
     return;
   }
   for (size_t r = begin; r < end; ++r) {
@@ -536,10 +545,13 @@ void WriteSeriesTail(const Series& series, GoJsonWriter* writer) {
   writer->EndObject();
 }
 
-void WriteSeries(const Series& series, EpochUnit epoch, GoJsonWriter* writer) {
-  WriteSeriesHead(series, writer);
-  std::optional<CompactColumnarRows> compact;
-  WriteSeriesRows(series, 0, series.num_rows(), epoch, &compact, writer);
+void WriteSeries(const Series& series,
+                 EpochUnit epoch,
+                 CompactColumnarRows* compact,
+                 ColumnsJson* columns_json,
+                 GoJsonWriter* writer) {
+  WriteSeriesHead(series, columns_json, writer);
+  WriteSeriesRows(series, 0, series.num_rows(), epoch, compact, writer);
   WriteSeriesTail(series, writer);
 }
 
@@ -588,8 +600,10 @@ void WriteStatement(const StatementResult& result,
                     EpochUnit epoch,
                     GoJsonWriter* writer) {
   WriteStatementHead(result, writer);
+  CompactColumnarRows compact(epoch);
+  ColumnsJson columns_json;
   for (const Series& series : result.series) {
-    WriteSeries(series, epoch, writer);
+    WriteSeries(series, epoch, &compact, &columns_json, writer);
   }
   WriteStatementTail(result, partial, writer);
 }
@@ -732,21 +746,9 @@ std::string FormatRfc3339Nano(int64_t nanos, int32_t utc_offset_seconds) {
 
 void AppendGoJsonFloat(double value, std::string* out) {
   STRATA_DCHECK(std::isfinite(value));
-  const double magnitude = std::fabs(value);
-  if (magnitude < 0x1p53 && value == std::trunc(value) && !(value == 0 && std::signbit(value))) {
-    // An integer below 2^53: its shortest digits are its own, written without a point.
-    char text[24];
-    const auto [end, error] = std::to_chars(text, text + sizeof(text), static_cast<int64_t>(value));
-    STRATA_CHECK(error == std::errc());
-    out->append(text, static_cast<size_t>(end - text));
-    return;
-  }
-  const ShortestDecimal decimal = Shortest(value);
-  if (magnitude != 0 && (magnitude < 1e-6 || magnitude >= 1e21)) {
-    AppendExponent(decimal, out);
-  } else {
-    AppendPositional(decimal, out);
-  }
+  char text[format::kMaxFloatLength];
+  const char* end = format::WriteFloat(value, format::FloatNotation::kGoJson, text);
+  out->append(text, static_cast<size_t>(end - text));
 }
 
 void AppendGoFloatPositional(double value, std::string* out) {
@@ -809,9 +811,8 @@ struct V1JsonEncoder::State {
           phase = Phase::kStatement;
           return true;
         }
-        WriteSeriesHead(result.series[series], &writer);
+        WriteSeriesHead(result.series[series], &columns_json, &writer);
         row = 0;
-        compact.reset();
         phase = Phase::kRows;
         return true;
       }
@@ -825,7 +826,6 @@ struct V1JsonEncoder::State {
           return true;
         }
         WriteSeriesTail(current, &writer);
-        compact.reset();
         ++series;
         phase = Phase::kSeries;
         return true;
@@ -845,7 +845,8 @@ struct V1JsonEncoder::State {
   size_t statement = 0;
   size_t series = 0;
   size_t row = 0;
-  std::optional<CompactColumnarRows> compact;
+  CompactColumnarRows compact{options.epoch};
+  ColumnsJson columns_json;
 };
 
 V1JsonEncoder::V1JsonEncoder(std::vector<StatementResult> results, const EncodeOptions& options)

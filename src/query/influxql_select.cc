@@ -41,6 +41,7 @@ using influxql_select::RawRow;
 using influxql_select::SeriesInput;
 using influxql_select::SourceSql;
 using influxql_select::SourceTable;
+using influxql_select::Stream;
 
 // The most values (rows times columns) one statement may hold in memory while it is processed.
 constexpr int64_t kMaxValues = 50'000'000;
@@ -82,6 +83,19 @@ absl::Status ReadSource(const QueryEngine& engine,
   const auto width = static_cast<int64_t>(select.refs.size() + 1);
   // Rows whose values are the result's stay in the batches' columns (ColumnarRows, in `blocks`).
   const bool columnar = influxql_select::FieldsAreTheRefs(select);
+  // A series has a point per GROUP BY time() window at most (one without), in each stream.
+  size_t points_per_stream = 1;
+  if (select.interval != 0) {
+    points_per_stream = 16;
+    if (select.read_range.has_min() && select.read_range.has_max()) {
+      const influxql_select::Windows windows(
+          select.interval, select.offset, select.zone.has_value() ? &*select.zone : nullptr);
+      points_per_stream = static_cast<size_t>(std::clamp<int64_t>(
+          influxql_select::CountWindows(windows, select.read_range.min, select.read_range.max),
+          1,
+          256));
+    }
+  }
   exec::Batch batch;
   std::vector<std::string> key(tags);
   SeriesInput* current = nullptr;
@@ -116,6 +130,12 @@ absl::Status ReadSource(const QueryEngine& engine,
       }
       if (!same) {
         current = &(*series)[SeriesKey(source.table->name(), key)];
+        if (select.sql_aggregates && current->streams.empty()) {
+          current->streams.resize(select.streams.size());
+          for (Stream& stream : current->streams) {
+            stream.reserve(points_per_stream);
+          }
+        }
       }
       SeriesInput& input = *current;
       if (!select.sql_aggregates) {
@@ -141,7 +161,6 @@ absl::Status ReadSource(const QueryEngine& engine,
         input.rows.push_back(std::move(row));
         continue;
       }
-      input.streams.resize(select.streams.size());
       const int64_t bucket = sql.has_time_column ? dense.column(0)->GetInt64(r) : fixed_time;
       for (size_t i = 0; i < select.streams.size(); ++i) {
         const int value_column = sql.stream_value_column[i];

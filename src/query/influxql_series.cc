@@ -934,9 +934,10 @@ absl::StatusOr<std::vector<Row>> ProcessSeries(const CompiledSelect& select,
     if (select.sql_aggregates) {
       if (i < input.streams.size()) {
         streams[i] = std::move(input.streams[i]);
-        std::stable_sort(streams[i].begin(), streams[i].end(), [](const Point& a, const Point& b) {
-          return a.time < b.time;
-        });
+        auto earlier = [](const Point& a, const Point& b) { return a.time < b.time; };
+        if (!std::is_sorted(streams[i].begin(), streams[i].end(), earlier)) {
+          std::stable_sort(streams[i].begin(), streams[i].end(), earlier);
+        }
       }
     } else {
       streams[i] = ComputeStream(select, i, input.rows, window_ptr, &random);

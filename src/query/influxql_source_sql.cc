@@ -257,6 +257,18 @@ absl::StatusOr<SourceSql> BuildSourceSql(const CompiledSelect& select,
       }
       absl::StrAppend(&sql, " GROUP BY ", absl::StrJoin(positions, ", "));
     }
+    if (tags > 0) {
+      // Series by series, each in time order: the executor then looks a series up once and
+      // appends its points in order, instead of per row in the hash table's order.
+      std::vector<std::string> order;
+      for (size_t i = 0; i < tags; ++i) {
+        order.push_back(absl::StrCat("\"__tag", i, "\""));
+      }
+      if (select.interval != 0) {
+        order.push_back("\"__time\"");
+      }
+      absl::StrAppend(&sql, " ORDER BY ", absl::StrJoin(order, ", "));
+    }
     out.sql = std::move(sql);
     return out;
   }

@@ -186,7 +186,9 @@ absl::StatusOr<QueryEngine::BoundQuery> QueryEngine::Bind(std::string_view datab
   int partitions =
       options.target_partitions > 0 ? options.target_partitions : defaults_.target_partitions;
   if (partitions <= 0) {
-    partitions = static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
+    // Read once: std::thread::hardware_concurrency() reads /sys on every call.
+    static const int kCores = static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
+    partitions = kCores;
   }
   context->set_target_partitions(partitions);
   const int64_t min_rows = options.min_rows_per_partition > 0 ? options.min_rows_per_partition
