@@ -571,6 +571,8 @@ InfluxQLRowBatches::InfluxQLRowBatches(StatementResult statement) : result_(std:
           continue;
         }
         const TypeId type = *cell_type;
+        // A columnar series' column has one type: its first value says it.
+        const bool last = series.columnar.has_value();
         if (!types[i].has_value()) {
           types[i] = type;
         } else if (*types[i] != type) {
@@ -579,6 +581,9 @@ InfluxQLRowBatches::InfluxQLRowBatches(StatementResult statement) : result_(std:
                *types[i] == TypeId::kUInt64) &&
               (type == TypeId::kFloat64 || type == TypeId::kInt64 || type == TypeId::kUInt64);
           types[i] = numeric ? TypeId::kFloat64 : TypeId::kString;
+        }
+        if (last) {
+          break;
         }
       }
     }
@@ -605,7 +610,67 @@ InfluxQLRowBatches::InfluxQLRowBatches(StatementResult statement) : result_(std:
     }
     tag_values_.push_back(std::move(tag_values));
   }
+  ChooseDictionaries();
   SkipFinishedSeries();
+}
+
+void InfluxQLRowBatches::ChooseDictionaries() {
+  const size_t width = static_cast<size_t>(schema_->num_fields());
+  dictionaries_.assign(width, nullptr);
+  recoded_.assign(width, {});
+  constant_codes_.assign(result_.series.size(), std::vector<int32_t>(width, -1));
+  for (size_t i = 0; i < width; ++i) {
+    if (schema_->field(static_cast<int>(i)).type != TypeId::kString) {
+      continue;
+    }
+    // The engine's dictionaries of the columnar sources: one that all share, or several.
+    std::shared_ptr<StringDictionary> shared;
+    bool several = false;
+    bool codable = true;
+    bool has_constants = false;
+    for (size_t s = 0; s < result_.series.size() && codable; ++s) {
+      const influxql::Series& series = result_.series[s];
+      const int c = sources_[s][i];
+      if (i == 0 || (c < 0 && tag_values_[s][i] != nullptr)) {
+        has_constants = true;  // the measurement, or a GROUP BY tag's value
+        continue;
+      }
+      if (c < 0) {
+        continue;  // null
+      }
+      if (!series.columnar.has_value() || c == 0) {
+        codable = false;
+        break;
+      }
+      for (const influxql::ColumnarRows::Block& block : *series.columnar->blocks) {
+        const Column& column = *block.columns[static_cast<size_t>(c)];
+        if (column.type() != TypeId::kDictionary || column.dictionary() == nullptr) {
+          codable = false;
+          break;
+        }
+        several = several || (shared != nullptr && column.dictionary() != shared);
+        shared = column.dictionary();
+      }
+    }
+    if (!codable) {
+      continue;
+    }
+    if (shared != nullptr && !several && !has_constants) {
+      dictionaries_[i] = std::move(shared);  // the engine's codes go out as they are
+      continue;
+    }
+    // A dictionary of our own (the engine's are not ours to add values to): the constants, and
+    // the engine's codes recoded into it as they come (AppendColumn).
+    auto own = std::make_shared<StringDictionary>();
+    for (size_t s = 0; s < result_.series.size(); ++s) {
+      if (i == 0) {
+        constant_codes_[s][i] = own->GetOrInsert(result_.series[s].name);
+      } else if (sources_[s][i] < 0 && tag_values_[s][i] != nullptr) {
+        constant_codes_[s][i] = own->GetOrInsert(*tag_values_[s][i]);
+      }
+    }
+    dictionaries_[i] = std::move(own);
+  }
 }
 
 void InfluxQLRowBatches::SkipFinishedSeries() {
@@ -619,38 +684,145 @@ std::shared_ptr<RecordBatch> InfluxQLRowBatches::Next(int64_t max_rows) {
   if (done()) {
     return nullptr;
   }
+  const size_t width = static_cast<size_t>(schema_->num_fields());
   std::vector<std::shared_ptr<Column>> columns;
-  for (const strata::Field& field : schema_->fields()) {
-    columns.push_back(std::make_shared<Column>(field.type));
+  for (size_t i = 0; i < width; ++i) {
+    const TypeId type = schema_->field(static_cast<int>(i)).type;
+    columns.push_back(dictionaries_[i] != nullptr
+                          ? std::make_shared<Column>(TypeId::kDictionary, dictionaries_[i])
+                          : std::make_shared<Column>(type));
   }
   int64_t rows = 0;
   while (series_ < result_.series.size() && rows < max_rows) {
+    // Rows [row_, end) of this series, a column at a time.
     const influxql::Series& series = result_.series[series_];
-    const std::vector<int>& source = sources_[series_];
-    const std::vector<const std::string*>& tag_values = tag_values_[series_];
-    for (; row_ < series.num_rows() && rows < max_rows; ++row_) {
-      const size_t r = row_;
-      const size_t width = series.row_size(r);
-      columns[0]->AppendString(series.name);
-      for (size_t i = 1; i < columns.size(); ++i) {
-        if (source[i] >= 0 && static_cast<size_t>(source[i]) < width) {
-          AppendSeriesCell(series,
-                           r,
-                           static_cast<size_t>(source[i]),
-                           schema_->field(static_cast<int>(i)).type,
-                           columns[i].get());
-        } else if (tag_values[i] != nullptr) {
-          columns[i]->AppendString(*tag_values[i]);
-        } else {
-          columns[i]->AppendNull();
-        }
-      }
-      ++rows;
+    const size_t end = std::min(series.num_rows(), row_ + static_cast<size_t>(max_rows - rows));
+    for (size_t i = 0; i < width; ++i) {
+      AppendColumn(i, row_, end, columns[i].get());
     }
+    rows += static_cast<int64_t>(end - row_);
+    row_ = end;
     SkipFinishedSeries();
   }
   std::vector<ColumnPtr> shared(columns.begin(), columns.end());
   return std::make_shared<RecordBatch>(schema_, std::move(shared), rows);
+}
+
+const std::vector<const Column*>& InfluxQLRowBatches::ColumnByBlock(
+    const influxql::ColumnarRows& rows, size_t column) {
+  std::vector<const Column*>& by_block = column_by_block_[{rows.blocks.get(), column}];
+  if (by_block.empty()) {
+    by_block.reserve(rows.blocks->size());
+    for (const influxql::ColumnarRows::Block& block : *rows.blocks) {
+      by_block.push_back(block.columns[column].get());
+    }
+  }
+  return by_block;
+}
+
+void InfluxQLRowBatches::AppendColumn(size_t i, size_t begin, size_t end, Column* out) {
+  const influxql::Series& series = result_.series[series_];
+  const int c = sources_[series_][i];
+  if (const int32_t constant = constant_codes_[series_][i]; constant >= 0) {
+    for (size_t r = begin; r < end; ++r) {
+      out->AppendDictionaryCode(constant);
+    }
+    return;
+  }
+  if (i == 0) {
+    for (size_t r = begin; r < end; ++r) {
+      out->AppendString(series.name);
+    }
+    return;
+  }
+  if (c < 0) {
+    const std::string* tag = tag_values_[series_][i];
+    for (size_t r = begin; r < end; ++r) {
+      if (tag != nullptr) {
+        out->AppendString(*tag);
+      } else {
+        out->AppendNull();
+      }
+    }
+    return;
+  }
+  const auto column = static_cast<size_t>(c);
+  if (series.columnar.has_value()) {
+    const influxql::ColumnarRows& rows = *series.columnar;
+    if (column == 0) {
+      // The time: the nanoseconds (the offset of tz() is the v1 text's only).
+      for (size_t r = begin; r < end; ++r) {
+        out->AppendInt64(rows.block_of(r).columns[0]->GetInt64(
+            influxql::ColumnarRows::row_in_block(rows.rows[r])));
+      }
+      return;
+    }
+    const std::vector<const Column*>& by_block = ColumnByBlock(rows, column);
+    if (dictionaries_[i] != nullptr) {
+      // Dictionary codes (every block's column is coded: ChooseDictionaries): the engine's own
+      // when the output shares its dictionary, else recoded, each distinct code once.
+      RecodedDictionaries& recoded = recoded_[i];
+      const StringDictionary* last = nullptr;
+      std::vector<int32_t>* codes = nullptr;
+      for (size_t r = begin; r < end; ++r) {
+        const Column& source = *by_block[rows.rows[r] >> 32];
+        const int64_t row = influxql::ColumnarRows::row_in_block(rows.rows[r]);
+        if (source.IsNull(row)) {
+          out->AppendNull();
+          continue;
+        }
+        int32_t code = source.GetDictionaryCode(row);
+        if (source.dictionary() != dictionaries_[i]) {
+          if (source.dictionary().get() != last) {
+            last = source.dictionary().get();
+            codes = &recoded[source.dictionary()];
+          }
+          const auto index = static_cast<size_t>(code);
+          if (index >= codes->size()) {
+            codes->resize(std::max(index + 1, 2 * codes->size()), -1);
+          }
+          int32_t& mapped = (*codes)[index];
+          if (mapped < 0) {
+            mapped = dictionaries_[i]->GetOrInsert(source.dictionary()->Value(code));
+          }
+          code = mapped;
+        }
+        out->AppendDictionaryCode(code);
+      }
+      return;
+    }
+    const TypeId type = schema_->field(static_cast<int>(i)).type;
+    if (type == TypeId::kFloat64 || type == TypeId::kInt64 || type == TypeId::kUInt64 ||
+        type == TypeId::kBool) {
+      // Numbers and booleans: copied as they are where the block's column has the output's type.
+      for (size_t r = begin; r < end; ++r) {
+        const Column& source = *by_block[rows.rows[r] >> 32];
+        const int64_t row = influxql::ColumnarRows::row_in_block(rows.rows[r]);
+        if (source.type() != type) {
+          AppendSeriesCell(series, r, column, type, out);
+        } else if (source.IsNull(row)) {
+          out->AppendNull();
+        } else if (type == TypeId::kFloat64) {
+          out->AppendFloat64(source.data<double>()[row]);
+        } else if (type == TypeId::kBool) {
+          out->AppendBool(source.data<uint8_t>()[row] != 0);
+        } else if (type == TypeId::kInt64) {
+          out->AppendInt64(source.data<int64_t>()[row]);
+        } else {
+          out->AppendUInt64(source.data<uint64_t>()[row]);
+        }
+      }
+      return;
+    }
+  }
+  const TypeId type = schema_->field(static_cast<int>(i)).type;
+  for (size_t r = begin; r < end; ++r) {
+    if (column < series.row_size(r)) {
+      AppendSeriesCell(series, r, column, type, out);
+    } else {
+      out->AppendNull();
+    }
+  }
 }
 
 std::shared_ptr<RecordBatch> InfluxQLRowsBatch(const StatementResult& result) {

@@ -26,6 +26,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "columnar/record_batch.h"
 #include "format/result_format.h"
@@ -97,12 +98,34 @@ class InfluxQLRowBatches {
  private:
   // Moves past series whose rows are all out (and empty ones).
   void SkipFinishedSeries();
+  // Picks the string columns that go out dictionary-coded (dictionaries_, constant_codes_).
+  void ChooseDictionaries();
+  // Rows [begin, end) of the current series' output column i.
+  void AppendColumn(size_t i, size_t begin, size_t end, Column* out);
+  // Column `column` of each block of `rows` (fewer loads per cell than through the blocks).
+  const std::vector<const Column*>& ColumnByBlock(const influxql::ColumnarRows& rows,
+                                                  size_t column);
 
   influxql::StatementResult result_;
   std::shared_ptr<const Schema> schema_;
   std::vector<std::vector<int>> sources_;  // per series: its column of each output column
   // Per series and output column: the value of the series' GROUP BY tag there, or null.
   std::vector<std::vector<const std::string*>> tag_values_;
+  // Per output column: the dictionary its strings go out coded in, or null (plain strings). Each
+  // distinct string is then encoded once by the writers. A column gets one when its values all
+  // are constants of a series (iox::measurement, GROUP BY tags) or come from engine columns that
+  // are dictionary-coded (the tags SELECT * reads): the engine's dictionary when they all share
+  // one and there are no constants, else a dictionary of our own.
+  std::vector<std::shared_ptr<StringDictionary>> dictionaries_;
+  // Per output column with a dictionary of our own: per engine dictionary met, each code's code
+  // in ours (-1: not met yet).
+  using RecodedDictionaries =
+      absl::flat_hash_map<std::shared_ptr<StringDictionary>, std::vector<int32_t>>;
+  std::vector<RecodedDictionaries> recoded_;
+  // ColumnByBlock's, by blocks and column.
+  std::map<std::pair<const void*, size_t>, std::vector<const Column*>> column_by_block_;
+  // Per series and output column: the code of its constant value, or -1.
+  std::vector<std::vector<int32_t>> constant_codes_;
   size_t series_ = 0;  // where Next goes on
   size_t row_ = 0;
 };

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "columnar/string_dictionary.h"
 #include "format/result_writer.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -13,6 +14,7 @@ namespace {
 
 using influxql::ResultTime;
 using influxql::ResultValue;
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 std::string AsJson(const influxql::StatementResult& result) {
@@ -118,6 +120,105 @@ TEST(InfluxQLRowsTest, BatchesHoldTheSameRows) {
   // The columnar rows in their order: times 102 and 100, values 20 and 0.
   EXPECT_EQ(influxql::CellOf(*whole->column(1), 5), influxql::ResultValue(int64_t{102}));
   EXPECT_EQ(influxql::CellOf(*whole->column(3), 6), influxql::ResultValue(int64_t{0}));
+}
+
+// A columnar series' block: times, a dictionary-coded tag and a float.
+influxql::ColumnarRows::Block TagBlock(const std::shared_ptr<StringDictionary>& dictionary,
+                                       const std::vector<std::string>& hosts,
+                                       int64_t first_time) {
+  auto time = std::make_shared<Column>(TypeId::kTimestamp);
+  auto host = std::make_shared<Column>(TypeId::kDictionary, dictionary);
+  auto v = std::make_shared<Column>(TypeId::kFloat64);
+  for (size_t i = 0; i < hosts.size(); ++i) {
+    time->AppendInt64(first_time + static_cast<int64_t>(i));
+    if (hosts[i].empty()) {
+      host->AppendNull();
+    } else {
+      host->AppendDictionaryCode(dictionary->GetOrInsert(hosts[i]));
+    }
+    v->AppendFloat64(0.5 * static_cast<double>(i));
+  }
+  return {{time, host, v}};
+}
+
+// Strings go out dictionary-coded where every value comes from engine dictionaries or is a
+// series' constant (measurement, GROUP BY tag), recoded unless the engine's one dictionary
+// serves; the values are the same.
+TEST(InfluxQLRowsTest, DictionaryCodedWhereTheValuesAllowIt) {
+  auto engine = std::make_shared<StringDictionary>();
+  auto other = std::make_shared<StringDictionary>();
+  other->GetOrInsert("padding");  // codes that differ from engine's
+  const int32_t other_size = 3;   // padding, a, d
+  auto make = [](std::string name,
+                 std::string region,
+                 std::vector<influxql::ColumnarRows::Block> blocks,
+                 std::vector<uint64_t> refs) {
+    influxql::Series series;
+    series.name = std::move(name);
+    series.tags = {{"region", std::move(region)}};
+    series.columns = {"time", "host", "v"};
+    influxql::ColumnarRows& rows = series.columnar.emplace();
+    rows.blocks = std::make_shared<std::vector<influxql::ColumnarRows::Block>>(std::move(blocks));
+    rows.rows = std::move(refs);
+    return series;
+  };
+  using influxql::ColumnarRows;
+  const std::vector<uint64_t> refs = {ColumnarRows::Ref(1, 0),
+                                      ColumnarRows::Ref(0, 1),
+                                      ColumnarRows::Ref(0, 0),
+                                      ColumnarRows::Ref(1, 1)};
+  influxql::StatementResult shared;
+  shared.series = {
+      make("cpu", "eu", {TagBlock(engine, {"a", ""}, 0), TagBlock(engine, {"b", "a"}, 10)}, refs),
+      make(
+          "mem", "us", {TagBlock(engine, {"c", "b"}, 20), TagBlock(engine, {"a", "d"}, 30)}, refs)};
+  influxql::StatementResult mixed = shared;
+  mixed.series[1] =
+      make("mem", "us", {TagBlock(engine, {"c", "b"}, 20), TagBlock(other, {"a", "d"}, 30)}, refs);
+
+  for (const auto* result : {&shared, &mixed}) {
+    InfluxQLRowBatches batches(*result);
+    // iox::measurement, time, region, host, v
+    ASSERT_EQ(batches.schema()->ToString(),
+              "iox::measurement: string, time: timestamp(ns), region: string, host: string, "
+              "v: float64");
+    std::vector<std::vector<influxql::ResultValue>> rows;
+    while (std::shared_ptr<RecordBatch> batch = batches.Next(3)) {
+      EXPECT_EQ(batch->column(0)->type(), TypeId::kDictionary);
+      EXPECT_EQ(batch->column(2)->type(), TypeId::kDictionary);
+      // host: the engine's dictionary when all blocks share it, else one of the batches' own
+      // (the engine's are not added to).
+      EXPECT_EQ(batch->column(3)->type(), TypeId::kDictionary);
+      if (result == &shared) {
+        EXPECT_EQ(batch->column(3)->dictionary(), engine);
+      } else {
+        EXPECT_NE(batch->column(3)->dictionary(), engine);
+        EXPECT_NE(batch->column(3)->dictionary(), other);
+      }
+      for (int64_t r = 0; r < batch->num_rows(); ++r) {
+        std::vector<influxql::ResultValue> row;
+        for (int c = 0; c < batch->num_columns(); ++c) {
+          row.push_back(influxql::CellOf(*batch->column(c), r));
+        }
+        rows.push_back(std::move(row));
+      }
+    }
+    using V = influxql::ResultValue;
+    auto row = [](std::string m, int64_t t, std::string region, V host, double v) {
+      return std::vector<V>{V(std::move(m)), V(t), V(std::move(region)), std::move(host), V(v)};
+    };
+    EXPECT_THAT(rows,
+                ElementsAre(row("cpu", 10, "eu", V(std::string("b")), 0.0),
+                            row("cpu", 1, "eu", V(), 0.5),
+                            row("cpu", 0, "eu", V(std::string("a")), 0.0),
+                            row("cpu", 11, "eu", V(std::string("a")), 0.5),
+                            row("mem", 30, "us", V(std::string("a")), 0.0),
+                            row("mem", 21, "us", V(std::string("b")), 0.5),
+                            row("mem", 20, "us", V(std::string("c")), 0.0),
+                            row("mem", 31, "us", V(std::string("d")), 0.5)));
+  }
+  EXPECT_EQ(other->size(), other_size);
+  EXPECT_EQ(engine->size(), 4);  // a, b, c, d: nothing added by the recoding
 }
 
 TEST(InfluxQLParamsTest, NumbersAsInfluxDB18) {
