@@ -1,5 +1,6 @@
 #include "query/influxql_condition.h"
 
+#include <cmath>
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -9,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/civil_time.h"
+#include "format/float_format.h"
 #include "query/influxql_arithmetic.h"
 #include "re2/re2.h"
 #include "sql/ast.h"
@@ -806,13 +808,16 @@ std::string SqlInterval(int64_t nanos) {
 }
 
 std::string SqlFloat(double value) {
-  char text[64];
-  snprintf(text, sizeof(text), "%.17g", value);
-  std::string out = text;
-  if (out.find_first_of(".eEn") == std::string::npos) {
-    out += ".0";
+  if (!std::isfinite(value)) {
+    char text[64];
+    snprintf(text, sizeof(text), "%.17g", value);
+    return text;
   }
-  return out;
+  // The shortest digits that read back as `value`, always with a point or an exponent (a SQL
+  // double, not an integer): 90.0, 0.1, 1e16.
+  char text[format::kMaxFloatLength];
+  const char* end = format::WriteFloat(value, format::FloatNotation::kDisplay, text);
+  return std::string(text, static_cast<size_t>(end - text));
 }
 
 }  // namespace strata::query::influxql_select

@@ -215,6 +215,13 @@ TEST_F(InfluxQLSelectTest, WhereTagsAndFields) {
   EXPECT_EQ(Run("SELECT usage_user FROM cpu WHERE nosuch = 'x'"), "");
   // Comparing a number field with a string is false, not an error.
   EXPECT_EQ(Run("SELECT usage_user FROM cpu WHERE usage_user = 'x'"), "");
+  // Float literals reach the SQL as the same doubles, whatever notation their SQL text takes
+  // (1e20 and 1e-7 get exponents).
+  EXPECT_EQ(Run("SELECT usage_user FROM cpu WHERE usage_user > 49.99999999999999 AND "
+                "usage_user < 50.0000001 AND usage_user < 100000000000000000000.0 AND "
+                "usage_user > 0.0000001"),
+            "cpu: time,usage_user\n"
+            "  T0+3m 50");
 }
 
 TEST_F(InfluxQLSelectTest, WhereTime) {
