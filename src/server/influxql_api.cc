@@ -523,10 +523,16 @@ InfluxQLRowBatches::InfluxQLRowBatches(StatementResult statement) : result_(std:
   bool has_time = false;
   std::vector<std::string> tags;
   std::vector<std::string> others;
+  // (The series of a statement mostly have the same columns: those are looked at once.)
+  const std::vector<std::string>* previous_columns = nullptr;
   for (const influxql::Series& series : result.series) {
     for (const auto& [key, value] : series.tags) {
       tags.push_back(key);
     }
+    if (previous_columns != nullptr && series.columns == *previous_columns) {
+      continue;
+    }
+    previous_columns = &series.columns;
     for (const std::string& column : series.columns) {
       if (column == "time") {
         has_time = true;
@@ -556,9 +562,11 @@ InfluxQLRowBatches::InfluxQLRowBatches(StatementResult statement) : result_(std:
   for (size_t i = tag_begin; i < tag_end; ++i) {
     types[i] = TypeId::kString;
   }
-  auto index_of = [&](const std::string& name) {
-    return static_cast<size_t>(std::find(names.begin(), names.end(), name) - names.begin());
-  };
+  absl::flat_hash_map<std::string_view, size_t> indexes;
+  for (size_t i = 0; i < names.size(); ++i) {
+    indexes.try_emplace(names[i], i);
+  }
+  auto index_of = [&indexes](const std::string& name) { return indexes.at(name); };
   for (const influxql::Series& series : result.series) {
     for (size_t c = 0; c < series.columns.size(); ++c) {
       const size_t i = index_of(series.columns[c]);
@@ -594,12 +602,18 @@ InfluxQLRowBatches::InfluxQLRowBatches(StatementResult statement) : result_(std:
     fields.push_back(strata::Field{names[i], types[i].value_or(TypeId::kString), true});
   }
   schema_ = std::make_shared<const Schema>(std::move(fields));
+  previous_columns = nullptr;
   for (const influxql::Series& series : result.series) {
-    std::vector<int> source(names.size(), -1);  // the series' column of each output column
-    for (size_t c = 0; c < series.columns.size(); ++c) {
-      source[index_of(series.columns[c])] = static_cast<int>(c);
+    if (previous_columns != nullptr && series.columns == *previous_columns) {
+      sources_.push_back(sources_.back());
+    } else {
+      previous_columns = &series.columns;
+      std::vector<int> source(names.size(), -1);  // the series' column of each output column
+      for (size_t c = 0; c < series.columns.size(); ++c) {
+        source[index_of(series.columns[c])] = static_cast<int>(c);
+      }
+      sources_.push_back(std::move(source));
     }
-    sources_.push_back(std::move(source));
     std::vector<const std::string*> tag_values(names.size(), nullptr);
     for (size_t i = tag_begin; i < tag_end; ++i) {
       for (const auto& [key, value] : series.tags) {
@@ -710,7 +724,15 @@ std::shared_ptr<RecordBatch> InfluxQLRowBatches::Next(int64_t max_rows) {
 
 const std::vector<const Column*>& InfluxQLRowBatches::ColumnByBlock(
     const influxql::ColumnarRows& rows, size_t column) {
-  std::vector<const Column*>& by_block = column_by_block_[{rows.blocks.get(), column}];
+  // The series of a measurement share their blocks: the last ones looked up come first.
+  if (rows.blocks.get() != last_blocks_) {
+    last_blocks_ = rows.blocks.get();
+    last_by_column_ = &column_by_block_[last_blocks_];
+  }
+  if (last_by_column_->size() <= column) {
+    last_by_column_->resize(column + 1);
+  }
+  std::vector<const Column*>& by_block = (*last_by_column_)[column];
   if (by_block.empty()) {
     by_block.reserve(rows.blocks->size());
     for (const influxql::ColumnarRows::Block& block : *rows.blocks) {

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/node_hash_map.h"
 #include "absl/status/statusor.h"
 #include "columnar/record_batch.h"
 #include "format/result_format.h"
@@ -122,8 +123,10 @@ class InfluxQLRowBatches {
   using RecodedDictionaries =
       absl::flat_hash_map<std::shared_ptr<StringDictionary>, std::vector<int32_t>>;
   std::vector<RecodedDictionaries> recoded_;
-  // ColumnByBlock's, by blocks and column.
-  std::map<std::pair<const void*, size_t>, std::vector<const Column*>> column_by_block_;
+  // ColumnByBlock's, by blocks and column (node_hash_map: last_by_column_ stays valid).
+  absl::node_hash_map<const void*, std::vector<std::vector<const Column*>>> column_by_block_;
+  const void* last_blocks_ = nullptr;
+  std::vector<std::vector<const Column*>>* last_by_column_ = nullptr;
   // Per series and output column: the code of its constant value, or -1.
   std::vector<std::vector<int32_t>> constant_codes_;
   size_t series_ = 0;  // where Next goes on
