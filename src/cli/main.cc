@@ -15,6 +15,7 @@
 #include <string>
 
 #include "CLI/CLI.hpp"
+#include "absl/synchronization/mutex.h"
 #include "cli/cache_commands.h"
 #include "cli/flag_values.h"
 #include "cli/query_command.h"
@@ -395,6 +396,10 @@ int RunSnapshot(const SnapshotFlags& flags) {
 }  // namespace strata::cli
 
 int main(int argc, char** argv) {
+  // Debian's Abseil has mutex deadlock detection on (its build leaves NDEBUG undefined): every
+  // absl::Mutex::Lock then updates a process-wide lock graph under a global lock. The tests keep
+  // it; the server and the CLI do not pay it.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   using strata::cli::ServeFlags;
   using strata::cli::SnapshotFlags;
   using strata::cli::WriteFlags;
