@@ -332,13 +332,17 @@ class CompactColumnarRows {
   // Appends rows [begin, end) of `rows`, separated by commas.
   void Append(const ColumnarRows& rows, size_t width, size_t begin, size_t end, std::string* out) {
     format::ByteSink sink(out);
-    block_encoded_.resize(width);
-    uint64_t current_block = UINT64_MAX;
+    if (rows.blocks.get() != current_blocks_ || width != block_encoded_.size()) {
+      // (Series of one measurement share their blocks: the current block's encodings carry over.)
+      current_blocks_ = rows.blocks.get();
+      current_block_ = UINT64_MAX;
+      block_encoded_.assign(width, nullptr);
+    }
     for (size_t i = begin; i < end; ++i) {
       const uint64_t ref = rows.rows[i];
       const ColumnarRows::Block& block = (*rows.blocks)[ref >> 32];
-      if (ref >> 32 != current_block) {
-        current_block = ref >> 32;
+      if (ref >> 32 != current_block_) {
+        current_block_ = ref >> 32;
         for (size_t c = 1; c < width; ++c) {
           const Column& column = *block.columns[c];
           block_encoded_[c] = nullptr;
@@ -438,6 +442,11 @@ class CompactColumnarRows {
   // (node_hash_map: pointers to its values stay valid as it grows).
   absl::node_hash_map<const StringDictionary*, format::EncodedDictionary> encoded_;
   std::vector<format::EncodedDictionary*> block_encoded_;
+  // The blocks and the block block_encoded_ is for. (Should freed blocks' address come back, a
+  // stale entry costs only speed: EncodedDictionary::Get re-encodes for another dictionary, and a
+  // null entry falls back to the column's strings.)
+  const void* current_blocks_ = nullptr;
+  uint64_t current_block_ = UINT64_MAX;
   std::string time_json_;
   int64_t last_time_ = 0;
   int32_t last_offset_ = 0;
