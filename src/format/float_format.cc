@@ -200,16 +200,16 @@ char* WriteGoJsonLayout(const ShortestDecimal& d, bool exponent_form, char* out)
     if (d.exponent < 0) {
       return WriteExponent(d.exponent, out);  // 1.5e-7
     }
-    // 1e+21: the exponent gets a sign and at least two digits.
-    char* end = WriteExponent(d.exponent, out + 1);
-    out[0] = 'e';
-    out[1] = '+';
-    if (end - out == 3) {
-      out[3] = out[2];
-      out[2] = '0';
-      ++end;
+    // 1e+21: a sign, and at least two digits (the exponent is 21 to 308 here).
+    *out++ = 'e';
+    *out++ = '+';
+    if (d.exponent >= 100) {
+      *out++ = static_cast<char>('0' + d.exponent / 100);
     }
-    return end;
+    const int last_two = d.exponent % 100;
+    out[0] = kTwoDigits[2 * last_two];
+    out[1] = kTwoDigits[2 * last_two + 1];
+    return out + 2;
   }
   if (d.exponent < 0) {
     return WriteFraction(d, -d.exponent - 1, out);  // 1234e-6 -> 0.001234

@@ -381,6 +381,7 @@ class CompactColumnarRows {
 
  private:
   static constexpr size_t kMaxNumber = 24;  // an int64 or uint64, with a comma
+  static constexpr size_t kMaxCell = 1 + format::kMaxFloatLength;  // a comma and any number
 
   // `,value`: as CellOf reads it, in v1 JSON.
   void AppendCell(const Column& column,
@@ -391,7 +392,7 @@ class CompactColumnarRows {
       sink->Append(",null");
       return;
     }
-    char* p = sink->Reserve(kMaxNumber);
+    char* p = sink->Reserve(kMaxCell);
     *p++ = ',';
     switch (column.type()) {
       case TypeId::kInt64:
@@ -413,8 +414,6 @@ class CompactColumnarRows {
           sink->Append("null");
           return;
         }
-        sink->CommitTo(p);
-        p = sink->Reserve(format::kMaxFloatLength);
         sink->CommitTo(format::WriteFloat(value, format::FloatNotation::kGoJson, p));
         return;
       }

@@ -745,15 +745,10 @@ const std::vector<const Column*>& InfluxQLRowBatches::ColumnByBlock(
 void InfluxQLRowBatches::AppendColumn(size_t i, size_t begin, size_t end, Column* out) {
   const influxql::Series& series = result_.series[series_];
   const int c = sources_[series_][i];
+  // (iox::measurement, column 0, always has a constant code: ChooseDictionaries.)
   if (const int32_t constant = constant_codes_[series_][i]; constant >= 0) {
     for (size_t r = begin; r < end; ++r) {
       out->AppendDictionaryCode(constant);
-    }
-    return;
-  }
-  if (i == 0) {
-    for (size_t r = begin; r < end; ++r) {
-      out->AppendString(series.name);
     }
     return;
   }
@@ -771,15 +766,15 @@ void InfluxQLRowBatches::AppendColumn(size_t i, size_t begin, size_t end, Column
   const auto column = static_cast<size_t>(c);
   if (series.columnar.has_value()) {
     const influxql::ColumnarRows& rows = *series.columnar;
+    const std::vector<const Column*>& by_block = ColumnByBlock(rows, column);
     if (column == 0) {
       // The time: the nanoseconds (the offset of tz() is the v1 text's only).
       for (size_t r = begin; r < end; ++r) {
-        out->AppendInt64(rows.block_of(r).columns[0]->GetInt64(
+        out->AppendInt64(by_block[rows.rows[r] >> 32]->GetInt64(
             influxql::ColumnarRows::row_in_block(rows.rows[r])));
       }
       return;
     }
-    const std::vector<const Column*>& by_block = ColumnByBlock(rows, column);
     if (dictionaries_[i] != nullptr) {
       // Dictionary codes (every block's column is coded: ChooseDictionaries): the engine's own
       // when the output shares its dictionary, else recoded, each distinct code once.
