@@ -19,6 +19,7 @@
 #include "columnar/column.h"
 #include "columnar/string_dictionary.h"
 #include "common/civil_time.h"
+#include "exec/radix_sort.h"
 #include "influxql/duration.h"
 #include "query/influxql_condition.h"
 #include "query/influxql_executor.h"
@@ -197,35 +198,40 @@ absl::Status ReadSource(const QueryEngine& engine,
 }
 
 // The order of `count` raw rows as the SQL would have had them (SourceSql::executor_orders_rows):
-// by time (`time_of(i)`), then by the tags' values (`tags_less(i, j)`). The times are sorted as a
-// compact array of (time, row) first; only rows that share a time are compared by their tags.
-template <typename TimeOf, typename TagsLess>
+// by time (`time_of(i)`), then by the tags' values. The times are radix sorted; only rows that
+// share a time are compared by their tags, with the comparator (of row indexes) that
+// `make_tags_less()` returns: it is called once, and only when some rows share a time.
+template <typename TimeOf, typename MakeTagsLess>
 std::vector<uint32_t> TimeThenTagOrder(size_t count,
                                        bool ascending,
                                        const TimeOf& time_of,
-                                       const TagsLess& tags_less) {
-  std::vector<std::pair<int64_t, uint32_t>> order(count);
+                                       const MakeTagsLess& make_tags_less) {
+  std::vector<exec::KeyedRow> order(count);
   for (size_t i = 0; i < count; ++i) {
-    // Descending time as ascending order of the complement (no overflow, unlike negation).
-    const int64_t time = time_of(i);
-    order[i] = {ascending ? time : ~time, static_cast<uint32_t>(i)};
+    order[i] = {exec::OrderedKey(time_of(i), ascending), static_cast<uint32_t>(i)};
   }
-  std::sort(order.begin(), order.end());
+  exec::RadixSortByKey(&order);
+  std::optional<decltype(make_tags_less())> tags_less;
   for (size_t begin = 0; begin < order.size();) {
     size_t end = begin + 1;
-    while (end < order.size() && order[end].first == order[begin].first) {
+    while (end < order.size() && order[end].key == order[begin].key) {
       ++end;
     }
     if (end - begin > 1) {
+      if (!tags_less.has_value()) {
+        tags_less.emplace(make_tags_less());
+      }
       std::sort(order.begin() + static_cast<std::ptrdiff_t>(begin),
                 order.begin() + static_cast<std::ptrdiff_t>(end),
-                [&](const auto& x, const auto& y) { return tags_less(x.second, y.second); });
+                [&](const exec::KeyedRow& x, const exec::KeyedRow& y) {
+                  return (*tags_less)(x.row, y.row);
+                });
     }
     begin = end;
   }
   std::vector<uint32_t> rows(count);
   for (size_t i = 0; i < count; ++i) {
-    rows[i] = order[i].second;
+    rows[i] = order[i].row;
   }
   return rows;
 }
@@ -238,8 +244,9 @@ std::optional<std::vector<uint64_t>> PackedTagKeys(const std::vector<ColumnarRow
                                                    const std::vector<uint64_t>& refs,
                                                    const std::vector<int>& tie_refs) {
   constexpr uint32_t kNoSlot = UINT32_MAX;
-  std::vector<uint64_t> keys(refs.size(), 0);
-  std::vector<uint32_t> row_slots(refs.size());
+  const size_t count = refs.size();
+  std::vector<uint64_t> keys(count, 0);
+  std::vector<uint32_t> row_slots(count);
   int used_bits = 0;
   for (int ref : tie_refs) {
     const auto column_index = static_cast<size_t>(ref) + 1;
@@ -255,32 +262,43 @@ std::optional<std::vector<uint64_t>> PackedTagKeys(const std::vector<ColumnarRow
     };
     // Per dictionary, each code's slot (node_hash_map: the vectors stay where they are).
     absl::node_hash_map<const StringDictionary*, std::vector<uint32_t>> code_slots;
-    const StringDictionary* last_dictionary = nullptr;
-    std::vector<uint32_t>* last_codes = nullptr;
-    for (size_t i = 0; i < refs.size(); ++i) {
-      const Column& column = *blocks[refs[i] >> 32].columns[column_index];
-      const int64_t row = ColumnarRows::row_in_block(refs[i]);
-      if (column.IsNull(row)) {
-        row_slots[i] = 0;
-        continue;
+    // A block's rows at a time (rows read from a block are adjacent until ordered).
+    for (size_t begin = 0; begin < count;) {
+      const uint64_t block = refs[begin] >> 32;
+      size_t end = begin + 1;
+      while (end < count && (refs[end] >> 32) == block) {
+        ++end;
       }
+      const Column& column = *blocks[block].columns[column_index];
+      const bool has_nulls = column.has_nulls();
       if (column.type() != TypeId::kDictionary || column.dictionary() == nullptr) {
-        row_slots[i] = slot_of(column.GetString(row)) + 1;
+        for (size_t i = begin; i < end; ++i) {
+          const int64_t row = ColumnarRows::row_in_block(refs[i]);
+          row_slots[i] = has_nulls && column.IsNull(row) ? 0 : slot_of(column.GetString(row)) + 1;
+        }
+        begin = end;
         continue;
       }
-      if (column.dictionary().get() != last_dictionary) {
-        last_dictionary = column.dictionary().get();
-        last_codes = &code_slots[last_dictionary];
+      const StringDictionary& dictionary = *column.dictionary();
+      std::vector<uint32_t>& code_slot = code_slots[&dictionary];
+      const int32_t* codes = column.data<int32_t>();
+      for (size_t i = begin; i < end; ++i) {
+        const int64_t row = ColumnarRows::row_in_block(refs[i]);
+        if (has_nulls && column.IsNull(row)) {
+          row_slots[i] = 0;
+          continue;
+        }
+        const auto code = static_cast<size_t>(codes[row]);
+        if (code >= code_slot.size()) {
+          code_slot.resize(std::max(code + 1, 2 * code_slot.size()), kNoSlot);
+        }
+        uint32_t& slot = code_slot[code];
+        if (slot == kNoSlot) {
+          slot = slot_of(dictionary.Value(codes[row]));
+        }
+        row_slots[i] = slot + 1;
       }
-      const auto code = static_cast<size_t>(column.GetDictionaryCode(row));
-      if (code >= last_codes->size()) {
-        last_codes->resize(std::max(code + 1, 2 * last_codes->size()), kNoSlot);
-      }
-      uint32_t& slot = (*last_codes)[code];
-      if (slot == kNoSlot) {
-        slot = slot_of(column.GetString(row));
-      }
-      row_slots[i] = slot + 1;
+      begin = end;
     }
     // Ranks: 0 for NULL, the values from 1 in order.
     const int bits = std::bit_width(values.size());
@@ -297,7 +315,7 @@ std::optional<std::vector<uint64_t>> PackedTagKeys(const std::vector<ColumnarRow
     for (size_t k = 0; k < order.size(); ++k) {
       ranks[order[k] + 1] = k + 1;
     }
-    for (size_t i = 0; i < refs.size(); ++i) {
+    for (size_t i = 0; i < count; ++i) {
       keys[i] = (keys[i] << bits) | ranks[row_slots[i]];
     }
   }
@@ -328,38 +346,39 @@ void OrderRows(const CompiledSelect& select,
     if (input.columnar()) {
       const std::vector<uint64_t>& refs = input.row_refs;
       // The tags' ranks packed into one integer per row when they fit, else their strings.
-      const std::optional<std::vector<uint64_t>> keys = PackedTagKeys(blocks, refs, sql.tie_refs);
-      auto tags_less = [&](uint32_t a, uint32_t b) {
-        if (keys.has_value()) {
-          return (*keys)[a] < (*keys)[b];
-        }
-        const ColumnarRows::Block& x_block = blocks[refs[a] >> 32];
-        const ColumnarRows::Block& y_block = blocks[refs[b] >> 32];
-        const int64_t x_row = ColumnarRows::row_in_block(refs[a]);
-        const int64_t y_row = ColumnarRows::row_in_block(refs[b]);
-        for (int ref : sql.tie_refs) {
-          const Column& x = *x_block.columns[static_cast<size_t>(ref) + 1];
-          const Column& y = *y_block.columns[static_cast<size_t>(ref) + 1];
-          const bool x_null = x.IsNull(x_row);
-          const bool y_null = y.IsNull(y_row);
-          if (x_null != y_null) {
-            return x_null;  // NULL first
+      auto make_tags_less = [&]() {
+        return [&, keys = PackedTagKeys(blocks, refs, sql.tie_refs)](uint32_t a, uint32_t b) {
+          if (keys.has_value()) {
+            return (*keys)[a] < (*keys)[b];
           }
-          if (!x_null) {
-            const std::string_view x_value = x.GetString(x_row);
-            const std::string_view y_value = y.GetString(y_row);
-            if (x_value != y_value) {
-              return x_value < y_value;
+          const ColumnarRows::Block& x_block = blocks[refs[a] >> 32];
+          const ColumnarRows::Block& y_block = blocks[refs[b] >> 32];
+          const int64_t x_row = ColumnarRows::row_in_block(refs[a]);
+          const int64_t y_row = ColumnarRows::row_in_block(refs[b]);
+          for (int ref : sql.tie_refs) {
+            const Column& x = *x_block.columns[static_cast<size_t>(ref) + 1];
+            const Column& y = *y_block.columns[static_cast<size_t>(ref) + 1];
+            const bool x_null = x.IsNull(x_row);
+            const bool y_null = y.IsNull(y_row);
+            if (x_null != y_null) {
+              return x_null;  // NULL first
+            }
+            if (!x_null) {
+              const std::string_view x_value = x.GetString(x_row);
+              const std::string_view y_value = y.GetString(y_row);
+              if (x_value != y_value) {
+                return x_value < y_value;
+              }
             }
           }
-        }
-        return false;
+          return false;
+        };
       };
       ReorderColumnarRows(TimeThenTagOrder(
                               refs.size(),
                               select.ascending,
                               [&](size_t i) { return input.row_times[i]; },
-                              tags_less),
+                              make_tags_less),
                           &input);
       continue;
     }
@@ -378,7 +397,10 @@ void OrderRows(const CompiledSelect& select,
       return false;
     };
     const std::vector<uint32_t> order = TimeThenTagOrder(
-        rows.size(), select.ascending, [&](size_t i) { return rows[i].time; }, tags_less);
+        rows.size(),
+        select.ascending,
+        [&](size_t i) { return rows[i].time; },
+        [&tags_less]() { return tags_less; });
     std::vector<RawRow> sorted;
     sorted.reserve(rows.size());
     for (uint32_t index : order) {

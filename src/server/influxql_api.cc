@@ -722,7 +722,7 @@ std::shared_ptr<RecordBatch> InfluxQLRowBatches::Next(int64_t max_rows) {
   return std::make_shared<RecordBatch>(schema_, std::move(shared), rows);
 }
 
-const std::vector<const Column*>& InfluxQLRowBatches::ColumnByBlock(
+const InfluxQLRowBatches::BlockColumns& InfluxQLRowBatches::ColumnByBlock(
     const influxql::ColumnarRows& rows, size_t column) {
   // The series of a measurement share their blocks: the last ones looked up come first.
   if (rows.blocks.get() != last_blocks_) {
@@ -732,15 +732,61 @@ const std::vector<const Column*>& InfluxQLRowBatches::ColumnByBlock(
   if (last_by_column_->size() <= column) {
     last_by_column_->resize(column + 1);
   }
-  std::vector<const Column*>& by_block = (*last_by_column_)[column];
-  if (by_block.empty()) {
-    by_block.reserve(rows.blocks->size());
+  BlockColumns& by_block = (*last_by_column_)[column];
+  if (by_block.columns.empty() && !rows.blocks->empty()) {
+    const size_t count = rows.blocks->size();
+    by_block.columns.reserve(count);
+    by_block.values.reserve(count);
+    by_block.dictionaries.reserve(count);
+    by_block.type = (*rows.blocks)[0].columns[column]->type();
     for (const influxql::ColumnarRows::Block& block : *rows.blocks) {
-      by_block.push_back(block.columns[column].get());
+      const Column& source = *block.columns[column];
+      by_block.columns.push_back(&source);
+      by_block.values.push_back(source.data<uint8_t>());
+      by_block.dictionaries.push_back(source.dictionary().get());
+      if (by_block.type != source.type()) {
+        by_block.type = std::nullopt;
+      }
+      by_block.has_nulls = by_block.has_nulls || source.has_nulls();
     }
   }
   return by_block;
 }
+
+namespace {
+
+// Appends the values of `refs` (ColumnarRows refs) from the blocks' columns of type T to `out`,
+// without their nulls (the caller marks those).
+template <typename T>
+void GatherFixed(const std::vector<const void*>& values,
+                 const uint64_t* refs,
+                 size_t count,
+                 Column* out) {
+  const int64_t base = out->size();
+  out->ResizeFixedForOverwrite(base + static_cast<int64_t>(count));
+  T* dst = out->mutable_data<T>() + base;
+  const void* const* blocks = values.data();
+  for (size_t k = 0; k < count; ++k) {
+    const uint64_t ref = refs[k];
+    dst[k] = static_cast<const T*>(blocks[ref >> 32])[influxql::ColumnarRows::row_in_block(ref)];
+  }
+}
+
+// Marks the rows of `refs` that are null in their block's column null in `out`, whose last
+// `count` rows they are.
+void GatherNulls(const std::vector<const Column*>& columns,
+                 const uint64_t* refs,
+                 size_t count,
+                 Column* out) {
+  const int64_t base = out->size() - static_cast<int64_t>(count);
+  for (size_t k = 0; k < count; ++k) {
+    if (columns[refs[k] >> 32]->IsNull(influxql::ColumnarRows::row_in_block(refs[k]))) {
+      out->SetNull(base + static_cast<int64_t>(k));
+    }
+  }
+}
+
+}  // namespace
 
 void InfluxQLRowBatches::AppendColumn(size_t i, size_t begin, size_t end, Column* out) {
   const influxql::Series& series = result_.series[series_];
@@ -766,70 +812,83 @@ void InfluxQLRowBatches::AppendColumn(size_t i, size_t begin, size_t end, Column
   const auto column = static_cast<size_t>(c);
   if (series.columnar.has_value()) {
     const influxql::ColumnarRows& rows = *series.columnar;
-    const std::vector<const Column*>& by_block = ColumnByBlock(rows, column);
+    const BlockColumns& by_block = ColumnByBlock(rows, column);
+    const uint64_t* refs = rows.rows.data() + begin;
+    const size_t count = end - begin;
     if (column == 0) {
       // The time: the nanoseconds (the offset of tz() is the v1 text's only).
-      for (size_t r = begin; r < end; ++r) {
-        out->AppendInt64(by_block[rows.rows[r] >> 32]->GetInt64(
-            influxql::ColumnarRows::row_in_block(rows.rows[r])));
-      }
+      GatherFixed<int64_t>(by_block.values, refs, count, out);
       return;
     }
     if (dictionaries_[i] != nullptr) {
       // Dictionary codes (every block's column is coded: ChooseDictionaries): the engine's own
       // when the output shares its dictionary, else recoded, each distinct code once.
-      RecodedDictionaries& recoded = recoded_[i];
-      const StringDictionary* last = nullptr;
-      std::vector<int32_t>* codes = nullptr;
-      for (size_t r = begin; r < end; ++r) {
-        const Column& source = *by_block[rows.rows[r] >> 32];
-        const int64_t row = influxql::ColumnarRows::row_in_block(rows.rows[r]);
-        if (source.IsNull(row)) {
-          out->AppendNull();
-          continue;
-        }
-        int32_t code = source.GetDictionaryCode(row);
-        if (source.dictionary() != dictionaries_[i]) {
-          if (source.dictionary().get() != last) {
-            last = source.dictionary().get();
-            codes = &recoded[source.dictionary()];
+      GatherFixed<int32_t>(by_block.values, refs, count, out);
+      const StringDictionary* target = dictionaries_[i].get();
+      const bool all_target =
+          std::all_of(by_block.dictionaries.begin(),
+                      by_block.dictionaries.end(),
+                      [target](const StringDictionary* d) { return d == target; });
+      const int64_t base = out->size() - static_cast<int64_t>(count);
+      if (!all_target) {
+        int32_t* codes = out->mutable_data<int32_t>() + base;
+        RecodedDictionaries& recoded = recoded_[i];
+        const StringDictionary* last = nullptr;
+        std::vector<int32_t>* map = nullptr;
+        for (size_t k = 0; k < count; ++k) {
+          const size_t block = refs[k] >> 32;
+          const StringDictionary* dictionary = by_block.dictionaries[block];
+          if (dictionary == target ||
+              (by_block.has_nulls &&
+               by_block.columns[block]->IsNull(influxql::ColumnarRows::row_in_block(refs[k])))) {
+            continue;
           }
-          const auto index = static_cast<size_t>(code);
-          if (index >= codes->size()) {
-            codes->resize(std::max(index + 1, 2 * codes->size()), -1);
+          if (dictionary != last) {
+            last = dictionary;
+            map = &recoded[by_block.columns[block]->dictionary()];
           }
-          int32_t& mapped = (*codes)[index];
+          const auto index = static_cast<size_t>(codes[k]);
+          if (index >= map->size()) {
+            map->resize(std::max(index + 1, 2 * map->size()), -1);
+          }
+          int32_t& mapped = (*map)[index];
           if (mapped < 0) {
-            mapped = dictionaries_[i]->GetOrInsert(source.dictionary()->Value(code));
+            mapped = dictionaries_[i]->GetOrInsert(dictionary->Value(codes[k]));
           }
-          code = mapped;
+          codes[k] = mapped;
         }
-        out->AppendDictionaryCode(code);
+      }
+      if (by_block.has_nulls) {
+        GatherNulls(by_block.columns, refs, count, out);
       }
       return;
     }
     const TypeId type = schema_->field(static_cast<int>(i)).type;
-    if (type == TypeId::kFloat64 || type == TypeId::kInt64 || type == TypeId::kUInt64 ||
-        type == TypeId::kBool) {
-      // Numbers and booleans: copied as they are where the block's column has the output's type.
-      for (size_t r = begin; r < end; ++r) {
-        const Column& source = *by_block[rows.rows[r] >> 32];
-        const int64_t row = influxql::ColumnarRows::row_in_block(rows.rows[r]);
-        if (source.type() != type) {
-          AppendSeriesCell(series, r, column, type, out);
-        } else if (source.IsNull(row)) {
-          out->AppendNull();
-        } else if (type == TypeId::kFloat64) {
-          out->AppendFloat64(source.data<double>()[row]);
-        } else if (type == TypeId::kBool) {
-          out->AppendBool(source.data<uint8_t>()[row] != 0);
-        } else if (type == TypeId::kInt64) {
-          out->AppendInt64(source.data<int64_t>()[row]);
-        } else {
-          out->AppendUInt64(source.data<uint64_t>()[row]);
-        }
+    if (by_block.type == type) {
+      // Numbers and booleans of the output's type in every block: copied as they are.
+      switch (type) {
+        case TypeId::kFloat64:
+          GatherFixed<double>(by_block.values, refs, count, out);
+          break;
+        case TypeId::kInt64:
+          GatherFixed<int64_t>(by_block.values, refs, count, out);
+          break;
+        case TypeId::kUInt64:
+          GatherFixed<uint64_t>(by_block.values, refs, count, out);
+          break;
+        case TypeId::kBool:
+          GatherFixed<uint8_t>(by_block.values, refs, count, out);
+          break;
+        default:
+          break;
       }
-      return;
+      if (type == TypeId::kFloat64 || type == TypeId::kInt64 || type == TypeId::kUInt64 ||
+          type == TypeId::kBool) {
+        if (by_block.has_nulls) {
+          GatherNulls(by_block.columns, refs, count, out);
+        }
+        return;
+      }
     }
   }
   const TypeId type = schema_->field(static_cast<int>(i)).type;

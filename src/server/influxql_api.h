@@ -103,9 +103,15 @@ class InfluxQLRowBatches {
   void ChooseDictionaries();
   // Rows [begin, end) of the current series' output column i.
   void AppendColumn(size_t i, size_t begin, size_t end, Column* out);
-  // Column `column` of each block of `rows` (fewer loads per cell than through the blocks).
-  const std::vector<const Column*>& ColumnByBlock(const influxql::ColumnarRows& rows,
-                                                  size_t column);
+  // Column `column` of each block of `rows`, with what a gather needs to know of them.
+  struct BlockColumns {
+    std::vector<const Column*> columns;  // per block
+    std::vector<const void*> values;     // per block: its column's values (fixed-width types)
+    std::vector<const StringDictionary*> dictionaries;  // per block: its column's dictionary
+    std::optional<TypeId> type;  // the type of every block's column; nullopt when they differ
+    bool has_nulls = false;      // some block's column has a null
+  };
+  const BlockColumns& ColumnByBlock(const influxql::ColumnarRows& rows, size_t column);
 
   influxql::StatementResult result_;
   std::shared_ptr<const Schema> schema_;
@@ -124,9 +130,9 @@ class InfluxQLRowBatches {
       absl::flat_hash_map<std::shared_ptr<StringDictionary>, std::vector<int32_t>>;
   std::vector<RecodedDictionaries> recoded_;
   // ColumnByBlock's, by blocks and column (node_hash_map: last_by_column_ stays valid).
-  absl::node_hash_map<const void*, std::vector<std::vector<const Column*>>> column_by_block_;
+  absl::node_hash_map<const void*, std::vector<BlockColumns>> column_by_block_;
   const void* last_blocks_ = nullptr;
-  std::vector<std::vector<const Column*>>* last_by_column_ = nullptr;
+  std::vector<BlockColumns>* last_by_column_ = nullptr;
   // Per series and output column: the code of its constant value, or -1.
   std::vector<std::vector<int32_t>> constant_codes_;
   size_t series_ = 0;  // where Next goes on

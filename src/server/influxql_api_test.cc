@@ -221,6 +221,74 @@ TEST(InfluxQLRowsTest, DictionaryCodedWhereTheValuesAllowIt) {
   EXPECT_EQ(engine->size(), 4);  // a, b, c, d: nothing added by the recoding
 }
 
+// Columnar rows gathered across blocks keep their nulls, and a column whose blocks differ in type
+// (an integer block and a float block) goes out as floats.
+TEST(InfluxQLRowsTest, ColumnarGatherKeepsNullsAndTypes) {
+  auto block = [](int64_t first_time, bool integers) {
+    auto time = std::make_shared<Column>(TypeId::kTimestamp);
+    auto f = std::make_shared<Column>(TypeId::kFloat64);
+    auto n = std::make_shared<Column>(integers ? TypeId::kInt64 : TypeId::kFloat64);
+    auto b = std::make_shared<Column>(TypeId::kBool);
+    auto u = std::make_shared<Column>(TypeId::kUInt64);
+    for (int64_t i = 0; i < 3; ++i) {
+      time->AppendInt64(first_time + i);
+      if (i == 1) {
+        f->AppendNull();
+        b->AppendNull();
+      } else {
+        f->AppendFloat64(static_cast<double>(first_time + i) + 0.25);
+        b->AppendBool(i == 2);
+      }
+      if (integers) {
+        n->AppendInt64(first_time + i);
+      } else {
+        n->AppendFloat64(static_cast<double>(first_time + i) + 0.5);
+      }
+      u->AppendUInt64(static_cast<uint64_t>(first_time + i) + (uint64_t{1} << 63));
+    }
+    return influxql::ColumnarRows::Block{{time, f, n, b, u}};
+  };
+  influxql::Series series;
+  series.name = "m";
+  series.columns = {"time", "f", "n", "b", "u"};
+  influxql::ColumnarRows& rows = series.columnar.emplace();
+  rows.blocks = std::make_shared<std::vector<influxql::ColumnarRows::Block>>(
+      std::vector<influxql::ColumnarRows::Block>{block(0, true), block(10, false)});
+  using influxql::ColumnarRows;
+  rows.rows = {ColumnarRows::Ref(1, 1),
+               ColumnarRows::Ref(0, 0),
+               ColumnarRows::Ref(1, 2),
+               ColumnarRows::Ref(0, 1),
+               ColumnarRows::Ref(0, 2),
+               ColumnarRows::Ref(1, 0)};
+  influxql::StatementResult result;
+  result.series = {series};
+  InfluxQLRowBatches batches(result);
+  ASSERT_EQ(batches.schema()->ToString(),
+            "iox::measurement: string, time: timestamp(ns), f: float64, n: float64, b: boolean, "
+            "u: uint64");
+  using V = influxql::ResultValue;
+  std::vector<std::vector<V>> seen;
+  while (std::shared_ptr<RecordBatch> batch = batches.Next(4)) {
+    for (int64_t r = 0; r < batch->num_rows(); ++r) {
+      std::vector<V> row;
+      for (int c = 1; c < batch->num_columns(); ++c) {
+        row.push_back(influxql::CellOf(*batch->column(c), r));
+      }
+      seen.push_back(std::move(row));
+    }
+  }
+  const uint64_t high = uint64_t{1} << 63;
+  EXPECT_THAT(
+      seen,
+      ElementsAre(std::vector<V>{V(int64_t{11}), V(), V(11.5), V(), V(high + 11)},
+                  std::vector<V>{V(int64_t{0}), V(0.25), V(0.0), V(false), V(high)},
+                  std::vector<V>{V(int64_t{12}), V(12.25), V(12.5), V(true), V(high + 12)},
+                  std::vector<V>{V(int64_t{1}), V(), V(1.0), V(), V(high + 1)},
+                  std::vector<V>{V(int64_t{2}), V(2.25), V(2.0), V(true), V(high + 2)},
+                  std::vector<V>{V(int64_t{10}), V(10.25), V(10.5), V(false), V(high + 10)}));
+}
+
 TEST(InfluxQLParamsTest, NumbersAsInfluxDB18) {
   auto params = ParseInfluxQLParams(R"({"i":5,"f":5.0,"e":1e3,"s":"x","b":true,"n":null})");
   ASSERT_TRUE(params.ok()) << params.status();
