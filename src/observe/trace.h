@@ -4,6 +4,7 @@
 // `uber-trace-id`). Exporting is in observe/span_exporter.h.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <mutex>
 #include <optional>
@@ -91,6 +92,11 @@ class Trace {
   uint64_t remote_parent_span_id() const { return remote_parent_span_id_; }
   // False when the caller asked not to record this trace: it is then not exported.
   bool sampled() const { return sampled_; }
+  // Whether the spans will be read (exported): false when the trace is not sampled or its owner
+  // has no exporter. Costly spans (a query's operator spans) are then not built; the cheap ones
+  // still are, so that the trace's ids work as ever.
+  bool recording() const { return sampled_ && recording_.load(std::memory_order_relaxed); }
+  void set_recording(bool recording) { recording_.store(recording, std::memory_order_relaxed); }
 
   // Starts a span now under `parent_span_id` (0: under the remote parent, if any) and returns
   // its id.
@@ -113,6 +119,7 @@ class Trace {
   const TraceId trace_id_;
   const uint64_t remote_parent_span_id_;
   const bool sampled_;
+  std::atomic<bool> recording_{true};
   mutable std::mutex mu_;
   std::vector<Span> spans_;  // guarded by mu_
 };

@@ -865,17 +865,10 @@ class BufferScanStream : public exec::BatchStream {
     current_rows_ = rows;
     offset_ = 0;
     has_current_ = true;
-    const TimeBounds& bounds = node_->time_bounds();
-    const bool inside = min_time >= bounds.min_time && max_time <= bounds.max_time;
-    conjuncts_ = inside ? node_->conjuncts_without_time() : node_->conjuncts();
-    if (facts != nullptr) {
-      const size_t before = conjuncts_.size();
-      std::erase_if(conjuncts_,
-                    [facts](const exec::PhysicalExprPtr& e) { return AlwaysTrue(*e, *facts); });
-      if (conjuncts_.size() < before) {
-        node_->metrics().Add("filters_skipped_by_stats",
-                             static_cast<int64_t>(before - conjuncts_.size()));
-      }
+    int64_t skipped = 0;
+    conjuncts_ = RemainingConjuncts(min_time, max_time, facts, &skipped);
+    if (skipped > 0) {
+      node_->metrics().Add("filters_skipped_by_stats", skipped);
     }
     if (dynamic_ != nullptr) {
       if (facts != nullptr) {
@@ -888,6 +881,70 @@ class BufferScanStream : public exec::BatchStream {
         }
       }
     }
+  }
+
+  // The conjuncts rows of a source with times in [min_time, max_time] and `facts` (null: none
+  // known) must be checked against: not those its time range or statistics make true for all of
+  // them (`skipped` counts the latter).
+  std::vector<exec::PhysicalExprPtr> RemainingConjuncts(int64_t min_time,
+                                                        int64_t max_time,
+                                                        const SourceFacts* facts,
+                                                        int64_t* skipped) const {
+    const TimeBounds& bounds = node_->time_bounds();
+    const bool inside = min_time >= bounds.min_time && max_time <= bounds.max_time;
+    std::vector<exec::PhysicalExprPtr> conjuncts =
+        inside ? node_->conjuncts_without_time() : node_->conjuncts();
+    if (facts != nullptr) {
+      const size_t before = conjuncts.size();
+      std::erase_if(conjuncts,
+                    [facts](const exec::PhysicalExprPtr& e) { return AlwaysTrue(*e, *facts); });
+      *skipped = static_cast<int64_t>(before - conjuncts.size());
+    }
+    return conjuncts;
+  }
+
+  // Per scan column: true for a column only filters read (not an output column) that none of
+  // `conjuncts` reads, so a row group need not read it (IS NOT NULL filters that the statistics
+  // skip, say).
+  std::vector<bool> UnreadFilterColumns(const std::vector<exec::PhysicalExprPtr>& conjuncts) const {
+    const BufferScanSpec& spec = node_->spec();
+    const auto count = static_cast<size_t>(spec.scan_schema->num_fields());
+    std::vector<bool> unread(count, false);
+    for (size_t i = static_cast<size_t>(spec.output_columns); i < count; ++i) {
+      unread[i] = true;
+    }
+    auto mark = [&unread](const exec::PhysicalExpr& e, const auto& self) -> void {
+      if (e.kind() == exec::PhysicalExprKind::kColumn) {
+        const auto column = static_cast<size_t>(e.column_index());
+        if (column < unread.size()) {
+          unread[column] = false;
+        }
+        return;
+      }
+      for (const exec::PhysicalExprPtr& child : e.children()) {
+        self(*child, self);
+      }
+    };
+    for (const exec::PhysicalExprPtr& conjunct : conjuncts) {
+      mark(*conjunct, mark);
+    }
+    return unread;
+  }
+
+  // A column of `rows` nulls of scan column `i`'s type, standing for a column that is not read;
+  // one per type, reused while the row count is the same (row groups mostly have one size).
+  ColumnPtr UnreadColumn(size_t i, int64_t rows) {
+    const TypeId type = node_->spec().scan_schema->field(static_cast<int>(i)).type;
+    for (ColumnPtr& column : unread_columns_) {
+      if (column->type() == type) {
+        if (column->size() != rows) {
+          column = NullColumn(type, rows);
+        }
+        return column;
+      }
+    }
+    unread_columns_.push_back(NullColumn(type, rows));
+    return unread_columns_.back();
   }
 
   // When the scan needs only how many rows there are (count(*)), the file lies wholly inside the
@@ -960,16 +1017,21 @@ class BufferScanStream : public exec::BatchStream {
 
   // Reads the columns `ids` (as `types`) of rows `rows` (null: all) of a row group of `file`,
   // through the file cache (which keeps decoded columns of hot files).
-  absl::StatusOr<std::vector<ColumnPtr>> ReadFileColumns(const persist::OpenedFile& file,
-                                                         const persist::ParquetFileInfo& info,
-                                                         int row_group,
-                                                         const std::vector<uint32_t>& ids,
-                                                         const std::vector<TypeId>& types,
-                                                         const std::vector<parquet::RowRange>* rows,
-                                                         int64_t* num_rows) const {
+  absl::StatusOr<std::vector<ColumnPtr>> ReadFileColumns(
+      const persist::OpenedFile& file,
+      const persist::ParquetFileInfo& info,
+      int row_group,
+      const std::vector<uint32_t>& ids,
+      const std::vector<TypeId>& types,
+      const std::vector<parquet::RowRange>* rows,
+      int64_t* num_rows,
+      const std::vector<bool>* unread = nullptr) {
     std::vector<int> read;
     std::vector<int> position(ids.size(), -1);
     for (size_t i = 0; i < ids.size(); ++i) {
+      if (unread != nullptr && (*unread)[i]) {
+        continue;
+      }
       const int column = file.ColumnOf(ids[i]);
       if (column >= 0) {
         position[i] = static_cast<int>(read.size());
@@ -991,6 +1053,10 @@ class BufferScanStream : public exec::BatchStream {
     std::vector<ColumnPtr> columns;
     columns.reserve(ids.size());
     for (size_t i = 0; i < ids.size(); ++i) {
+      if (unread != nullptr && (*unread)[i]) {
+        columns.push_back(UnreadColumn(i, *num_rows));
+        continue;
+      }
       if (position[i] < 0) {
         columns.push_back(NullColumn(types[i], *num_rows));
         continue;
@@ -1056,6 +1122,13 @@ class BufferScanStream : public exec::BatchStream {
     for (int i = 0; i < spec.scan_schema->num_fields(); ++i) {
       types.push_back(spec.scan_schema->field(i).type);
     }
+    // Columns only filters read are not read when the filters that read them are skipped here.
+    int64_t skipped = 0;
+    const std::vector<bool> unread =
+        UnreadFilterColumns(RemainingConjuncts(min_time, max_time, &facts, &skipped));
+    if (const auto not_read = std::count(unread.begin(), unread.end(), true); not_read > 0) {
+      node_->metrics().Add("filter_columns_not_read", static_cast<int64_t>(not_read));
+    }
     int64_t read_rows = 0;
     STRATA_ASSIGN_OR_RETURN(std::vector<ColumnPtr> columns,
                             ReadFileColumns(*file_,
@@ -1064,7 +1137,8 @@ class BufferScanStream : public exec::BatchStream {
                                             spec.column_ids,
                                             types,
                                             whole ? nullptr : &rows,
-                                            &read_rows));
+                                            &read_rows,
+                                            &unread));
     node_->metrics().Add("row_groups_scanned", 1);
     node_->metrics().Add("rows_scanned", read_rows);
     CountSource("row_groups", 1);
@@ -1315,6 +1389,7 @@ class BufferScanStream : public exec::BatchStream {
   int64_t current_rows_ = 0;
   int64_t offset_ = 0;
   std::vector<exec::PhysicalExprPtr> conjuncts_;  // their row filters
+  std::vector<ColumnPtr> unread_columns_;         // UnreadColumn's, one per type
   bool dynamic_resolved_ = false;
   std::unique_ptr<ResolvedDynamicFilters> dynamic_;  // null: no dynamic filter applies
 };

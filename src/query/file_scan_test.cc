@@ -196,6 +196,33 @@ TEST_F(FileScanTest, TraceHasASpanPerFileRead) {
   EXPECT_EQ(merges, 1);
 }
 
+// A column only a filter reads is not read from a row group whose statistics make the filter
+// true for every row (InfluxQL's `field IS NOT NULL OR ...` of raw reads); the rows are the same.
+TEST_F(FileScanTest, ColumnsOfFiltersTheStatisticsSkipAreNotRead) {
+  Write(ThreeWindows());
+  Snapshot(kEverything);
+  auto not_read = [&](std::string_view where) {
+    const std::string sql = fmt::format("SELECT host, time FROM m {} ORDER BY host, time", where);
+    auto got = persisted_->Query(sql);
+    auto want = reference_->Query(sql);
+    EXPECT_TRUE(got.ok() && want.ok()) << sql;
+    EXPECT_EQ(got.value_or(std::vector<std::string>{}), want.value_or(std::vector<std::string>{}))
+        << sql;
+    const std::string plan = persisted_->Analyze(sql);
+    const size_t at = plan.find("filter_columns_not_read=");
+    return at == std::string::npos ? std::string("0")
+                                   : plan.substr(at + 24, plan.find_first_of(",]", at) - at - 24);
+  };
+  // usage and ok have no NULLs in any file: 2 columns x 3 files (a row group each).
+  EXPECT_EQ(not_read("WHERE usage IS NOT NULL OR ok IS NOT NULL"), "6");
+  EXPECT_EQ(not_read("WHERE count IS NOT NULL OR usage IS NOT NULL"), "6");
+  // count has NULLs: its filter is evaluated, so read.
+  EXPECT_EQ(not_read("WHERE count IS NOT NULL"), "0");
+  EXPECT_EQ(not_read("WHERE count IS NOT NULL AND ok IS NOT NULL"), "3");
+  // A filter on an output column reads it anyway.
+  EXPECT_EQ(not_read("WHERE host IS NOT NULL"), "0");
+}
+
 // count(*) of files wholly inside the time bounds comes from the index, without reading them;
 // a file the bounds cut, a filter on another column or a selected column needs the rows.
 TEST_F(FileScanTest, CountOfWholeFilesComesFromTheIndex) {

@@ -180,6 +180,24 @@ TEST_F(InfluxQLSelectTest, RawRowsWithoutTheSelectedFieldsAreDropped) {
             "  T0+3m 50");
 }
 
+// Every point has a field: a query reading all of them needs no "one of them is set" filter,
+// one reading some does (and a cast of one counts as not reading it as it is).
+TEST_F(InfluxQLSelectTest, RawReadsOfEveryFieldNeedNoPresenceFilter) {
+  WriteCpu();
+  EXPECT_THAT(Run("EXPLAIN SELECT * FROM cpu"), Not(HasSubstr("IS NOT NULL")));
+  EXPECT_THAT(Run("EXPLAIN SELECT usage_user, usage_idle, n FROM cpu"),
+              Not(HasSubstr("IS NOT NULL")));
+  EXPECT_THAT(Run("EXPLAIN SELECT usage_user, usage_idle FROM cpu"), HasSubstr("IS NOT NULL"));
+  EXPECT_THAT(Run("EXPLAIN SELECT usage_user, usage_idle, n::float FROM cpu"),
+              HasSubstr("IS NOT NULL"));
+  EXPECT_THAT(Run("EXPLAIN SELECT * FROM cpu GROUP BY host ORDER BY time DESC LIMIT 1"),
+              Not(HasSubstr("IS NOT NULL")));
+  // The rows are the same with the filter or without: every point of cpu.
+  EXPECT_EQ(Run("SELECT usage_user, usage_idle, n FROM cpu WHERE time >= 0"),
+            Run("SELECT usage_user, usage_idle, n FROM cpu WHERE usage_user = usage_user OR "
+                "usage_idle = usage_idle OR n = n"));
+}
+
 TEST_F(InfluxQLSelectTest, RawWildcardSortsColumnsByName) {
   WriteCpu();
   EXPECT_EQ(Run("SELECT * FROM cpu WHERE host = 'c' OR host = 'b'"),

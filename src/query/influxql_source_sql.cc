@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/civil_time.h"
@@ -289,16 +290,30 @@ absl::StatusOr<SourceSql> BuildSourceSql(const CompiledSelect& select,
     }
   }
   std::vector<std::string> present;
+  absl::flat_hash_set<std::string_view> fields_read;  // as they are, not cast
   for (size_t i = 0; i < refs.size(); ++i) {
     columns.push_back(absl::StrCat(refs[i].sql, " AS \"__ref", i, "\""));
     if (reads[i] && refs[i].is_field) {
       present.push_back(absl::StrCat(refs[i].sql, " IS NOT NULL"));
+      if (refs[i].sql == SqlIdentifier(select.refs[i].name)) {
+        fields_read.insert(select.refs[i].name);
+      }
     }
   }
   if (present.empty()) {
     return out;
   }
-  where.push_back(absl::StrCat("(", absl::StrJoin(present, " OR "), ")"));
+  // Every row has a field (a point has one at least): when the query reads all of the table's
+  // fields (SELECT *), every row has one of them, and the filter is left out.
+  const bool reads_every_field = std::all_of(table.columns().begin(),
+                                             table.columns().end(),
+                                             [&fields_read](const catalog::ColumnSchema& column) {
+                                               return column.kind != catalog::ColumnKind::kField ||
+                                                      fields_read.contains(column.name);
+                                             });
+  if (!reads_every_field) {
+    where.push_back(absl::StrCat("(", absl::StrJoin(present, " OR "), ")"));
+  }
   // Raw rows come in the query's order, ties by the series' tags as InfluxDB merges series; the
   // functions computed in the executor read each series in ascending time.
   const bool descending = select.mode == QueryMode::kRaw && !select.ascending;
@@ -323,7 +338,9 @@ absl::StatusOr<SourceSql> BuildSourceSql(const CompiledSelect& select,
     }
   }
   const std::string select_list = absl::StrJoin(columns, ", ");
-  const std::string filter = absl::StrJoin(where, " AND ");
+  // " WHERE ..." (empty when nothing filters).
+  const std::string filter =
+      where.empty() ? std::string() : absl::StrCat(" WHERE ", absl::StrJoin(where, " AND "));
   if (select.mode == QueryMode::kRaw && tags == 0 && select.limit == 0) {
     // The tiebreak tags as refs, when the query reads every one of them.
     std::vector<int> tie_refs;
@@ -338,7 +355,7 @@ absl::StatusOr<SourceSql> BuildSourceSql(const CompiledSelect& select,
     if (tie_refs.size() == table_tags.size()) {
       out.tie_refs = std::move(tie_refs);
       out.executor_orders_rows = true;
-      out.sql = absl::StrCat("SELECT ", select_list, " FROM ", from, " WHERE ", filter);
+      out.sql = absl::StrCat("SELECT ", select_list, " FROM ", from, filter);
       return out;
     }
   }
@@ -378,12 +395,10 @@ absl::StatusOr<SourceSql> BuildSourceSql(const CompiledSelect& select,
                            absl::StrJoin(keys, ", "),
                            " FROM ",
                            from,
-                           " WHERE ",
                            filter,
                            group_by,
                            ") AS \"__edges\" ON ",
                            absl::StrJoin(on, " AND "),
-                           " WHERE ",
                            filter,
                            " ORDER BY ",
                            by_series,
@@ -401,7 +416,6 @@ absl::StatusOr<SourceSql> BuildSourceSql(const CompiledSelect& select,
                            tiebreak,
                            ") AS \"__row\" FROM ",
                            from,
-                           " WHERE ",
                            filter,
                            ") AS \"__rows\" WHERE \"__row\" <= ",
                            wanted,
@@ -414,7 +428,6 @@ absl::StatusOr<SourceSql> BuildSourceSql(const CompiledSelect& select,
                          select_list,
                          " FROM ",
                          from,
-                         " WHERE ",
                          filter,
                          " ORDER BY ",
                          by_series,

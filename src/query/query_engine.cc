@@ -355,7 +355,8 @@ void QueryResult::FinishTrace() {
   }
   if (execute_span_ != 0) {
     trace_->EndSpan(execute_span_, error_);
-    if (traced_plan_ != nullptr) {
+    // The operators' spans are built from their metrics only for a trace that is read.
+    if (traced_plan_ != nullptr && trace_->recording()) {
       int64_t start = 0;
       int64_t end = 0;
       for (const observe::Span& span : trace_->spans()) {

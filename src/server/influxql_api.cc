@@ -556,20 +556,48 @@ InfluxQLRowBatches::InfluxQLRowBatches(StatementResult statement) : result_(std:
   const size_t tag_begin = has_time ? 2 : 1;
   const size_t tag_end = names.size() - others.size();
 
+  absl::flat_hash_map<std::string_view, size_t> indexes;
+  for (size_t i = 0; i < names.size(); ++i) {
+    indexes.try_emplace(names[i], i);
+  }
+  // Each series' column of each output column (looked up once per distinct column list), and
+  // the values of its GROUP BY tags.
+  previous_columns = nullptr;
+  for (const influxql::Series& series : result.series) {
+    if (previous_columns != nullptr && series.columns == *previous_columns) {
+      sources_.push_back(sources_.back());
+    } else {
+      previous_columns = &series.columns;
+      std::vector<int> source(names.size(), -1);
+      for (size_t c = 0; c < series.columns.size(); ++c) {
+        source[indexes.at(series.columns[c])] = static_cast<int>(c);
+      }
+      sources_.push_back(std::move(source));
+    }
+    std::vector<const std::string*> tag_values(names.size(), nullptr);
+    for (size_t i = tag_begin; i < tag_end; ++i) {
+      for (const auto& [key, value] : series.tags) {
+        if (key == names[i]) {
+          tag_values[i] = &value;
+        }
+      }
+    }
+    tag_values_.push_back(std::move(tag_values));
+  }
+
   // Each column's type, from its values.
   std::vector<std::optional<TypeId>> types(names.size());
   types[0] = TypeId::kString;
   for (size_t i = tag_begin; i < tag_end; ++i) {
     types[i] = TypeId::kString;
   }
-  absl::flat_hash_map<std::string_view, size_t> indexes;
-  for (size_t i = 0; i < names.size(); ++i) {
-    indexes.try_emplace(names[i], i);
-  }
-  auto index_of = [&indexes](const std::string& name) { return indexes.at(name); };
-  for (const influxql::Series& series : result.series) {
-    for (size_t c = 0; c < series.columns.size(); ++c) {
-      const size_t i = index_of(series.columns[c]);
+  for (size_t s = 0; s < result.series.size(); ++s) {
+    const influxql::Series& series = result.series[s];
+    for (size_t i = 0; i < names.size(); ++i) {
+      if (sources_[s][i] < 0) {
+        continue;
+      }
+      const auto c = static_cast<size_t>(sources_[s][i]);
       for (size_t r = 0; r < series.num_rows(); ++r) {
         if (c >= series.row_size(r)) {
           continue;
@@ -602,28 +630,6 @@ InfluxQLRowBatches::InfluxQLRowBatches(StatementResult statement) : result_(std:
     fields.push_back(strata::Field{names[i], types[i].value_or(TypeId::kString), true});
   }
   schema_ = std::make_shared<const Schema>(std::move(fields));
-  previous_columns = nullptr;
-  for (const influxql::Series& series : result.series) {
-    if (previous_columns != nullptr && series.columns == *previous_columns) {
-      sources_.push_back(sources_.back());
-    } else {
-      previous_columns = &series.columns;
-      std::vector<int> source(names.size(), -1);  // the series' column of each output column
-      for (size_t c = 0; c < series.columns.size(); ++c) {
-        source[index_of(series.columns[c])] = static_cast<int>(c);
-      }
-      sources_.push_back(std::move(source));
-    }
-    std::vector<const std::string*> tag_values(names.size(), nullptr);
-    for (size_t i = tag_begin; i < tag_end; ++i) {
-      for (const auto& [key, value] : series.tags) {
-        if (key == names[i]) {
-          tag_values[i] = &value;
-        }
-      }
-    }
-    tag_values_.push_back(std::move(tag_values));
-  }
   ChooseDictionaries();
   SkipFinishedSeries();
 }
@@ -707,15 +713,62 @@ std::shared_ptr<RecordBatch> InfluxQLRowBatches::Next(int64_t max_rows) {
                           : std::make_shared<Column>(type));
   }
   int64_t rows = 0;
+  std::vector<uint64_t> run_refs;
   while (series_ < result_.series.size() && rows < max_rows) {
     // Rows [row_, end) of this series, a column at a time.
     const influxql::Series& series = result_.series[series_];
-    const size_t end = std::min(series.num_rows(), row_ + static_cast<size_t>(max_rows - rows));
-    for (size_t i = 0; i < width; ++i) {
-      AppendColumn(i, row_, end, columns[i].get());
+    const auto left = static_cast<size_t>(max_rows - rows);
+    const size_t end = std::min(series.num_rows(), row_ + left);
+    // With the whole of the series that follow and read the same columns of the same blocks (the
+    // series of a GROUP BY over raw rows): their rows are gathered together.
+    size_t run_end = series_ + 1;
+    size_t run_rows = end - row_;
+    if (series.columnar.has_value() && end == series.num_rows()) {
+      while (run_end < result_.series.size()) {
+        const influxql::Series& next = result_.series[run_end];
+        if (!next.columnar.has_value() || next.columnar->blocks != series.columnar->blocks ||
+            next.num_rows() > left - run_rows || sources_[run_end] != sources_[series_]) {
+          break;
+        }
+        run_rows += next.num_rows();
+        ++run_end;
+      }
     }
-    rows += static_cast<int64_t>(end - row_);
-    row_ = end;
+    if (run_end == series_ + 1) {
+      for (size_t i = 0; i < width; ++i) {
+        AppendColumn(series_, i, row_, end, columns[i].get());
+      }
+      rows += static_cast<int64_t>(end - row_);
+      row_ = end;
+      SkipFinishedSeries();
+      continue;
+    }
+    run_refs.clear();
+    run_refs.insert(run_refs.end(),
+                    series.columnar->rows.begin() + static_cast<std::ptrdiff_t>(row_),
+                    series.columnar->rows.end());
+    for (size_t s = series_ + 1; s < run_end; ++s) {
+      const std::vector<uint64_t>& refs = result_.series[s].columnar->rows;
+      run_refs.insert(run_refs.end(), refs.begin(), refs.end());
+    }
+    for (size_t i = 0; i < width; ++i) {
+      const int c = sources_[series_][i];
+      if (c >= 0 && GatherColumnar(i,
+                                   static_cast<size_t>(c),
+                                   *series.columnar,
+                                   run_refs.data(),
+                                   run_refs.size(),
+                                   columns[i].get())) {
+        continue;
+      }
+      // The series' constants (measurement, GROUP BY tags), or cells one at a time.
+      for (size_t s = series_; s < run_end; ++s) {
+        AppendColumn(s, i, s == series_ ? row_ : 0, result_.series[s].num_rows(), columns[i].get());
+      }
+    }
+    rows += static_cast<int64_t>(run_rows);
+    series_ = run_end - 1;
+    row_ = result_.series[series_].num_rows();
     SkipFinishedSeries();
   }
   std::vector<ColumnPtr> shared(columns.begin(), columns.end());
@@ -739,6 +792,7 @@ const InfluxQLRowBatches::BlockColumns& InfluxQLRowBatches::ColumnByBlock(
     by_block.values.reserve(count);
     by_block.dictionaries.reserve(count);
     by_block.type = (*rows.blocks)[0].columns[column]->type();
+    by_block.one_dictionary = (*rows.blocks)[0].columns[column]->dictionary().get();
     for (const influxql::ColumnarRows::Block& block : *rows.blocks) {
       const Column& source = *block.columns[column];
       by_block.columns.push_back(&source);
@@ -746,6 +800,9 @@ const InfluxQLRowBatches::BlockColumns& InfluxQLRowBatches::ColumnByBlock(
       by_block.dictionaries.push_back(source.dictionary().get());
       if (by_block.type != source.type()) {
         by_block.type = std::nullopt;
+      }
+      if (by_block.one_dictionary != source.dictionary().get()) {
+        by_block.one_dictionary = nullptr;
       }
       by_block.has_nulls = by_block.has_nulls || source.has_nulls();
     }
@@ -788,18 +845,18 @@ void GatherNulls(const std::vector<const Column*>& columns,
 
 }  // namespace
 
-void InfluxQLRowBatches::AppendColumn(size_t i, size_t begin, size_t end, Column* out) {
-  const influxql::Series& series = result_.series[series_];
-  const int c = sources_[series_][i];
+void InfluxQLRowBatches::AppendColumn(size_t s, size_t i, size_t begin, size_t end, Column* out) {
+  const influxql::Series& series = result_.series[s];
+  const int c = sources_[s][i];
   // (iox::measurement, column 0, always has a constant code: ChooseDictionaries.)
-  if (const int32_t constant = constant_codes_[series_][i]; constant >= 0) {
+  if (const int32_t constant = constant_codes_[s][i]; constant >= 0) {
     for (size_t r = begin; r < end; ++r) {
       out->AppendDictionaryCode(constant);
     }
     return;
   }
   if (c < 0) {
-    const std::string* tag = tag_values_[series_][i];
+    const std::string* tag = tag_values_[s][i];
     for (size_t r = begin; r < end; ++r) {
       if (tag != nullptr) {
         out->AppendString(*tag);
@@ -810,27 +867,41 @@ void InfluxQLRowBatches::AppendColumn(size_t i, size_t begin, size_t end, Column
     return;
   }
   const auto column = static_cast<size_t>(c);
-  if (series.columnar.has_value()) {
-    const influxql::ColumnarRows& rows = *series.columnar;
+  if (series.columnar.has_value() &&
+      GatherColumnar(
+          i, column, *series.columnar, series.columnar->rows.data() + begin, end - begin, out)) {
+    return;
+  }
+  const TypeId type = schema_->field(static_cast<int>(i)).type;
+  for (size_t r = begin; r < end; ++r) {
+    if (column < series.row_size(r)) {
+      AppendSeriesCell(series, r, column, type, out);
+    } else {
+      out->AppendNull();
+    }
+  }
+}
+
+bool InfluxQLRowBatches::GatherColumnar(size_t i,
+                                        size_t column,
+                                        const influxql::ColumnarRows& rows,
+                                        const uint64_t* refs,
+                                        size_t count,
+                                        Column* out) {
+  {
     const BlockColumns& by_block = ColumnByBlock(rows, column);
-    const uint64_t* refs = rows.rows.data() + begin;
-    const size_t count = end - begin;
     if (column == 0) {
       // The time: the nanoseconds (the offset of tz() is the v1 text's only).
       GatherFixed<int64_t>(by_block.values, refs, count, out);
-      return;
+      return true;
     }
     if (dictionaries_[i] != nullptr) {
       // Dictionary codes (every block's column is coded: ChooseDictionaries): the engine's own
       // when the output shares its dictionary, else recoded, each distinct code once.
       GatherFixed<int32_t>(by_block.values, refs, count, out);
       const StringDictionary* target = dictionaries_[i].get();
-      const bool all_target =
-          std::all_of(by_block.dictionaries.begin(),
-                      by_block.dictionaries.end(),
-                      [target](const StringDictionary* d) { return d == target; });
       const int64_t base = out->size() - static_cast<int64_t>(count);
-      if (!all_target) {
+      if (by_block.one_dictionary != target) {
         int32_t* codes = out->mutable_data<int32_t>() + base;
         RecodedDictionaries& recoded = recoded_[i];
         const StringDictionary* last = nullptr;
@@ -861,7 +932,7 @@ void InfluxQLRowBatches::AppendColumn(size_t i, size_t begin, size_t end, Column
       if (by_block.has_nulls) {
         GatherNulls(by_block.columns, refs, count, out);
       }
-      return;
+      return true;
     }
     const TypeId type = schema_->field(static_cast<int>(i)).type;
     if (by_block.type == type) {
@@ -887,18 +958,11 @@ void InfluxQLRowBatches::AppendColumn(size_t i, size_t begin, size_t end, Column
         if (by_block.has_nulls) {
           GatherNulls(by_block.columns, refs, count, out);
         }
-        return;
+        return true;
       }
     }
   }
-  const TypeId type = schema_->field(static_cast<int>(i)).type;
-  for (size_t r = begin; r < end; ++r) {
-    if (column < series.row_size(r)) {
-      AppendSeriesCell(series, r, column, type, out);
-    } else {
-      out->AppendNull();
-    }
-  }
+  return false;
 }
 
 std::shared_ptr<RecordBatch> InfluxQLRowsBatch(const StatementResult& result) {

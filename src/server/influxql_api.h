@@ -101,15 +101,25 @@ class InfluxQLRowBatches {
   void SkipFinishedSeries();
   // Picks the string columns that go out dictionary-coded (dictionaries_, constant_codes_).
   void ChooseDictionaries();
-  // Rows [begin, end) of the current series' output column i.
-  void AppendColumn(size_t i, size_t begin, size_t end, Column* out);
+  // Rows [begin, end) of series s's output column i.
+  void AppendColumn(size_t s, size_t i, size_t begin, size_t end, Column* out);
+  // Output column i of the columnar rows `refs` (of `rows`' blocks) from the blocks' `column`
+  // without making values; false (nothing appended) when the blocks' columns need a cell at a
+  // time (types differing from the output's, strings not dictionary-coded).
+  bool GatherColumnar(size_t i,
+                      size_t column,
+                      const influxql::ColumnarRows& rows,
+                      const uint64_t* refs,
+                      size_t count,
+                      Column* out);
   // Column `column` of each block of `rows`, with what a gather needs to know of them.
   struct BlockColumns {
     std::vector<const Column*> columns;  // per block
     std::vector<const void*> values;     // per block: its column's values (fixed-width types)
     std::vector<const StringDictionary*> dictionaries;  // per block: its column's dictionary
     std::optional<TypeId> type;  // the type of every block's column; nullopt when they differ
-    bool has_nulls = false;      // some block's column has a null
+    const StringDictionary* one_dictionary = nullptr;  // every block's column's, or null
+    bool has_nulls = false;                            // some block's column has a null
   };
   const BlockColumns& ColumnByBlock(const influxql::ColumnarRows& rows, size_t column);
 

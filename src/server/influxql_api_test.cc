@@ -289,6 +289,66 @@ TEST(InfluxQLRowsTest, ColumnarGatherKeepsNullsAndTypes) {
                   std::vector<V>{V(int64_t{10}), V(10.25), V(10.5), V(false), V(high + 10)}));
 }
 
+// The series of a GROUP BY over raw rows share their blocks and columns: batches gather runs of
+// them at once. Whatever the batch size, the rows are each series' in turn, with its tag.
+TEST(InfluxQLRowsTest, SeriesSharingBlocksGatherTogether) {
+  auto engine = std::make_shared<StringDictionary>();
+  using influxql::ColumnarRows;
+  auto blocks = std::make_shared<std::vector<ColumnarRows::Block>>(std::vector<ColumnarRows::Block>{
+      TagBlock(engine, {"a", "b", "", "a"}, 0), TagBlock(engine, {"c", "b", "a"}, 100)});
+  auto columnar = [&](std::string region, std::vector<uint64_t> refs) {
+    influxql::Series series;
+    series.name = "cpu";
+    series.tags = {{"region", std::move(region)}};
+    series.columns = {"time", "host", "v"};
+    series.columnar.emplace();
+    series.columnar->blocks = blocks;
+    series.columnar->rows = std::move(refs);
+    return series;
+  };
+  influxql::Series values;  // rows of its own between the columnar series
+  values.name = "cpu";
+  values.tags = {{"region", "r3"}};
+  values.columns = {"time", "host", "v"};
+  values.values = {{ResultTime{7}, std::string("x"), 9.5}};
+  influxql::StatementResult result;
+  result.series = {
+      columnar("r0", {ColumnarRows::Ref(1, 2), ColumnarRows::Ref(0, 0)}),
+      columnar("r1", {ColumnarRows::Ref(0, 3)}),
+      columnar("r2", {ColumnarRows::Ref(1, 0), ColumnarRows::Ref(0, 2), ColumnarRows::Ref(1, 1)}),
+      values,
+      columnar("r4", {ColumnarRows::Ref(0, 1)}),
+      columnar("r5", {ColumnarRows::Ref(1, 2)})};
+  using V = influxql::ResultValue;
+  auto row = [](int64_t t, std::string region, V host, double v) {
+    return std::vector<V>{V(std::string("cpu")), V(t), V(std::move(region)), std::move(host), V(v)};
+  };
+  const std::vector<std::vector<V>> expected = {row(102, "r0", V(std::string("a")), 1.0),
+                                                row(0, "r0", V(std::string("a")), 0.0),
+                                                row(3, "r1", V(std::string("a")), 1.5),
+                                                row(100, "r2", V(std::string("c")), 0.0),
+                                                row(2, "r2", V(), 1.0),
+                                                row(101, "r2", V(std::string("b")), 0.5),
+                                                row(7, "r3", V(std::string("x")), 9.5),
+                                                row(1, "r4", V(std::string("b")), 0.5),
+                                                row(102, "r5", V(std::string("a")), 1.0)};
+  for (int64_t batch_rows : {1, 2, 3, 4, 5, 9, 100}) {
+    InfluxQLRowBatches batches(result);
+    std::vector<std::vector<V>> seen;
+    while (std::shared_ptr<RecordBatch> batch = batches.Next(batch_rows)) {
+      EXPECT_LE(batch->num_rows(), batch_rows);
+      for (int64_t r = 0; r < batch->num_rows(); ++r) {
+        std::vector<V> cells;
+        for (int c = 0; c < batch->num_columns(); ++c) {
+          cells.push_back(influxql::CellOf(*batch->column(c), r));
+        }
+        seen.push_back(std::move(cells));
+      }
+    }
+    EXPECT_EQ(seen, expected) << "batches of " << batch_rows;
+  }
+}
+
 TEST(InfluxQLParamsTest, NumbersAsInfluxDB18) {
   auto params = ParseInfluxQLParams(R"({"i":5,"f":5.0,"e":1e3,"s":"x","b":true,"n":null})");
   ASSERT_TRUE(params.ok()) << params.status();

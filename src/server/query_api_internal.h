@@ -56,6 +56,7 @@ class QueryObservation {
         metrics_(metrics),
         exporter_(exporter),
         start_(std::chrono::steady_clock::now()) {
+    trace_->set_recording(exporter_ != nullptr);
     server_span_ = trace_->StartSpan(
         fmt::format("{} {}", request.method, request.path), 0, observe::SpanKind::kServer);
     trace_->SetAttribute(server_span_, "http.request.method", request.method);
