@@ -199,18 +199,22 @@ absl::Status ReadSource(const QueryEngine& engine,
 
 // The order of `count` raw rows as the SQL would have had them (SourceSql::executor_orders_rows):
 // by time (`time_of(i)`), then by the tags' values. The times are radix sorted; only rows that
-// share a time are compared by their tags, with the comparator (of row indexes) that
-// `make_tags_less()` returns: it is called once, and only when some rows share a time.
-template <typename TimeOf, typename MakeTagsLess>
+// share a time are ordered by their tags: by the integers `make_tie_keys()` returns (one per row
+// that orders them as their tags do), else by the comparator of row indexes `make_tags_less()`
+// returns. Each is called once at most, and only when some rows share a time.
+template <typename TimeOf, typename MakeTieKeys, typename MakeTagsLess>
 std::vector<uint32_t> TimeThenTagOrder(size_t count,
                                        bool ascending,
                                        const TimeOf& time_of,
+                                       const MakeTieKeys& make_tie_keys,
                                        const MakeTagsLess& make_tags_less) {
   std::vector<exec::KeyedRow> order(count);
   for (size_t i = 0; i < count; ++i) {
     order[i] = {exec::OrderedKey(time_of(i), ascending), static_cast<uint32_t>(i)};
   }
   exec::RadixSortByKey(&order);
+  bool tied = false;
+  std::optional<std::vector<uint64_t>> tie_keys;
   std::optional<decltype(make_tags_less())> tags_less;
   for (size_t begin = 0; begin < order.size();) {
     size_t end = begin + 1;
@@ -218,14 +222,28 @@ std::vector<uint32_t> TimeThenTagOrder(size_t count,
       ++end;
     }
     if (end - begin > 1) {
-      if (!tags_less.has_value()) {
-        tags_less.emplace(make_tags_less());
+      if (!tied) {
+        tied = true;
+        tie_keys = make_tie_keys();
+        if (!tie_keys.has_value()) {
+          tags_less.emplace(make_tags_less());
+        }
       }
-      std::sort(order.begin() + static_cast<std::ptrdiff_t>(begin),
-                order.begin() + static_cast<std::ptrdiff_t>(end),
-                [&](const exec::KeyedRow& x, const exec::KeyedRow& y) {
-                  return (*tags_less)(x.row, y.row);
-                });
+      const auto first = order.begin() + static_cast<std::ptrdiff_t>(begin);
+      const auto last = order.begin() + static_cast<std::ptrdiff_t>(end);
+      if (tie_keys.has_value()) {
+        // The group's keys in place of its time (all one): sorted without looking them up.
+        for (auto it = first; it != last; ++it) {
+          it->key = (*tie_keys)[it->row];
+        }
+        std::sort(first, last, [](const exec::KeyedRow& x, const exec::KeyedRow& y) {
+          return x.key < y.key;
+        });
+      } else {
+        std::sort(first, last, [&](const exec::KeyedRow& x, const exec::KeyedRow& y) {
+          return (*tags_less)(x.row, y.row);
+        });
+      }
     }
     begin = end;
   }
@@ -346,11 +364,9 @@ void OrderRows(const CompiledSelect& select,
     if (input.columnar()) {
       const std::vector<uint64_t>& refs = input.row_refs;
       // The tags' ranks packed into one integer per row when they fit, else their strings.
+      auto make_tie_keys = [&]() { return PackedTagKeys(blocks, refs, sql.tie_refs); };
       auto make_tags_less = [&]() {
-        return [&, keys = PackedTagKeys(blocks, refs, sql.tie_refs)](uint32_t a, uint32_t b) {
-          if (keys.has_value()) {
-            return (*keys)[a] < (*keys)[b];
-          }
+        return [&](uint32_t a, uint32_t b) {
           const ColumnarRows::Block& x_block = blocks[refs[a] >> 32];
           const ColumnarRows::Block& y_block = blocks[refs[b] >> 32];
           const int64_t x_row = ColumnarRows::row_in_block(refs[a]);
@@ -378,6 +394,7 @@ void OrderRows(const CompiledSelect& select,
                               refs.size(),
                               select.ascending,
                               [&](size_t i) { return input.row_times[i]; },
+                              make_tie_keys,
                               make_tags_less),
                           &input);
       continue;
@@ -400,6 +417,7 @@ void OrderRows(const CompiledSelect& select,
         rows.size(),
         select.ascending,
         [&](size_t i) { return rows[i].time; },
+        []() { return std::optional<std::vector<uint64_t>>(); },
         [&tags_less]() { return tags_less; });
     std::vector<RawRow> sorted;
     sorted.reserve(rows.size());

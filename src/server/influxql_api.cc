@@ -775,7 +775,7 @@ std::shared_ptr<RecordBatch> InfluxQLRowBatches::Next(int64_t max_rows) {
   return std::make_shared<RecordBatch>(schema_, std::move(shared), rows);
 }
 
-const InfluxQLRowBatches::BlockColumns& InfluxQLRowBatches::ColumnByBlock(
+InfluxQLRowBatches::BlockColumns& InfluxQLRowBatches::ColumnByBlock(
     const influxql::ColumnarRows& rows, size_t column) {
   // The series of a measurement share their blocks: the last ones looked up come first.
   if (rows.blocks.get() != last_blocks_) {
@@ -889,7 +889,7 @@ bool InfluxQLRowBatches::GatherColumnar(size_t i,
                                         size_t count,
                                         Column* out) {
   {
-    const BlockColumns& by_block = ColumnByBlock(rows, column);
+    BlockColumns& by_block = ColumnByBlock(rows, column);
     if (column == 0) {
       // The time: the nanoseconds (the offset of tz() is the v1 text's only).
       GatherFixed<int64_t>(by_block.values, refs, count, out);
@@ -902,21 +902,23 @@ bool InfluxQLRowBatches::GatherColumnar(size_t i,
       const StringDictionary* target = dictionaries_[i].get();
       const int64_t base = out->size() - static_cast<int64_t>(count);
       if (by_block.one_dictionary != target) {
+        if (by_block.recoded_for != i) {
+          by_block.recoded_for = i;
+          by_block.recode_maps.assign(by_block.columns.size(), nullptr);
+          for (size_t b = 0; b < by_block.columns.size(); ++b) {
+            if (by_block.dictionaries[b] != target) {
+              by_block.recode_maps[b] = &recoded_[i][by_block.columns[b]->dictionary()];
+            }
+          }
+        }
         int32_t* codes = out->mutable_data<int32_t>() + base;
-        RecodedDictionaries& recoded = recoded_[i];
-        const StringDictionary* last = nullptr;
-        std::vector<int32_t>* map = nullptr;
         for (size_t k = 0; k < count; ++k) {
           const size_t block = refs[k] >> 32;
-          const StringDictionary* dictionary = by_block.dictionaries[block];
-          if (dictionary == target ||
+          std::vector<int32_t>* map = by_block.recode_maps[block];
+          if (map == nullptr ||
               (by_block.has_nulls &&
                by_block.columns[block]->IsNull(influxql::ColumnarRows::row_in_block(refs[k])))) {
             continue;
-          }
-          if (dictionary != last) {
-            last = dictionary;
-            map = &recoded[by_block.columns[block]->dictionary()];
           }
           const auto index = static_cast<size_t>(codes[k]);
           if (index >= map->size()) {
@@ -924,7 +926,7 @@ bool InfluxQLRowBatches::GatherColumnar(size_t i,
           }
           int32_t& mapped = (*map)[index];
           if (mapped < 0) {
-            mapped = dictionaries_[i]->GetOrInsert(dictionary->Value(codes[k]));
+            mapped = dictionaries_[i]->GetOrInsert(by_block.dictionaries[block]->Value(codes[k]));
           }
           codes[k] = mapped;
         }

@@ -120,8 +120,12 @@ class InfluxQLRowBatches {
     std::optional<TypeId> type;  // the type of every block's column; nullopt when they differ
     const StringDictionary* one_dictionary = nullptr;  // every block's column's, or null
     bool has_nulls = false;                            // some block's column has a null
+    // For output column `recoded_for` (with a dictionary of our own): per block, the codes in it
+    // of its dictionary's codes (recoded_), or null where the block is coded in it already.
+    size_t recoded_for = SIZE_MAX;
+    std::vector<std::vector<int32_t>*> recode_maps;
   };
-  const BlockColumns& ColumnByBlock(const influxql::ColumnarRows& rows, size_t column);
+  BlockColumns& ColumnByBlock(const influxql::ColumnarRows& rows, size_t column);
 
   influxql::StatementResult result_;
   std::shared_ptr<const Schema> schema_;
@@ -135,9 +139,9 @@ class InfluxQLRowBatches {
   // one and there are no constants, else a dictionary of our own.
   std::vector<std::shared_ptr<StringDictionary>> dictionaries_;
   // Per output column with a dictionary of our own: per engine dictionary met, each code's code
-  // in ours (-1: not met yet).
+  // in ours (-1: not met yet). (node_hash_map: BlockColumns::recode_maps point into it.)
   using RecodedDictionaries =
-      absl::flat_hash_map<std::shared_ptr<StringDictionary>, std::vector<int32_t>>;
+      absl::node_hash_map<std::shared_ptr<StringDictionary>, std::vector<int32_t>>;
   std::vector<RecodedDictionaries> recoded_;
   // ColumnByBlock's, by blocks and column (node_hash_map: last_by_column_ stays valid).
   absl::node_hash_map<const void*, std::vector<BlockColumns>> column_by_block_;
