@@ -1,5 +1,15 @@
-// Request target parsing and look-ups.
+// Request target parsing and look-ups; streams made ahead.
 #include "server/http_types.h"
+
+#include <condition_variable>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
 
 namespace strata::server {
 namespace {
@@ -73,6 +83,96 @@ void ParseTarget(std::string_view target,
                           DecodeComponent(pair.substr(eq + 1)));
     }
   }
+}
+
+namespace {
+
+// ProducedAhead's state: the worker thread makes a piece when asked, and hands it over.
+class AheadProducer {
+ public:
+  explicit AheadProducer(HttpBodyStream inner) : inner_(std::move(inner)) {}
+  AheadProducer(const AheadProducer&) = delete;
+  AheadProducer& operator=(const AheadProducer&) = delete;
+
+  ~AheadProducer() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    changed_.notify_all();
+    if (worker_.joinable()) {
+      worker_.join();
+    }
+  }
+
+  absl::StatusOr<bool> Next(std::string* out) {
+    if (!worker_.joinable()) {
+      absl::StatusOr<bool> more = inner_(out);
+      if (more.ok() && *more) {
+        wanted_ = true;
+        worker_ = std::thread([this] { Work(); });
+      }
+      return more;
+    }
+    std::unique_lock<std::mutex> lock(mu_);
+    changed_.wait(lock, [this] { return ready_; });
+    ready_ = false;
+    if (out->empty()) {
+      out->swap(piece_);  // the buffers trade places: both keep their capacity
+    } else {
+      out->append(piece_);
+    }
+    piece_.clear();
+    absl::StatusOr<bool> more = std::move(result_);
+    if (more.ok() && *more) {
+      wanted_ = true;
+      lock.unlock();
+      changed_.notify_all();
+    }
+    return more;
+  }
+
+ private:
+  void Work() {
+    std::unique_lock<std::mutex> lock(mu_);
+    for (;;) {
+      changed_.wait(lock, [this] { return wanted_ || stop_; });
+      if (stop_) {
+        return;
+      }
+      wanted_ = false;
+      std::string piece = std::move(piece_);
+      lock.unlock();
+      absl::StatusOr<bool> more;
+      try {
+        more = inner_(&piece);
+      } catch (const std::exception& e) {
+        more = absl::InternalError(absl::StrCat("internal error: ", e.what()));
+      }
+      lock.lock();
+      piece_ = std::move(piece);
+      result_ = std::move(more);
+      ready_ = true;
+      changed_.notify_all();
+    }
+  }
+
+  HttpBodyStream inner_;
+  std::thread worker_;
+  std::mutex mu_;
+  std::condition_variable changed_;
+  bool wanted_ = false;  // the worker is to make the next piece
+  bool ready_ = false;   // piece_ and result_ hold it
+  bool stop_ = false;
+  std::string piece_;
+  absl::StatusOr<bool> result_ = false;
+};
+
+}  // namespace
+
+HttpBodyStream ProducedAhead(HttpBodyStream inner) {
+  auto producer = std::make_shared<AheadProducer>(std::move(inner));
+  return [producer](std::string* out) { return producer->Next(out); };
 }
 
 }  // namespace strata::server

@@ -41,6 +41,13 @@ struct HttpRequest {
 // time; it may block (e.g. while a query computes its next batch).
 using HttpBodyStream = std::function<absl::StatusOr<bool>(std::string* out)>;
 
+// A stream that makes `inner`'s pieces one ahead on a thread of its own: the next piece is encoded
+// while the server sends this one (as the SQL endpoint's encoders run in the engine's partitions).
+// The first piece is made on the caller's thread, and the thread starts only when a second one
+// follows, so a one-piece body costs nothing more. `inner` is called one call at a time (never
+// concurrently); destroying the stream waits for a piece in the making.
+HttpBodyStream ProducedAhead(HttpBodyStream inner);
+
 struct HttpResponse;
 
 // Resumes a deferred response (HttpResponse::deferred): the server runs `finish` on the

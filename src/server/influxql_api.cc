@@ -1041,24 +1041,26 @@ void QueryApi::RunInfluxQL(const std::shared_ptr<const InfluxQLHttpRequest>& par
     response->status = 200;
     response->content_type = std::string(format::ContentType(parsed->format));
     auto begun = std::make_shared<bool>(false);
-    response->stream = [rows, writer, begun](std::string* out) -> absl::StatusOr<bool> {
-      constexpr int64_t kRowsPerPiece = 4096;
-      if (!*begun) {
-        writer->Begin(out);
-        *begun = true;
-      }
-      if (std::shared_ptr<RecordBatch> batch = rows->Next(kRowsPerPiece); batch != nullptr) {
-        writer->WriteBatch(*batch, out);
-      }
-      if (!rows->done()) {
-        return writer->status().ok() ? absl::StatusOr<bool>(true) : writer->status();
-      }
-      writer->Finish(out);
-      if (absl::Status status = writer->status(); !status.ok()) {
-        return status;
-      }
-      return false;
-    };
+    // Pieces after the first are made ahead, overlapping the sending of the one before.
+    response->stream =
+        ProducedAhead([rows, writer, begun](std::string* out) -> absl::StatusOr<bool> {
+          constexpr int64_t kRowsPerPiece = 4096;
+          if (!*begun) {
+            writer->Begin(out);
+            *begun = true;
+          }
+          if (std::shared_ptr<RecordBatch> batch = rows->Next(kRowsPerPiece); batch != nullptr) {
+            writer->WriteBatch(*batch, out);
+          }
+          if (!rows->done()) {
+            return writer->status().ok() ? absl::StatusOr<bool>(true) : writer->status();
+          }
+          writer->Finish(out);
+          if (absl::Status status = writer->status(); !status.ok()) {
+            return status;
+          }
+          return false;
+        });
     return;
   }
 
