@@ -29,10 +29,7 @@ void RadixSortByKey(std::vector<KeyedRow>* rows) {
   // The bits that differ between keys, and every digit's counts in one pass.
   const uint64_t first = (*rows)[0].key;
   uint64_t differ = 0;
-  std::vector<std::array<uint32_t, kDigitMask + 1>> counts(kDigits);
-  for (auto& c : counts) {
-    c.fill(0);
-  }
+  std::vector<std::array<uint32_t, kDigitMask + 1>> counts(kDigits);  // zeroed
   for (const KeyedRow& row : *rows) {
     differ |= row.key ^ first;
     for (int d = 0; d < kDigits; ++d) {

@@ -11,9 +11,8 @@ namespace strata::exec {
 namespace {
 
 std::vector<KeyedRow> StableSorted(std::vector<KeyedRow> rows) {
-  std::stable_sort(rows.begin(), rows.end(), [](const KeyedRow& a, const KeyedRow& b) {
-    return a.key < b.key;
-  });
+  std::stable_sort(
+      rows.begin(), rows.end(), [](const KeyedRow& a, const KeyedRow& b) { return a.key < b.key; });
   return rows;
 }
 
@@ -51,8 +50,8 @@ TEST(RadixSortTest, MatchesAStableSort) {
 }
 
 TEST(RadixSortTest, OrderedKeysOrderSignedValues) {
-  const std::vector<int64_t> values = {std::numeric_limits<int64_t>::min(), -5, -1, 0, 1, 7,
-                                       std::numeric_limits<int64_t>::max()};
+  const std::vector<int64_t> values = {
+      std::numeric_limits<int64_t>::min(), -5, -1, 0, 1, 7, std::numeric_limits<int64_t>::max()};
   for (size_t i = 1; i < values.size(); ++i) {
     EXPECT_LT(OrderedKey(values[i - 1], true), OrderedKey(values[i], true)) << values[i];
     EXPECT_GT(OrderedKey(values[i - 1], false), OrderedKey(values[i], false)) << values[i];

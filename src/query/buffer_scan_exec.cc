@@ -856,20 +856,17 @@ class BufferScanStream : public exec::BatchStream {
     }
   }
 
+  // Starts returning `rows` rows of `columns`, filtered by `conjuncts` (RemainingConjuncts') and
+  // the dynamic filters.
   void StartColumns(std::vector<ColumnPtr> columns,
                     int64_t rows,
-                    int64_t min_time,
-                    int64_t max_time,
+                    std::vector<exec::PhysicalExprPtr> conjuncts,
                     const SourceFacts* facts) {
     columns_ = std::move(columns);
     current_rows_ = rows;
     offset_ = 0;
     has_current_ = true;
-    int64_t skipped = 0;
-    conjuncts_ = RemainingConjuncts(min_time, max_time, facts, &skipped);
-    if (skipped > 0) {
-      node_->metrics().Add("filters_skipped_by_stats", skipped);
-    }
+    conjuncts_ = std::move(conjuncts);
     if (dynamic_ != nullptr) {
       if (facts != nullptr) {
         for (exec::PhysicalExprPtr& term : dynamic_->RowFilters(*facts)) {
@@ -885,11 +882,10 @@ class BufferScanStream : public exec::BatchStream {
 
   // The conjuncts rows of a source with times in [min_time, max_time] and `facts` (null: none
   // known) must be checked against: not those its time range or statistics make true for all of
-  // them (`skipped` counts the latter).
+  // them (the latter counted in filters_skipped_by_stats).
   std::vector<exec::PhysicalExprPtr> RemainingConjuncts(int64_t min_time,
                                                         int64_t max_time,
-                                                        const SourceFacts* facts,
-                                                        int64_t* skipped) const {
+                                                        const SourceFacts* facts) const {
     const TimeBounds& bounds = node_->time_bounds();
     const bool inside = min_time >= bounds.min_time && max_time <= bounds.max_time;
     std::vector<exec::PhysicalExprPtr> conjuncts =
@@ -898,7 +894,10 @@ class BufferScanStream : public exec::BatchStream {
       const size_t before = conjuncts.size();
       std::erase_if(conjuncts,
                     [facts](const exec::PhysicalExprPtr& e) { return AlwaysTrue(*e, *facts); });
-      *skipped = static_cast<int64_t>(before - conjuncts.size());
+      if (conjuncts.size() < before) {
+        node_->metrics().Add("filters_skipped_by_stats",
+                             static_cast<int64_t>(before - conjuncts.size()));
+      }
     }
     return conjuncts;
   }
@@ -965,7 +964,10 @@ class BufferScanStream : public exec::BatchStream {
     for (int i = 0; i < spec.scan_schema->num_fields(); ++i) {
       columns.push_back(NullColumn(spec.scan_schema->field(i).type, file.row_count));
     }
-    StartColumns(std::move(columns), file.row_count, file.min_time, file.max_time, nullptr);
+    StartColumns(std::move(columns),
+                 file.row_count,
+                 RemainingConjuncts(file.min_time, file.max_time, nullptr),
+                 nullptr);
     return true;
   }
 
@@ -978,7 +980,10 @@ class BufferScanStream : public exec::BatchStream {
           chunk, spec.column_ids[i], spec.scan_schema->field(static_cast<int>(i)).type));
     }
     ChunkFacts facts(spec, chunk);
-    StartColumns(std::move(columns), chunk.row_count(), chunk.min_time(), chunk.max_time(), &facts);
+    StartColumns(std::move(columns),
+                 chunk.row_count(),
+                 RemainingConjuncts(chunk.min_time(), chunk.max_time(), &facts),
+                 &facts);
   }
 
   // The rows of row group `row_group` of file_ that may pass the filters, by the page index of
@@ -1123,9 +1128,8 @@ class BufferScanStream : public exec::BatchStream {
       types.push_back(spec.scan_schema->field(i).type);
     }
     // Columns only filters read are not read when the filters that read them are skipped here.
-    int64_t skipped = 0;
-    const std::vector<bool> unread =
-        UnreadFilterColumns(RemainingConjuncts(min_time, max_time, &facts, &skipped));
+    std::vector<exec::PhysicalExprPtr> conjuncts = RemainingConjuncts(min_time, max_time, &facts);
+    const std::vector<bool> unread = UnreadFilterColumns(conjuncts);
     if (const auto not_read = std::count(unread.begin(), unread.end(), true); not_read > 0) {
       node_->metrics().Add("filter_columns_not_read", static_cast<int64_t>(not_read));
     }
@@ -1146,7 +1150,7 @@ class BufferScanStream : public exec::BatchStream {
     if (!whole) {
       node_->metrics().Add("rows_pruned_by_page_index", group_rows - read_rows);
     }
-    StartColumns(std::move(columns), read_rows, min_time, max_time, &facts);
+    StartColumns(std::move(columns), read_rows, std::move(conjuncts), &facts);
     return read_rows > 0;
   }
 
@@ -1294,7 +1298,8 @@ class BufferScanStream : public exec::BatchStream {
       }
       columns.push_back(std::move(column));
     }
-    StartColumns(std::move(columns), points, INT64_MIN, INT64_MAX, nullptr);
+    StartColumns(
+        std::move(columns), points, RemainingConjuncts(INT64_MIN, INT64_MAX, nullptr), nullptr);
     return true;
   }
 

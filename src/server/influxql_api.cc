@@ -888,83 +888,78 @@ bool InfluxQLRowBatches::GatherColumnar(size_t i,
                                         const uint64_t* refs,
                                         size_t count,
                                         Column* out) {
-  {
-    BlockColumns& by_block = ColumnByBlock(rows, column);
-    if (column == 0) {
-      // The time: the nanoseconds (the offset of tz() is the v1 text's only).
-      GatherFixed<int64_t>(by_block.values, refs, count, out);
-      return true;
-    }
-    if (dictionaries_[i] != nullptr) {
-      // Dictionary codes (every block's column is coded: ChooseDictionaries): the engine's own
-      // when the output shares its dictionary, else recoded, each distinct code once.
-      GatherFixed<int32_t>(by_block.values, refs, count, out);
-      const StringDictionary* target = dictionaries_[i].get();
-      const int64_t base = out->size() - static_cast<int64_t>(count);
-      if (by_block.one_dictionary != target) {
-        if (by_block.recoded_for != i) {
-          by_block.recoded_for = i;
-          by_block.recode_maps.assign(by_block.columns.size(), nullptr);
-          for (size_t b = 0; b < by_block.columns.size(); ++b) {
-            if (by_block.dictionaries[b] != target) {
-              by_block.recode_maps[b] = &recoded_[i][by_block.columns[b]->dictionary()];
-            }
-          }
-        }
-        int32_t* codes = out->mutable_data<int32_t>() + base;
-        for (size_t k = 0; k < count; ++k) {
-          const size_t block = refs[k] >> 32;
-          std::vector<int32_t>* map = by_block.recode_maps[block];
-          if (map == nullptr ||
-              (by_block.has_nulls &&
-               by_block.columns[block]->IsNull(influxql::ColumnarRows::row_in_block(refs[k])))) {
-            continue;
-          }
-          const auto index = static_cast<size_t>(codes[k]);
-          if (index >= map->size()) {
-            map->resize(std::max(index + 1, 2 * map->size()), -1);
-          }
-          int32_t& mapped = (*map)[index];
-          if (mapped < 0) {
-            mapped = dictionaries_[i]->GetOrInsert(by_block.dictionaries[block]->Value(codes[k]));
-          }
-          codes[k] = mapped;
-        }
-      }
-      if (by_block.has_nulls) {
-        GatherNulls(by_block.columns, refs, count, out);
-      }
-      return true;
-    }
-    const TypeId type = schema_->field(static_cast<int>(i)).type;
-    if (by_block.type == type) {
-      // Numbers and booleans of the output's type in every block: copied as they are.
-      switch (type) {
-        case TypeId::kFloat64:
-          GatherFixed<double>(by_block.values, refs, count, out);
-          break;
-        case TypeId::kInt64:
-          GatherFixed<int64_t>(by_block.values, refs, count, out);
-          break;
-        case TypeId::kUInt64:
-          GatherFixed<uint64_t>(by_block.values, refs, count, out);
-          break;
-        case TypeId::kBool:
-          GatherFixed<uint8_t>(by_block.values, refs, count, out);
-          break;
-        default:
-          break;
-      }
-      if (type == TypeId::kFloat64 || type == TypeId::kInt64 || type == TypeId::kUInt64 ||
-          type == TypeId::kBool) {
-        if (by_block.has_nulls) {
-          GatherNulls(by_block.columns, refs, count, out);
-        }
-        return true;
-      }
-    }
+  BlockColumns& by_block = ColumnByBlock(rows, column);
+  if (column == 0) {
+    // The time: the nanoseconds (the offset of tz() is the v1 text's only).
+    GatherFixed<int64_t>(by_block.values, refs, count, out);
+    return true;
   }
-  return false;
+  if (dictionaries_[i] != nullptr) {
+    // Dictionary codes (every block's column is coded: ChooseDictionaries): the engine's own
+    // when the output shares its dictionary, else recoded, each distinct code once.
+    GatherFixed<int32_t>(by_block.values, refs, count, out);
+    const StringDictionary* target = dictionaries_[i].get();
+    const int64_t base = out->size() - static_cast<int64_t>(count);
+    if (by_block.one_dictionary != target) {
+      if (by_block.recoded_for != i) {
+        by_block.recoded_for = i;
+        by_block.recode_maps.assign(by_block.columns.size(), nullptr);
+        for (size_t b = 0; b < by_block.columns.size(); ++b) {
+          if (by_block.dictionaries[b] != target) {
+            by_block.recode_maps[b] = &recoded_[i][by_block.columns[b]->dictionary()];
+          }
+        }
+      }
+      int32_t* codes = out->mutable_data<int32_t>() + base;
+      for (size_t k = 0; k < count; ++k) {
+        const size_t block = refs[k] >> 32;
+        std::vector<int32_t>* map = by_block.recode_maps[block];
+        if (map == nullptr ||
+            (by_block.has_nulls &&
+             by_block.columns[block]->IsNull(influxql::ColumnarRows::row_in_block(refs[k])))) {
+          continue;
+        }
+        const auto index = static_cast<size_t>(codes[k]);
+        if (index >= map->size()) {
+          map->resize(std::max(index + 1, 2 * map->size()), -1);
+        }
+        int32_t& mapped = (*map)[index];
+        if (mapped < 0) {
+          mapped = dictionaries_[i]->GetOrInsert(by_block.dictionaries[block]->Value(codes[k]));
+        }
+        codes[k] = mapped;
+      }
+    }
+    if (by_block.has_nulls) {
+      GatherNulls(by_block.columns, refs, count, out);
+    }
+    return true;
+  }
+  // Numbers and booleans of the output's type in every block: copied as they are.
+  const TypeId type = schema_->field(static_cast<int>(i)).type;
+  if (by_block.type != type) {
+    return false;
+  }
+  switch (type) {
+    case TypeId::kFloat64:
+      GatherFixed<double>(by_block.values, refs, count, out);
+      break;
+    case TypeId::kInt64:
+      GatherFixed<int64_t>(by_block.values, refs, count, out);
+      break;
+    case TypeId::kUInt64:
+      GatherFixed<uint64_t>(by_block.values, refs, count, out);
+      break;
+    case TypeId::kBool:
+      GatherFixed<uint8_t>(by_block.values, refs, count, out);
+      break;
+    default:
+      return false;
+  }
+  if (by_block.has_nulls) {
+    GatherNulls(by_block.columns, refs, count, out);
+  }
+  return true;
 }
 
 std::shared_ptr<RecordBatch> InfluxQLRowsBatch(const StatementResult& result) {
