@@ -3,6 +3,8 @@
 
 #include <limits>
 
+#include "columnar/dictionary_interner.h"
+
 namespace strata {
 
 Column::Column(TypeId type, std::shared_ptr<StringDictionary> dictionary)
@@ -10,6 +12,13 @@ Column::Column(TypeId type, std::shared_ptr<StringDictionary> dictionary)
   if (type_ == TypeId::kDictionary && dictionary_ == nullptr) {
     dictionary_ = std::make_shared<StringDictionary>();
   }
+}
+
+void Column::ShareDictionary(std::shared_ptr<StringDictionary> same) {
+  STRATA_CHECK(type_ == TypeId::kDictionary && same != nullptr);
+  STRATA_CHECK_EQ(same->size(), dictionary_->size());
+  STRATA_DCHECK(SameValues(*same, *dictionary_));
+  dictionary_ = std::move(same);
 }
 
 std::string_view Column::GetString(int64_t i) const {

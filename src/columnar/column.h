@@ -67,6 +67,9 @@ class Column {
 
   // The dictionary of a kDictionary column (null otherwise).
   const std::shared_ptr<StringDictionary>& dictionary() const { return dictionary_; }
+  // Makes a kDictionary column use `same` in place of its dictionary: one with the same values in
+  // the same order (DictionaryInterner), so that every code keeps its value.
+  void ShareDictionary(std::shared_ptr<StringDictionary> same);
 
   void Reserve(int64_t rows);
   void AppendNull();

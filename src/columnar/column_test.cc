@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "columnar/dictionary_interner.h"
 #include "columnar/record_batch.h"
 #include "gtest/gtest.h"
 
@@ -73,6 +74,66 @@ TEST(ColumnTest, DictionarySharesCodes) {
   EXPECT_EQ(a.GetDictionaryCode(0), b.GetDictionaryCode(1));
   EXPECT_EQ(b.GetString(0), "host_2");
   EXPECT_EQ(dict->Find("host_3"), -1);
+}
+
+std::shared_ptr<StringDictionary> DictionaryOf(const std::vector<std::string>& values) {
+  auto dictionary = std::make_shared<StringDictionary>();
+  for (const std::string& value : values) {
+    dictionary->GetOrInsert(value);
+  }
+  return dictionary;
+}
+
+TEST(DictionaryInternerTest, EqualValuesInTheSameOrderShareOneDictionary) {
+  DictionaryInterner interner;
+  auto first = DictionaryOf({"x", "y", "z"});
+  EXPECT_EQ(interner.Intern(first), first);
+  EXPECT_EQ(interner.Intern(first), first);  // itself again: not counted as shared
+  EXPECT_EQ(interner.Intern(DictionaryOf({"x", "y", "z"})), first);
+  EXPECT_EQ(interner.shared(), 1u);
+  auto reordered = DictionaryOf({"y", "x", "z"});
+  EXPECT_EQ(interner.Intern(reordered), reordered);
+  auto longer = DictionaryOf({"x", "y", "z", "w"});
+  EXPECT_EQ(interner.Intern(longer), longer);
+  auto empty = DictionaryOf({});
+  EXPECT_EQ(interner.Intern(empty), empty);
+  EXPECT_EQ(interner.Intern(DictionaryOf({})), empty);
+  EXPECT_EQ(interner.Intern(nullptr), nullptr);
+  EXPECT_EQ(interner.live(), 4u);
+}
+
+TEST(DictionaryInternerTest, DeadDictionariesAreForgotten) {
+  DictionaryInterner interner;
+  std::weak_ptr<StringDictionary> gone;
+  {
+    auto dictionary = DictionaryOf({"a"});
+    gone = dictionary;
+    interner.Intern(dictionary);
+    EXPECT_EQ(interner.live(), 1u);
+  }
+  EXPECT_TRUE(gone.expired());
+  EXPECT_EQ(interner.live(), 0u);
+  // Equal values interned after the first died: a new dictionary, not the dead one.
+  auto again = DictionaryOf({"a"});
+  EXPECT_EQ(interner.Intern(again), again);
+  // Many short-lived dictionaries: swept as they go, the table does not grow with them.
+  for (int i = 0; i < 5000; ++i) {
+    interner.Intern(DictionaryOf({std::to_string(i)}));
+  }
+  EXPECT_EQ(interner.live(), 1u);
+}
+
+TEST(ColumnTest, SharedDictionaryKeepsEveryValue) {
+  Column column(TypeId::kDictionary);
+  column.AppendString("b");
+  column.AppendString("a");
+  column.AppendString("b");
+  auto same = DictionaryOf({"b", "a"});
+  column.ShareDictionary(same);
+  EXPECT_EQ(column.dictionary(), same);
+  EXPECT_EQ(column.GetString(0), "b");
+  EXPECT_EQ(column.GetString(1), "a");
+  EXPECT_EQ(column.GetString(2), "b");
 }
 
 TEST(ColumnTest, BoolFloatUInt) {

@@ -191,8 +191,10 @@ std::string DisplayPlan(const ExecutionPlan& plan, bool analyze = false);
 
 // Runs every partition of `plan` (in parallel) and returns one stream of all batches, in no
 // particular order across partitions. The result is what the query API streams out.
+// `handoff_rows`: see MergePartitions.
 absl::StatusOr<std::unique_ptr<BatchStream>> ExecuteStream(ExecutionPlanPtr plan,
-                                                           std::shared_ptr<TaskContext> context);
+                                                           std::shared_ptr<TaskContext> context,
+                                                           int64_t handoff_rows = 0);
 
 // Runs `plan` to completion and returns every batch, compacted.
 absl::StatusOr<std::vector<Batch>> Collect(ExecutionPlanPtr plan,

@@ -106,6 +106,9 @@ class ChunkDecoder {
     if (has_nulls_ && output_type_ != TypeId::kString) {
       column_->SetValidity(std::move(validity_));
     }
+    if (output_type_ == TypeId::kDictionary && spec_.options->dictionaries != nullptr) {
+      column_->ShareDictionary(spec_.options->dictionaries->Intern(column_->dictionary()));
+    }
     return ColumnPtr(std::move(column_));
   }
 

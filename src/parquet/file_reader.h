@@ -17,6 +17,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "columnar/dictionary_interner.h"
 #include "columnar/record_batch.h"
 #include "columnar/schema.h"
 #include "parquet/metadata.h"
@@ -52,6 +53,9 @@ struct ReaderOptions {
   // Whether a string column chunk whose data pages are all dictionary-encoded is returned as a
   // kDictionary column (one StringDictionary per chunk) rather than kString.
   bool strings_as_dictionary = true;
+  // When set, such a column's dictionary is interned (DictionaryInterner): chunks whose
+  // dictionary pages hold the same values share one StringDictionary.
+  std::shared_ptr<DictionaryInterner> dictionaries;
 };
 
 // A column chunk's statistics from the footer, in the column's strata type. min and max are

@@ -61,7 +61,9 @@ absl::Status MapStrataColumns(const parquet::FileReader& reader,
 }
 
 ParquetFileCache::ParquetFileCache(objectstore::ObjectStore* store, uint64_t capacity_bytes)
-    : store_(store), capacity_bytes_(capacity_bytes) {}
+    : store_(store), capacity_bytes_(capacity_bytes) {
+  reader_options_.dictionaries = std::make_shared<DictionaryInterner>();
+}
 
 absl::StatusOr<std::shared_ptr<const OpenedFile>> ParquetFileCache::Open(
     const ParquetFileInfo& info) {
@@ -87,7 +89,7 @@ absl::StatusOr<std::shared_ptr<const OpenedFile>> ParquetFileCache::Open(
   auto file = std::make_shared<OpenedFile>();
   file->size_bytes = bytes->size();
   absl::StatusOr<std::unique_ptr<parquet::FileReader>> reader =
-      parquet::FileReader::Open(parquet::MemorySource(std::move(*bytes)));
+      parquet::FileReader::Open(parquet::MemorySource(std::move(*bytes)), reader_options_);
   if (!reader.ok()) {
     return absl::DataLossError(
         fmt::format("Parquet file {}: {}", info.path, std::string(reader.status().message())));
@@ -170,9 +172,11 @@ absl::StatusOr<std::vector<ColumnPtr>> ParquetFileCache::ReadColumns(
     if (!file.cached) {
       continue;
     }
-    const uint64_t bytes =
-        column->MemoryUsage() +
-        (column->dictionary() != nullptr ? column->dictionary()->MemoryUsage() : 0);
+    // A dictionary the file's row groups share (interned) is counted once per file.
+    const StringDictionary* dictionary = column->dictionary().get();
+    const bool new_dictionary =
+        dictionary != nullptr && file.decoded_dictionaries.insert(dictionary).second;
+    const uint64_t bytes = column->MemoryUsage() + (new_dictionary ? dictionary->MemoryUsage() : 0);
     if (file.decoded.emplace(std::make_pair(row_group, missing[m]), column).second) {
       file.decoded_bytes += bytes;
       stats_.decoded_bytes += bytes;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "objectstore/object_store.h"
 #include "parquet/file_reader.h"
@@ -31,6 +32,8 @@ struct OpenedFile {
   // bytes; `cached` while the cache holds the file. Guarded by the cache's mutex.
   mutable absl::flat_hash_map<std::pair<int, int>, ColumnPtr> decoded;
   mutable uint64_t decoded_bytes = 0;
+  // The dictionaries of `decoded` counted in decoded_bytes.
+  mutable absl::flat_hash_set<const StringDictionary*> decoded_dictionaries;
   mutable bool cached = false;
 
   // The file's column of catalog column `id`, or -1 when the file has none.
@@ -70,6 +73,9 @@ class ParquetFileCache {
                                                      const std::vector<int>& columns);
 
   FileCacheStats stats() const;
+  // The dictionaries of the string columns read are interned here: a tag's row groups and files
+  // share one dictionary while its values are the same.
+  DictionaryInterner& dictionaries() { return *reader_options_.dictionaries; }
   uint64_t capacity_bytes() const { return capacity_bytes_; }
 
  private:
@@ -78,6 +84,7 @@ class ParquetFileCache {
 
   objectstore::ObjectStore* const store_;
   const uint64_t capacity_bytes_;
+  parquet::ReaderOptions reader_options_;  // with the interner of the files' dictionaries
 
   mutable std::mutex mu_;
   // Most recently used first.

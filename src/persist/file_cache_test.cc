@@ -44,6 +44,33 @@ std::string MakeFile(int64_t rows, uint32_t table_id = 3, bool metadata = true) 
   return *bytes;
 }
 
+// A file of a tag column `host` (id 1), a row group per entry of `groups`, each row group that
+// entry's values in turn for 100 rows.
+std::string MakeTagFile(const std::vector<std::vector<std::string>>& groups) {
+  auto host = std::make_shared<Column>(TypeId::kString);
+  int64_t rows = 0;
+  for (const std::vector<std::string>& values : groups) {
+    for (int i = 0; i < 100; ++i, ++rows) {
+      host->AppendString(values[static_cast<size_t>(i) % values.size()]);
+    }
+  }
+  auto schema =
+      std::make_shared<const Schema>(std::vector<Field>{Field{"host", TypeId::kString, true}});
+  parquet::WriterOptions options;
+  options.max_row_group_rows = 100;
+  nlohmann::json columns =
+      nlohmann::json::array({{{"name", "host"}, {"id", 1}, {"kind", "tag"}, {"type", "string"}}});
+  options.key_value_metadata.push_back(
+      parquet::KeyValue{std::string(kStrataColumnsKey),
+                        nlohmann::json{{"table_id", 3}, {"columns", columns}}.dump()});
+  auto writer = parquet::FileWriter::Create(schema, options);
+  EXPECT_TRUE(writer.ok()) << writer.status();
+  EXPECT_TRUE((*writer)->WriteBatch(RecordBatch(schema, {host}, rows)).ok());
+  auto bytes = (*writer)->Finish();
+  EXPECT_TRUE(bytes.ok()) << bytes.status();
+  return *bytes;
+}
+
 ParquetFileInfo Put(objectstore::InMemoryObjectStore* store,
                     const std::string& path,
                     const std::string& bytes,
@@ -86,6 +113,53 @@ TEST(ParquetFileCacheTest, KeepsFilesAndDecodedColumns) {
   EXPECT_EQ((*again)[1]->GetInt64(999), 1999);
   EXPECT_GT(cache.stats().decoded_bytes, decoded);
   EXPECT_EQ(cache.stats().bytes, info.size_bytes + cache.stats().decoded_bytes);
+}
+
+// Row groups and files whose dictionary pages hold the same values share one decoded
+// dictionary; others keep their own. Either way every row reads back its value.
+TEST(ParquetFileCacheTest, EqualDictionariesAreShared) {
+  objectstore::InMemoryObjectStore store;
+  const std::vector<std::string> abc = {"a", "b", "c"};
+  const std::vector<std::string> cab = {"c", "a", "b"};
+  ParquetFileInfo one = Put(&store, "files/1/a.parquet", MakeTagFile({abc, abc, {"d", "e"}, cab}));
+  ParquetFileInfo two = Put(&store, "files/1/b.parquet", MakeTagFile({abc}));
+  ParquetFileCache cache(&store, 64 << 20);
+  auto first = cache.Open(one);
+  auto second = cache.Open(two);
+  ASSERT_TRUE(first.ok() && second.ok());
+  ASSERT_EQ((*first)->reader->num_row_groups(), 4);
+  std::vector<ColumnPtr> hosts;
+  for (int group = 0; group < 4; ++group) {
+    auto read = cache.ReadColumns(**first, one, group, {0});
+    ASSERT_TRUE(read.ok()) << read.status();
+    hosts.push_back((*read)[0]);
+  }
+  const uint64_t decoded = cache.stats().decoded_bytes;
+  auto other = cache.ReadColumns(**second, two, 0, {0});
+  ASSERT_TRUE(other.ok()) << other.status();
+  hosts.push_back((*other)[0]);
+  for (const ColumnPtr& host : hosts) {
+    ASSERT_EQ(host->type(), TypeId::kDictionary);
+  }
+  EXPECT_EQ(hosts[0]->dictionary(), hosts[1]->dictionary());
+  EXPECT_EQ(hosts[0]->dictionary(), hosts[4]->dictionary());  // across files too
+  EXPECT_NE(hosts[0]->dictionary(), hosts[2]->dictionary());  // other values
+  EXPECT_NE(hosts[0]->dictionary(), hosts[3]->dictionary());  // the same values, in another order
+  EXPECT_EQ(cache.dictionaries().shared(), 2u);
+  EXPECT_EQ(hosts[1]->GetString(4), "b");
+  EXPECT_EQ(hosts[2]->GetString(3), "e");
+  EXPECT_EQ(hosts[3]->GetString(4), "a");
+  EXPECT_EQ(hosts[4]->GetString(99), "a");
+  // A file counts each dictionary it holds once.
+  uint64_t columns = 0;
+  for (size_t i = 0; i < 4; ++i) {
+    columns += hosts[i]->MemoryUsage();
+  }
+  EXPECT_EQ(decoded,
+            columns + hosts[0]->dictionary()->MemoryUsage() +
+                hosts[2]->dictionary()->MemoryUsage() + hosts[3]->dictionary()->MemoryUsage());
+  EXPECT_EQ(cache.stats().decoded_bytes - decoded,
+            hosts[4]->MemoryUsage() + hosts[4]->dictionary()->MemoryUsage());
 }
 
 TEST(ParquetFileCacheTest, EvictsLeastRecentlyUsed) {

@@ -66,6 +66,9 @@ bool IsStatementError(const absl::Status& status) {
 using SeriesKey = std::pair<std::string, std::vector<std::string>>;
 using SeriesMap = std::map<SeriesKey, SeriesInput>;
 
+// Rows of a source's SQL result that change threads at once (QueryResult::set_handoff_rows).
+constexpr int64_t kSourceHandoffRows = 64 * 1024;
+
 absl::Status ReadSource(const QueryEngine& engine,
                         const CompiledSelect& select,
                         const SourceTable& source,
@@ -78,6 +81,8 @@ absl::Status ReadSource(const QueryEngine& engine,
   if (!result.ok()) {
     return result.status();
   }
+  // Every row is read before any is used: the partitions' batches change threads in groups.
+  (*result)->set_handoff_rows(kSourceHandoffRows);
   const size_t tags = select.group_tags.size();
   const int tag_column = sql.has_time_column || !select.sql_aggregates ? 1 : 0;
   const int64_t fixed_time = select.range.has_min() ? select.range.min : 0;

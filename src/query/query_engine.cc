@@ -379,7 +379,8 @@ absl::StatusOr<bool> QueryResult::Next(exec::Batch* batch) {
     if (stream_ == nullptr) {
       STRATA_CHECK(plan_ != nullptr && encoded_ == nullptr);
       StartExecuteSpan();
-      STRATA_ASSIGN_OR_RETURN(stream_, exec::ExecuteStream(std::move(plan_), context_));
+      STRATA_ASSIGN_OR_RETURN(stream_,
+                              exec::ExecuteStream(std::move(plan_), context_, handoff_rows_));
     }
     return stream_->Next(batch);
   }();

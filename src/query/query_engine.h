@@ -84,6 +84,10 @@ class QueryResult {
   // NextEncoded on one result, not both.
   absl::StatusOr<bool> NextEncoded(const exec::BatchEncoderFactory& make_encoder,
                                    std::string* piece);
+  // For a caller that reads every batch before it uses any: the partitions hand their batches to
+  // Next in groups of `rows` rows (exec::MergePartitions), waking it a few times, not per batch.
+  // Set before the first Next.
+  void set_handoff_rows(int64_t rows) { handoff_rows_ = rows; }
   void Cancel() { context_->Cancel(); }
   const std::shared_ptr<exec::TaskContext>& context() const { return context_; }
   // The physical plan being run, for its metrics once it ends (null for EXPLAIN).
@@ -111,6 +115,7 @@ class QueryResult {
   std::unique_ptr<exec::BatchStream> stream_;
   std::unique_ptr<exec::EncodedStream> encoded_;
   std::shared_ptr<exec::TaskContext> context_;
+  int64_t handoff_rows_ = 0;
   std::shared_ptr<observe::Trace> trace_;
   uint64_t query_span_ = 0;
   uint64_t execute_span_ = 0;

@@ -139,6 +139,53 @@ TEST(ExecuteStreamTest, ReusedOutputBatchEndsTheStream) {
   }
 }
 
+// With handoff_rows, a partition's batches change threads in groups: the consumer sees no batch
+// of a group before the group is whole (here, a whole partition), and still every row once.
+TEST(ExecuteStreamTest, HandoffRowsGatherBatchesBeforeTheyChangeThreads) {
+  for (int run = 0; run < 20; ++run) {
+    auto source = Source(2, 50);
+    auto stream = ExecuteStream(source, NewContext(), /*handoff_rows=*/1000);
+    ASSERT_TRUE(stream.ok());
+    std::vector<std::string> rows;
+    Batch batch;
+    for (bool first = true;; first = false) {
+      auto more = (*stream)->Next(&batch);
+      ASSERT_TRUE(more.ok()) << more.status();
+      if (!*more) {
+        break;
+      }
+      if (first) {
+        EXPECT_GE(source->counters()->batches_pulled.load(), 50);
+      }
+      const Batch dense = batch.Compact();
+      for (int64_t r = 0; r < dense.num_rows(); ++r) {
+        rows.push_back(std::to_string(dense.column(0)->GetInt64(r)));
+      }
+    }
+    EXPECT_EQ(Sorted(rows), Range(0, 200));
+  }
+}
+
+TEST(ExecuteStreamTest, HandoffRowsStillSurfaceErrors) {
+  MemoryExec::Options options;
+  options.fail_partition = 1;
+  options.fail_at_batch = 3;
+  options.error = absl::InvalidArgumentError("bad row 7");
+  auto stream = ExecuteStream(Source(3, 100, options), NewContext(), /*handoff_rows=*/64);
+  ASSERT_TRUE(stream.ok());
+  absl::Status status;
+  Batch batch;
+  for (int calls = 0; calls < 10000; ++calls) {
+    auto more = (*stream)->Next(&batch);
+    if (!more.ok()) {
+      status = more.status();
+      break;
+    }
+    ASSERT_TRUE(*more) << "the stream ended without the error";
+  }
+  EXPECT_EQ(status, absl::InvalidArgumentError("bad row 7"));
+}
+
 TEST(ExecuteStreamTest, ErrorOfOnePartitionSurfacesAndStopsOthers) {
   MemoryExec::Options options;
   options.fail_partition = 2;

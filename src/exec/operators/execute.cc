@@ -63,12 +63,13 @@ absl::StatusOr<std::unique_ptr<EncodedStream>> ExecuteEncoded(ExecutionPlanPtr p
 }
 
 absl::StatusOr<std::unique_ptr<BatchStream>> ExecuteStream(ExecutionPlanPtr plan,
-                                                           std::shared_ptr<TaskContext> context) {
+                                                           std::shared_ptr<TaskContext> context,
+                                                           int64_t handoff_rows) {
   if (plan->output_partitions() == 1) {
     STRATA_ASSIGN_OR_RETURN(std::unique_ptr<BatchStream> stream, plan->Execute(0, context));
     return std::make_unique<PlanOwningStream>(std::move(plan), std::move(stream));
   }
-  return MergePartitions(std::move(plan), std::move(context));
+  return MergePartitions(std::move(plan), std::move(context), handoff_rows);
 }
 
 absl::StatusOr<std::vector<Batch>> Collect(ExecutionPlanPtr plan,

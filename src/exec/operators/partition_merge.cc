@@ -31,6 +31,42 @@ struct BatchItems {
   static bool Full(const Batch& batch) { return batch.length() > 0; }
 };
 
+// A partition's batches that change hands together (BatchGroupItems).
+struct BatchGroup {
+  std::vector<Batch> batches;
+  int64_t rows = 0;
+};
+
+// What a gathering merge hands its consumer: a partition's batches in groups of at least `rows`
+// rows (or to its end), so that a consumer that reads the whole result is woken a few times
+// rather than once per batch.
+struct BatchGroupItems {
+  using Item = BatchGroup;
+  struct State {};
+
+  State MakeState() const { return {}; }
+  static void Reset(BatchGroup* item) {
+    item->batches.clear();
+    item->rows = 0;
+  }
+  static absl::Status Map(State& /*state*/, Batch&& batch, BatchGroup* item) {
+    item->rows += batch.length();
+    item->batches.push_back(std::move(batch));
+    return absl::OkStatus();
+  }
+  static bool Empty(const BatchGroup& item) { return item.batches.empty(); }
+  bool Full(const BatchGroup& item) const { return item.rows >= rows; }
+
+  int64_t rows = 0;
+};
+
+// The consumer side of a gathering merge, before its groups are handed out a batch at a time.
+class BatchGroupStream {
+ public:
+  virtual ~BatchGroupStream() = default;
+  virtual absl::StatusOr<bool> Next(BatchGroup* group) = 0;
+};
+
 // What an encoding merge hands its consumer: the bytes of a partition's batches, encoded by that
 // partition's own encoder on the thread that produced them, gathered into pieces of about
 // kEncodedPieceBytes so that a large result changes hands (and threads) a few times, not once per
@@ -108,7 +144,7 @@ struct MergeState {
       if (absl::Status mapped = items.Map(partition.state, std::move(batch), item); !mapped.ok()) {
         return mapped;
       }
-      if (Items::Full(*item)) {
+      if (items.Full(*item)) {
         return true;
       }
     }
@@ -344,10 +380,40 @@ class MergeStream final : public Stream {
   int own_ = -1;  // the partition this consumer claimed and pulls from, or -1
 };
 
+// The batches of a gathering merge's groups, one at a time.
+class UngroupStream final : public BatchStream {
+ public:
+  explicit UngroupStream(std::unique_ptr<BatchGroupStream> groups) : groups_(std::move(groups)) {}
+
+  absl::StatusOr<bool> Next(Batch* batch) override {
+    while (next_ >= group_.batches.size()) {
+      next_ = 0;
+      absl::StatusOr<bool> more = groups_->Next(&group_);
+      if (!more.ok() || !*more) {
+        group_.batches.clear();
+        return more;
+      }
+    }
+    *batch = std::move(group_.batches[next_++]);
+    return true;
+  }
+
+ private:
+  std::unique_ptr<BatchGroupStream> groups_;
+  BatchGroup group_;
+  size_t next_ = 0;
+};
+
 }  // namespace
 
 std::unique_ptr<BatchStream> MergePartitions(ExecutionPlanPtr input,
-                                             std::shared_ptr<TaskContext> context) {
+                                             std::shared_ptr<TaskContext> context,
+                                             int64_t handoff_rows) {
+  if (handoff_rows > 1) {
+    return std::make_unique<UngroupStream>(
+        std::make_unique<MergeStream<BatchGroupItems, BatchGroupStream>>(
+            std::move(input), std::move(context), BatchGroupItems{handoff_rows}));
+  }
   return std::make_unique<MergeStream<BatchItems, BatchStream>>(
       std::move(input), std::move(context), BatchItems{});
 }
