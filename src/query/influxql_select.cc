@@ -23,6 +23,7 @@
 #include "influxql/duration.h"
 #include "query/influxql_condition.h"
 #include "query/influxql_executor.h"
+#include "query/influxql_row_order.h"
 #include "query/influxql_series.h"
 #include "query/influxql_source_sql.h"
 #include "query/influxql_sql.h"
@@ -202,61 +203,109 @@ absl::Status ReadSource(const QueryEngine& engine,
   return absl::OkStatus();
 }
 
-// The order of `count` raw rows as the SQL would have had them (SourceSql::executor_orders_rows):
-// by time (`time_of(i)`), then by the tags' values. The times are radix sorted; only rows that
-// share a time are ordered by their tags: by the integers `make_tie_keys()` returns (one per row
-// that orders them as their tags do), else by the comparator of row indexes `make_tags_less()`
-// returns. Each is called once at most, and only when some rows share a time.
-template <typename TimeOf, typename MakeTieKeys, typename MakeTagsLess>
-std::vector<uint32_t> TimeThenTagOrder(size_t count,
-                                       bool ascending,
-                                       const TimeOf& time_of,
-                                       const MakeTieKeys& make_tie_keys,
-                                       const MakeTagsLess& make_tags_less) {
-  std::vector<exec::KeyedRow> order(count);
-  for (size_t i = 0; i < count; ++i) {
-    order[i] = {exec::OrderedKey(time_of(i), ascending), static_cast<uint32_t>(i)};
-  }
-  exec::RadixSortByKey(&order);
-  bool tied = false;
-  std::optional<std::vector<uint64_t>> tie_keys;
-  std::optional<decltype(make_tags_less())> tags_less;
-  for (size_t begin = 0; begin < order.size();) {
+// PackedTagKeys when every tag column of the rows' blocks is dictionary-coded and their distinct
+// dictionaries hold no more values than there are rows (Parquet row groups share one per tag:
+// persist::ParquetFileCache interns them): every value of those dictionaries is ranked first,
+// then each row's key is packed from its codes' ranks in one pass. nullopt otherwise.
+std::optional<std::vector<uint64_t>> DictionaryTagKeys(
+    const std::vector<ColumnarRows::Block>& blocks,
+    const std::vector<uint64_t>& refs,
+    const std::vector<int>& tie_refs) {
+  const size_t count = refs.size();
+  // The runs of rows read from one block (adjacent until ordered).
+  struct Run {
+    size_t block;
+    size_t begin;
+    size_t end;
+  };
+  std::vector<Run> runs;
+  for (size_t begin = 0; begin < count;) {
+    const uint64_t block = refs[begin] >> 32;
     size_t end = begin + 1;
-    while (end < order.size() && order[end].key == order[begin].key) {
+    while (end < count && (refs[end] >> 32) == block) {
       ++end;
     }
-    if (end - begin > 1) {
-      if (!tied) {
-        tied = true;
-        tie_keys = make_tie_keys();
-        if (!tie_keys.has_value()) {
-          tags_less.emplace(make_tags_less());
-        }
-      }
-      const auto first = order.begin() + static_cast<std::ptrdiff_t>(begin);
-      const auto last = order.begin() + static_cast<std::ptrdiff_t>(end);
-      if (tie_keys.has_value()) {
-        // The group's keys in place of its time (all one): sorted without looking them up.
-        for (auto it = first; it != last; ++it) {
-          it->key = (*tie_keys)[it->row];
-        }
-        std::sort(first, last, [](const exec::KeyedRow& x, const exec::KeyedRow& y) {
-          return x.key < y.key;
-        });
-      } else {
-        std::sort(first, last, [&](const exec::KeyedRow& x, const exec::KeyedRow& y) {
-          return (*tags_less)(x.row, y.row);
-        });
-      }
-    }
+    runs.push_back({static_cast<size_t>(block), begin, end});
     begin = end;
   }
-  std::vector<uint32_t> rows(count);
-  for (size_t i = 0; i < count; ++i) {
-    rows[i] = order[i].row;
+  // Per tag: the rank of each code of each of its dictionaries (0 is NULL's), and its bits.
+  std::vector<absl::flat_hash_map<const StringDictionary*, std::vector<uint64_t>>> ranks(
+      tie_refs.size());
+  std::vector<int> bits(tie_refs.size());
+  int used_bits = 0;
+  for (size_t t = 0; t < tie_refs.size(); ++t) {
+    const auto column_index = static_cast<size_t>(tie_refs[t]) + 1;
+    std::vector<const StringDictionary*> dictionaries;
+    size_t values = 0;
+    for (const Run& run : runs) {
+      const Column& column = *blocks[run.block].columns[column_index];
+      const StringDictionary* dictionary = column.dictionary().get();
+      if (column.type() != TypeId::kDictionary || dictionary == nullptr) {
+        return std::nullopt;
+      }
+      if (ranks[t].try_emplace(dictionary).second) {
+        dictionaries.push_back(dictionary);
+        values += static_cast<size_t>(dictionary->size());
+        if (values > count) {
+          return std::nullopt;
+        }
+      }
+    }
+    // Every (dictionary, code), in value order; equal values rank alike.
+    std::vector<std::pair<std::string_view, uint64_t>> entries;
+    entries.reserve(values);
+    for (size_t d = 0; d < dictionaries.size(); ++d) {
+      for (int32_t code = 0; code < dictionaries[d]->size(); ++code) {
+        entries.emplace_back(dictionaries[d]->Value(code), (uint64_t{d} << 32) | uint32_t(code));
+      }
+    }
+    std::sort(entries.begin(), entries.end());
+    for (const StringDictionary* dictionary : dictionaries) {
+      ranks[t][dictionary].resize(static_cast<size_t>(dictionary->size()));
+    }
+    uint64_t rank = 0;
+    for (size_t k = 0; k < entries.size(); ++k) {
+      if (k == 0 || entries[k].first != entries[k - 1].first) {
+        ++rank;
+      }
+      const StringDictionary* dictionary = dictionaries[entries[k].second >> 32];
+      ranks[t][dictionary][entries[k].second & 0xFFFFFFFFu] = rank;
+    }
+    bits[t] = std::bit_width(rank);
+    used_bits += bits[t];
+    if (used_bits > 64) {
+      return std::nullopt;
+    }
   }
-  return rows;
+  std::vector<uint64_t> keys(count);
+  struct TagColumn {
+    const Column* column;
+    const int32_t* codes;
+    const uint64_t* ranks;
+    int bits;
+  };
+  std::vector<TagColumn> tags(tie_refs.size());
+  for (const Run& run : runs) {
+    bool has_nulls = false;
+    for (size_t t = 0; t < tie_refs.size(); ++t) {
+      const Column& column = *blocks[run.block].columns[static_cast<size_t>(tie_refs[t]) + 1];
+      tags[t] = {&column,
+                 column.data<int32_t>(),
+                 ranks[t].find(column.dictionary().get())->second.data(),
+                 bits[t]};
+      has_nulls = has_nulls || column.has_nulls();
+    }
+    for (size_t i = run.begin; i < run.end; ++i) {
+      const int64_t row = ColumnarRows::row_in_block(refs[i]);
+      uint64_t key = 0;
+      for (const TagColumn& tag : tags) {
+        const uint64_t rank = has_nulls && tag.column->IsNull(row) ? 0 : tag.ranks[tag.codes[row]];
+        key = (key << tag.bits) | rank;
+      }
+      keys[i] = key;
+    }
+  }
+  return keys;
 }
 
 // One integer per columnar row that orders the rows as their `tie_refs` tags do (NULL first, then
@@ -369,7 +418,10 @@ void OrderRows(const CompiledSelect& select,
     if (input.columnar()) {
       const std::vector<uint64_t>& refs = input.row_refs;
       // The tags' ranks packed into one integer per row when they fit, else their strings.
-      auto make_tie_keys = [&]() { return PackedTagKeys(blocks, refs, sql.tie_refs); };
+      auto make_tie_keys = [&]() {
+        std::optional<std::vector<uint64_t>> keys = DictionaryTagKeys(blocks, refs, sql.tie_refs);
+        return keys.has_value() ? keys : PackedTagKeys(blocks, refs, sql.tie_refs);
+      };
       auto make_tags_less = [&]() {
         return [&](uint32_t a, uint32_t b) {
           const ColumnarRows::Block& x_block = blocks[refs[a] >> 32];

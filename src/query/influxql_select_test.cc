@@ -2,7 +2,10 @@
 // expected results worked out by hand from InfluxDB 1.8's documented behaviour.
 #include <charconv>
 #include <filesystem>
+#include <optional>
+#include <random>
 #include <string>
+#include <tuple>
 #include <variant>
 
 #include "absl/strings/str_cat.h"
@@ -1285,6 +1288,111 @@ TEST_F(InfluxQLSelectTest, CancellationFailsTheRequest) {
   auto result = ExecuteInfluxQLSelect(node_.engine(), **statement, 0, request);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.status().code(), absl::StatusCode::kCancelled);
+}
+
+// Raw rows read from Parquet files whose row groups' dictionaries hold overlapping tag values in
+// different orders, some of them NULL, and from the write buffer: at each time in tag order,
+// the order the strings themselves give.
+TEST(InfluxQLPersistedOrderTest, RowsFromManyDictionariesAreInTagOrder) {
+  parquet::WriterOptions writer;
+  writer.max_row_group_rows = 3;
+  TestNode node(std::filesystem::temp_directory_path() /
+                    ("influxql_persisted_order_test_" + std::to_string(::getpid())),
+                /*persist=*/true,
+                writer);
+  struct Point {
+    std::optional<std::string> host;
+    std::optional<std::string> region;
+    int64_t time;
+    int64_t value;
+  };
+  std::vector<Point> points;
+  // Each round's hosts and regions overlap the others' in a different order; each round is
+  // snapshotted to its own file but the last, which stays in the write buffer.
+  const std::vector<std::vector<std::string>> hosts = {
+      {"m", "c", "x", "a"}, {"c", "b", "z", "m"}, {"y", "a", "b", "x"}};
+  const std::vector<std::string> regions = {"eu", "us", "ap"};
+  std::mt19937 random(5);
+  auto query = [&](std::string_view text) {
+    auto statement = influxql::ParseStatement(text);
+    EXPECT_TRUE(statement.ok());
+    InfluxQLRequest request;
+    request.database = "db";
+    request.now_ns = kT0 + 10 * kMinute;
+    auto result = ExecuteInfluxQLSelect(node.engine(), **statement, 0, request);
+    EXPECT_TRUE(result.ok()) << result.status();
+    return FormatResult(*result);
+  };
+  // The rows by time, then host, then region (NULL first), as text.
+  auto expected = [&](bool ascending) {
+    std::vector<Point> sorted = points;
+    std::stable_sort(sorted.begin(), sorted.end(), [&](const Point& a, const Point& b) {
+      if (a.time != b.time) {
+        return ascending ? a.time < b.time : a.time > b.time;
+      }
+      return std::tie(a.host, a.region) < std::tie(b.host, b.region);
+    });
+    std::string text = "cpu: time,host,region,v";
+    for (const Point& point : sorted) {
+      absl::StrAppend(&text,
+                      "\n  T0+",
+                      (point.time - kT0) / kMinute,
+                      "m ",
+                      point.host.has_value() ? "'" + *point.host + "'" : "null",
+                      " ",
+                      point.region.has_value() ? "'" + *point.region + "'" : "null",
+                      " ",
+                      point.value,
+                      "i");
+    }
+    return text;
+  };
+  int64_t value = 0;
+  for (size_t round = 0; round < hosts.size(); ++round) {
+    std::string lines;
+    for (int minute = 1; minute <= 4; ++minute) {
+      for (size_t h = 0; h <= hosts[round].size(); ++h) {
+        Point point;
+        // The last point of each minute has no host; each series once per minute and round.
+        if (h < hosts[round].size()) {
+          point.host = hosts[round][h];
+        }
+        if (random() % 4 != 0) {
+          point.region = regions[(h + round) % regions.size()];
+        }
+        point.time = kT0 + (minute + static_cast<int64_t>(round)) * kMinute;
+        point.value = ++value;
+        std::string series = "cpu";
+        if (point.host.has_value()) {
+          absl::StrAppend(&series, ",host=", *point.host);
+        }
+        if (point.region.has_value()) {
+          absl::StrAppend(&series, ",region=", *point.region);
+        }
+        // Two rounds' points of one series at one time would be one point.
+        bool taken = false;
+        for (const Point& other : points) {
+          taken = taken || (other.time == point.time && other.host == point.host &&
+                            other.region == point.region);
+        }
+        if (taken) {
+          continue;
+        }
+        absl::StrAppend(&lines, series, " v=", point.value, "i ", point.time, "\n");
+        points.push_back(point);
+      }
+    }
+    ASSERT_TRUE(node.Write(lines).ok());
+    if (round + 1 < hosts.size()) {
+      ASSERT_TRUE(node.Snapshot(INT64_MAX).ok());
+      // Only files: their row groups' dictionaries alone.
+      EXPECT_EQ(query("SELECT * FROM cpu"), expected(true)) << "round " << round;
+      EXPECT_EQ(query("SELECT * FROM cpu ORDER BY time DESC"), expected(false)) << round;
+    }
+  }
+  ASSERT_EQ(node.Files(), 2u);
+  EXPECT_EQ(query("SELECT * FROM cpu"), expected(true));
+  EXPECT_EQ(query("SELECT * FROM cpu ORDER BY time DESC"), expected(false));
 }
 
 }  // namespace

@@ -825,7 +825,14 @@ void GatherFixed(const std::vector<const void*>& values,
   const void* const* blocks = values.data();
   for (size_t k = 0; k < count; ++k) {
     const uint64_t ref = refs[k];
-    dst[k] = static_cast<const T*>(blocks[ref >> 32])[influxql::ColumnarRows::row_in_block(ref)];
+    const T* value =
+        static_cast<const T*>(blocks[ref >> 32]) + influxql::ColumnarRows::row_in_block(ref);
+    // The rows of the output interleave runs of rows of their blocks (a series' rows, in time
+    // order; sorting by time interleaves the series): each run is read in order, but too slowly
+    // and with too many others for the hardware to prefetch. The run's next cache line is
+    // fetched now, long before it is read. (A prefetch never faults, past the end included.)
+    __builtin_prefetch(reinterpret_cast<const char*>(value) + 64);
+    dst[k] = *value;
   }
 }
 
