@@ -166,6 +166,48 @@ TEST(ExecuteStreamTest, HandoffRowsGatherBatchesBeforeTheyChangeThreads) {
   }
 }
 
+// Batches handed off in groups come compacted: the rows their selections named, in order.
+TEST(ExecuteStreamTest, HandoffRowsCompactSelections) {
+  std::vector<std::vector<Batch>> parts(2);
+  int64_t v = 0;
+  for (auto& part : parts) {
+    for (int b = 0; b < 20; ++b) {
+      // Rows v..v+3, of which the 2nd and 4th are selected.
+      Batch whole = MakeBatch(IntSchema(), {Int64s({v, v + 1, v + 2, v + 3})});
+      part.emplace_back(IntSchema(),
+                        std::vector<ColumnPtr>{whole.column(0)},
+                        4,
+                        std::make_shared<const SelectionVector>(SelectionVector{1, 3}));
+      v += 4;
+    }
+  }
+  auto source = std::make_shared<MemoryExec>(IntSchema(), std::move(parts));
+  auto stream = ExecuteStream(source, NewContext(), /*handoff_rows=*/16);
+  ASSERT_TRUE(stream.ok());
+  std::vector<std::string> rows;
+  Batch batch;
+  while (true) {
+    auto more = (*stream)->Next(&batch);
+    ASSERT_TRUE(more.ok()) << more.status();
+    if (!*more) {
+      break;
+    }
+    EXPECT_FALSE(batch.has_selection());
+    ASSERT_EQ(batch.num_rows(), 2);
+    EXPECT_EQ(batch.column(0)->GetInt64(0) % 4, 1);
+    EXPECT_EQ(batch.column(0)->GetInt64(1), batch.column(0)->GetInt64(0) + 2);
+    for (int64_t r = 0; r < batch.num_rows(); ++r) {
+      rows.push_back(std::to_string(batch.column(0)->GetInt64(r)));
+    }
+  }
+  std::vector<std::string> expected;
+  for (int64_t x = 1; x < 160; x += 2) {
+    expected.push_back(std::to_string(x));
+  }
+  EXPECT_EQ(rows.size(), 80u);
+  EXPECT_EQ(Sorted(rows), Sorted(expected));
+}
+
 TEST(ExecuteStreamTest, HandoffRowsStillSurfaceErrors) {
   MemoryExec::Options options;
   options.fail_partition = 1;

@@ -51,7 +51,9 @@ struct BatchGroupItems {
   }
   static absl::Status Map(State& /*state*/, Batch&& batch, BatchGroup* item) {
     item->rows += batch.length();
-    item->batches.push_back(std::move(batch));
+    // Compacted here, on the partition's thread (in parallel with the other partitions), not on
+    // the consumer's: the consumer keeps every batch, and a compact one keeps no unselected rows.
+    item->batches.push_back(batch.has_selection() ? batch.Compact() : std::move(batch));
     return absl::OkStatus();
   }
   static bool Empty(const BatchGroup& item) { return item.batches.empty(); }

@@ -27,7 +27,8 @@ inline constexpr int kMergeQueueDepth = 2;
 // (each finishes at most the batch it is computing) and waits for them, so no work outlives it.
 // With `handoff_rows` > 1, a partition's batches change threads in groups of that many rows
 // (or to its end) instead of one by one: for a consumer that reads the whole result before it
-// uses any, fewer thread switches at the cost of a later first batch.
+// uses any, fewer thread switches at the cost of a later first batch. Those batches come compacted
+// (no selection), compacted on the partitions' threads.
 std::unique_ptr<BatchStream> MergePartitions(ExecutionPlanPtr input,
                                              std::shared_ptr<TaskContext> context,
                                              int64_t handoff_rows = 0);
