@@ -63,6 +63,44 @@ bool IsStatementError(const absl::Status& status) {
   }
 }
 
+// True when the aggregates SQL computes for `select` can stay in the engine's columns as the
+// series' rows (ColumnarRows), as raw rows do: GROUP BY time() without tz() over a bounded range,
+// each field one aggregate of its own (the field's stream, in field order) whose SQL value is
+// NULL exactly where InfluxQL has no point (not count(), whose 0 is no point; no selector time),
+// no transformation, fill(null) or fill(none). Each series is checked once read
+// (FinishColumnarAggregates): the rows stay columnar only where no fill or null changes them.
+bool ColumnarAggregates(const CompiledSelect& select, const SourceSql& sql) {
+  if (!select.sql_aggregates || select.mode != influxql_select::QueryMode::kAggregate ||
+      select.multi_point || select.interval == 0 || select.zone.has_value() ||
+      !select.range.has_min() || !select.range.has_max() ||
+      select.read_range.min != select.range.min || select.read_range.max != select.range.max ||
+      (select.fill != influxql::FillMode::kNull && select.fill != influxql::FillMode::kNone) ||
+      select.fields.empty() || select.fields.size() != select.streams.size() ||
+      !sql.has_time_column) {
+    return false;
+  }
+  for (size_t f = 0; f < select.fields.size(); ++f) {
+    const influxql_select::FieldNode& expr = select.fields[f].expr;
+    if (expr.kind != influxql_select::FieldNode::Kind::kStream ||
+        expr.index != static_cast<int>(f) || sql.stream_value_column[f] < 0 ||
+        sql.stream_time_column[f] >= 0) {
+      return false;
+    }
+    switch (select.streams[f].function) {
+      case influxql_select::Function::kSum:
+      case influxql_select::Function::kMean:
+      case influxql_select::Function::kMin:
+      case influxql_select::Function::kMax:
+      case influxql_select::Function::kFirst:
+      case influxql_select::Function::kLast:
+        break;
+      default:
+        return false;
+    }
+  }
+  return true;
+}
+
 // The series a source contributes, by measurement and GROUP BY tag values.
 using SeriesKey = std::pair<std::string, std::vector<std::string>>;
 using SeriesMap = std::map<SeriesKey, SeriesInput>;
@@ -88,8 +126,10 @@ absl::Status ReadSource(const QueryEngine& engine,
   const int tag_column = sql.has_time_column || !select.sql_aggregates ? 1 : 0;
   const int64_t fixed_time = select.range.has_min() ? select.range.min : 0;
   const auto width = static_cast<int64_t>(select.refs.size() + 1);
-  // Rows whose values are the result's stay in the batches' columns (ColumnarRows, in `blocks`).
-  const bool columnar = influxql_select::FieldsAreTheRefs(select);
+  // Rows whose values are the result's stay in the batches' columns (ColumnarRows, in `blocks`):
+  // raw rows, and the rows of aggregates SQL computed (FinishColumnarAggregates checks them).
+  const bool aggregate_columns = ColumnarAggregates(select, sql);
+  const bool columnar = influxql_select::FieldsAreTheRefs(select) || aggregate_columns;
   // A series has a point per GROUP BY time() window at most (one without), in each stream.
   size_t points_per_stream = 1;
   if (select.interval != 0) {
@@ -119,8 +159,14 @@ absl::Status ReadSource(const QueryEngine& engine,
     if (columnar && dense.num_rows() > 0) {
       ColumnarRows::Block columns;
       columns.columns.push_back(dense.column(0));
-      for (size_t i = 0; i < select.refs.size(); ++i) {
-        columns.columns.push_back(dense.column(sql.first_value_column + static_cast<int>(i)));
+      if (aggregate_columns) {
+        for (const int value_column : sql.stream_value_column) {
+          columns.columns.push_back(dense.column(value_column));
+        }
+      } else {
+        for (size_t i = 0; i < select.refs.size(); ++i) {
+          columns.columns.push_back(dense.column(sql.first_value_column + static_cast<int>(i)));
+        }
       }
       blocks->push_back(std::move(columns));
     }
@@ -137,7 +183,7 @@ absl::Status ReadSource(const QueryEngine& engine,
       }
       if (!same) {
         current = &(*series)[SeriesKey(source.table->name(), key)];
-        if (select.sql_aggregates && current->streams.empty()) {
+        if (select.sql_aggregates && !aggregate_columns && current->streams.empty()) {
           current->streams.resize(select.streams.size());
           for (Stream& stream : current->streams) {
             stream.reserve(points_per_stream);
@@ -145,6 +191,19 @@ absl::Status ReadSource(const QueryEngine& engine,
         }
       }
       SeriesInput& input = *current;
+      if (aggregate_columns) {
+        // Two values per point, as the points below count.
+        *values_left -= 2 * static_cast<int64_t>(select.streams.size());
+        if (*values_left < 0) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("the query reads more than ",
+                           kMaxValues,
+                           " values; narrow the time range, add a LIMIT or use GROUP BY time()"));
+        }
+        input.row_refs.push_back(ColumnarRows::Ref(block, r));
+        input.row_times.push_back(dense.column(0)->GetInt64(r));
+        continue;
+      }
       if (!select.sql_aggregates) {
         *values_left -= width;
         if (*values_left < 0) {
@@ -404,6 +463,76 @@ void ReorderColumnarRows(const std::vector<uint32_t>& order, SeriesInput* input)
   }
   input->row_refs = std::move(refs);
   input->row_times = std::move(times);
+}
+
+// Keeps the aggregate rows of each series read in columns (ColumnarAggregates) where they are
+// its result rows as they are: in ascending time, one per window, no value NULL, and with fill()
+// other than none, every window of the range present (nothing to fill). fill(null) still counts
+// its windows against `budget`, as influxql_select::ProcessSeries would. The rows of any other
+// series become its streams' points for ProcessSeries. Rows come in descending time for ORDER BY
+// time DESC.
+void FinishColumnarAggregates(const CompiledSelect& select,
+                              const std::vector<ColumnarRows::Block>& blocks,
+                              SeriesMap* series,
+                              ProcessBudget* budget) {
+  const influxql_select::Windows windows(select.interval, select.offset, nullptr);
+  const int64_t first = windows.Start(select.range.min);
+  const int64_t last = windows.Start(select.range.max);
+  const int64_t window_count = influxql_select::CountWindows(windows, first, last);
+  const size_t fields = select.fields.size();
+  for (auto& entry : *series) {
+    SeriesInput& input = entry.second;
+    if (!input.columnar()) {
+      continue;
+    }
+    const std::vector<int64_t>& times = input.row_times;
+    bool keep = true;
+    for (size_t i = 1; i < times.size() && keep; ++i) {
+      keep = times[i - 1] < times[i];
+    }
+    if (keep && select.fill != influxql::FillMode::kNone) {
+      // (RunSelect has checked that window_count is within the budget: no overflow.)
+      const int64_t fill_rows = window_count * static_cast<int64_t>(fields);
+      keep = static_cast<int64_t>(times.size()) == window_count && times.front() == first &&
+             times.back() == last && fill_rows <= budget->fill_rows;
+      if (keep) {
+        budget->fill_rows -= fill_rows;
+      }
+    }
+    // No NULL value: a block without nulls in its columns needs no look at its rows.
+    for (size_t i = 0; i < input.row_refs.size() && keep; ++i) {
+      const ColumnarRows::Block& block = blocks[input.row_refs[i] >> 32];
+      const int64_t row = ColumnarRows::row_in_block(input.row_refs[i]);
+      for (size_t f = 1; f <= fields && keep; ++f) {
+        const Column& column = *block.columns[f];
+        keep = !column.has_nulls() || !column.IsNull(row);
+      }
+    }
+    if (keep) {
+      if (!select.ascending) {
+        std::reverse(input.row_refs.begin(), input.row_refs.end());
+        std::reverse(input.row_times.begin(), input.row_times.end());
+      }
+      continue;
+    }
+    input.streams.assign(select.streams.size(), Stream());
+    for (size_t i = 0; i < input.row_refs.size(); ++i) {
+      const ColumnarRows::Block& block = blocks[input.row_refs[i] >> 32];
+      const int64_t row = ColumnarRows::row_in_block(input.row_refs[i]);
+      for (size_t f = 0; f < fields; ++f) {
+        ResultValue value = influxql::CellOf(*block.columns[f + 1], row);
+        if (std::holds_alternative<std::monostate>(value)) {
+          continue;
+        }
+        Point point;
+        point.time = input.row_times[i];
+        point.value = std::move(value);
+        input.streams[f].push_back(std::move(point));
+      }
+    }
+    input.row_refs.clear();
+    input.row_times.clear();
+  }
 }
 
 // Orders the raw rows of each series as the SQL would have (SourceSql::executor_orders_rows): by
@@ -726,6 +855,9 @@ absl::StatusOr<std::vector<influxql::Series>> RunSelect(
       }
       if (sql->executor_orders_rows) {
         OrderRows(select, *sql, *blocks, &series);
+      }
+      if (ColumnarAggregates(select, *sql)) {
+        FinishColumnarAggregates(select, *blocks, &series, &budget);
       }
     }
     for (auto& [key, input] : series) {

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "common/civil_time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -676,6 +677,102 @@ TEST_F(InfluxQLSelectTest, TsbsSingleGroupBy) {
             "  T0+1m 4i 'eu' 60 40\n"
             "cpu[host=c]: time,n,region,usage_idle,usage_user\n"
             "  T0+4m 7i null null 70");
+}
+
+// Aggregates SQL computes stay in the engine's columns where they are the series' rows as they are
+// (every window present, no value NULL): the same rows as the points a field expression makes
+// (`mean(x) * 1` is not a bare aggregate, so it takes the points' path), with gaps, NULLs, fill
+// modes, orders, limits and tags.
+TEST_F(InfluxQLSelectTest, ColumnarAggregatesAreTheRowsOfPoints) {
+  // Hosts a and b at every minute of [T0, T0+6m), host c with gaps (no T0+2m, T0+3m); host b
+  // lacks usage_idle at T0+4m; n is an integer field.
+  std::string lines;
+  for (int minute = 0; minute < 6; ++minute) {
+    for (const char* host : {"a", "b", "c"}) {
+      if (std::string_view(host) == "c" && (minute == 2 || minute == 3)) {
+        continue;
+      }
+      for (int second = 0; second < 60; second += 20) {
+        const int value = minute * 7 + second / 20 + (host[0] - 'a') * 3;
+        absl::StrAppend(&lines, "cpu,host=", host, ",region=", host[0] == 'c' ? "eu" : "us");
+        absl::StrAppend(&lines, " usage_user=", value * 1.5);
+        if (!(std::string_view(host) == "b" && minute == 4)) {
+          absl::StrAppend(&lines, ",usage_idle=", 100 - value);
+        }
+        absl::StrAppend(
+            &lines, ",n=", value, "i ", kT0 + minute * kMinute + second * 1'000'000'000LL);
+        lines += "\n";
+      }
+    }
+  }
+  Write(lines);
+  // The result's rows, without the series headers' column names.
+  auto rows_of = [this](const std::string& text) {
+    auto result = Execute(text);
+    EXPECT_TRUE(result.ok()) << result.status();
+    std::string out = FormatResult(*result);
+    std::string rows;
+    for (const std::string& line : std::vector<std::string>(absl::StrSplit(out, '\n'))) {
+      rows += line.substr(0, line.find(": "));
+      rows += "\n";
+    }
+    return rows;
+  };
+  auto columnar_series = [this](const std::string& text) {
+    auto result = Execute(text);
+    EXPECT_TRUE(result.ok()) << result.status();
+    int count = 0;
+    for (const influxql::Series& series : result->series) {
+      count += series.columnar.has_value() ? 1 : 0;
+    }
+    return count;
+  };
+  const std::string range = "time >= '2016-01-01T00:00:00Z' AND time < '2016-01-01T00:06:00Z'";
+  const std::vector<std::string> functions = {"mean", "sum", "min", "max", "first", "last"};
+  const std::vector<std::string> tails = {
+      "GROUP BY time(1m)",
+      "GROUP BY time(1m), host",
+      "GROUP BY time(2m), *",
+      "GROUP BY time(1m), host fill(none)",
+      "GROUP BY time(1m), host fill(null)",
+      "GROUP BY time(90s, 30s), host",
+      "GROUP BY time(1m), host ORDER BY time DESC",
+      "GROUP BY time(1m), host LIMIT 2 OFFSET 1",
+      "GROUP BY time(1m), host ORDER BY time DESC LIMIT 3 SLIMIT 2 SOFFSET 1",
+  };
+  for (const std::string& function : functions) {
+    for (const std::string& fields :
+         {std::string("usage_user"), std::string("usage_idle"), std::string("usage_idle, n")}) {
+      std::vector<std::string> bare;
+      std::vector<std::string> times_one;
+      for (const std::string& field : std::vector<std::string>(absl::StrSplit(fields, ", "))) {
+        bare.push_back(absl::StrCat(function, "(", field, ")"));
+        times_one.push_back(absl::StrCat(function, "(", field, ") * 1"));
+      }
+      for (const std::string& tail : tails) {
+        const std::string query = absl::StrCat(
+            "SELECT ", absl::StrJoin(bare, ", "), " FROM cpu WHERE ", range, " ", tail);
+        const std::string reference = absl::StrCat(
+            "SELECT ", absl::StrJoin(times_one, ", "), " FROM cpu WHERE ", range, " ", tail);
+        SCOPED_TRACE(query);
+        EXPECT_EQ(rows_of(query), rows_of(reference));
+        EXPECT_EQ(columnar_series(reference), 0);
+      }
+    }
+  }
+  // Hosts a and b have every window and, for usage_user, every value: columnar; host c has gaps
+  // (filled with fill(null), so not columnar) and b a NULL usage_idle.
+  const std::string by_host = absl::StrCat("FROM cpu WHERE ", range, " GROUP BY time(1m), host");
+  EXPECT_EQ(columnar_series("SELECT max(usage_user) " + by_host), 2);
+  EXPECT_EQ(columnar_series("SELECT max(usage_user) " + by_host + " fill(none)"), 3);
+  EXPECT_EQ(columnar_series("SELECT max(usage_idle) " + by_host), 1);
+  EXPECT_EQ(columnar_series("SELECT max(usage_idle) " + by_host + " fill(none)"), 2);
+  // Not bare aggregates, or ones whose SQL value differs from InfluxQL's points.
+  EXPECT_EQ(columnar_series("SELECT count(usage_user) " + by_host), 0);
+  EXPECT_EQ(columnar_series("SELECT max(usage_user) " + by_host + " fill(0)"), 0);
+  EXPECT_EQ(columnar_series("SELECT max(usage_user) " + by_host + " tz('Europe/Paris')"), 0);
+  EXPECT_EQ(rows_of("SELECT mean(usage_user) " + by_host),
+            rows_of("SELECT mean(usage_user) * 1 " + by_host));
 }
 
 TEST_F(InfluxQLSelectTest, OtherAggregates) {
