@@ -264,6 +264,9 @@ absl::StatusOr<std::unique_ptr<QueryResult>> QueryEngine::Execute(
     return result.status();
   }
   (*result)->AttachTrace(std::move(trace), query_span, own_trace ? exporter_ : nullptr);
+  if (options.plan_totals != nullptr) {
+    (*result)->set_plan_totals(options.plan_totals);
+  }
   return result;
 }
 
@@ -332,6 +335,59 @@ absl::StatusOr<std::unique_ptr<QueryResult>> QueryEngine::ExecuteTraced(std::str
 QueryResult::~QueryResult() {
   context_->Cancel();
   FinishTrace();
+  if (plan_totals_ != nullptr && physical_plan_ != nullptr) {
+    plan_totals_->Add(*physical_plan_);
+  }
+}
+
+namespace {
+
+int64_t SumCounter(const exec::ExecutionPlan& plan, const std::string& name) {
+  int64_t total = 0;
+  const std::map<std::string, int64_t> counters = plan.metrics().counters();
+  if (auto it = counters.find(name); it != counters.end()) {
+    total += it->second;
+  }
+  for (const exec::ExecutionPlanPtr& child : plan.children()) {
+    total += SumCounter(*child, name);
+  }
+  return total;
+}
+
+int64_t SumElapsed(const exec::ExecutionPlan& plan) {
+  int64_t total = plan.metrics().elapsed_nanos();
+  for (const exec::ExecutionPlanPtr& child : plan.children()) {
+    total += SumElapsed(*child);
+  }
+  return total;
+}
+
+}  // namespace
+
+QueryResources PlanResources(const exec::ExecutionPlan& plan) {
+  QueryResources used;
+  used.partitions = SumCounter(plan, "chunks_scanned");
+  used.parquet_files = SumCounter(plan, "files_scanned");
+  used.compute_duration_ns = SumElapsed(plan);
+  return used;
+}
+
+void PlanTotals::Add(const exec::ExecutionPlan& plan) {
+  const QueryResources used = PlanResources(plan);
+  std::lock_guard<std::mutex> lock(mu_);
+  any_ = true;
+  partitions_ += *used.partitions;
+  parquet_files_ += *used.parquet_files;
+  compute_duration_ns_ += *used.compute_duration_ns;
+}
+
+void PlanTotals::SetIn(QueryResources* used) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (any_) {
+    used->partitions = partitions_;
+    used->parquet_files = parquet_files_;
+    used->compute_duration_ns = compute_duration_ns_;
+  }
 }
 
 void QueryResult::AttachTrace(std::shared_ptr<observe::Trace> trace,

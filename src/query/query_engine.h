@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -29,6 +30,28 @@ class SpanExporter;
 
 namespace strata::query {
 
+// What a plan's scans read and its operators computed: QueryResources' partitions (write buffer
+// chunks scanned), parquet_files and compute_duration_ns (the operators' own time, summed over
+// operators and partitions).
+QueryResources PlanResources(const exec::ExecutionPlan& plan);
+
+// The PlanResources of every query a request ran, summed, for a request that runs several (an
+// InfluxQL request: one per statement and measurement). Each result adds its plan when it goes
+// (QueryOptions::plan_totals). Thread-safe.
+class PlanTotals {
+ public:
+  void Add(const exec::ExecutionPlan& plan);
+  // Sets the sums in `used`; leaves them unset when no plan was added.
+  void SetIn(QueryResources* used) const;
+
+ private:
+  mutable std::mutex mu_;
+  bool any_ = false;
+  int64_t partitions_ = 0;
+  int64_t parquet_files_ = 0;
+  int64_t compute_duration_ns_ = 0;
+};
+
 struct QueryOptions {
   // Values of $name placeholders, by name without the '$'.
   std::map<std::string, exec::Scalar> params;
@@ -52,6 +75,8 @@ struct QueryOptions {
   // Scans may read any number of files: --query-file-limit guards users' queries, not the
   // server's own scans (cache fills).
   bool unlimited_files = false;
+  // Where the result adds its plan's resources when it is destroyed (null: nowhere).
+  std::shared_ptr<PlanTotals> plan_totals;
 };
 
 // A running query: its schema and a stream of result batches, or of their encoded bytes.
@@ -88,6 +113,8 @@ class QueryResult {
   // Next in groups of `rows` rows (exec::MergePartitions), waking it a few times, not per batch.
   // Set before the first Next.
   void set_handoff_rows(int64_t rows) { handoff_rows_ = rows; }
+  // Adds the plan's resources to `totals` when the result is destroyed.
+  void set_plan_totals(std::shared_ptr<PlanTotals> totals) { plan_totals_ = std::move(totals); }
   void Cancel() { context_->Cancel(); }
   const std::shared_ptr<exec::TaskContext>& context() const { return context_; }
   // The physical plan being run, for its metrics once it ends (null for EXPLAIN).
@@ -116,6 +143,7 @@ class QueryResult {
   std::unique_ptr<exec::EncodedStream> encoded_;
   std::shared_ptr<exec::TaskContext> context_;
   int64_t handoff_rows_ = 0;
+  std::shared_ptr<PlanTotals> plan_totals_;
   std::shared_ptr<observe::Trace> trace_;
   uint64_t query_span_ = 0;
   uint64_t execute_span_ = 0;

@@ -1017,6 +1017,8 @@ void QueryApi::RunInfluxQL(const std::shared_ptr<const InfluxQLHttpRequest>& par
   request.options.context = query->context;
   request.options.trace = query->observation->trace();
   request.options.parent_span_id = query->observation->server_span();
+  query->plan_totals = std::make_shared<query::PlanTotals>();
+  request.options.plan_totals = query->plan_totals;
   auto runner = std::make_unique<StatementRunner>(engine_, parsed, std::move(request));
   query->entry->Planned();
 

@@ -264,26 +264,6 @@ std::string DurationText(std::chrono::nanoseconds duration) {
   return fmt::format("{:g}s", seconds);
 }
 
-int64_t SumCounter(const exec::ExecutionPlan& plan, const std::string& name) {
-  int64_t total = 0;
-  const std::map<std::string, int64_t> counters = plan.metrics().counters();
-  if (auto it = counters.find(name); it != counters.end()) {
-    total += it->second;
-  }
-  for (const exec::ExecutionPlanPtr& child : plan.children()) {
-    total += SumCounter(*child, name);
-  }
-  return total;
-}
-
-int64_t SumElapsed(const exec::ExecutionPlan& plan) {
-  int64_t total = plan.metrics().elapsed_nanos();
-  for (const exec::ExecutionPlanPtr& child : plan.children()) {
-    total += SumElapsed(*child);
-  }
-  return total;
-}
-
 void ObserveResponse(const std::shared_ptr<QueryObservation>& observation, HttpResponse* response) {
   observation->set_status(response->status);
   const observe::Trace& trace = *observation->trace();

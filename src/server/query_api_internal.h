@@ -38,12 +38,6 @@ HttpResponse StatusResponse(const absl::Status& status);
 // "2.5s", "100ms", "1m30s" style text of a duration for messages.
 std::string DurationText(std::chrono::nanoseconds duration);
 
-// The sum of counter `name` over every node of `plan`.
-int64_t SumCounter(const exec::ExecutionPlan& plan, const std::string& name);
-
-// The operators' own time (EXPLAIN ANALYZE's elapsed), summed over the plan.
-int64_t SumElapsed(const exec::ExecutionPlan& plan);
-
 // The server side of one query request (SQL or InfluxQL): its server span, and the query metrics.
 // Ends the span, exports the trace and counts the query when destroyed, which the handlers
 // arrange to happen after the query's result (and so the engine's spans) is gone.
@@ -126,9 +120,10 @@ struct QueryApi::RunningQuery {
   std::chrono::nanoseconds timeout{0};
   int64_t issue_time_ns = 0;  // when it arrived, wall clock (InfluxQL's now())
   query::QueryAdmission::Permit permit;
-  // The physical plans the query ran, for their metrics (one for SQL; none for InfluxQL, whose
-  // statements run their SQL inside the executor).
+  // The physical plan the query ran, for its metrics (SQL); InfluxQL's statements run their SQL
+  // inside the executor, whose results add their plans to `plan_totals`.
   exec::ExecutionPlanPtr plan;
+  std::shared_ptr<query::PlanTotals> plan_totals;
 
   ~RunningQuery() {
     if (entry != nullptr && !entry->finished()) {
@@ -180,9 +175,12 @@ struct QueryApi::RunningQuery {
     query::QueryResources used;
     used.max_memory = memory_pool == nullptr ? 0 : memory_pool->peak_reserved();
     if (plan != nullptr) {
-      used.partitions = SumCounter(*plan, "chunks_scanned");
-      used.parquet_files = SumCounter(*plan, "files_scanned");
-      used.compute_duration_ns = SumElapsed(*plan);
+      const query::QueryResources planned = query::PlanResources(*plan);
+      used.partitions = planned.partitions;
+      used.parquet_files = planned.parquet_files;
+      used.compute_duration_ns = planned.compute_duration_ns;
+    } else if (plan_totals != nullptr) {
+      plan_totals->SetIn(&used);
     }
     entry->Finish(phase, std::move(error), used);
     permit.Release();

@@ -317,7 +317,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Open(const ServerOptions& option
                           .context = nullptr,
                           .trace = nullptr,
                           .parent_span_id = 0,
-                          .unlimited_files = false});
+                          .unlimited_files = false,
+                          .plan_totals = nullptr});
   impl->query_engine->AttachPersistedFiles(
       impl->persister.get(), impl->file_cache.get(), options.query_file_limit);
   impl->query_engine->AttachCaches(impl->caches.get());

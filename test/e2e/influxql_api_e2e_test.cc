@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "fmt/format.h"
 #include "gmock/gmock.h"
@@ -330,6 +331,37 @@ TEST_F(InfluxQLApiTest, QueriesAreLoggedAsInfluxQL) {
               "SELECT query_type, phase, success FROM system.queries WHERE query_text = '" + text +
               "'"));
   EXPECT_EQ(log.body, R"([{"query_type":"influxql","phase":"success","success":true}])");
+}
+
+// A request's entry sums what the SQL of its statements read and computed; one that reads no
+// table (SHOW DATABASES) has none.
+TEST_F(InfluxQLApiTest, LoggedQueriesSumTheirStatementsPlans) {
+  const std::string one = "SELECT usage FROM cpu WHERE time > 0";
+  const std::string two =
+      "SELECT usage FROM cpu WHERE time > 0; SELECT cores FROM cpu WHERE time > 0";
+  const std::string v3 = "SELECT usage FROM cpu WHERE time > 0 LIMIT 2";
+  ASSERT_EQ(Get(V1Target(one)).status, 200);
+  ASSERT_EQ(Get(V1Target(two)).status, 200);
+  ASSERT_EQ(Get("/api/v3/query_influxql?db=q&q=" + server::UrlEncode(v3)).status, 200);
+  ASSERT_EQ(Get(V1Target("show databases")).status, 200);
+  // The values of `columns` in the entry of `text`, as CSV without the header.
+  auto logged = [this](const std::string& text, const std::string& columns) {
+    std::string body =
+        Get("/api/v3/query_sql?db=q&format=csv&q=" +
+            server::UrlEncode("SELECT " + columns + " FROM system.queries WHERE query_text = '" +
+                              text + "'"))
+            .body;
+    return body.substr(body.find('\n') + 1);
+  };
+  const std::string first =
+      logged(one, "partitions > 0 AS a, parquet_files AS b, compute_duration > 0 AS c");
+  EXPECT_EQ(first, "true,0,true\n");
+  // Two statements scan the chunks one does: twice as many.
+  const int64_t single = std::stoll(logged(one, "partitions AS p"));
+  EXPECT_EQ(logged(two, "partitions AS p"), absl::StrCat(2 * single, "\n"));
+  EXPECT_EQ(logged(v3, "partitions > 0 AS a, compute_duration > 0 AS c"), "true,true\n");
+  EXPECT_EQ(logged("show databases", "partitions IS NULL AS a, compute_duration IS NULL AS c"),
+            "true,true\n");
 }
 
 TEST_F(InfluxQLApiTest, CliRunsInfluxQL) {
