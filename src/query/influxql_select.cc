@@ -493,8 +493,8 @@ void FinishColumnarAggregates(const CompiledSelect& select,
     if (keep && select.fill != influxql::FillMode::kNone) {
       // (RunSelect has checked that window_count is within the budget: no overflow.)
       const int64_t fill_rows = window_count * static_cast<int64_t>(fields);
-      keep = static_cast<int64_t>(times.size()) == window_count && times.front() == first &&
-             times.back() == last && fill_rows <= budget->fill_rows;
+      keep = !times.empty() && static_cast<int64_t>(times.size()) == window_count &&
+             times.front() == first && times.back() == last && fill_rows <= budget->fill_rows;
       if (keep) {
         budget->fill_rows -= fill_rows;
       }
