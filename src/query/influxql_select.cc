@@ -48,6 +48,14 @@ using influxql_select::Stream;
 // The most values (rows times columns) one statement may hold in memory while it is processed.
 constexpr int64_t kMaxValues = 50'000'000;
 
+// The error of a statement that would hold more than kMaxValues values.
+absl::Status TooManyValues() {
+  return absl::InvalidArgumentError(
+      absl::StrCat("the query reads more than ",
+                   kMaxValues,
+                   " values; narrow the time range, add a LIMIT or use GROUP BY time()"));
+}
+
 // Errors that belong to the statement (reported in its result), not to the request.
 bool IsStatementError(const absl::Status& status) {
   switch (status.code()) {
@@ -195,10 +203,7 @@ absl::Status ReadSource(const QueryEngine& engine,
         // Two values per point, as the points below count.
         *values_left -= 2 * static_cast<int64_t>(select.streams.size());
         if (*values_left < 0) {
-          return absl::InvalidArgumentError(
-              absl::StrCat("the query reads more than ",
-                           kMaxValues,
-                           " values; narrow the time range, add a LIMIT or use GROUP BY time()"));
+          return TooManyValues();
         }
         input.row_refs.push_back(ColumnarRows::Ref(block, r));
         input.row_times.push_back(dense.column(0)->GetInt64(r));
@@ -207,10 +212,7 @@ absl::Status ReadSource(const QueryEngine& engine,
       if (!select.sql_aggregates) {
         *values_left -= width;
         if (*values_left < 0) {
-          return absl::InvalidArgumentError(
-              absl::StrCat("the query reads more than ",
-                           kMaxValues,
-                           " values; narrow the time range, add a LIMIT or use GROUP BY time()"));
+          return TooManyValues();
         }
         if (columnar) {
           input.row_refs.push_back(ColumnarRows::Ref(block, r));
@@ -745,10 +747,7 @@ absl::Status ReadSubquery(const CompiledSelect& select,
       }
       *values_left -= width;
       if (*values_left < 0) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("the query reads more than ",
-                         kMaxValues,
-                         " values; narrow the time range, add a LIMIT or use GROUP BY time()"));
+        return TooManyValues();
       }
       input.rows.push_back(std::move(row));
     }
