@@ -341,6 +341,12 @@ std::vector<json> ExportedRequests(const std::string& path, const std::string& t
     std::ifstream in(path);
     std::string line;
     while (std::getline(in, line)) {
+      // A line without its newline is still being written (the exporter's writes are buffered):
+      // read again later.
+      if (in.eof()) {
+        found.clear();
+        break;
+      }
       if (line.find(trace_id) != std::string::npos) {
         found.push_back(json::parse(line));
       }
