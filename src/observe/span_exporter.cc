@@ -80,12 +80,17 @@ absl::StatusOr<OtlpSend> OpenOtlpFileSender(const std::string& path) {
     return absl::FailedPreconditionError(fmt::format(
         "cannot open --traces-exporter-file '{}' for appending: {}", path, std::strerror(errno)));
   }
+  // Unbuffered: each line goes out in one append, so a reader of the file (tail -f, a collector)
+  // sees few partial lines.
+  std::setvbuf(file, nullptr, _IONBF, 0);
   std::shared_ptr<std::FILE> shared(file, [](std::FILE* f) { std::fclose(f); });
   return OtlpSend([shared, path](const std::string& request_json) -> absl::Status {
     // One writer: the exporter's thread.
-    if (std::fwrite(request_json.data(), 1, request_json.size(), shared.get()) !=
-            request_json.size() ||
-        std::fputc('\n', shared.get()) == EOF || std::fflush(shared.get()) != 0) {
+    std::string line;
+    line.reserve(request_json.size() + 1);
+    line.append(request_json).push_back('\n');
+    if (std::fwrite(line.data(), 1, line.size(), shared.get()) != line.size() ||
+        std::fflush(shared.get()) != 0) {
       return absl::UnavailableError(
           fmt::format("writing traces to '{}': {}", path, std::strerror(errno)));
     }
