@@ -121,6 +121,7 @@ absl::Status ReadSource(const QueryEngine& engine,
                         const SourceTable& source,
                         const SourceSql& sql,
                         const InfluxQLRequest& request,
+                        bool aggregate_columns,
                         SeriesMap* series,
                         int64_t* values_left,
                         std::vector<ColumnarRows::Block>* blocks) {
@@ -135,8 +136,8 @@ absl::Status ReadSource(const QueryEngine& engine,
   const int64_t fixed_time = select.range.has_min() ? select.range.min : 0;
   const auto width = static_cast<int64_t>(select.refs.size() + 1);
   // Rows whose values are the result's stay in the batches' columns (ColumnarRows, in `blocks`):
-  // raw rows, and the rows of aggregates SQL computed (FinishColumnarAggregates checks them).
-  const bool aggregate_columns = ColumnarAggregates(select, sql);
+  // raw rows, and the rows of aggregates SQL computed when `aggregate_columns`
+  // (ColumnarAggregates; FinishColumnarAggregates checks them).
   const bool columnar = influxql_select::FieldsAreTheRefs(select) || aggregate_columns;
   // A series has a point per GROUP BY time() window at most (one without), in each stream.
   size_t points_per_stream = 1;
@@ -264,6 +265,27 @@ absl::Status ReadSource(const QueryEngine& engine,
   return absl::OkStatus();
 }
 
+// The runs of `refs` (ColumnarRows refs) read from one block: rows read from a block are
+// adjacent until they are ordered.
+struct BlockRun {
+  size_t block;
+  size_t begin;
+  size_t end;
+};
+std::vector<BlockRun> BlockRuns(const std::vector<uint64_t>& refs) {
+  std::vector<BlockRun> runs;
+  for (size_t begin = 0; begin < refs.size();) {
+    const uint64_t block = refs[begin] >> 32;
+    size_t end = begin + 1;
+    while (end < refs.size() && (refs[end] >> 32) == block) {
+      ++end;
+    }
+    runs.push_back({static_cast<size_t>(block), begin, end});
+    begin = end;
+  }
+  return runs;
+}
+
 // PackedTagKeys when every tag column of the rows' blocks is dictionary-coded and their distinct
 // dictionaries hold no more values than there are rows (Parquet row groups share one per tag:
 // persist::ParquetFileCache interns them): every value of those dictionaries is ranked first,
@@ -273,22 +295,7 @@ std::optional<std::vector<uint64_t>> DictionaryTagKeys(
     const std::vector<uint64_t>& refs,
     const std::vector<int>& tie_refs) {
   const size_t count = refs.size();
-  // The runs of rows read from one block (adjacent until ordered).
-  struct Run {
-    size_t block;
-    size_t begin;
-    size_t end;
-  };
-  std::vector<Run> runs;
-  for (size_t begin = 0; begin < count;) {
-    const uint64_t block = refs[begin] >> 32;
-    size_t end = begin + 1;
-    while (end < count && (refs[end] >> 32) == block) {
-      ++end;
-    }
-    runs.push_back({static_cast<size_t>(block), begin, end});
-    begin = end;
-  }
+  const std::vector<BlockRun> runs = BlockRuns(refs);
   // Per tag: the rank of each code of each of its dictionaries (0 is NULL's), and its bits.
   std::vector<absl::flat_hash_map<const StringDictionary*, std::vector<uint64_t>>> ranks(
       tie_refs.size());
@@ -298,7 +305,7 @@ std::optional<std::vector<uint64_t>> DictionaryTagKeys(
     const auto column_index = static_cast<size_t>(tie_refs[t]) + 1;
     std::vector<const StringDictionary*> dictionaries;
     size_t values = 0;
-    for (const Run& run : runs) {
+    for (const BlockRun& run : runs) {
       const Column& column = *blocks[run.block].columns[column_index];
       const StringDictionary* dictionary = column.dictionary().get();
       if (column.type() != TypeId::kDictionary || dictionary == nullptr) {
@@ -321,16 +328,19 @@ std::optional<std::vector<uint64_t>> DictionaryTagKeys(
       }
     }
     std::sort(entries.begin(), entries.end());
+    std::vector<uint64_t*> dictionary_ranks;
+    dictionary_ranks.reserve(dictionaries.size());
     for (const StringDictionary* dictionary : dictionaries) {
-      ranks[t][dictionary].resize(static_cast<size_t>(dictionary->size()));
+      std::vector<uint64_t>& of_codes = ranks[t][dictionary];
+      of_codes.resize(static_cast<size_t>(dictionary->size()));
+      dictionary_ranks.push_back(of_codes.data());
     }
     uint64_t rank = 0;
     for (size_t k = 0; k < entries.size(); ++k) {
       if (k == 0 || entries[k].first != entries[k - 1].first) {
         ++rank;
       }
-      const StringDictionary* dictionary = dictionaries[entries[k].second >> 32];
-      ranks[t][dictionary][entries[k].second & 0xFFFFFFFFu] = rank;
+      dictionary_ranks[entries[k].second >> 32][entries[k].second & 0xFFFFFFFFu] = rank;
     }
     bits[t] = std::bit_width(rank);
     used_bits += bits[t];
@@ -346,7 +356,7 @@ std::optional<std::vector<uint64_t>> DictionaryTagKeys(
     int bits;
   };
   std::vector<TagColumn> tags(tie_refs.size());
-  for (const Run& run : runs) {
+  for (const BlockRun& run : runs) {
     bool has_nulls = false;
     for (size_t t = 0; t < tie_refs.size(); ++t) {
       const Column& column = *blocks[run.block].columns[static_cast<size_t>(tie_refs[t]) + 1];
@@ -380,6 +390,7 @@ std::optional<std::vector<uint64_t>> PackedTagKeys(const std::vector<ColumnarRow
   const size_t count = refs.size();
   std::vector<uint64_t> keys(count, 0);
   std::vector<uint32_t> row_slots(count);
+  const std::vector<BlockRun> runs = BlockRuns(refs);
   int used_bits = 0;
   for (int ref : tie_refs) {
     const auto column_index = static_cast<size_t>(ref) + 1;
@@ -395,27 +406,21 @@ std::optional<std::vector<uint64_t>> PackedTagKeys(const std::vector<ColumnarRow
     };
     // Per dictionary, each code's slot (node_hash_map: the vectors stay where they are).
     absl::node_hash_map<const StringDictionary*, std::vector<uint32_t>> code_slots;
-    // A block's rows at a time (rows read from a block are adjacent until ordered).
-    for (size_t begin = 0; begin < count;) {
-      const uint64_t block = refs[begin] >> 32;
-      size_t end = begin + 1;
-      while (end < count && (refs[end] >> 32) == block) {
-        ++end;
-      }
-      const Column& column = *blocks[block].columns[column_index];
+    // A block's rows at a time.
+    for (const BlockRun& run : runs) {
+      const Column& column = *blocks[run.block].columns[column_index];
       const bool has_nulls = column.has_nulls();
       if (column.type() != TypeId::kDictionary || column.dictionary() == nullptr) {
-        for (size_t i = begin; i < end; ++i) {
+        for (size_t i = run.begin; i < run.end; ++i) {
           const int64_t row = ColumnarRows::row_in_block(refs[i]);
           row_slots[i] = has_nulls && column.IsNull(row) ? 0 : slot_of(column.GetString(row)) + 1;
         }
-        begin = end;
         continue;
       }
       const StringDictionary& dictionary = *column.dictionary();
       std::vector<uint32_t>& code_slot = code_slots[&dictionary];
       const int32_t* codes = column.data<int32_t>();
-      for (size_t i = begin; i < end; ++i) {
+      for (size_t i = run.begin; i < run.end; ++i) {
         const int64_t row = ColumnarRows::row_in_block(refs[i]);
         if (has_nulls && column.IsNull(row)) {
           row_slots[i] = 0;
@@ -431,7 +436,6 @@ std::optional<std::vector<uint64_t>> PackedTagKeys(const std::vector<ColumnarRow
         }
         row_slots[i] = slot + 1;
       }
-      begin = end;
     }
     // Ranks: 0 for NULL, the values from 1 in order.
     const int bits = std::bit_width(values.size());
@@ -847,15 +851,23 @@ absl::StatusOr<std::vector<influxql::Series>> RunSelect(
       if (sql->sql.empty()) {
         continue;
       }
-      absl::Status status =
-          ReadSource(engine, select, source, *sql, request, &series, &values_left, blocks.get());
+      const bool aggregate_columns = ColumnarAggregates(select, *sql);
+      absl::Status status = ReadSource(engine,
+                                       select,
+                                       source,
+                                       *sql,
+                                       request,
+                                       aggregate_columns,
+                                       &series,
+                                       &values_left,
+                                       blocks.get());
       if (!status.ok()) {
         return status;
       }
       if (sql->executor_orders_rows) {
         OrderRows(select, *sql, *blocks, &series);
       }
-      if (ColumnarAggregates(select, *sql)) {
+      if (aggregate_columns) {
         FinishColumnarAggregates(select, *blocks, &series, &budget);
       }
     }
